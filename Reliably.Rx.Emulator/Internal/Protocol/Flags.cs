@@ -1,0 +1,24 @@
+namespace Reliably.Rx.Emulator.Internal.Protocol;
+
+/// <summary>ProtocolMessage flag bits (TR3).</summary>
+internal static class Flags
+{
+    public const int HasPresence = 1;
+    public const int HasBacklog = 2;
+    public const int Resumed = 4;
+    public const int Presence = 1 << 16;
+    public const int Publish = 1 << 17;
+    public const int Subscribe = 1 << 18;
+    public const int PresenceSubscribe = 1 << 19;
+    public const int AnnotationPublish = 1 << 21;
+    public const int AnnotationSubscribe = 1 << 22;
+    public const int ObjectSubscribe = 1 << 24;
+    public const int ObjectPublish = 1 << 25;
+
+    /// <summary>All mode bits a client may request in ATTACH (RTL4l).</summary>
+    public const int AllModes = Presence | Publish | Subscribe | PresenceSubscribe | AnnotationPublish
+        | AnnotationSubscribe | ObjectSubscribe | ObjectPublish;
+
+    /// <summary>Modes granted when none are requested (ably-server behaviour; see PROTOCOL.md 2.4).</summary>
+    public const int DefaultModes = Presence | Publish | Subscribe | PresenceSubscribe;
+}

@@ -1,0 +1,6 @@
+namespace Reliably.Rx.Emulator;
+
+internal static class Program
+{
+    private static int Main() => 0;
+}

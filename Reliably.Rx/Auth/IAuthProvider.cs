@@ -1,0 +1,48 @@
+namespace Reliably.Rx.Auth;
+
+/// <summary>
+/// The contract between the shared auth machinery (implemented for REST) and its users: the REST request pipeline and
+/// the realtime connection. Keeps token selection, renewal and de-duplication of concurrent renewals (RSA4, RSA4b) in
+/// one place.
+/// </summary>
+internal interface IAuthProvider
+{
+    /// <summary>True when requests authenticate with the key itself (Basic auth, RSA1), false for token auth.</summary>
+    bool UsesBasicAuth { get; }
+
+    /// <summary>True when a new token can be obtained: a key, an authCallback or an authUrl is configured (RSA4a).</summary>
+    bool CanRenewToken { get; }
+
+    /// <summary>The clientId this client acts as, when known (RSA7, RSA12).</summary>
+    string? ClientId { get; }
+
+    /// <summary>
+    /// The credentials for the next request or connection: the key for Basic auth, or a valid token (obtained or
+    /// renewed first when there is none or it has expired, RSA4b1). Concurrent callers share one token request.
+    /// </summary>
+    /// <exception cref="AblyException">40171 when a token is needed and cannot be obtained; 40170/80019 when the authCallback or authUrl fails.</exception>
+    ValueTask<AuthCredentials> GetCredentialsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Discards <paramref name="rejected"/> (after a 4014x token error) and obtains a new token. Concurrent callers that
+    /// report the same rejected token share one renewal.
+    /// </summary>
+    ValueTask<AuthCredentials> RenewAsync(AuthCredentials rejected, CancellationToken cancellationToken);
+
+    /// <summary>Called when the server confirms a clientId (connectionDetails, RSA7b, RTC8).</summary>
+    void OnClientIdConfirmed(string? clientId);
+}
+
+/// <summary>Credentials for one request or connection attempt. <see cref="ToString"/> never reveals the secret.</summary>
+internal sealed record AuthCredentials
+{
+    /// <summary>The full API key for Basic auth, or null for token auth.</summary>
+    public string? Key { get; init; }
+
+    /// <summary>The token for token auth, or null for Basic auth.</summary>
+    public TokenDetails? Token { get; init; }
+
+    public bool IsBasic => Key is not null;
+
+    public override string ToString() => IsBasic ? "AuthCredentials { Basic }" : $"AuthCredentials {{ Token expiring {Token?.Expires:O} }}";
+}

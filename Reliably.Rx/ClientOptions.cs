@@ -1,0 +1,179 @@
+using System.Reactive.Concurrency;
+using Microsoft.Extensions.Logging;
+
+namespace Reliably.Rx;
+
+/// <summary>
+/// Options shared by <c>AblyRest</c> and <c>AblyRealtime</c> (TO3, RSC1). An immutable record: start from
+/// <see cref="Default"/> or <c>new ClientOptions { Key = ... }</c> and derive variations with <c>with</c>.
+/// Defaults are Ably's (PROTOCOL.md 1.6, DF1).
+/// </summary>
+public sealed record ClientOptions
+{
+    /// <summary>Options with every default and no credentials.</summary>
+    public static ClientOptions Default { get; } = new();
+
+    /// <summary>Creates options with defaults.</summary>
+    public ClientOptions()
+    {
+    }
+
+    /// <summary>Creates options from an API key (<c>appId.keyId:secret</c>) or a token string (RSC1a).</summary>
+    public ClientOptions(string keyOrToken)
+    {
+        ArgumentNullException.ThrowIfNull(keyOrToken);
+        if (keyOrToken.Contains(':', StringComparison.Ordinal))
+        {
+            Key = keyOrToken;
+        }
+        else
+        {
+            Token = keyOrToken;
+        }
+    }
+
+    // ---- Authentication (RSA) ----
+
+    /// <summary>An API key, <c>appId.keyId:secret</c>, for Basic auth or for signing token requests.</summary>
+    public string? Key { get; init; }
+
+    /// <summary>A token string to authenticate with (RSA4a).</summary>
+    public string? Token { get; init; }
+
+    /// <summary>Token details to authenticate with (RSA16).</summary>
+    public TokenDetails? TokenDetails { get; init; }
+
+    /// <summary>
+    /// Called for a new token (RSA8d). It returns a token string, a <see cref="Rx.TokenDetails"/> or a
+    /// <see cref="TokenRequest"/> (which the client exchanges for a token). Anything else fails with 40170.
+    /// </summary>
+    public Func<TokenParams, CancellationToken, Task<object>>? AuthCallback { get; init; }
+
+    /// <summary>A URL that answers with a token string, TokenDetails or TokenRequest (RSA8c).</summary>
+    public Uri? AuthUrl { get; init; }
+
+    /// <summary>The HTTP method for <see cref="AuthUrl"/>: GET (default) or POST.</summary>
+    public HttpMethod AuthMethod { get; init; } = HttpMethod.Get;
+
+    /// <summary>Extra headers for <see cref="AuthUrl"/> requests.</summary>
+    public IReadOnlyDictionary<string, string>? AuthHeaders { get; init; }
+
+    /// <summary>Extra parameters for <see cref="AuthUrl"/> requests (query for GET, form body for POST).</summary>
+    public IReadOnlyDictionary<string, string>? AuthParams { get; init; }
+
+    /// <summary>Forces token auth even when a key is given (RSA4).</summary>
+    public bool UseTokenAuth { get; init; }
+
+    /// <summary>Asks the server for the time when creating token requests (RSA9d).</summary>
+    public bool QueryTime { get; init; }
+
+    /// <summary>Default token parameters for token requests (RSA8a).</summary>
+    public TokenParams? DefaultTokenParams { get; init; }
+
+    /// <summary>The clientId of this client (RSA7).</summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>
+    /// Allows Basic auth (sending the key) over a non-TLS connection. Ably refuses this (RSA1, RSC18: 40103) and
+    /// so does this client unless this is set. Only for a local emulator on loopback; never for production.
+    /// </summary>
+    public bool AllowInsecureBasicAuth { get; init; }
+
+    // ---- Hosts and transport (REC, RSC15, TO3k) ----
+
+    /// <summary>
+    /// The endpoint (REC1b): a routing id (<c>main</c> by default), <c>nonprod:id</c>, or a literal host name such as
+    /// <c>localhost</c> or <c>127.0.0.1</c>, which disables fallback hosts.
+    /// </summary>
+    public string? Endpoint { get; init; }
+
+    /// <summary>The plain (non-TLS) port; default 80.</summary>
+    public int Port { get; init; } = 80;
+
+    /// <summary>The TLS port; default 443.</summary>
+    public int TlsPort { get; init; } = 443;
+
+    /// <summary>Use TLS (https and wss); default true.</summary>
+    public bool Tls { get; init; } = true;
+
+    /// <summary>Explicit fallback hosts; null means the endpoint's defaults, empty means none (RSC15b).</summary>
+    public IReadOnlyList<string>? FallbackHosts { get; init; }
+
+    /// <summary>Use MessagePack on the wire (default) rather than JSON (RSC8).</summary>
+    public bool UseBinaryProtocol { get; init; } = true;
+
+    /// <summary>Extra query parameters for the realtime connection; they override the defaults (RTC1f).</summary>
+    public IReadOnlyDictionary<string, string>? TransportParams { get; init; }
+
+    /// <summary>Additional <c>Ably-Agent</c> entries, product to version (RSC7d6).</summary>
+    public IReadOnlyDictionary<string, string?>? Agents { get; init; }
+
+    /// <summary>Adds a random <c>request_id</c> to every REST request (RSC7c).</summary>
+    public bool AddRequestIds { get; init; }
+
+    /// <summary>Assigns message ids on the client for REST publishes so retries are idempotent (RSL1k, TO3n).</summary>
+    public bool IdempotentRestPublishing { get; init; } = true;
+
+    /// <summary>Supplies the HTTP handler for REST requests (a test seam or a custom proxy); null uses SocketsHttpHandler.</summary>
+    public Func<HttpMessageHandler>? HttpMessageHandlerFactory { get; init; }
+
+    // ---- Timeouts (TO3l, DF1) ----
+
+    /// <summary>Time to open an HTTP connection; default 4 s.</summary>
+    public TimeSpan HttpOpenTimeout { get; init; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>Time for a whole HTTP request; default 10 s.</summary>
+    public TimeSpan HttpRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many fallback hosts to try; default 3.</summary>
+    public int HttpMaxRetryCount { get; init; } = 3;
+
+    /// <summary>The longest a request may spend on fallbacks; default 15 s.</summary>
+    public TimeSpan HttpMaxRetryDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a fallback host that worked keeps being used; default 10 minutes (RSC15f).</summary>
+    public TimeSpan FallbackRetryTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Base retry delay while DISCONNECTED, scaled by the RTB1 backoff; default 15 s.</summary>
+    public TimeSpan DisconnectedRetryTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Retry delay while SUSPENDED; default 30 s.</summary>
+    public TimeSpan SuspendedRetryTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Base retry delay for a SUSPENDED channel (RTL13b); default 15 s.</summary>
+    public TimeSpan ChannelRetryTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Time to wait for a realtime reply (CONNECTED, ATTACHED, CLOSED, ping); default 10 s.</summary>
+    public TimeSpan RealtimeRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Connection state TTL until the server says otherwise; default 120 s.</summary>
+    public TimeSpan ConnectionStateTtl { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Max idle interval until the server says otherwise; default 15 s.</summary>
+    public TimeSpan MaxIdleInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    // ---- Realtime behaviour (RTC, RTN) ----
+
+    /// <summary>Connect when the realtime client is created; default true (RTC1b).</summary>
+    public bool AutoConnect { get; init; } = true;
+
+    /// <summary>Receive this connection's own publishes; default true (RTC1a).</summary>
+    public bool EchoMessages { get; init; } = true;
+
+    /// <summary>Queue publishes while connecting or disconnected; default true (RTP16, RTL6c2).</summary>
+    public bool QueueMessages { get; init; } = true;
+
+    /// <summary>A recovery key from <c>Connection.CreateRecoveryKey()</c> to continue a connection (RTN16).</summary>
+    public string? Recover { get; init; }
+
+    // ---- Runtime seams ----
+
+    /// <summary>
+    /// The scheduler that is the realtime client's only clock and timer source. Null uses a dedicated event loop;
+    /// tests pass a <c>TestScheduler</c> to run reconnection logic in virtual time.
+    /// </summary>
+    public IScheduler? Scheduler { get; init; }
+
+    /// <summary>The logger factory; null logs nothing. Keys, tokens and payloads are never logged.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+}

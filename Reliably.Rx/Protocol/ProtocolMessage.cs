@@ -1,0 +1,82 @@
+namespace Reliably.Rx.Protocol;
+
+/// <summary>
+/// One frame of the Ably realtime protocol (TR4). Every field of the wire model is here; absent fields are null.
+/// Instances are mutable while being built or decoded and are treated as immutable once handed to the connection loop.
+/// </summary>
+internal sealed class ProtocolMessage
+{
+    public ProtocolMessage()
+    {
+    }
+
+    public ProtocolMessage(ProtocolAction action, string? channel = null)
+    {
+        Action = action;
+        Channel = channel;
+    }
+
+    /// <summary>The action. Unknown numbers survive decoding as an undefined enum value (RTF1).</summary>
+    public ProtocolAction Action { get; set; }
+
+    public string? Id { get; set; }
+
+    /// <summary>AUTH only: <c>{accessToken}</c>.</summary>
+    public AuthDetails? Auth { get; set; }
+
+    public string? Channel { get; set; }
+
+    /// <summary>Opaque channel position (RTL15b); during SYNC, <c>syncId:cursor</c> (RTP18).</summary>
+    public string? ChannelSerial { get; set; }
+
+    public string? ConnectionId { get; set; }
+
+    /// <summary>Deprecated top-level copy of <see cref="ConnectionDetails.ConnectionKey"/>.</summary>
+    public string? ConnectionKey { get; set; }
+
+    public ConnectionDetails? ConnectionDetails { get; set; }
+
+    /// <summary>ACK/NACK: how many serials from <see cref="MsgSerial"/> are acknowledged.</summary>
+    public int? Count { get; set; }
+
+    public ErrorInfo? Error { get; set; }
+
+    public ProtocolFlags? Flags { get; set; }
+
+    public long? MsgSerial { get; set; }
+
+    public Message[]? Messages { get; set; }
+
+    public PresenceMessage[]? Presence { get; set; }
+
+    /// <summary>Annotations, LiveObjects state: carried as raw JSON so they are never lost.</summary>
+    public Newtonsoft.Json.Linq.JArray? Annotations { get; set; }
+
+    /// <summary>LiveObjects <c>state[]</c>, carried as raw JSON.</summary>
+    public Newtonsoft.Json.Linq.JArray? State { get; set; }
+
+    /// <summary>Server send time in ms since the epoch (TM2f, TP3g).</summary>
+    public long? Timestamp { get; set; }
+
+    public IReadOnlyDictionary<string, string>? Params { get; set; }
+
+    /// <summary>ACK results: one entry per acknowledged ProtocolMessage, in msgSerial order.</summary>
+    public PublishResult[]? Res { get; set; }
+
+    public bool HasFlag(ProtocolFlags flag) => Flags is { } f && (f & flag) == flag;
+
+    public override string ToString() =>
+        $"{Action}{(Channel is null ? string.Empty : " " + Channel)}{(MsgSerial is null ? string.Empty : " #" + MsgSerial)}";
+}
+
+/// <summary>The AUTH payload (RTC8).</summary>
+internal sealed class AuthDetails
+{
+    public string? AccessToken { get; set; }
+}
+
+/// <summary>One ACK <c>res</c> entry: the serials assigned to the messages of one ProtocolMessage (null if conflated).</summary>
+internal sealed class PublishResult
+{
+    public string?[] Serials { get; set; } = Array.Empty<string?>();
+}
