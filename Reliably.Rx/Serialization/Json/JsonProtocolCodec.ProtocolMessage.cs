@@ -1,0 +1,389 @@
+using Newtonsoft.Json;
+using Reliably.Rx.Protocol;
+using N = Reliably.Rx.Serialization.WireNames;
+
+namespace Reliably.Rx.Serialization.Json;
+
+/// <summary>ProtocolMessage (TR4), connectionDetails (CD2), ErrorInfo (TI1) and ACK results.</summary>
+internal sealed partial class JsonProtocolCodec
+{
+    private static ProtocolMessage ReadProtocolMessageBody(JsonReader r)
+    {
+        var pm = new ProtocolMessage();
+        while (JsonRead.NextProperty(r) is { } name)
+        {
+            switch (name)
+            {
+                case N.Action:
+                    // RTF1: unknown actions are kept as their number.
+                    pm.Action = (ProtocolAction)(JsonRead.Int32(r, name) ?? 0);
+                    break;
+                case N.Id: pm.Id = JsonRead.String(r, name); break;
+                case N.Auth: pm.Auth = ReadAuth(r); break;
+                case N.Channel: pm.Channel = JsonRead.String(r, name); break;
+                case N.ChannelSerial: pm.ChannelSerial = JsonRead.String(r, name); break;
+                case N.ConnectionId: pm.ConnectionId = JsonRead.String(r, name); break;
+                case N.ConnectionKey: pm.ConnectionKey = JsonRead.String(r, name); break;
+                case N.ConnectionDetails: pm.ConnectionDetails = ReadConnectionDetails(r); break;
+                case N.Count: pm.Count = JsonRead.Int32(r, name); break;
+                case N.Error: pm.Error = ReadErrorInfo(r, name); break;
+                case N.Flags: pm.Flags = (ProtocolFlags?)JsonRead.Int32(r, name); break;
+                case N.MsgSerial: pm.MsgSerial = JsonRead.Int64(r, name); break;
+                case N.Messages: pm.Messages = JsonRead.BeginArray(r, name) ? ReadMessageArrayBody(r) : null; break;
+                case N.Presence: pm.Presence = JsonRead.BeginArray(r, name) ? ReadPresenceArrayBody(r) : null; break;
+                case N.Annotations: pm.Annotations = JsonRead.Array(r, name); break;
+                case N.State: pm.State = JsonRead.Array(r, name); break;
+                case N.Timestamp: pm.Timestamp = JsonRead.Int64(r, name); break;
+                case N.Params: pm.Params = JsonRead.StringMap(r, name); break;
+                case N.Res: pm.Res = ReadResults(r); break;
+                default: JsonRead.SkipValue(r); break;
+            }
+        }
+
+        return pm;
+    }
+
+    private static void WriteProtocolMessage(JsonWriter w, ProtocolMessage pm)
+    {
+        w.WriteStartObject();
+        w.WritePropertyName(N.Action);
+        w.WriteValue((int)pm.Action);
+        WriteIfNotNull(w, N.Id, pm.Id);
+        if (pm.Auth is { } auth)
+        {
+            w.WritePropertyName(N.Auth);
+            w.WriteStartObject();
+            WriteIfNotNull(w, N.AccessToken, auth.AccessToken);
+            w.WriteEndObject();
+        }
+
+        WriteIfNotNull(w, N.Channel, pm.Channel);
+        WriteIfNotNull(w, N.ChannelSerial, pm.ChannelSerial);
+        WriteIfNotNull(w, N.ConnectionId, pm.ConnectionId);
+        WriteIfNotNull(w, N.ConnectionKey, pm.ConnectionKey);
+        if (pm.ConnectionDetails is { } cd)
+        {
+            w.WritePropertyName(N.ConnectionDetails);
+            WriteConnectionDetails(w, cd);
+        }
+
+        WriteIfNotNull(w, N.Count, pm.Count);
+        if (pm.Error is { } error)
+        {
+            w.WritePropertyName(N.Error);
+            WriteErrorInfo(w, error);
+        }
+
+        WriteIfNotNull(w, N.Flags, (int?)pm.Flags);
+        WriteIfNotNull(w, N.MsgSerial, pm.MsgSerial);
+        if (pm.Messages is { } messages)
+        {
+            w.WritePropertyName(N.Messages);
+            w.WriteStartArray();
+            foreach (var m in messages)
+            {
+                WriteMessage(w, m);
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (pm.Presence is { } presence)
+        {
+            w.WritePropertyName(N.Presence);
+            w.WriteStartArray();
+            foreach (var p in presence)
+            {
+                WritePresenceMessage(w, p);
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (pm.Annotations is { } annotations)
+        {
+            w.WritePropertyName(N.Annotations);
+            annotations.WriteTo(w);
+        }
+
+        if (pm.State is { } state)
+        {
+            w.WritePropertyName(N.State);
+            state.WriteTo(w);
+        }
+
+        WriteIfNotNull(w, N.Timestamp, pm.Timestamp);
+        WriteStringMap(w, N.Params, pm.Params);
+        if (pm.Res is { } res)
+        {
+            w.WritePropertyName(N.Res);
+            w.WriteStartArray();
+            foreach (var result in res)
+            {
+                w.WriteStartObject();
+                w.WritePropertyName(N.Serials);
+                w.WriteStartArray();
+                foreach (var serial in result?.Serials ?? Array.Empty<string?>())
+                {
+                    w.WriteValue(serial);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static AuthDetails? ReadAuth(JsonReader r)
+    {
+        if (!JsonRead.BeginObject(r, N.Auth))
+        {
+            return null;
+        }
+
+        var auth = new AuthDetails();
+        while (JsonRead.NextProperty(r) is { } name)
+        {
+            if (name == N.AccessToken)
+            {
+                auth.AccessToken = JsonRead.String(r, name);
+            }
+            else
+            {
+                JsonRead.SkipValue(r);
+            }
+        }
+
+        return auth;
+    }
+
+    private static PublishResult[]? ReadResults(JsonReader r)
+    {
+        if (!JsonRead.BeginArray(r, N.Res))
+        {
+            return null;
+        }
+
+        var results = new List<PublishResult>();
+        while (JsonRead.NextElement(r))
+        {
+            if (r.TokenType is JsonToken.Null or JsonToken.Undefined)
+            {
+                results.Add(new PublishResult());
+                continue;
+            }
+
+            if (r.TokenType != JsonToken.StartObject)
+            {
+                throw CodecErrors.WrongType(N.Res, "an array of objects", r.TokenType.ToString());
+            }
+
+            var result = new PublishResult();
+            while (JsonRead.NextProperty(r) is { } name)
+            {
+                if (name != N.Serials)
+                {
+                    JsonRead.SkipValue(r);
+                    continue;
+                }
+
+                if (!JsonRead.BeginArray(r, name))
+                {
+                    continue;
+                }
+
+                var serials = new List<string?>();
+                while (JsonRead.NextElement(r))
+                {
+                    serials.Add(r.TokenType switch
+                    {
+                        JsonToken.String => (string)r.Value!,
+                        JsonToken.Null or JsonToken.Undefined => null,
+                        _ => throw CodecErrors.WrongType(N.Serials, "an array of strings", r.TokenType.ToString()),
+                    });
+                }
+
+                result.Serials = serials.ToArray();
+            }
+
+            results.Add(result);
+        }
+
+        return results.ToArray();
+    }
+
+    private static ConnectionDetails? ReadConnectionDetails(JsonReader r)
+    {
+        if (!JsonRead.BeginObject(r, N.ConnectionDetails))
+        {
+            return null;
+        }
+
+        string? clientId = null, connectionKey = null, serverId = null, siteCode = null;
+        long? maxMessageSize = null, maxFrameSize = null, maxInboundRate = null, maxOutboundRate = null;
+        long? ttl = null, idle = null, gc = null;
+        while (JsonRead.NextProperty(r) is { } name)
+        {
+            switch (name)
+            {
+                case N.ClientId: clientId = JsonRead.String(r, name); break;
+                case N.ConnectionKey: connectionKey = JsonRead.String(r, name); break;
+                case N.MaxMessageSize: maxMessageSize = JsonRead.Int64(r, name); break;
+                case N.MaxFrameSize: maxFrameSize = JsonRead.Int64(r, name); break;
+                case N.MaxInboundRate: maxInboundRate = JsonRead.Int64(r, name); break;
+                case N.MaxOutboundRate: maxOutboundRate = JsonRead.Int64(r, name); break;
+                case N.ConnectionStateTtl: ttl = JsonRead.Int64(r, name); break;
+                case N.MaxIdleInterval: idle = JsonRead.Int64(r, name); break;
+                case N.ServerId: serverId = JsonRead.String(r, name); break;
+                case N.SiteCode: siteCode = JsonRead.String(r, name); break;
+                case N.ObjectsGCGracePeriod: gc = JsonRead.Int64(r, name); break;
+                default: JsonRead.SkipValue(r); break;
+            }
+        }
+
+        return new ConnectionDetails
+        {
+            ClientId = clientId,
+            ConnectionKey = connectionKey,
+            MaxMessageSize = maxMessageSize,
+            MaxFrameSize = maxFrameSize,
+            MaxInboundRate = maxInboundRate,
+            MaxOutboundRate = maxOutboundRate,
+            ConnectionStateTtl = ttl is { } t ? WireTime.ToTimeSpan(t, N.ConnectionStateTtl) : null,
+            MaxIdleInterval = idle is { } i ? WireTime.ToTimeSpan(i, N.MaxIdleInterval) : null,
+            ServerId = serverId,
+            SiteCode = siteCode,
+            ObjectsGCGracePeriod = gc is { } g ? WireTime.ToTimeSpan(g, N.ObjectsGCGracePeriod) : null,
+        };
+    }
+
+    private static void WriteConnectionDetails(JsonWriter w, ConnectionDetails cd)
+    {
+        w.WriteStartObject();
+        WriteIfNotNull(w, N.ClientId, cd.ClientId);
+        WriteIfNotNull(w, N.ConnectionKey, cd.ConnectionKey);
+        WriteIfNotNull(w, N.MaxMessageSize, cd.MaxMessageSize);
+        WriteIfNotNull(w, N.MaxFrameSize, cd.MaxFrameSize);
+        WriteIfNotNull(w, N.MaxInboundRate, cd.MaxInboundRate);
+        WriteIfNotNull(w, N.MaxOutboundRate, cd.MaxOutboundRate);
+        WriteIfNotNull(w, N.ConnectionStateTtl, cd.ConnectionStateTtl is { } t ? WireTime.ToMs(t) : null);
+        WriteIfNotNull(w, N.MaxIdleInterval, cd.MaxIdleInterval is { } i ? WireTime.ToMs(i) : null);
+        WriteIfNotNull(w, N.ServerId, cd.ServerId);
+        WriteIfNotNull(w, N.SiteCode, cd.SiteCode);
+        WriteIfNotNull(w, N.ObjectsGCGracePeriod, cd.ObjectsGCGracePeriod is { } g ? WireTime.ToMs(g) : null);
+        w.WriteEndObject();
+    }
+
+    private static ErrorInfo? ReadErrorInfo(JsonReader r, string field, int depth = 0)
+    {
+        JsonRead.Next(r);
+        if (r.TokenType is JsonToken.Null or JsonToken.Undefined)
+        {
+            return null;
+        }
+
+        if (r.TokenType == JsonToken.String)
+        {
+            // Some servers send a bare message as the cause.
+            return new ErrorInfo(0, 0, (string)r.Value!);
+        }
+
+        if (r.TokenType != JsonToken.StartObject)
+        {
+            throw CodecErrors.WrongType(field, "an error object", r.TokenType.ToString());
+        }
+
+        if (depth > 8)
+        {
+            throw CodecErrors.Malformed("Error causes are nested too deeply.");
+        }
+
+        int? code = null, statusCode = null;
+        string? message = null, href = null, requestId = null;
+        ErrorInfo? cause = null;
+        Dictionary<string, string>? detail = null;
+        while (JsonRead.NextProperty(r) is { } name)
+        {
+            switch (name)
+            {
+                case N.Code: code = JsonRead.Int32(r, name); break;
+                case N.StatusCode: statusCode = JsonRead.Int32(r, name); break;
+                case N.Message: message = JsonRead.String(r, name); break;
+                case N.Href: href = JsonRead.String(r, name); break;
+                case N.Cause: cause = ReadErrorInfo(r, name, depth + 1); break;
+                case N.Detail: detail = JsonRead.StringMap(r, name); break;
+                case N.RequestId: requestId = JsonRead.String(r, name); break;
+                default: JsonRead.SkipValue(r); break;
+            }
+        }
+
+        return new ErrorInfo(code ?? 0, statusCode ?? 0, message ?? string.Empty)
+        {
+            Href = href,
+            Cause = cause,
+            Detail = detail,
+            RequestId = requestId,
+        };
+    }
+
+    private static void WriteErrorInfo(JsonWriter w, ErrorInfo e)
+    {
+        w.WriteStartObject();
+        w.WritePropertyName(N.Code);
+        w.WriteValue(e.Code);
+        w.WritePropertyName(N.StatusCode);
+        w.WriteValue(e.StatusCode);
+        w.WritePropertyName(N.Message);
+        w.WriteValue(e.Message);
+        WriteIfNotNull(w, N.Href, e.Href);
+        if (e.Cause is { } cause)
+        {
+            w.WritePropertyName(N.Cause);
+            WriteErrorInfo(w, cause);
+        }
+
+        WriteStringMap(w, N.Detail, e.Detail);
+        WriteIfNotNull(w, N.RequestId, e.RequestId);
+        w.WriteEndObject();
+    }
+
+    private static void WriteIfNotNull(JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WritePropertyName(name);
+            w.WriteValue(value);
+        }
+    }
+
+    private static void WriteIfNotNull(JsonWriter w, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            w.WritePropertyName(name);
+            w.WriteValue(v);
+        }
+    }
+
+    private static void WriteStringMap(JsonWriter w, string name, IReadOnlyDictionary<string, string>? map)
+    {
+        if (map is null)
+        {
+            return;
+        }
+
+        w.WritePropertyName(name);
+        w.WriteStartObject();
+        foreach (var (key, value) in map)
+        {
+            w.WritePropertyName(key);
+            w.WriteValue(value);
+        }
+
+        w.WriteEndObject();
+    }
+}

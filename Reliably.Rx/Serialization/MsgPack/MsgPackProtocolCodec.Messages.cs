@@ -1,0 +1,219 @@
+using MessagePack;
+using K = Reliably.Rx.Serialization.MsgPack.MsgPackKeys;
+using N = Reliably.Rx.Serialization.WireNames;
+using R = Reliably.Rx.Serialization.MsgPack.MsgPackRead;
+
+namespace Reliably.Rx.Serialization.MsgPack;
+
+/// <summary>Message (TM2), MessageVersion (TM2s) and PresenceMessage (TP3).</summary>
+internal sealed partial class MsgPackProtocolCodec
+{
+    /// <summary>An array of messages; nil elements are dropped.</summary>
+    private static Message[]? ReadMessageArray(ref MessagePackReader r)
+    {
+        var count = R.ArrayHeader(ref r, N.Messages);
+        if (count < 0)
+        {
+            return null;
+        }
+
+        var messages = new Message[count];
+        var n = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (!r.TryReadNil())
+            {
+                messages[n++] = ReadMessage(ref r);
+            }
+        }
+
+        return n == count ? messages : messages[..n];
+    }
+
+    private static PresenceMessage[]? ReadPresenceArray(ref MessagePackReader r)
+    {
+        var count = R.ArrayHeader(ref r, N.Presence);
+        if (count < 0)
+        {
+            return null;
+        }
+
+        var messages = new PresenceMessage[count];
+        var n = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (!r.TryReadNil())
+            {
+                messages[n++] = ReadPresenceMessage(ref r);
+            }
+        }
+
+        return n == count ? messages : messages[..n];
+    }
+
+    private static Message ReadMessage(ref MessagePackReader r)
+    {
+        var m = new Message();
+        var count = R.MapHeader(ref r, N.Messages);
+        for (var i = 0; i < count; i++)
+        {
+            switch (R.Key(ref r))
+            {
+                case N.Id: m.Id = R.String(ref r, N.Id); break;
+                case N.Name: m.Name = R.String(ref r, N.Name); break;
+                case N.Data: m.Data = R.Data(ref r); break;
+                case N.Encoding: m.Encoding = R.String(ref r, N.Encoding); break;
+                case N.ClientId: m.ClientId = R.String(ref r, N.ClientId); break;
+                case N.ConnectionId: m.ConnectionId = R.String(ref r, N.ConnectionId); break;
+                case N.ConnectionKey: m.ConnectionKey = R.String(ref r, N.ConnectionKey); break;
+                case N.Timestamp: m.Timestamp = R.Int64(ref r, N.Timestamp) is { } ts ? WireTime.ToDateTimeOffset(ts, N.Timestamp) : null; break;
+                case N.Extras: m.Extras = R.Object(ref r, N.Extras); break;
+                case N.Action: m.Action = (MessageAction?)R.Int32(ref r, N.Action); break;
+                case N.Serial: m.Serial = R.String(ref r, N.Serial); break;
+                case N.Version: m.Version = ReadVersion(ref r); break;
+                case N.Annotations: m.Annotations = R.Object(ref r, N.Annotations); break;
+                default: R.Skip(ref r); break;
+            }
+        }
+
+        return m;
+    }
+
+    private static PresenceMessage ReadPresenceMessage(ref MessagePackReader r)
+    {
+        var p = new PresenceMessage();
+        var count = R.MapHeader(ref r, N.Presence);
+        for (var i = 0; i < count; i++)
+        {
+            switch (R.Key(ref r))
+            {
+                case N.Id: p.Id = R.String(ref r, N.Id); break;
+                case N.Action: p.Action = (PresenceAction)(R.Int32(ref r, N.Action) ?? 0); break;
+                case N.ClientId: p.ClientId = R.String(ref r, N.ClientId); break;
+                case N.ConnectionId: p.ConnectionId = R.String(ref r, N.ConnectionId); break;
+                case N.Data: p.Data = R.Data(ref r); break;
+                case N.Encoding: p.Encoding = R.String(ref r, N.Encoding); break;
+                case N.Extras: p.Extras = R.Object(ref r, N.Extras); break;
+                case N.Timestamp: p.Timestamp = R.Int64(ref r, N.Timestamp) is { } ts ? WireTime.ToDateTimeOffset(ts, N.Timestamp) : null; break;
+                default: R.Skip(ref r); break;
+            }
+        }
+
+        return p;
+    }
+
+    private static MessageVersion? ReadVersion(ref MessagePackReader r)
+    {
+        if (r.NextMessagePackType == MessagePackType.String)
+        {
+            // Protocol versions before 4 sent the version as a bare serial string.
+            return new MessageVersion { Serial = R.String(ref r, N.Version) };
+        }
+
+        var count = R.MapHeader(ref r, N.Version);
+        if (count < 0)
+        {
+            return null;
+        }
+
+        string? serial = null, clientId = null, description = null;
+        DateTimeOffset? timestamp = null;
+        Dictionary<string, string>? metadata = null;
+        for (var i = 0; i < count; i++)
+        {
+            switch (R.Key(ref r))
+            {
+                case N.Serial: serial = R.String(ref r, N.Serial); break;
+                case N.Timestamp: timestamp = R.Int64(ref r, N.Timestamp) is { } ts ? WireTime.ToDateTimeOffset(ts, N.Timestamp) : null; break;
+                case N.ClientId: clientId = R.String(ref r, N.ClientId); break;
+                case N.Description: description = R.String(ref r, N.Description); break;
+                case N.Metadata: metadata = R.StringMap(ref r, N.Metadata); break;
+                default: R.Skip(ref r); break;
+            }
+        }
+
+        return new MessageVersion { Serial = serial, Timestamp = timestamp, ClientId = clientId, Description = description, Metadata = metadata };
+    }
+
+    /// <summary>Field order id, name, data, encoding, ... matches most of Ably's msgpack fixtures byte for byte.</summary>
+    private static void WriteMessage(ref MessagePackWriter w, Message m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        var kind = WireData.Prepare(m.Data, m.Encoding, binaryAllowed: true, out var text, out var bytes, out var encoding);
+        w.WriteMapHeader(Count(m.Id) + Count(m.Name) + (kind == WireDataKind.None ? 0 : 1) + Count(encoding) + Count(m.ClientId)
+            + Count(m.ConnectionId) + Count(m.ConnectionKey) + Count(m.Timestamp) + Count(m.Extras) + Count(m.Action)
+            + Count(m.Serial) + Count(m.Version) + Count(m.Annotations));
+        if (m.Id is { } id) { MsgPackWrite.Field(ref w, K.Id, id); }
+        if (m.Name is { } name) { MsgPackWrite.Field(ref w, K.Name, name); }
+        WriteData(ref w, kind, text, bytes);
+        if (encoding is not null) { MsgPackWrite.Field(ref w, K.Encoding, encoding); }
+        if (m.ClientId is { } clientId) { MsgPackWrite.Field(ref w, K.ClientId, clientId); }
+        if (m.ConnectionId is { } connectionId) { MsgPackWrite.Field(ref w, K.ConnectionId, connectionId); }
+        if (m.ConnectionKey is { } connectionKey) { MsgPackWrite.Field(ref w, K.ConnectionKey, connectionKey); }
+        if (m.Timestamp is { } ts) { MsgPackWrite.Field(ref w, K.Timestamp, WireTime.ToMs(ts)); }
+        if (m.Extras is { } extras)
+        {
+            w.WriteRaw(K.Extras);
+            MsgPackWrite.Token(ref w, extras);
+        }
+
+        if (m.Action is { } action) { MsgPackWrite.Field(ref w, K.Action, (int)action); }
+        if (m.Serial is { } serial) { MsgPackWrite.Field(ref w, K.Serial, serial); }
+        if (m.Version is { } v)
+        {
+            w.WriteRaw(K.Version);
+            w.WriteMapHeader(Count(v.Serial) + Count(v.Timestamp) + Count(v.ClientId) + Count(v.Description) + Count(v.Metadata));
+            if (v.Serial is { } vs) { MsgPackWrite.Field(ref w, K.Serial, vs); }
+            if (v.Timestamp is { } vts) { MsgPackWrite.Field(ref w, K.Timestamp, WireTime.ToMs(vts)); }
+            if (v.ClientId is { } vc) { MsgPackWrite.Field(ref w, K.ClientId, vc); }
+            if (v.Description is { } vd) { MsgPackWrite.Field(ref w, K.Description, vd); }
+            if (v.Metadata is { } metadata)
+            {
+                w.WriteRaw(K.Metadata);
+                MsgPackWrite.StringMap(ref w, metadata);
+            }
+        }
+
+        if (m.Annotations is { } annotations)
+        {
+            w.WriteRaw(K.Annotations);
+            MsgPackWrite.Token(ref w, annotations);
+        }
+    }
+
+    private static void WritePresenceMessage(ref MessagePackWriter w, PresenceMessage p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var kind = WireData.Prepare(p.Data, p.Encoding, binaryAllowed: true, out var text, out var bytes, out var encoding);
+        w.WriteMapHeader(Count(p.Id) + 1 + Count(p.ClientId) + Count(p.ConnectionId) + (kind == WireDataKind.None ? 0 : 1)
+            + Count(encoding) + Count(p.Extras) + Count(p.Timestamp));
+        if (p.Id is { } id) { MsgPackWrite.Field(ref w, K.Id, id); }
+        MsgPackWrite.Field(ref w, K.Action, (int)p.Action);
+        if (p.ClientId is { } clientId) { MsgPackWrite.Field(ref w, K.ClientId, clientId); }
+        if (p.ConnectionId is { } connectionId) { MsgPackWrite.Field(ref w, K.ConnectionId, connectionId); }
+        WriteData(ref w, kind, text, bytes);
+        if (encoding is not null) { MsgPackWrite.Field(ref w, K.Encoding, encoding); }
+        if (p.Extras is { } extras)
+        {
+            w.WriteRaw(K.Extras);
+            MsgPackWrite.Token(ref w, extras);
+        }
+
+        if (p.Timestamp is { } ts) { MsgPackWrite.Field(ref w, K.Timestamp, WireTime.ToMs(ts)); }
+    }
+
+    private static void WriteData(ref MessagePackWriter w, WireDataKind kind, string? text, byte[]? bytes)
+    {
+        switch (kind)
+        {
+            case WireDataKind.Text:
+                MsgPackWrite.Field(ref w, K.Data, text!);
+                break;
+            case WireDataKind.Binary:
+                // An empty payload is an empty bin, never nil (PROTOCOL.md 3.3).
+                w.WriteRaw(K.Data);
+                w.Write(bytes.AsSpan());
+                break;
+        }
+    }
+}
