@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using Newtonsoft.Json.Linq;
+using Reliably.Rx.Emulator.Internal.State;
+
+namespace Reliably.Rx.Emulator;
+
+/// <summary>An isolated emulated Ably app: its keys, channels, tokens and stats.</summary>
+public sealed class EmulatorApp
+{
+    private readonly ConcurrentDictionary<string, ChannelState> _channels = new(StringComparer.Ordinal);
+
+    internal EmulatorApp(string appId, string accountId, IReadOnlyList<EmulatorKey> keys, JArray namespaces, EmulatorServer server)
+    {
+        AppId = appId;
+        AccountId = accountId;
+        Keys = keys;
+        Namespaces = namespaces;
+        Server = server;
+    }
+
+    /// <summary>The app id (first part of every key name).</summary>
+    public string AppId { get; }
+
+    /// <summary>The account id reported by the sandbox API.</summary>
+    public string AccountId { get; }
+
+    /// <summary>The app's keys in creation order.</summary>
+    public IReadOnlyList<EmulatorKey> Keys { get; }
+
+    /// <summary>The first key's full key string.</summary>
+    public string DefaultKey => Keys[0].KeyString;
+
+    internal JArray Namespaces { get; }
+
+    internal EmulatorServer Server { get; }
+
+    internal StatsStore Stats { get; } = new();
+
+    internal bool Deleted { get; set; }
+
+    internal IEnumerable<ChannelState> Channels => _channels.Values;
+
+    internal EmulatorKey? FindKey(string keyName) => Keys.FirstOrDefault(k => k.KeyName == keyName);
+
+    internal ChannelState GetChannel(string name) => _channels.GetOrAdd(name, n => new ChannelState(n, this));
+
+    internal ChannelState? TryGetChannel(string name) => _channels.TryGetValue(name, out var c) ? c : null;
+}

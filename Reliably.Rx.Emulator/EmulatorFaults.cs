@@ -1,0 +1,145 @@
+using System.Net;
+using Reliably.Rx.Emulator.Internal.Protocol;
+using Reliably.Rx.Emulator.Internal.State;
+
+namespace Reliably.Rx.Emulator;
+
+/// <summary>
+/// Fault injection. Each method mirrors an HTTP route under <c>/_emulator</c> (see docs/emulator.md). Methods that
+/// target a connection return <c>false</c> when no such connection exists (or, where it matters, it has no transport).
+/// </summary>
+public sealed class EmulatorFaults
+{
+    private static readonly EmulatorError DefaultDisconnect = new(80003, 400, "Injected disconnect");
+    private static readonly EmulatorError DefaultDetach = new(90000, 500, "Injected server-initiated detach");
+    private static readonly EmulatorError DefaultChannelError = new(90000, 400, "Injected channel error");
+    private static readonly EmulatorError DefaultFatal = new(40000, 400, "Injected connection error");
+    private readonly EmulatorServer _server;
+
+    internal EmulatorFaults(EmulatorServer server) => _server = server;
+
+    /// <summary>Drops the connection's transport abruptly (no DISCONNECTED, no close frame; RTN15a). The state stays resumable.</summary>
+    public bool DropConnection(string connectionId) => WithTransport(connectionId, (_, t) => t.Abort());
+
+    /// <summary>Sends DISCONNECTED with <paramref name="error"/> (default 80003), then closes the socket (RTN15h). The state stays resumable.
+    /// A token error (40140–40149) makes clients renew their token before resuming.</summary>
+    public bool Disconnect(string connectionId, EmulatorError? error = null) =>
+        WithTransport(connectionId, (s, _) => s.DisconnectTransport((error ?? DefaultDisconnect).ToJson()));
+
+    /// <summary>Forgets the connection's state so its next resume fails with 80008; the current transport stays open.</summary>
+    public bool ForgetConnection(string connectionId)
+    {
+        var session = _server.Sessions.Find(connectionId);
+        if (session is null)
+        {
+            return false;
+        }
+
+        _server.Sessions.Remove(session);
+        return true;
+    }
+
+    /// <summary>Makes the connection silent (no frames, no heartbeats, no WebSocket pings) so the client's idle timer (RTN23a) fires; <c>false</c> restores it.</summary>
+    public bool SetSilent(string connectionId, bool silent = true) => WithTransport(connectionId, (_, t) => t.Silenced = silent);
+
+    /// <summary>Sends a connection-level ERROR (fatal: the client goes FAILED) and discards the connection.</summary>
+    public bool FailConnection(string connectionId, EmulatorError? error = null) =>
+        WithSession(connectionId, s => s.Fail((error ?? DefaultFatal).ToJson()));
+
+    /// <summary>Sends an unsolicited DETACHED for the channel (RTL13); the server stops delivering until the client re-attaches.</summary>
+    public bool DetachChannel(string connectionId, string channel, EmulatorError? error = null) =>
+        WithSession(connectionId, s =>
+        {
+            s.DetachServerSide(channel);
+            s.Send(new Newtonsoft.Json.Linq.JObject { ["action"] = Actions.Detached, ["channel"] = channel, ["error"] = (error ?? DefaultDetach).ToJson() });
+        });
+
+    /// <summary>Sends ERROR for the channel (RTL14: the channel goes FAILED) and detaches it server-side.</summary>
+    public bool FailChannel(string connectionId, string channel, EmulatorError? error = null) =>
+        WithSession(connectionId, s =>
+        {
+            s.DetachServerSide(channel);
+            s.Send(new Newtonsoft.Json.Linq.JObject { ["action"] = Actions.Error, ["channel"] = channel, ["error"] = (error ?? DefaultChannelError).ToJson() });
+        });
+
+    /// <summary>Sends a server AUTH asking the client to re-authenticate in band (RTN22).</summary>
+    public bool RequestReauth(string connectionId) =>
+        WithSession(connectionId, s => s.Send(new Newtonsoft.Json.Linq.JObject { ["action"] = Actions.Auth }));
+
+    /// <summary>NACKs the next <paramref name="count"/> publishes (realtime MESSAGE/PRESENCE and REST publish) with <paramref name="error"/>
+    /// (default 50000/500), optionally only those of one connection.</summary>
+    public void NackNextPublishes(int count, EmulatorError? error = null, string? connectionId = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        _server.Faults.AddNack(count, error ?? EmulatorError.ServerError, connectionId);
+    }
+
+    /// <summary>Delays every ACK/NACK by <paramref name="delay"/> (<see cref="TimeSpan.Zero"/> turns it off).</summary>
+    public void DelayAcks(TimeSpan delay) => _server.Faults.AckDelay = delay;
+
+    /// <summary>Delays every ATTACHED (and the processing of later frames on that connection) by <paramref name="delay"/>.</summary>
+    public void DelayAttached(TimeSpan delay) => _server.Faults.AttachDelay = delay;
+
+    /// <summary>Answers REST requests with HTTP <paramref name="statusCode"/> (e.g. 503) and an Ably error body, on one listen
+    /// address (or all), for <paramref name="count"/> requests (or until <see cref="Reset"/>), optionally only for paths with a prefix.</summary>
+    public void FailRestRequests(int statusCode, int? count = null, IPAddress? address = null, string? pathPrefix = null)
+    {
+        if (statusCode is < 400 or > 599)
+        {
+            throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "Use a 4xx or 5xx status.");
+        }
+
+        _server.Faults.AddRestFault(address?.ToString(), statusCode, count, pathPrefix);
+    }
+
+    /// <summary>Expires a token now: REST requests with it get 40142, and connections using it get DISCONNECTED 40142 (RTN15h).
+    /// Returns the number of connections disconnected, or -1 if the token is unknown.</summary>
+    public int ExpireToken(string token)
+    {
+        var info = _server.Tokens.Find(token);
+        if (info is null)
+        {
+            return -1;
+        }
+
+        info.Expires = Math.Min(info.Expires, _server.NowMs);
+        var sessions = _server.Sessions.All.Where(s => ReferenceEquals(s.Auth.Token, info)).ToList();
+        foreach (var s in sessions)
+        {
+            s.OnTokenExpired();
+        }
+
+        return sessions.Count;
+    }
+
+    /// <summary>Expires the token the connection authenticated with (see <see cref="ExpireToken"/>); false if it used a key.</summary>
+    public bool ExpireConnectionToken(string connectionId) =>
+        _server.Sessions.Find(connectionId)?.Auth.Token is { } token && ExpireToken(token.Token) >= 0;
+
+    /// <summary>Clears every armed fault (NACKs, delays, REST errors). Silenced connections stay silent.</summary>
+    public void Reset() => _server.Faults.Reset();
+
+    private bool WithSession(string connectionId, Action<Session> action)
+    {
+        var session = _server.Sessions.Find(connectionId);
+        if (session is null)
+        {
+            return false;
+        }
+
+        action(session);
+        return true;
+    }
+
+    private bool WithTransport(string connectionId, Action<Session, Internal.Realtime.WsTransport> action)
+    {
+        var session = _server.Sessions.Find(connectionId);
+        if (session?.Transport is not { } transport)
+        {
+            return false;
+        }
+
+        action(session, transport);
+        return true;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Reliably.Rx.Emulator.Internal.Protocol;
+using Reliably.Rx.Emulator.Internal.State;
+
+namespace Reliably.Rx.Emulator.Internal.Auth;
+
+/// <summary>Issued tokens and used TokenRequest nonces.</summary>
+internal sealed class TokenStore
+{
+    private static readonly TimeSpan MaxTtl = TimeSpan.FromDays(1);
+    private readonly ConcurrentDictionary<string, TokenInfo> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _nonces = new(StringComparer.Ordinal);
+    private readonly EmulatorServer _server;
+
+    public TokenStore(EmulatorServer server) => _server = server;
+
+    public TokenInfo? Find(string token) => _tokens.GetValueOrDefault(token);
+
+    public IEnumerable<TokenInfo> All => _tokens.Values;
+
+    /// <summary>Issues a token. The string never contains ':' so clients cannot mistake it for a key (RSC1a).</summary>
+    public TokenInfo Issue(EmulatorKey key, EmulatorApp app, long? ttlMs, string? capability, string? clientId)
+    {
+        var ttl = ttlMs is { } t ? TimeSpan.FromMilliseconds(t) : _server.Options.DefaultTokenTtl;
+        if (ttl <= TimeSpan.Zero || ttl > MaxTtl)
+        {
+            throw new AblyException(40003, 400, "Invalid ttl: must be positive and at most 24 hours");
+        }
+
+        var granted = string.IsNullOrEmpty(capability)
+            ? key.ParsedCapability
+            : key.ParsedCapability.Intersect(Capability.Parse(capability));
+        var now = _server.NowMs;
+        var info = new TokenInfo
+        {
+            Token = app.AppId + "." + Ids.Alnum(32),
+            App = app,
+            Key = key,
+            Issued = now,
+            Expires = now + (long)ttl.TotalMilliseconds,
+            Capability = granted,
+            ClientId = string.IsNullOrEmpty(clientId) ? null : clientId,
+        };
+        _tokens[info.Token] = info;
+        return info;
+    }
+
+    /// <summary>Records a TokenRequest nonce; false if it was already used within the timestamp window (40105).</summary>
+    public bool TryUseNonce(string keyName, string nonce, long timestamp)
+    {
+        var now = _server.NowMs;
+        if (_nonces.Count > 10_000)
+        {
+            foreach (var old in _nonces.Where(kv => kv.Value < now - 3_600_000).Select(kv => kv.Key).ToList())
+            {
+                _nonces.TryRemove(old, out _);
+            }
+        }
+
+        return _nonces.TryAdd(keyName + "\n" + nonce + "\n" + timestamp, now);
+    }
+}

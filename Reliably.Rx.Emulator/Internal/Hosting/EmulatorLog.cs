@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Logging;
+
+namespace Reliably.Rx.Emulator.Internal.Hosting;
+
+/// <summary>Source-generated log messages.</summary>
+internal static partial class EmulatorLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled error serving {Path}")]
+    public static partial void UnhandledRequestError(ILogger logger, string path, Exception exception);
+}

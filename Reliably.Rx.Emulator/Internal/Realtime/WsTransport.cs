@@ -1,0 +1,148 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
+using Newtonsoft.Json.Linq;
+using Reliably.Rx.Emulator.Internal.Protocol;
+
+namespace Reliably.Rx.Emulator.Internal.Realtime;
+
+/// <summary>
+/// One WebSocket. Outbound frames go through an unbounded per-connection queue drained by a single writer loop,
+/// so publishers never wait on a slow socket and each socket sees frames in enqueue order.
+/// </summary>
+internal sealed class WsTransport
+{
+    private static readonly object CloseMarker = new();
+    private readonly WebSocket _socket;
+    private readonly SilenceableStream _stream;
+    private readonly HttpContext _context;
+    private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ITimer? _heartbeat;
+    private int _aborted;
+    private volatile bool _completed;
+
+    public WsTransport(WebSocket socket, SilenceableStream stream, HttpContext context, WireFormat format, bool protocolHeartbeats, TimeProvider time, TimeSpan heartbeatInterval)
+    {
+        _socket = socket;
+        _stream = stream;
+        _context = context;
+        Format = format;
+        LocalAddress = context.Connection.LocalIpAddress?.ToString() ?? string.Empty;
+        if (protocolHeartbeats)
+        {
+            // RTN23b: with heartbeats=true the server proves liveness with HEARTBEAT frames.
+            var heartbeat = new OutgoingFrame(new JObject { ["action"] = Actions.Heartbeat });
+            _heartbeat = time.CreateTimer(_ => Enqueue(heartbeat), null, heartbeatInterval, heartbeatInterval);
+        }
+    }
+
+    public WireFormat Format { get; }
+
+    /// <summary>Completed by the endpoint when its receive loop ends.</summary>
+    public TaskCompletionSource ReceiveEnded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string LocalAddress { get; }
+
+    /// <summary>True once the server decided to end this transport (CLOSED, DISCONNECTED, ERROR sent).</summary>
+    public bool EndedByServer { get; private set; }
+
+    public bool Silenced
+    {
+        get => _stream.Silenced;
+        set => _stream.Silenced = value;
+    }
+
+    public void Enqueue(OutgoingFrame frame) => _queue.Writer.TryWrite(frame);
+
+    /// <summary>Sends everything queued so far, then closes the socket cleanly.</summary>
+    public void EndAfterFlush()
+    {
+        EndedByServer = true;
+        _queue.Writer.TryWrite(CloseMarker);
+        _queue.Writer.TryComplete();
+    }
+
+    /// <summary>Drops the TCP connection at once with no close frame (the abrupt-drop fault, RTN15a).</summary>
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _aborted, 1) == 1)
+        {
+            return;
+        }
+
+        _queue.Writer.TryComplete();
+        _heartbeat?.Dispose();
+        if (!_completed)
+        {
+            _context.Abort();
+        }
+
+        _socket.Abort();
+    }
+
+    /// <summary>Called when the HTTP request has finished; the pooled HttpContext must not be touched afterwards.</summary>
+    public void MarkCompleted()
+    {
+        _completed = true;
+        _queue.Writer.TryComplete();
+        _heartbeat?.Dispose();
+    }
+
+    public async Task RunWriterAsync()
+    {
+        try
+        {
+            var reader = _queue.Reader;
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var item))
+                {
+                    if (ReferenceEquals(item, CloseMarker))
+                    {
+                        await CloseAsync().ConfigureAwait(false);
+                        return;
+                    }
+
+                    if (Silenced || _socket.State != WebSocketState.Open)
+                    {
+                        continue;
+                    }
+
+                    var frame = (OutgoingFrame)item;
+                    var type = Format == WireFormat.MsgPack ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+                    await _socket.SendAsync(frame.GetBytes(Format), type, true, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
+        {
+            Abort();
+        }
+        finally
+        {
+            _heartbeat?.Dispose();
+        }
+    }
+
+    private async Task CloseAsync()
+    {
+        _heartbeat?.Dispose();
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+            {
+                Abort();
+                return;
+            }
+        }
+
+        // Give the client a moment to answer the close handshake, then make sure the socket is gone.
+        await Task.WhenAny(ReceiveEnded.Task, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        Abort();
+    }
+}

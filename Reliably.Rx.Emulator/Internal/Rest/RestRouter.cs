@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.Http;
+using Newtonsoft.Json.Linq;
+using Reliably.Rx.Emulator.Internal.Auth;
+using Reliably.Rx.Emulator.Internal.Protocol;
+using Reliably.Rx.Emulator.Internal.State;
+
+namespace Reliably.Rx.Emulator.Internal.Rest;
+
+/// <summary>Routes REST requests (PROTOCOL.md 7, 8) and the <c>/_emulator</c> control API.</summary>
+internal sealed partial class RestRouter
+{
+    private readonly EmulatorServer _server;
+    private readonly FaultRoutes _faults;
+
+    public RestRouter(EmulatorServer server)
+    {
+        _server = server;
+        _faults = new FaultRoutes(server);
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var x = new RestExchange(context);
+        try
+        {
+            if (x.Segments is ["_emulator", ..])
+            {
+                await _faults.HandleAsync(x).ConfigureAwait(false);
+                return;
+            }
+
+            var local = context.Connection.LocalIpAddress?.ToString() ?? string.Empty;
+            if (_server.Faults.TryConsumeRestFault(local, context.Request.Path.Value ?? "/") is { } status)
+            {
+                // RSC15: a 5xx here is what makes clients try a fallback host.
+                await x.WriteErrorAsync(status * 100, status, "Injected server error").ConfigureAwait(false);
+                return;
+            }
+
+            await RouteAsync(x).ConfigureAwait(false);
+        }
+        catch (AblyException ex)
+        {
+            if (!context.Response.HasStarted)
+            {
+                await x.WriteErrorAsync(ex.Code, ex.StatusCode, ex.Message).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private Task RouteAsync(RestExchange x) => (x.Method, x.Segments) switch
+    {
+        ("GET", []) => x.WriteAsync(200, new JObject { ["server"] = "Reliably.Rx.Emulator" }),
+        ("GET", ["time"]) => x.WriteAsync(200, new JArray(_server.NowMs)),
+        ("POST", ["apps"]) => CreateAppAsync(x),
+        ("DELETE", ["apps", var appId]) => DeleteAppAsync(x, appId),
+        ("GET", ["stats"]) => StatsAsync(x),
+        ("POST", ["stats"]) => PostStatsAsync(x),
+        ("POST", ["keys", var keyName, "requestToken"]) => RequestTokenAsync(x, keyName),
+        ("POST", ["messages"]) => BatchPublishAsync(x),
+        ("GET", ["presence"]) => BatchPresenceAsync(x),
+        ("GET", ["channels", var ch]) => ChannelStatusAsync(x, ch),
+        ("POST", ["channels", var ch, "messages"]) => PublishAsync(x, ch),
+        ("GET", ["channels", var ch, "messages"]) => HistoryAsync(x, ch),
+        ("GET", ["channels", var ch, "messages", var serial]) => GetMessageAsync(x, ch, serial),
+        ("GET", ["channels", var ch, "presence"]) => PresenceAsync(x, ch),
+        ("GET", ["channels", var ch, "presence", "history"]) => PresenceHistoryAsync(x, ch),
+        _ => throw new AblyException(40400, 404, $"No route for {x.Method} /{string.Join('/', x.Segments)}"),
+    };
+
+    private AuthContext Authenticate(RestExchange x)
+    {
+        var request = x.Context.Request;
+        string? clientId = null;
+        var header = request.Headers["X-Ably-ClientId"].ToString();
+        if (!string.IsNullOrEmpty(header))
+        {
+            try
+            {
+                clientId = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header));
+            }
+            catch (FormatException)
+            {
+                throw new AblyException(40012, 400, "X-Ably-ClientId must be base64");
+            }
+        }
+
+        var auth = _server.Authenticator.FromAuthorizationHeader(request.Headers.Authorization.ToString(), clientId, request.IsHttps);
+        return auth.App.Deleted ? throw new AblyException(40400, 404, "Application deleted") : auth;
+    }
+
+    private static void Require(AuthContext auth, string channel, params string[] operations)
+    {
+        if (!operations.Any(op => auth.Capability.Allows(channel, op)))
+        {
+            throw ErrorInfo.CapabilityDenied(operations[0] + " on channel " + channel);
+        }
+    }
+}

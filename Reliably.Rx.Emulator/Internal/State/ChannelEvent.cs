@@ -1,0 +1,11 @@
+using Reliably.Rx.Emulator.Internal.Protocol;
+
+namespace Reliably.Rx.Emulator.Internal.State;
+
+/// <summary>A MESSAGE or PRESENCE frame in a channel's replay log, for resume (RTN15c/RTL4c1) and rewind.</summary>
+/// <param name="Seq">Channel position; the frame's channelSerial encodes it.</param>
+/// <param name="Frame">The shared outgoing frame.</param>
+/// <param name="OriginConnectionId">Publisher (or presence member) connection, for echo and RTP17a.</param>
+/// <param name="IsPresence">PRESENCE rather than MESSAGE.</param>
+/// <param name="Timestamp">Server time of the event, ms.</param>
+internal sealed record ChannelEvent(long Seq, OutgoingFrame Frame, string? OriginConnectionId, bool IsPresence, long Timestamp);

@@ -1,0 +1,138 @@
+using System.Globalization;
+using Newtonsoft.Json.Linq;
+using Reliably.Rx.Emulator.Internal.Protocol;
+
+namespace Reliably.Rx.Emulator.Internal.State;
+
+/// <summary>Message publishing and history.</summary>
+internal sealed partial class ChannelState
+{
+    private const int IdempotencyWindow = 100_000;
+    private readonly List<StoredItem> _history = [];
+    private readonly Dictionary<string, string> _idempotent = new(StringComparer.Ordinal);
+    private readonly Queue<string> _idempotentOrder = new();
+    private long _ordinal;
+
+    /// <summary>
+    /// Publishes canonical messages (already size- and capability-checked). Messages whose id was seen before on this
+    /// channel are not republished (RSL1k, idempotent publishing); their original serial is returned instead.
+    /// </summary>
+    /// <param name="messages">Messages; this method stamps them and takes ownership.</param>
+    /// <param name="connectionId">The publishing connection, or null for REST.</param>
+    /// <param name="msgSerial">The ProtocolMessage msgSerial for realtime publishes.</param>
+    /// <returns>One serial per input message.</returns>
+    public List<string?> Publish(IReadOnlyList<JObject> messages, string? connectionId, long? msgSerial)
+    {
+        var now = Server.NowMs;
+        var serials = new List<string?>(messages.Count);
+        lock (_gate)
+        {
+            var fresh = new List<JObject>();
+            var seq = _seq + 1;
+            for (var i = 0; i < messages.Count; i++)
+            {
+                var m = messages[i];
+                var id = m.Value<string?>("id");
+                if (id is not null && _idempotent.TryGetValue(id, out var existing))
+                {
+                    serials.Add(existing);
+                    continue;
+                }
+
+                if (id is null)
+                {
+                    // TM2a: realtime ids are connectionId:msgSerial:index; REST ids get a random base.
+                    id = connectionId is not null
+                        ? string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}:{i}")
+                        : string.Create(CultureInfo.InvariantCulture, $"{Ids.Alnum(12)}:{i}");
+                    m["id"] = id;
+                }
+
+                var serial = FormatSerial(seq) + ":" + fresh.Count.ToString("D4", CultureInfo.InvariantCulture);
+                m["serial"] = serial;
+                if (m["timestamp"]?.Type != JTokenType.Integer)
+                {
+                    m["timestamp"] = now;
+                }
+
+                if (connectionId is not null)
+                {
+                    m["connectionId"] = connectionId;
+                }
+                else
+                {
+                    m.Remove("connectionId");
+                }
+
+                Remember(id, serial);
+                fresh.Add(m);
+                serials.Add(serial);
+            }
+
+            if (fresh.Count == 0)
+            {
+                return serials;
+            }
+
+            _seq = seq;
+            foreach (var m in fresh)
+            {
+                _history.Add(new StoredItem(_ordinal++, seq, m.Value<long>("timestamp"), m));
+            }
+
+            if (_history.Count > Server.Options.ChannelHistoryLimit)
+            {
+                _history.RemoveRange(0, _history.Count - Server.Options.ChannelHistoryLimit);
+            }
+
+            var frame = new JObject
+            {
+                ["action"] = Actions.Message,
+                ["channel"] = Name,
+                ["channelSerial"] = FormatSerial(seq),
+                ["timestamp"] = now,
+                ["messages"] = new JArray(fresh),
+            };
+            if (connectionId is not null)
+            {
+                frame["id"] = string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}");
+                frame["connectionId"] = connectionId;
+            }
+
+            MessagesPublished += fresh.Count;
+            Emit(new ChannelEvent(seq, new OutgoingFrame(frame), connectionId, false, now));
+        }
+
+        App.Stats.RecordMessages(now, messages.Count);
+        return serials;
+    }
+
+    /// <summary>Total messages published, for stats.</summary>
+    public long MessagesPublished { get; private set; }
+
+    /// <summary>Snapshot of history items matching the filter, oldest first.</summary>
+    public List<StoredItem> HistorySnapshot(long? start, long? end, string? fromSerial)
+    {
+        long? until = null;
+        if (fromSerial is not null)
+        {
+            until = TryParseSerial(fromSerial, out var s) ? s : throw new AblyException(40003, 400, "Invalid fromSerial");
+        }
+
+        lock (_gate)
+        {
+            return _history.Where(h => (start is null || h.Timestamp >= start) && (end is null || h.Timestamp <= end)
+                && (until is null || h.Seq <= until)).ToList();
+        }
+    }
+
+    private void Remember(string id, string serial)
+    {
+        _idempotent[id] = serial;
+        _idempotentOrder.Enqueue(id);
+        if (_idempotentOrder.Count > IdempotencyWindow)
+        {
+            _idempotent.Remove(_idempotentOrder.Dequeue());
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using System.Globalization;
+using Newtonsoft.Json.Linq;
+using Reliably.Rx.Emulator.Internal.Protocol;
+
+namespace Reliably.Rx.Emulator.Internal.State;
+
+/// <summary>
+/// One channel of one app. Every mutation and every fan-out happens under <see cref="_gate"/>, a per-channel lock:
+/// that fixes serial order and makes "snapshot then live" attaches gap- and duplicate-free. Fan-out only enqueues
+/// pre-serialized frames onto per-connection queues, so the lock is held briefly and never across I/O.
+/// </summary>
+internal sealed partial class ChannelState
+{
+    private readonly object _gate = new();
+    private readonly List<ChannelEvent> _events = [];
+    private readonly HashSet<Attachment> _subscribers = [];
+    private long _seq;
+
+    public ChannelState(string name, EmulatorApp app)
+    {
+        Name = name;
+        App = app;
+        Epoch = Ids.Hex(4);
+    }
+
+    public string Name { get; }
+
+    public EmulatorApp App { get; }
+
+    /// <summary>Distinguishes this channel instance's serials from any other (e.g. a previous emulator run).</summary>
+    public string Epoch { get; }
+
+    private EmulatorServer Server => App.Server;
+
+    public string FormatSerial(long seq) => Epoch + "-" + seq.ToString("D12", CultureInfo.InvariantCulture);
+
+    /// <summary>Parses a channelSerial or message serial of this channel; false if it is foreign or malformed.</summary>
+    public bool TryParseSerial(string? serial, out long seq)
+    {
+        seq = 0;
+        if (serial is null || !serial.StartsWith(Epoch + "-", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var digits = serial[(Epoch.Length + 1)..];
+        var colon = digits.IndexOf(':');
+        if (colon >= 0)
+        {
+            digits = digits[..colon];
+        }
+
+        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out seq);
+    }
+
+    /// <summary>
+    /// Attaches (RTL4): sends ATTACHED, then any backlog (resume RTL4c1/RTN15c or rewind), then a presence SYNC (RTP1,
+    /// RTP18), all queued atomically with joining the fan-out set.
+    /// </summary>
+    public void Attach(Attachment attachment, string? channelSerial, bool mayResume, string? rewind)
+    {
+        var session = attachment.Session;
+        lock (_gate)
+        {
+            var backlog = new List<ChannelEvent>();
+            var flags = attachment.Modes;
+            JObject? error = null;
+            if (mayResume && TryParseSerial(channelSerial, out var from) && from <= _seq)
+            {
+                var oldest = _events.Count > 0 ? _events[0].Seq : _seq + 1;
+                if (from >= oldest - 1 || from == _seq)
+                {
+                    flags |= Flags.Resumed;
+                    backlog.AddRange(_events.Where(e => e.Seq > from && Deliverable(attachment, e)));
+                }
+                else
+                {
+                    error = ErrorInfo.Create(90003, 404, "Unable to recover channel (messages expired)");
+                }
+            }
+            else if (channelSerial is not null && mayResume)
+            {
+                error = ErrorInfo.Create(90003, 404, "Unable to recover channel (unknown channel serial)");
+            }
+
+            if ((flags & Flags.Resumed) == 0 && !string.IsNullOrEmpty(rewind))
+            {
+                backlog.AddRange(Rewind(rewind).Where(e => Deliverable(attachment, e)));
+            }
+
+            if (backlog.Count > 0)
+            {
+                flags |= Flags.HasBacklog;
+            }
+
+            var syncMembers = attachment.Has(Flags.PresenceSubscribe) ? _members.Values.ToList() : [];
+            if (syncMembers.Count > 0)
+            {
+                flags |= Flags.HasPresence;
+            }
+
+            var attached = new JObject
+            {
+                ["action"] = Actions.Attached,
+                ["channel"] = Name,
+                ["channelSerial"] = FormatSerial(_seq),
+                ["flags"] = flags,
+            };
+            if (attachment.Params is { Count: > 0 } p)
+            {
+                attached["params"] = p.DeepClone();
+            }
+
+            if (error is not null)
+            {
+                attached["error"] = error;
+            }
+
+            session.Send(new OutgoingFrame(attached));
+            foreach (var e in backlog)
+            {
+                session.Send(e.Frame);
+            }
+
+            if (syncMembers.Count > 0)
+            {
+                SendSync(session, syncMembers);
+            }
+
+            _subscribers.Add(attachment);
+        }
+    }
+
+    public void Detach(Attachment attachment)
+    {
+        lock (_gate)
+        {
+            _subscribers.Remove(attachment);
+        }
+    }
+
+    /// <summary>Re-sends a full presence SYNC to one connection (a client SYNC request, or HAS_PRESENCE after attach).</summary>
+    private void SendSync(Session session, List<JObject> members)
+    {
+        // RTP18: pages share one syncId; every page but the last carries a non-empty cursor.
+        var syncId = Ids.Alnum(8);
+        var pageSize = Server.Options.SyncPageSize;
+        for (var offset = 0; offset < members.Count; offset += pageSize)
+        {
+            var page = members.Skip(offset).Take(pageSize).Select(m =>
+            {
+                var copy = (JObject)m.DeepClone();
+                copy["action"] = 1;
+                return copy;
+            });
+            var last = offset + pageSize >= members.Count;
+            var cursor = last ? string.Empty : (offset + pageSize).ToString(CultureInfo.InvariantCulture);
+            session.Send(new OutgoingFrame(new JObject
+            {
+                ["action"] = Actions.Sync,
+                ["channel"] = Name,
+                ["channelSerial"] = syncId + ":" + cursor,
+                ["presence"] = new JArray(page),
+            }));
+        }
+    }
+
+    private static bool Deliverable(Attachment attachment, ChannelEvent e)
+    {
+        var own = e.OriginConnectionId == attachment.Session.Id;
+        if (e.IsPresence)
+        {
+            return own || attachment.Has(Flags.PresenceSubscribe);
+        }
+
+        return attachment.Has(Flags.Subscribe) && (!own || attachment.Session.Echo);
+    }
+
+    private IEnumerable<ChannelEvent> Rewind(string rewind)
+    {
+        var messages = _events.Where(e => !e.IsPresence).ToList();
+        if (int.TryParse(rewind, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        {
+            return messages.Skip(Math.Max(0, messages.Count - Math.Min(count, 100)));
+        }
+
+        var span = ParseDuration(rewind) ?? throw new AblyException(40003, 400, "Invalid rewind parameter: " + rewind);
+        var since = Server.NowMs - (long)span.TotalMilliseconds;
+        return messages.Where(e => e.Timestamp >= since);
+    }
+
+    private static TimeSpan? ParseDuration(string text)
+    {
+        if (text.Length < 2 || !long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            return null;
+        }
+
+        return text[^1] switch
+        {
+            's' => TimeSpan.FromSeconds(n),
+            'm' => TimeSpan.FromMinutes(n),
+            'h' => TimeSpan.FromHours(n),
+            _ => null,
+        };
+    }
+
+    /// <summary>Appends to the replay log and fans the frame out; caller holds the lock.</summary>
+    private void Emit(ChannelEvent e)
+    {
+        _events.Add(e);
+        if (_events.Count > Server.Options.ChannelHistoryLimit)
+        {
+            _events.RemoveRange(0, _events.Count - Server.Options.ChannelHistoryLimit);
+        }
+
+        foreach (var s in _subscribers)
+        {
+            if (Deliverable(s, e))
+            {
+                s.Session.Send(e.Frame);
+            }
+        }
+    }
+}

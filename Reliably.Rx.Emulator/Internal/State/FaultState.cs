@@ -1,0 +1,100 @@
+namespace Reliably.Rx.Emulator.Internal.State;
+
+/// <summary>Armed faults consulted by the realtime and REST paths. Thread-safe.</summary>
+internal sealed class FaultState
+{
+    private readonly object _gate = new();
+    private readonly List<NackFault> _nacks = [];
+    private readonly List<RestFault> _rest = [];
+    private long _ackDelayTicks;
+    private long _attachDelayTicks;
+
+    public TimeSpan AckDelay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _ackDelayTicks));
+        set => Interlocked.Exchange(ref _ackDelayTicks, value.Ticks);
+    }
+
+    public TimeSpan AttachDelay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _attachDelayTicks));
+        set => Interlocked.Exchange(ref _attachDelayTicks, value.Ticks);
+    }
+
+    public void AddNack(int count, EmulatorError error, string? connectionId)
+    {
+        lock (_gate)
+        {
+            _nacks.Add(new NackFault(connectionId, error) { Remaining = count });
+        }
+    }
+
+    public EmulatorError? TryConsumeNack(string connectionId)
+    {
+        lock (_gate)
+        {
+            var fault = _nacks.FirstOrDefault(n => n.ConnectionId is null || n.ConnectionId == connectionId);
+            if (fault is null)
+            {
+                return null;
+            }
+
+            if (--fault.Remaining <= 0)
+            {
+                _nacks.Remove(fault);
+            }
+
+            return fault.Error;
+        }
+    }
+
+    public void AddRestFault(string? address, int statusCode, int? count, string? pathPrefix)
+    {
+        lock (_gate)
+        {
+            _rest.Add(new RestFault(address, statusCode, pathPrefix) { Remaining = count });
+        }
+    }
+
+    public int? TryConsumeRestFault(string localAddress, string path)
+    {
+        lock (_gate)
+        {
+            var fault = _rest.FirstOrDefault(f => (f.Address is null || f.Address == localAddress)
+                && (f.PathPrefix is null || path.StartsWith(f.PathPrefix, StringComparison.Ordinal)));
+            if (fault is null)
+            {
+                return null;
+            }
+
+            if (fault.Remaining is not null && --fault.Remaining <= 0)
+            {
+                _rest.Remove(fault);
+            }
+
+            return fault.StatusCode;
+        }
+    }
+
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _nacks.Clear();
+            _rest.Clear();
+        }
+
+        AckDelay = TimeSpan.Zero;
+        AttachDelay = TimeSpan.Zero;
+    }
+
+    private sealed record NackFault(string? ConnectionId, EmulatorError Error)
+    {
+        public int Remaining { get; set; }
+    }
+
+    private sealed record RestFault(string? Address, int StatusCode, string? PathPrefix)
+    {
+        public int? Remaining { get; set; }
+    }
+}

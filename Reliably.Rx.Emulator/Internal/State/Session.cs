@@ -1,0 +1,273 @@
+using Newtonsoft.Json.Linq;
+using Reliably.Rx.Emulator.Internal.Auth;
+using Reliably.Rx.Emulator.Internal.Protocol;
+using Reliably.Rx.Emulator.Internal.Realtime;
+
+namespace Reliably.Rx.Emulator.Internal.State;
+
+/// <summary>
+/// A realtime connection's server-side state. It outlives its transport: after an abrupt drop it is kept for
+/// connectionStateTtl so a resume (RTN15c) can continue it. Frames from one transport are handled sequentially by
+/// its receive loop; fault injection and timers may touch the session from other threads, hence <see cref="_gate"/>.
+/// </summary>
+internal sealed partial class Session
+{
+    private const int AckMemory = 4096;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, Attachment> _attachments = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _everAttached = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, JObject> _acks = [];
+    private readonly Queue<long> _ackOrder = new();
+    private volatile WsTransport? _transport;
+    private ITimer? _leaveTimer;
+    private ITimer? _ttlTimer;
+    private ITimer? _tokenTimer;
+
+    public Session(EmulatorServer server, AuthContext auth, bool echo)
+    {
+        Server = server;
+        Id = Ids.Alnum(10);
+        Key = NewKey();
+        Auth = auth;
+        Echo = echo;
+        ScheduleTokenExpiry();
+    }
+
+    public string Id { get; }
+
+    /// <summary>The current connectionKey; a new one is issued on every resume.</summary>
+    public string Key { get; private set; }
+
+    public AuthContext Auth { get; private set; }
+
+    public EmulatorApp App => Auth.App;
+
+    public bool Echo { get; private set; }
+
+    public EmulatorServer Server { get; }
+
+    /// <summary>True once this session has been resumed or recovered: channel continuity may then be granted.</summary>
+    public bool Continued { get; private set; }
+
+    public bool Discarded { get; private set; }
+
+    public WsTransport? Transport => _transport;
+
+    public void Send(OutgoingFrame frame) => _transport?.Enqueue(frame);
+
+    public void Send(JObject message) => Send(new OutgoingFrame(message));
+
+    public IReadOnlyList<string> AttachedChannels()
+    {
+        lock (_gate)
+        {
+            return _attachments.Keys.ToList();
+        }
+    }
+
+    public Attachment? FindAttachment(string channel)
+    {
+        lock (_gate)
+        {
+            return _attachments.GetValueOrDefault(channel);
+        }
+    }
+
+    /// <summary>Takes the credentials of a resuming transport (a renewed token, RTN15h2).</summary>
+    public void AdoptAuth(Auth.AuthContext auth)
+    {
+        lock (_gate)
+        {
+            Auth = auth;
+            ScheduleTokenExpiry();
+        }
+    }
+
+    /// <summary>Binds a (new) transport and sends CONNECTED (RTN15c: same id, new key on resume).</summary>
+    public void Connect(WsTransport transport, bool echo, JObject? error, bool continued)
+    {
+        WsTransport? old;
+        lock (_gate)
+        {
+            old = _transport;
+            _transport = transport;
+            Echo = echo;
+            if (continued)
+            {
+                Continued = true;
+                Key = NewKey();
+            }
+
+            _leaveTimer?.Dispose();
+            _leaveTimer = null;
+            _ttlTimer?.Dispose();
+            _ttlTimer = null;
+        }
+
+        // A resume can arrive before the server noticed the old transport died; retire it quietly.
+        if (old is not null && !ReferenceEquals(old, transport))
+        {
+            DetachAllFromChannels();
+            old.Abort();
+        }
+
+        transport.Enqueue(new OutgoingFrame(BuildConnected(error)));
+    }
+
+    public JObject BuildConnected(JObject? error)
+    {
+        var options = Server.Options;
+        var details = new JObject
+        {
+            ["clientId"] = Auth.ClientId is null ? JValue.CreateNull() : Auth.ClientId,
+            ["connectionKey"] = Key,
+            ["maxMessageSize"] = options.MaxMessageSize,
+            ["maxInboundRate"] = 250,
+            ["maxOutboundRate"] = 100,
+            ["maxFrameSize"] = options.MaxFrameSize,
+            ["serverId"] = options.ServerId,
+            ["connectionStateTtl"] = (long)options.ConnectionStateTtl.TotalMilliseconds,
+            ["maxIdleInterval"] = (long)options.MaxIdleInterval.TotalMilliseconds,
+        };
+        var connected = new JObject
+        {
+            ["action"] = Actions.Connected,
+            ["connectionId"] = Id,
+            ["connectionKey"] = Key,
+            ["connectionDetails"] = details,
+        };
+        if (error is not null)
+        {
+            connected["error"] = error;
+        }
+
+        return connected;
+    }
+
+    /// <summary>
+    /// The transport went away without CLOSE. Keep the state for connectionStateTtl (PROTOCOL.md 4.6); presence members
+    /// leave after the configured delay unless the connection is resumed first.
+    /// </summary>
+    public void OnTransportLost(WsTransport transport)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_transport, transport) || Discarded)
+            {
+                return;
+            }
+
+            _transport = null;
+            var time = Server.Time;
+            _leaveTimer?.Dispose();
+            _leaveTimer = time.CreateTimer(_ => LeaveAllPresence(), null, Server.Options.PresenceLeaveDelay, Timeout.InfiniteTimeSpan);
+            _ttlTimer?.Dispose();
+            _ttlTimer = time.CreateTimer(_ => Discard(), null, Server.Options.ConnectionStateTtl, Timeout.InfiniteTimeSpan);
+        }
+
+        // Until the client re-attaches after a resume, nothing is delivered; the re-ATTACH replays the gap.
+        DetachAllFromChannels();
+    }
+
+    /// <summary>Ends the session: members leave, it can no longer be resumed, the transport (if any) is closed.</summary>
+    public void Discard(bool closeTransport = true)
+    {
+        WsTransport? transport;
+        lock (_gate)
+        {
+            if (Discarded)
+            {
+                return;
+            }
+
+            Discarded = true;
+            transport = _transport;
+            _transport = null;
+            _leaveTimer?.Dispose();
+            _ttlTimer?.Dispose();
+            _tokenTimer?.Dispose();
+        }
+
+        Server.Sessions.Remove(this);
+        LeaveAllPresence();
+        DetachAllFromChannels();
+        lock (_gate)
+        {
+            _attachments.Clear();
+        }
+
+        if (closeTransport)
+        {
+            transport?.EndAfterFlush();
+        }
+    }
+
+    /// <summary>Server-initiated DISCONNECTED then close; the session stays resumable (RTN15h).</summary>
+    public void DisconnectTransport(JObject error)
+    {
+        var transport = _transport;
+        if (transport is null)
+        {
+            return;
+        }
+
+        transport.Enqueue(new OutgoingFrame(new JObject { ["action"] = Actions.Disconnected, ["error"] = error }));
+        transport.EndAfterFlush();
+    }
+
+    /// <summary>Fatal connection ERROR (no channel): the connection fails and its state is discarded.</summary>
+    public void Fail(JObject error)
+    {
+        Send(new JObject { ["action"] = Actions.Error, ["error"] = error });
+        Discard();
+    }
+
+    public void LeaveAllPresence()
+    {
+        foreach (var channel in App.Channels)
+        {
+            channel.LeaveConnection(Id);
+        }
+    }
+
+    private void DetachAllFromChannels()
+    {
+        List<Attachment> attachments;
+        lock (_gate)
+        {
+            attachments = _attachments.Values.ToList();
+        }
+
+        foreach (var a in attachments)
+        {
+            a.Channel.RemoveSession(this);
+        }
+    }
+
+    private void ScheduleTokenExpiry()
+    {
+        _tokenTimer?.Dispose();
+        _tokenTimer = null;
+        if (Auth.Token is not { } token)
+        {
+            return;
+        }
+
+        var due = TimeSpan.FromMilliseconds(Math.Max(0, token.Expires - Server.NowMs));
+        _tokenTimer = Server.Time.CreateTimer(_ => OnTokenExpired(), null, due, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>When the token expires Ably sends DISCONNECTED 40142 and closes (RTN15h2 / PROTOCOL.md 4.8).</summary>
+    public void OnTokenExpired()
+    {
+        if (Auth.Token is { } token && token.Expires > Server.NowMs)
+        {
+            ScheduleTokenExpiry();
+            return;
+        }
+
+        DisconnectTransport(ErrorInfo.TokenExpired().ToErrorInfo());
+    }
+
+    private string NewKey() => Id + "!" + Ids.Alnum(16);
+}
