@@ -31,6 +31,15 @@ internal interface IAuthProvider
 
     /// <summary>Called when the server confirms a clientId (connectionDetails, RSA7b, RTC8).</summary>
     void OnClientIdConfirmed(string? clientId);
+
+    /// <summary>
+    /// Emits the new credentials after an explicit <c>AuthorizeAsync</c> (RSA10) obtained a token, so a live realtime
+    /// connection can send them in an AUTH message (RTC8). Hot; does not replay; never completes or errors; emits on the
+    /// thread that finished the token request (do not block it). Automatic renewals through <see cref="RenewAsync"/> and
+    /// <see cref="GetCredentialsAsync"/> are not emitted: their callers already have the result.
+    /// The default (for interim providers) never emits.
+    /// </summary>
+    IObservable<AuthCredentials> CredentialsChanged => System.Reactive.Linq.Observable.Never<AuthCredentials>();
 }
 
 /// <summary>Credentials for one request or connection attempt. <see cref="ToString"/> never reveals the secret.</summary>

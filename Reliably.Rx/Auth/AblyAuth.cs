@@ -1,0 +1,242 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using Microsoft.Extensions.Logging;
+using Reliably.Rx.Http;
+
+namespace Reliably.Rx.Auth;
+
+/// <summary>
+/// Authentication of a client (RSA): Basic auth with an API key, or token auth with a token, a key that signs token
+/// requests, an authCallback or an authUrl. Obtained from <c>AblyRest.Auth</c>; shared by the realtime client.
+/// </summary>
+/// <remarks>
+/// Thread-safe. Tokens are renewed when they have expired (by the client's scheduler clock, RSA4b1) or when the
+/// server rejects them with 40140-40149 (RSA4b); concurrent callers that need a new token share one token request.
+/// </remarks>
+public sealed partial class AblyAuth : IAuthProvider
+{
+    private readonly object _gate = new();
+    private readonly ClientOptions _options;
+    private readonly RestHttp _http;
+    private readonly IScheduler _scheduler;
+    private readonly ILogger _logger;
+    private readonly ISubject<AuthCredentials> _credentialsChanged = Subject.Synchronize(new Subject<AuthCredentials>());
+    private AuthOptions _authOptions;
+    private TokenParams? _tokenParams;
+    private ApiKey? _key;
+    private bool _basic;
+    private TokenDetails? _current;
+    private Task<TokenDetails>? _renewal;
+    private TimeSpan? _serverTimeOffset;
+    private string? _confirmedClientId;
+
+    internal AblyAuth(ClientOptions options, RestHttp http, ILogger logger)
+    {
+        _options = options;
+        _http = http;
+        _scheduler = http.Scheduler;
+        _logger = logger;
+        Validate(options);
+        _authOptions = AuthOptions.From(options);
+        _tokenParams = options.DefaultTokenParams;
+        _key = options.Key is null ? null : ApiKey.Parse(options.Key);
+        _basic = UsesBasicAuthFor(options);
+        _current = options.TokenDetails ?? (options.Token is { } token ? new TokenDetails(token) : null);
+    }
+
+    /// <summary>
+    /// The clientId of this client (RSA7, RSA12): the one in the client options, else the one the current token is
+    /// bound to (possibly <c>*</c>), else the one the server confirmed; null when anonymous or not yet known.
+    /// </summary>
+    public string? ClientId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _options.ClientId ?? _current?.ClientId ?? _confirmedClientId;
+            }
+        }
+    }
+
+    /// <summary>The token in use, or null with Basic auth or before the first token was obtained (RSA16).</summary>
+    public TokenDetails? TokenDetails
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current;
+            }
+        }
+    }
+
+    /// <summary>True when requests authenticate with the key itself (Basic auth, RSA1); false for token auth.</summary>
+    public bool IsBasicAuth
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _basic;
+            }
+        }
+    }
+
+    bool IAuthProvider.UsesBasicAuth => IsBasicAuth;
+
+    bool IAuthProvider.CanRenewToken => CanRenewToken;
+
+    IObservable<AuthCredentials> IAuthProvider.CredentialsChanged => _credentialsChanged.AsObservable();
+
+    internal bool CanRenewToken
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _authOptions.CanObtainToken;
+            }
+        }
+    }
+
+    /// <summary>The scheduler's now corrected by the server time offset once known (RSA10k).</summary>
+    internal DateTimeOffset Now
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _scheduler.Now + (_serverTimeOffset ?? TimeSpan.Zero);
+            }
+        }
+    }
+
+    async ValueTask<AuthCredentials> IAuthProvider.GetCredentialsAsync(CancellationToken cancellationToken)
+    {
+        TokenDetails? current;
+        lock (_gate)
+        {
+            if (_basic)
+            {
+                return new AuthCredentials { Key = _key!.Full };
+            }
+
+            current = _current;
+        }
+
+        if (current is not null && !current.IsExpiredAt(Now))
+        {
+            return new AuthCredentials { Token = current };
+        }
+
+        if (!CanRenewToken)
+        {
+            throw current is null
+                ? new AblyException(ErrorCodes.NoAuthMeans, 401, "No token and no means to obtain one (key, authCallback or authUrl).")
+                : NoMeansToRenew(null);
+        }
+
+        return new AuthCredentials { Token = await RenewSharedAsync(current, cancellationToken).ConfigureAwait(false) };
+    }
+
+    async ValueTask<AuthCredentials> IAuthProvider.RenewAsync(AuthCredentials rejected, CancellationToken cancellationToken)
+    {
+        if (rejected.IsBasic)
+        {
+            // A key cannot be renewed; the caller surfaces the server's error.
+            return rejected;
+        }
+
+        if (!CanRenewToken)
+        {
+            throw NoMeansToRenew(null);
+        }
+
+        return new AuthCredentials { Token = await RenewSharedAsync(rejected.Token, cancellationToken).ConfigureAwait(false) };
+    }
+
+    void IAuthProvider.OnClientIdConfirmed(string? clientId)
+    {
+        lock (_gate)
+        {
+            _confirmedClientId = clientId;
+        }
+    }
+
+    internal static AblyException NoMeansToRenew(ErrorInfo? cause) =>
+        new(new ErrorInfo(ErrorCodes.NoMeansToRenewToken, 401,
+            "The token has expired or was rejected and there is no means to renew it (no key, authCallback or authUrl).")
+        {
+            Href = ErrorInfo.HrefFor(ErrorCodes.NoMeansToRenewToken),
+            Cause = cause,
+        });
+
+    /// <summary>
+    /// Obtains a new token unless someone already replaced <paramref name="stale"/>; callers that arrive while a
+    /// renewal is running join it, so N concurrent rejections cause exactly one token request (RSA4b).
+    /// </summary>
+    private Task<TokenDetails> RenewSharedAsync(TokenDetails? stale, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource<TokenDetails>? owner = null;
+        Task<TokenDetails> shared;
+        lock (_gate)
+        {
+            if (_current is not null && !ReferenceEquals(_current, stale) && _current.Token != stale?.Token
+                && !_current.IsExpiredAt(_scheduler.Now + (_serverTimeOffset ?? TimeSpan.Zero)))
+            {
+                return Task.FromResult(_current);
+            }
+
+            if (_renewal is null)
+            {
+                owner = new TaskCompletionSource<TokenDetails>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _renewal = owner.Task;
+            }
+
+            shared = _renewal;
+        }
+
+        if (owner is not null)
+        {
+            _ = RunRenewalAsync(owner);
+        }
+
+        // One caller giving up must not cancel the renewal the others are waiting for.
+        return shared.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunRenewalAsync(TaskCompletionSource<TokenDetails> owner)
+    {
+        try
+        {
+            TokenParams? tokenParams;
+            AuthOptions authOptions;
+            lock (_gate)
+            {
+                tokenParams = _tokenParams;
+                authOptions = _authOptions;
+            }
+
+            var token = await RequestTokenCoreAsync(tokenParams, authOptions, CancellationToken.None).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _current = token;
+                _renewal = null;
+            }
+
+            RestLog.TokenObtained(_logger, token.Expires);
+            owner.TrySetResult(token);
+        }
+        catch (Exception ex)
+        {
+            lock (_gate)
+            {
+                _renewal = null;
+            }
+
+            owner.TrySetException(ex as AblyException ?? new AblyException(ErrorCodes.AuthCallbackError, 401, "Obtaining a token failed.", ex));
+        }
+    }
+}

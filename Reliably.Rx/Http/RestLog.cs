@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Reliably.Rx.Http;
+
+/// <summary>REST log messages (event ids 2000-2099). Never logs keys, tokens, secrets or payloads.</summary>
+internal static partial class RestLog
+{
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Debug, Message = "{Method} {Path} on {Host}")]
+    public static partial void Sending(ILogger logger, string method, string path, string host);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "{Method} {Path} failed on {Host} ({Reason}); trying the next host")]
+    public static partial void TryingNextHost(ILogger logger, string method, string path, string host, string reason);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "{Method} {Path}: giving up on fallback hosts after {Attempts} attempts ({Reason})")]
+    public static partial void FallbackExhausted(ILogger logger, string method, string path, int attempts, string reason);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Token rejected with {Code}; renewing once and retrying")]
+    public static partial void RenewingToken(ILogger logger, int code);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Debug, Message = "Obtained a new token (expires {Expires})")]
+    public static partial void TokenObtained(ILogger logger, DateTimeOffset? expires);
+}

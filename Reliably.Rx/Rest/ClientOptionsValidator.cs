@@ -1,0 +1,51 @@
+using Reliably.Rx.Hosts;
+
+namespace Reliably.Rx.Rest;
+
+/// <summary>Checks the non-auth client options (hosts, ports, timeouts) before anything is sent.</summary>
+internal static class ClientOptionsValidator
+{
+    /// <exception cref="AblyException">40003 for the first invalid value.</exception>
+    public static void Validate(ClientOptions options)
+    {
+        EndpointHosts.PrimaryDomain(options.Endpoint);
+        EndpointHosts.FallbackDomains(options);
+        CheckPort(options.Port, nameof(ClientOptions.Port));
+        CheckPort(options.TlsPort, nameof(ClientOptions.TlsPort));
+        CheckPositive(options.HttpOpenTimeout, nameof(ClientOptions.HttpOpenTimeout));
+        CheckPositive(options.HttpRequestTimeout, nameof(ClientOptions.HttpRequestTimeout));
+        CheckNotNegative(options.HttpMaxRetryDuration, nameof(ClientOptions.HttpMaxRetryDuration));
+        CheckNotNegative(options.FallbackRetryTimeout, nameof(ClientOptions.FallbackRetryTimeout));
+        if (options.HttpMaxRetryCount < 0)
+        {
+            throw Invalid(nameof(ClientOptions.HttpMaxRetryCount), "must not be negative");
+        }
+    }
+
+    private static void CheckPort(int port, string name)
+    {
+        if (port is < 1 or > 65535)
+        {
+            throw Invalid(name, "must be between 1 and 65535");
+        }
+    }
+
+    private static void CheckPositive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+        {
+            throw Invalid(name, "must be positive");
+        }
+    }
+
+    private static void CheckNotNegative(TimeSpan value, string name)
+    {
+        if (value < TimeSpan.Zero)
+        {
+            throw Invalid(name, "must not be negative");
+        }
+    }
+
+    private static AblyException Invalid(string name, string problem) =>
+        new(ErrorCodes.InvalidParameterValue, 400, $"ClientOptions.{name} {problem}.");
+}
