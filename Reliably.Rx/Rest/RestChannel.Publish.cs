@@ -1,0 +1,130 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Newtonsoft.Json.Linq;
+using Reliably.Rx.Http;
+using Reliably.Rx.PayloadEncoding;
+using Reliably.Rx.Rest;
+
+namespace Reliably.Rx;
+
+public sealed partial class RestChannel
+{
+    /// <summary>Publishes one message (RSL1a). <paramref name="data"/> is a string, bytes, a JToken or any object sent as JSON.</summary>
+    /// <exception cref="AblyException">40009 when too large; 40012 for a clientId mismatch; 40013 for unserializable data; the server's error otherwise.</exception>
+    public Task<RestPublishResult> PublishAsync(string? name, object? data, CancellationToken cancellationToken = default) =>
+        PublishAsync(new[] { new Message(name, data) }, null, cancellationToken);
+
+    /// <summary>Publishes one message (RSL1a); the message object is not changed.</summary>
+    /// <exception cref="AblyException">As for <see cref="PublishAsync(string?, object?, CancellationToken)"/>.</exception>
+    public Task<RestPublishResult> PublishAsync(Message message, CancellationToken cancellationToken = default) =>
+        PublishAsync(new[] { message ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message must not be null.") }, null, cancellationToken);
+
+    /// <summary>
+    /// Publishes several messages in one request, atomically (RSL1c). Unless <see cref="ClientOptions.IdempotentRestPublishing"/>
+    /// is off or the messages carry their own ids, each gets the id <c>base:index</c> so a retry on a fallback host
+    /// cannot duplicate them (RSL1k).
+    /// </summary>
+    /// <param name="messages">The messages; not changed.</param>
+    /// <param name="publishParams">Optional publish parameters sent in the query (RSL1l).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="AblyException">As for <see cref="PublishAsync(string?, object?, CancellationToken)"/>; 40003 for an empty batch.</exception>
+    public async Task<RestPublishResult> PublishAsync(IEnumerable<Message> messages, IReadOnlyDictionary<string, string>? publishParams = null, CancellationToken cancellationToken = default)
+    {
+        _rest.ThrowIfDisposed();
+        var list = messages?.ToList() ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The messages must not be null.");
+        var encoded = PrepareForPublish(list, Options.Cipher, _rest.Format);
+        var body = new ArrayBufferWriter<byte>();
+        _rest.Pipeline.Codecs.For(_rest.Format).WriteMessages(encoded, body);
+        var request = new RestRequest(HttpMethod.Post, BasePath + "/messages")
+        {
+            Body = body.WrittenMemory.ToArray(),
+            Format = _rest.Format,
+            Query = publishParams?.Select(kv => new KeyValuePair<string, string>(kv.Key, kv.Value)).ToArray() ?? Array.Empty<KeyValuePair<string, string>>(),
+        };
+
+        var response = await _rest.Pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return ReadPublishResult(response);
+    }
+
+    /// <summary>Checks, assigns idempotent ids and encodes messages for the wire; shared with batch publish.</summary>
+    internal Message[] PrepareForPublish(IReadOnlyList<Message> messages, CipherParams? cipher, Serialization.WireFormat format) =>
+        PrepareForPublish(_rest, messages, cipher, format);
+
+    internal static Message[] PrepareForPublish(AblyRest rest, IReadOnlyList<Message> messages, CipherParams? cipher, Serialization.WireFormat format)
+    {
+        if (messages.Count == 0)
+        {
+            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Publish needs at least one message.");
+        }
+
+        var ownClientId = rest.Auth.ClientId;
+        foreach (var message in messages)
+        {
+            if (message is null)
+            {
+                throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "A message must not be null.");
+            }
+
+            // RSL1m: a message may only carry this client's identity, or any identity if the client is a wildcard.
+            if (message.ClientId == "*")
+            {
+                throw new AblyException(ErrorCodes.InvalidClientId, 400, "A message's clientId must not be the wildcard '*'.");
+            }
+
+            if (message.ClientId is not null && ownClientId is not null && ownClientId != "*" && message.ClientId != ownClientId)
+            {
+                throw new AblyException(ErrorCodes.InvalidClientId, 400,
+                    $"The message's clientId '{message.ClientId}' does not match this client's clientId '{ownClientId}'.");
+            }
+        }
+
+        var encoded = MessageEncoder.EncodeAll(messages, cipher, format);
+        if (rest.Options.IdempotentRestPublishing && encoded.All(m => m.Id is null))
+        {
+            // RSL1k1: base64 of at least 9 random bytes, then ":" and the index in the batch.
+            var baseId = Convert.ToBase64String(RandomNumberGenerator.GetBytes(9));
+            for (var i = 0; i < encoded.Length; i++)
+            {
+                encoded[i].Id = baseId + ":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        long total = 0;
+        foreach (var message in encoded)
+        {
+            total += MessageSize.Of(message);
+        }
+
+        if (total > MessageSize.DefaultMaxMessageSize)
+        {
+            // RSL1i: refuse before sending; the server would reject it anyway.
+            throw new AblyException(ErrorCodes.MessageTooLarge, 400,
+                $"The message size {total} bytes exceeds the maximum of {MessageSize.DefaultMaxMessageSize} bytes.");
+        }
+
+        return encoded;
+    }
+
+    private RestPublishResult ReadPublishResult(RestResponse response)
+    {
+        if (response.Body.Length == 0 || _rest.Pipeline.Codecs.ForMediaType(response.ContentType) is not { } codec)
+        {
+            return new RestPublishResult();
+        }
+
+        try
+        {
+            var tree = codec.ReadTree(response.Body);
+            if (tree is JObject { } obj && obj["serials"] is JArray serials)
+            {
+                return new RestPublishResult { Serials = serials.Select(s => s.Type == JTokenType.String ? (string?)s : null).ToArray() };
+            }
+        }
+        catch (AblyException)
+        {
+            // The publish succeeded; an unreadable reply body only loses the serials.
+        }
+
+        return new RestPublishResult();
+    }
+}
