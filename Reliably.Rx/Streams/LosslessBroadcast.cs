@@ -67,10 +67,24 @@ internal sealed class LosslessBroadcast<T> : IObservable<T>, IDisposable
         }
     }
 
-    public IDisposable Subscribe(IObserver<T> observer)
+    public IDisposable Subscribe(IObserver<T> observer) => Subscribe(observer, hasFirst: false, default!);
+
+    /// <summary>
+    /// Subscribes with <paramref name="first"/> queued ahead of everything published afterwards: for streams that
+    /// start with the current value. Call it under the same lock the producer holds around <see cref="Publish"/> to
+    /// rule out a gap or a duplicate.
+    /// </summary>
+    public IDisposable Subscribe(IObserver<T> observer, T first) => Subscribe(observer, hasFirst: true, first);
+
+    private IDisposable Subscribe(IObserver<T> observer, bool hasFirst, T first)
     {
         ArgumentNullException.ThrowIfNull(observer);
         var subscriber = new Subscriber(this, observer);
+        if (hasFirst)
+        {
+            subscriber.Enqueue(new Notification(first));
+        }
+
         lock (_gate)
         {
             if (_completed)

@@ -1,0 +1,92 @@
+using Reliably.Rx.Auth;
+using Reliably.Rx.Realtime;
+using Reliably.Rx.Serialization;
+using Reliably.Rx.Transport;
+
+namespace Reliably.Rx;
+
+/// <summary>
+/// The Ably realtime client (RTC): one connection to Ably, driven by a single serialized loop on
+/// <see cref="ClientOptions.Scheduler"/> (a dedicated event loop by default), so that reconnection logic can be run in
+/// virtual time. Channels are added in <c>AblyRealtime.Channels.cs</c>. Dispose it to close the connection.
+/// </summary>
+public sealed partial class AblyRealtime : IAsyncDisposable
+{
+    private readonly IDisposable _credentialsSubscription;
+    private int _disposed;
+
+    /// <summary>Creates a client from an API key (<c>appId.keyId:secret</c>) or a token string (RTC12).</summary>
+    /// <exception cref="AblyException">40106 for an empty string; see <see cref="AblyRealtime(ClientOptions)"/>.</exception>
+    public AblyRealtime(string keyOrToken)
+        : this(string.IsNullOrWhiteSpace(keyOrToken)
+            ? throw new AblyException(ErrorCodes.NoAuthMeans, 401, "A key or token is required.")
+            : new ClientOptions(keyOrToken))
+    {
+    }
+
+    /// <summary>Creates a client from options; connects at once unless <see cref="ClientOptions.AutoConnect"/> is false (RTC1b).</summary>
+    /// <exception cref="AblyException">
+    /// For invalid options, with the codes of <see cref="AblyRest(ClientOptions)"/>: 40005 malformed key, 40106 no
+    /// means of authentication, 40103 Basic auth without TLS (unless <see cref="ClientOptions.AllowInsecureBasicAuth"/>).
+    /// </exception>
+    public AblyRealtime(ClientOptions options)
+        : this(options, transports: null, auth: null, random: null)
+    {
+    }
+
+    internal AblyRealtime(ClientOptions options, ITransportFactory? transports, IAuthProvider? auth, Random? random)
+    {
+        Options = options ?? throw new AblyException(ErrorCodes.NoAuthMeans, 401, "ClientOptions are required.");
+        Rest = new AblyRest(options);
+        var provider = auth ?? Rest.Auth;
+        var loop = new ConnectionLoop(
+            options,
+            provider,
+            transports ?? new WebSocketTransportFactory(ProtocolCodecs.For, CreateTransportLogger(options)),
+            random);
+        loop.InitializeStreams();
+        Connection = new Connection(loop);
+
+        // RTC8: an explicit Auth.AuthorizeAsync re-authenticates the live connection with the new token.
+        _credentialsSubscription = provider.CredentialsChanged.Subscribe(
+            credentials => _ = loop.ReauthorizeAsync(credentials).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default),
+            _ => { });
+        if (options.AutoConnect)
+        {
+            Connection.Connect();
+        }
+    }
+
+    /// <summary>The options the client was created with.</summary>
+    public ClientOptions Options { get; }
+
+    /// <summary>The realtime connection (RTC2).</summary>
+    public Connection Connection { get; }
+
+    /// <summary>Authentication, shared with the client's REST side (RTC4). <c>AuthorizeAsync</c> re-authenticates the live connection (RTC8).</summary>
+    public AblyAuth Auth => Rest.Auth;
+
+    /// <summary>The REST client behind this realtime client (history, REST publish, token requests).</summary>
+    internal AblyRest Rest { get; }
+
+    internal ConnectionLoop Loop => Connection.Loop;
+
+    /// <summary>
+    /// Closes the connection without waiting for the server's CLOSED, fails everything pending, completes every stream
+    /// and releases the client's loop thread. Safe to call more than once.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _credentialsSubscription.Dispose();
+        await Loop.DisposeAsync().ConfigureAwait(false);
+        Rest.Dispose();
+    }
+
+    private static Microsoft.Extensions.Logging.ILogger CreateTransportLogger(ClientOptions options) =>
+        options.LoggerFactory?.CreateLogger("Reliably.Rx.Transport") ?? (Microsoft.Extensions.Logging.ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+}

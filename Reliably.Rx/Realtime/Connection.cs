@@ -1,0 +1,112 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using Reliably.Rx.Realtime;
+
+namespace Reliably.Rx;
+
+/// <summary>
+/// The realtime connection of an <see cref="AblyRealtime"/> client (RTN): its state, its identity and the operations
+/// connect, close and ping. Every state transition happens on the client's connection loop; this object only reads
+/// published snapshots and posts commands, so all members are thread-safe and none blocks.
+/// </summary>
+public sealed class Connection
+{
+    private readonly ConnectionLoop _loop;
+
+    internal Connection(ConnectionLoop loop)
+    {
+        _loop = loop;
+    }
+
+    /// <summary>The current state (RTN4d), read synchronously.</summary>
+    public ConnectionState State => _loop.Snapshot.State;
+
+    /// <summary>The error behind the latest failed or degraded state, or null (RTN25).</summary>
+    public ErrorInfo? ErrorReason => _loop.Snapshot.ErrorReason;
+
+    /// <summary>The connection id assigned by the server (RTN8); null before the first CONNECTED and while CLOSING, CLOSED, SUSPENDED or FAILED.</summary>
+    public string? Id => _loop.Snapshot.Id;
+
+    /// <summary>The private connection key used to resume (RTN9); null when <see cref="Id"/> is.</summary>
+    public string? Key => _loop.Snapshot.Key;
+
+    /// <summary>The details from the latest CONNECTED (CD2, RTN21), or null before the first one.</summary>
+    public ConnectionDetails? Details => _loop.Snapshot.Details;
+
+    /// <summary>The connection's state changes (RTN4).</summary>
+    /// <remarks>
+    /// <para>Hot and shared. A new subscriber first receives the current state (as a change whose
+    /// <see cref="ConnectionStateChange.Current"/> is the current state), then every later change and UPDATE, in order,
+    /// with no gap and no duplicate.</para>
+    /// <para>Each subscriber has its own unbounded FIFO buffer, so a slow subscriber delays only itself and the
+    /// connection never waits for it. Notifications never overlap for one subscriber and never run on the connection
+    /// loop: they run on the thread pool, or, when <see cref="ClientOptions.Scheduler"/> is set, as separate work items
+    /// on that scheduler (so virtual-time tests stay deterministic). A subscriber that throws is logged and keeps
+    /// receiving. Completes (never errors) when the client is disposed.</para>
+    /// </remarks>
+    public IObservable<ConnectionStateChange> StateChanges => _loop.StateChanges;
+
+    /// <summary>
+    /// Connects (RTN11): from INITIALIZED, CLOSED or FAILED starts a new connection; from DISCONNECTED or SUSPENDED
+    /// retries now; otherwise does nothing. Returns at once; follow progress on <see cref="StateChanges"/>.
+    /// </summary>
+    public void Connect() => _loop.Post(_loop.Connect);
+
+    /// <summary>
+    /// Closes the connection (RTN12): sends CLOSE and waits for CLOSED, or for realtimeRequestTimeout, whichever is
+    /// first. Pending publishes fail with 80017. Completes when the state is CLOSED (or FAILED).
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting; the close itself goes on.</param>
+    public Task CloseAsync(CancellationToken cancellationToken = default) => _loop.CloseAsync().WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Pings the server (RTN13): sends a HEARTBEAT with a random id and measures the round trip on the client's clock.
+    /// Waits for CONNECTED when connecting or disconnected.
+    /// </summary>
+    /// <returns>The round-trip time.</returns>
+    /// <exception cref="AblyException">50003 when no answer comes within realtimeRequestTimeout; the state's error in INITIALIZED, SUSPENDED, CLOSING, CLOSED or FAILED.</exception>
+    public Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default) => _loop.PingAsync().WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Waits until the connection is in <paramref name="state"/>; completes at once when it already is, so it cannot
+    /// miss a transition that already happened.
+    /// </summary>
+    /// <param name="state">The state to wait for.</param>
+    /// <param name="timeout">How long to wait, measured on the client's scheduler.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The change that entered <paramref name="state"/> (the current state when it was already reached).</returns>
+    /// <exception cref="AblyException">50003 on timeout; the connection's reason when it goes FAILED while waiting for another state.</exception>
+    public async Task<ConnectionStateChange> WaitForStateAsync(ConnectionState state, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (timeout < TimeSpan.Zero)
+        {
+            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The timeout must not be negative.");
+        }
+
+        var timedOut = Observable.Timer(timeout, _loop.Scheduler).Select<long, ConnectionStateChange>(_ =>
+            throw new AblyException(ErrorCodes.Timeout, 504, $"Timed out waiting for connection state {state}."));
+        var reached = StateChanges
+            .Select(change => change.Current == ConnectionState.Failed && state != ConnectionState.Failed
+                ? throw new AblyException(change.Reason ?? new ErrorInfo(ErrorCodes.ConnectionFailed, 400, "Connection failed."))
+                : change)
+            .Where(change => change.Current == state);
+        return await reached.Amb(timedOut).FirstAsync().ToTask(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A recovery key for <see cref="ClientOptions.Recover"/> (RTN16g): the connection key, the next msgSerial and each
+    /// channel's serial, as an opaque string. Null when there is no connection to recover (RTN16g2).
+    /// </summary>
+    public string? CreateRecoveryKey()
+    {
+        var snapshot = _loop.Snapshot;
+        if (snapshot.Key is null || snapshot.State is ConnectionState.Closing or ConnectionState.Closed or ConnectionState.Failed or ConnectionState.Suspended)
+        {
+            return null;
+        }
+
+        return new RecoveryKey(snapshot.Key, _loop.MsgSerial, _loop.Channels.ChannelSerials()).Serialize();
+    }
+
+    internal ConnectionLoop Loop => _loop;
+}

@@ -1,0 +1,429 @@
+using Reliably.Rx.Auth;
+using Reliably.Rx.Protocol;
+using Reliably.Rx.Transport;
+
+namespace Reliably.Rx.Realtime;
+
+/// <summary>Connection attempts, retry with backoff, suspension and fallback hosts (RTN11, RTN14, RTN15, RTN17, RTB1).</summary>
+internal sealed partial class ConnectionLoop
+{
+    private readonly LoopTimer _connectTimer;
+    private readonly LoopTimer _retryTimer;
+    private readonly LoopTimer _suspendTimer;
+    private RecoveryKey? _recover;
+    private bool _recoverAttempted;
+    private ITransport? _transport;
+    private IDisposable? _transportSubscription;
+    private AuthCredentials? _credentials;
+    private List<string> _hostPlan = new();
+    private int _hostIndex;
+    private string? _sentResumeKey;
+    private bool _sentRecover;
+    private bool _tokenRenewedThisCycle;
+    private int _retryCount;
+    private DateTimeOffset? _disconnectedSince;
+    private DateTimeOffset _lastActivity;
+
+    /// <summary>RTN11: connect, or reconnect now from DISCONNECTED/SUSPENDED; a no-op while connecting or connected.</summary>
+    public void Connect()
+    {
+        switch (_state)
+        {
+            case ConnectionState.Connecting:
+            case ConnectionState.Connected:
+                return;
+            case ConnectionState.Closed:
+            case ConnectionState.Failed:
+                // RTN11d: a new connection: msgSerial and connection state start afresh.
+                ResetConnectionState();
+                break;
+            case ConnectionState.Closing:
+                _closeTimer.Cancel();
+                DisposeTransport();
+                ResetConnectionState();
+                break;
+        }
+
+        StartConnecting(renewToken: false, startHostIndex: 0);
+    }
+
+    private void ResetConnectionState()
+    {
+        _connectionId = null;
+        _connectionKey = null;
+        _details = null;
+        Interlocked.Exchange(ref _msgSerial, 0);
+        _disconnectedSince = null;
+        _retryCount = 0;
+        _tokenRenewedThisCycle = false;
+    }
+
+    private void StartConnecting(bool renewToken, int startHostIndex)
+    {
+        _retryTimer.Cancel();
+        _hostPlan = _hosts.Plan(_random);
+        _hostIndex = Math.Min(startHostIndex, _hostPlan.Count - 1);
+        CheckFreshness();
+
+        // RTN14e: connectionStateTtl counts from the first attempt (or the loss of the connection) until CONNECTED.
+        if (_disconnectedSince is null)
+        {
+            _disconnectedSince = Now;
+            _suspendTimer.Start(_connectionStateTtl, OnSuspendTimeout);
+        }
+
+        if (_state != ConnectionState.Connecting)
+        {
+            SetState(ConnectionState.Connecting, null);
+        }
+
+        BeginAttempt(renewToken);
+    }
+
+    /// <summary>RTN15g: a connection idle for longer than connectionStateTtl + maxIdleInterval cannot be resumed.</summary>
+    private void CheckFreshness()
+    {
+        if (_connectionKey is null || _connectionId is null)
+        {
+            return;
+        }
+
+        var elapsed = Now - _lastActivity;
+        if (elapsed > _connectionStateTtl + _maxIdleInterval)
+        {
+            RealtimeLog.StaleConnection(_logger, elapsed);
+            _connectionKey = null;
+            _connectionId = null;
+            _details = null;
+            UpdateSnapshot();
+        }
+    }
+
+    private void BeginAttempt(bool renewToken)
+    {
+        DisposeTransport();
+        var attempt = ++_attemptId;
+
+        // RTN14c: the whole attempt, token included, must end in CONNECTED within realtimeRequestTimeout.
+        _connectTimer.Start(_options.RealtimeRequestTimeout, () => OnConnectTimeout(attempt));
+        ValueTask<AuthCredentials> pending;
+        try
+        {
+            if (renewToken && _credentials is not null)
+            {
+                _tokenRenewedThisCycle = true;
+                pending = _auth.RenewAsync(_credentials, _lifetime.Token);
+            }
+            else
+            {
+                pending = _auth.GetCredentialsAsync(_lifetime.Token);
+            }
+        }
+        catch (Exception ex)
+        {
+            pending = ValueTask.FromException<AuthCredentials>(ex);
+        }
+
+        if (pending.IsCompleted)
+        {
+            OnCredentials(attempt, pending.AsTask());
+        }
+        else
+        {
+            pending.AsTask().ContinueWith(
+                (t, state) => ((ConnectionLoop)state!).Post(() => OnCredentials(attempt, t)),
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    private int _attemptId;
+
+    private void OnCredentials(int attempt, Task<AuthCredentials> task)
+    {
+        if (attempt != _attemptId || _state is not (ConnectionState.Connecting or ConnectionState.Closing))
+        {
+            return;
+        }
+
+        if (_state == ConnectionState.Closing)
+        {
+            EnterClosed();
+            return;
+        }
+
+        if (!task.IsCompletedSuccessfully)
+        {
+            OnAuthFailure(task.Exception?.GetBaseException());
+            return;
+        }
+
+        var credentials = task.Result;
+        if (credentials.IsBasic && !_options.Tls && !_options.AllowInsecureBasicAuth)
+        {
+            Fail(new ErrorInfo(ErrorCodes.InsecureBasicAuth, 401, "Basic auth over a non-TLS connection is refused (RSC18); use TLS or token auth."));
+            return;
+        }
+
+        _credentials = credentials;
+        var host = _hostPlan[_hostIndex];
+        _sentResumeKey = _connectionKey;
+        _sentRecover = _sentResumeKey is null && _recover is not null && !_recoverAttempted;
+        _recoverAttempted |= _sentRecover;
+        var uri = ConnectUri.Build(_options, host, credentials, _sentResumeKey, _sentRecover ? _recover!.ConnectionKey : null);
+        RealtimeLog.Connecting(_logger, host, _sentResumeKey is not null, _sentRecover);
+
+        ITransport transport;
+        try
+        {
+            transport = _transports.Create(uri, _options.UseBinaryProtocol);
+        }
+        catch (Exception ex)
+        {
+            AttemptFailed(ErrorFrom(ex, ErrorCodes.ConnectionFailed), qualifiesForFallback: true);
+            return;
+        }
+
+        _transport = transport;
+        _transportSubscription = transport.Events.Subscribe(
+            e => Post(() => OnTransportEvent(transport, e)),
+            ex => Post(() => OnTransportEvent(transport, TransportEvent.Closed(ErrorFrom(ex, ErrorCodes.Disconnected)))));
+        try
+        {
+            transport.Connect();
+        }
+        catch (Exception ex)
+        {
+            AttemptFailed(ErrorFrom(ex, ErrorCodes.Disconnected), qualifiesForFallback: true);
+        }
+    }
+
+    private void OnConnectTimeout(int attempt)
+    {
+        if (attempt != _attemptId)
+        {
+            return;
+        }
+
+        if (_state == ConnectionState.Closing)
+        {
+            EnterClosed();
+            return;
+        }
+
+        if (_state == ConnectionState.Connecting)
+        {
+            AttemptFailed(new ErrorInfo(ErrorCodes.Timeout, 504, "Connection attempt timed out (RTN14c)."), qualifiesForFallback: true);
+        }
+    }
+
+    /// <summary>The current attempt failed: try the next fallback host when the failure qualifies (RTN17f), else retry later.</summary>
+    private void AttemptFailed(ErrorInfo error, bool qualifiesForFallback)
+    {
+        DisposeTransport();
+        _connectTimer.Cancel();
+        if (_state == ConnectionState.Closing)
+        {
+            EnterClosed();
+            return;
+        }
+
+        if (qualifiesForFallback && _hostIndex + 1 < _hostPlan.Count)
+        {
+            _hostIndex++;
+            RealtimeLog.TryingFallback(_logger, _hostPlan[_hostIndex]);
+            BeginAttempt(renewToken: false);
+            return;
+        }
+
+        EnterDisconnectedOrSuspended(error, immediateRetry: false);
+    }
+
+    /// <summary>The CONNECTED transport was lost (RTN15a, RTN15h3, RTN23a): resume at once.</summary>
+    private void ConnectionLost(ErrorInfo error, bool renewToken = false, bool preferFallback = false)
+    {
+        DisposeTransport();
+        _idleTimer.Cancel();
+        EnterDisconnectedOrSuspended(error, immediateRetry: true, renewToken, preferFallback);
+    }
+
+    private void EnterDisconnectedOrSuspended(ErrorInfo error, bool immediateRetry, bool renewToken = false, bool preferFallback = false)
+    {
+        _disconnectedSince ??= Now;
+        if (!_suspendTimer.IsRunning && _state == ConnectionState.Connected)
+        {
+            _suspendTimer.Start(_connectionStateTtl, OnSuspendTimeout);
+        }
+
+        if (Now - _disconnectedSince.Value >= _connectionStateTtl)
+        {
+            EnterSuspended(error);
+            return;
+        }
+
+        if (!_options.QueueMessages)
+        {
+            // RTN7d: without queueing, nothing waits for a reconnection.
+            FailAllMessages(error);
+        }
+
+        if (immediateRetry)
+        {
+            // RTN15a: the first reconnection after losing a CONNECTED transport is immediate.
+            SetState(ConnectionState.Disconnected, error, TimeSpan.Zero);
+            StartConnecting(renewToken, preferFallback ? 1 : 0);
+            return;
+        }
+
+        _retryCount++;
+        var delay = RetryDelay(_retryCount);
+        SetState(ConnectionState.Disconnected, error, delay);
+        _retryTimer.Start(delay, () => StartConnecting(renewToken: false, startHostIndex: 0));
+    }
+
+    /// <summary>RTB1: disconnectedRetryTimeout × min((n+2)/3, 2) × jitter, jitter uniform in [0.8, 1].</summary>
+    private TimeSpan RetryDelay(int attempt)
+    {
+        var backoff = Math.Min((attempt + 2) / 3.0, 2.0);
+        var jitter = 1.0 - (_random.NextDouble() * 0.2);
+        return TimeSpan.FromTicks((long)(_options.DisconnectedRetryTimeout.Ticks * backoff * jitter));
+    }
+
+    private void OnSuspendTimeout()
+    {
+        // RTN14e: connectionStateTtl has passed without a connection.
+        if (_state is ConnectionState.Disconnected or ConnectionState.Connecting)
+        {
+            DisposeTransport();
+            _connectTimer.Cancel();
+            EnterSuspended(_errorReason);
+        }
+    }
+
+    private void EnterSuspended(ErrorInfo? cause)
+    {
+        DisposeTransport();
+        _connectTimer.Cancel();
+        _retryTimer.Cancel();
+        _suspendTimer.Cancel();
+        var reason = new ErrorInfo(ErrorCodes.ConnectionSuspended, 400, "Connection to server unavailable; suspended (RTN14e).") { Cause = cause };
+
+        // RTN7e: pending and queued publishes fail on SUSPENDED.
+        FailAllMessages(reason);
+        FailPings(reason);
+        SetState(ConnectionState.Suspended, reason, _options.SuspendedRetryTimeout);
+        _retryTimer.Start(_options.SuspendedRetryTimeout, () => StartConnecting(renewToken: false, startHostIndex: 0));
+    }
+
+    private void OnConnected(ProtocolMessage message)
+    {
+        if (_state == ConnectionState.Closing)
+        {
+            // RTN12f: closed while connecting: now that the server answered, close it cleanly.
+            _connectTimer.Cancel();
+            SendFrame(new ProtocolMessage(ProtocolAction.Close));
+            return;
+        }
+
+        if (_state == ConnectionState.Connected)
+        {
+            // RTN24: a CONNECTED while connected (after AUTH, RTC8) updates the details and emits UPDATE.
+            if (ApplyConnectionDetails(message))
+            {
+                SetState(ConnectionState.Connected, message.Error);
+                CompleteAuthWaiters(null);
+            }
+
+            return;
+        }
+
+        if (_state != ConnectionState.Connecting)
+        {
+            return;
+        }
+
+        _connectTimer.Cancel();
+        var previousId = _connectionId;
+        if (!ApplyConnectionDetails(message))
+        {
+            return;
+        }
+
+        var resumed = _sentResumeKey is not null && previousId == _connectionId;
+        var recovered = _sentRecover && message.Error is null;
+        if (!resumed && !recovered)
+        {
+            if (_sentResumeKey is not null)
+            {
+                // RTN15c7: a failed resume: the error is surfaced and msgSerial restarts at 0.
+                RealtimeLog.ResumeFailed(_logger, previousId, _connectionId, message.Error?.Code);
+            }
+
+            RenumberPending();
+        }
+
+        _disconnectedSince = null;
+        _retryCount = 0;
+        _suspendTimer.Cancel();
+        _tokenRenewedThisCycle = false;
+        _lastActivity = Now;
+        StartIdleTimer();
+
+        // RTN19a: resend what was sent but not acknowledged, then what was queued, before channels re-attach.
+        ResendPending();
+        SendQueued();
+        SetState(ConnectionState.Connected, message.Error, resumed: resumed || recovered);
+        SendDeferredPings();
+        CompleteAuthWaiters(null);
+    }
+
+    /// <summary>RTN21: connectionDetails override the defaults. Returns false when the connection failed instead (RSA15c).</summary>
+    private bool ApplyConnectionDetails(ProtocolMessage message)
+    {
+        var details = message.ConnectionDetails;
+        if (details?.ClientId is { } confirmed && _options.ClientId is { } wanted && confirmed != "*" && confirmed != wanted)
+        {
+            Fail(new ErrorInfo(ErrorCodes.IncompatibleCredentials, 400, "Unexpected clientId mismatch in connectionDetails."));
+            return false;
+        }
+
+        _connectionId = message.ConnectionId ?? _connectionId;
+        _connectionKey = details?.ConnectionKey ?? message.ConnectionKey ?? _connectionKey;
+        _details = details;
+        _connectionStateTtl = details?.ConnectionStateTtl ?? _options.ConnectionStateTtl;
+        _maxIdleInterval = details?.MaxIdleInterval ?? _options.MaxIdleInterval;
+        _maxMessageSize = details?.MaxMessageSize ?? DefaultMaxMessageSize;
+        _auth.OnClientIdConfirmed(details?.ClientId);
+        UpdateSnapshot();
+        return true;
+    }
+
+    private void DisposeTransport()
+    {
+        _transportSubscription?.Dispose();
+        _transportSubscription = null;
+        var transport = _transport;
+        _transport = null;
+        if (transport is not null)
+        {
+            try
+            {
+                transport.Close();
+                transport.Dispose();
+            }
+            catch (Exception ex)
+            {
+                RealtimeLog.LoopFault(_logger, ex);
+            }
+        }
+    }
+
+    private static ErrorInfo ErrorFrom(Exception? ex, int fallbackCode) => ex switch
+    {
+        AblyException ably => ably.ErrorInfo,
+        null => new ErrorInfo(fallbackCode, 400, "Unknown transport failure."),
+        _ => new ErrorInfo(fallbackCode, 400, ex.Message),
+    };
+}

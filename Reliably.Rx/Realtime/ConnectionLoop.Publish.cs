@@ -1,0 +1,267 @@
+using System.Text;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using Reliably.Rx.Protocol;
+
+namespace Reliably.Rx.Realtime;
+
+/// <summary>
+/// The publish pipeline (RTN7, RTN19a, RTL6c2): msgSerial assignment, ACK/NACK by range, queueing while not connected,
+/// resending on reconnection and failing on SUSPENDED, CLOSED and FAILED.
+/// </summary>
+internal sealed partial class ConnectionLoop
+{
+    // Sent (or to be resent) and awaiting ACK/NACK, in msgSerial order.
+    private readonly Queue<PendingMessage> _pending = new();
+
+    // Waiting for a connection (RTL6c2), in submission order; no msgSerial yet.
+    private readonly List<PendingMessage> _queued = new();
+    private long _msgSerial;
+
+    /// <summary>
+    /// Sends a ProtocolMessage for a channel. MESSAGE, PRESENCE, ANNOTATION and OBJECT get a msgSerial and the task
+    /// completes on their ACK (with the <c>res</c> entry) or faults with the NACK's error (RTN7a/b). Other actions
+    /// complete once written. While INITIALIZED, CONNECTING or DISCONNECTED the message is queued when
+    /// <see cref="ClientOptions.QueueMessages"/> is set (RTL6c2) and fails at once otherwise; in other states it fails.
+    /// Callable from any thread; on the loop it takes effect immediately, preserving order.
+    /// </summary>
+    public Task<PublishResult?> SendAsync(ProtocolMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var pending = new PendingMessage(message, PendingMessage.IsAckable(message.Action));
+        if (!Execute(() => Submit(pending)))
+        {
+            pending.Fail(new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed."));
+        }
+
+        return pending.Completion.Task;
+    }
+
+    /// <summary>
+    /// Sends a frame now when CONNECTED (ATTACH, DETACH, HEARTBEAT...), without queueing or acknowledgement. Must be
+    /// called on the loop. Returns false when not connected: channels then (re)send on the next CONNECTED (RTN19b).
+    /// </summary>
+    public bool TrySendNow(ProtocolMessage message)
+    {
+        if (_state != ConnectionState.Connected || _transport is null)
+        {
+            return false;
+        }
+
+        return SendFrame(message);
+    }
+
+    private void Submit(PendingMessage pending)
+    {
+        if (pending.AckRequired && MessageSize(pending.Message) is var size && size > _maxMessageSize)
+        {
+            pending.Fail(new ErrorInfo(ErrorCodes.MessageTooLarge, 400, $"Message size {size} exceeds maxMessageSize {_maxMessageSize} (TO3l8)."));
+            return;
+        }
+
+        switch (_state)
+        {
+            case ConnectionState.Connected:
+                SendPendingNow(pending);
+                break;
+            case ConnectionState.Initialized:
+            case ConnectionState.Connecting:
+            case ConnectionState.Disconnected:
+                if (_options.QueueMessages)
+                {
+                    _queued.Add(pending);
+                }
+                else
+                {
+                    pending.Fail(StateError(_state));
+                }
+
+                break;
+            default:
+                pending.Fail(StateError(_state));
+                break;
+        }
+    }
+
+    private void SendPendingNow(PendingMessage pending)
+    {
+        if (!pending.AckRequired)
+        {
+            if (SendFrame(pending.Message))
+            {
+                pending.Ack(null);
+            }
+            else
+            {
+                pending.Fail(new ErrorInfo(ErrorCodes.BadRequest, 400, "The message could not be encoded."));
+            }
+
+            return;
+        }
+
+        pending.Message.MsgSerial = Interlocked.Increment(ref _msgSerial) - 1;
+        _pending.Enqueue(pending);
+        SendFrame(pending.Message);
+    }
+
+    /// <summary>Writes one frame; an encoding failure is logged and reported, never thrown into the loop.</summary>
+    private bool SendFrame(ProtocolMessage message)
+    {
+        var transport = _transport;
+        if (transport is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            transport.Send(message);
+            return true;
+        }
+        catch (AblyException ex)
+        {
+            RealtimeLog.SendFailed(_logger, message.Action, ex.Code);
+            return false;
+        }
+        catch (Exception ex)
+        {
+            RealtimeLog.SendFailed(_logger, message.Action, ErrorCodes.InternalError);
+            RealtimeLog.LoopFault(_logger, ex);
+            return false;
+        }
+    }
+
+    /// <summary>RTN19a2: on a new connection (failed resume) msgSerial restarts at 0 and unacknowledged messages are renumbered.</summary>
+    private void RenumberPending()
+    {
+        long serial = 0;
+        foreach (var pending in _pending)
+        {
+            pending.Message.MsgSerial = serial++;
+        }
+
+        Interlocked.Exchange(ref _msgSerial, serial);
+    }
+
+    /// <summary>RTN19a: resend everything unacknowledged, with the serials it now has.</summary>
+    private void ResendPending()
+    {
+        foreach (var pending in _pending)
+        {
+            SendFrame(pending.Message);
+        }
+    }
+
+    private void SendQueued()
+    {
+        if (_queued.Count == 0)
+        {
+            return;
+        }
+
+        var queued = _queued.ToArray();
+        _queued.Clear();
+        foreach (var pending in queued)
+        {
+            SendPendingNow(pending);
+        }
+    }
+
+    /// <summary>
+    /// RTN7a/b: ACK or NACK serials msgSerial..msgSerial+count-1. Serials below the range that are still pending were
+    /// skipped by the server: an implicit NACK. Serials already completed (overlapping acks) are ignored.
+    /// </summary>
+    private void OnAck(ProtocolMessage message, bool nack)
+    {
+        if (message.MsgSerial is not { } first || first < 0)
+        {
+            return;
+        }
+
+        var count = Math.Max(message.Count ?? 1, 0);
+        var end = first + count;
+        var matched = false;
+        while (_pending.TryPeek(out var pending) && pending.Message.MsgSerial is { } serial && serial < end)
+        {
+            _pending.Dequeue();
+            matched = true;
+            if (serial < first)
+            {
+                pending.Fail(new ErrorInfo(ErrorCodes.InternalError, 500, "The server skipped this message's msgSerial: implicitly not acknowledged."));
+            }
+            else if (nack)
+            {
+                pending.Fail(message.Error ?? new ErrorInfo(ErrorCodes.InternalError, 500, "Message not acknowledged (NACK without an error)."));
+            }
+            else
+            {
+                var index = serial - first;
+                pending.Ack(message.Res is { } res && index < res.Length ? res[index] : null);
+            }
+        }
+
+        if (!matched)
+        {
+            RealtimeLog.UnmatchedAck(_logger, message.Action, first, end - 1);
+        }
+    }
+
+    /// <summary>RTN7e: fail everything pending and queued.</summary>
+    private void FailAllMessages(ErrorInfo error)
+    {
+        while (_pending.TryDequeue(out var pending))
+        {
+            pending.Fail(error);
+        }
+
+        var queued = _queued.ToArray();
+        _queued.Clear();
+        foreach (var pending in queued)
+        {
+            pending.Fail(error);
+        }
+    }
+
+    private ErrorInfo StateError(ConnectionState state) => state switch
+    {
+        ConnectionState.Suspended => new ErrorInfo(ErrorCodes.ConnectionSuspended, 400, "Connection is suspended.") { Cause = _errorReason },
+        ConnectionState.Closing or ConnectionState.Closed => new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "Connection is closed."),
+        ConnectionState.Failed => new ErrorInfo(ErrorCodes.ConnectionFailed, 400, "Connection failed.") { Cause = _errorReason },
+        _ => new ErrorInfo(ErrorCodes.Disconnected, 400, $"Connection is {state} and queueMessages is off."),
+    };
+
+    /// <summary>TM6/TP3: the size of the messages in a frame: name, clientId, data and extras, in bytes.</summary>
+    internal static long MessageSize(ProtocolMessage message)
+    {
+        long size = 0;
+        if (message.Messages is { } messages)
+        {
+            foreach (var m in messages)
+            {
+                size += Utf8(m.Name) + Utf8(m.ClientId) + DataSize(m.Data) + (m.Extras is null ? 0 : Utf8(m.Extras.ToString(Formatting.None)));
+            }
+        }
+
+        if (message.Presence is { } presence)
+        {
+            foreach (var p in presence)
+            {
+                size += Utf8(p.ClientId) + DataSize(p.Data);
+            }
+        }
+
+        return size;
+    }
+
+    private static long DataSize(object? data) => data switch
+    {
+        null => 0,
+        string s => Utf8(s),
+        byte[] b => b.Length,
+        ReadOnlyMemory<byte> m => m.Length,
+        JToken t => Utf8(t.ToString(Formatting.None)),
+        _ => Utf8(JsonConvert.SerializeObject(data)),
+    };
+
+    private static long Utf8(string? s) => s is null ? 0 : Encoding.UTF8.GetByteCount(s);
+}

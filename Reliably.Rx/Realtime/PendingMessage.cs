@@ -1,0 +1,28 @@
+using Reliably.Rx.Protocol;
+
+namespace Reliably.Rx.Realtime;
+
+/// <summary>A ProtocolMessage queued or sent and awaiting its ACK/NACK (RTN7, RTN19a).</summary>
+internal sealed class PendingMessage
+{
+    public PendingMessage(ProtocolMessage message, bool ackRequired)
+    {
+        Message = message;
+        AckRequired = ackRequired;
+    }
+
+    public ProtocolMessage Message { get; }
+
+    public bool AckRequired { get; }
+
+    /// <summary>Completes with the ACK's <c>res</c> entry (null when the server sent none), faults with AblyException on NACK or failure.</summary>
+    public TaskCompletionSource<PublishResult?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Ack(PublishResult? result) => Completion.TrySetResult(result);
+
+    public void Fail(ErrorInfo error) => Completion.TrySetException(new AblyException(error));
+
+    /// <summary>True for the actions that carry a msgSerial and expect an ACK (RTN7a).</summary>
+    public static bool IsAckable(ProtocolAction action) =>
+        action is ProtocolAction.Message or ProtocolAction.Presence or ProtocolAction.Annotation or ProtocolAction.Object;
+}

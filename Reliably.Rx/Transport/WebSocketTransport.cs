@@ -1,0 +1,196 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Reactive.Subjects;
+using Microsoft.Extensions.Logging;
+using Reliably.Rx.Protocol;
+using Reliably.Rx.Serialization;
+using Websocket.Client;
+
+namespace Reliably.Rx.Transport;
+
+/// <summary>
+/// The WebSocket transport, built on Websocket.Client used as a dumb pipe: its reconnection, its inactivity timer and
+/// its error-reconnect timer are all disabled, because every retry, timeout and resume decision belongs to the
+/// connection loop and its scheduler (RTN14, RTN15, RTN23). This is the only file that references Websocket.Client.
+/// </summary>
+internal sealed class WebSocketTransport : ITransport
+{
+    private readonly IProtocolCodec _codec;
+    private readonly ILogger _logger;
+    private readonly Subject<TransportEvent> _events = new();
+    private readonly object _emitGate = new();
+    private readonly List<IDisposable> _subscriptions = new();
+    private WebsocketClient? _client;
+    private bool _closed;
+
+    public WebSocketTransport(Uri uri, IProtocolCodec codec, ILogger logger)
+    {
+        Uri = uri;
+        _codec = codec;
+        _logger = logger;
+    }
+
+    public Uri Uri { get; }
+
+    public IObservable<TransportEvent> Events => _events;
+
+    public void Connect()
+    {
+        var client = new WebsocketClient(Uri)
+        {
+            // The loop owns reconnection and inactivity detection (RTN14, RTN15, RTN23): the client is a dumb pipe.
+            IsReconnectionEnabled = false,
+            ReconnectTimeout = null,
+            ErrorReconnectTimeout = null,
+            Name = "ably-realtime",
+        };
+        _client = client;
+        _subscriptions.Add(client.MessageReceived.Subscribe(OnFrame, _ => { }));
+        _subscriptions.Add(client.DisconnectionHappened.Subscribe(OnDisconnection, _ => { }));
+        _ = StartAsync(client);
+    }
+
+    public void Send(ProtocolMessage message)
+    {
+        var client = _client;
+        if (client is null || Volatile.Read(ref _closed))
+        {
+            return;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
+        _codec.WriteProtocolMessage(message, buffer);
+        if (_codec.IsBinary)
+        {
+            client.Send(buffer.WrittenSpan.ToArray());
+        }
+        else
+        {
+            client.Send(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        }
+    }
+
+    public void Close()
+    {
+        lock (_emitGate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+        }
+
+        _events.OnCompleted();
+        var client = _client;
+        if (client is not null)
+        {
+            _ = StopAsync(client);
+        }
+    }
+
+    public void Dispose() => Close();
+
+    private async Task StartAsync(WebsocketClient client)
+    {
+        try
+        {
+            await client.StartOrFail().ConfigureAwait(false);
+            Emit(TransportEvent.Opened);
+        }
+        catch (Exception ex)
+        {
+            TransportLog.ConnectFailed(_logger, Uri.Host, ex.GetType().Name);
+            Emit(TransportEvent.Closed(new ErrorInfo(ErrorCodes.Disconnected, 400, "Unable to open the WebSocket: " + ex.Message), connectFailure: true), final: true);
+        }
+    }
+
+    private async Task StopAsync(WebsocketClient client)
+    {
+        try
+        {
+            await client.Stop(WebSocketCloseStatus.NormalClosure, string.Empty).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            TransportLog.CloseFailed(_logger, ex.GetType().Name);
+        }
+        finally
+        {
+            foreach (var subscription in _subscriptions)
+            {
+                subscription.Dispose();
+            }
+
+            client.Dispose();
+        }
+    }
+
+    private void OnFrame(ResponseMessage frame)
+    {
+        TransportEvent evt;
+        try
+        {
+            ReadOnlyMemory<byte> bytes = frame.Binary ?? (frame.Text is { } text ? System.Text.Encoding.UTF8.GetBytes(text) : Array.Empty<byte>());
+            evt = TransportEvent.Received(_codec.ReadProtocolMessage(bytes));
+        }
+        catch (AblyException ex)
+        {
+            evt = TransportEvent.Malformed(ex.ErrorInfo);
+        }
+        catch (Exception ex)
+        {
+            // A codec must only throw AblyException, but a hostile frame must never escape onto the receive thread.
+            evt = TransportEvent.Malformed(new ErrorInfo(ErrorCodes.BadRequest, 400, "Malformed frame: " + ex.GetType().Name));
+        }
+
+        Emit(evt);
+    }
+
+    private void OnDisconnection(DisconnectionInfo info)
+    {
+        if (info.Type == DisconnectionType.ByUser)
+        {
+            return;
+        }
+
+        var description = info.Exception?.Message ?? info.CloseStatusDescription ?? info.Type.ToString();
+        Emit(TransportEvent.Closed(new ErrorInfo(ErrorCodes.Disconnected, 400, "WebSocket closed: " + description)), final: true);
+    }
+
+    private void Emit(TransportEvent evt, bool final = false)
+    {
+        // Serialized so the loop's observer never sees overlapping notifications from the receive and connect threads.
+        lock (_emitGate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _events.OnNext(evt);
+            if (final)
+            {
+                _closed = true;
+                _events.OnCompleted();
+            }
+        }
+    }
+}
+
+/// <summary>Creates <see cref="WebSocketTransport"/>s with the codec for the requested frame type.</summary>
+internal sealed class WebSocketTransportFactory : ITransportFactory
+{
+    private readonly Func<WireFormat, IProtocolCodec> _codecs;
+    private readonly ILogger _logger;
+
+    public WebSocketTransportFactory(Func<WireFormat, IProtocolCodec> codecs, ILogger logger)
+    {
+        _codecs = codecs;
+        _logger = logger;
+    }
+
+    public ITransport Create(Uri uri, bool binary) =>
+        new WebSocketTransport(uri, _codecs(binary ? WireFormat.MsgPack : WireFormat.Json), _logger);
+}
