@@ -94,11 +94,13 @@ internal sealed partial class JsonProtocolCodec
     private static object? ReadData(JsonReader r)
     {
         JsonRead.Next(r);
+        // The arms are typed as object on purpose: string converts implicitly to JToken, and a switch expression
+        // typed as JToken would silently wrap every string in a JValue.
         return r.TokenType switch
         {
-            JsonToken.String => (string)r.Value!,
+            JsonToken.String => (object)(string)r.Value!,
             JsonToken.Null or JsonToken.Undefined => null,
-            _ => JToken.ReadFrom(r),
+            _ => (object)JToken.ReadFrom(r),
         };
     }
 
