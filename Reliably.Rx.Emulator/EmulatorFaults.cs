@@ -50,7 +50,7 @@ public sealed class EmulatorFaults
     public bool DetachChannel(string connectionId, string channel, EmulatorError? error = null) =>
         WithSession(connectionId, s =>
         {
-            s.DetachServerSide(channel);
+            s.DetachServerSide(channel, forgetContinuity: false);
             s.Send(new Newtonsoft.Json.Linq.JObject { ["action"] = Actions.Detached, ["channel"] = channel, ["error"] = (error ?? DefaultDetach).ToJson() });
         });
 
@@ -58,7 +58,7 @@ public sealed class EmulatorFaults
     public bool FailChannel(string connectionId, string channel, EmulatorError? error = null) =>
         WithSession(connectionId, s =>
         {
-            s.DetachServerSide(channel);
+            s.DetachServerSide(channel, forgetContinuity: true);
             s.Send(new Newtonsoft.Json.Linq.JObject { ["action"] = Actions.Error, ["channel"] = channel, ["error"] = (error ?? DefaultChannelError).ToJson() });
         });
 

@@ -141,17 +141,20 @@ internal sealed partial class Session
             return;
         }
 
-        DetachServerSide(name);
+        DetachServerSide(name, forgetContinuity: true);
         Send(new JObject { ["action"] = Actions.Detached, ["channel"] = name });
     }
 
-    /// <summary>Removes the attachment without telling the client (caller sends DETACHED or ERROR).</summary>
-    public void DetachServerSide(string name)
+    /// <summary>
+    /// Removes the attachment without telling the client (caller sends DETACHED or ERROR). A client DETACH forgets
+    /// continuity (the client clears its channelSerial); a server-initiated one keeps it so the RTL13 re-attach can resume.
+    /// </summary>
+    public void DetachServerSide(string name, bool forgetContinuity)
     {
         Attachment? attachment;
         lock (_gate)
         {
-            if (_attachments.Remove(name, out attachment))
+            if (_attachments.Remove(name, out attachment) && forgetContinuity)
             {
                 _everAttached.Remove(name);
             }

@@ -1,0 +1,108 @@
+using Newtonsoft.Json.Linq;
+using Reliably.Rx.Emulator.Tests.Support;
+
+namespace Reliably.Rx.Emulator.Tests.Realtime;
+
+public sealed class ConnectionTests : EmulatorTestBase
+{
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Connect_SendsConnectedWithFullConnectionDetails(bool msgpack)
+    {
+        var (client, connected) = await ConnectedAsync(msgpack, "&clientId=alice");
+        await using var _ = client;
+        var details = (JObject)connected["connectionDetails"]!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(connected.Value<string>("connectionId"), Is.Not.Empty);
+            Assert.That(connected.Value<string>("connectionKey"), Is.EqualTo(details.Value<string>("connectionKey")));
+            Assert.That(details.Value<string>("connectionKey"), Does.StartWith(connected.Value<string>("connectionId") + "!"));
+            Assert.That(details.Value<string>("clientId"), Is.EqualTo("alice"));
+            Assert.That(details.Value<long>("maxMessageSize"), Is.EqualTo(65536));
+            Assert.That(details.Value<long>("maxFrameSize"), Is.EqualTo(524288));
+            Assert.That(details.Value<long>("connectionStateTtl"), Is.EqualTo(120000));
+            Assert.That(details.Value<long>("maxIdleInterval"), Is.EqualTo(15000));
+            Assert.That(details["serverId"], Is.Not.Null);
+            Assert.That(connected["error"], Is.Null);
+        });
+        if (msgpack)
+        {
+            Assert.That(client.RawFrames(), Is.Not.Empty, "msgpack connections must get binary frames");
+        }
+    }
+
+    [TestCase("not-a-key", 40005)]
+    [TestCase("nosuchapp.key:secret", 40400)]
+    public async Task BadKey_GetsErrorThenClose(string key, int code)
+    {
+        await using var client = await WsClient.ConnectWithKeyAsync(Emulator.BaseUri, key);
+        var error = await client.ReceiveActionAsync(Frames.Error);
+        Assert.That(error["error"]!.Value<int>("code"), Is.EqualTo(code));
+        Assert.That(error["channel"], Is.Null);
+        await client.WaitClosedAsync();
+    }
+
+    [Test]
+    public async Task WrongSecret_Gets40101()
+    {
+        var keyName = Emulator.DefaultApp.Keys[0].KeyName;
+        await using var client = await WsClient.ConnectWithKeyAsync(Emulator.BaseUri, keyName + ":wrong");
+        var error = await client.ReceiveActionAsync(Frames.Error);
+        Assert.That(error["error"]!.Value<int>("code"), Is.EqualTo(40101));
+        await client.WaitClosedAsync();
+    }
+
+    [Test]
+    public async Task OldProtocolVersion_Gets40017()
+    {
+        await using var client = await WsClient.ConnectAsync(Emulator.BaseUri, "key=" + Uri.EscapeDataString(Emulator.DefaultKey) + "&v=1");
+        var error = await client.ReceiveActionAsync(Frames.Error);
+        Assert.That(error["error"]!.Value<int>("code"), Is.EqualTo(40017));
+    }
+
+    [Test]
+    public async Task Ping_IsEchoedWithId()
+    {
+        var (client, _) = await ConnectedAsync();
+        await using var _c = client;
+        await client.SendAsync(new JObject { ["action"] = Frames.Heartbeat, ["id"] = "ping-42" });
+        var pong = await client.ReceiveUntilAsync(f => f.Is(Frames.Heartbeat) && f.Value<string>("id") == "ping-42");
+        Assert.That(pong.Value<string>("id"), Is.EqualTo("ping-42"));
+    }
+
+    [Test]
+    public async Task Close_GetsClosedThenSocketCloses()
+    {
+        var (client, connected) = await ConnectedAsync();
+        await using var _ = client;
+        await client.SendAsync(new JObject { ["action"] = Frames.Close });
+        await client.ReceiveActionAsync(Frames.Closed);
+        await client.WaitClosedAsync();
+        Assert.That(Emulator.GetConnections().Any(c => c.ConnectionId == connected.Value<string>("connectionId")), Is.False);
+    }
+
+    [Test]
+    public async Task MalformedFrame_GetsErrorNotCrash()
+    {
+        var (client, _) = await ConnectedAsync();
+        await using var _c = client;
+        await client.SendRawAsync("{not json"u8.ToArray(), System.Net.WebSockets.WebSocketMessageType.Text);
+        var error = await client.ReceiveActionAsync(Frames.Error);
+        Assert.That(error["error"]!.Value<int>("code"), Is.EqualTo(40000));
+        await client.WaitClosedAsync();
+
+        // The server still works.
+        var (other, _) = await ConnectedAsync();
+        await other.DisposeAsync();
+    }
+
+    [Test]
+    public async Task UnknownFieldsAndActions_AreIgnored()
+    {
+        var (client, _) = await ConnectedAsync(extra: "&unknownParam=1");
+        await using var _c = client;
+        await client.SendAsync(new JObject { ["action"] = 99, ["whatever"] = 1 });
+        await client.SendAsync(new JObject { ["action"] = Frames.Heartbeat, ["id"] = "x", ["msgSerial"] = 0 });
+        await client.ReceiveUntilAsync(f => f.Is(Frames.Heartbeat) && f.Value<string>("id") == "x");
+    }
+}
