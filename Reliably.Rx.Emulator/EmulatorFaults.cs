@@ -26,8 +26,9 @@ public sealed class EmulatorFaults
     public bool Disconnect(string connectionId, EmulatorError? error = null) =>
         WithTransport(connectionId, (s, _) => s.DisconnectTransport((error ?? DefaultDisconnect).ToJson()));
 
-    /// <summary>Forgets the connection's state so its next resume fails with 80008; the current transport stays open.</summary>
-    public bool ForgetConnection(string connectionId)
+    /// <summary>Forgets the connection's state so its next resume fails with 80008 (RTN15c7). The current transport stays
+    /// open unless <paramref name="dropTransport"/> is set, in which case it is dropped abruptly so the client resumes at once.</summary>
+    public bool ForgetConnection(string connectionId, bool dropTransport = false)
     {
         var session = _server.Sessions.Find(connectionId);
         if (session is null)
@@ -36,6 +37,11 @@ public sealed class EmulatorFaults
         }
 
         _server.Sessions.Remove(session);
+        if (dropTransport)
+        {
+            session.Transport?.Abort();
+        }
+
         return true;
     }
 

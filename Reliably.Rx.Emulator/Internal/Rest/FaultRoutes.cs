@@ -27,7 +27,7 @@ internal sealed class FaultRoutes
             ("GET", ["_emulator", "info"]) => x.WriteAsync(200, Info(), WireFormat.Json),
             ("POST", ["_emulator", "connections", var id, "drop"]) => Done(x, _faults.DropConnection(id)),
             ("POST", ["_emulator", "connections", var id, "disconnect"]) => Done(x, _faults.Disconnect(id, Error(x))),
-            ("POST", ["_emulator", "connections", var id, "forget"]) => Done(x, _faults.ForgetConnection(id)),
+            ("POST", ["_emulator", "connections", var id, "forget"]) => Done(x, _faults.ForgetConnection(id, x.Q("drop") == "true")),
             ("POST", ["_emulator", "connections", var id, "silence"]) => Done(x, _faults.SetSilent(id, x.Q("on") != "false")),
             ("POST", ["_emulator", "connections", var id, "fail"]) => Done(x, _faults.FailConnection(id, Error(x))),
             ("POST", ["_emulator", "connections", var id, "auth"]) => Done(x, _faults.RequestReauth(id)),

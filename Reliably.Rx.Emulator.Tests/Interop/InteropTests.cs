@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using Reliably.Rx.Emulator.Tests.Support;
+
+namespace Reliably.Rx.Emulator.Tests.Interop;
+
+/// <summary>
+/// Runs the official ably-js SDK (npm ably 2.28.0, pinned with a lock file) against the emulator: one NUnit case per
+/// <c>interop/*.test.js</c> script, each exercising JSON and msgpack. Ignored when node/npm are not installed.
+/// </summary>
+[NonParallelizable]
+public sealed class InteropTests
+{
+    private static readonly string Folder = Path.Combine(Vectors.RepoRoot(), "Reliably.Rx.Emulator.Tests", "interop");
+    private AblyEmulator? _emulator;
+
+    public static IEnumerable<string> Scripts() =>
+        Directory.Exists(Folder)
+            ? Directory.GetFiles(Folder, "*.test.js").Select(Path.GetFileName).OrderBy(n => n).Cast<string>()
+            : ["(interop folder missing)"];
+
+    [OneTimeSetUp]
+    public async Task Setup()
+    {
+        if (!Directory.Exists(Folder))
+        {
+            Assert.Ignore("Interop folder not found at " + Folder);
+        }
+
+        if (await RunAsync("node", "--version", TimeSpan.FromSeconds(20)) is not { ExitCode: 0 })
+        {
+            Assert.Ignore("node is not installed; ably-js interop tests skipped");
+        }
+
+        var installed = File.Exists(Path.Combine(Folder, "node_modules", "ably", "package.json"))
+            && File.GetLastWriteTimeUtc(Path.Combine(Folder, "node_modules", ".package-lock.json")) >= File.GetLastWriteTimeUtc(Path.Combine(Folder, "package-lock.json"));
+        if (!installed)
+        {
+            var npm = await RunAsync("npm", "ci --no-audit --no-fund", TimeSpan.FromMinutes(3));
+            if (npm is null)
+            {
+                Assert.Ignore("npm is not installed; ably-js interop tests skipped");
+            }
+
+            Assert.That(npm.ExitCode, Is.Zero, "npm ci failed:\n" + npm.Output);
+        }
+
+        _emulator = await AblyEmulator.StartAsync(new EmulatorOptions { PresenceLeaveDelay = TimeSpan.FromSeconds(1) });
+    }
+
+    [OneTimeTearDown]
+    public async Task TearDown()
+    {
+        if (_emulator is not null)
+        {
+            await _emulator.DisposeAsync();
+        }
+    }
+
+    [TestCaseSource(nameof(Scripts))]
+    public async Task AblyJs(string script)
+    {
+        _emulator!.Faults.Reset();
+        var result = await RunAsync("node", script, TimeSpan.FromSeconds(60), new Dictionary<string, string>
+        {
+            ["EMULATOR_PORT"] = _emulator.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["EMULATOR_KEY"] = _emulator.DefaultKey,
+        });
+        Assert.That(result, Is.Not.Null, "node could not be started");
+        TestContext.Out.WriteLine(result!.Output);
+        Assert.That(result.ExitCode, Is.Zero, $"{script} failed:\n{result.Output}");
+    }
+
+    private static async Task<ProcessResult?> RunAsync(string file, string arguments, TimeSpan timeout, Dictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(file, arguments)
+        {
+            WorkingDirectory = Folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (k, v) in environment ?? [])
+        {
+            info.Environment[k] = v;
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(info)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var cts = new CancellationTokenSource(timeout);
+            try
+            {
+                await process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                return new ProcessResult(-1, $"timed out after {timeout}\n{await stdout}\n{await stderr}");
+            }
+
+            return new ProcessResult(process.ExitCode, (await stdout) + (await stderr));
+        }
+    }
+
+    private sealed record ProcessResult(int ExitCode, string Output);
+}
