@@ -49,7 +49,8 @@ internal sealed class RealtimeEndpoint
 
             // RTN23b: with heartbeats=false a WebSocket ping is the server's heartbeat (ably-js counts it as activity).
             KeepAliveInterval = parameters.ProtocolHeartbeats ? TimeSpan.Zero : interval,
-            KeepAliveTimeout = parameters.ProtocolHeartbeats ? Timeout.InfiniteTimeSpan : interval + _server.Options.MaxIdleInterval + TimeSpan.FromSeconds(10),
+            // A peer that stops answering pings for this long is treated as an abrupt drop (RTN15a server side).
+            KeepAliveTimeout = parameters.ProtocolHeartbeats ? Timeout.InfiniteTimeSpan : PingTimeout(interval),
         });
         var transport = new WsTransport(socket, stream, context, parameters.Format, parameters.ProtocolHeartbeats, _server.Time, interval);
         var writer = transport.RunWriterAsync();
@@ -73,6 +74,12 @@ internal sealed class RealtimeEndpoint
             transport.MarkCompleted();
             socket.Dispose();
         }
+    }
+
+    private TimeSpan PingTimeout(TimeSpan interval)
+    {
+        var idle = interval + _server.Options.MaxIdleInterval + TimeSpan.FromSeconds(10);
+        return idle > TimeSpan.FromSeconds(30) ? idle : TimeSpan.FromSeconds(30);
     }
 
     private Session? Authenticate(ConnectParams parameters, WsTransport transport, bool isTls)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Reliably.Rx.Emulator.Tests.Support;
 
-namespace Reliably.Rx.Emulator.Tests.Interop;
+namespace Reliably.Rx.Emulator.Tests.AblyJs;
 
 /// <summary>
 /// Runs the official ably-js SDK (npm ably 2.28.0, pinned with a lock file) against the emulator: one NUnit case per
