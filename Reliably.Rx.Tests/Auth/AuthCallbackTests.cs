@@ -16,7 +16,7 @@ public sealed class AuthCallbackTests
 
     private static string? BearerToken(CapturedRequest r) =>
         r.Header("Authorization") is { } h && h.StartsWith("Bearer ", StringComparison.Ordinal)
-            ? Encoding.UTF8.GetString(Convert.FromBase64String(h["Bearer ".Length..]))
+            ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(h["Bearer ".Length..]))
             : null;
 
     [Test]

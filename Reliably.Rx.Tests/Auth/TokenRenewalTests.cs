@@ -12,7 +12,7 @@ public sealed class TokenRenewalTests
 {
     private static string? Bearer(CapturedRequest r) =>
         r.Header("Authorization") is { } h && h.StartsWith("Bearer ", StringComparison.Ordinal)
-            ? Encoding.UTF8.GetString(Convert.FromBase64String(h["Bearer ".Length..]))
+            ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(h["Bearer ".Length..]))
             : null;
 
     /// <summary>Rejects the token "stale" with 40142 and accepts any other.</summary>

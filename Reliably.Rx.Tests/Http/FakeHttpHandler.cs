@@ -20,7 +20,7 @@ public sealed record CapturedRequest(HttpMethod Method, Uri Uri, IReadOnlyDictio
             .Select(p => p.Split('=', 2))
             .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : string.Empty);
 
-    public string BodyText => Encoding.UTF8.GetString(Body);
+    public string BodyText => System.Text.Encoding.UTF8.GetString(Body);
 
     public JToken BodyJson => JToken.Parse(BodyText);
 }
@@ -47,7 +47,7 @@ public sealed class FakeHttpHandler : HttpMessageHandler
 
     public static HttpResponseMessage Json(HttpStatusCode status, string json, params (string Name, string Value)[] headers)
     {
-        var response = new HttpResponseMessage(status) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(json)) };
+        var response = new HttpResponseMessage(status) { Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(json)) };
         response.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         foreach (var (name, value) in headers)
         {
