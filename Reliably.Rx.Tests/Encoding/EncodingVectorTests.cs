@@ -4,7 +4,7 @@ using Reliably.Rx.Serialization;
 using Reliably.Rx.Tests.Serialization;
 using Reliably.Rx.Tests.TestSupport;
 
-namespace Reliably.Rx.Tests.Encoding;
+namespace Reliably.Rx.Tests.PayloadEncoding;
 
 /// <summary>
 /// Ably's interop fixtures messages-encoding.json and presence-messages-encoding.json (RSL6a1): each wire payload
