@@ -7,6 +7,7 @@ namespace Reliably.Rx.Realtime;
 internal sealed partial class ConnectionLoop
 {
     private readonly Dictionary<string, PingRequest> _pings = new(StringComparer.Ordinal);
+    private long _pingCount;
 
     public Task<TimeSpan> PingAsync()
     {
@@ -33,7 +34,7 @@ internal sealed partial class ConnectionLoop
                 return;
         }
 
-        ping.Id = _random.NextInt64().ToString("x16", CultureInfo.InvariantCulture);
+        ping.Id = _random.NextInt64().ToString("x16", CultureInfo.InvariantCulture) + "-" + (++_pingCount).ToString(CultureInfo.InvariantCulture);
         _pings[ping.Id] = ping;
         ping.Timer = new LoopTimer(this, "ping");
         ping.Timer.Start(_options.RealtimeRequestTimeout, () =>
