@@ -1,0 +1,199 @@
+using Newtonsoft.Json.Linq;
+
+namespace Reliably.Rx.Tests.Rest.Integration;
+
+[TestFixture]
+[Category("Integration")]
+public sealed class RestPublishHistoryTests : EmulatorFixture
+{
+    private sealed record Order(string Item, int Quantity);
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task RSC16_TimeComesFromTheServer(string format)
+    {
+        await using var rest = Client(format);
+        var time = await rest.TimeAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(time, Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(1)));
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task RSL1_RSL2_StringJsonAndBinaryRoundTrip(string format)
+    {
+        await using var rest = Client(format);
+        var channel = rest.Channels.Get(UniqueChannel("roundtrip"));
+
+        var result = await channel.PublishAsync(new[]
+        {
+            new Message("text", "hello"),
+            new Message("json", new JObject { ["a"] = 1, ["b"] = new JArray("x", "y") }),
+            new Message("typed", MessageData.Json(new Order("tea", 2))),
+            new Message("binary", new byte[] { 0, 1, 2, 255 }),
+        });
+        var page = await channel.HistoryAsync(new HistoryQuery { Direction = PaginationDirection.Forwards });
+
+        var byName = page.Items.ToDictionary(m => m.Name!);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Serials, Has.Count.EqualTo(4));
+            Assert.That(byName["text"].Data, Is.EqualTo("hello"));
+            Assert.That(JToken.DeepEquals((JToken)byName["json"].Data!, new JObject { ["a"] = 1, ["b"] = new JArray("x", "y") }), Is.True);
+            Assert.That(byName["typed"].DataAs<Order>(), Is.EqualTo(new Order("tea", 2)));
+            Assert.That(byName["binary"].Data, Is.EqualTo(new byte[] { 0, 1, 2, 255 }));
+            Assert.That(page.Items.All(m => m.Encoding is null), Is.True);
+            Assert.That(page.Items.All(m => m.Id is not null && m.Timestamp is not null), Is.True);
+        });
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task RSL1k_RepublishingTheSameIdsIsDeduplicated(string format)
+    {
+        await using var rest = Client(format);
+        var channel = rest.Channels.Get(UniqueChannel("idem"));
+
+        await channel.PublishAsync(new Message("once", "x") { Id = "fixed-id-base:0" });
+        await channel.PublishAsync(new Message("once", "x") { Id = "fixed-id-base:0" });
+        await channel.PublishAsync("auto", "y");
+
+        var page = await channel.HistoryAsync();
+        Assert.That(page.Items.Select(m => m.Name), Is.EquivalentTo(new[] { "once", "auto" }));
+        Assert.That(page.Items.Single(m => m.Name == "auto").Id, Does.Match(@"^[A-Za-z0-9+/=]{12,}:0$"));
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task TG_PaginationInBothDirections(string format)
+    {
+        await using var rest = Client(format);
+        var channel = rest.Channels.Get(UniqueChannel("pages"));
+        for (var i = 0; i < 7; i++)
+        {
+            await channel.PublishAsync("m" + i, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var backwards = await ReadAllPages(await channel.HistoryAsync(new HistoryQuery { Limit = 3 }));
+        var forwards = await ReadAllPages(await channel.HistoryAsync(new HistoryQuery { Limit = 3, Direction = PaginationDirection.Forwards }));
+        var enumerated = new List<string?>();
+        await foreach (var message in channel.History(new HistoryQuery { Limit = 2, Direction = PaginationDirection.Forwards }))
+        {
+            enumerated.Add(message.Name);
+        }
+
+        var expected = Enumerable.Range(0, 7).Select(i => "m" + i).ToArray();
+        Assert.That(backwards.Sizes, Is.EqualTo(new[] { 3, 3, 1 }));
+        Assert.That(backwards.Names, Is.EqualTo(expected.Reverse()));
+        Assert.That(forwards.Names, Is.EqualTo(expected));
+        Assert.That(enumerated, Is.EqualTo(expected));
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task TG5_FirstGoesBackToTheFirstPage(string format)
+    {
+        await using var rest = Client(format);
+        var channel = rest.Channels.Get(UniqueChannel("first"));
+        for (var i = 0; i < 4; i++)
+        {
+            await channel.PublishAsync("m" + i, "x");
+        }
+
+        var first = await channel.HistoryAsync(new HistoryQuery { Limit = 2 });
+        var second = await first.NextAsync();
+        var again = await second!.FirstAsync();
+
+        Assert.That(again.Items.Select(m => m.Name), Is.EqualTo(first.Items.Select(m => m.Name)));
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task RSL2b_TimeRangeIsApplied(string format)
+    {
+        await using var rest = Client(format);
+        var channel = rest.Channels.Get(UniqueChannel("range"));
+        await channel.PublishAsync("old", "x");
+        var after = (await channel.HistoryAsync()).Items.Single().Timestamp!.Value.AddMilliseconds(1);
+
+        var page = await channel.HistoryAsync(new HistoryQuery { Start = after });
+
+        Assert.That(page.Items, Is.Empty);
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task RSL1i_OversizedMessageIsRefusedLocally(string format)
+    {
+        await using var rest = Client(format);
+        var ex = Assert.ThrowsAsync<AblyException>(() => rest.Channels.Get("big").PublishAsync("n", new byte[70_000]));
+        Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.MessageTooLarge));
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task RSC22_BatchPublishReachesEveryChannel(string format)
+    {
+        await using var rest = Client(format);
+        var a = UniqueChannel("batch-a");
+        var b = UniqueChannel("batch-b");
+
+        var result = await rest.BatchPublishAsync(new BatchPublishSpec
+        {
+            Channels = new[] { a, b },
+            Messages = new[] { new Message("n", "text"), new Message("bin", new byte[] { 9, 8 }) },
+        });
+
+        Assert.That(result.SuccessCount, Is.EqualTo(2));
+        Assert.That(result.FailureCount, Is.Zero);
+        foreach (var name in new[] { a, b })
+        {
+            var items = (await rest.Channels.Get(name).HistoryAsync(new HistoryQuery { Direction = PaginationDirection.Forwards })).Items;
+            Assert.That(items.Select(m => m.Data), Is.EqualTo(new object[] { "text", new byte[] { 9, 8 } }));
+        }
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task RSL8_StatusReportsTheChannel(string format)
+    {
+        await using var rest = Client(format);
+        var name = UniqueChannel("status");
+        await rest.Channels.Get(name).PublishAsync("n", "d");
+
+        var details = await rest.Channels.Get(name).StatusAsync();
+
+        Assert.That(details.ChannelId, Is.EqualTo(name));
+        Assert.That(details.Status, Is.Not.Null);
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task RSC6_StatsArePaginated(string format)
+    {
+        await using var rest = Client(format);
+        var page = await rest.StatsAsync(new StatsQuery { Unit = StatsUnit.Minute, Limit = 1 });
+        Assert.That(page.Items.Count, Is.LessThanOrEqualTo(1));
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task RSC19_RequestReadsAndReportsErrorsWithoutThrowing(string format)
+    {
+        await using var rest = Client(format);
+        var name = UniqueChannel("generic");
+        await rest.Channels.Get(name).PublishAsync("n", "d");
+
+        var ok = await rest.RequestAsync(HttpMethod.Get, "/channels/" + name + "/messages");
+        var missing = await rest.RequestAsync(HttpMethod.Get, "/no/such/route");
+
+        Assert.That(ok.Success, Is.True);
+        Assert.That((string?)ok.Items.Single()["name"], Is.EqualTo("n"));
+        Assert.That(missing.Success, Is.False);
+        Assert.That(missing.StatusCode, Is.EqualTo(404));
+        Assert.That(missing.ErrorCode, Is.EqualTo(40400));
+    }
+
+    private static async Task<(List<int> Sizes, List<string?> Names)> ReadAllPages(PaginatedResult<Message> page)
+    {
+        var sizes = new List<int>();
+        var names = new List<string?>();
+        PaginatedResult<Message>? current = page;
+        while (current is not null)
+        {
+            sizes.Add(current.Items.Count);
+            names.AddRange(current.Items.Select(m => m.Name));
+            current = await current.NextAsync();
+        }
+
+        return (sizes, names);
+    }
+}
