@@ -43,6 +43,10 @@ public sealed partial class AblyAuth : IAuthProvider
         _key = options.Key is null ? null : ApiKey.Parse(options.Key);
         _basic = UsesBasicAuthFor(options);
         _current = options.TokenDetails ?? (options.Token is { } token ? new TokenDetails(token) : null);
+        if (!_basic && !_authOptions.CanObtainToken)
+        {
+            RestLog.TokenCannotBeRenewed(_logger);
+        }
     }
 
     /// <summary>

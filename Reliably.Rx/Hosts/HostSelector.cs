@@ -58,13 +58,17 @@ internal sealed class HostSelector
     }
 
     /// <summary>The hosts to try for one request or connection attempt, in order; see the class remarks.</summary>
-    public HostPlan GetPlan()
+    /// <param name="primaryFirst">
+    /// True to start with the primary even while a fallback is preferred: realtime connections always try the primary
+    /// first (RTN17i). REST leaves it false so the preferred fallback is used first (RSC15f).
+    /// </param>
+    public HostPlan GetPlan(bool primaryFirst = false)
     {
         string? preferred;
         string[] shuffled;
         lock (_gate)
         {
-            preferred = CurrentPreferredLocked();
+            preferred = primaryFirst ? null : CurrentPreferredLocked();
             shuffled = FallbackHosts.ToArray();
             _random.Shuffle(shuffled);
         }

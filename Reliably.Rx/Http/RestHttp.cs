@@ -23,6 +23,7 @@ internal sealed class RestHttp : IDisposable
     private readonly IScheduler _scheduler;
     private readonly ILogger _logger;
     private readonly string _agent;
+    private readonly CancellationTokenSource _disposed = new();
 
     public RestHttp(ClientOptions options, HostSelector hosts, RestCodecs codecs, IScheduler scheduler, ILogger logger)
     {
@@ -94,7 +95,7 @@ internal sealed class RestHttp : IDisposable
                 Hosts.RecordSuccess(host, plan);
                 return response;
             }
-            catch (AblyException ex) when (!cancellationToken.IsCancellationRequested)
+            catch (AblyException ex) when (!cancellationToken.IsCancellationRequested && !IsDisposed)
             {
                 // RSC15l1/l2: unreachable host or timeout.
                 Hosts.RecordFailure(host);
@@ -110,12 +111,15 @@ internal sealed class RestHttp : IDisposable
     public async Task<RestResponse> SendToUriAsync(HttpRequestMessage message, CancellationToken cancellationToken)
     {
         var host = message.RequestUri?.Host ?? "authUrl";
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.HttpRequestTimeout);
+        using var timeout = LinkedTimeout(cancellationToken);
         try
         {
             using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
             return await RestResponse.ReadAsync(response, host, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsDisposed && ex is OperationCanceledException or ObjectDisposedException or HttpRequestException)
+        {
+            throw Disposed(ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -139,18 +143,29 @@ internal sealed class RestHttp : IDisposable
         return status >= 400 && response.Header("Server") is { } server && server.Contains("CloudFront", StringComparison.OrdinalIgnoreCase);
     }
 
-    public void Dispose() => _client.Dispose();
+    /// <summary>Cancels requests in flight (they fail with an AblyException) and releases the HTTP client.</summary>
+    public void Dispose()
+    {
+        if (!_disposed.IsCancellationRequested)
+        {
+            _disposed.Cancel();
+            _client.Dispose();
+        }
+    }
 
     private async Task<RestResponse> SendOnceAsync(RestRequest request, string host, AuthCredentials? credentials, CancellationToken cancellationToken)
     {
         using var message = BuildMessage(request, host, credentials);
         RestLog.Sending(_logger, request.Method.Method, request.Path, host);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.HttpRequestTimeout);
+        using var timeout = LinkedTimeout(cancellationToken);
         try
         {
             using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
             return await RestResponse.ReadAsync(response, host, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsDisposed && ex is OperationCanceledException or ObjectDisposedException or HttpRequestException)
+        {
+            throw Disposed(ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -160,6 +175,24 @@ internal sealed class RestHttp : IDisposable
         {
             throw RestErrors.ConnectionFailed(host, ex);
         }
+    }
+
+    // The CTS is never disposed (it has no timer), so reading it after Dispose is safe.
+    private bool IsDisposed => _disposed.IsCancellationRequested;
+
+    private static AblyException Disposed(Exception inner) =>
+        new(ErrorCodes.BadRequest, 400, "The REST client was disposed while the request was in flight.", inner);
+
+    private CancellationTokenSource LinkedTimeout(CancellationToken cancellationToken)
+    {
+        if (IsDisposed)
+        {
+            throw Disposed(new ObjectDisposedException(nameof(RestHttp)));
+        }
+
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+        linked.CancelAfter(_options.HttpRequestTimeout);
+        return linked;
     }
 
     private HttpRequestMessage BuildMessage(RestRequest request, string host, AuthCredentials? credentials)

@@ -17,6 +17,9 @@ internal static partial class RestLog
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Token rejected with {Code}; renewing once and retrying")]
     public static partial void RenewingToken(ILogger logger, int code);
 
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Token auth without a key, authCallback or authUrl: the token cannot be renewed, and requests fail with 40171 once it expires (RSA4a)")]
+    public static partial void TokenCannotBeRenewed(ILogger logger);
+
     [LoggerMessage(EventId = 2011, Level = LogLevel.Debug, Message = "Obtained a new token (expires {Expires})")]
     public static partial void TokenObtained(ILogger logger, DateTimeOffset? expires);
 }
