@@ -434,6 +434,19 @@ public sealed class ProtocolCodecTests
             Is.EqualTo(new[] { 1, 2, 3, 4, 5, 6, 7, 8 }));
     }
 
+    [TestCase(1023)]
+    [TestCase(1024)]
+    [TestCase(5000)]
+    public void LongStringsWithSurrogatePairsAcrossWriterBuffers_RoundTrip(int length)
+    {
+        // Emoji (two UTF-16 units) at every offset, so some straddle the JSON writer's internal buffer boundary.
+        var text = string.Concat(Enumerable.Range(0, length).Select(i => i % 3 == 0 ? "\U0001F600" : "é\""));
+        var pm = new ProtocolMessage(ProtocolAction.Message) { Messages = new[] { new Message(text, text) } };
+        var back = _codec.RoundTrip(pm);
+        Assert.That(back.Messages![0].Data, Is.EqualTo(text));
+        Assert.That(back.Messages[0].Name, Is.EqualTo(text));
+    }
+
     [Test]
     public void RSC19_Tree_RoundTrips()
     {

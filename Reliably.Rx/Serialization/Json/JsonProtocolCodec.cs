@@ -155,7 +155,7 @@ internal sealed partial class JsonProtocolCodec : ProtocolCodecBase
     private static JsonTextWriter CreateWriter(IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        return new JsonTextWriter(new Utf8BufferTextWriter(output))
+        return new JsonTextWriter(Utf8BufferTextWriter.For(output))
         {
             Formatting = Formatting.None,
             CloseOutput = false,
