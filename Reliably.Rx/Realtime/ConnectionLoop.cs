@@ -135,6 +135,9 @@ internal sealed partial class ConnectionLoop
     /// <summary>The current state; only meaningful on the loop (use <see cref="Snapshot"/> elsewhere).</summary>
     public ConnectionState State => _state;
 
+    /// <summary>The current connectionId, kept across DISCONNECTED for resume; only meaningful on the loop.</summary>
+    public string? ConnectionId => _connectionId;
+
     /// <summary>The connection's next msgSerial (RTN7, RTN16).</summary>
     public long MsgSerial => Interlocked.Read(ref _msgSerial);
 

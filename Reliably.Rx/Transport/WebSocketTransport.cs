@@ -22,6 +22,7 @@ internal sealed class WebSocketTransport : ITransport
     private readonly List<IDisposable> _subscriptions = new();
     private WebsocketClient? _client;
     private bool _closed;
+    private int _closedFlag;
 
     public WebSocketTransport(Uri uri, IProtocolCodec codec, ILogger logger)
     {
@@ -53,7 +54,7 @@ internal sealed class WebSocketTransport : ITransport
     public void Send(ProtocolMessage message)
     {
         var client = _client;
-        if (client is null || Volatile.Read(ref _closed))
+        if (client is null || Volatile.Read(ref _closedFlag) != 0)
         {
             return;
         }
@@ -72,17 +73,14 @@ internal sealed class WebSocketTransport : ITransport
 
     public void Close()
     {
-        lock (_emitGate)
+        // No lock here: Close runs on the loop, and a receive thread may hold the emit gate while it hands an event to
+        // the loop's scheduler; taking the gate here could deadlock with a scheduler that blocks while it runs work.
+        // The loop has already unsubscribed, and Emit re-checks the flag under its gate.
+        if (Interlocked.Exchange(ref _closedFlag, 1) != 0)
         {
-            if (_closed)
-            {
-                return;
-            }
-
-            _closed = true;
+            return;
         }
 
-        _events.OnCompleted();
         var client = _client;
         if (client is not null)
         {
@@ -164,7 +162,7 @@ internal sealed class WebSocketTransport : ITransport
         // Serialized so the loop's observer never sees overlapping notifications from the receive and connect threads.
         lock (_emitGate)
         {
-            if (_closed)
+            if (_closed || Volatile.Read(ref _closedFlag) != 0)
             {
                 return;
             }
