@@ -12,7 +12,7 @@ public sealed class TokenRenewalTests
 {
     private static string? Bearer(CapturedRequest r) =>
         r.Header("Authorization") is { } h && h.StartsWith("Bearer ", StringComparison.Ordinal)
-            ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(h["Bearer ".Length..]))
+            ? h["Bearer ".Length..]
             : null;
 
     /// <summary>Rejects the token "stale" with 40142 and accepts any other.</summary>
@@ -110,6 +110,31 @@ public sealed class TokenRenewalTests
         await channel.HistoryAsync();
 
         Assert.That(handler.Requests.Select(Bearer), Is.EqualTo(new[] { "tok1", "tok1", "tok2" }));
+    }
+
+    [Test]
+    public async Task RSA4b1_ALocalClockAheadOfTheServerDoesNotRenewEveryRequest()
+    {
+        // The client's clock is two hours ahead of the server that issues one-hour tokens.
+        var scheduler = new TestScheduler();
+        scheduler.AdvanceTo(DateTimeOffset.FromUnixTimeMilliseconds(1_700_007_200_000).UtcTicks);
+        var serverNow = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+        var issued = 0;
+        var handler = new FakeHttpHandler(RejectStale);
+        using var rest = TestClients.Rest(handler, o => o with
+        {
+            Key = null,
+            AuthCallback = (_, _) => Task.FromResult<object>(new TokenDetails("tok" + Interlocked.Increment(ref issued))
+            {
+                Issued = serverNow,
+                Expires = serverNow.AddHours(1),
+            }),
+        }, scheduler);
+
+        await rest.Channels.Get("c").HistoryAsync();
+        await rest.Channels.Get("c").HistoryAsync();
+
+        Assert.That(issued, Is.EqualTo(1));
     }
 
     [Test]

@@ -29,6 +29,7 @@ public sealed partial class AblyAuth : IAuthProvider
     private TokenDetails? _current;
     private Task<TokenDetails>? _renewal;
     private TimeSpan? _serverTimeOffset;
+    private TimeSpan? _issuedOffset;
     private string? _confirmedClientId;
 
     internal AblyAuth(ClientOptions options, RestHttp http, ILogger logger)
@@ -42,7 +43,11 @@ public sealed partial class AblyAuth : IAuthProvider
         _tokenParams = options.DefaultTokenParams;
         _key = options.Key is null ? null : ApiKey.Parse(options.Key);
         _basic = UsesBasicAuthFor(options);
-        _current = options.TokenDetails ?? (options.Token is { } token ? new TokenDetails(token) : null);
+        if ((options.TokenDetails ?? (options.Token is { } token ? new TokenDetails(token) : null)) is { } initial)
+        {
+            AdoptLocked(initial);
+        }
+
         if (!_basic && !_authOptions.CanObtainToken)
         {
             RestLog.TokenCannotBeRenewed(_logger);
@@ -112,8 +117,25 @@ public sealed partial class AblyAuth : IAuthProvider
         {
             lock (_gate)
             {
-                return _scheduler.Now + (_serverTimeOffset ?? TimeSpan.Zero);
+                return NowLocked();
             }
+        }
+    }
+
+    /// <summary>
+    /// Server time as best known: the scheduler's clock plus the offset measured with /time (RSA10k) or, failing that,
+    /// estimated from the <c>issued</c> time of the last token. Without the estimate a client whose clock runs ahead
+    /// would consider every fresh token expired (RSA4b1) and request a new one for every call.
+    /// </summary>
+    private DateTimeOffset NowLocked() => _scheduler.Now + (_serverTimeOffset ?? _issuedOffset ?? TimeSpan.Zero);
+
+    /// <summary>Records a newly obtained token; must be called under the lock.</summary>
+    private void AdoptLocked(TokenDetails token)
+    {
+        _current = token;
+        if (token.Issued is { } issued)
+        {
+            _issuedOffset = issued - _scheduler.Now;
         }
     }
 
@@ -188,7 +210,7 @@ public sealed partial class AblyAuth : IAuthProvider
         lock (_gate)
         {
             if (_current is not null && !ReferenceEquals(_current, stale) && _current.Token != stale?.Token
-                && !_current.IsExpiredAt(_scheduler.Now + (_serverTimeOffset ?? TimeSpan.Zero)))
+                && !_current.IsExpiredAt(NowLocked()))
             {
                 return Task.FromResult(_current);
             }
@@ -226,7 +248,7 @@ public sealed partial class AblyAuth : IAuthProvider
             var token = await RequestTokenCoreAsync(tokenParams, authOptions, CancellationToken.None).ConfigureAwait(false);
             lock (_gate)
             {
-                _current = token;
+                AdoptLocked(token);
                 _renewal = null;
             }
 

@@ -45,10 +45,13 @@ internal static class AblyHeaders
         return builder.ToString();
     }
 
-    /// <summary>The value of the Authorization header for Basic auth (RSA11) or a token (RSA3b; base64 as ably-js sends it).</summary>
+    /// <summary>
+    /// The value of the Authorization header for Basic auth (RSA2, RSA11) or a token (RSA3b). RSA3b makes base64 of the
+    /// token optional; the raw token is sent, as the spec's unit tests expect (ably-js base64-encodes; servers accept both).
+    /// </summary>
     public static string Authorization(Auth.AuthCredentials credentials) => credentials.IsBasic
         ? "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials.Key!))
-        : "Bearer " + Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials.Token!.Token));
+        : "Bearer " + credentials.Token!.Token;
 
     private static string ReadLibraryVersion()
     {
