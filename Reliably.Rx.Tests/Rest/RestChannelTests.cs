@@ -47,7 +47,7 @@ public sealed class RestChannelTests
         Assert.Multiple(() =>
         {
             Assert.That(ids, Is.EqualTo(new[] { baseId + ":0", baseId + ":1", baseId + ":2" }));
-            Assert.That(Convert.FromBase64String(baseId), Has.Length.GreaterThanOrEqualTo(9));
+            Assert.That(baseId, Does.Match("^[A-Za-z0-9_-]{12,}$"), "url-safe base64 of at least 9 bytes");
             Assert.That(result.Serials, Is.EqualTo(new[] { "a", "b", "c" }));
         });
     }
@@ -62,6 +62,42 @@ public sealed class RestChannelTests
 
         Assert.That((string?)handler.Requests.Single().BodyJson[0]!["id"], Is.EqualTo("mine"));
     }
+
+    [Test]
+    public async Task RSL1k3_SeparatePublishesGetDifferentBases()
+    {
+        var handler = Created();
+        using var rest = TestClients.Rest(handler);
+
+        await rest.Channels.Get("c").PublishAsync("a", "1");
+        await rest.Channels.Get("c").PublishAsync("b", "2");
+
+        var first = (string)handler.Requests[0].BodyJson[0]!["id"]!;
+        var second = (string)handler.Requests[1].BodyJson[0]!["id"]!;
+        Assert.That(first.Split(':')[0], Is.Not.EqualTo(second.Split(':')[0]));
+    }
+
+    [Test]
+    public async Task RSL1k_MixedClientAndLibraryIdsInABatch()
+    {
+        var handler = Created();
+        using var rest = TestClients.Rest(handler);
+
+        await rest.Channels.Get("c").PublishAsync(new[]
+        {
+            new Message("e1", "d1") { Id = "client-id-1" },
+            new Message("e2", "d2"),
+            new Message("e3", "d3") { Id = "client-id-2" },
+        });
+
+        var body = handler.Requests.Single().BodyJson;
+        Assert.That((string?)body[0]!["id"], Is.EqualTo("client-id-1"));
+        Assert.That((string?)body[1]!["id"], Does.Match("^[A-Za-z0-9_-]+:1$"));
+        Assert.That((string?)body[2]!["id"], Is.EqualTo("client-id-2"));
+    }
+
+    [Test]
+    public void RSL1k1_IdempotentPublishingIsOnByDefault() => Assert.That(new ClientOptions().IdempotentRestPublishing, Is.True);
 
     [Test]
     public async Task TO3n_IdempotentPublishingCanBeTurnedOff()

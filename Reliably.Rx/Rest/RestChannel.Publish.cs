@@ -21,8 +21,8 @@ public sealed partial class RestChannel
 
     /// <summary>
     /// Publishes several messages in one request, atomically (RSL1c). Unless <see cref="ClientOptions.IdempotentRestPublishing"/>
-    /// is off or the messages carry their own ids, each gets the id <c>base:index</c> so a retry on a fallback host
-    /// cannot duplicate them (RSL1k).
+    /// is off, each message without an id of its own gets <c>base:index</c> so a retry on a fallback host cannot
+    /// duplicate it (RSL1k).
     /// </summary>
     /// <param name="messages">The messages; not changed.</param>
     /// <param name="publishParams">Optional publish parameters sent in the query (RSL1l).</param>
@@ -79,13 +79,14 @@ public sealed partial class RestChannel
         }
 
         var encoded = MessageEncoder.EncodeAll(messages, cipher, format);
-        if (rest.Options.IdempotentRestPublishing && encoded.All(m => m.Id is null))
+        if (rest.Options.IdempotentRestPublishing && encoded.Any(m => m.Id is null))
         {
-            // RSL1k1: base64 of at least 9 random bytes, then ":" and the index in the batch.
-            var baseId = Convert.ToBase64String(RandomNumberGenerator.GetBytes(9));
+            // RSL1k1/RSL1k2: url-safe base64 of 9 random bytes (12 characters, a fresh one per publish call), then ":"
+            // and the index in the batch; client-supplied ids are kept as they are.
+            var baseId = Convert.ToBase64String(RandomNumberGenerator.GetBytes(9)).Replace('+', '-').Replace('/', '_');
             for (var i = 0; i < encoded.Length; i++)
             {
-                encoded[i].Id = baseId + ":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                encoded[i].Id ??= baseId + ":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
         }
 
