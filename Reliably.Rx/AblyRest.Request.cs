@@ -16,6 +16,7 @@ public sealed partial class AblyRest
     /// <param name="parameters">Query parameters.</param>
     /// <param name="body">A JSON body, sent in the configured format.</param>
     /// <param name="headers">Extra headers; they cannot replace the auth or Ably headers.</param>
+    /// <param name="version">The X-Ably-Version to send (RSC19f1); null for this library's protocol version.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <exception cref="AblyException">40003 for an invalid method or path; auth errors; no host reachable.</exception>
     public Task<HttpPaginatedResponse> RequestAsync(
@@ -24,12 +25,18 @@ public sealed partial class AblyRest
         IReadOnlyDictionary<string, string>? parameters = null,
         JToken? body = null,
         IReadOnlyDictionary<string, string>? headers = null,
+        int? version = null,
         CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         if (method is null || !(method == HttpMethod.Get || method == HttpMethod.Post || method == HttpMethod.Put || method == HttpMethod.Patch || method == HttpMethod.Delete))
         {
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The method must be GET, POST, PUT, PATCH or DELETE (RSC19f).");
+        }
+
+        if (version is <= 0)
+        {
+            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The protocol version must be positive.");
         }
 
         if (string.IsNullOrWhiteSpace(path) || path.Contains("://", StringComparison.Ordinal))
@@ -51,6 +58,7 @@ public sealed partial class AblyRest
             Body = encoded,
             Format = Format,
             Headers = headers,
+            ProtocolVersion = version?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
 
         return FetchGenericPageAsync(request, request.Query, cancellationToken);

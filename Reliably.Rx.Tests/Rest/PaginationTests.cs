@@ -140,6 +140,42 @@ public sealed class PaginationTests
         Assert.That((bool)response.Items.Single()["ok"]!, Is.True);
     }
 
+    [TestCase("GET")]
+    [TestCase("POST")]
+    [TestCase("PUT")]
+    [TestCase("PATCH")]
+    [TestCase("DELETE")]
+    public async Task RSC19f_SupportsHttpMethodsAndRSC19f1_Version(string method)
+    {
+        var handler = new FakeHttpHandler(_ => FakeHttpHandler.Json("[]"));
+        using var rest = TestClients.Rest(handler);
+
+        await rest.RequestAsync(new HttpMethod(method), "/test", version: 3);
+
+        Assert.That(handler.Requests.Single().Method.Method, Is.EqualTo(method));
+        Assert.That(handler.Requests.Single().Path, Is.EqualTo("/test"));
+        Assert.That(handler.Requests.Single().Header("X-Ably-Version"), Is.EqualTo("3"));
+    }
+
+    [TestCase(200, true)]
+    [TestCase(201, true)]
+    [TestCase(204, true)]
+    [TestCase(400, false)]
+    [TestCase(500, false)]
+    public async Task HP4_HP5_StatusAndSuccess(int status, bool success)
+    {
+        var handler = new FakeHttpHandler(_ => status >= 400
+            ? FakeHttpHandler.Error((HttpStatusCode)status, status * 100, "Error")
+            : new HttpResponseMessage((HttpStatusCode)status) { Content = new ByteArrayContent(Array.Empty<byte>()) });
+        using var rest = TestClients.Rest(handler);
+
+        var response = await rest.RequestAsync(HttpMethod.Get, "/test");
+
+        Assert.That(response.StatusCode, Is.EqualTo(status));
+        Assert.That(response.Success, Is.EqualTo(success));
+        Assert.That(response.ErrorCode, success ? Is.Null : Is.EqualTo(status * 100));
+    }
+
     [TestCase("")]
     [TestCase("https://evil.example/x")]
     public void RSC19_InvalidPathFailsWith40003(string path)

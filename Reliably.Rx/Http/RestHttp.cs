@@ -209,7 +209,7 @@ internal sealed class RestHttp : IDisposable
 
         message.Headers.Remove("Accept");
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(codec.ContentType));
-        SetHeader(message, AblyHeaders.VersionHeader, AblyHeaders.ProtocolVersion);
+        SetHeader(message, AblyHeaders.VersionHeader, request.ProtocolVersion ?? AblyHeaders.ProtocolVersion);
         SetHeader(message, AblyHeaders.AgentHeader, _agent);
         if (request.Authenticated && credentials is not null)
         {

@@ -28,6 +28,9 @@ internal sealed record RestRequest
     /// <summary>False for requests that carry no Authorization: /time and requestToken with a signed TokenRequest.</summary>
     public bool Authenticated { get; init; } = true;
 
+    /// <summary>The X-Ably-Version to send; null for the library's protocol version (RSC19f1 lets request() choose).</summary>
+    public string? ProtocolVersion { get; init; }
+
     /// <summary>Extra headers (RSC19 request()); they never override the Ably headers.</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 
