@@ -111,6 +111,12 @@ public sealed record ClientOptions
     /// <summary>Adds a random <c>request_id</c> to every REST request (RSC7c).</summary>
     public bool AddRequestIds { get; init; }
 
+    /// <summary>
+    /// The largest message (or batch of messages) a REST publish may send, counted as TM6 does; default 65 536 bytes
+    /// (TO3l8). Larger publishes fail with 40009 before anything is sent (RSL1i).
+    /// </summary>
+    public int MaxMessageSize { get; init; } = 65536;
+
     /// <summary>Assigns message ids on the client for REST publishes so retries are idempotent (RSL1k, TO3n).</summary>
     public bool IdempotentRestPublishing { get; init; } = true;
 

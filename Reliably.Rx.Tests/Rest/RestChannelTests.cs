@@ -154,6 +154,78 @@ public sealed class RestChannelTests
             Is.EqualTo(2 + 2 + 2 + "{\"x\":1}".Length));
     }
 
+    [TestCase(1000, true)]
+    [TestCase(1024, true)]
+    [TestCase(1025, false)]
+    [TestCase(10000, false)]
+    public async Task RSL1i_MaxMessageSizeOption(int size, bool accepted)
+    {
+        var handler = Created();
+        using var rest = TestClients.Rest(handler, o => o with { MaxMessageSize = 1024 + "event".Length });
+        var publish = rest.Channels.Get("c").PublishAsync("event", new string('x', size));
+
+        if (accepted)
+        {
+            await publish;
+            Assert.That(handler.Requests, Has.Count.EqualTo(1));
+        }
+        else
+        {
+            Assert.That(Assert.ThrowsAsync<AblyException>(() => publish)!.Code, Is.EqualTo(ErrorCodes.MessageTooLarge));
+            Assert.That(handler.Requests, Is.Empty);
+        }
+    }
+
+    [TestCase(null, "hello")]
+    [TestCase("event", null)]
+    [TestCase(null, null)]
+    public async Task RSL1e_NullNameAndDataAreOmitted(string? name, string? data)
+    {
+        var handler = Created();
+        using var rest = TestClients.Rest(handler);
+
+        await rest.Channels.Get("c").PublishAsync(name, data);
+
+        var body = (JObject)handler.Requests.Single().BodyJson[0]!;
+        Assert.That(body.ContainsKey("name"), Is.EqualTo(name is not null));
+        Assert.That(body.ContainsKey("data"), Is.EqualTo(data is not null));
+    }
+
+    [Test]
+    public async Task RSL1j_AllMessageAttributesAreTransmitted()
+    {
+        var handler = Created();
+        using var rest = TestClients.Rest(handler);
+
+        await rest.Channels.Get("c").PublishAsync(new Message("test-event", "test-data")
+        {
+            ClientId = "explicit-client-id",
+            Id = "custom-message-id",
+            Extras = JObject.Parse("{\"push\":{\"notification\":{\"title\":\"Test\"}}}"),
+        });
+
+        var body = handler.Requests.Single().BodyJson[0]!;
+        Assert.That((string?)body["name"], Is.EqualTo("test-event"));
+        Assert.That((string?)body["data"], Is.EqualTo("test-data"));
+        Assert.That((string?)body["id"], Is.EqualTo("custom-message-id"));
+        Assert.That((string?)body["clientId"], Is.EqualTo("explicit-client-id"));
+        Assert.That((string?)body["extras"]!["push"]!["notification"]!["title"], Is.EqualTo("Test"));
+    }
+
+    [Test]
+    public async Task RSL1m1_LibraryClientIdIsNotInjectedAndRSL1m3_UnidentifiedClientsMayNameOne()
+    {
+        var handler = Created();
+        using var identified = TestClients.Rest(handler, o => o with { ClientId = "lib-client" });
+        using var unidentified = TestClients.Rest(handler);
+
+        await identified.Channels.Get("c").PublishAsync("e", "d");
+        await unidentified.Channels.Get("c").PublishAsync(new Message("e", "d") { ClientId = "msg-client" });
+
+        Assert.That(((JObject)handler.Requests[0].BodyJson[0]!).ContainsKey("clientId"), Is.False);
+        Assert.That((string?)handler.Requests[1].BodyJson[0]!["clientId"], Is.EqualTo("msg-client"));
+    }
+
     [Test]
     public void RSL1m4_MessageClientIdMustMatchTheClients()
     {

@@ -16,6 +16,11 @@ internal static class ClientOptionsValidator
         CheckPositive(options.HttpRequestTimeout, nameof(ClientOptions.HttpRequestTimeout));
         CheckNotNegative(options.HttpMaxRetryDuration, nameof(ClientOptions.HttpMaxRetryDuration));
         CheckNotNegative(options.FallbackRetryTimeout, nameof(ClientOptions.FallbackRetryTimeout));
+        if (options.MaxMessageSize <= 0)
+        {
+            throw Invalid(nameof(ClientOptions.MaxMessageSize), "must be positive");
+        }
+
         if (options.HttpMaxRetryCount < 0)
         {
             throw Invalid(nameof(ClientOptions.HttpMaxRetryCount), "must not be negative");

@@ -96,11 +96,12 @@ public sealed partial class RestChannel
             total += MessageSize.Of(message);
         }
 
-        if (total > MessageSize.DefaultMaxMessageSize)
+        var max = rest.Options.MaxMessageSize;
+        if (total > max)
         {
             // RSL1i: refuse before sending; the server would reject it anyway.
             throw new AblyException(ErrorCodes.MessageTooLarge, 400,
-                $"The message size {total} bytes exceeds the maximum of {MessageSize.DefaultMaxMessageSize} bytes.");
+                $"The message size {total} bytes exceeds the maximum of {max} bytes.");
         }
 
         return encoded;
