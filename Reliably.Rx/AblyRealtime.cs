@@ -84,6 +84,7 @@ public sealed partial class AblyRealtime : IAsyncDisposable
 
         _credentialsSubscription.Dispose();
         await Loop.DisposeAsync().ConfigureAwait(false);
+        DisposeChannels();
         Rest.Dispose();
     }
 

@@ -180,6 +180,14 @@ public sealed record ClientOptions
     /// </summary>
     public IScheduler? Scheduler { get; init; }
 
+    /// <summary>
+    /// Where channel streams (messages, channel state changes, discontinuities, errors) are delivered: each subscriber's
+    /// buffer is drained by work items on this scheduler, never on the connection loop. Null uses
+    /// <see cref="Scheduler"/> when that is set (so virtual-time tests stay deterministic), else
+    /// <see cref="ThreadPoolScheduler.Instance"/>.
+    /// </summary>
+    public IScheduler? DeliveryScheduler { get; init; }
+
     /// <summary>The logger factory; null logs nothing. Keys, tokens and payloads are never logged.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }

@@ -123,6 +123,9 @@ internal sealed partial class ConnectionLoop
 
     public ILogger Logger => _logger;
 
+    /// <summary>The loop's random source (RTB1 jitter); only used on the loop. Channels use it for RTL13b retries.</summary>
+    public Random Random => _random;
+
     /// <summary>A consistent view of the published state, for synchronous reads from any thread.</summary>
     public ConnectionSnapshot Snapshot => _snapshot;
 

@@ -1,0 +1,21 @@
+namespace Reliably.Rx;
+
+/// <summary>
+/// A loss of continuity on a channel's message stream: messages published between
+/// <see cref="LastDeliveredSerial"/> and the new attachment may not have been delivered. With
+/// <see cref="ChannelOptions.AutoBackfill"/> the channel fetches them from history and delivers them in order before the
+/// live messages; it reports <see cref="DiscontinuityKind.BackfillIncomplete"/> when it cannot.
+/// </summary>
+/// <param name="Kind">What happened.</param>
+/// <param name="Reason">The server's or the client's error, when there is one (for example 80008 after a failed resume, 90003).</param>
+/// <param name="AttachSerial">The channel's attachSerial after the event (RTL15a): the point the live stream continues from.</param>
+/// <param name="LastDeliveredSerial">The serial of the last message delivered before the gap, if any.</param>
+/// <param name="LastDeliveredId">The id of the last message delivered before the gap, if any.</param>
+/// <param name="Backfilling">True when automatic backfill started for this gap (live delivery is held until it ends).</param>
+public sealed record ChannelDiscontinuity(
+    DiscontinuityKind Kind,
+    ErrorInfo? Reason,
+    string? AttachSerial,
+    string? LastDeliveredSerial,
+    string? LastDeliveredId,
+    bool Backfilling = false);

@@ -1,0 +1,165 @@
+using System.Reactive.Linq;
+using Reliably.Rx.Channels;
+using Reliably.Rx.Streams;
+
+namespace Reliably.Rx;
+
+/// <summary>Discontinuity detection and automatic, gapless backfill from history (<see cref="ChannelOptions.AutoBackfill"/>).</summary>
+public sealed partial class RealtimeChannel
+{
+    /// <summary>How many history pages a backfill may read before it gives up (at 1000 messages a page).</summary>
+    internal const int MaxBackfillPages = 50;
+
+    private const int RecentCapacity = 20_000;
+
+    private readonly LosslessBroadcast<ChannelDiscontinuity> _discontinuities;
+
+    // Loop-only.
+    private readonly RecentKeys _recent = new(RecentCapacity);
+    private bool _continuity;
+    private string? _lastDeliveredId;
+    private string? _lastDeliveredSerial;
+    private BackfillRun? _backfill;
+
+    /// <summary>Every loss of continuity on this channel's message stream.</summary>
+    /// <remarks>
+    /// <para>Fires when the channel re-attaches without the RESUMED flag after having been attached (a failed
+    /// connection resume, a SUSPENDED channel or connection, a server DETACHED that could not be resumed), on an UPDATE
+    /// without RESUMED (RTL12), and, with <see cref="ChannelOptions.AutoBackfill"/>, when the backfill could not close
+    /// the gap (<see cref="DiscontinuityKind.BackfillIncomplete"/>). An explicit detach ends continuity tracking; the
+    /// next attach is a fresh start. Each event is counted in <c>reliably_rx.channel.discontinuities</c>.</para>
+    /// <para>Hot; nothing is replayed to a new subscriber. Per-subscriber unbounded FIFO buffers on the delivery
+    /// scheduler, as for <see cref="Messages()"/>; ordered with respect to the message stream in the sense that a
+    /// discontinuity is published after the last message delivered before the gap. Completes when the channel is
+    /// released or the client is disposed.</para>
+    /// </remarks>
+    public IObservable<ChannelDiscontinuity> Discontinuities => _discontinuities.AsObservable();
+
+    /// <summary>Delivers one live message, or holds it while a backfill runs. Loop only.</summary>
+    private void Deliver(Message message)
+    {
+        if (_backfill is { } run)
+        {
+            run.Held.Add(message);
+            return;
+        }
+
+        DeliverNow(message);
+    }
+
+    private void DeliverNow(Message message)
+    {
+        _lastDeliveredId = message.Id ?? _lastDeliveredId;
+        _lastDeliveredSerial = message.Serial ?? _lastDeliveredSerial;
+        _recent.Add(message);
+        _messages.Publish(message);
+        ReliablyRxDiagnostics.MessagesReceived.Add(1, _tag);
+    }
+
+    private void OnDiscontinuity(DiscontinuityKind kind, ErrorInfo? reason)
+    {
+        var anchored = _lastDeliveredId is not null || _lastDeliveredSerial is not null;
+        var backfill = Options.AutoBackfill && anchored;
+        Report(new ChannelDiscontinuity(kind, reason, _attachSerial, _lastDeliveredSerial, _lastDeliveredId, backfill));
+        if (backfill)
+        {
+            StartBackfill();
+        }
+    }
+
+    private void Report(ChannelDiscontinuity discontinuity)
+    {
+        ChannelLog.Discontinuity(_logger, Name, discontinuity.Kind, discontinuity.Reason?.Code);
+        ReliablyRxDiagnostics.Discontinuities.Add(1, _tag);
+        _discontinuities.Publish(discontinuity);
+    }
+
+    /// <summary>
+    /// Holds live delivery and fetches history backwards from the new attachSerial until the last delivered message.
+    /// A second discontinuity while one runs restarts the fetch from the newer attachSerial and keeps what is held.
+    /// </summary>
+    private void StartBackfill()
+    {
+        var run = _backfill ??= new BackfillRun();
+        var generation = ++run.Generation;
+        var fetch = new BackfillFetch(this, _attachSerial, _lastDeliveredId, _lastDeliveredSerial);
+        _ = fetch.RunAsync().ContinueWith(
+            task => _loop.Execute(() => OnBackfillFetched(run, generation, task)),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void OnBackfillFetched(BackfillRun run, int generation, Task<BackfillResult> task)
+    {
+        if (!ReferenceEquals(_backfill, run) || run.Generation != generation)
+        {
+            // Superseded by a newer discontinuity, or flushed because the attachment ended.
+            return;
+        }
+
+        var result = task.Status == TaskStatus.RanToCompletion
+            ? task.Result
+            : new BackfillResult(Array.Empty<Message>(), Reached: false, ErrorFrom(task.Exception));
+        Flush(result);
+    }
+
+    /// <summary>Missed messages (oldest first, de-duplicated), then the held live ones, then live delivery resumes.</summary>
+    private void Flush(BackfillResult result)
+    {
+        var run = _backfill;
+        _backfill = null;
+        var recovered = 0;
+        foreach (var message in result.Missed)
+        {
+            if (!_recent.Contains(message))
+            {
+                DeliverNow(message);
+                recovered++;
+            }
+        }
+
+        var held = 0;
+        foreach (var message in run?.Held ?? (IEnumerable<Message>)Array.Empty<Message>())
+        {
+            if (!_recent.Contains(message))
+            {
+                DeliverNow(message);
+                held++;
+            }
+        }
+
+        ChannelLog.BackfillDone(_logger, Name, recovered, held, result.Reached);
+        if (!result.Reached)
+        {
+            var reason = result.Error ?? new ErrorInfo(ErrorCodes.UnableToRecoverChannel, 404,
+                "History did not reach back to the last delivered message; messages may have been lost.");
+            Report(new ChannelDiscontinuity(DiscontinuityKind.BackfillIncomplete, reason, _attachSerial, _lastDeliveredSerial, _lastDeliveredId));
+        }
+    }
+
+    /// <summary>Entering DETACHED or FAILED ends a backfill: what is held is delivered, the gap stays reported.</summary>
+    private void OnStateEntered(ChannelState state)
+    {
+        if (_backfill is not null && state is ChannelState.Detached or ChannelState.Failed)
+        {
+            Flush(new BackfillResult(Array.Empty<Message>(), Reached: false,
+                new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, $"Backfill abandoned: the channel became {state}.")));
+        }
+    }
+
+    private static ErrorInfo ErrorFrom(AggregateException? exception) => exception?.InnerException switch
+    {
+        AblyException ably => ably.ErrorInfo,
+        { } other => new ErrorInfo(ErrorCodes.InternalError, 500, "Backfill history request failed: " + other.GetType().Name),
+        null => new ErrorInfo(ErrorCodes.InternalError, 500, "Backfill was cancelled."),
+    };
+
+    /// <summary>A backfill in progress: live messages held until the history arrives. Loop-only.</summary>
+    private sealed class BackfillRun
+    {
+        public List<Message> Held { get; } = new();
+
+        public int Generation { get; set; }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using Reliably.Rx.PayloadEncoding;
+using Reliably.Rx.Protocol;
+using Reliably.Rx.Realtime;
+using Reliably.Rx.Rest;
+
+namespace Reliably.Rx;
+
+/// <summary>Publishing (RTL6).</summary>
+public sealed partial class RealtimeChannel
+{
+    /// <summary>
+    /// Publishes one message (RTL6i). <paramref name="data"/> is a string, a byte array, a JToken (for example from
+    /// <see cref="MessageData.Json"/>) or any object, which is sent as JSON.
+    /// </summary>
+    /// <returns>Completes when the server acknowledges (ACK); faults with the NACK's error.</returns>
+    /// <exception cref="AblyException">See <see cref="PublishAsync(IEnumerable{Message}, CancellationToken)"/>.</exception>
+    public Task PublishAsync(string? name, object? data, CancellationToken cancellationToken = default) =>
+        PublishAsync(new[] { new Message(name, data) }, cancellationToken);
+
+    /// <summary>Publishes one message (RTL6i); the message object is not changed.</summary>
+    /// <exception cref="AblyException">See <see cref="PublishAsync(IEnumerable{Message}, CancellationToken)"/>.</exception>
+    public Task PublishAsync(Message message, CancellationToken cancellationToken = default) =>
+        PublishAsync(new[] { message ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message must not be null.") }, cancellationToken);
+
+    /// <summary>
+    /// Publishes messages in one ProtocolMessage, atomically (RTL6i2). The messages are encoded (and encrypted with the
+    /// channel's cipher) before sending and are not changed. Publishing does not attach the channel (RTL6c5); it is
+    /// queued while the connection is connecting or disconnected when <see cref="ClientOptions.QueueMessages"/> is on
+    /// (RTL6c2).
+    /// </summary>
+    /// <param name="messages">The messages.</param>
+    /// <param name="cancellationToken">Stops waiting for the acknowledgement; the publish itself is not withdrawn.</param>
+    /// <returns>Completes on ACK; faults with an <see cref="AblyException"/> carrying the NACK's error (RTL6b).</returns>
+    /// <exception cref="AblyException">
+    /// Thrown at once: 40003 for null or no messages; 40012 for a clientId that is <c>*</c> or not this client's
+    /// (RTL6g); 40013 for data that cannot be serialized; 40009 when larger than the connection's maxMessageSize
+    /// (TO3l8); 90001 when the channel is SUSPENDED or FAILED (RTL6c4) or released. The task faults with the
+    /// connection's error when it is suspended, closed or failed (RTN7e).
+    /// </exception>
+    public Task PublishAsync(IEnumerable<Message> messages, CancellationToken cancellationToken = default)
+    {
+        ThrowIfUnusable();
+        var list = messages?.ToList() ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The messages must not be null.");
+        if (list.Count == 0)
+        {
+            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Publish needs at least one message.");
+        }
+
+        CheckClientIds(list);
+        var encoded = MessageEncoder.EncodeAll(list, Options.Cipher, Format);
+        CheckSize(encoded);
+        if (State is ChannelState.Suspended or ChannelState.Failed)
+        {
+            // RTL6c4.
+            throw new AblyException(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Cannot publish on a {State} channel (RTL6c4).") { };
+        }
+
+        return SendAsync(new ProtocolMessage(ProtocolAction.Message, Name) { Messages = encoded }, encoded.Length, cancellationToken);
+    }
+
+    private async Task SendAsync(ProtocolMessage message, int count, CancellationToken cancellationToken)
+    {
+        using var activity = ReliablyRxDiagnostics.ActivitySource.StartActivity("publish", ActivityKind.Producer);
+        activity?.SetTag("channel", Name);
+        activity?.SetTag("messages", count);
+        var started = _loop.Scheduler.Now;
+        try
+        {
+            await _loop.SendAsync(message).WaitAsync(cancellationToken).ConfigureAwait(false);
+            ReliablyRxDiagnostics.MessagesPublished.Add(count, _tag);
+            Record(started, "ack");
+        }
+        catch (AblyException ex)
+        {
+            Record(started, "nack");
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            throw;
+        }
+    }
+
+    private void Record(DateTimeOffset started, string outcome) =>
+        ReliablyRxDiagnostics.PublishDuration.Record(
+            (_loop.Scheduler.Now - started).TotalMilliseconds,
+            _tag,
+            new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>RTL6g: a message may carry only this client's identity; <c>*</c> is never a message's clientId.</summary>
+    private void CheckClientIds(IReadOnlyList<Message> messages)
+    {
+        var own = _loop.Auth.ClientId;
+        foreach (var message in messages)
+        {
+            if (message is null)
+            {
+                throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "A message must not be null.");
+            }
+
+            if (message.ClientId == "*")
+            {
+                throw new AblyException(ErrorCodes.InvalidClientId, 400, "A message's clientId must not be the wildcard '*' (RTL6g).");
+            }
+
+            if (message.ClientId is not null && own is not null && own != "*" && message.ClientId != own)
+            {
+                throw new AblyException(ErrorCodes.InvalidClientId, 400,
+                    $"The message's clientId '{message.ClientId}' does not match this client's clientId '{own}' (RTL6g3).");
+            }
+        }
+    }
+
+    /// <summary>TO3l8, RTL6d: refuse before sending what the server would reject.</summary>
+    private void CheckSize(IReadOnlyList<Message> encoded)
+    {
+        long total = 0;
+        foreach (var message in encoded)
+        {
+            total += MessageSize.Of(message);
+        }
+
+        var max = _loop.Snapshot.Details?.MaxMessageSize ?? ConnectionLoop.DefaultMaxMessageSize;
+        if (total > max)
+        {
+            throw new AblyException(ErrorCodes.MessageTooLarge, 400, $"The message size {total} bytes exceeds the maximum of {max} bytes (TO3l8).");
+        }
+    }
+}

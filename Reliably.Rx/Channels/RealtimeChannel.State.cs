@@ -1,0 +1,161 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using Reliably.Rx.Channels;
+using Reliably.Rx.Protocol;
+using Reliably.Rx.Streams;
+
+namespace Reliably.Rx;
+
+/// <summary>State, its published values and the state stream (RTL2, RTL15, RTL4k1, RTL4m).</summary>
+public sealed partial class RealtimeChannel
+{
+    private static readonly IReadOnlyDictionary<string, string> NoParams = new Dictionary<string, string>();
+
+    private readonly object _publishGate = new();
+    private readonly LosslessBroadcast<ChannelStateChange> _stateChanges;
+    private ChannelStateChange _lastChange;
+
+    // Loop-only.
+    private ChannelState _state = ChannelState.Initialized;
+
+    // Published: written on the loop, read from anywhere.
+    private volatile StateBox _published = new(ChannelState.Initialized);
+    private volatile ErrorInfo? _errorReason;
+    private volatile string? _channelSerial;
+    private volatile string? _attachSerial;
+    private volatile IReadOnlyDictionary<string, string> _params = NoParams;
+    private int _modes;
+
+    /// <summary>The current state (RTL2b), read synchronously.</summary>
+    public ChannelState State => _published.Value;
+
+    /// <summary>The error behind the latest failed or degraded state, or null (RTL2e, RTL24).</summary>
+    public ErrorInfo? ErrorReason => _errorReason;
+
+    /// <summary>The modes the server granted in the latest ATTACHED (RTL4m); <see cref="ChannelModes.None"/> before that.</summary>
+    public ChannelModes Modes => (ChannelModes)Volatile.Read(ref _modes);
+
+    /// <summary>The params the server granted in the latest ATTACHED (RTL4k1); empty before that or when it sent none.</summary>
+    public IReadOnlyDictionary<string, string> Params => _params;
+
+    /// <summary>The channelSerial of the latest ATTACHED (RTL15a): the point live delivery continues from; <c>untilAttach</c> history ends there.</summary>
+    public string? AttachSerial => _attachSerial;
+
+    /// <summary>
+    /// The channel's position: the channelSerial of the latest delivered MESSAGE, PRESENCE or processed ATTACHED frame
+    /// (RTL15b), sent in every re-ATTACH so the server can resume (RTL4c1). Cleared on DETACHED and FAILED.
+    /// </summary>
+    public string? ChannelSerial => _channelSerial;
+
+    /// <summary>The channel's state changes (RTL2).</summary>
+    /// <remarks>
+    /// <para>Hot and shared, with BehaviorSubject semantics: a new subscriber first receives the current state (as a
+    /// change whose <see cref="ChannelStateChange.Current"/> is the current state), then every later change and UPDATE,
+    /// in order, with no gap and no duplicate.</para>
+    /// <para>Each subscriber has its own unbounded FIFO buffer drained on the delivery scheduler
+    /// (<see cref="ClientOptions.DeliveryScheduler"/>), so a slow subscriber delays only itself; notifications to one
+    /// subscriber never overlap and never run on the connection loop. A subscriber that throws is reported on
+    /// <see cref="SubscriberErrors"/> and keeps receiving. Completes (never errors) when the channel is released or the
+    /// client is disposed.</para>
+    /// </remarks>
+    public IObservable<ChannelStateChange> StateChanges { get; }
+
+    /// <summary>
+    /// Waits until the channel is in <paramref name="state"/>; completes at once when it already is, so it cannot miss
+    /// a transition that already happened.
+    /// </summary>
+    /// <param name="state">The state to wait for.</param>
+    /// <param name="timeout">How long to wait, measured on the client's scheduler.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The change that entered <paramref name="state"/> (the current state when it was already reached).</returns>
+    /// <exception cref="AblyException">50003 on timeout; the channel's reason when it goes FAILED while waiting for another state; 90001 if released meanwhile.</exception>
+    public async Task<ChannelStateChange> WaitForStateAsync(ChannelState state, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (timeout < TimeSpan.Zero)
+        {
+            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The timeout must not be negative.");
+        }
+
+        ThrowIfUnusable();
+        var timedOut = Observable.Timer(timeout, _loop.Scheduler).Select<long, ChannelStateChange>(_ =>
+            throw new AblyException(ErrorCodes.Timeout, 504, $"Timed out waiting for channel state {state}."));
+        var ended = Observable.Defer(() => Observable.Throw<ChannelStateChange>(new AblyException(_released ? ReleasedError() : DisposedError())));
+        var reached = StateChanges
+            .Select(change => change.Current == ChannelState.Failed && state != ChannelState.Failed
+                ? throw new AblyException(change.Reason ?? new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, "Channel failed."))
+                : change)
+            .Where(change => change.Current == state)
+            .Concat(ended);
+        return await reached.Amb(timedOut).FirstAsync().ToTask(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves to <paramref name="next"/> and publishes the change. Loop only. A same-state move publishes nothing.</summary>
+    private void SetState(ChannelState next, ErrorInfo? reason, bool resumed = false, bool hasBacklog = false)
+    {
+        var previous = _state;
+        if (previous == next)
+        {
+            if (reason is not null)
+            {
+                _errorReason = reason;
+            }
+
+            return;
+        }
+
+        _state = next;
+        if (reason is not null || next == ChannelState.Attached)
+        {
+            _errorReason = reason;
+        }
+
+        if (next is ChannelState.Detached or ChannelState.Failed)
+        {
+            // RTL15b: the position is meaningless once the attachment has ended.
+            _channelSerial = null;
+        }
+
+        Publish(new ChannelStateChange(previous, next, ChannelStateChange.EventFor(next), reason, resumed, hasBacklog));
+        OnStateEntered(next);
+    }
+
+    /// <summary>RTL12: an UPDATE while attached.</summary>
+    private void PublishUpdate(ErrorInfo? reason, bool resumed, bool hasBacklog)
+    {
+        if (reason is not null)
+        {
+            _errorReason = reason;
+        }
+
+        Publish(new ChannelStateChange(_state, _state, ChannelEvent.Update, reason, resumed, hasBacklog));
+    }
+
+    private void Publish(ChannelStateChange change)
+    {
+        _published = new StateBox(change.Current);
+        ChannelLog.StateChanged(_logger, Name, change.Previous, change.Current, change.Event, change.Reason?.Code, change.Resumed);
+        lock (_publishGate)
+        {
+            _lastChange = change;
+            _stateChanges.Publish(change);
+        }
+
+        PresenceHandler?.OnChannelStateChanged(change);
+    }
+
+    /// <summary>RTL15a, RTL4k1, RTL4m: what an ATTACHED tells us.</summary>
+    private void ApplyAttached(ProtocolMessage attached)
+    {
+        _attachSerial = attached.ChannelSerial;
+        if (attached.ChannelSerial is { } serial)
+        {
+            _channelSerial = serial;
+        }
+
+        Volatile.Write(ref _modes, attached.Flags is { } flags ? (int)(flags & ProtocolFlags.ModeMask) : 0);
+        _params = attached.Params is { } p ? new Dictionary<string, string>(p) : NoParams;
+    }
+
+    /// <summary>A reference box so the state can be published through a volatile field.</summary>
+    private sealed record StateBox(ChannelState Value);
+}

@@ -1,0 +1,196 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Reliably.Rx.Channels;
+using Reliably.Rx.Protocol;
+using Reliably.Rx.Realtime;
+using Reliably.Rx.Serialization;
+using Reliably.Rx.Streams;
+
+namespace Reliably.Rx;
+
+/// <summary>
+/// A realtime channel (RTL): its state machine, attach and detach, publish, and lossless message streams with
+/// discontinuity detection and optional gapless backfill. Get one from <see cref="AblyRealtime.Channels"/>.
+/// </summary>
+/// <remarks>
+/// <para>All state lives on the client's connection loop: commands are marshalled there, frames and connection state
+/// changes arrive there, and public properties read published values, so every member is thread-safe and none blocks.
+/// User code never runs on the loop: every stream delivers through per-subscriber buffers on the delivery scheduler
+/// (<see cref="ClientOptions.DeliveryScheduler"/>).</para>
+/// <para>Split by concern: <c>.State</c> state and its stream; <c>.Attach</c> attach, detach and retries (RTL4, RTL5,
+/// RTL13); <c>.Inbound</c> frames and connection effects (RTL3, RTL12, RTL14, RTL15); <c>.Publish</c> (RTL6);
+/// <c>.Subscribe</c> message streams (RTL7, RTL17); <c>.History</c> (RTL10); <c>.Backfill</c> discontinuities and
+/// backfill; <c>.Presence</c> the internal seam for presence.</para>
+/// </remarks>
+public sealed partial class RealtimeChannel : IChannelSink
+{
+    private readonly AblyRealtime _client;
+    private readonly ConnectionLoop _loop;
+    private readonly ILogger _logger;
+    private readonly KeyValuePair<string, object?> _tag;
+    private ChannelOptions _options;
+    private volatile bool _released;
+
+    internal RealtimeChannel(AblyRealtime client, string name, ChannelOptions options)
+    {
+        _client = client;
+        _loop = client.Loop;
+        Name = name;
+        _options = options;
+        _tag = new KeyValuePair<string, object?>("channel", name);
+        _logger = (client.Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Reliably.Rx.Realtime.Channel");
+        DeliveryScheduler = client.DeliveryScheduler;
+
+        _lastChange = new ChannelStateChange(ChannelState.Initialized, ChannelState.Initialized, ChannelEvent.Initialized);
+        _stateChanges = new LosslessBroadcast<ChannelStateChange>(DeliveryScheduler);
+        _messages = new LosslessBroadcast<Message>(DeliveryScheduler);
+        _discontinuities = new LosslessBroadcast<ChannelDiscontinuity>(DeliveryScheduler);
+        _errors = new LosslessBroadcast<Exception>(DeliveryScheduler);
+        _messages.SubscriberFaulted += OnSubscriberFaulted;
+        _stateChanges.SubscriberFaulted += OnSubscriberFaulted;
+        _discontinuities.SubscriberFaulted += OnSubscriberFaulted;
+        _errors.SubscriberFaulted += ex => ChannelLog.SubscriberFaulted(_logger, Name, ex);
+        _messages.DepthChanged += depth => ReliablyRxDiagnostics.SubscriberBufferDepth.Record(depth, _tag);
+
+        _attachTimer = new LoopTimer(_loop, "attach:" + name);
+        _detachTimer = new LoopTimer(_loop, "detach:" + name);
+        _retryTimer = new LoopTimer(_loop, "channel-retry:" + name);
+
+        // RTN16j: a recovered connection's channel serial is used on the first attach.
+        _channelSerial = _loop.Channels.RecoveredChannelSerials.TryGetValue(name, out var recovered) ? recovered : null;
+
+        StateChanges = Observable.Create<ChannelStateChange>(observer =>
+        {
+            // Under the publish gate so no change slips between the snapshot and the subscription.
+            lock (_publishGate)
+            {
+                return _stateChanges.Subscribe(observer, _lastChange);
+            }
+        });
+        _messageView = Observable.Create<Message>(observer =>
+        {
+            var subscription = _messages.Subscribe(observer);
+            if (Options.AttachOnSubscribe && !_released && !_client.IsDisposed)
+            {
+                // RTL7g: subscribing attaches implicitly; unsubscribing never detaches (RTL8).
+                AttachInBackground();
+            }
+
+            return subscription;
+        });
+    }
+
+    /// <summary>The channel name.</summary>
+    public string Name { get; }
+
+    /// <summary>The channel's options (TB2). Change them with <see cref="SetOptionsAsync"/> or <c>Channels.Get(name, options)</c>.</summary>
+    public ChannelOptions Options => Volatile.Read(ref _options);
+
+    /// <summary>The client this channel belongs to.</summary>
+    public AblyRealtime Client => _client;
+
+    /// <summary>Where this channel's streams deliver: <see cref="ClientOptions.DeliveryScheduler"/> or its default.</summary>
+    internal IScheduler DeliveryScheduler { get; }
+
+    internal WireFormat Format => _client.Options.UseBinaryProtocol ? WireFormat.MsgPack : WireFormat.Json;
+
+    internal bool IsReleased => _released;
+
+    /// <summary>
+    /// Replaces the channel's options (RTL16). When the channel is attached or attaching and the params or modes
+    /// change, it re-attaches with them (RTL16a) and the task completes on the new ATTACHED; otherwise at once.
+    /// </summary>
+    /// <exception cref="AblyException">40003 for null options; 90001 after release; the attach error on a failed re-attach.</exception>
+    public Task SetOptionsAsync(ChannelOptions options, CancellationToken cancellationToken = default)
+    {
+        if (options is null)
+        {
+            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Channel options must not be null.");
+        }
+
+        ThrowIfUnusable();
+        var previous = Interlocked.Exchange(ref _options, options);
+        var reattach = !SameParams(previous.Params, options.Params) || previous.Modes != options.Modes;
+        if (!reattach)
+        {
+            return Task.CompletedTask;
+        }
+
+        var done = NewWaiter();
+        if (!_loop.Execute(() => ReattachForOptions(done)))
+        {
+            done.TrySetException(new AblyException(DisposedError()));
+        }
+
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    private void ThrowIfUnusable()
+    {
+        if (_released)
+        {
+            throw new AblyException(ReleasedError());
+        }
+
+        if (_client.IsDisposed)
+        {
+            throw new AblyException(DisposedError());
+        }
+    }
+
+    private ErrorInfo ReleasedError() =>
+        new(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Channel '{Name}' has been released; get it again from Channels.") { Href = ErrorInfo.HrefFor(ErrorCodes.ChannelOperationFailedInvalidState) };
+
+    private static ErrorInfo DisposedError() =>
+        new(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed.") { Href = ErrorInfo.HrefFor(ErrorCodes.ConnectionClosed) };
+
+    private static TaskCompletionSource<bool> NewWaiter() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static bool SameParams(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b)
+    {
+        var left = a ?? new Dictionary<string, string>();
+        var right = b ?? new Dictionary<string, string>();
+        return left.Count == right.Count && left.All(kv => right.TryGetValue(kv.Key, out var v) && v == kv.Value);
+    }
+
+    private void OnSubscriberFaulted(Exception ex)
+    {
+        ChannelLog.SubscriberFaulted(_logger, Name, ex);
+        _errors.Publish(ex);
+    }
+
+    /// <summary>Release: detached already (or not possible); stop frames, complete every stream. Idempotent.</summary>
+    internal void Complete(bool released)
+    {
+        if (released)
+        {
+            _released = true;
+        }
+
+        _loop.Execute(() =>
+        {
+            _attachTimer.Cancel();
+            _detachTimer.Cancel();
+            _retryTimer.Cancel();
+            _loop.Channels.Unregister(Name);
+            var error = _released ? ReleasedError() : DisposedError();
+            FailWaiters(_attachWaiters, error);
+            FailWaiters(_detachWaiters, error);
+        });
+        CompleteStreams();
+    }
+
+    private void CompleteStreams()
+    {
+        lock (_publishGate)
+        {
+            _stateChanges.Complete();
+        }
+
+        _messages.Complete();
+        _discontinuities.Complete();
+        _errors.Complete();
+    }
+}
