@@ -44,7 +44,14 @@ public sealed class InteropTests
             Assert.That(npm.ExitCode, Is.Zero, "npm ci failed:\n" + npm.Output);
         }
 
-        _emulator = await AblyEmulator.StartAsync(new EmulatorOptions { PresenceLeaveDelay = TimeSpan.FromSeconds(1) });
+        _emulator = await AblyEmulator.StartAsync(new EmulatorOptions
+        {
+            PresenceLeaveDelay = TimeSpan.FromSeconds(1),
+
+            // idle.test.js relies on a short idle interval (pings every second) to exercise RTN23a quickly.
+            MaxIdleInterval = TimeSpan.FromSeconds(2),
+            HeartbeatInterval = TimeSpan.FromSeconds(1),
+        });
     }
 
     [OneTimeTearDown]

@@ -18,6 +18,7 @@ internal sealed partial class Session
     private readonly HashSet<string> _everAttached = new(StringComparer.Ordinal);
     private readonly Dictionary<long, JObject> _acks = [];
     private readonly Queue<long> _ackOrder = new();
+    private readonly HashSet<string> _issuedKeys = new(StringComparer.Ordinal);
     private volatile WsTransport? _transport;
     private ITimer? _leaveTimer;
     private ITimer? _ttlTimer;
@@ -28,6 +29,7 @@ internal sealed partial class Session
         Server = server;
         Id = Ids.Alnum(10);
         Key = NewKey();
+        _issuedKeys.Add(Key);
         Auth = auth;
         Echo = echo;
         ScheduleTokenExpiry();
@@ -73,6 +75,17 @@ internal sealed partial class Session
         }
     }
 
+    /// <summary>
+    /// True for any key issued to this connection: a recovery key (RTN16) may carry a key older than the latest resume.
+    /// </summary>
+    public bool OwnsKey(string key)
+    {
+        lock (_gate)
+        {
+            return _issuedKeys.Contains(key);
+        }
+    }
+
     /// <summary>Takes the credentials of a resuming transport (a renewed token, RTN15h2).</summary>
     public void AdoptAuth(Auth.AuthContext auth)
     {
@@ -96,6 +109,7 @@ internal sealed partial class Session
             {
                 Continued = true;
                 Key = NewKey();
+                _issuedKeys.Add(Key);
             }
 
             _leaveTimer?.Dispose();

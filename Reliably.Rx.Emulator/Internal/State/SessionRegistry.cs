@@ -36,7 +36,7 @@ internal sealed class SessionRegistry
                 error = ErrorInfo.Create(80018, 400, "Invalid connection key: " + resumeKey);
             }
             else if (_sessions.TryGetValue(resumeKey[..bang], out var existing) && !existing.Discarded
-                && existing.Key == resumeKey && existing.App == auth.App && CompatibleIdentity(existing.Auth, auth))
+                && existing.OwnsKey(resumeKey) && existing.App == auth.App && CompatibleIdentity(existing.Auth, auth))
             {
                 existing.AdoptAuth(auth);
                 existing.Connect(transport, echo, null, continued: true);
