@@ -130,6 +130,15 @@ public sealed class MalformedInputTests
         AssertCodecError(() => ProtocolCodecs.Json.ReadProtocolMessage(Utf8(text)), text);
 
     [Test]
+    public void Json_CommentsAreStepped_EvenAHundredThousandInARow()
+    {
+        var json = "{" + string.Concat(Enumerable.Repeat("/**/", 100_000)) + "\"action\":/*x*/15,\"messages\":[/*c*/{\"name\":\"a\"}/*d*/]}";
+        var pm = ProtocolCodecs.Json.ReadProtocolMessage(Utf8(json));
+        Assert.That(pm.Action, Is.EqualTo(ProtocolAction.Message));
+        Assert.That(pm.Messages!.Single().Name, Is.EqualTo("a"));
+    }
+
+    [Test]
     public void Json_InvalidUtf8_Is40000()
     {
         var frame = Bytes(Utf8("""{"channel":" """), new byte[] { 0xc3, 0x28 }, Utf8("\"}"));

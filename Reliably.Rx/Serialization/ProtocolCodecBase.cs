@@ -71,7 +71,7 @@ internal abstract class ProtocolCodecBase : IProtocolCodec
         {
             return TreeModels.ReadErrorBody(ReadTree(body));
         }
-        catch (AblyException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return null;
         }

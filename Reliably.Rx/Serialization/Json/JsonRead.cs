@@ -11,12 +11,17 @@ namespace Reliably.Rx.Serialization.Json;
 /// </summary>
 internal static class JsonRead
 {
+    /// <summary>Advances to the next token, stepping over comments (which Newtonsoft accepts), in a loop rather than recursively.</summary>
     public static void Next(JsonReader r)
     {
-        if (!r.Read())
+        do
         {
-            throw CodecErrors.Malformed("The JSON text ends early.");
+            if (!r.Read())
+            {
+                throw CodecErrors.Malformed("The JSON text ends early.");
+            }
         }
+        while (r.TokenType == JsonToken.Comment);
     }
 
     /// <summary>Advances to the value and returns true for a StartObject, false for null; anything else is an error.</summary>
@@ -51,7 +56,6 @@ internal static class JsonRead
         {
             JsonToken.PropertyName => (string)r.Value!,
             JsonToken.EndObject => null,
-            JsonToken.Comment => NextProperty(r),
             _ => throw CodecErrors.Malformed($"Unexpected {r.TokenType} in a JSON object."),
         };
     }
