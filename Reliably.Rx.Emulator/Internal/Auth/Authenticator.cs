@@ -38,6 +38,11 @@ internal sealed class Authenticator
             throw ErrorInfo.TokenUnrecognised();
         }
 
+        if (info.Revoked)
+        {
+            throw new AblyException(40141, 401, "Token revoked");
+        }
+
         if (info.Expires <= _server.NowMs)
         {
             throw ErrorInfo.TokenExpired();

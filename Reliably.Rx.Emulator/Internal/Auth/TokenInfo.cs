@@ -17,4 +17,7 @@ internal sealed class TokenInfo
     public required Capability Capability { get; init; }
 
     public string? ClientId { get; init; }
+
+    /// <summary>Set by POST /keys/{keyName}/revokeTokens (RSA17); a revoked token fails with 40141.</summary>
+    public volatile bool Revoked;
 }

@@ -46,6 +46,14 @@ internal sealed partial class RestRouter
                 await x.WriteErrorAsync(ex.Code, ex.StatusCode, ex.Message).ConfigureAwait(false);
             }
         }
+        catch (Exception ex) when (ex is InvalidCastException or FormatException or ArgumentException or OverflowException or Newtonsoft.Json.JsonException)
+        {
+            // Well-formed bodies with fields of the wrong type are the client's fault, not a server error.
+            if (!context.Response.HasStarted)
+            {
+                await x.WriteErrorAsync(40000, 400, "Invalid request body: " + ex.Message).ConfigureAwait(false);
+            }
+        }
     }
 
     private Task RouteAsync(RestExchange x) => (x.Method, x.Segments) switch
@@ -57,6 +65,7 @@ internal sealed partial class RestRouter
         ("GET", ["stats"]) => StatsAsync(x),
         ("POST", ["stats"]) => PostStatsAsync(x),
         ("POST", ["keys", var keyName, "requestToken"]) => RequestTokenAsync(x, keyName),
+        ("POST", ["keys", var keyName, "revokeTokens"]) => RevokeTokensAsync(x, keyName),
         ("POST", ["messages"]) => BatchPublishAsync(x),
         ("GET", ["presence"]) => BatchPresenceAsync(x),
         ("GET", ["channels", var ch]) => ChannelStatusAsync(x, ch),

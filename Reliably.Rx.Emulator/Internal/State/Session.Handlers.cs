@@ -289,13 +289,22 @@ internal sealed partial class Session
                 fresh = fresh with { ClientId = current };
             }
 
+            List<Attachment> lost;
             lock (_gate)
             {
                 Auth = fresh;
                 ScheduleTokenExpiry();
+                lost = _attachments.Values.Where(a => !fresh.Capability.HasAny(a.Channel.Name)).ToList();
             }
 
             Send(BuildConnected(null));
+
+            // A capability downgrade fails the channels no longer permitted (PROTOCOL.md 4.8).
+            foreach (var a in lost)
+            {
+                DetachServerSide(a.Channel.Name, forgetContinuity: true);
+                Send(ChannelError(a.Channel.Name, ErrorInfo.CapabilityDenied("channel " + a.Channel.Name + " after re-authentication").ToErrorInfo()));
+            }
         }
         catch (AblyException ex)
         {
