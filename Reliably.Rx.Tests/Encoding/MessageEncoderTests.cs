@@ -92,6 +92,49 @@ public sealed class MessageEncoderTests
         }
     }
 
+    [TestCase(42)]
+    [TestCase(true)]
+    [TestCase(1.5)]
+    public void RSL4a_NumberAndBooleanData_AreRejectedWith40013(object data)
+    {
+        foreach (var payload in new[] { data, new JValue(data) })
+        {
+            var ex = Assert.Throws<AblyException>(() => MessageEncoder.Encode(new Message("n", payload), null, WireFormat.Json));
+            Assert.That(ex!.Code, Is.EqualTo(40013));
+        }
+    }
+
+    [TestCase("json")]
+    [TestCase("msgpack")]
+    public void RSL4_EmptyAndNullPayloads(string format)
+    {
+        var wireFormat = CodecTestSupport.ParseFormat(format);
+        var empty = MessageEncoder.Encode(new Message("n", string.Empty), null, wireFormat);
+        Assert.That(empty.Data, Is.EqualTo(string.Empty));
+        Assert.That(empty.Encoding, Is.Null);
+
+        var none = MessageEncoder.Encode(new Message("n", null), null, wireFormat);
+        Assert.That(none.Data, Is.Null);
+        Assert.That(none.Encoding, Is.Null);
+
+        var array = MessageEncoder.Encode(new Message("n", new JArray()), null, wireFormat);
+        Assert.That(array.Data, Is.EqualTo("[]"));
+        Assert.That(array.Encoding, Is.EqualTo("json"));
+
+        var obj = MessageEncoder.Encode(new Message("n", new JObject()), null, wireFormat);
+        Assert.That(obj.Data, Is.EqualTo("{}"));
+        Assert.That(obj.Encoding, Is.EqualTo("json"));
+    }
+
+    [TestCase("json/base64", "eyJrZXkiOiJ2YWx1ZSJ9")]
+    [TestCase("json/utf-8/base64", "eyJrZXkiOiJ2YWx1ZSJ9")]
+    public void RSL6a_ChainedEncodings_DecodeRightToLeft(string encoding, string data)
+    {
+        Assert.That(MessageEncoder.TryDecode(new Message { Data = data, Encoding = encoding }, null, out var d), Is.Null);
+        Assert.That(JToken.DeepEquals((JToken)d.Data!, JObject.Parse("""{"key":"value"}""")), Is.True);
+        Assert.That(d.Encoding, Is.Null);
+    }
+
     [Test]
     public void RSL4_UnserializableData_Is40013()
     {

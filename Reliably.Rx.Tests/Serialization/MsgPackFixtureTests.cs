@@ -51,6 +51,12 @@ public sealed class MsgPackFixtureTests
                 VectorMessages.AssertSameData(expected, message.Data, name);
 
                 var ours = ProtocolCodecs.MsgPack.Write(MessageEncoder.Encode(new Message { Data = message.Data }, null, WireFormat.MsgPack))[1..];
+
+                // Round trip: our bytes decode to the same data with no encoding left.
+                var again = ProtocolCodecs.MsgPack.ReadMessages(ours).Single();
+                Assert.That(MessageEncoder.DecodeInPlace(again, null), Is.Null, name);
+                Assert.That(again.Encoding, Is.Null, name);
+                VectorMessages.AssertSameData(expected, again.Data, name + " (round trip)");
                 var theirs = bytes[Prefix..^Suffix];
                 if (ours.AsSpan().SequenceEqual(theirs))
                 {

@@ -45,7 +45,7 @@ internal static class PayloadTransform
                 data = segment.ToArray();
                 break;
             default:
-                // RSL4d3: JSON objects and arrays (and, in this client, any object) are sent as JSON text.
+                // RSL4d3: JSON objects and arrays (and POCOs, which serialize to objects) are sent as JSON text.
                 data = ToJsonText(data);
                 encoding = Append(encoding, Json);
                 break;
@@ -232,17 +232,30 @@ internal static class PayloadTransform
         return null;
     }
 
+    /// <summary>
+    /// RSL4a: a payload is a string, binary, or something with a JSON object or array representation. Numbers,
+    /// booleans and other scalars are rejected with 40013 rather than sent as bare JSON values.
+    /// </summary>
     private static string ToJsonText(object data)
     {
+        JToken token;
         try
         {
-            return data is JToken token ? token.ToString(Formatting.None) : MessageData.Json(data).ToString(Formatting.None);
+            token = data as JToken ?? MessageData.Json(data);
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
         {
             throw new AblyException(ErrorCodes.InvalidMessageDataOrEncoding, 400,
                 $"Message data of type {data.GetType().Name} cannot be serialized as JSON.", ex);
         }
+
+        if (token.Type is not (JTokenType.Object or JTokenType.Array))
+        {
+            throw new AblyException(ErrorCodes.InvalidMessageDataOrEncoding, 400,
+                $"Message data of type {data.GetType().Name} is not supported: use a string, a byte array, or a JSON object or array (RSL4a).");
+        }
+
+        return token.ToString(Formatting.None);
     }
 
     private static string Append(string? encoding, string step) =>
