@@ -77,7 +77,10 @@ public sealed class RobustnessTests : EmulatorTestBase
         var attached = await client.ReceiveActionAsync(Frames.Attached, channel);
         await http.PostAsync($"/channels/{channel}/messages", Http.Json(new JObject { ["name"] = "after" }));
         var serial = Uri.EscapeDataString(attached.Value<string>("channelSerial")!);
-        var history = (JArray)await Http.ReadAsync(await http.GetAsync($"/channels/{channel}/messages?fromSerial={serial}"));
-        Assert.That(history.Select(m => m.Value<string>("name")), Is.EqualTo(new[] { "before" }));
+        foreach (var param in new[] { "fromSerial", "from_serial" })
+        {
+            var history = (JArray)await Http.ReadAsync(await http.GetAsync($"/channels/{channel}/messages?{param}={serial}"));
+            Assert.That(history.Select(m => m.Value<string>("name")), Is.EqualTo(new[] { "before" }), param);
+        }
     }
 }

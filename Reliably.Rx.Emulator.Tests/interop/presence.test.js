@@ -47,6 +47,15 @@ h.run(async ({ useBinaryProtocol }) => {
     const after = await wc.presence.get();
     h.assertEqual(after.map((m) => m.clientId).sort(), ['bob', 'carol'], 'get() after leave');
 
+    // A member whose process dies without CLOSE leaves after the server's presence-leave delay (synthesized LEAVE).
+    const goneSeen = h.waitFor((cb) => wc.presence.subscribe('leave', cb), (p) => p.clientId === 'ghost', 'synthesized leave');
+    const enteredGhost = h.waitFor((cb) => wc.presence.subscribe('enter', cb), (p) => p.clientId === 'ghost', 'ghost enter');
+    const child = require('child_process').spawnSync(process.execPath, [require('path').join(__dirname, 'presence-child.js'), name], { env: process.env, encoding: 'utf8', timeout: 20000 });
+    h.assertEqual(child.status, 0, 'presence child: ' + child.stderr);
+    await enteredGhost;
+    const ghostLeave = await goneSeen;
+    h.assert(!ghostLeave.id || !ghostLeave.id.startsWith(ghostLeave.connectionId), 'synthesized leave id');
+
     const restMembers = await h.rest({ useBinaryProtocol }).channels.get(name).presence.get();
     h.assertEqual(restMembers.items.map((m) => m.clientId).sort(), ['bob', 'carol'], 'REST presence get');
   } finally {

@@ -43,6 +43,10 @@ h.run(async ({ useBinaryProtocol }) => {
     const rtt = await a.connection.ping();
     h.assert(typeof rtt === 'number', 'ping resolves with a round-trip time');
 
+    // RTL10b: untilAttach → fromSerial=<attachSerial>; messages published after attach are excluded.
+    const untilAttach = await chB.history({ untilAttach: true });
+    h.assertEqual(untilAttach.items.length, 0, 'nothing was published before b attached');
+
     await chA.detach();
     h.assertEqual(chA.state, 'detached', 'detached');
   } finally {

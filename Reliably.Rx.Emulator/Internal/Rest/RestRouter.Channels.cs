@@ -136,7 +136,7 @@ internal sealed partial class RestRouter
         var (start, end) = Window(x);
         var backwards = Pagination.Backwards(x);
         var limit = Pagination.Limit(x);
-        var items = auth.App.TryGetChannel(channel)?.HistorySnapshot(start, end, x.Q("fromSerial")) ?? [];
+        var items = auth.App.TryGetChannel(channel)?.HistorySnapshot(start, end, FromSerial(x)) ?? [];
         if (backwards)
         {
             items.Reverse();
@@ -175,7 +175,7 @@ internal sealed partial class RestRouter
         var (start, end) = Window(x);
         var backwards = Pagination.Backwards(x);
         var limit = Pagination.Limit(x);
-        var items = auth.App.TryGetChannel(channel)?.PresenceHistorySnapshot(start, end) ?? [];
+        var items = auth.App.TryGetChannel(channel)?.PresenceHistorySnapshot(start, end, FromSerial(x)) ?? [];
         if (backwards)
         {
             items.Reverse();
@@ -227,6 +227,9 @@ internal sealed partial class RestRouter
             },
         }).ConfigureAwait(false);
     }
+
+    /// <summary>RTL10b untilAttach: the spec names it fromSerial; ably-js 2.x sends from_serial. Accept both.</summary>
+    private static string? FromSerial(RestExchange x) => x.Q("fromSerial") ?? x.Q("from_serial");
 
     private static (long? Start, long? End) Window(RestExchange x)
     {

@@ -125,11 +125,13 @@ internal sealed partial class ChannelState
         }
     }
 
-    public List<StoredItem> PresenceHistorySnapshot(long? start, long? end)
+    public List<StoredItem> PresenceHistorySnapshot(long? start, long? end, string? fromSerial)
     {
+        var until = UntilSeq(fromSerial);
         lock (_gate)
         {
-            return _presenceHistory.Where(h => (start is null || h.Timestamp >= start) && (end is null || h.Timestamp <= end)).ToList();
+            return _presenceHistory.Where(h => (start is null || h.Timestamp >= start) && (end is null || h.Timestamp <= end)
+                && (until is null || h.Seq <= until)).ToList();
         }
     }
 

@@ -113,17 +113,23 @@ internal sealed partial class ChannelState
     /// <summary>Snapshot of history items matching the filter, oldest first.</summary>
     public List<StoredItem> HistorySnapshot(long? start, long? end, string? fromSerial)
     {
-        long? until = null;
-        if (fromSerial is not null)
-        {
-            until = TryParseSerial(fromSerial, out var s) ? s : throw new AblyException(40003, 400, "Invalid fromSerial");
-        }
-
+        var until = UntilSeq(fromSerial);
         lock (_gate)
         {
             return _history.Where(h => (start is null || h.Timestamp >= start) && (end is null || h.Timestamp <= end)
                 && (until is null || h.Seq <= until)).ToList();
         }
+    }
+
+    /// <summary>The channel position a fromSerial (untilAttach, RTL10b) refers to.</summary>
+    private long? UntilSeq(string? fromSerial)
+    {
+        if (fromSerial is null)
+        {
+            return null;
+        }
+
+        return TryParseSerial(fromSerial, out var seq) ? seq : throw new AblyException(40003, 400, "Invalid fromSerial: not a serial of this channel");
     }
 
     private void Remember(string id, string serial)
