@@ -116,7 +116,7 @@ public sealed partial class AblyAuth
     {
         if (tokenParams.Ttl is { } ttl)
         {
-            yield return new("ttl", ((long)ttl.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+            yield return new("ttl", (ttl.Ticks / TimeSpan.TicksPerMillisecond).ToString(CultureInfo.InvariantCulture));
         }
 
         if (tokenParams.Capability is { } capability)

@@ -18,7 +18,7 @@ internal static class TokenRequestSigner
     {
         var builder = new StringBuilder();
         builder.Append(request.KeyName).Append('\n');
-        builder.Append(request.Ttl is { } ttl ? ((long)ttl.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : string.Empty).Append('\n');
+        builder.Append(request.Ttl is { } ttl ? (ttl.Ticks / TimeSpan.TicksPerMillisecond).ToString(CultureInfo.InvariantCulture) : string.Empty).Append('\n');
         builder.Append(request.Capability ?? string.Empty).Append('\n');
         builder.Append(request.ClientId ?? string.Empty).Append('\n');
         builder.Append(request.Timestamp.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)).Append('\n');
