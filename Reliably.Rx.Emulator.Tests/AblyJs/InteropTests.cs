@@ -12,6 +12,7 @@ public sealed class InteropTests
 {
     private static readonly string Folder = Path.Combine(Vectors.RepoRoot(), "Reliably.Rx.Emulator.Tests", "interop");
     private AblyEmulator? _emulator;
+    private AblyEmulator? _tlsEmulator;
 
     public static IEnumerable<string> Scripts() =>
         Directory.Exists(Folder)
@@ -52,6 +53,9 @@ public sealed class InteropTests
             MaxIdleInterval = TimeSpan.FromSeconds(2),
             HeartbeatInterval = TimeSpan.FromSeconds(1),
         });
+
+        // tls.test.js: self-signed certificate, and Basic auth refused over plain transports as on the real service.
+        _tlsEmulator = await AblyEmulator.StartAsync(new EmulatorOptions { Tls = true, StrictBasicAuth = true });
     }
 
     [OneTimeTearDown]
@@ -60,6 +64,11 @@ public sealed class InteropTests
         if (_emulator is not null)
         {
             await _emulator.DisposeAsync();
+        }
+
+        if (_tlsEmulator is not null)
+        {
+            await _tlsEmulator.DisposeAsync();
         }
     }
 
@@ -71,6 +80,12 @@ public sealed class InteropTests
         {
             ["EMULATOR_PORT"] = _emulator.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["EMULATOR_KEY"] = _emulator.DefaultKey,
+            ["EMULATOR_TLS_PORT"] = _tlsEmulator!.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["EMULATOR_TLS_KEY"] = _tlsEmulator.DefaultKey,
+
+            // Only the node child trusts the emulator's generated self-signed certificate.
+            ["NODE_TLS_REJECT_UNAUTHORIZED"] = "0",
+            ["NODE_NO_WARNINGS"] = "1",
         });
         Assert.That(result, Is.Not.Null, "node could not be started");
         TestContext.Out.WriteLine(result!.Output);
