@@ -1,4 +1,3 @@
-using System.Reactive.Linq;
 using Reliably.Rx.Channels;
 using Reliably.Rx.Streams;
 
@@ -33,7 +32,7 @@ public sealed partial class RealtimeChannel
     /// discontinuity is published after the last message delivered before the gap. Completes when the channel is
     /// released or the client is disposed.</para>
     /// </remarks>
-    public IObservable<ChannelDiscontinuity> Discontinuities => _discontinuities.AsObservable();
+    public IObservable<ChannelDiscontinuity> Discontinuities { get; }
 
     /// <summary>Delivers one live message, or holds it while a backfill runs. Loop only.</summary>
     private void Deliver(Message message)

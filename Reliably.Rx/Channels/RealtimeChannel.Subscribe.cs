@@ -1,4 +1,3 @@
-using System.Reactive.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Reliably.Rx.Channels;
@@ -32,7 +31,8 @@ public sealed partial class RealtimeChannel
     /// <see cref="Message"/> instances: treat them as read-only.</para>
     /// <para>A message whose payload cannot be decoded is still delivered, with the remaining steps in
     /// <see cref="Message.Encoding"/>, and a 40013 <see cref="AblyException"/> is reported on
-    /// <see cref="SubscriberErrors"/> (RSL6b). A subscriber that throws is reported there too and keeps receiving.
+    /// <see cref="SubscriberErrors"/> (RSL6b). A subscriber that throws is reported there too and keeps receiving (a
+    /// subscriber behind Rx operators of its own is unsubscribed by Rx's safeguard instead, and still reported).
     /// Losses of continuity are reported on <see cref="Discontinuities"/>. Completes (never errors) when the channel is
     /// released or the client is disposed.</para>
     /// </remarks>
@@ -47,7 +47,7 @@ public sealed partial class RealtimeChannel
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message name must not be null.");
         }
 
-        return _messageView.Where(m => m.Name == name);
+        return new RawObservable<Message>(observer => _messageView.Subscribe(new FilterObserver<Message>(observer, m => m.Name == name)));
     }
 
     /// <summary>
@@ -94,26 +94,10 @@ public sealed partial class RealtimeChannel
     /// buffering and threading as <see cref="Messages()"/>; a subscriber of this stream that throws is only logged.
     /// Completes when the channel is released or the client is disposed.
     /// </remarks>
-    public IObservable<Exception> SubscriberErrors => _errors.AsObservable();
+    public IObservable<Exception> SubscriberErrors { get; }
 
-    private IObservable<T?> Typed<T>(IObservable<Message> source) => Observable.Create<T?>(observer => source.Subscribe(
-        message =>
-        {
-            T? value;
-            try
-            {
-                value = MessageData.As<T>(message.Data);
-            }
-            catch (AblyException ex)
-            {
-                _errors.Publish(ex);
-                return;
-            }
-
-            observer.OnNext(value);
-        },
-        observer.OnError,
-        observer.OnCompleted));
+    private IObservable<T?> Typed<T>(IObservable<Message> source) => new RawObservable<T?>(observer =>
+        source.Subscribe(new ConvertObserver<Message, T?>(observer, m => MessageData.As<T>(m.Data), ex => _errors.Publish(ex))));
 
     /// <summary>A MESSAGE frame (on the loop): RTL17, RTL15b, decode and fill, then deliver or hold for backfill.</summary>
     private void OnMessageFrame(ProtocolMessage frame)

@@ -1,5 +1,4 @@
 using System.Reactive.Concurrency;
-using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reliably.Rx.Channels;
@@ -61,7 +60,7 @@ public sealed partial class RealtimeChannel : IChannelSink
         // RTN16j: a recovered connection's channel serial is used on the first attach.
         _channelSerial = _loop.Channels.RecoveredChannelSerials.TryGetValue(name, out var recovered) ? recovered : null;
 
-        StateChanges = Observable.Create<ChannelStateChange>(observer =>
+        StateChanges = new RawObservable<ChannelStateChange>(observer =>
         {
             // Under the publish gate so no change slips between the snapshot and the subscription.
             lock (_publishGate)
@@ -69,7 +68,9 @@ public sealed partial class RealtimeChannel : IChannelSink
                 return _stateChanges.Subscribe(observer, _lastChange);
             }
         });
-        _messageView = Observable.Create<Message>(observer =>
+        Discontinuities = new RawObservable<ChannelDiscontinuity>(_discontinuities.Subscribe);
+        SubscriberErrors = new RawObservable<Exception>(_errors.Subscribe);
+        _messageView = new RawObservable<Message>(observer =>
         {
             var subscription = _messages.Subscribe(observer);
             if (Options.AttachOnSubscribe && !_released && !_client.IsDisposed)
