@@ -57,7 +57,7 @@ public sealed partial class AblyRest
         Pipeline.Codecs.For(Format).WriteTree(tree, body);
         var request = new RestRequest(HttpMethod.Post, "/messages") { Body = body.WrittenMemory.ToArray(), Format = Format };
         var response = await Pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var codec = Pipeline.Codecs.ForMediaType(response.ContentType) ?? Pipeline.Codecs.For(Format);
+        var codec = Pipeline.Codecs.ForResponse(response, Format);
         var reply = codec.ReadTree(response.Body);
         var items = reply is JArray array ? array.ToList() : new List<JToken> { reply };
         return items.Select(ReadBatchResult).ToArray();

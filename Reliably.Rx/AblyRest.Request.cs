@@ -73,8 +73,7 @@ public sealed partial class AblyRest
         {
             if (response.Body.Length > 0)
             {
-                var codec = Pipeline.Codecs.ForMediaType(response.ContentType)
-                    ?? throw new AblyException(ErrorCodes.InternalError, 500, $"Unexpected response content type '{response.ContentType ?? "none"}'.");
+                var codec = Pipeline.Codecs.ForResponse(response, Format);
                 var tree = codec.ReadTree(response.Body);
                 items = tree is JArray array ? array.ToArray() : new[] { tree };
             }

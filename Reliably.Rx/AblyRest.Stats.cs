@@ -18,5 +18,5 @@ public sealed partial class AblyRest
 
     /// <summary>A decoder that reads a body with the codec of its content type, or of the configured format.</summary>
     internal Func<RestResponse, IReadOnlyList<T>> DecodeWith<T>(Func<Serialization.IProtocolCodec, ReadOnlyMemory<byte>, IReadOnlyList<T>> read) =>
-        response => read(Pipeline.Codecs.ForMediaType(response.ContentType) ?? Pipeline.Codecs.For(Format), response.Body);
+        response => read(Pipeline.Codecs.ForResponse(response, Format), response.Body);
 }

@@ -56,6 +56,9 @@ public sealed partial class AblyRest : IAsyncDisposable, IDisposable
     /// <summary>The options the client was created with.</summary>
     public ClientOptions Options { get; }
 
+    /// <summary>The clientId of this client, the same as <c>Auth.ClientId</c> (RSC17).</summary>
+    public string? ClientId => Auth.ClientId;
+
     /// <summary>Authentication: tokens, token requests, authorize (RSA).</summary>
     public AblyAuth Auth { get; }
 

@@ -108,8 +108,14 @@ public sealed partial class AblyAuth
             throw RestErrors.ExceptionOf(response, http.Codecs);
         }
 
-        var tree = (http.Codecs.ForMediaType(response.ContentType) ?? http.Codecs.Json).ReadTree(response.Body);
-        var value = tree is Newtonsoft.Json.Linq.JArray { Count: > 0 } array ? array[0] : tree;
+        var tree = http.Codecs.ForResponse(response, WireFormat.Json).ReadTree(response.Body);
+        // The service answers [ms]; a bare number or {"time": ms} is accepted too.
+        var value = tree switch
+        {
+            Newtonsoft.Json.Linq.JArray { Count: > 0 } array => array[0],
+            Newtonsoft.Json.Linq.JObject obj when obj["time"] is { } time => time,
+            _ => tree,
+        };
         if (value.Type is not (Newtonsoft.Json.Linq.JTokenType.Integer or Newtonsoft.Json.Linq.JTokenType.Float))
         {
             throw new AblyException(ErrorCodes.InternalError, 500, "The server's /time reply is not a timestamp.");

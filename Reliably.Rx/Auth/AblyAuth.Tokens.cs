@@ -183,7 +183,7 @@ public sealed partial class AblyAuth
             throw RestErrors.ExceptionOf(response, _http.Codecs);
         }
 
-        return (_http.Codecs.ForMediaType(response.ContentType) ?? codec).ReadTokenDetails(response.Body);
+        return _http.Codecs.ForResponse(response, WireFormat.Json).ReadTokenDetails(response.Body);
     }
 
     internal static AblyException AuthCallbackFailed(string message, Exception? inner) =>

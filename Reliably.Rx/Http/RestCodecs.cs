@@ -17,6 +17,23 @@ internal sealed class RestCodecs
 
     public IProtocolCodec For(WireFormat format) => format == WireFormat.MsgPack ? MsgPack : Json;
 
+    /// <summary>
+    /// The codec for a successful response: by its content type (RSC8d: whatever was asked for), or
+    /// <paramref name="requested"/> when the server sent none.
+    /// </summary>
+    /// <exception cref="AblyException">40013 when the content type is neither JSON nor msgpack (RSC8e).</exception>
+    public IProtocolCodec ForResponse(RestResponse response, WireFormat requested)
+    {
+        if (response.ContentType is null)
+        {
+            return For(requested);
+        }
+
+        return ForMediaType(response.ContentType)
+            ?? throw new AblyException(ErrorCodes.InvalidMessageDataOrEncoding, 400,
+                $"The server answered with an unsupported content type '{response.ContentType}'.");
+    }
+
     /// <summary>The codec for a response media type, or null when the body is neither JSON nor msgpack.</summary>
     public IProtocolCodec? ForMediaType(string? mediaType)
     {

@@ -44,7 +44,7 @@ public sealed partial class RestChannel
         _rest.ThrowIfDisposed();
         var request = new RestRequest(HttpMethod.Get, BasePath) { Format = _rest.Format };
         var response = await _rest.Pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var codec = _rest.Pipeline.Codecs.ForMediaType(response.ContentType) ?? _rest.Pipeline.Codecs.For(_rest.Format);
+        var codec = _rest.Pipeline.Codecs.ForResponse(response, _rest.Format);
         return codec.ReadChannelDetails(response.Body);
     }
 }
