@@ -47,7 +47,10 @@ internal interface IProtocolCodec
 
     void WriteTokenDetails(TokenDetails details, IBufferWriter<byte> output);
 
-    /// <summary>Reads an error body <c>{"error":{...}}</c> (or a bare ErrorInfo); null when the body holds none.</summary>
+    /// <summary>
+    /// Reads an error body <c>{"error":{...}}</c> (or a bare ErrorInfo); null when the body holds none. Never throws:
+    /// an empty or unparseable body (a proxy's HTML page) also gives null, so the caller falls back to the HTTP status.
+    /// </summary>
     ErrorInfo? ReadErrorBody(ReadOnlyMemory<byte> body);
 
     Stats[] ReadStats(ReadOnlyMemory<byte> body);

@@ -41,6 +41,10 @@ internal static class WireData
                 return WireDataKind.Text;
             case JValue { Type: JTokenType.Bytes, Value: byte[] vb }:
                 return Binary(vb, binaryAllowed, out text, out bytes, ref wireEncoding);
+            case ReadOnlyMemory<byte> memory:
+                return Binary(memory.ToArray(), binaryAllowed, out text, out bytes, ref wireEncoding);
+            case ArraySegment<byte> segment:
+                return Binary(segment.ToArray(), binaryAllowed, out text, out bytes, ref wireEncoding);
             case JToken token:
                 text = token.ToString(Formatting.None);
                 wireEncoding = AppendStep(encoding, "json");
