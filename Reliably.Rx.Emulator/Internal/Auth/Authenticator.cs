@@ -32,7 +32,7 @@ internal sealed class Authenticator
 
     public AuthContext FromToken(string token, string? clientId)
     {
-        var info = _server.Tokens.Find(token) ?? throw ErrorInfo.TokenUnrecognised();
+        var info = _server.Tokens.FindOrValidateJwt(token) ?? throw ErrorInfo.TokenUnrecognised();
         if (info.App.Deleted)
         {
             throw ErrorInfo.TokenUnrecognised();
@@ -98,7 +98,8 @@ internal sealed class Authenticator
 
         if (scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
-            if (_server.Tokens.Find(value) is null && TryBase64(value) is { } decoded && _server.Tokens.Find(decoded) is not null)
+            if (_server.Tokens.Find(value) is null && !JwtTokens.LooksLikeJwt(value) && TryBase64(value) is { } decoded
+                && (_server.Tokens.Find(decoded) is not null || JwtTokens.LooksLikeJwt(decoded)))
             {
                 value = decoded;
             }

@@ -16,6 +16,22 @@ internal sealed class TokenStore
 
     public TokenInfo? Find(string token) => _tokens.GetValueOrDefault(token);
 
+    /// <summary>Finds an issued token, or validates and remembers an Ably JWT (so faults and revocation can target it).</summary>
+    public TokenInfo? FindOrValidateJwt(string token)
+    {
+        if (_tokens.TryGetValue(token, out var info))
+        {
+            return info;
+        }
+
+        if (!JwtTokens.LooksLikeJwt(token))
+        {
+            return null;
+        }
+
+        return _tokens.GetOrAdd(token, JwtTokens.Validate(token, _server));
+    }
+
     public IEnumerable<TokenInfo> All => _tokens.Values;
 
     /// <summary>Issues a token. The string never contains ':' so clients cannot mistake it for a key (RSC1a).</summary>

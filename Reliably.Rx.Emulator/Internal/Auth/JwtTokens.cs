@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using System.Text;
+using Newtonsoft.Json.Linq;
+using Reliably.Rx.Emulator.Internal.Protocol;
+using Reliably.Rx.Emulator.Internal.State;
+
+namespace Reliably.Rx.Emulator.Internal.Auth;
+
+/// <summary>
+/// Ably JWTs (PROTOCOL.md 7.2): HS256 signed with the key secret, header <c>kid</c> = keyName, claims
+/// <c>x-ably-capability</c>, <c>x-ably-clientId</c>, <c>iat</c>, <c>exp</c> (seconds).
+/// </summary>
+internal static class JwtTokens
+{
+    public static bool LooksLikeJwt(string token) => token.Count(c => c == '.') == 2 && token.StartsWith("eyJ", StringComparison.Ordinal);
+
+    public static TokenInfo Validate(string token, EmulatorServer server)
+    {
+        var parts = token.Split('.');
+        JObject header;
+        JObject claims;
+        try
+        {
+            header = (JObject)JsonTree.Read(Encoding.UTF8.GetString(Base64Url(parts[0])));
+            claims = (JObject)JsonTree.Read(Encoding.UTF8.GetString(Base64Url(parts[1])));
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or AblyException)
+        {
+            throw Invalid("malformed JWT");
+        }
+
+        if (header.Value<string?>("alg") != "HS256")
+        {
+            throw Invalid("only HS256 JWTs are supported");
+        }
+
+        var keyName = header.Value<string?>("kid") ?? throw Invalid("JWT header has no kid");
+        var dot = keyName.IndexOf('.');
+        var app = dot > 0 ? server.FindApp(keyName[..dot]) : null;
+        var key = app?.FindKey(keyName) ?? throw Invalid("JWT kid is not a known key");
+        using var hmac = new HMACSHA256(Encoding.UTF8.GetBytes(key.Secret));
+        var expected = hmac.ComputeHash(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]));
+        byte[] actual;
+        try
+        {
+            actual = Base64Url(parts[2]);
+        }
+        catch (FormatException)
+        {
+            throw Invalid("malformed JWT signature");
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(expected, actual))
+        {
+            throw Invalid("JWT signature mismatch");
+        }
+
+        var exp = claims.Value<long?>("exp") ?? throw Invalid("JWT has no exp");
+        var iat = claims.Value<long?>("iat") ?? server.NowMs / 1000;
+        if (exp * 1000 <= server.NowMs)
+        {
+            throw ErrorInfo.TokenExpired();
+        }
+
+        var capability = claims.Value<string?>("x-ably-capability");
+        return new TokenInfo
+        {
+            Token = token,
+            App = app!,
+            Key = key,
+            Issued = iat * 1000,
+            Expires = exp * 1000,
+            Capability = string.IsNullOrEmpty(capability) ? key.ParsedCapability : key.ParsedCapability.Intersect(Capability.Parse(capability)),
+            ClientId = claims.Value<string?>("x-ably-clientId"),
+        };
+    }
+
+    private static AblyException Invalid(string why) => new(40144, 401, "Invalid JWT: " + why);
+
+    private static byte[] Base64Url(string text)
+    {
+        var s = text.Replace('-', '+').Replace('_', '/');
+        s += (s.Length % 4) switch { 2 => "==", 3 => "=", 0 => string.Empty, _ => throw new FormatException("bad base64url") };
+        return Convert.FromBase64String(s);
+    }
+}
