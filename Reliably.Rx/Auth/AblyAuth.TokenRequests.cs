@@ -95,6 +95,7 @@ public sealed partial class AblyAuth
         lock (_gate)
         {
             _serverTimeOffset = serverTime - _scheduler.Now;
+            _localExpiryUnreliable = false;
         }
     }
 

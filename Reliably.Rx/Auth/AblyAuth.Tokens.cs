@@ -52,7 +52,7 @@ public sealed partial class AblyAuth
             _tokenParams = storedParams;
             _key = effective.Key is null ? null : ApiKey.Parse(effective.Key);
             _basic = false;
-            AdoptLocked(token);
+            AdoptFreshLocked(token);
         }
 
         RestLog.TokenObtained(_logger, token.Expires);

@@ -29,7 +29,7 @@ public sealed partial class AblyAuth : IAuthProvider
     private TokenDetails? _current;
     private Task<TokenDetails>? _renewal;
     private TimeSpan? _serverTimeOffset;
-    private TimeSpan? _issuedOffset;
+    private bool _localExpiryUnreliable;
     private string? _confirmedClientId;
 
     internal AblyAuth(ClientOptions options, RestHttp http, ILogger logger)
@@ -43,10 +43,7 @@ public sealed partial class AblyAuth : IAuthProvider
         _tokenParams = options.DefaultTokenParams;
         _key = options.Key is null ? null : ApiKey.Parse(options.Key);
         _basic = UsesBasicAuthFor(options);
-        if ((options.TokenDetails ?? (options.Token is { } token ? new TokenDetails(token) : null)) is { } initial)
-        {
-            AdoptLocked(initial);
-        }
+        _current = options.TokenDetails ?? (options.Token is { } token ? new TokenDetails(token) : null);
 
         if (!_basic && !_authOptions.CanObtainToken)
         {
@@ -122,20 +119,23 @@ public sealed partial class AblyAuth : IAuthProvider
         }
     }
 
+    /// <summary>Server time as best known: the scheduler's clock plus the offset measured with /time (RSA10k).</summary>
+    private DateTimeOffset NowLocked() => _scheduler.Now + (_serverTimeOffset ?? TimeSpan.Zero);
+
     /// <summary>
-    /// Server time as best known: the scheduler's clock plus the offset measured with /time (RSA10k) or, failing that,
-    /// estimated from the <c>issued</c> time of the last token. Without the estimate a client whose clock runs ahead
-    /// would consider every fresh token expired (RSA4b1) and request a new one for every call.
+    /// RSA4b1: true when <paramref name="token"/> has expired by the local clock. Not trusted once a freshly issued
+    /// token already looked expired (the local clock runs ahead and no server offset is known): the server's token
+    /// error then decides (RSA4b), instead of a renewal before every request.
     /// </summary>
-    private DateTimeOffset NowLocked() => _scheduler.Now + (_serverTimeOffset ?? _issuedOffset ?? TimeSpan.Zero);
+    private bool IsExpiredLocked(TokenDetails token) => !_localExpiryUnreliable && token.IsExpiredAt(NowLocked());
 
     /// <summary>Records a newly obtained token; must be called under the lock.</summary>
-    private void AdoptLocked(TokenDetails token)
+    private void AdoptFreshLocked(TokenDetails token)
     {
         _current = token;
-        if (token.Issued is { } issued)
+        if (_serverTimeOffset is null && token.IsExpiredAt(NowLocked()))
         {
-            _issuedOffset = issued - _scheduler.Now;
+            _localExpiryUnreliable = true;
         }
     }
 
@@ -152,7 +152,13 @@ public sealed partial class AblyAuth : IAuthProvider
             current = _current;
         }
 
-        if (current is not null && !current.IsExpiredAt(Now))
+        bool expired;
+        lock (_gate)
+        {
+            expired = current is not null && IsExpiredLocked(current);
+        }
+
+        if (current is not null && !expired)
         {
             return new AuthCredentials { Token = current };
         }
@@ -210,7 +216,7 @@ public sealed partial class AblyAuth : IAuthProvider
         lock (_gate)
         {
             if (_current is not null && !ReferenceEquals(_current, stale) && _current.Token != stale?.Token
-                && !_current.IsExpiredAt(NowLocked()))
+                && !IsExpiredLocked(_current))
             {
                 return Task.FromResult(_current);
             }
@@ -248,7 +254,7 @@ public sealed partial class AblyAuth : IAuthProvider
             var token = await RequestTokenCoreAsync(tokenParams, authOptions, CancellationToken.None).ConfigureAwait(false);
             lock (_gate)
             {
-                AdoptLocked(token);
+                AdoptFreshLocked(token);
                 _renewal = null;
             }
 
