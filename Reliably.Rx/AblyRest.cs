@@ -12,7 +12,9 @@ namespace Reliably.Rx;
 /// <summary>
 /// The Ably REST client (RSC): publish, history, presence, channel status, stats, time, batch publish and generic
 /// requests over HTTP, with Basic or token auth and fallback hosts. Thread-safe; one instance per application or
-/// per identity is enough. Owns one <see cref="HttpClient"/>, released by <see cref="Dispose"/>.
+/// per identity is enough. Owns one <see cref="HttpClient"/>, released by <see cref="Dispose"/>; a handler supplied by
+/// <see cref="ClientOptions.HttpMessageHandlerFactory"/> is owned by the client too and disposed with it, so the factory
+/// should create a new handler per call.
 /// </summary>
 public sealed partial class AblyRest : IAsyncDisposable, IDisposable
 {
