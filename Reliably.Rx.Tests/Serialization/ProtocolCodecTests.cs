@@ -448,6 +448,21 @@ public sealed class ProtocolCodecTests
     }
 
     [Test]
+    public void RepeatedAndChangingFieldsAcrossMessages_AreReadPerMessage()
+    {
+        var pm = Read("""
+            {"action":15,"messages":[{"name":"a","clientId":"c1","connectionId":"k","encoding":"json"},
+             {"name":"a","clientId":null,"connectionId":"k"},{"name":"ab","clientId":"c1","connectionId":"k2","encoding":"json"},
+             {"name":"a","clientId":"c2"}]}
+            """);
+        var m = pm.Messages!;
+        Assert.That(m.Select(x => x.Name), Is.EqualTo(new[] { "a", "a", "ab", "a" }));
+        Assert.That(m.Select(x => x.ClientId), Is.EqualTo(new[] { "c1", null, "c1", "c2" }));
+        Assert.That(m.Select(x => x.ConnectionId), Is.EqualTo(new[] { "k", "k", "k2", null }));
+        Assert.That(m.Select(x => x.Encoding), Is.EqualTo(new[] { "json", null, "json", null }));
+    }
+
+    [Test]
     public void RSC19_Tree_RoundTrips()
     {
         var tree = JToken.Parse("""{"a":[1,-2,3.25,"x",true,false,null,{"b":{}}],"big":9007199254740993,"s":""}""");

@@ -18,12 +18,13 @@ internal sealed partial class MsgPackProtocolCodec
         }
 
         var messages = new Message[count];
+        var repeated = default(RepeatedStrings);
         var n = 0;
         for (var i = 0; i < count; i++)
         {
             if (!r.TryReadNil())
             {
-                messages[n++] = ReadMessage(ref r);
+                messages[n++] = ReadMessage(ref r, ref repeated);
             }
         }
 
@@ -51,7 +52,7 @@ internal sealed partial class MsgPackProtocolCodec
         return n == count ? messages : messages[..n];
     }
 
-    private static Message ReadMessage(ref MessagePackReader r)
+    private static Message ReadMessage(ref MessagePackReader r, ref RepeatedStrings repeated)
     {
         var m = new Message();
         var count = R.MapHeader(ref r, N.Messages);
@@ -60,11 +61,11 @@ internal sealed partial class MsgPackProtocolCodec
             switch (R.Key(ref r))
             {
                 case N.Id: m.Id = R.String(ref r, N.Id); break;
-                case N.Name: m.Name = R.String(ref r, N.Name); break;
+                case N.Name: m.Name = RepeatedStrings.Read(ref r, N.Name, ref repeated.NameBytes, ref repeated.Name); break;
                 case N.Data: m.Data = R.Data(ref r); break;
-                case N.Encoding: m.Encoding = R.String(ref r, N.Encoding); break;
-                case N.ClientId: m.ClientId = R.String(ref r, N.ClientId); break;
-                case N.ConnectionId: m.ConnectionId = R.String(ref r, N.ConnectionId); break;
+                case N.Encoding: m.Encoding = RepeatedStrings.Read(ref r, N.Encoding, ref repeated.EncodingBytes, ref repeated.Encoding); break;
+                case N.ClientId: m.ClientId = RepeatedStrings.Read(ref r, N.ClientId, ref repeated.ClientIdBytes, ref repeated.ClientId); break;
+                case N.ConnectionId: m.ConnectionId = RepeatedStrings.Read(ref r, N.ConnectionId, ref repeated.ConnectionIdBytes, ref repeated.ConnectionId); break;
                 case N.ConnectionKey: m.ConnectionKey = R.String(ref r, N.ConnectionKey); break;
                 case N.Timestamp: m.Timestamp = R.Int64(ref r, N.Timestamp) is { } ts ? WireTime.ToDateTimeOffset(ts, N.Timestamp) : null; break;
                 case N.Extras: m.Extras = R.Object(ref r, N.Extras); break;

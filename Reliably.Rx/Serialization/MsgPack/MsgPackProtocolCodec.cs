@@ -75,7 +75,7 @@ internal sealed partial class MsgPackProtocolCodec : ProtocolCodecBase
             Message[] result = Peek(ref r) switch
             {
                 MessagePackType.Array => ReadMessageArray(ref r) ?? Array.Empty<Message>(),
-                MessagePackType.Map => new[] { ReadMessage(ref r) },
+                MessagePackType.Map => new[] { ReadSingleMessage(ref r) },
                 MessagePackType.Nil => ReadNilAsEmpty<Message>(ref r),
                 _ => throw CodecErrors.Malformed("A message body must be a msgpack array or map."),
             };
@@ -150,6 +150,12 @@ internal sealed partial class MsgPackProtocolCodec : ProtocolCodecBase
         var w = new MessagePackWriter(output);
         MsgPackWrite.Token(ref w, tree);
         w.Flush();
+    }
+
+    private static Message ReadSingleMessage(ref MessagePackReader r)
+    {
+        var repeated = default(RepeatedStrings);
+        return ReadMessage(ref r, ref repeated);
     }
 
     private static MessagePackType Peek(ref MessagePackReader r) =>
