@@ -119,6 +119,14 @@ public sealed class AblyEmulator : IAsyncDisposable
     public IReadOnlyList<EmulatorConnectionInfo> GetConnections(EmulatorApp? app = null) =>
         Snapshot(_server).Where(c => app is null || c.AppId == app.AppId).ToList();
 
+    /// <summary>
+    /// Frames recorded on a connection (both directions, oldest first, at most <see cref="EmulatorOptions.FrameLogLimit"/>),
+    /// e.g. to assert what a client put on the wire. Empty for an unknown connection.
+    /// </summary>
+    /// <param name="connectionId">The connection id.</param>
+    public IReadOnlyList<EmulatorFrame> GetFrames(string connectionId) =>
+        _server.Sessions.Find(connectionId)?.Frames.Snapshot() ?? [];
+
     /// <summary>Stops the server and closes every connection.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -50,6 +50,9 @@ public sealed record EmulatorOptions
     /// <summary>SYNC page size (presence members per SYNC frame). Default 100.</summary>
     public int SyncPageSize { get; init; } = 100;
 
+    /// <summary>Frames recorded per connection (both directions) for <see cref="AblyEmulator.GetFrames"/>; 0 disables. Default 1000.</summary>
+    public int FrameLogLimit { get; init; } = 1000;
+
     /// <summary>Token TTL when a token request does not say (default 60 min).</summary>
     public TimeSpan DefaultTokenTtl { get; init; } = TimeSpan.FromMinutes(60);
 

@@ -25,6 +25,7 @@ internal static class Program
           --max-frame-size <bytes>      maxFrameSize (default 524288)
           --history-limit <n>           Messages kept per channel (default 10000)
           --sync-page-size <n>          Presence members per SYNC frame (default 100)
+          --frame-log-limit <n>         Frames recorded per connection for /_emulator/connections/{id}/frames (default 1000, 0 = off)
           --verbose                     Log emulator and ASP.NET diagnostics to the console
           --help                        Show this help
         """;
@@ -106,6 +107,7 @@ internal static class Program
                 case "--max-frame-size": options = options with { MaxFrameSize = Int() }; break;
                 case "--history-limit": options = options with { ChannelHistoryLimit = Int() }; break;
                 case "--sync-page-size": options = options with { SyncPageSize = Int() }; break;
+                case "--frame-log-limit": options = options with { FrameLogLimit = Int() }; break;
                 case "--verbose": verbose = true; break;
                 default: throw new ArgumentException("Unknown option " + args[i]);
             }

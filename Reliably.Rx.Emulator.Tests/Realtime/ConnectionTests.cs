@@ -105,4 +105,26 @@ public sealed class ConnectionTests : EmulatorTestBase
         await client.SendAsync(new JObject { ["action"] = Frames.Heartbeat, ["id"] = "x", ["msgSerial"] = 0 });
         await client.ReceiveUntilAsync(f => f.Is(Frames.Heartbeat) && f.Value<string>("id") == "x");
     }
+
+    [Test]
+    public async Task Frames_AreRecordedBothWays_AndServedOverHttp()
+    {
+        var (client, connected) = await ConnectedAsync(true);
+        await using var _c = client;
+        var id = connected.Value<string>("connectionId")!;
+        await client.SendAsync(Frames.AttachFrame("recorded", channelSerial: "x"));
+        await client.ReceiveActionAsync(Frames.Attached, "recorded");
+        var frames = Emulator.GetFrames(id);
+        Assert.That(frames.Select(f => (f.Direction, f.Action)), Is.SupersetOf(new[]
+        {
+            (EmulatorFrameDirection.Outbound, Frames.Connected),
+            (EmulatorFrameDirection.Inbound, Frames.Attach),
+            (EmulatorFrameDirection.Outbound, Frames.Attached),
+        }));
+        Assert.That(JObject.Parse(frames.First(f => f.Action == Frames.Attach).Json).Value<string>("channelSerial"), Is.EqualTo("x"));
+
+        using var http = Http.Client(Emulator.BaseUri);
+        var viaHttp = (JArray)await Http.ReadAsync(await http.GetAsync($"/_emulator/connections/{id}/frames"));
+        Assert.That(viaHttp.Any(f => f.Value<string>("direction") == "in" && f.Value<int>("action") == Frames.Attach));
+    }
 }

@@ -36,7 +36,7 @@ public sealed partial class CommandLineTests
         await process.WaitForExitAsync();
         Assert.That(process.ExitCode, Is.Zero);
         foreach (var option in new[] { "--port", "--address", "--tls", "--strict-basic-auth", "--key", "--connection-state-ttl", "--max-idle-interval",
-            "--heartbeat-interval", "--presence-leave-delay", "--max-message-size", "--max-frame-size", "--history-limit", "--sync-page-size", "--verbose" })
+            "--heartbeat-interval", "--presence-leave-delay", "--max-message-size", "--max-frame-size", "--history-limit", "--sync-page-size", "--frame-log-limit", "--verbose" })
         {
             Assert.That(output, Does.Contain(option));
         }

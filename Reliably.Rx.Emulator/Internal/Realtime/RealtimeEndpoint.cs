@@ -178,6 +178,7 @@ internal sealed class RealtimeEndpoint
             return;
         }
 
+        session.Frames.Record(session.Server.Time.GetUtcNow(), true, pm);
         try
         {
             await session.HandleAsync(pm).ConfigureAwait(false);

@@ -38,6 +38,9 @@ internal sealed class WsTransport
 
     public WireFormat Format { get; }
 
+    /// <summary>Called after each frame is written to the socket (frame recording).</summary>
+    public Action<OutgoingFrame>? OnSent { get; set; }
+
     /// <summary>Completed by the endpoint when its receive loop ends.</summary>
     public TaskCompletionSource ReceiveEnded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -111,6 +114,7 @@ internal sealed class WsTransport
                     var frame = (OutgoingFrame)item;
                     var type = Format == WireFormat.MsgPack ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
                     await _socket.SendAsync(frame.GetBytes(Format), type, true, CancellationToken.None).ConfigureAwait(false);
+                    OnSent?.Invoke(frame);
                 }
             }
         }

@@ -25,6 +25,7 @@ internal sealed class FaultRoutes
         {
             ("GET", ["_emulator", "connections"]) => x.WriteAsync(200, Connections(x.Q("appId")), WireFormat.Json),
             ("GET", ["_emulator", "info"]) => x.WriteAsync(200, Info(), WireFormat.Json),
+            ("GET", ["_emulator", "connections", var id, "frames"]) => FramesAsync(x, id),
             ("POST", ["_emulator", "connections", var id, "drop"]) => Done(x, _faults.DropConnection(id)),
             ("POST", ["_emulator", "connections", var id, "disconnect"]) => Done(x, _faults.Disconnect(id, Error(x))),
             ("POST", ["_emulator", "connections", var id, "forget"]) => Done(x, _faults.ForgetConnection(id, x.Q("drop") == "true")),
@@ -55,6 +56,19 @@ internal sealed class FaultRoutes
             ["connected"] = c.IsConnected,
             ["format"] = c.Format,
         }));
+
+    private Task FramesAsync(RestExchange x, string connectionId)
+    {
+        var session = _server.Sessions.Find(connectionId) ?? throw new AblyException(40400, 404, "No such connection");
+        var frames = new JArray(session.Frames.Snapshot().Select(f => new JObject
+        {
+            ["timestamp"] = f.Timestamp.ToUnixTimeMilliseconds(),
+            ["direction"] = f.Direction == EmulatorFrameDirection.Inbound ? "in" : "out",
+            ["action"] = f.Action,
+            ["message"] = JsonTree.Read(f.Json),
+        }));
+        return x.WriteAsync(200, frames, WireFormat.Json);
+    }
 
     private JObject Info() => new()
     {

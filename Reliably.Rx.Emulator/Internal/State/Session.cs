@@ -28,6 +28,7 @@ internal sealed partial class Session
     {
         Server = server;
         Id = Ids.Alnum(10);
+        Frames = new FrameLog(server.Options.FrameLogLimit);
         Key = NewKey();
         _issuedKeys.Add(Key);
         Auth = auth;
@@ -36,6 +37,9 @@ internal sealed partial class Session
     }
 
     public string Id { get; }
+
+    /// <summary>Frames seen on this connection, both directions (bounded).</summary>
+    public FrameLog Frames { get; }
 
     /// <summary>The current connectionKey; a new one is issued on every resume.</summary>
     public string Key { get; private set; }
@@ -104,6 +108,7 @@ internal sealed partial class Session
         {
             old = _transport;
             _transport = transport;
+            transport.OnSent = frame => Frames.Record(Server.Time.GetUtcNow(), false, frame.Message);
             Echo = echo;
             if (continued)
             {
