@@ -32,9 +32,14 @@ public sealed partial class AblyRest
         var tree = new JArray();
         foreach (var spec in list)
         {
-            if (spec is null || spec.Channels.Count == 0)
+            if (spec?.Channels is not { Count: > 0 })
             {
                 throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Every batch spec needs at least one channel.");
+            }
+
+            if (spec.Messages is not { Count: > 0 })
+            {
+                throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Every batch spec needs at least one message.");
             }
 
             foreach (var channel in spec.Channels)

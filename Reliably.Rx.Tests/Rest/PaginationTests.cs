@@ -185,6 +185,22 @@ public sealed class PaginationTests
     }
 
     [Test]
+    public void RSC22_InvalidBatchSpecsFailWithAblyExceptions()
+    {
+        using var rest = TestClients.Rest(new FakeHttpHandler(_ => throw new AssertionException("no HTTP expected")));
+        var message = new[] { new Message("n", "d") };
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Assert.ThrowsAsync<AblyException>(() => rest.BatchPublishAsync((BatchPublishSpec)null!))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
+            Assert.That(Assert.ThrowsAsync<AblyException>(() => rest.BatchPublishAsync(Array.Empty<BatchPublishSpec>()))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
+            Assert.That(Assert.ThrowsAsync<AblyException>(() => rest.BatchPublishAsync(new BatchPublishSpec { Channels = null!, Messages = message }))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
+            Assert.That(Assert.ThrowsAsync<AblyException>(() => rest.BatchPublishAsync(new BatchPublishSpec { Channels = new[] { "a" }, Messages = null! }))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
+            Assert.That(Assert.ThrowsAsync<AblyException>(() => rest.BatchPublishAsync(new BatchPublishSpec { Channels = new[] { "" }, Messages = message }))!.Code, Is.EqualTo(ErrorCodes.InvalidChannelName));
+        });
+    }
+
+    [Test]
     public async Task RSC22_BatchPublishSendsSpecsAndReadsResults()
     {
         var reply = "[{\"successCount\":1,\"failureCount\":1,\"results\":[{\"channel\":\"a\",\"messageId\":\"m\",\"serials\":[\"s\"]},"

@@ -80,6 +80,11 @@ public sealed partial class AblyAuth
         {
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "AuthUrl must be an absolute URL.");
         }
+
+        if (options.AuthMethod != HttpMethod.Get && options.AuthMethod != HttpMethod.Post)
+        {
+            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "AuthMethod must be GET or POST.");
+        }
     }
 
     /// <summary>Given params override the defaults field by field.</summary>
