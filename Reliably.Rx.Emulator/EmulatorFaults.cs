@@ -98,6 +98,27 @@ public sealed class EmulatorFaults
         _server.Faults.AddRestFault(address?.ToString(), statusCode, count, pathPrefix);
     }
 
+    /// <summary>
+    /// Makes realtime connection attempts fail, on one listen address (or all), for <paramref name="count"/> attempts (or until
+    /// <see cref="Reset"/>). With no <paramref name="error"/> the TCP connection is dropped before the WebSocket upgrade (an
+    /// unreachable host); with one, the client gets DISCONNECTED with that error and the socket closes (RTN14d retry).
+    /// Combine with a short <see cref="EmulatorOptions.ConnectionStateTtl"/> to drive clients into SUSPENDED (RTN14e).
+    /// </summary>
+    public void FailConnectionAttempts(int? count = null, EmulatorError? error = null, IPAddress? address = null) =>
+        _server.Faults.AddConnectFault(address?.ToString(), count, error);
+
+    /// <summary>Drops every open transport abruptly (all stay resumable). Returns how many were dropped.</summary>
+    public int DropAllConnections()
+    {
+        var transports = _server.Sessions.All.Select(s => s.Transport).OfType<Internal.Realtime.WsTransport>().ToList();
+        foreach (var t in transports)
+        {
+            t.Abort();
+        }
+
+        return transports.Count;
+    }
+
     /// <summary>Expires a token now: REST requests with it get 40142, and connections using it get DISCONNECTED 40142 (RTN15h).
     /// Returns the number of connections disconnected, or -1 if the token is unknown.</summary>
     public int ExpireToken(string token)
@@ -122,7 +143,7 @@ public sealed class EmulatorFaults
     public bool ExpireConnectionToken(string connectionId) =>
         _server.Sessions.Find(connectionId)?.Auth.Token is { } token && ExpireToken(token.Token) >= 0;
 
-    /// <summary>Clears every armed fault (NACKs, delays, REST errors). Silenced connections stay silent.</summary>
+    /// <summary>Clears every armed fault (NACKs, delays, REST errors, connection-attempt failures). Silenced connections stay silent.</summary>
     public void Reset() => _server.Faults.Reset();
 
     private bool WithSession(string connectionId, Action<Session> action)

@@ -127,4 +127,34 @@ public sealed class ConnectionTests : EmulatorTestBase
         var viaHttp = (JArray)await Http.ReadAsync(await http.GetAsync($"/_emulator/connections/{id}/frames"));
         Assert.That(viaHttp.Any(f => f.Value<string>("direction") == "in" && f.Value<int>("action") == Frames.Attach));
     }
+
+    [Test]
+    public async Task RejectedConnectionAttempts_DropOrDisconnect_ThenRecover()
+    {
+        Emulator.Faults.FailConnectionAttempts(count: 1);
+        Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(async () => await ConnectAsync());
+
+        Emulator.Faults.FailConnectionAttempts(count: 1, error: new EmulatorError(80003, 503, "try later"));
+        await using (var refused = await ConnectAsync())
+        {
+            var disconnected = await refused.ReceiveActionAsync(Frames.Disconnected);
+            Assert.That(disconnected["error"]!.Value<int>("statusCode"), Is.EqualTo(503));
+            await refused.WaitClosedAsync();
+        }
+
+        var (ok, _) = await ConnectedAsync();
+        await ok.DisposeAsync();
+    }
+
+    [Test]
+    public async Task DropAllConnections_DropsEveryTransport()
+    {
+        var (a, _) = await ConnectedAsync();
+        var (b, _) = await ConnectedAsync(true);
+        Assert.That(Emulator.Faults.DropAllConnections(), Is.GreaterThanOrEqualTo(2));
+        await a.WaitClosedAsync();
+        await b.WaitClosedAsync();
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+    }
 }

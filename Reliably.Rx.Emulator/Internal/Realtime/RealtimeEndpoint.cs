@@ -33,6 +33,14 @@ internal sealed class RealtimeEndpoint
         }
 
         var parameters = ConnectParams.Parse(context.Request.Query);
+        var local = context.Connection.LocalIpAddress?.ToString() ?? string.Empty;
+        EmulatorError? refusal = null;
+        if (_server.Faults.TryConsumeConnectFault(local, out refusal) && refusal is null)
+        {
+            // An unreachable host: no upgrade, no answer.
+            context.Abort();
+            return;
+        }
 
         // The upgrade is done by hand (instead of AcceptWebSocketAsync) so the raw stream can be wrapped: the
         // "go silent" fault must also swallow the framework's keep-alive pings.
@@ -57,7 +65,7 @@ internal sealed class RealtimeEndpoint
         Session? session = null;
         try
         {
-            session = Authenticate(parameters, transport, context.Request.IsHttps);
+            session = Authenticate(parameters, transport, context.Request.IsHttps, refusal);
             await ReceiveLoopAsync(socket, transport, session).ConfigureAwait(false);
         }
         finally
@@ -82,13 +90,21 @@ internal sealed class RealtimeEndpoint
         return idle > TimeSpan.FromSeconds(30) ? idle : TimeSpan.FromSeconds(30);
     }
 
-    private Session? Authenticate(ConnectParams parameters, WsTransport transport, bool isTls)
+    private Session? Authenticate(ConnectParams parameters, WsTransport transport, bool isTls, EmulatorError? refusal)
     {
         try
         {
             if (parameters.Error is { } error)
             {
                 throw error;
+            }
+
+            if (refusal is not null)
+            {
+                // RTN14d: a retryable refusal; the client goes DISCONNECTED and tries again later.
+                transport.Enqueue(new OutgoingFrame(new JObject { ["action"] = Actions.Disconnected, ["error"] = refusal.ToJson() }));
+                transport.EndAfterFlush();
+                return null;
             }
 
             AuthContext auth;

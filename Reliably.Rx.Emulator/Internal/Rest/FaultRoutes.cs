@@ -40,6 +40,9 @@ internal sealed class FaultRoutes
             ("POST", ["_emulator", "faults", "attach-delay"]) => Run(x, () => _faults.DelayAttached(TimeSpan.FromMilliseconds(x.QLong("ms") ?? 0))),
             ("POST", ["_emulator", "faults", "rest-error"]) => Run(x, () => _faults.FailRestRequests(
                 (int)(x.QLong("status") ?? 503), (int?)x.QLong("count"), Address(x.Q("address")), x.Q("path"))),
+            ("POST", ["_emulator", "faults", "reject-connections"]) => Run(x, () => _faults.FailConnectionAttempts(
+                (int?)x.QLong("count"), Error(x), Address(x.Q("address")))),
+            ("POST", ["_emulator", "connections", "drop-all"]) => RunCount(x, _faults.DropAllConnections()),
             ("POST", ["_emulator", "faults", "reset"]) => Run(x, _faults.Reset),
             ("POST", ["_emulator", "tokens", "expire"]) => ExpireTokenAsync(x),
             _ => throw new AblyException(40400, 404, $"No control route for {x.Method} /{string.Join('/', s)}"),
@@ -109,6 +112,9 @@ internal sealed class FaultRoutes
     private static Task Done(RestExchange x, bool found) => found
         ? x.WriteAsync(200, new JObject { ["ok"] = true }, WireFormat.Json)
         : throw new AblyException(40400, 404, "No such connection (or it has no open transport)");
+
+    private static Task RunCount(RestExchange x, int count) =>
+        x.WriteAsync(200, new JObject { ["ok"] = true, ["count"] = count }, WireFormat.Json);
 
     private static Task Run(RestExchange x, Action action)
     {

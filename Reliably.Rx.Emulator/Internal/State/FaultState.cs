@@ -6,6 +6,7 @@ internal sealed class FaultState
     private readonly object _gate = new();
     private readonly List<NackFault> _nacks = [];
     private readonly List<RestFault> _rest = [];
+    private readonly List<ConnectFault> _connects = [];
     private long _ackDelayTicks;
     private long _attachDelayTicks;
 
@@ -76,12 +77,42 @@ internal sealed class FaultState
         }
     }
 
+    public void AddConnectFault(string? address, int? count, EmulatorError? error)
+    {
+        lock (_gate)
+        {
+            _connects.Add(new ConnectFault(address, error) { Remaining = count });
+        }
+    }
+
+    /// <summary>True if this connection attempt must fail; <paramref name="error"/> null means "drop it unanswered".</summary>
+    public bool TryConsumeConnectFault(string localAddress, out EmulatorError? error)
+    {
+        lock (_gate)
+        {
+            var fault = _connects.FirstOrDefault(f => f.Address is null || f.Address == localAddress);
+            error = fault?.Error;
+            if (fault is null)
+            {
+                return false;
+            }
+
+            if (fault.Remaining is not null && --fault.Remaining <= 0)
+            {
+                _connects.Remove(fault);
+            }
+
+            return true;
+        }
+    }
+
     public void Reset()
     {
         lock (_gate)
         {
             _nacks.Clear();
             _rest.Clear();
+            _connects.Clear();
         }
 
         AckDelay = TimeSpan.Zero;
@@ -91,6 +122,11 @@ internal sealed class FaultState
     private sealed record NackFault(string? ConnectionId, EmulatorError Error)
     {
         public int Remaining { get; set; }
+    }
+
+    private sealed record ConnectFault(string? Address, EmulatorError? Error)
+    {
+        public int? Remaining { get; set; }
     }
 
     private sealed record RestFault(string? Address, int StatusCode, string? PathPrefix)
