@@ -11,7 +11,11 @@ internal static class CodecErrors
     /// <summary>Strict UTF-8: invalid byte sequences are malformed input, not silently replaced.</summary>
     public static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Nesting deeper than this (in extras, data trees or skipped values) is rejected rather than recursed into.</summary>
+    /// <summary>
+    /// Nesting deeper than this is rejected rather than recursed into: anywhere in a JSON document, and in msgpack
+    /// values read as JSON trees (extras, state, map/array data). Unknown msgpack values are skipped iteratively and
+    /// may nest arbitrarily deep.
+    /// </summary>
     public const int MaxDepth = 64;
 
     public static AblyException Malformed(string message, Exception? inner = null) =>
@@ -20,15 +24,12 @@ internal static class CodecErrors
     public static AblyException WrongType(string field, string expected, string actual) =>
         Malformed($"Field '{field}' must be {expected}, not {actual}.");
 
-    /// <summary>Maps whatever a parser threw to the codec's error; an <see cref="AblyException"/> passes through.</summary>
+    /// <summary>
+    /// Maps whatever a parser threw to the codec's error; an <see cref="AblyException"/> passes through. The read
+    /// methods catch every exception but OutOfMemory, so hostile input can only ever surface as 40000.
+    /// </summary>
     public static AblyException Wrap(Exception ex, string what) =>
         ex as AblyException ?? Malformed($"Malformed {what}: {ex.GetType().Name}.", ex);
-
-    /// <summary>True for the exceptions a parser may throw on hostile input; everything else is a bug and not caught.</summary>
-    public static bool IsParseFailure(Exception ex) =>
-        ex is AblyException or FormatException or OverflowException or EndOfStreamException or InvalidOperationException
-            or ArgumentException or DecoderFallbackException or InvalidCastException or IndexOutOfRangeException
-            or Newtonsoft.Json.JsonException or MessagePack.MessagePackSerializationException;
 }
 
 /// <summary>Conversions between the wire's millisecond numbers and .NET times, with range checks.</summary>
