@@ -19,6 +19,10 @@ public sealed partial class RealtimeChannel
     private string? _lastDeliveredId;
     private string? _lastDeliveredSerial;
     private BackfillRun? _backfill;
+    private long _backfilled;
+
+    /// <summary>How many missed messages backfill has delivered so far (diagnostics and tests).</summary>
+    internal long BackfilledMessages => Interlocked.Read(ref _backfilled);
 
     /// <summary>Every loss of continuity on this channel's message stream.</summary>
     /// <remarks>
@@ -128,6 +132,7 @@ public sealed partial class RealtimeChannel
             }
         }
 
+        Interlocked.Add(ref _backfilled, recovered);
         ChannelLog.BackfillDone(_logger, Name, recovered, held, result.Reached);
         if (!result.Reached)
         {
