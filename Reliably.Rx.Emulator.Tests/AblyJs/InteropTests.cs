@@ -13,6 +13,7 @@ public sealed class InteropTests
     private static readonly string Folder = Path.Combine(Vectors.RepoRoot(), "Reliably.Rx.Emulator.Tests", "interop");
     private AblyEmulator? _emulator;
     private AblyEmulator? _tlsEmulator;
+    private AblyEmulator? _shortTtlEmulator;
 
     public static IEnumerable<string> Scripts() =>
         Directory.Exists(Folder)
@@ -56,6 +57,9 @@ public sealed class InteropTests
 
         // tls.test.js: self-signed certificate, and Basic auth refused over plain transports as on the real service.
         _tlsEmulator = await AblyEmulator.StartAsync(new EmulatorOptions { Tls = true, StrictBasicAuth = true });
+
+        // suspended.test.js: state expires quickly so SUSPENDED (RTN14e) and a failed resume happen within seconds.
+        _shortTtlEmulator = await AblyEmulator.StartAsync(new EmulatorOptions { ConnectionStateTtl = TimeSpan.FromSeconds(2) });
     }
 
     [OneTimeTearDown]
@@ -70,18 +74,26 @@ public sealed class InteropTests
         {
             await _tlsEmulator.DisposeAsync();
         }
+
+        if (_shortTtlEmulator is not null)
+        {
+            await _shortTtlEmulator.DisposeAsync();
+        }
     }
 
     [TestCaseSource(nameof(Scripts))]
     public async Task AblyJs(string script)
     {
         _emulator!.Faults.Reset();
+        _shortTtlEmulator!.Faults.Reset();
         var result = await RunAsync("node", script, TimeSpan.FromSeconds(60), new Dictionary<string, string>
         {
             ["EMULATOR_PORT"] = _emulator.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["EMULATOR_KEY"] = _emulator.DefaultKey,
             ["EMULATOR_TLS_PORT"] = _tlsEmulator!.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["EMULATOR_TLS_KEY"] = _tlsEmulator.DefaultKey,
+            ["EMULATOR_SHORT_TTL_PORT"] = _shortTtlEmulator!.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["EMULATOR_SHORT_TTL_KEY"] = _shortTtlEmulator.DefaultKey,
 
             // Only the node child trusts the emulator's generated self-signed certificate.
             ["NODE_TLS_REJECT_UNAUTHORIZED"] = "0",
