@@ -42,7 +42,12 @@ internal sealed class RestHttp : IDisposable
         };
 
         // Each attempt has its own timeout (RSC15l2) so the client-wide one is off.
-        _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        // A page is at most 1000 messages of 64 KiB; anything far larger is not an Ably answer and must not exhaust memory.
+        _client = new HttpClient(handler, disposeHandler: true)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+            MaxResponseContentBufferSize = 128L * 1024 * 1024,
+        };
     }
 
     public HostSelector Hosts { get; }
