@@ -65,7 +65,14 @@ public sealed partial class AblyRest
         var codec = Pipeline.Codecs.ForResponse(response, Format);
         var reply = codec.ReadTree(response.Body);
         var items = reply is JArray array ? array.ToList() : new List<JToken> { reply };
-        return items.Select(ReadBatchResult).ToArray();
+        try
+        {
+            return items.Select(ReadBatchResult).ToArray();
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or ArgumentException)
+        {
+            throw new AblyException(ErrorCodes.InternalError, 500, "The batch publish reply is malformed.", ex);
+        }
     }
 
     private static BatchResult<BatchPublishResult> ReadBatchResult(JToken item)

@@ -201,6 +201,52 @@ public sealed class PaginationTests
     }
 
     [Test]
+    public void RSC22_MalformedBatchReplyIsAnAblyException()
+    {
+        var handler = new FakeHttpHandler(_ => FakeHttpHandler.Json(HttpStatusCode.Created, "[{\"successCount\":\"many\",\"results\":[{\"channel\":{}}]}]"));
+        using var rest = TestClients.Rest(handler);
+
+        var ex = Assert.ThrowsAsync<AblyException>(() => rest.BatchPublishAsync(new BatchPublishSpec { Channels = new[] { "a" }, Messages = new[] { new Message("n", "d") } }));
+
+        Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.InternalError));
+    }
+
+    [Test]
+    public async Task RSC24_BatchPresenceReadsMembersPerChannel()
+    {
+        var reply = "{\"successCount\":1,\"failureCount\":1,\"results\":[{\"channel\":\"a\",\"presence\":[{\"clientId\":\"x\",\"action\":1,\"data\":\"AQI=\",\"encoding\":\"base64\"}]},"
+            + "{\"channel\":\"b\",\"error\":{\"code\":40160,\"statusCode\":401,\"message\":\"denied\"}}]}";
+        var handler = new FakeHttpHandler(_ => FakeHttpHandler.Json(reply));
+        using var rest = TestClients.Rest(handler, o => o with { UseBinaryProtocol = true });
+
+        var result = await rest.BatchPresenceAsync(new[] { "a", "b" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(handler.Requests.Single().Query["channels"], Is.EqualTo("a,b"));
+            Assert.That(handler.Requests.Single().Header("Accept"), Is.EqualTo("application/json"));
+            Assert.That(result.SuccessCount, Is.EqualTo(1));
+            Assert.That(result.Results[0].Presence.Single().Data, Is.EqualTo(new byte[] { 1, 2 }));
+            Assert.That(result.Results[0].Presence.Single().Action, Is.EqualTo(PresenceAction.Present));
+            Assert.That(result.Results[1].Error!.Code, Is.EqualTo(40160));
+        });
+    }
+
+    [Test]
+    public async Task RSL11_GetMessageBySerial()
+    {
+        var handler = new FakeHttpHandler(_ => FakeHttpHandler.Json("{\"serial\":\"s:1\",\"name\":\"n\",\"data\":\"{\\\"a\\\":1}\",\"encoding\":\"json\"}"));
+        using var rest = TestClients.Rest(handler);
+
+        var message = await rest.Channels.Get("c").GetMessageAsync("s:1");
+
+        Assert.That(handler.Requests.Single().Uri.AbsolutePath, Is.EqualTo("/channels/c/messages/s%3A1"));
+        Assert.That(message.Serial, Is.EqualTo("s:1"));
+        Assert.That(((JObject)message.Data!)["a"]!.Value<int>(), Is.EqualTo(1));
+        Assert.That(Assert.ThrowsAsync<AblyException>(() => rest.Channels.Get("c").GetMessageAsync(""))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
+    }
+
+    [Test]
     public async Task RSC22_BatchPublishSendsSpecsAndReadsResults()
     {
         var reply = "[{\"successCount\":1,\"failureCount\":1,\"results\":[{\"channel\":\"a\",\"messageId\":\"m\",\"serials\":[\"s\"]},"

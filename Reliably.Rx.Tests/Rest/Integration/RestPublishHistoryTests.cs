@@ -145,6 +145,29 @@ public sealed class RestPublishHistoryTests : EmulatorFixture
     }
 
     [TestCaseSource(nameof(Formats))]
+    public async Task RSL11_GetMessageBySerialFromPublishResult(string format)
+    {
+        await using var rest = Client(format);
+        var channel = rest.Channels.Get(UniqueChannel("serial"));
+
+        var result = await channel.PublishAsync("n", new JObject { ["k"] = "v" });
+        var message = await channel.GetMessageAsync(result.Serials.Single()!);
+
+        Assert.That(message.Name, Is.EqualTo("n"));
+        Assert.That(((JObject)message.Data!)["k"]!.ToString(), Is.EqualTo("v"));
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task RSC24_BatchPresenceOverChannels(string format)
+    {
+        await using var rest = Client(format);
+        var result = await rest.BatchPresenceAsync(new[] { UniqueChannel("bp-a"), UniqueChannel("bp-b") });
+
+        Assert.That(result.SuccessCount, Is.EqualTo(2));
+        Assert.That(result.Results.All(r => r.Presence.Count == 0), Is.True);
+    }
+
+    [TestCaseSource(nameof(Formats))]
     public async Task RSL8_StatusReportsTheChannel(string format)
     {
         await using var rest = Client(format);
