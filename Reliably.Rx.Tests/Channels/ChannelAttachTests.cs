@@ -310,4 +310,23 @@ public sealed class ChannelAttachTests
         Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.ConnectionFailed));
         Assert.That(c.Channel.State, Is.EqualTo(ChannelState.Initialized));
     }
+
+    [Test]
+    public async Task RTL5l_detach_while_attaching_on_a_connecting_connection_detaches_at_once()
+    {
+        await using var c = new ChannelHarness(connect: false);
+        c.H.Connection.Connect();
+        c.Pump();
+        var attach = c.Channel.AttachAsync();
+        c.Pump();
+        Assert.That(c.Channel.State, Is.EqualTo(ChannelState.Attaching));
+        var detach = c.Channel.DetachAsync();
+        c.Pump();
+        Assert.That(detach.IsCompletedSuccessfully, Is.True);
+        Assert.That(c.Channel.State, Is.EqualTo(ChannelState.Detached));
+        Assert.That(attach.IsFaulted, Is.True, "the superseded attach fails");
+        c.H.Transport.Connected(details: ChannelHarness.QuietDetails);
+        c.Pump();
+        Assert.That(c.H.Transport.SentOf(ProtocolAction.Attach).Concat(c.H.Transport.SentOf(ProtocolAction.Detach)), Is.Empty);
+    }
 }

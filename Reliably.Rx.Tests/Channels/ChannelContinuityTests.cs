@@ -19,6 +19,23 @@ public sealed class ChannelContinuityTests
     }
 
     [Test]
+    public async Task RTL3a_a_SUSPENDED_channel_is_unaffected_by_a_FAILED_connection()
+    {
+        await using var c = new ChannelHarness();
+        _ = c.Channel.AttachAsync();
+        c.Pump();
+        c.Advance(TimeSpan.FromSeconds(10));
+        Assert.That(c.Channel.State, Is.EqualTo(ChannelState.Suspended));
+        var count = c.Changes.Count;
+        c.Receive(new ProtocolMessage(ProtocolAction.Error) { Error = new ErrorInfo(40198, 403, "Account disabled") });
+        Assert.That(c.H.Connection.State, Is.EqualTo(ConnectionState.Failed));
+        Assert.That(c.Channel.State, Is.EqualTo(ChannelState.Suspended));
+        Assert.That(c.Changes, Has.Count.EqualTo(count));
+        c.Advance(TimeSpan.FromMinutes(1));
+        Assert.That(c.Sent(ProtocolAction.Attach).Count(), Is.EqualTo(1), "RTL13b retries only while CONNECTED");
+    }
+
+    [Test]
     public async Task RTL3b_connection_CLOSED_detaches_channels_and_fails_a_pending_attach()
     {
         await using var c = new ChannelHarness();

@@ -227,6 +227,15 @@ public sealed partial class RealtimeChannel
                 _detachWaiters.Add(waiter);
                 _attachAfterDetach = false;
                 return;
+            case ChannelState.Attaching when _loop.State != ConnectionState.Connected:
+                // RTL5l: no connection to tell: DETACHED at once; the attach it supersedes fails.
+                _attachTimer.Cancel();
+                _continuity = false;
+                SetState(ChannelState.Detached, null);
+                EndAttachActivity(null);
+                FailWaiters(_attachWaiters, new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, "The attach was superseded by a detach (RTL5l)."));
+                waiter.TrySetResult(true);
+                return;
             case ChannelState.Attaching:
                 // RTL5i: detach once the pending attach completes.
                 _detachWaiters.Add(waiter);
@@ -250,8 +259,8 @@ public sealed partial class RealtimeChannel
         _continuity = false;
         if (_loop.State != ConnectionState.Connected)
         {
-            // No connection to tell: the server drops this connection's attachments when it is not resumed, and a
-            // resumed one is only re-attached for channels that are still attached, so detach locally.
+            // RTL5l: no connection to tell: the server drops this connection's attachments when it is not resumed,
+            // and a resumed one is only re-attached for channels that are still attached, so detach locally.
             SetState(ChannelState.Detached, null);
             CompleteWaiters(_detachWaiters);
             return;

@@ -191,8 +191,9 @@ public sealed partial class RealtimeChannel
 
                 break;
             case ConnectionState.Closed:
-                // RTL3b.
-                if (_state is ChannelState.Attaching or ChannelState.Attached or ChannelState.Detaching or ChannelState.Suspended)
+                // RTL3b (a pending detach is complete too: the server has discarded the attachment). Other states,
+                // SUSPENDED included, are unaffected.
+                if (_state is ChannelState.Attaching or ChannelState.Attached or ChannelState.Detaching)
                 {
                     StopTimers();
                     _continuity = false;
@@ -204,8 +205,8 @@ public sealed partial class RealtimeChannel
 
                 break;
             case ConnectionState.Failed:
-                // RTL3a.
-                if (_state is ChannelState.Attaching or ChannelState.Attached or ChannelState.Detaching or ChannelState.Suspended)
+                // RTL3a (and a pending detach fails with it). Other states, SUSPENDED included, are unaffected.
+                if (_state is ChannelState.Attaching or ChannelState.Attached or ChannelState.Detaching)
                 {
                     var reason = change.Reason ?? ConnectionRefusal(ConnectionState.Failed)!;
                     StopTimers();
