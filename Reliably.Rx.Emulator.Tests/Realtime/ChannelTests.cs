@@ -102,6 +102,17 @@ public sealed class ChannelTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task ForceNackParam_Nacked40099()
+    {
+        var (client, _) = await ConnectedAsync();
+        await using var _c = client;
+        var publish = Frames.Publish(Unique("force"), 0, Frames.Msg("a"));
+        publish["params"] = new JObject { ["_forceNack"] = "true" };
+        await client.SendAsync(publish);
+        Assert.That((await client.ReceiveActionAsync(Frames.Nack))["error"]!.Value<int>("code"), Is.EqualTo(40099));
+    }
+
+    [Test]
     public async Task OversizeMessage_Nacked40009()
     {
         var (client, _) = await ConnectedAsync();

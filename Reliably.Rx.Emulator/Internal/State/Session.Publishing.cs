@@ -1,0 +1,203 @@
+using Newtonsoft.Json.Linq;
+using Reliably.Rx.Emulator.Internal.Protocol;
+
+namespace Reliably.Rx.Emulator.Internal.State;
+
+/// <summary>MESSAGE and PRESENCE from the client, and their ACK/NACK bookkeeping (RTN7, RTN19a).</summary>
+internal sealed partial class Session
+{
+    private void Publish(JObject pm)
+    {
+        if (!BeginAck(pm, out var msgSerial))
+        {
+            return;
+        }
+
+        try
+        {
+            var name = RequireChannel(pm);
+            if (!Auth.Capability.Allows(name, "publish"))
+            {
+                throw ErrorInfo.CapabilityDenied("publish to channel " + name);
+            }
+
+            if (pm["params"] is JObject publishParams && publishParams.Value<string?>("_forceNack") is "true" or "True")
+            {
+                // Test hook used by the SDK suites: the publish is refused with 40099.
+                throw new AblyException(40099, 400, "Forced NACK (_forceNack=true)");
+            }
+
+            var messages = Items(pm, "messages");
+            long size = 0;
+            foreach (var m in messages)
+            {
+                DataCodec.Ingress(m);
+                m.Remove("connectionKey");
+                if (m.Value<string?>("clientId") is { } cid)
+                {
+                    if (!Auth.PermitsClientId(cid))
+                    {
+                        throw new AblyException(40012, 400, $"Invalid clientId '{cid}' for this connection");
+                    }
+                }
+                else if (Auth.ClientId is { } own && own != "*")
+                {
+                    m["clientId"] = own;
+                }
+
+                size += DataCodec.Size(m);
+            }
+
+            CheckSize(size);
+            ThrowIfInjectedNack();
+            var serials = App.GetChannel(name).Publish(messages, Id, msgSerial);
+            Ack(msgSerial, new JArray(new JObject { ["serials"] = new JArray(serials.Select(s => (JToken?)s ?? JValue.CreateNull())) }));
+        }
+        catch (AblyException ex)
+        {
+            Nack(msgSerial, ex.ToErrorInfo());
+        }
+    }
+
+    private void Presence(JObject pm)
+    {
+        if (!BeginAck(pm, out var msgSerial))
+        {
+            return;
+        }
+
+        try
+        {
+            var name = RequireChannel(pm);
+            if (!Auth.Capability.Allows(name, "presence"))
+            {
+                throw ErrorInfo.CapabilityDenied("presence on channel " + name);
+            }
+
+            var items = Items(pm, "presence");
+            long size = 0;
+            foreach (var p in items)
+            {
+                DataCodec.Ingress(p);
+                var explicitId = p.Value<string?>("clientId");
+                var clientId = explicitId ?? Auth.ClientId;
+                if (string.IsNullOrEmpty(clientId) || clientId == "*")
+                {
+                    // RTP8j: entering needs a concrete identity.
+                    throw new AblyException(91000, 400, "Unable to enter presence channel with no clientId");
+                }
+
+                if (explicitId is not null && !Auth.PermitsClientId(explicitId))
+                {
+                    // RTP15f: enterClient with another clientId needs a wildcard identity.
+                    throw new AblyException(40012, 400, $"Invalid clientId '{explicitId}' for this connection");
+                }
+
+                p["clientId"] = clientId;
+                size += DataCodec.Size(p);
+            }
+
+            CheckSize(size);
+            ThrowIfInjectedNack();
+            App.GetChannel(name).ApplyPresence(items, Id, msgSerial);
+            Ack(msgSerial, null);
+        }
+        catch (AblyException ex)
+        {
+            Nack(msgSerial, ex.ToErrorInfo());
+        }
+    }
+
+    /// <summary>
+    /// Starts ACK bookkeeping. A msgSerial already processed (a resend after a successful resume, RTN19a) is ACKed
+    /// again with the original result and not republished.
+    /// </summary>
+    private bool BeginAck(JObject pm, out long msgSerial)
+    {
+        msgSerial = pm["msgSerial"]?.Type == JTokenType.Integer ? pm.Value<long>("msgSerial") : -1;
+        lock (_gate)
+        {
+            if (msgSerial >= 0 && _acks.TryGetValue(msgSerial, out var previous))
+            {
+                Send(new OutgoingFrame((JObject)previous.DeepClone()));
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void Ack(long msgSerial, JArray? res)
+    {
+        var ack = new JObject { ["action"] = Actions.Ack, ["msgSerial"] = msgSerial, ["count"] = 1 };
+        if (res is not null)
+        {
+            ack["res"] = res;
+        }
+
+        Reply(msgSerial, ack);
+    }
+
+    private void Nack(long msgSerial, JObject error) =>
+        Reply(msgSerial, new JObject { ["action"] = Actions.Nack, ["msgSerial"] = msgSerial, ["count"] = 1, ["error"] = error });
+
+    private void Reply(long msgSerial, JObject reply)
+    {
+        if (msgSerial < 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _acks[msgSerial] = reply;
+            _ackOrder.Enqueue(msgSerial);
+            if (_ackOrder.Count > AckMemory)
+            {
+                _acks.Remove(_ackOrder.Dequeue());
+            }
+        }
+
+        var delay = Server.Faults.AckDelay;
+        var frame = new OutgoingFrame(reply);
+        var transport = _transport;
+        if (delay <= TimeSpan.Zero)
+        {
+            transport?.Enqueue(frame);
+            return;
+        }
+
+        // Delayed ACKs go to the transport the publish arrived on; if that one has died, the resent publish is re-ACKed.
+        _ = Task.Delay(delay, Server.Time).ContinueWith(_ => transport?.Enqueue(frame), TaskScheduler.Default);
+    }
+
+    private void CheckSize(long size)
+    {
+        if (size > Server.Options.MaxMessageSize)
+        {
+            // RSL1i / TO3l8.
+            throw new AblyException(40009, 400, $"Maximum message length exceeded (size {size}, limit {Server.Options.MaxMessageSize})");
+        }
+    }
+
+    private void ThrowIfInjectedNack()
+    {
+        if (Server.Faults.TryConsumeNack(Id) is { } error)
+        {
+            throw new AblyException(error.Code, error.StatusCode, error.Message);
+        }
+    }
+
+    private static string RequireChannel(JObject pm) =>
+        pm.Value<string?>("channel") is { Length: > 0 } name ? name : throw new AblyException(40010, 400, "Missing channel name");
+
+    private static List<JObject> Items(JObject pm, string field)
+    {
+        if (pm[field] is not JArray array || array.Count == 0)
+        {
+            throw new AblyException(40000, 400, $"ProtocolMessage has no {field}");
+        }
+
+        return array.Select(t => t as JObject ?? throw new AblyException(40000, 400, $"Invalid entry in {field}")).ToList();
+    }
+}
