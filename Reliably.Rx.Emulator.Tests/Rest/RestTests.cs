@@ -229,6 +229,15 @@ public sealed partial class RestTests : EmulatorTestBase
         Assert.That(encrypted.Value<string>("encoding"), Is.EqualTo("json/utf-8/cipher+aes-128-cbc/base64"));
         Assert.That(encrypted.Value<string>("data"), Is.EqualTo("HO4cYSP8LybPYBPZPHQOtuD53yrD3YV3NBoTEYBh4U0N1QXHbtkfsDfTspKeLQFt"));
 
+        // Over msgpack the encrypted fixture is raw bin (base64 step stripped) and decrypts with the vectors' cipher key.
+        var packed = await authed.SendAsync(Http.Get("/channels/persisted:presence_fixtures/presence?clientId=client_encoded", msgpack: true));
+        var rawBody = await packed.Content.ReadAsByteArrayAsync();
+        var cipherBytes = EncryptedFixtureData(rawBody);
+        using var aes = System.Security.Cryptography.Aes.Create();
+        aes.Key = Convert.FromBase64String(setup["cipher"]!.Value<string>("key")!);
+        var plain = aes.DecryptCbc(cipherBytes.AsSpan(16), cipherBytes.AsSpan(0, 16));
+        Assert.That(JToken.Parse(System.Text.Encoding.UTF8.GetString(plain)).Type, Is.EqualTo(JTokenType.Object));
+
         // keys[3] can only subscribe.
         using var subscribeOnly = Http.Client(Emulator.BaseUri, keys[3]!.Value<string>("keyStr"));
         await AssertError(await subscribeOnly.PostAsync("/channels/x/messages", Http.Json(new JObject { ["name"] = "n" })), 401, 40160);
@@ -237,6 +246,25 @@ public sealed partial class RestTests : EmulatorTestBase
         delete.Headers.Authorization = Http.Basic(keys[0]!.Value<string>("keyStr")!);
         Assert.That((await http.SendAsync(delete)).IsSuccessStatusCode);
         Assert.That((await authed.GetAsync("/channels/x/messages")).IsSuccessStatusCode, Is.False);
+    }
+
+    private static byte[] EncryptedFixtureData(byte[] body)
+    {
+        var reader = new MessagePack.MessagePackReader(body);
+        Assert.That(reader.ReadArrayHeader(), Is.EqualTo(1));
+        var fields = reader.ReadMapHeader();
+        for (var i = 0; i < fields; i++)
+        {
+            if (reader.ReadString() == "data")
+            {
+                Assert.That(reader.NextMessagePackType, Is.EqualTo(MessagePack.MessagePackType.Binary));
+                return System.Buffers.BuffersExtensions.ToArray(reader.ReadBytes()!.Value);
+            }
+
+            reader.Skip();
+        }
+
+        throw new AssertionException("no data field");
     }
 
     private static async Task AssertError(HttpResponseMessage response, int status, int code)
