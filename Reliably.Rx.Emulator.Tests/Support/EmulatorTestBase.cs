@@ -10,8 +10,24 @@ public abstract class EmulatorTestBase
     protected virtual EmulatorOptions Options => new()
     {
         PresenceLeaveDelay = TimeSpan.FromMilliseconds(300),
-        Addresses = [IPAddress.Loopback, IPAddress.Parse("127.0.0.2")],
     };
+
+    /// <summary>127.0.0.2, if this machine can bind it (Linux can; macOS needs an lo0 alias).</summary>
+    protected static IPAddress? SecondLoopback { get; } = TryBind(IPAddress.Parse("127.0.0.2"));
+
+    private static IPAddress? TryBind(IPAddress address)
+    {
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(address, 0);
+            listener.Start();
+            return address;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
+    }
 
     [OneTimeSetUp]
     public async Task StartEmulator() => Emulator = await AblyEmulator.StartAsync(Options);
