@@ -151,6 +151,23 @@ public sealed partial class RestTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task Envelope_WrapsStatusResponseAndHeaders()
+    {
+        using var http = Http.Client(Emulator.BaseUri, Emulator.DefaultKey);
+        var ok = await http.GetAsync("/channels/env/messages?envelope=json&limit=1");
+        var wrapped = await Http.ReadAsync(ok);
+        Assert.That(wrapped.Value<int>("statusCode"), Is.EqualTo(200));
+        Assert.That(wrapped["response"], Is.InstanceOf<JArray>());
+        Assert.That(wrapped["headers"]!.Value<string>("link"), Does.Contain("rel=\"first\""));
+
+        var failed = await http.GetAsync("/channels/env/messages?envelope=json&limit=5000");
+        Assert.That(failed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var error = await Http.ReadAsync(failed);
+        Assert.That(error.Value<int>("statusCode"), Is.EqualTo(400));
+        Assert.That(error["response"]!["error"]!.Value<int>("code"), Is.EqualTo(40003));
+    }
+
+    [Test]
     public async Task BatchPublish_ReportsPerChannel()
     {
         using var http = Http.Client(Emulator.BaseUri, Emulator.DefaultKey);

@@ -29,6 +29,14 @@ internal sealed class RestExchange
 
     public HttpContext Context { get; }
 
+    /// <summary>The <c>envelope</c> query format, when the client asked for a wrapped response (browsers without Link access).</summary>
+    public WireFormat? Envelope => Q("envelope") switch
+    {
+        "json" => WireFormat.Json,
+        "msgpack" => WireFormat.MsgPack,
+        _ => null,
+    };
+
     public string[] Segments { get; }
 
     public string Method { get; }
@@ -76,6 +84,19 @@ internal sealed class RestExchange
         }
 
         var f = format ?? Format;
+        if (Envelope is { } envelope && format is null)
+        {
+            // PROTOCOL.md 1.4: {statusCode, response, headers} with HTTP 200, in the envelope's format.
+            var headers = new JObject();
+            foreach (var (name, values) in response.Headers)
+            {
+                headers[name.ToLowerInvariant()] = values.ToString();
+            }
+
+            body = new JObject { ["statusCode"] = status, ["response"] = body, ["headers"] = headers };
+            response.StatusCode = 200;
+            f = envelope;
+        }
 
         // PROTOCOL.md 1.5: exactly these content types, no charset, or ably-js won't parse error bodies.
         response.ContentType = f == WireFormat.MsgPack ? MsgPackType : JsonType;

@@ -25,6 +25,7 @@ internal sealed partial class ChannelState
     {
         var now = Server.NowMs;
         var serials = new List<string?>(messages.Count);
+        var published = 0;
         lock (_gate)
         {
             var fresh = new List<JObject>();
@@ -100,10 +101,15 @@ internal sealed partial class ChannelState
             }
 
             MessagesPublished += fresh.Count;
+            published = fresh.Count;
             Emit(new ChannelEvent(seq, new OutgoingFrame(frame), connectionId, false, now));
         }
 
-        App.Stats.RecordMessages(now, messages.Count);
+        if (published > 0)
+        {
+            App.Stats.RecordMessages(now, published);
+        }
+
         return serials;
     }
 
