@@ -5,6 +5,9 @@ namespace Reliably.Rx.Channels;
 /// <summary>What a backfill found: the missed messages oldest first, and whether history reached the anchor.</summary>
 internal sealed record BackfillResult(IReadOnlyList<Message> Missed, bool Reached, ErrorInfo? Error = null);
 
+/// <summary>A backfill to run: history backwards from <paramref name="FromSerial"/> until the anchor message.</summary>
+internal sealed record BackfillRequest(string? FromSerial, string? AnchorId, string? AnchorSerial);
+
 /// <summary>
 /// Reads history backwards from an attachSerial (RTL10b <c>fromSerial</c>) until the last delivered message (matched
 /// by id or serial), paging as needed. Runs off the loop; touches no channel state.
@@ -18,12 +21,12 @@ internal sealed class BackfillFetch
     private readonly string? _anchorId;
     private readonly string? _anchorSerial;
 
-    public BackfillFetch(RealtimeChannel channel, string? fromSerial, string? anchorId, string? anchorSerial)
+    public BackfillFetch(RealtimeChannel channel, BackfillRequest request)
     {
         _channel = channel;
-        _fromSerial = fromSerial;
-        _anchorId = anchorId;
-        _anchorSerial = anchorSerial;
+        _fromSerial = request.FromSerial;
+        _anchorId = request.AnchorId;
+        _anchorSerial = request.AnchorSerial;
     }
 
     public async Task<BackfillResult> RunAsync()

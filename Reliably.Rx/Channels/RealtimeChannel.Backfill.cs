@@ -21,6 +21,9 @@ public sealed partial class RealtimeChannel
     private BackfillRun? _backfill;
     private long _backfilled;
 
+    /// <summary>Replaces the history fetch of a backfill (a test seam); null reads history over REST.</summary>
+    internal Func<BackfillRequest, Task<BackfillResult>>? BackfillSource { get; set; }
+
     /// <summary>How many missed messages backfill has delivered so far (diagnostics and tests).</summary>
     internal long BackfilledMessages => Interlocked.Read(ref _backfilled);
 
@@ -85,8 +88,9 @@ public sealed partial class RealtimeChannel
     {
         var run = _backfill ??= new BackfillRun();
         var generation = ++run.Generation;
-        var fetch = new BackfillFetch(this, _attachSerial, _lastDeliveredId, _lastDeliveredSerial);
-        _ = fetch.RunAsync().ContinueWith(
+        var request = new BackfillRequest(_attachSerial, _lastDeliveredId, _lastDeliveredSerial);
+        var fetch = BackfillSource?.Invoke(request) ?? new BackfillFetch(this, request).RunAsync();
+        _ = fetch.ContinueWith(
             task => _loop.Execute(() => OnBackfillFetched(run, generation, task)),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,

@@ -57,6 +57,10 @@ public sealed partial class RealtimeChannel : IChannelSink
         _detachTimer = new LoopTimer(_loop, "detach:" + name);
         _retryTimer = new LoopTimer(_loop, "channel-retry:" + name);
 
+        // Created with the channel so that no SYNC or PRESENCE frame is missed before the first use (RTP1, RTP18).
+        _presence = new RealtimePresence(this);
+        PresenceHandler = _presence;
+
         // RTN16j: a recovered connection's channel serial is used on the first attach.
         _channelSerial = _loop.Channels.RecoveredChannelSerials.TryGetValue(name, out var recovered) ? recovered : null;
 
@@ -185,6 +189,7 @@ public sealed partial class RealtimeChannel : IChannelSink
 
     private void CompleteStreams()
     {
+        _presence.Complete();
         lock (_publishGate)
         {
             _stateChanges.Complete();

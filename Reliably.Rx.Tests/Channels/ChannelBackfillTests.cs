@@ -1,0 +1,164 @@
+using Reliably.Rx.Channels;
+using Reliably.Rx.Protocol;
+
+namespace Reliably.Rx.Tests.Channels;
+
+/// <summary>
+/// AutoBackfill in virtual time, with the history fetch replaced by the test: holding live delivery, de-duplication
+/// against delivered and held messages, order, superseded fetches, incomplete gaps and abandoned backfills.
+/// </summary>
+[TestFixture]
+public sealed class ChannelBackfillTests
+{
+    private static Message M(int i) => new("m" + i, "d" + i) { Id = "id-" + i, Serial = "s-" + i.ToString("D4") };
+
+    [Test]
+    public async Task Missed_messages_are_delivered_in_order_before_the_held_live_ones_without_duplicates()
+    {
+        var (c, requests) = await Start();
+        await using var owned = c;
+        Deliver(c, 1, 2, 3);
+
+        c.Receive(c.Attached("attach-2"));
+        var d = c.Discontinuities.Single();
+        Assert.That(d.Kind, Is.EqualTo(DiscontinuityKind.Update));
+        Assert.That(d.Backfilling, Is.True);
+        Assert.That(d.LastDeliveredId, Is.EqualTo("id-3"));
+        Assert.That(requests.Single().Request, Is.EqualTo(new BackfillRequest("attach-2", "id-3", "s-0003")));
+
+        // Live messages while the history request runs are held.
+        Deliver(c, 6, 7);
+        Assert.That(Names(c), Is.EqualTo(new[] { "m1", "m2", "m3" }));
+
+        // History up to now: 4, 5 missed, 6 also held (de-duplicated).
+        requests[0].Result.SetResult(new BackfillResult(new[] { M(4), M(5), M(6) }, Reached: true));
+        c.Pump();
+        Assert.That(Names(c), Is.EqualTo(new[] { "m1", "m2", "m3", "m4", "m5", "m6", "m7" }));
+        Assert.That(c.Channel.BackfilledMessages, Is.EqualTo(3));
+
+        // Live delivery resumes.
+        Deliver(c, 8);
+        Assert.That(Names(c).Last(), Is.EqualTo("m8"));
+        Assert.That(c.Discontinuities, Has.Count.EqualTo(1), "the gap was closed");
+    }
+
+    [Test]
+    public async Task An_incomplete_gap_delivers_what_was_found_and_reports_BackfillIncomplete()
+    {
+        var (c, requests) = await Start();
+        await using var owned = c;
+        Deliver(c, 1);
+        c.Receive(c.Attached("attach-2"));
+        Deliver(c, 9);
+        var error = new ErrorInfo(50300, 503, "history unavailable");
+        requests[0].Result.SetResult(new BackfillResult(new[] { M(7), M(8) }, Reached: false, error));
+        c.Pump();
+        Assert.That(Names(c), Is.EqualTo(new[] { "m1", "m7", "m8", "m9" }));
+        var incomplete = c.Discontinuities.Last();
+        Assert.That(incomplete.Kind, Is.EqualTo(DiscontinuityKind.BackfillIncomplete));
+        Assert.That(incomplete.Reason, Is.EqualTo(error));
+        Assert.That(incomplete.LastDeliveredId, Is.EqualTo("id-9"));
+    }
+
+    [Test]
+    public async Task A_failed_history_request_is_reported_and_the_held_messages_are_delivered()
+    {
+        var (c, requests) = await Start();
+        await using var owned = c;
+        Deliver(c, 1);
+        c.Receive(c.Attached("attach-2"));
+        Deliver(c, 5);
+        requests[0].Result.SetException(new AblyException(40160, 401, "no history capability"));
+        c.Pump();
+        Assert.That(Names(c), Is.EqualTo(new[] { "m1", "m5" }));
+        Assert.That(c.Discontinuities.Last().Kind, Is.EqualTo(DiscontinuityKind.BackfillIncomplete));
+        Assert.That(c.Discontinuities.Last().Reason?.Code, Is.EqualTo(40160));
+    }
+
+    [Test]
+    public async Task A_second_discontinuity_supersedes_the_running_fetch_and_keeps_the_held_messages()
+    {
+        var (c, requests) = await Start();
+        await using var owned = c;
+        Deliver(c, 1);
+        c.Receive(c.Attached("attach-2"));
+        Deliver(c, 4);
+        c.Receive(c.Attached("attach-3"));
+        Deliver(c, 6);
+        Assert.That(requests.Select(r => r.Request.FromSerial), Is.EqualTo(new[] { "attach-2", "attach-3" }));
+        Assert.That(requests[1].Request.AnchorId, Is.EqualTo("id-1"), "the anchor is still the last delivered message");
+
+        requests[0].Result.SetResult(new BackfillResult(new[] { M(2), M(3) }, Reached: true));
+        c.Pump();
+        Assert.That(Names(c), Is.EqualTo(new[] { "m1" }), "the superseded result is ignored");
+
+        requests[1].Result.SetResult(new BackfillResult(new[] { M(2), M(3), M(4), M(5) }, Reached: true));
+        c.Pump();
+        Assert.That(Names(c), Is.EqualTo(new[] { "m1", "m2", "m3", "m4", "m5", "m6" }));
+    }
+
+    [Test]
+    public async Task Detaching_during_a_backfill_delivers_the_held_messages_and_reports_the_gap()
+    {
+        var (c, requests) = await Start();
+        await using var owned = c;
+        Deliver(c, 1);
+        c.Receive(c.Attached("attach-2"));
+        Deliver(c, 4);
+        _ = c.Channel.DetachAsync();
+        c.Pump();
+        c.Receive(c.Detached());
+        Assert.That(Names(c), Is.EqualTo(new[] { "m1", "m4" }));
+        Assert.That(c.Discontinuities.Last().Kind, Is.EqualTo(DiscontinuityKind.BackfillIncomplete));
+
+        requests[0].Result.SetResult(new BackfillResult(new[] { M(2) }, Reached: true));
+        c.Pump();
+        Assert.That(Names(c), Is.EqualTo(new[] { "m1", "m4" }), "a late result is ignored");
+    }
+
+    [Test]
+    public async Task Without_AutoBackfill_nothing_is_held_or_fetched()
+    {
+        await using var c = new ChannelHarness();
+        var fetched = false;
+        c.Channel.BackfillSource = _ => { fetched = true; return Task.FromResult(new BackfillResult(Array.Empty<Message>(), true)); };
+        using var subscription = c.Subscribe();
+        c.Pump();
+        c.Receive(c.Attached("attach-1"));
+        Deliver(c, 1);
+        c.Receive(c.Attached("attach-2"));
+        Deliver(c, 5);
+        Assert.That(Names(c), Is.EqualTo(new[] { "m1", "m5" }));
+        Assert.That(fetched, Is.False);
+        Assert.That(c.Discontinuities.Single().Backfilling, Is.False);
+    }
+
+    private static async Task<(ChannelHarness Channel, List<(BackfillRequest Request, TaskCompletionSource<BackfillResult> Result)> Requests)> Start()
+    {
+        var c = new ChannelHarness(options: new ChannelOptions { AutoBackfill = true });
+        var requests = new List<(BackfillRequest, TaskCompletionSource<BackfillResult>)>();
+        c.Channel.BackfillSource = request =>
+        {
+            // Synchronous continuations on purpose: completing the result on the test thread posts the outcome to the
+            // TestScheduler from this thread, so the test stays single-threaded and deterministic.
+            var result = new TaskCompletionSource<BackfillResult>();
+            requests.Add((request, result));
+            return result.Task;
+        };
+        c.Subscribe();
+        c.Pump();
+        c.Receive(c.Attached("attach-1"));
+        await Task.CompletedTask;
+        return (c, requests);
+    }
+
+    private static void Deliver(ChannelHarness c, params int[] indexes)
+    {
+        foreach (var i in indexes)
+        {
+            c.Receive(c.MessageFrame("pm-" + i, "cs-" + i, M(i)));
+        }
+    }
+
+    private static List<string?> Names(ChannelHarness c) => c.Received.Select(m => m.Name).ToList();
+}
