@@ -32,6 +32,19 @@ public sealed class RobustnessTests : EmulatorTestBase
         await other.DisposeAsync();
     }
 
+    [TestCase(19)]
+    [TestCase(21)]
+    public async Task UnsupportedObjectAndAnnotationMessages_AreNacked(int action)
+    {
+        var (client, _) = await ConnectedAsync();
+        await using var _c = client;
+        await client.SendAsync(new JObject { ["action"] = action, ["channel"] = "x", ["msgSerial"] = 0 });
+        var nack = await client.ReceiveActionAsync(Frames.Nack);
+        Assert.That(nack.Value<long>("msgSerial"), Is.Zero);
+        await client.SendAsync(Frames.Publish("x", 1, Frames.Msg("after")));
+        Assert.That((await client.ReceiveActionAsync(Frames.Ack)).Value<long>("msgSerial"), Is.EqualTo(1));
+    }
+
     [Test]
     public async Task AttachWithoutChannel_IsAConnectionError()
     {
