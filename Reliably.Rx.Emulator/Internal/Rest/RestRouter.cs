@@ -46,6 +46,15 @@ internal sealed partial class RestRouter
                 await x.WriteErrorAsync(ex.Code, ex.StatusCode, ex.Message).ConfigureAwait(false);
             }
         }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own request limits (e.g. body too large) still get an Ably-shaped error.
+            if (!context.Response.HasStarted)
+            {
+                var code = ex.StatusCode == 413 ? 40009 : 40000;
+                await x.WriteErrorAsync(code, ex.StatusCode, "Bad request: " + ex.Message).ConfigureAwait(false);
+            }
+        }
         catch (Exception ex) when (ex is InvalidCastException or FormatException or ArgumentException or OverflowException or Newtonsoft.Json.JsonException)
         {
             // Well-formed bodies with fields of the wrong type are the client's fault, not a server error.
