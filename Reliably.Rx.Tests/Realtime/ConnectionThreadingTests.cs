@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Reliably.Rx.Protocol;
+using Reliably.Rx.Tests.TestSupport;
+
+namespace Reliably.Rx.Tests.Realtime;
+
+/// <summary>
+/// The loop on real threads (the default EventLoopScheduler): commands from many threads are serialized, msgSerials are
+/// unique and contiguous, notifications never overlap; and the logs never carry secrets.
+/// </summary>
+[TestFixture]
+public sealed class ConnectionThreadingTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    [Test]
+    public async Task Publishes_from_many_threads_get_unique_contiguous_serials_in_per_thread_order()
+    {
+        var transports = new FakeTransportFactory { OnConnect = t => t.Connected() };
+        await using var client = new AblyRealtime(
+            new ClientOptions { Key = "appId.keyId:secret", Endpoint = "localhost", AutoConnect = false },
+            transports,
+            new FakeAuthProvider(),
+            random: null);
+        var validator = new SynchronizationValidator();
+        var states = new ConcurrentQueue<ConnectionState>();
+        using var sub = validator.Wrap(client.Connection.StateChanges).Subscribe(c => states.Enqueue(c.Current));
+        client.Connection.Connect();
+        await client.Connection.WaitForStateAsync(ConnectionState.Connected, Wait);
+
+        const int threads = 8, perThread = 250;
+        var tasks = new ConcurrentBag<Task<PublishResult?>>();
+        await Task.WhenAll(Enumerable.Range(0, threads).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < perThread; i++)
+            {
+                tasks.Add(client.Loop.SendAsync(new ProtocolMessage(ProtocolAction.Message, "chat") { Messages = [new Message($"{t}:{i}", "x")] }));
+            }
+        })));
+
+        var transport = transports.Last;
+        var sent = await PollAsync(() =>
+        {
+            var snapshot = Snapshot(client, transport);
+            return snapshot.Count == threads * perThread ? snapshot : null;
+        });
+
+        Assert.That(sent.Select(m => m.MsgSerial), Is.EqualTo(Enumerable.Range(0, threads * perThread).Select(i => (long?)i)));
+        foreach (var group in sent.GroupBy(m => m.Messages![0].Name!.Split(':')[0]))
+        {
+            Assert.That(group.Select(m => int.Parse(m.Messages![0].Name!.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture)), Is.Ordered, "per-thread order kept");
+        }
+
+        client.Loop.Post(() => transport.Receive(new ProtocolMessage(ProtocolAction.Ack) { MsgSerial = 0, Count = threads * perThread }));
+        await Task.WhenAll(tasks).WaitAsync(Wait);
+        Assert.That(validator.Overlaps, Is.Zero);
+    }
+
+    [Test]
+    public async Task Logs_never_contain_keys_tokens_or_connection_keys()
+    {
+        var sink = new ListLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(sink).SetMinimumLevel(LogLevel.Trace));
+        var auth = new FakeAuthProvider(basic: false);
+        await using (var h = new RealtimeHarness(o => o with { LoggerFactory = factory }, auth))
+        {
+            var transport = h.ConnectNow("conn-1", "secret-connection-key");
+            transport.ReceiveAndClose(new ProtocolMessage(ProtocolAction.Disconnected) { Error = new ErrorInfo(40142, 401, "expired") });
+            h.Pump();
+            h.Transport.Connected("conn-1", "secret-connection-key-2");
+            h.Pump();
+            transport.ReceiveMalformed();
+            h.Pump();
+        }
+
+        var text = string.Join("\n", sink.Lines);
+        Assert.That(sink.Lines, Is.Not.Empty);
+        Assert.That(text, Does.Not.Contain("secret"));
+        Assert.That(text, Does.Not.Contain("token-1").And.Not.Contain("token-2"));
+    }
+
+    private static List<ProtocolMessage> Snapshot(AblyRealtime client, FakeTransport transport)
+    {
+        // The fake records on the loop thread; read it on the loop too.
+        var done = new TaskCompletionSource<List<ProtocolMessage>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.Loop.Post(() => done.TrySetResult(transport.SentOf(ProtocolAction.Message).ToList()));
+        return done.Task.WaitAsync(Wait).GetAwaiter().GetResult();
+    }
+
+    private static async Task<T> PollAsync<T>(Func<T?> probe)
+        where T : class
+    {
+        using var timeout = new CancellationTokenSource(Wait);
+        while (true)
+        {
+            if (probe() is { } value)
+            {
+                return value;
+            }
+
+            timeout.Token.ThrowIfCancellationRequested();
+            await Task.Yield();
+        }
+    }
+
+    private sealed class ListLoggerProvider : ILoggerProvider
+    {
+        public ConcurrentQueue<string> Lines { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new ListLogger(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class ListLogger(ListLoggerProvider owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                owner.Lines.Enqueue($"{eventId.Id} {formatter(state, exception)} {exception}");
+        }
+    }
+}
