@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
 namespace Reliably.Rx.Emulator;
@@ -57,12 +58,16 @@ internal static class Program
         }
 
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        void OnSignal(PosixSignalContext context)
         {
-            e.Cancel = true;
+            // Shut down cleanly (close sockets, stop Kestrel) instead of letting the runtime terminate mid-flight.
+            context.Cancel = true;
             stop.Cancel();
-        };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
 
         await using var emulator = await AblyEmulator.StartAsync(options).ConfigureAwait(false);
         Console.WriteLine($"Reliably.Rx.Emulator listening on {emulator.BaseUri.ToString().TrimEnd('/')}");

@@ -29,6 +29,36 @@ public sealed partial class CommandLineTests
     }
 
     [Test]
+    public async Task SigTerm_ShutsDownCleanly()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("POSIX signals only");
+        }
+
+        using var process = Start("--port 0");
+        try
+        {
+            Assert.That(await ReadLineAsync(process), Does.StartWith("Reliably.Rx.Emulator listening on"));
+            using (var kill = Process.Start("kill", $"-TERM {process.Id}"))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await process.WaitForExitAsync(cts.Token);
+            Assert.That(process.ExitCode, Is.Zero);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Test]
     public async Task Help_ListsEveryOption()
     {
         using var process = Start("--help");
