@@ -161,7 +161,7 @@ public sealed class AblyEmulator : IAsyncDisposable
             s.Auth.ClientId,
             s.AttachedChannels(),
             s.Transport is not null,
-            s.Transport?.Format == WireFormat.Json ? "json" : "msgpack")).ToList();
+            s.LastFormat == WireFormat.Json ? "json" : "msgpack")).ToList();
 
     private static WebApplication Build(EmulatorOptions options, EmulatorServer server, int port, X509Certificate2? certificate)
     {

@@ -59,6 +59,9 @@ internal sealed partial class Session
 
     public WsTransport? Transport => _transport;
 
+    /// <summary>The wire format of the most recent transport (kept while awaiting a resume).</summary>
+    public Protocol.WireFormat LastFormat { get; private set; }
+
     public void Send(OutgoingFrame frame) => _transport?.Enqueue(frame);
 
     public void Send(JObject message) => Send(new OutgoingFrame(message));
@@ -108,6 +111,7 @@ internal sealed partial class Session
         {
             old = _transport;
             _transport = transport;
+            LastFormat = transport.Format;
             transport.OnSent = frame => Frames.Record(Server.Time.GetUtcNow(), false, frame.Message);
             Echo = echo;
             if (continued)
