@@ -50,9 +50,9 @@ public sealed class InteropTests
         {
             PresenceLeaveDelay = TimeSpan.FromSeconds(1),
 
-            // idle.test.js relies on a short idle interval (pings every second) to exercise RTN23a quickly.
+            // idle.test.js relies on a short idle interval (pings every 0.5 s) to exercise RTN23a quickly.
             MaxIdleInterval = TimeSpan.FromSeconds(2),
-            HeartbeatInterval = TimeSpan.FromSeconds(1),
+            HeartbeatInterval = TimeSpan.FromMilliseconds(500),
         });
 
         // tls.test.js: self-signed certificate, and Basic auth refused over plain transports as on the real service.

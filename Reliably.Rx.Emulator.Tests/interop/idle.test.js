@@ -4,16 +4,16 @@
 const h = require('./harness');
 
 h.run(async ({ useBinaryProtocol }) => {
-  const client = h.realtime({ useBinaryProtocol, realtimeRequestTimeout: 2000 });
+  const client = h.realtime({ useBinaryProtocol, realtimeRequestTimeout: 3000 });
   try {
     await h.connectionState(client, 'connected');
     const id = client.connection.id;
     h.assert(client.connection.connectionManager.connectionDetails.maxIdleInterval === 2000, 'fixture maxIdleInterval');
 
-    // Idle for longer than maxIdleInterval + realtimeRequestTimeout (4 s): only WebSocket pings arrive.
+    // Idle for longer than maxIdleInterval + realtimeRequestTimeout (5 s): only WebSocket pings (every 0.5 s) arrive.
     let dropped = false;
     client.connection.once('disconnected', () => { dropped = true; });
-    await new Promise((r) => setTimeout(r, 5000));
+    await new Promise((r) => setTimeout(r, 6000));
     h.assert(!dropped, 'WebSocket pings keep an idle connection alive');
 
     const disconnected = h.waitFor((cb) => client.connection.once('disconnected', cb), null, 'idle timeout', 15000);
