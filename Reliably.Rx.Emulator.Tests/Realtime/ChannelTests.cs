@@ -269,9 +269,20 @@ public sealed class ChannelTests : EmulatorTestBase
         await using var _c = client;
         Emulator.Faults.DelayAcks(TimeSpan.FromMilliseconds(400));
         var started = DateTime.UtcNow;
-        await client.SendAsync(Frames.Publish(Unique("delay"), 0, Frames.Msg("a")));
-        await client.ReceiveActionAsync(Frames.Ack);
+        var channel = Unique("delay");
+        for (var i = 0; i < 20; i++)
+        {
+            await client.SendAsync(Frames.Publish(channel, i, Frames.Msg("a" + i)));
+        }
+
+        var first = await client.ReceiveActionAsync(Frames.Ack);
         Assert.That(DateTime.UtcNow - started, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(350)));
+        Assert.That(first.Value<long>("msgSerial"), Is.Zero);
+        for (var i = 1; i < 20; i++)
+        {
+            var next = await client.ReceiveActionAsync(Frames.Ack);
+            Assert.That(next.Value<long>("msgSerial"), Is.EqualTo(i), "delayed ACKs keep msgSerial order");
+        }
     }
 
     private static (byte[] Data, string? Encoding, byte[] Empty) ReadFirstMessage(byte[] frame)
