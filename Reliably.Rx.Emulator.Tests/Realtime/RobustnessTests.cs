@@ -14,6 +14,8 @@ public sealed class RobustnessTests : EmulatorTestBase
         "{\"action\":15,\"msgSerial\":0,\"messages\":[{}]}",
         "{\"action\":15,\"channel\":\"x\",\"msgSerial\":0,\"messages\":[{\"data\":\"@@@\",\"encoding\":\"base64\"}]}",
         "{\"action\":14,\"channel\":\"x\",\"msgSerial\":0,\"presence\":[{\"action\":2,\"clientId\":{\"a\":1}}]}",
+        "{\"action\":14,\"channel\":\"x\",\"msgSerial\":0,\"presence\":[{\"action\":0,\"clientId\":\"c\"}]}",
+        "{\"action\":14,\"channel\":\"x\",\"msgSerial\":0,\"presence\":[{\"action\":\"enter\",\"clientId\":\"c\"}]}",
     ];
 
     [TestCaseSource(nameof(BadFrames))]

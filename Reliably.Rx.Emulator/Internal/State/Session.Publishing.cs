@@ -81,6 +81,11 @@ internal sealed partial class Session
             foreach (var p in items)
             {
                 DataCodec.Ingress(p);
+                if (p["action"] is { } action && (action.Type != JTokenType.Integer || (int)action is < 1 or > 4))
+                {
+                    throw new AblyException(40000, 400, "Invalid presence action " + action);
+                }
+
                 var explicitId = p.Value<string?>("clientId");
                 var clientId = explicitId ?? Auth.ClientId;
                 if (string.IsNullOrEmpty(clientId) || clientId == "*")
