@@ -123,4 +123,31 @@ public sealed class ResumeTests : EmulatorTestBase
         var reconnected = await resumed.ReceiveActionAsync(Frames.Connected);
         Assert.That(reconnected.Value<string>("connectionId"), Is.EqualTo(id));
     }
+
+    [Test]
+    public async Task ResumeWhileOldTransportStillOpen_TakesOver()
+    {
+        var channel = Unique("takeover");
+        var (old, connected) = await ConnectedAsync();
+        await using var _o = old;
+        await old.SendAsync(Frames.AttachFrame(channel));
+        var attached = await old.ReceiveActionAsync(Frames.Attached, channel);
+        var (publisher, _) = await ConnectedAsync();
+        await using var _p = publisher;
+
+        var key = connected["connectionDetails"]!.Value<string>("connectionKey")!;
+        await using var taker = await WsClient.ConnectWithKeyAsync(Emulator.BaseUri, Emulator.DefaultKey, extra: "&resume=" + Uri.EscapeDataString(key));
+        var first = await taker.ReceiveUntilAsync(_ => true);
+        Assert.That(first.Is(Frames.Connected), Is.True, "CONNECTED is the first frame on the new transport");
+        Assert.That(first.Value<string>("connectionId"), Is.EqualTo(connected.Value<string>("connectionId")));
+        await old.WaitClosedAsync();
+
+        await publisher.SendAsync(Frames.Publish(channel, 0, Frames.Msg("while-switching")));
+        await publisher.ReceiveActionAsync(Frames.Ack);
+        await taker.SendAsync(Frames.AttachFrame(channel, channelSerial: attached.Value<string>("channelSerial")));
+        var reattached = await taker.ReceiveActionAsync(Frames.Attached, channel);
+        Assert.That(reattached.Value<int>("flags") & Frames.Resumed, Is.Not.Zero);
+        var replayed = await taker.ReceiveActionAsync(Frames.Message, channel);
+        Assert.That(replayed["messages"]![0]!.Value<string>("name"), Is.EqualTo("while-switching"));
+    }
 }

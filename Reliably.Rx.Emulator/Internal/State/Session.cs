@@ -110,9 +110,9 @@ internal sealed partial class Session
         lock (_gate)
         {
             old = _transport;
-            _transport = transport;
-            LastFormat = transport.Format;
-            transport.OnSent = frame => Frames.Record(Server.Time.GetUtcNow(), false, frame.Message);
+
+            // Nothing is delivered while the transport is being switched, so CONNECTED is the new transport's first frame.
+            _transport = null;
             Echo = echo;
             if (continued)
             {
@@ -127,14 +127,21 @@ internal sealed partial class Session
             _ttlTimer = null;
         }
 
-        // A resume can arrive before the server noticed the old transport died; retire it quietly.
+        // A resume can arrive before the server noticed the old transport died; retire it quietly. Its channel
+        // subscriptions end too: the client re-attaches with its channelSerials and gets the gap replayed.
         if (old is not null && !ReferenceEquals(old, transport))
         {
             DetachAllFromChannels();
             old.Abort();
         }
 
+        transport.OnSent = frame => Frames.Record(Server.Time.GetUtcNow(), false, frame.Message);
         transport.Enqueue(new OutgoingFrame(BuildConnected(error)));
+        lock (_gate)
+        {
+            _transport = transport;
+            LastFormat = transport.Format;
+        }
     }
 
     public JObject BuildConnected(JObject? error)
