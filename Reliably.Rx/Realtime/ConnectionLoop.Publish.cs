@@ -25,10 +25,16 @@ internal sealed partial class ConnectionLoop
     /// <see cref="ClientOptions.QueueMessages"/> is set (RTL6c2) and fails at once otherwise; in other states it fails.
     /// Callable from any thread; on the loop it takes effect immediately, preserving order.
     /// </summary>
-    public Task<PublishResult?> SendAsync(ProtocolMessage message)
+    public Task<PublishResult?> SendAsync(ProtocolMessage message) => SendAsync(message, onOutcome: null);
+
+    /// <summary>
+    /// As <see cref="SendAsync(ProtocolMessage)"/>, and calls <paramref name="onOutcome"/> on the loop with null on ACK or
+    /// the error on NACK or failure (before the task's continuations run).
+    /// </summary>
+    public Task<PublishResult?> SendAsync(ProtocolMessage message, Action<ErrorInfo?>? onOutcome)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var pending = new PendingMessage(message, PendingMessage.IsAckable(message.Action));
+        var pending = new PendingMessage(message, PendingMessage.IsAckable(message.Action), onOutcome);
         if (!Execute(() => Submit(pending)))
         {
             pending.Fail(new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed."));

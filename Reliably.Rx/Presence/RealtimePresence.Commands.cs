@@ -1,0 +1,200 @@
+namespace Reliably.Rx;
+
+/// <summary>Entering, updating and leaving the presence set (RTP8, RTP9, RTP10, RTP14, RTP15, RTP17).</summary>
+public sealed partial class RealtimePresence
+{
+    /// <summary>Enters this client into the presence set with optional data (RTP8). Completes on the server's ACK.</summary>
+    /// <exception cref="AblyException">91000 when this client has no clientId (RTP8j); the NACK's error otherwise.</exception>
+    public Task EnterAsync(object? data = null, CancellationToken cancellationToken = default) =>
+        SendOwnAsync(PresenceAction.Enter, data, cancellationToken);
+
+    /// <summary>Updates this client's data (RTP9); enters it when it is not present. Completes on ACK.</summary>
+    public Task UpdateAsync(object? data = null, CancellationToken cancellationToken = default) =>
+        SendOwnAsync(PresenceAction.Update, data, cancellationToken);
+
+    /// <summary>Leaves the presence set (RTP10). Completes on ACK.</summary>
+    public Task LeaveAsync(object? data = null, CancellationToken cancellationToken = default) =>
+        SendOwnAsync(PresenceAction.Leave, data, cancellationToken);
+
+    /// <summary>Enters <paramref name="clientId"/> on behalf of others; needs a wildcard clientId (RTP14, RTP15).</summary>
+    public Task EnterClientAsync(string clientId, object? data = null, CancellationToken cancellationToken = default) =>
+        SendForClientAsync(PresenceAction.Enter, clientId, data, cancellationToken);
+
+    /// <summary>Updates the data of <paramref name="clientId"/> (RTP15).</summary>
+    public Task UpdateClientAsync(string clientId, object? data = null, CancellationToken cancellationToken = default) =>
+        SendForClientAsync(PresenceAction.Update, clientId, data, cancellationToken);
+
+    /// <summary>Removes <paramref name="clientId"/> from the presence set (RTP15).</summary>
+    public Task LeaveClientAsync(string clientId, object? data = null, CancellationToken cancellationToken = default) =>
+        SendForClientAsync(PresenceAction.Leave, clientId, data, cancellationToken);
+
+    private string? OwnClientId =>
+        _channel.Client.Connection.Details?.ClientId ?? _channel.Client.Options.ClientId ?? _channel.Client.Auth.ClientId;
+
+    private Task SendOwnAsync(PresenceAction action, object? data, CancellationToken cancellationToken)
+    {
+        var clientId = OwnClientId;
+        if (string.IsNullOrEmpty(clientId) || clientId == "*")
+        {
+            // RTP8j: an anonymous or wildcard client cannot be a member as itself.
+            return Task.FromException(new AblyException(ErrorCodes.PresenceClientIdRequired, 400,
+                "Entering presence needs a clientId; this client is anonymous or has a wildcard clientId (use EnterClientAsync)."));
+        }
+
+        // The client omits clientId when acting as itself (PROTOCOL.md 6.1); the server fills it in.
+        return SendAsync(new PresenceMessage(action, null, data), cancellationToken);
+    }
+
+    private Task SendForClientAsync(PresenceAction action, string clientId, object? data, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(clientId) || clientId == "*")
+        {
+            return Task.FromException(new AblyException(ErrorCodes.InvalidClientId, 400,
+                "A concrete clientId is required to enter, update or leave on behalf of another client (RTP15)."));
+        }
+
+        var own = OwnClientId;
+        if (own is not null && own != "*" && own != clientId)
+        {
+            return Task.FromException(new AblyException(ErrorCodes.InvalidClientId, 400,
+                $"This client is identified as another clientId and cannot act for '{clientId}' (RTP15f)."));
+        }
+
+        return SendAsync(new PresenceMessage(action, clientId, data), cancellationToken);
+    }
+
+    private Task SendAsync(PresenceMessage message, CancellationToken cancellationToken)
+    {
+        if (_channel.IsReleased)
+        {
+            return Task.FromException(new AblyException(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Channel '{_channel.Name}' has been released."));
+        }
+
+        PresenceMessage encoded;
+        try
+        {
+            encoded = _channel.Encode(message);
+        }
+        catch (AblyException ex)
+        {
+            return Task.FromException(ex);
+        }
+
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_channel.Execute(() => SendOrQueue(encoded, completion)))
+        {
+            completion.TrySetException(new AblyException(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed."));
+        }
+
+        return completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>On the loop: send when ATTACHED, queue and attach implicitly when not yet (RTP8d, RTP16b), fail otherwise (RTP16c).</summary>
+    private void SendOrQueue(PresenceMessage encoded, TaskCompletionSource completion)
+    {
+        switch (_channel.StateOnLoop)
+        {
+            case ChannelState.Attached:
+                Send(encoded, completion);
+                break;
+            case ChannelState.Initialized:
+            case ChannelState.Attaching:
+            case ChannelState.Detached:
+            case ChannelState.Detaching:
+                if (!_channel.Client.Options.QueueMessages && _channel.Client.Connection.State != ConnectionState.Connected)
+                {
+                    completion.TrySetException(new AblyException(ErrorCodes.ChannelOperationFailedInvalidState, 400,
+                        "The connection is not CONNECTED and queueMessages is off (RTP16b)."));
+                    return;
+                }
+
+                _queued.Add((encoded, completion));
+                StartImplicitAttach();
+                break;
+            default:
+                completion.TrySetException(new AblyException(_channel.ErrorReason ?? new ErrorInfo(ErrorCodes.ChannelOperationFailedInvalidState, 400,
+                    $"Presence is not possible while the channel is {_channel.StateOnLoop.ToString().ToUpperInvariant()} (RTP16c).")));
+                break;
+        }
+    }
+
+    private void Send(PresenceMessage encoded, TaskCompletionSource completion) =>
+        _channel.SendPresenceOnLoop(new[] { encoded }, error =>
+        {
+            if (error is null)
+            {
+                completion.TrySetResult();
+            }
+            else
+            {
+                completion.TrySetException(new AblyException(error));
+            }
+        });
+
+    /// <summary>On the loop: the channel attached; queued presence goes out in order (RTP16b).</summary>
+    private void FlushQueued()
+    {
+        var queued = _queued.ToArray();
+        _queued.Clear();
+        foreach (var (encoded, completion) in queued)
+        {
+            Send(encoded, completion);
+        }
+    }
+
+    /// <summary>On the loop: the channel cannot attach; queued presence fails (RTP5a, RTP16c).</summary>
+    private void FailQueued(ErrorInfo reason)
+    {
+        var queued = _queued.ToArray();
+        _queued.Clear();
+        foreach (var (_, completion) in queued)
+        {
+            completion.TrySetException(new AblyException(reason));
+        }
+    }
+
+    private void StartImplicitAttach()
+    {
+        if (_channel.StateOnLoop == ChannelState.Attaching)
+        {
+            return;
+        }
+
+        // The attach outcome reaches presence as channel state changes; the task is only observed here.
+        _channel.AttachAsync(CancellationToken.None).ContinueWith(
+            static t => _ = t.Exception, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// RTP17g: enters every member this connection holds again, with its data, and its id when the connection is
+    /// the same one (RTP17g1). A failed re-entry is reported with 91004 (RTP17e). Runs on the loop.
+    /// </summary>
+    private void ReenterOwnMembers()
+    {
+        if (_ownMembers.Count == 0)
+        {
+            return;
+        }
+
+        var connectionId = _channel.Client.Connection.Id;
+        foreach (var member in _ownMembers.Values.ToArray())
+        {
+            var enter = new PresenceMessage(PresenceAction.Enter, member.ClientId, member.Data)
+            {
+                Id = member.ConnectionId == connectionId ? member.Id : null,
+                Encoding = member.Encoding,
+                Extras = member.Extras,
+            };
+            var clientId = member.ClientId;
+            _channel.SendPresenceOnLoop(new[] { _channel.Encode(enter) }, error =>
+            {
+                if (error is not null)
+                {
+                    _channel.ReportPresenceReentryFailure(
+                        new ErrorInfo(ErrorCodes.PresenceReenterFailed, 400, $"Automatic re-entry of presence member '{clientId}' failed (RTP17e).") { Cause = error });
+                }
+            });
+        }
+    }
+}

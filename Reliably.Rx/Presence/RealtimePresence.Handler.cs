@@ -1,0 +1,214 @@
+using Reliably.Rx.Channels;
+using Reliably.Rx.Protocol;
+
+namespace Reliably.Rx;
+
+/// <summary>The loop side of presence: frames, attaches and channel state changes (all called on the loop).</summary>
+public sealed partial class RealtimePresence
+{
+    void IChannelPresenceHandler.OnAttached(ProtocolMessage attached, bool resumed)
+    {
+        if (attached.HasFlag(ProtocolFlags.HasPresence))
+        {
+            // RTP1: a SYNC follows; members not seen in it leave when it ends (RTP19).
+            _syncComplete = false;
+            _members.StartSync();
+        }
+        else
+        {
+            // RTP1, RTP19a: no members on the server: everyone held locally has left.
+            EmitAll(_members.ClearWithLeaves());
+            CompleteSync();
+        }
+
+        PublishMemberSetIfChanged();
+        AnswerWaitersNotWaitingForSync();
+
+        if (!resumed)
+        {
+            // RTP17i: continuity was lost, so the server may not hold this client's members any more.
+            ReenterOwnMembers();
+        }
+    }
+
+    void IChannelPresenceHandler.OnPresenceFrame(ProtocolMessage message)
+    {
+        var presence = message.Presence ?? Array.Empty<PresenceMessage>();
+        var isSync = message.Action == ProtocolAction.Sync;
+        if (isSync)
+        {
+            _members.BeginSyncPage(message.ChannelSerial);
+        }
+
+        for (var i = 0; i < presence.Length; i++)
+        {
+            var member = presence[i];
+            if (member is null)
+            {
+                continue;
+            }
+
+            FillFromProtocolMessage(member, message, i);
+            if (_channel.Decode(member) is { } error)
+            {
+                // RSL6b: delivered with the steps that could not be undone left in Encoding.
+                _channel.ReportError(new AblyException(error));
+            }
+
+            TrackOwnMember(member);
+            if (_members.Apply(member) is { } emitted)
+            {
+                _events.Publish(emitted);
+            }
+        }
+
+        if (isSync)
+        {
+            var leaves = _members.EndSyncPageIfLast(message.ChannelSerial);
+            EmitAll(leaves);
+            if (!_members.SyncInProgress)
+            {
+                CompleteSync();
+            }
+        }
+
+        PublishMemberSetIfChanged();
+    }
+
+    void IChannelPresenceHandler.OnChannelStateChanged(ChannelStateChange change)
+    {
+        switch (change.Current)
+        {
+            case ChannelState.Attached when change.Event != ChannelEvent.Update:
+                // RTP16b: presence queued while attaching goes out now, in order.
+                FlushQueued();
+                break;
+            case ChannelState.Detached:
+            case ChannelState.Failed:
+                // RTP5a: both maps are cleared without events; waiters for a sync fail.
+                _members.Clear();
+                _ownMembers.Clear();
+                var reason = change.Reason ?? new ErrorInfo(ErrorCodes.ChannelOperationFailedInvalidState, 400,
+                    $"The channel went {change.Current.ToString().ToUpperInvariant()} before the presence operation completed.");
+                FailSyncWaiters(reason);
+                FailQueued(reason);
+                _syncComplete = false;
+                PublishMemberSetIfChanged();
+                break;
+            case ChannelState.Suspended:
+                // RTP5f: the map is kept; get() with waitForSync fails with 91005 (RTP11d).
+                FailSyncWaiters(new ErrorInfo(ErrorCodes.PresenceOutOfSync, 400, "The channel is SUSPENDED; presence may be out of sync (RTP11d)."));
+                FailQueued(change.Reason ?? new ErrorInfo(ErrorCodes.ChannelOperationFailedInvalidState, 400, "The channel is SUSPENDED (RTP16c)."));
+                break;
+        }
+    }
+
+    /// <summary>Completes the presence streams (channel released or client disposed).</summary>
+    internal void Complete()
+    {
+        var released = new ErrorInfo(ErrorCodes.ChannelOperationFailedInvalidState, 400, "The channel was released.");
+        _channel.Execute(() =>
+        {
+            FailSyncWaiters(released);
+            FailQueued(released);
+        });
+        _events.Complete();
+        _memberSets.Complete();
+    }
+
+    /// <summary>TP3: id, connectionId and timestamp come from the ProtocolMessage when the member lacks them.</summary>
+    private static void FillFromProtocolMessage(PresenceMessage member, ProtocolMessage message, int index)
+    {
+        if (member.Id is null && message.Id is not null)
+        {
+            member.Id = message.Id + ":" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        member.ConnectionId ??= message.ConnectionId;
+        if (member.Timestamp is null && message.Timestamp is { } ms)
+        {
+            member.Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(ms);
+        }
+    }
+
+    /// <summary>
+    /// RTP17: members entered by this connection are kept by clientId for re-entry. A synthesized LEAVE (the server
+    /// removing the member after a drop) does not remove it: the client still wants to be present (RTP17b).
+    /// </summary>
+    private void TrackOwnMember(PresenceMessage member)
+    {
+        var ownConnectionId = _channel.Client.Connection.Id;
+        if (member.ClientId is null || ownConnectionId is null || member.ConnectionId != ownConnectionId)
+        {
+            return;
+        }
+
+        switch (member.Action)
+        {
+            case PresenceAction.Enter:
+            case PresenceAction.Update:
+            case PresenceAction.Present:
+                var own = member.Clone();
+                own.Action = PresenceAction.Present;
+                _ownMembers[member.ClientId] = own;
+                break;
+            case PresenceAction.Leave when !member.IsSynthesized:
+                _ownMembers.Remove(member.ClientId);
+                break;
+        }
+    }
+
+    private void EmitAll(IReadOnlyList<PresenceMessage> events)
+    {
+        foreach (var e in events)
+        {
+            _events.Publish(e);
+        }
+    }
+
+    private void PublishMemberSetIfChanged()
+    {
+        if (_members.Version == _publishedVersion)
+        {
+            return;
+        }
+
+        _publishedVersion = _members.Version;
+        _lastMemberSet = _members.Members;
+        _memberSets.Publish(_lastMemberSet);
+    }
+
+    private void AnswerWaitersNotWaitingForSync()
+    {
+        for (var i = _syncWaiters.Count - 1; i >= 0; i--)
+        {
+            var (waiter, clientId, connectionId, waitForSync) = _syncWaiters[i];
+            if (!waitForSync)
+            {
+                waiter.TrySetResult(Filter(clientId, connectionId));
+                _syncWaiters.RemoveAt(i);
+            }
+        }
+    }
+
+    private void CompleteSync()
+    {
+        _syncComplete = true;
+        foreach (var (waiter, clientId, connectionId, _) in _syncWaiters)
+        {
+            waiter.TrySetResult(Filter(clientId, connectionId));
+        }
+
+        _syncWaiters.Clear();
+    }
+
+    private void FailSyncWaiters(ErrorInfo reason)
+    {
+        foreach (var (waiter, _, _, _) in _syncWaiters)
+        {
+            waiter.TrySetException(new AblyException(reason));
+        }
+
+        _syncWaiters.Clear();
+    }
+}
