@@ -1,0 +1,167 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using Reliably.Rx.Emulator;
+
+namespace Reliably.Rx.Tests.Presence.Integration;
+
+/// <summary>Realtime presence over real WebSockets against the in-process emulator, in JSON and msgpack.</summary>
+[TestFixture]
+[Category("Integration")]
+[NonParallelizable]
+public sealed class PresenceIntegrationTests
+{
+    public static readonly object[] Formats = { "json", "msgpack" };
+
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    // Long enough that a client resuming after a fault is back before the server gives up on its members.
+    private static readonly TimeSpan LeaveDelay = TimeSpan.FromSeconds(3);
+
+    private readonly List<AblyRealtime> _clients = new();
+    private AblyEmulator _emulator = null!;
+
+    [OneTimeSetUp]
+    public async Task StartEmulator() =>
+        _emulator = await AblyEmulator.StartAsync(new EmulatorOptions { PresenceLeaveDelay = LeaveDelay, SyncPageSize = 100 }).WaitAsync(Wait);
+
+    [OneTimeTearDown]
+    public async Task StopEmulator() => await _emulator.DisposeAsync();
+
+    [TearDown]
+    public async Task DisposeClients()
+    {
+        _emulator.Faults.Reset();
+        foreach (var client in _clients)
+        {
+            await client.DisposeAsync();
+        }
+
+        _clients.Clear();
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task ThreeClients_EnterUpdateLeave_AndEveryMembersStreamConverges(string format)
+    {
+        var channel = Unique("trio");
+        var clients = new[] { await Connect(format, "a"), await Connect(format, "b"), await Connect(format, "c") };
+        var presences = clients.Select(c => c.Channels.Get(channel).Presence).ToArray();
+
+        await Task.WhenAll(presences.Select((p, i) => p.EnterAsync("data-" + i))).WaitAsync(Wait);
+        await presences[0].UpdateAsync("a-updated").WaitAsync(Wait);
+        await presences[1].LeaveAsync().WaitAsync(Wait);
+
+        // Each client's Members stream (a snapshot, then every change) must settle on the same final set.
+        foreach (var presence in presences)
+        {
+            var settled = await presence.Members
+                .FirstAsync(set => Describe(set) == "a=a-updated,c=data-2")
+                .ToTask().WaitAsync(Wait);
+            Assert.That(settled.All(m => m.Action == PresenceAction.Present), Is.True);
+        }
+
+        var fromGet = await presences[2].GetAsync().WaitAsync(Wait);
+        Assert.That(Describe(fromGet), Is.EqualTo("a=a-updated,c=data-2"));
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task RTP18_250Members_SyncAcrossSeveralPages(string format)
+    {
+        var channel = Unique("crowd");
+        var host = await Connect(format, clientId: null);
+        var hostPresence = host.Channels.Get(channel).Presence;
+        await Task.WhenAll(Enumerable.Range(0, 250).Select(i => hostPresence.EnterClientAsync("member-" + i, "data-" + i))).WaitAsync(Wait);
+
+        var late = await Connect(format, clientId: null);
+        var members = await late.Channels.Get(channel).Presence.GetAsync().WaitAsync(Wait);
+
+        Assert.That(members.Select(m => m.ClientId).Distinct().Count(), Is.EqualTo(250));
+        Assert.That(members.Single(m => m.ClientId == "member-42").Data, Is.EqualTo("data-42"));
+        var syncFrames = _emulator.GetFrames(late.Connection.Id!).Count(f => f.Action == 16);
+        Assert.That(syncFrames, Is.GreaterThanOrEqualTo(3), "250 members at 100 a page take at least three SYNC frames");
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task AbruptDrop_MemberIsSeenLeaving_AfterTheConfiguredDelay(string format)
+    {
+        var channel = Unique("drop");
+        var observer = await Connect(format, "observer");
+        var leaving = await Connect(format, "leaver");
+        var observed = observer.Channels.Get(channel).Presence;
+        await leaving.Channels.Get(channel).Presence.EnterAsync().WaitAsync(Wait);
+        await observed.Members.FirstAsync(set => set.Any(m => m.ClientId == "leaver")).ToTask().WaitAsync(Wait);
+        var leave = observed.EventsOf(PresenceAction.Leave).FirstAsync(m => m.ClientId == "leaver").ToTask();
+
+        // The leaver cannot come back: its reconnection attempts are refused, so only the server's timer removes it.
+        _emulator.Faults.FailConnectionAttempts();
+        Assert.That(_emulator.Faults.DropConnection(leaving.Connection.Id!), Is.True);
+
+        var stillThere = await observed.GetAsync().WaitAsync(Wait);
+        Assert.That(stillThere.Any(m => m.ClientId == "leaver"), Is.True, "the member stays until the leave delay has passed");
+        var left = await leave.WaitAsync(Wait);
+        Assert.That(left.Action, Is.EqualTo(PresenceAction.Leave));
+        Assert.That((await observed.GetAsync().WaitAsync(Wait)).Any(m => m.ClientId == "leaver"), Is.False);
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task RTP17i_ForgottenConnection_ReentersAutomatically_AndStaysPresentThroughout(string format)
+    {
+        var channel = Unique("reenter");
+        var observer = await Connect(format, "observer");
+        var alice = await Connect(format, "alice");
+        var observed = observer.Channels.Get(channel).Presence;
+        var aliceChannel = alice.Channels.Get(channel);
+        await aliceChannel.Presence.EnterAsync("still here").WaitAsync(Wait);
+        await observed.Members.FirstAsync(set => set.Any(m => m.ClientId == "alice")).ToTask().WaitAsync(Wait);
+
+        var sets = new List<IReadOnlyList<PresenceMessage>>();
+        using var recording = observed.Members.Subscribe(set => { lock (sets) { sets.Add(set); } });
+        var oldConnectionId = alice.Connection.Id!;
+        var failedResume = alice.Connection.StateChanges
+            .FirstAsync(c => c.Current == ConnectionState.Connected && c.Previous != ConnectionState.Initialized && c.Reason is not null)
+            .ToTask();
+
+        Assert.That(_emulator.Faults.ForgetConnection(oldConnectionId, dropTransport: true), Is.True);
+        var reconnected = await failedResume.WaitAsync(Wait);
+        Assert.That(reconnected.Reason!.Code, Is.EqualTo(ErrorCodes.UnableToRecoverConnection));
+        var newConnectionId = alice.Connection.Id!;
+        Assert.That(newConnectionId, Is.Not.EqualTo(oldConnectionId));
+
+        // The re-entered member (new connection) appears without user code, and the old one is eventually removed.
+        await observed.Members
+            .FirstAsync(set => set.Any(m => m.ClientId == "alice" && m.ConnectionId == newConnectionId)
+                && set.All(m => m.ConnectionId != oldConnectionId))
+            .ToTask().WaitAsync(Wait);
+
+        lock (sets)
+        {
+            Assert.That(sets, Is.Not.Empty);
+            Assert.That(sets.All(set => set.Any(m => m.ClientId == "alice")), Is.True,
+                "alice is present in every member set the observer saw: " + string.Join(" | ", sets.Select(Describe)));
+        }
+
+        var member = (await observed.GetAsync(clientId: "alice").WaitAsync(Wait)).Single();
+        Assert.That(member.Data, Is.EqualTo("still here"));
+    }
+
+    private async Task<AblyRealtime> Connect(string format, string? clientId)
+    {
+        var client = new AblyRealtime(new ClientOptions
+        {
+            Key = _emulator.DefaultKey,
+            ClientId = clientId,
+            Endpoint = "127.0.0.1",
+            Port = _emulator.Port,
+            Tls = false,
+            AllowInsecureBasicAuth = true,
+            UseBinaryProtocol = format == "msgpack",
+        });
+        _clients.Add(client);
+        await client.Connection.WaitForStateAsync(ConnectionState.Connected, Wait);
+        return client;
+    }
+
+    private static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..10];
+
+    private static string Describe(IEnumerable<PresenceMessage> set) =>
+        string.Join(",", set.OrderBy(m => m.ClientId, StringComparer.Ordinal).Select(m => m.ClientId + "=" + m.Data));
+}
