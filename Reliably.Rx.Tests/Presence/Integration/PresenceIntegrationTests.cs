@@ -143,6 +143,24 @@ public sealed class PresenceIntegrationTests
         Assert.That(member.Data, Is.EqualTo("still here"));
     }
 
+    [TestCaseSource(nameof(Formats))]
+    public async Task RTP12_PresenceHistory_ListsEnterUpdateAndLeave_DecryptedWithTheChannelCipher(string format)
+    {
+        var channel = Unique("history");
+        var cipher = new ChannelOptions { Cipher = new CipherParams(CipherParams.GenerateRandomKey()) };
+        var client = await Connect(format, "historian");
+        var presence = client.Channels.Get(channel, cipher).Presence;
+        await presence.EnterAsync("first").WaitAsync(Wait);
+        await presence.UpdateAsync("second").WaitAsync(Wait);
+        await presence.LeaveAsync("last").WaitAsync(Wait);
+
+        var page = await presence.HistoryAsync(new HistoryQuery { Direction = PaginationDirection.Forwards }).WaitAsync(Wait);
+
+        Assert.That(page.Items.Select(m => m.Action), Is.EqualTo(new[] { PresenceAction.Enter, PresenceAction.Update, PresenceAction.Leave }));
+        Assert.That(page.Items.Select(m => m.Data), Is.EqualTo(new[] { "first", "second", "last" }), "decrypted with the channel's cipher");
+        Assert.That(page.Items.All(m => m.Encoding is null), Is.True);
+    }
+
     private async Task<AblyRealtime> Connect(string format, string? clientId)
     {
         var client = new AblyRealtime(new ClientOptions
