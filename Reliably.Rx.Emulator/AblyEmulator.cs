@@ -191,9 +191,9 @@ public sealed class AblyEmulator : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var realtime = new RealtimeEndpoint(server);
-        var rest = new RestRouter(server);
         var logger = (options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger<AblyEmulator>();
+        var realtime = new RealtimeEndpoint(server, logger);
+        var rest = new RestRouter(server);
         app.Run(async context =>
         {
             try

@@ -19,6 +19,7 @@ public sealed class WsClient : IAsyncDisposable
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _cts = new();
     private Task? _loop;
+    private Exception? _loopError;
 
     private WsClient(bool msgpack) => MsgPack = msgpack;
 
@@ -79,7 +80,7 @@ public sealed class WsClient : IAsyncDisposable
 
                 if (Closed)
                 {
-                    throw new InvalidOperationException("Socket closed before the expected frame arrived. Frames: " + Dump());
+                    throw new InvalidOperationException($"Socket closed ({_socket.CloseStatus} {_socket.CloseStatusDescription}; {_loopError?.GetType().Name}: {_loopError?.Message}) before the expected frame arrived. Frames: " + Dump());
                 }
             }
 
@@ -189,9 +190,10 @@ public sealed class WsClient : IAsyncDisposable
                 _signal.Release();
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex)
         {
-            // closed
+            // Closed (or an undecodable frame): remembered for the failure message.
+            _loopError = ex;
         }
         finally
         {

@@ -16,8 +16,13 @@ internal sealed class RealtimeEndpoint
 {
     private const string WebSocketGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private readonly EmulatorServer _server;
+    private readonly Microsoft.Extensions.Logging.ILogger _logger;
 
-    public RealtimeEndpoint(EmulatorServer server) => _server = server;
+    public RealtimeEndpoint(EmulatorServer server, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        _server = server;
+        _logger = logger;
+    }
 
     public static bool IsWebSocketRequest(HttpContext context) =>
         context.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
@@ -67,6 +72,16 @@ internal sealed class RealtimeEndpoint
         {
             session = Authenticate(parameters, transport, context.Request.IsHttps, refusal);
             await ReceiveLoopAsync(socket, transport, session).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // An emulator bug must still surface as an Ably-shaped, diagnosable ERROR rather than a silent close.
+            Hosting.EmulatorLog.UnhandledRealtimeError(_logger, ex);
+            transport.Enqueue(new OutgoingFrame(new JObject
+            {
+                ["action"] = Actions.Error,
+                ["error"] = ErrorInfo.Create(50000, 500, "Internal emulator error: " + ex.GetType().Name + ": " + ex.Message),
+            }));
         }
         finally
         {
