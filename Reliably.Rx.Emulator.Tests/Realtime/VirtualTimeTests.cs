@@ -1,0 +1,74 @@
+using Newtonsoft.Json.Linq;
+using Reliably.Rx.Emulator.Tests.Support;
+
+namespace Reliably.Rx.Emulator.Tests.Realtime;
+
+/// <summary>The emulator's own timers (token expiry, presence leave delay, connectionStateTtl) follow the injected
+/// TimeProvider, so minutes-long server behaviour is tested without waiting.</summary>
+public sealed class VirtualTimeTests : EmulatorTestBase
+{
+    private readonly ManualTimeProvider _time = new(DateTimeOffset.UtcNow);
+
+    protected override EmulatorOptions Options => new() { TimeProvider = _time };
+
+    [Test]
+    public async Task DefaultPresenceLeaveDelayAndStateTtl_RunOnVirtualTime()
+    {
+        var channel = Unique("virtual");
+        var (member, connected) = await ConnectedAsync(extra: "&clientId=v");
+        var (watcher, _) = await ConnectedAsync();
+        await using var _w = watcher;
+        await watcher.SendAsync(Frames.AttachFrame(channel));
+        await watcher.ReceiveActionAsync(Frames.Attached, channel);
+        await member.SendAsync(Frames.PresenceFrame(channel, 0, new JObject { ["action"] = 2 }));
+        await watcher.ReceiveUntilAsync(f => f.Is(Frames.Presence, channel));
+
+        var id = connected.Value<string>("connectionId")!;
+        Emulator.Faults.DropConnection(id);
+        await member.WaitClosedAsync();
+        await member.DisposeAsync();
+        await WaitUntil(() => !Emulator.GetConnections().Single(c => c.ConnectionId == id).IsConnected);
+
+        _time.Advance(TimeSpan.FromSeconds(14));
+        Assert.That(watcher.Pending().Any(f => f.Is(Frames.Presence, channel)), Is.False, "still inside the 15 s leave delay");
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var leave = await watcher.ReceiveUntilAsync(f => f.Is(Frames.Presence, channel));
+        Assert.That(leave["presence"]![0]!.Value<int>("action"), Is.EqualTo(3));
+        Assert.That(leave["presence"]![0]!.Value<long>("timestamp"), Is.EqualTo(_time.GetUtcNow().ToUnixTimeMilliseconds()).Within(2000));
+
+        _time.Advance(TimeSpan.FromSeconds(110));
+        Assert.That(Emulator.GetConnections().Any(c => c.ConnectionId == id), Is.False, "state discarded after connectionStateTtl");
+        var key = connected["connectionDetails"]!.Value<string>("connectionKey")!;
+        await using var late = await WsClient.ConnectWithKeyAsync(Emulator.BaseUri, Emulator.DefaultKey, extra: "&resume=" + Uri.EscapeDataString(key));
+        Assert.That((await late.ReceiveActionAsync(Frames.Connected))["error"]!.Value<int>("code"), Is.EqualTo(80008));
+    }
+
+    [Test]
+    public async Task TokenTtl_ExpiresOnVirtualTime()
+    {
+        using var http = Http.Client(Emulator.BaseUri, Emulator.DefaultKey);
+        var keyName = Emulator.DefaultApp.Keys[0].KeyName;
+        var token = (await Http.ReadAsync(await http.PostAsync($"/keys/{keyName}/requestToken", Http.Json(new JObject { ["ttl"] = 3_600_000 })))).Value<string>("token")!;
+        await using var client = await WsClient.ConnectAsync(Emulator.BaseUri, "access_token=" + token);
+        await client.ReceiveActionAsync(Frames.Connected);
+        _time.Advance(TimeSpan.FromMinutes(59));
+        Assert.That(client.Pending().Any(f => f.Is(Frames.Disconnected)), Is.False);
+        _time.Advance(TimeSpan.FromMinutes(2));
+        var disconnected = await client.ReceiveActionAsync(Frames.Disconnected);
+        Assert.That(disconnected["error"]!.Value<int>("code"), Is.EqualTo(40142));
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("condition not met");
+            }
+
+            await Task.Delay(2);
+        }
+    }
+}
