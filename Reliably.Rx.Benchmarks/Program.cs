@@ -4,8 +4,9 @@ namespace Reliably.Rx.Benchmarks;
 
 /// <summary>
 /// Entry point. <c>dotnet run -c Release --project Reliably.Rx.Benchmarks -- --filter '*Codec*'</c> runs the codec
-/// micro-benchmarks; any arguments go to BenchmarkDotNet's switcher. <c>e2e</c> as the first argument is reserved for
-/// the end-to-end throughput/latency harness (a separate mode that prints its own table).
+/// micro-benchmarks; any arguments go to BenchmarkDotNet's switcher. <c>e2e [--quick]</c> runs the end-to-end
+/// harness (Reliably.Rx vs ably-js against the embedded emulator; see docs/benchmarks.md), which prints one table;
+/// <c>e2e-memchild</c> is its memory-measurement child process.
 /// </summary>
 public static class Program
 {
@@ -13,17 +14,15 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "e2e")
         {
-            return RunEndToEnd(args[1..]);
+            return E2e.EndToEnd.RunAsync(args[1..]).GetAwaiter().GetResult();
+        }
+
+        if (args.Length > 0 && args[0] == E2e.RxMemoryProbe.ChildVerb)
+        {
+            return E2e.RxMemoryProbe.ChildAsync(args[1..]).GetAwaiter().GetResult();
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
-    }
-
-    // Placeholder until the end-to-end harness lands; it replaces this method.
-    private static int RunEndToEnd(string[] args)
-    {
-        Console.Error.WriteLine($"The end-to-end harness is not available in this build (args: {string.Join(' ', args)}).");
-        return 2;
     }
 }

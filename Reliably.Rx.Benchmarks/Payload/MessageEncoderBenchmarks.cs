@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Reliably.Rx.PayloadEncoding;
 using Reliably.Rx.Serialization;
 
-namespace Reliably.Rx.Benchmarks.Encoding;
+namespace Reliably.Rx.Benchmarks.Payload;
 
 /// <summary>
 /// Payload encoding of one message with 100 characters of string data (RSL4/RSL6), with and without a cipher:

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Reliably.Rx.Encryption;
 
-namespace Reliably.Rx.Benchmarks.Encoding;
+namespace Reliably.Rx.Benchmarks.Payload;
 
 /// <summary>
 /// AES-CBC on a 100-byte payload (the UTF-8 bytes of a 100-character string), 128- and 256-bit keys: the cipher alone,

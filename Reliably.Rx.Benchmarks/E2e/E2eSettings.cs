@@ -1,0 +1,78 @@
+namespace Reliably.Rx.Benchmarks.E2e;
+
+/// <summary>Sizes and switches of one end-to-end run, from the command line after <c>e2e</c>.</summary>
+internal sealed record E2eSettings
+{
+    public bool Quick { get; init; }
+
+    public int PublishMessages { get; init; } = 50_000;
+
+    public int Window { get; init; } = 1_000;
+
+    public int FanoutMessages { get; init; } = 20_000;
+
+    public int FanoutSubscribers { get; init; } = 20;
+
+    public int RestRequests { get; init; } = 5_000;
+
+    public int RestConcurrency { get; init; } = 16;
+
+    public int MemoryChannels { get; init; } = 1_000;
+
+    public int MemoryConnections { get; init; } = 50;
+
+    /// <summary>Every scenario gives up after this long and is reported as timed out.</summary>
+    public TimeSpan ScenarioTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
+    public IReadOnlyList<string> Formats { get; init; } = ["json", "msgpack"];
+
+    /// <summary>Which sides run: rx, raw, js.</summary>
+    public IReadOnlySet<string> Sides { get; init; } = new HashSet<string> { "rx", "raw", "js" };
+
+    /// <summary>Which scenarios run: publish, fanout, rest, memory.</summary>
+    public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string> { "publish", "fanout", "rest", "memory" };
+
+    public static E2eSettings Parse(string[] args)
+    {
+        var settings = new E2eSettings();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--quick":
+                    settings = settings with
+                    {
+                        Quick = true,
+                        PublishMessages = 5_000,
+                        FanoutMessages = 2_000,
+                        RestRequests = 500,
+                        MemoryChannels = 200,
+                        MemoryConnections = 10,
+                        ScenarioTimeout = TimeSpan.FromSeconds(45),
+                    };
+                    break;
+                case "--formats":
+                    settings = settings with { Formats = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) };
+                    break;
+                case "--sides":
+                    settings = settings with { Sides = Next().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() };
+                    break;
+                case "--scenarios":
+                    settings = settings with { Scenarios = Next().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() };
+                    break;
+                case "--publish-n":
+                    settings = settings with { PublishMessages = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) };
+                    break;
+                case "--fanout-n":
+                    settings = settings with { FanoutMessages = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) };
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown e2e option {args[i]}. Options: --quick, --formats json,msgpack, " +
+                        "--sides rx,raw,js, --scenarios publish,fanout,rest,memory, --publish-n N, --fanout-n N");
+            }
+        }
+
+        return settings;
+    }
+}

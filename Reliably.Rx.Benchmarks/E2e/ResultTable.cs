@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+
+namespace Reliably.Rx.Benchmarks.E2e;
+
+/// <summary>The single comparison table (markdown, so it can be pasted into docs/benchmarks.md as it is).</summary>
+internal static class ResultTable
+{
+    private sealed record Row(string Scenario, string Scenario2, string Unit, bool HigherIsBetter, Func<ScenarioResult, double?> Value, bool HasCeiling);
+
+    private static readonly Row[] Rows =
+    [
+        new("publish", "1 publish throughput", "msg/s", true, r => r.Rate, true),
+        new("publish", "1 publish ACK latency p50", "ms", false, r => r.P50Ms, true),
+        new("publish", "1 publish ACK latency p99", "ms", false, r => r.P99Ms, true),
+        new("fanout", "2 fan-out delivered", "msg/s", true, r => r.Rate, true),
+        new("fanout", "2 fan-out latency p50", "ms", false, r => r.P50Ms, false),
+        new("fanout", "2 fan-out latency p99", "ms", false, r => r.P99Ms, false),
+        new("fanout", "2 fan-out lost", "messages", false, r => r.Expected is { } e && r.Delivered is { } d ? e - d : null, true),
+        new("rest", "3 REST publish (16 callers)", "req/s", true, r => r.Rate, false),
+        new("rest", "3 REST publish latency p50", "ms", false, r => r.P50Ms, false),
+        new("memory", "4 memory: 1 client + N attached channels (delta)", "MB", false, r => r.ChannelsBytes / 1048576.0, false),
+        new("memory", "4 memory: per idle connection", "KB", false, r => r.PerConnectionBytes / 1024.0, false),
+    ];
+
+    public static string Render(IReadOnlyList<(string Format, string Scenario, string Side, ScenarioResult Result)> results, E2eSettings settings)
+    {
+        ScenarioResult? Find(string format, string scenario, string side) =>
+            results.FirstOrDefault(r => r.Format == format && r.Scenario == scenario && r.Side == side).Result;
+
+        var sb = new StringBuilder();
+        sb.AppendLine("| scenario | unit | format | Reliably.Rx | ably-js | ratio Rx/js | better | emulator ceiling (raw WS) |");
+        sb.AppendLine("|---|---|---|---:|---:|---:|---|---:|");
+        foreach (var row in Rows.Where(r => settings.Scenarios.Contains(r.Scenario)))
+        {
+            foreach (var format in settings.Formats)
+            {
+                var rx = Find(format, row.Scenario, "rx");
+                var js = Find(format, row.Scenario, "js");
+                var raw = row.HasCeiling ? Find(format, row.Scenario, "raw") : null;
+                var rxValue = Value(rx, row);
+                var jsValue = Value(js, row);
+                var ratio = rxValue is { } a && jsValue is { } b && b != 0 ? (a / b).ToString("0.00", CultureInfo.InvariantCulture) : "–";
+                var name = row.Scenario2.Replace(" N ", $" {settings.MemoryChannels} ", StringComparison.Ordinal);
+                sb.Append(CultureInfo.InvariantCulture, $"| {name} | {row.Unit} | {format} | {Cell(rx, rxValue)} | {Cell(js, jsValue)} | {ratio} | ")
+                  .Append(row.HigherIsBetter ? "higher" : "lower")
+                  .AppendLine(CultureInfo.InvariantCulture, $" | {(row.HasCeiling ? Cell(raw, Value(raw, row)) : "")} |");
+            }
+        }
+
+        var problems = results.Where(r => r.Result.Problem is not null).ToList();
+        if (problems.Count > 0)
+        {
+            sb.AppendLine();
+            foreach (var (format, scenario, side, result) in problems)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- {side} {scenario} {format}: {result.Problem}");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static double? Value(ScenarioResult? result, Row row) => result is null ? null : row.Value(result);
+
+    private static string Cell(ScenarioResult? result, double? value) => (result, value) switch
+    {
+        (null, _) => "not run",
+        (_, null) => result.Problem is { } p && p.StartsWith("timed out", StringComparison.Ordinal) ? "TIMEOUT" : "n/a",
+        (_, { } v) when v >= 1000 => v.ToString("#,0", CultureInfo.InvariantCulture),
+        (_, { } v) when v >= 10 => v.ToString("0.0", CultureInfo.InvariantCulture),
+        (_, { } v) => v.ToString("0.00", CultureInfo.InvariantCulture),
+    };
+}

@@ -1,0 +1,30 @@
+namespace Reliably.Rx.Benchmarks.E2e;
+
+/// <summary>The figures of one scenario on one side; null figures were not measured (timed out or failed).</summary>
+internal sealed record ScenarioResult
+{
+    public double? Rate { get; init; }
+
+    public double? P50Ms { get; init; }
+
+    public double? P99Ms { get; init; }
+
+    public long? Expected { get; init; }
+
+    public long? Delivered { get; init; }
+
+    public long? Failed { get; init; }
+
+    public double? Seconds { get; init; }
+
+    /// <summary>Memory: bytes for the channel set, and per idle connection.</summary>
+    public double? ChannelsBytes { get; init; }
+
+    public double? PerConnectionBytes { get; init; }
+
+    public string? Problem { get; init; }
+
+    public static ScenarioResult TimedOut(TimeSpan after) => new() { Problem = $"timed out after {after.TotalSeconds:0} s" };
+
+    public static ScenarioResult Error(string message) => new() { Problem = "error: " + message };
+}
