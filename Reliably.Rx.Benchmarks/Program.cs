@@ -14,12 +14,12 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "e2e")
         {
-            return E2e.EndToEnd.RunAsync(args[1..]).GetAwaiter().GetResult();
+            return EndToEnd.EndToEndHarness.RunAsync(args[1..]).GetAwaiter().GetResult();
         }
 
-        if (args.Length > 0 && args[0] == E2e.RxMemoryProbe.ChildVerb)
+        if (args.Length > 0 && args[0] == EndToEnd.RxMemoryProbe.ChildVerb)
         {
-            return E2e.RxMemoryProbe.ChildAsync(args[1..]).GetAwaiter().GetResult();
+            return EndToEnd.RxMemoryProbe.ChildAsync(args[1..]).GetAwaiter().GetResult();
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -204,9 +204,10 @@ async function restScenario() {
   return { requests: restN, ok, failed, seconds: elapsed, rate: ok / elapsed, p50Ms: lat.p50, p99Ms: lat.p99 };
 }
 
-function settledRss() {
+function settled() {
   if (global.gc) { global.gc(); global.gc(); }
-  return process.memoryUsage().rss;
+  const usage = process.memoryUsage();
+  return { rss: usage.rss, heap: usage.heapUsed };
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -216,30 +217,33 @@ async function memoryScenario() {
   const clients = [];
   try {
     await sleep(200);
-    const base = settledRss();
+    const base = settled();
     const first = new Ably.Realtime(baseOptions());
     clients.push(first);
     await connected(first);
     await sleep(500);
-    const oneClient = settledRss();
+    const oneClient = settled();
     const attaches = [];
     for (let i = 0; i < memChannels; i++) {
       attaches.push(first.channels.get(`bench-mem-${runId}-${i}`).attach());
     }
     await withTimeout(Promise.all(attaches), 60000, 'attach');
     await sleep(500);
-    const withChannels = settledRss();
+    const withChannels = settled();
     for (let i = 1; i < memConnections; i++) {
       clients.push(new Ably.Realtime(baseOptions()));
     }
     await withTimeout(Promise.all(clients.map(connected)), 60000, 'connect');
     await sleep(500);
-    const withConnections = settledRss();
+    const withConnections = settled();
     return {
-      baseRss: base, oneClientRss: oneClient, channels: memChannels, withChannelsRss: withChannels,
-      channelsDelta: withChannels - oneClient, perChannel: (withChannels - oneClient) / memChannels,
-      connections: memConnections, perConnection: (withConnections - withChannels) / (memConnections - 1),
-      firstClient: oneClient - base,
+      baseRss: base.rss, oneClientRss: oneClient.rss, channels: memChannels, withChannelsRss: withChannels.rss,
+      channelsDelta: withChannels.rss - oneClient.rss, perChannel: (withChannels.rss - oneClient.rss) / memChannels,
+      connections: memConnections, perConnection: (withConnections.rss - withChannels.rss) / (memConnections - 1),
+      firstClient: oneClient.rss - base.rss,
+      channelsHeapDelta: withChannels.heap - oneClient.heap,
+      perConnectionHeap: (withConnections.heap - withChannels.heap) / (memConnections - 1),
+      firstClientHeap: oneClient.heap - base.heap,
     };
   } finally {
     closeAll(clients);

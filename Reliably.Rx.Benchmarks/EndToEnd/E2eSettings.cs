@@ -1,4 +1,4 @@
-namespace Reliably.Rx.Benchmarks.E2e;
+namespace Reliably.Rx.Benchmarks.EndToEnd;
 
 /// <summary>Sizes and switches of one end-to-end run, from the command line after <c>e2e</c>.</summary>
 internal sealed record E2eSettings

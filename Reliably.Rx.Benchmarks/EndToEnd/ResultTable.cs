@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Reliably.Rx.Benchmarks.E2e;
+namespace Reliably.Rx.Benchmarks.EndToEnd;
 
 /// <summary>The single comparison table (markdown, so it can be pasted into docs/benchmarks.md as it is).</summary>
 internal static class ResultTable
@@ -19,8 +19,10 @@ internal static class ResultTable
         new("fanout", "2 fan-out lost", "messages", false, r => r.Expected is { } e && r.Delivered is { } d ? e - d : null, true),
         new("rest", "3 REST publish (16 callers)", "req/s", true, r => r.Rate, false),
         new("rest", "3 REST publish latency p50", "ms", false, r => r.P50Ms, false),
-        new("memory", "4 memory: 1 client + N attached channels (delta)", "MB", false, r => r.ChannelsBytes / 1048576.0, false),
-        new("memory", "4 memory: per idle connection", "KB", false, r => r.PerConnectionBytes / 1024.0, false),
+        new("memory", "4 memory (working set / rss): N attached channels (delta)", "MB", false, r => r.ChannelsBytes / 1048576.0, false),
+        new("memory", "4 memory (working set / rss): per idle connection", "KB", false, r => r.PerConnectionBytes / 1024.0, false),
+        new("memory", "4 heap (.NET managed / V8): N attached channels (delta)", "MB", false, r => r.ChannelsHeapBytes / 1048576.0, false),
+        new("memory", "4 heap (.NET managed / V8): per idle connection", "KB", false, r => r.PerConnectionHeapBytes / 1024.0, false),
     ];
 
     public static string Render(IReadOnlyList<(string Format, string Scenario, string Side, ScenarioResult Result)> results, E2eSettings settings)
@@ -42,9 +44,9 @@ internal static class ResultTable
                 var jsValue = Value(js, row);
                 var ratio = rxValue is { } a && jsValue is { } b && b != 0 ? (a / b).ToString("0.00", CultureInfo.InvariantCulture) : "–";
                 var name = row.Scenario2.Replace(" N ", $" {settings.MemoryChannels} ", StringComparison.Ordinal);
-                sb.Append(CultureInfo.InvariantCulture, $"| {name} | {row.Unit} | {format} | {Cell(rx, rxValue)} | {Cell(js, jsValue)} | {ratio} | ")
+                sb.Append(CultureInfo.InvariantCulture, $"| {name} | {row.Unit} | {format} | {Cell(rx, rxValue, row)} | {Cell(js, jsValue, row)} | {ratio} | ")
                   .Append(row.HigherIsBetter ? "higher" : "lower")
-                  .AppendLine(CultureInfo.InvariantCulture, $" | {(row.HasCeiling ? Cell(raw, Value(raw, row)) : "")} |");
+                  .AppendLine(CultureInfo.InvariantCulture, $" | {(row.HasCeiling ? Cell(raw, Value(raw, row), row) : "")} |");
             }
         }
 
@@ -63,8 +65,9 @@ internal static class ResultTable
 
     private static double? Value(ScenarioResult? result, Row row) => result is null ? null : row.Value(result);
 
-    private static string Cell(ScenarioResult? result, double? value) => (result, value) switch
+    private static string Cell(ScenarioResult? result, double? value, Row row) => (result, value) switch
     {
+        (not null, { } count) when row.Unit == "messages" => count.ToString("#,0", CultureInfo.InvariantCulture),
         (null, _) => "not run",
         (_, null) => result.Problem is { } p && p.StartsWith("timed out", StringComparison.Ordinal) ? "TIMEOUT" : "n/a",
         (_, { } v) when v >= 1000 => v.ToString("#,0", CultureInfo.InvariantCulture),

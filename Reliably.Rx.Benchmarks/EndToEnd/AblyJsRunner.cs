@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Reliably.Rx.Benchmarks.E2e;
+namespace Reliably.Rx.Benchmarks.EndToEnd;
 
 /// <summary>
 /// Runs <c>e2e/ablyjs-bench.js</c> with node and the pinned ably-js (Reliably.Rx.Emulator.Tests/interop/node_modules,
@@ -83,7 +83,11 @@ internal static class AblyJsRunner
                 Problem = L("lost") is > 0 and var lost ? $"lost {lost} of {L("expected")}" : null,
             },
             "rest" => new ScenarioResult { Rate = D("rate"), P50Ms = D("p50Ms"), P99Ms = D("p99Ms"), Expected = L("requests"), Delivered = L("ok"), Failed = L("failed"), Seconds = D("seconds") },
-            "memory" => new ScenarioResult { ChannelsBytes = D("channelsDelta"), PerConnectionBytes = D("perConnection") },
+            "memory" => new ScenarioResult
+            {
+                ChannelsBytes = D("channelsDelta"), PerConnectionBytes = D("perConnection"),
+                ChannelsHeapBytes = D("channelsHeapDelta"), PerConnectionHeapBytes = D("perConnectionHeap"),
+            },
             _ => ScenarioResult.Error("unknown scenario"),
         };
     }

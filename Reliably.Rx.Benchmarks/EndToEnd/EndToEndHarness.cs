@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Reliably.Rx.Emulator;
 
-namespace Reliably.Rx.Benchmarks.E2e;
+namespace Reliably.Rx.Benchmarks.EndToEnd;
 
 /// <summary>
 /// The end-to-end harness (<c>e2e [--quick]</c>): starts the emulator once, in this process, then per wire format runs
@@ -10,7 +10,7 @@ namespace Reliably.Rx.Benchmarks.E2e;
 /// node child process), and prints one comparison table. Every scenario is bounded by a timeout and reported as timed
 /// out rather than hanging.
 /// </summary>
-internal static class EndToEnd
+internal static class EndToEndHarness
 {
     public static async Task<int> RunAsync(string[] args)
     {

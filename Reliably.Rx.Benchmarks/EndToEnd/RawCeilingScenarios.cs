@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Reliably.Rx.Benchmarks.E2e;
+namespace Reliably.Rx.Benchmarks.EndToEnd;
 
 /// <summary>
 /// The emulator's own ceiling, with <see cref="RawWebSocketClient"/>s: the same publish (with ACKs, same window) and

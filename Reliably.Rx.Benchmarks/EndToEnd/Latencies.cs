@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Reliably.Rx.Benchmarks.E2e;
+namespace Reliably.Rx.Benchmarks.EndToEnd;
 
 /// <summary>Stopwatch-tick latencies and their percentiles (nearest rank).</summary>
 internal static class Latencies

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using MessagePack;
 
-namespace Reliably.Rx.Benchmarks.E2e;
+namespace Reliably.Rx.Benchmarks.EndToEnd;
 
 /// <summary>
 /// A bare Ably-protocol WebSocket client for measuring the emulator's own ceiling: frames are built by hand (JSON text

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Reliably.Rx.Benchmarks.E2e;
+namespace Reliably.Rx.Benchmarks.EndToEnd;
 
 /// <summary>
 /// Scenario 4 for Reliably.Rx: memory measured in a separate process (this executable with <c>e2e-memchild</c>), so the
@@ -58,6 +58,8 @@ internal static class RxMemoryProbe
         {
             ChannelsBytes = root.GetProperty("channelsDelta").GetDouble(),
             PerConnectionBytes = root.GetProperty("perConnection").GetDouble(),
+            ChannelsHeapBytes = root.GetProperty("channelsHeapDelta").GetDouble(),
+            PerConnectionHeapBytes = root.GetProperty("perConnectionHeap").GetDouble(),
             Problem = null,
         };
     }

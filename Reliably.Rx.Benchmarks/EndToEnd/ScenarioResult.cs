@@ -1,4 +1,4 @@
-namespace Reliably.Rx.Benchmarks.E2e;
+namespace Reliably.Rx.Benchmarks.EndToEnd;
 
 /// <summary>The figures of one scenario on one side; null figures were not measured (timed out or failed).</summary>
 internal sealed record ScenarioResult
@@ -21,6 +21,11 @@ internal sealed record ScenarioResult
     public double? ChannelsBytes { get; init; }
 
     public double? PerConnectionBytes { get; init; }
+
+    /// <summary>Memory: the same deltas on the managed heap (.NET) or the V8 heap (node).</summary>
+    public double? ChannelsHeapBytes { get; init; }
+
+    public double? PerConnectionHeapBytes { get; init; }
 
     public string? Problem { get; init; }
 

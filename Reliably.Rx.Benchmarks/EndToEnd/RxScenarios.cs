@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Reliably.Rx.Benchmarks.E2e;
+namespace Reliably.Rx.Benchmarks.EndToEnd;
 
 /// <summary>The Reliably.Rx side of the end-to-end scenarios, in this process, through the public client API.</summary>
 internal sealed class RxScenarios
@@ -235,6 +235,6 @@ internal sealed class RxScenarios
         {
         }
 
-        private static long Latencies_SentAt(string data) => E2e.Latencies.SentAt(data);
+        private static long Latencies_SentAt(string data) => EndToEnd.Latencies.SentAt(data);
     }
 }
