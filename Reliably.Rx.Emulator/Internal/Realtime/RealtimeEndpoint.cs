@@ -145,6 +145,8 @@ internal sealed class RealtimeEndpoint
         }
         catch (AblyException ex)
         {
+            Hosting.EmulatorLog.Refused(_server.Logger, ex.Code, ex.Message);
+
             // PROTOCOL.md 4.2: on failure, ERROR (no channel) and close.
             transport.Enqueue(new OutgoingFrame(new JObject { ["action"] = Actions.Error, ["error"] = ex.ToErrorInfo() }));
             transport.EndAfterFlush();

@@ -21,6 +21,12 @@ internal sealed class FaultRoutes
     public Task HandleAsync(RestExchange x)
     {
         var s = x.Segments;
+        if (x.Method == "POST")
+        {
+            // The path only: query strings may carry tokens, which are never logged.
+            Hosting.EmulatorLog.Fault(_server.Logger, string.Join('/', s.Skip(1)), null);
+        }
+
         return (x.Method, s) switch
         {
             ("GET", ["_emulator", "connections"]) => x.WriteAsync(200, Connections(x.Q("appId")), WireFormat.Json),

@@ -14,12 +14,20 @@ internal sealed class EmulatorServer
     {
         Options = options;
         Time = options.TimeProvider;
+        if (options.LoggerFactory is { } factory)
+        {
+            Logger = factory.CreateLogger("Reliably.Rx.Emulator");
+        }
+
         Authenticator = new Authenticator(this);
         Tokens = new TokenStore(this);
         Sessions = new SessionRegistry(this);
     }
 
     public EmulatorOptions Options { get; }
+
+    /// <summary>Diagnostics (never keys, secrets or tokens).</summary>
+    public Microsoft.Extensions.Logging.ILogger Logger { get; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     public TimeProvider Time { get; }
 

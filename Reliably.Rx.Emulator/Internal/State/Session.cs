@@ -137,6 +137,8 @@ internal sealed partial class Session
 
         transport.OnSent = frame => Frames.Record(Server.Time.GetUtcNow(), false, frame.Message);
         transport.Enqueue(new OutgoingFrame(BuildConnected(error)));
+        Hosting.EmulatorLog.Connected(Server.Logger, Id, transport.Format.ToString(), Auth.ClientId,
+            continued ? "resumed" : error is null ? "new" : "new after failed resume " + error.Value<int>("code"));
         lock (_gate)
         {
             _transport = transport;
@@ -195,6 +197,8 @@ internal sealed partial class Session
             _ttlTimer = time.CreateTimer(_ => Discard(), null, Server.Options.ConnectionStateTtl, Timeout.InfiniteTimeSpan);
         }
 
+        Hosting.EmulatorLog.TransportLost(Server.Logger, Id, Server.Options.ConnectionStateTtl);
+
         // Until the client re-attaches after a resume, nothing is delivered; the re-ATTACH replays the gap.
         DetachAllFromChannels();
     }
@@ -219,6 +223,7 @@ internal sealed partial class Session
         }
 
         Server.Sessions.Remove(this);
+        Hosting.EmulatorLog.Discarded(Server.Logger, Id);
         LeaveAllPresence();
         DetachAllFromChannels();
         lock (_gate)
