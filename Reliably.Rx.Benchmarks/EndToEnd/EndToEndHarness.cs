@@ -84,6 +84,7 @@ internal static class EndToEndHarness
 
         Console.WriteLine();
         Console.WriteLine(ResultTable.Render(results, settings));
+        Console.WriteLine(ResultTable.RenderCost(results, settings));
         Console.WriteLine();
         Console.WriteLine($"Total {total.Elapsed.TotalSeconds:0} s; {(settings.Quick ? "--quick" : "full size")}; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         return 0;
@@ -95,6 +96,9 @@ internal static class EndToEndHarness
     private static async Task<ScenarioResult> Bounded(string what, TimeSpan timeout, Func<CancellationToken, Task<ScenarioResult>> run)
     {
         using var cts = new CancellationTokenSource(timeout);
+        using var self = Process.GetCurrentProcess();
+        var cpu0 = self.TotalProcessorTime;
+        var alloc0 = GC.GetTotalAllocatedBytes(precise: true);
         var started = Stopwatch.StartNew();
         ScenarioResult result;
         try
@@ -111,6 +115,12 @@ internal static class EndToEndHarness
             result = ScenarioResult.Error($"{ex.GetType().Name}: {ex.Message}");
         }
 
+        self.Refresh();
+        result = result with
+        {
+            ProcessCpuSeconds = (self.TotalProcessorTime - cpu0).TotalSeconds,
+            ProcessAllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - alloc0,
+        };
         Log($"{what}: {Describe(result)} ({started.Elapsed.TotalSeconds:0.0} s)");
         await Task.Delay(300).ConfigureAwait(false);
         return result;

@@ -63,6 +63,47 @@ internal static class ResultTable
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Diagnostics: CPU and allocation of this process (emulator + in-process client) per message, for the in-process
+    /// sides. Reliably.Rx minus raw WebSocket approximates the client's own cost (the raw client does almost nothing).
+    /// </summary>
+    public static string RenderCost(IReadOnlyList<(string Format, string Scenario, string Side, ScenarioResult Result)> results, E2eSettings settings)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("In-process cost per message (this process = emulator + client; memory probe excluded; lower is better):");
+        sb.AppendLine();
+        sb.AppendLine("| scenario | format | side | messages | CPU µs/msg | allocated B/msg | Rx − raw CPU µs/msg | Rx − raw B/msg |");
+        sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|");
+        foreach (var scenario in new[] { "publish", "fanout" }.Where(settings.Scenarios.Contains))
+        {
+            foreach (var format in settings.Formats)
+            {
+                (double Cpu, double Bytes)? rawCost = null;
+                foreach (var side in new[] { "raw", "rx" })
+                {
+                    var r = results.FirstOrDefault(x => x.Format == format && x.Scenario == scenario && x.Side == side).Result;
+                    if (r?.Delivered is not > 0 || r.ProcessCpuSeconds is not { } cpu || r.ProcessAllocatedBytes is not { } bytes)
+                    {
+                        continue;
+                    }
+
+                    var n = (double)r.Delivered.Value;
+                    var cost = (Cpu: cpu * 1e6 / n, Bytes: bytes / n);
+                    var diff = side == "rx" && rawCost is { } raw
+                        ? $"{cost.Cpu - raw.Cpu:0.0} | {cost.Bytes - raw.Bytes:#,0}"
+                        : " | ";
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"| {scenario} | {format} | {side} | {n:#,0} | {cost.Cpu:0.0} | {cost.Bytes:#,0} | {diff} |");
+                    if (side == "raw")
+                    {
+                        rawCost = cost;
+                    }
+                }
+            }
+        }
+
+        return sb.ToString();
+    }
+
     private static double? Value(ScenarioResult? result, Row row) => result is null ? null : row.Value(result);
 
     private static string Cell(ScenarioResult? result, double? value, Row row) => (result, value) switch

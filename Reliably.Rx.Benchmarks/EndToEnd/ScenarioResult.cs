@@ -29,6 +29,12 @@ internal sealed record ScenarioResult
 
     public string? Problem { get; init; }
 
+    /// <summary>CPU time of this whole process (emulator included) during the scenario; in-process sides only.</summary>
+    public double? ProcessCpuSeconds { get; init; }
+
+    /// <summary>Bytes allocated by this whole process (emulator included) during the scenario; in-process sides only.</summary>
+    public long? ProcessAllocatedBytes { get; init; }
+
     public static ScenarioResult TimedOut(TimeSpan after) => new() { Problem = $"timed out after {after.TotalSeconds:0} s" };
 
     public static ScenarioResult Error(string message) => new() { Problem = "error: " + message };
