@@ -81,6 +81,18 @@ public sealed class ConnectionStateTests
     }
 
     [Test]
+    public async Task WaitForStateAsync_faults_with_80017_when_the_client_is_disposed_first()
+    {
+        var h = new RealtimeHarness();
+        var wait = h.Connection.WaitForStateAsync(ConnectionState.Connected, TimeSpan.FromSeconds(30));
+        h.Pump();
+        await h.DisposeAsync();
+        h.Pump();
+        var ex = Assert.ThrowsAsync<AblyException>(async () => await wait.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.ConnectionClosed));
+    }
+
+    [Test]
     public async Task RTN14g_ERROR_without_channel_while_connecting_goes_FAILED_with_the_reason()
     {
         await using var h = new RealtimeHarness();

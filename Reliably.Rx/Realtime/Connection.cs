@@ -75,7 +75,7 @@ public sealed class Connection
     /// <param name="timeout">How long to wait, measured on the client's scheduler.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The change that entered <paramref name="state"/> (the current state when it was already reached).</returns>
-    /// <exception cref="AblyException">50003 on timeout; the connection's reason when it goes FAILED while waiting for another state.</exception>
+    /// <exception cref="AblyException">50003 on timeout; the connection's reason when it goes FAILED while waiting for another state; 80017 when the client is disposed first.</exception>
     public async Task<ConnectionStateChange> WaitForStateAsync(ConnectionState state, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         if (timeout < TimeSpan.Zero)
@@ -89,7 +89,8 @@ public sealed class Connection
             .Select(change => change.Current == ConnectionState.Failed && state != ConnectionState.Failed
                 ? throw new AblyException(change.Reason ?? new ErrorInfo(ErrorCodes.ConnectionFailed, 400, "Connection failed."))
                 : change)
-            .Where(change => change.Current == state);
+            .Where(change => change.Current == state)
+            .Concat(Observable.Throw<ConnectionStateChange>(new AblyException(ErrorCodes.ConnectionClosed, 400, "The realtime client was disposed while waiting.")));
         return await reached.Amb(timedOut).FirstAsync().ToTask(cancellationToken).ConfigureAwait(false);
     }
 
