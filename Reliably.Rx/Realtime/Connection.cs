@@ -40,8 +40,9 @@ public sealed class Connection
     /// with no gap and no duplicate.</para>
     /// <para>Each subscriber has its own unbounded FIFO buffer, so a slow subscriber delays only itself and the
     /// connection never waits for it. Notifications never overlap for one subscriber and never run on the connection
-    /// loop: they run on the thread pool, or, when <see cref="ClientOptions.Scheduler"/> is set, as separate work items
-    /// on that scheduler (so virtual-time tests stay deterministic). A subscriber that throws is logged and keeps
+    /// loop: they run on <see cref="ClientOptions.DeliveryScheduler"/>; by default the thread pool, or, when
+    /// <see cref="ClientOptions.Scheduler"/> is set, separate work items on that scheduler (so virtual-time tests stay
+    /// deterministic). A subscriber that throws is logged and keeps
     /// receiving. Completes (never errors) when the client is disposed.</para>
     /// </remarks>
     public IObservable<ConnectionStateChange> StateChanges => _loop.StateChanges;

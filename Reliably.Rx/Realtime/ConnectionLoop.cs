@@ -66,14 +66,14 @@ internal sealed partial class ConnectionLoop
 
             // With a caller's scheduler (a TestScheduler in virtual-time tests) notifications are delivered on it too,
             // as separate work items after the loop turn, so tests stay deterministic.
-            DeliveryScheduler = scheduler;
+            DeliveryScheduler = options.DeliveryScheduler ?? scheduler;
         }
         else
         {
             var loop = new EventLoopScheduler(start => new Thread(start) { IsBackground = true, Name = "ably-realtime-loop" });
             _ownedScheduler = loop;
             Scheduler = loop;
-            DeliveryScheduler = TaskPoolScheduler.Default;
+            DeliveryScheduler = options.DeliveryScheduler ?? ThreadPoolScheduler.Instance;
         }
 
         _connectionStateTtl = options.ConnectionStateTtl;
