@@ -288,6 +288,39 @@ public sealed class ConnectionTimerTests
     }
 
     [Test]
+    public async Task RTN13c_a_ping_while_connecting_is_sent_once_connected()
+    {
+        await using var h = new RealtimeHarness();
+        h.Connection.Connect();
+        h.Pump();
+        var ping = h.Connection.PingAsync();
+        h.Pump(1);
+        Assert.That(h.Transport.SentOf(ProtocolAction.Heartbeat), Is.Empty);
+        h.Transport.Connected();
+        h.Pump(1);
+        var heartbeat = h.Transport.SentOf(ProtocolAction.Heartbeat).Single();
+        h.Transport.Receive(new ProtocolMessage(ProtocolAction.Heartbeat) { Id = heartbeat.Id });
+        h.Pump(1);
+        Assert.That(await ping.WaitAsync(TimeSpan.FromSeconds(5)), Is.GreaterThanOrEqualTo(TimeSpan.Zero));
+    }
+
+    [Test]
+    public async Task RTN13_concurrent_pings_get_distinct_ids_and_complete_independently()
+    {
+        await using var h = new RealtimeHarness();
+        var transport = h.ConnectNow();
+        var first = h.Connection.PingAsync();
+        var second = h.Connection.PingAsync();
+        h.Pump(1);
+        var ids = transport.SentOf(ProtocolAction.Heartbeat).Select(m => m.Id).ToList();
+        Assert.That(ids.Distinct().Count(), Is.EqualTo(2));
+        transport.Receive(new ProtocolMessage(ProtocolAction.Heartbeat) { Id = ids[1] });
+        h.Pump(1);
+        Assert.That(second.IsCompletedSuccessfully, Is.True);
+        Assert.That(first.IsCompleted, Is.False);
+    }
+
+    [Test]
     public async Task RTN13b_ping_fails_at_once_in_INITIALIZED()
     {
         await using var h = new RealtimeHarness();
