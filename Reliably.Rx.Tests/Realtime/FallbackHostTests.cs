@@ -49,4 +49,16 @@ public sealed class FallbackHostTests
         Assert.That(h2.Transports.Created, Has.Count.EqualTo(1));
         Assert.That(h2.Connection.State, Is.EqualTo(ConnectionState.Disconnected));
     }
+
+    [Test]
+    public async Task RTN17f_DISCONNECTED_with_5xx_while_connected_reconnects_to_a_fallback()
+    {
+        await using var h = new RealtimeHarness(o => o with { FallbackHosts = ["fb1.example.com"], Endpoint = "primary.example.com" });
+        var transport = h.ConnectNow();
+        Assert.That(transport.Uri.Host, Is.EqualTo("primary.example.com"));
+        transport.ReceiveAndClose(new ProtocolMessage(ProtocolAction.Disconnected) { Error = new ErrorInfo(50003, 503, "unavailable") });
+        h.Pump(1);
+        Assert.That(h.Transport.Uri.Host, Is.EqualTo("fb1.example.com"));
+        Assert.That(h.Transport.Param("resume"), Is.EqualTo("key-1"));
+    }
 }

@@ -247,6 +247,36 @@ public sealed class ConnectionIntegrationTests
         Assert.That(client.Connection.Id, Is.EqualTo(id));
     }
 
+    [Test]
+    public async Task RTN16_a_recovery_key_continues_the_connection_in_a_new_client()
+    {
+        // Client A runs on a clock only this test advances, so once its transport is dropped it stays frozen and never
+        // resumes or closes: exactly a process that died.
+        var frozen = new LockedVirtualScheduler();
+        var a = new AblyRealtime(Options() with { Scheduler = frozen });
+        using (var giveUp = new CancellationTokenSource(Wait))
+        {
+            while (a.Connection.State != ConnectionState.Connected)
+            {
+                giveUp.Token.ThrowIfCancellationRequested();
+                frozen.AdvanceBy(TimeSpan.FromTicks(1));
+                await Task.Yield();
+            }
+        }
+
+        var id = a.Connection.Id!;
+        var recoveryKey = a.Connection.CreateRecoveryKey();
+        Assert.That(recoveryKey, Is.Not.Null);
+        _emulator.Faults.DropConnection(id);
+
+        await using var b = new AblyRealtime(Options() with { Recover = recoveryKey });
+        var connected = await b.Connection.WaitForStateAsync(ConnectionState.Connected, Wait);
+        Assert.That(b.Connection.Id, Is.EqualTo(id), "RTN16: same connectionId");
+        Assert.That(connected.Reason, Is.Null);
+        Assert.That(await Publish(b, "it-recover", "after-recover").WaitAsync(Wait), Is.Not.Null);
+        await a.DisposeAsync();
+    }
+
     /// <summary>A token from the emulator's requestToken endpoint, as an app server would issue it.</summary>
     private async Task<object> RequestTokenAsync(HttpClient http, CancellationToken cancellationToken)
     {
