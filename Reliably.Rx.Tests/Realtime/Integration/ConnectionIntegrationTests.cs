@@ -191,6 +191,38 @@ public sealed class ConnectionIntegrationTests
     }
 
     [Test]
+    public async Task RTC8a_Auth_AuthorizeAsync_on_a_live_connection_sends_AUTH_and_emits_UPDATE()
+    {
+        var calls = 0;
+        using var http = new HttpClient();
+        await using var client = new AblyRealtime(Options() with
+        {
+            Key = null,
+            AuthCallback = async (_, ct) =>
+            {
+                Interlocked.Increment(ref calls);
+                return await RequestTokenAsync(http, ct);
+            },
+        });
+        await client.Connection.WaitForStateAsync(ConnectionState.Connected, Wait);
+        var id = client.Connection.Id;
+        var update = new TaskCompletionSource<ConnectionStateChange>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var sub = client.Connection.StateChanges.Subscribe(c =>
+        {
+            if (c.Event == ConnectionEvent.Update)
+            {
+                update.TrySetResult(c);
+            }
+        });
+
+        var token = await client.Auth.AuthorizeAsync().WaitAsync(Wait);
+        Assert.That(token.Token, Is.Not.Empty);
+        await update.Task.WaitAsync(Wait);
+        Assert.That(client.Connection.Id, Is.EqualTo(id));
+        Assert.That(calls, Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task RTN7b_a_NACK_faults_the_publish_with_its_error()
     {
         await using var client = new AblyRealtime(Options());
