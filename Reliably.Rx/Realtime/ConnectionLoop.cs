@@ -14,7 +14,7 @@ namespace Reliably.Rx.Realtime;
 /// </summary>
 /// <remarks>
 /// Split by concern: this file holds the loop mechanics and the published state; <c>.Connect</c> the connection
-/// attempt, retry and suspension rules; <c>.Inbound</c> frame dispatch and the idle timer; <c>.Publish</c> the
+/// attempt, retry and suspension rules; <c>.Connected</c> the resume outcome and UPDATE; <c>.Inbound</c> frame dispatch and the idle timer; <c>.Publish</c> the
 /// msgSerial/ACK pipeline; <c>.Auth</c> token errors and re-authentication; <c>.Close</c> close, fail and dispose;
 /// <c>.Ping</c> the RTN13 ping.
 /// </remarks>
