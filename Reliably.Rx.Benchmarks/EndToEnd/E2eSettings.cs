@@ -26,7 +26,7 @@ internal sealed record E2eSettings
 
     public IReadOnlyList<string> Formats { get; init; } = ["json", "msgpack"];
 
-    /// <summary>Which sides run: rx, raw, js.</summary>
+    /// <summary>Which sides run: rx, raw, js; rxcws (Reliably.Rx over a plain ClientWebSocket, an experiment) only when asked.</summary>
     public IReadOnlySet<string> Sides { get; init; } = new HashSet<string> { "rx", "raw", "js" };
 
     /// <summary>Which scenarios run: publish, fanout, rest, memory.</summary>
@@ -69,7 +69,7 @@ internal sealed record E2eSettings
                     break;
                 default:
                     throw new ArgumentException($"Unknown e2e option {args[i]}. Options: --quick, --formats json,msgpack, " +
-                        "--sides rx,raw,js, --scenarios publish,fanout,rest,memory, --publish-n N, --fanout-n N");
+                        "--sides rx,raw,js[,rxcws], --scenarios publish,fanout,rest,memory, --publish-n N, --fanout-n N");
             }
         }
 

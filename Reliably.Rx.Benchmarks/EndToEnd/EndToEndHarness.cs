@@ -58,6 +58,19 @@ internal static class EndToEndHarness
                 }
             }
 
+            if (settings.Sides.Contains("rxcws"))
+            {
+                // Experiment: the same client over a plain ClientWebSocket transport (not Websocket.Client).
+                var cws = new RxScenarios(emulator.Port, emulator.DefaultKey, settings, new ClientWebSocketTransportFactory());
+                foreach (var scenario in Ordered(settings).Where(s => s is "publish" or "fanout"))
+                {
+                    var result = await Bounded($"rx+ClientWebSocket {scenario} {format}", settings.ScenarioTimeout, ct => scenario == "publish"
+                        ? cws.PublishAsync(format, ct)
+                        : cws.FanoutAsync(format, ct)).ConfigureAwait(false);
+                    results.Add((format, scenario, "rxcws", result));
+                }
+            }
+
             if (settings.Sides.Contains("raw"))
             {
                 foreach (var scenario in Ordered(settings).Where(s => s is "publish" or "fanout"))

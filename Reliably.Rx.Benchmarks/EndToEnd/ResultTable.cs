@@ -70,16 +70,18 @@ internal static class ResultTable
     public static string RenderCost(IReadOnlyList<(string Format, string Scenario, string Side, ScenarioResult Result)> results, E2eSettings settings)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("In-process cost per message (this process = emulator + client; memory probe excluded; lower is better):");
+        sb.AppendLine("In-process cost per message (this process = emulator + client; memory probe excluded; lower is better).");
+        sb.AppendLine("Sides: raw = hand-built frames on ClientWebSocket; rx = Reliably.Rx; rxcws = Reliably.Rx over a benchmark-only ClientWebSocket transport (experiment).");
+        sb.AppendLine("Process CPU includes idle spinning of pool and loop threads, so it overstates per-message work when throughput is lower.");
         sb.AppendLine();
-        sb.AppendLine("| scenario | format | side | messages | CPU µs/msg | allocated B/msg | Rx − raw CPU µs/msg | Rx − raw B/msg |");
-        sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| scenario | format | side | messages | msg/s | CPU µs/msg | allocated B/msg | − raw CPU µs/msg | − raw B/msg |");
+        sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
         foreach (var scenario in new[] { "publish", "fanout" }.Where(settings.Scenarios.Contains))
         {
             foreach (var format in settings.Formats)
             {
                 (double Cpu, double Bytes)? rawCost = null;
-                foreach (var side in new[] { "raw", "rx" })
+                foreach (var side in new[] { "raw", "rx", "rxcws" })
                 {
                     var r = results.FirstOrDefault(x => x.Format == format && x.Scenario == scenario && x.Side == side).Result;
                     if (r?.Delivered is not > 0 || r.ProcessCpuSeconds is not { } cpu || r.ProcessAllocatedBytes is not { } bytes)
@@ -89,10 +91,11 @@ internal static class ResultTable
 
                     var n = (double)r.Delivered.Value;
                     var cost = (Cpu: cpu * 1e6 / n, Bytes: bytes / n);
-                    var diff = side == "rx" && rawCost is { } raw
+                    var diff = side != "raw" && rawCost is { } raw
                         ? $"{cost.Cpu - raw.Cpu:0.0} | {cost.Bytes - raw.Bytes:#,0}"
                         : " | ";
-                    sb.AppendLine(CultureInfo.InvariantCulture, $"| {scenario} | {format} | {side} | {n:#,0} | {cost.Cpu:0.0} | {cost.Bytes:#,0} | {diff} |");
+                    var rate = r.Rate is { } perSecond ? perSecond.ToString("#,0", CultureInfo.InvariantCulture) : "–";
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"| {scenario} | {format} | {side} | {n:#,0} | {rate} | {cost.Cpu:0.0} | {cost.Bytes:#,0} | {diff} |");
                     if (side == "raw")
                     {
                         rawCost = cost;

@@ -11,8 +11,12 @@ internal sealed class RxScenarios
     private readonly E2eSettings _settings;
     private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
 
-    public RxScenarios(int port, string key, E2eSettings settings)
+    private readonly Transport.ITransportFactory? _transports;
+
+    /// <param name="transports">null for the production transport; a benchmark-only one for the transport experiment.</param>
+    public RxScenarios(int port, string key, E2eSettings settings, Transport.ITransportFactory? transports = null)
     {
+        _transports = transports;
         _port = port;
         _key = key;
         _settings = settings;
@@ -28,10 +32,13 @@ internal sealed class RxScenarios
         UseBinaryProtocol = format == "msgpack",
     };
 
+    private AblyRealtime NewClient(string format) =>
+        _transports is null ? new AblyRealtime(Options(_port, _key, format)) : new AblyRealtime(Options(_port, _key, format), _transports, auth: null, random: null);
+
     /// <summary>Scenario 1: one connection publishes N messages, at most Window unacknowledged.</summary>
     public async Task<ScenarioResult> PublishAsync(string format, CancellationToken cancellationToken)
     {
-        await using var client = new AblyRealtime(Options(_port, _key, format));
+        await using var client = NewClient(format);
         await client.Connection.WaitForStateAsync(ConnectionState.Connected, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
         var channel = client.Channels.Get($"bench-publish-{_runId}-{format}");
         var n = _settings.PublishMessages;
@@ -57,7 +64,7 @@ internal sealed class RxScenarios
         {
             for (var s = 0; s < subscriberCount; s++)
             {
-                var client = new AblyRealtime(Options(_port, _key, format));
+                var client = NewClient(format);
                 clients.Add(client);
                 var observer = new LatencyObserver(n, () =>
                 {
@@ -77,7 +84,7 @@ internal sealed class RxScenarios
                 await client.Channels.Get(channelName).AttachAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await using var publisher = new AblyRealtime(Options(_port, _key, format));
+            await using var publisher = NewClient(format);
             await publisher.Connection.WaitForStateAsync(ConnectionState.Connected, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
             var started = Stopwatch.GetTimestamp();
             var (_, failed, _) = await PublishWindowedAsync(publisher.Channels.Get(channelName), n, _ => Latencies.TimedPayload(), null, cancellationToken).ConfigureAwait(false);
