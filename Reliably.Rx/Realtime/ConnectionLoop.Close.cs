@@ -58,6 +58,7 @@ internal sealed partial class ConnectionLoop
 
     private void EnterClosed()
     {
+        OnAttemptEnded(new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "Closed before the connection attempt completed."));
         if (_state == ConnectionState.Closed)
         {
             return;
@@ -78,6 +79,7 @@ internal sealed partial class ConnectionLoop
     /// <summary>FAILED with <paramref name="error"/>: fatal, no retries (RTN14g, RTN15i).</summary>
     private void Fail(ErrorInfo error)
     {
+        OnAttemptEnded(error);
         if (_state == ConnectionState.Failed)
         {
             return;

@@ -174,6 +174,7 @@ internal sealed partial class ConnectionLoop
         _recoverAttempted |= _sentRecover;
         var uri = ConnectUri.Build(_options, host, credentials, _sentResumeKey, _sentRecover ? _recover!.ConnectionKey : null);
         RealtimeLog.Connecting(_logger, host, _sentResumeKey is not null, _sentRecover);
+        OnAttemptStarted(host, _sentResumeKey is not null, _sentRecover);
 
         ITransport transport;
         try
@@ -222,6 +223,7 @@ internal sealed partial class ConnectionLoop
     /// <summary>The current attempt failed: try the next fallback host when the failure qualifies (RTN17f), else retry later.</summary>
     private void AttemptFailed(ErrorInfo error, bool qualifiesForFallback)
     {
+        OnAttemptEnded(error);
         DisposeTransport();
         _connectTimer.Cancel();
         if (_state == ConnectionState.Closing)
@@ -251,6 +253,7 @@ internal sealed partial class ConnectionLoop
 
     private void EnterDisconnectedOrSuspended(ErrorInfo error, bool immediateRetry, bool renewToken = false, bool preferFallback = false)
     {
+        OnAttemptEnded(error);
         _disconnectedSince ??= Now;
         if (!_suspendTimer.IsRunning && _state == ConnectionState.Connected)
         {

@@ -41,6 +41,7 @@ internal sealed partial class ConnectionLoop
 
         var resumed = _sentResumeKey is not null && previousId == _connectionId;
         var recovered = _sentRecover && message.Error is null;
+        OnAttemptConnected(_sentResumeKey is not null || _sentRecover, resumed || recovered);
         if (!resumed && !recovered)
         {
             if (_sentResumeKey is not null)
