@@ -15,7 +15,10 @@ public abstract class RealtimeEmulatorFixture
 
     [OneTimeSetUp]
     public async Task StartEmulator() =>
-        Emulator = await AblyEmulator.StartAsync(new EmulatorOptions { ChannelHistoryLimit = 200_000 }).WaitAsync(Wait);
+        Emulator = await AblyEmulator.StartAsync(new EmulatorOptions { ChannelHistoryLimit = HistoryLimit }).WaitAsync(Wait);
+
+    /// <summary>Messages the emulator keeps per channel (history, resume).</summary>
+    protected virtual int HistoryLimit => 200_000;
 
     [OneTimeTearDown]
     public async Task StopEmulator()
