@@ -1,0 +1,358 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Reliably.Rx.Emulator;
+using Reliably.Rx.Tests.TestSupport;
+
+namespace Reliably.Rx.Tests.Chaos;
+
+/// <summary>
+/// One chaos run: a publisher streams numbered messages (sequence number in the name and the payload, assigned per
+/// logical message, application-supplied ids so retries are idempotent) to several AutoBackfill subscribers while a
+/// seeded injector fires faults at random clients. Collects everything the assertions and the printed figures need.
+/// </summary>
+internal sealed class ChaosRun
+{
+    public const int NackCode = 50099;
+    public const int DetachCode = 90198;
+    private const int MaxPublishAttempts = 50;
+
+    private readonly AblyEmulator _emulator;
+    private readonly Random _random;
+    private readonly string _channelName;
+
+    public ChaosRun(AblyEmulator emulator, int seed, int messages, string channelName)
+    {
+        _emulator = emulator;
+        _random = new Random(seed);
+        Seed = seed;
+        Messages = messages;
+        _channelName = channelName;
+    }
+
+    public int Seed { get; }
+
+    public int Messages { get; }
+
+    public ConcurrentDictionary<string, int> FaultsByKind { get; } = new();
+
+    public ConcurrentBag<int> Acked { get; } = new();
+
+    /// <summary>Sequence numbers that needed more than one publish attempt (their order may legitimately change).</summary>
+    public ConcurrentDictionary<int, int> Retried { get; } = new();
+
+    public int NackedBatches;
+
+    public ConcurrentBag<Exception> UnexpectedPublishErrors { get; } = new();
+
+    public ConcurrentBag<Exception> NackErrors { get; } = new();
+
+    public int OtherRetries;
+
+    public static ClientOptions ClientOptions(AblyEmulator emulator, bool msgpack) => new()
+    {
+        Key = emulator.DefaultKey,
+        Endpoint = "127.0.0.1",
+        Port = emulator.Port,
+        Tls = false,
+        AllowInsecureBasicAuth = true,
+        UseBinaryProtocol = msgpack,
+        DisconnectedRetryTimeout = TimeSpan.FromMilliseconds(500),
+        SuspendedRetryTimeout = TimeSpan.FromSeconds(1),
+        ChannelRetryTimeout = TimeSpan.FromMilliseconds(500),
+        RealtimeRequestTimeout = TimeSpan.FromSeconds(4),
+    };
+
+    /// <summary>Publishes every logical message once acknowledged, retrying NACKed (and otherwise failed) batches.</summary>
+    /// <remarks>Paced over <paramref name="spread"/> so the faults land while messages are in flight (load pacing only).</remarks>
+    public async Task PublishAllAsync(RealtimeChannel channel, int batch, int inFlight, TimeSpan spread, TimeSpan timeout)
+    {
+        var pending = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        var batches = (Messages + batch - 1) / batch;
+        for (var start = 0; start < Messages; start += batch)
+        {
+            var due = spread * ((double)(start / batch) / batches);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            var size = Math.Min(batch, Messages - start);
+            pending.Add(PublishBatchAsync(channel, start, size));
+            if (pending.Count >= inFlight)
+            {
+                var done = await Task.WhenAny(pending).WaitAsync(timeout);
+                pending.Remove(done);
+                await done;
+            }
+        }
+
+        await Task.WhenAll(pending).WaitAsync(timeout);
+    }
+
+    private async Task PublishBatchAsync(RealtimeChannel channel, int start, int size)
+    {
+        for (var attempt = 1; attempt <= MaxPublishAttempts; attempt++)
+        {
+            var messages = Enumerable.Range(start, size).Select(Create).ToList();
+            try
+            {
+                await channel.PublishAsync(messages).ConfigureAwait(false);
+                for (var i = start; i < start + size; i++)
+                {
+                    Acked.Add(i);
+                }
+
+                return;
+            }
+            catch (AblyException ex) when (ex.ErrorInfo.Code == NackCode)
+            {
+                Interlocked.Increment(ref NackedBatches);
+                NackErrors.Add(ex);
+            }
+            catch (AblyException ex)
+            {
+                // Not injected as a NACK: a connection-state failure (RTN7e). Kept for the report; the app retries.
+                Interlocked.Increment(ref OtherRetries);
+                UnexpectedPublishErrors.Add(ex);
+            }
+
+            for (var i = start; i < start + size; i++)
+            {
+                Retried.AddOrUpdate(i, 1, (_, n) => n + 1);
+            }
+        }
+
+        throw new InvalidOperationException($"batch at {start} not acknowledged after {MaxPublishAttempts} attempts");
+    }
+
+    private Message Create(int seq) => new(seq.ToString(CultureInfo.InvariantCulture), "{\"seq\":" + seq.ToString(CultureInfo.InvariantCulture) + ",\"px\":101.25}")
+    {
+        // Application-supplied ids make a publish idempotent across a failed resume (RSL1k-style, server de-duplicates).
+        Id = "chaos-" + Seed.ToString(CultureInfo.InvariantCulture) + "-" + seq.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Fires a random fault every 150–450 ms until <paramref name="stop"/> is cancelled (bounded by count).</summary>
+    public async Task InjectAsync(AblyRealtime publisher, IReadOnlyList<AblyRealtime> subscribers, CancellationToken stop, int maxFaults = 2_000)
+    {
+        // The emulator's silence swallows bytes, which a live TCP connection never does: a stall is only restored after
+        // the client's idle timer has noticed it (the transport is then gone and the resume replays what was swallowed).
+        var silenced = new List<(string Id, AblyRealtime Client, int Disconnects)>();
+        var disconnects = new ConcurrentDictionary<AblyRealtime, int>();
+        var watchers = subscribers.Append(publisher).Select(c => c.Connection.StateChanges.Subscribe(change =>
+        {
+            if (change.Current == ConnectionState.Disconnected)
+            {
+                disconnects.AddOrUpdate(c, 1, (_, n) => n + 1);
+            }
+        })).ToList();
+        var ackDelay = Stopwatch.StartNew();
+        var ackDelayed = false;
+        for (var n = 0; n < maxFaults && !stop.IsCancellationRequested; n++)
+        {
+            try
+            {
+                await Task.Delay(150 + _random.Next(300), stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            // Restore stalled connections after their stall, and ACKs after a while.
+            for (var i = silenced.Count - 1; i >= 0; i--)
+            {
+                if (disconnects.GetValueOrDefault(silenced[i].Client) > silenced[i].Disconnects)
+                {
+                    _emulator.Faults.SetSilent(silenced[i].Id, false);
+                    Count("idle stall detected by the client");
+                    silenced.RemoveAt(i);
+                }
+            }
+
+            if (ackDelayed && ackDelay.Elapsed > TimeSpan.FromSeconds(1))
+            {
+                _emulator.Faults.DelayAcks(TimeSpan.Zero);
+                ackDelayed = false;
+            }
+
+            var kind = _random.Next(7);
+            var targetIsPublisher = _random.Next(4) == 0;
+            var target = targetIsPublisher ? publisher : subscribers[_random.Next(subscribers.Count)];
+            var id = target.Connection.Id;
+            if (id is null || target.Connection.State != ConnectionState.Connected)
+            {
+                Count("skipped (target not connected)");
+                continue;
+            }
+
+            switch (kind)
+            {
+                case 0:
+                    Count("drop", _emulator.Faults.DropConnection(id));
+                    break;
+                case 1:
+                    Count("server DISCONNECTED", _emulator.Faults.Disconnect(id, new EmulatorError(80003, 503, "chaos disconnect")));
+                    break;
+                case 2:
+                    Count("forgotten connection", _emulator.Faults.ForgetConnection(id, dropTransport: true));
+                    break;
+                case 3:
+                    _emulator.Faults.DelayAcks(TimeSpan.FromMilliseconds(50 + _random.Next(400)));
+                    ackDelayed = true;
+                    ackDelay.Restart();
+                    Count("delayed ACKs");
+                    break;
+                case 4:
+                    var pubId = publisher.Connection.Id;
+                    if (pubId is null)
+                    {
+                        Count("skipped (target not connected)");
+                        break;
+                    }
+
+                    _emulator.Faults.NackNextPublishes(1 + _random.Next(3), new EmulatorError(NackCode, 500, "chaos nack"), pubId);
+                    Count("NACK");
+                    break;
+                case 5:
+                    var sub = subscribers[_random.Next(subscribers.Count)];
+                    Count("server DETACHED", sub.Connection.Id is { } subId && _emulator.Faults.DetachChannel(subId, _channelName, new EmulatorError(DetachCode, 500, "chaos detach")));
+                    break;
+                default:
+                    if (silenced.Exists(s => s.Id == id))
+                    {
+                        Count("skipped (already silent)");
+                        break;
+                    }
+
+                    Count("idle stall", _emulator.Faults.SetSilent(id, true));
+                    silenced.Add((id, target, disconnects.GetValueOrDefault(target)));
+                    break;
+            }
+        }
+
+        // Transports still silent are left so: their clients' idle timers end them and the resumes replay the gap.
+        watchers.ForEach(w => w.Dispose());
+        _emulator.Faults.Reset();
+    }
+
+    private void Count(string kind, bool applied = true) =>
+        FaultsByKind.AddOrUpdate(applied ? kind : kind + " (target gone)", 1, (_, n) => n + 1);
+}
+
+/// <summary>One subscriber client's view: the sequence numbers it received, its resumes and its discontinuities.</summary>
+internal sealed class ChaosSubscriber : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly List<int> _received = new();
+    private readonly HashSet<int> _distinct = new();
+    private readonly List<IDisposable> _subscriptions = new();
+    private readonly int _target;
+    private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public ChaosSubscriber(AblyRealtime client, RealtimeChannel channel, int target)
+    {
+        Client = client;
+        Channel = channel;
+        _target = target;
+        _subscriptions.Add(Validator.Wrap(channel.Messages()).Subscribe(OnMessage, e => _all.TrySetException(e)));
+        _subscriptions.Add(DiscontinuityValidator.Wrap(channel.Discontinuities).Subscribe(d =>
+        {
+            lock (_gate)
+            {
+                Discontinuities.Add((_clock.Elapsed, d));
+            }
+        }));
+        _subscriptions.Add(channel.SubscriberErrors.Subscribe(e => SubscriberErrors.Add(e)));
+        _subscriptions.Add(channel.StateChanges.Subscribe(c => Log.Enqueue($"{_clock.Elapsed} channel {c.Previous}->{c.Current} {c.Reason?.Code} resumed={c.Resumed} received={Distinct}")));
+        _subscriptions.Add(client.Connection.StateChanges.Subscribe(c => Log.Enqueue($"{_clock.Elapsed} connection {c.Previous}->{c.Current} {c.Reason?.Code} {c.Reason?.Message}")));
+        var connectedOnce = false;
+        _subscriptions.Add(client.Connection.StateChanges.Subscribe(change =>
+        {
+            if (change.Current != ConnectionState.Connected)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                if (change.Reason?.Code == ErrorCodes.UnableToRecoverConnection)
+                {
+                    FailedResumes.Add(_clock.Elapsed);
+                }
+                else if (connectedOnce)
+                {
+                    Resumes++;
+                }
+
+                connectedOnce = true;
+            }
+        }));
+    }
+
+    public AblyRealtime Client { get; }
+
+    public RealtimeChannel Channel { get; }
+
+    public SynchronizationValidator Validator { get; } = new();
+
+    public SynchronizationValidator DiscontinuityValidator { get; } = new();
+
+    public List<(TimeSpan At, ChannelDiscontinuity D)> Discontinuities { get; } = new();
+
+    public List<TimeSpan> FailedResumes { get; } = new();
+
+    public int Resumes { get; private set; }
+
+    public ConcurrentQueue<string> Log { get; } = new();
+
+    public ConcurrentBag<Exception> SubscriberErrors { get; } = new();
+
+    public int Duplicates { get; private set; }
+
+    public List<int> Received
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _received.ToList();
+            }
+        }
+    }
+
+    public int Distinct
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _distinct.Count;
+            }
+        }
+    }
+
+    public Task WaitForAllAsync(TimeSpan timeout) => _all.Task.WaitAsync(timeout);
+
+    private void OnMessage(Message message)
+    {
+        var seq = int.Parse(message.Name!, CultureInfo.InvariantCulture);
+        lock (_gate)
+        {
+            _received.Add(seq);
+            if (!_distinct.Add(seq))
+            {
+                Duplicates++;
+            }
+
+            if (_distinct.Count >= _target)
+            {
+                _all.TrySetResult();
+            }
+        }
+    }
+
+    public void Dispose() => _subscriptions.ForEach(s => s.Dispose());
+}

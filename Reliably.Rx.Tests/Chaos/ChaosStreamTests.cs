@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.Globalization;
+using Reliably.Rx.Emulator;
+
+namespace Reliably.Rx.Tests.Chaos;
+
+/// <summary>
+/// One publisher and three AutoBackfill subscribers (JSON and msgpack) stream tens of thousands of messages on one
+/// channel while a seeded injector fires faults at random clients. Every acknowledged message must reach every
+/// subscriber exactly once and in publish order; every NACK must fault its publish; every failed resume must be
+/// followed by a discontinuity. The seed is printed; replay it with RELIABLY_RX_CHAOS_SEED. The soak (longer, more
+/// messages) runs only with RELIABLY_RX_SOAK=1 or <c>--filter TestCategory=Soak</c>.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class ChaosStreamTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    [Test]
+    [Category("Chaos")]
+    public Task Fifty_thousand_messages_survive_random_faults_exactly_once_and_in_order() =>
+        RunAsync(messages: 50_000, spread: TimeSpan.FromSeconds(25), deadline: TimeSpan.FromSeconds(120));
+
+    [Test]
+    [Explicit("Soak: minutes long; run with --filter TestCategory=Soak or RELIABLY_RX_SOAK=1")]
+    [Category("Soak")]
+    public Task Soak_half_a_million_messages_survive_random_faults() =>
+        RunAsync(messages: SoakMessages(), spread: TimeSpan.FromMinutes(10), deadline: TimeSpan.FromMinutes(30));
+
+    [Test]
+    [Category("Chaos")]
+    public Task Soak_when_requested_by_environment()
+    {
+        if (Environment.GetEnvironmentVariable("RELIABLY_RX_SOAK") != "1")
+        {
+            Assert.Ignore("set RELIABLY_RX_SOAK=1 to run the soak");
+        }
+
+        return RunAsync(messages: SoakMessages(), spread: TimeSpan.FromMinutes(10), deadline: TimeSpan.FromMinutes(30));
+    }
+
+    private static int SoakMessages() =>
+        int.TryParse(Environment.GetEnvironmentVariable("RELIABLY_RX_SOAK_MESSAGES"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 500_000;
+
+    private static int ChooseSeed() =>
+        int.TryParse(Environment.GetEnvironmentVariable("RELIABLY_RX_CHAOS_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed)
+            ? seed
+            : Random.Shared.Next();
+
+    private static async Task RunAsync(int messages, TimeSpan spread, TimeSpan deadline)
+    {
+        var seed = ChooseSeed();
+        TestContext.Progress.WriteLine($"[chaos] seed {seed} (replay: RELIABLY_RX_CHAOS_SEED={seed}), {messages} messages");
+        var clock = Stopwatch.StartNew();
+        await using var emulator = await AblyEmulator.StartAsync(new EmulatorOptions
+        {
+            ChannelHistoryLimit = messages + 10_000,
+            MaxIdleInterval = TimeSpan.FromSeconds(1),
+            ConnectionStateTtl = TimeSpan.FromSeconds(120),
+        }).WaitAsync(Wait);
+        var channelName = "chaos-" + seed.ToString(CultureInfo.InvariantCulture);
+        var run = new ChaosRun(emulator, seed, messages, channelName);
+
+        await using var publisher = new AblyRealtime(ChaosRun.ClientOptions(emulator, msgpack: true));
+        var formats = new[] { false, true, false };
+        var subscriberClients = formats.Select(msgpack => new AblyRealtime(ChaosRun.ClientOptions(emulator, msgpack))).ToList();
+        try
+        {
+            var subscribers = subscriberClients
+                .Select(c => new ChaosSubscriber(c, c.Channels.Get(channelName, new ChannelOptions { AutoBackfill = true }), messages))
+                .ToList();
+            foreach (var s in subscribers)
+            {
+                await s.Channel.WaitForStateAsync(ChannelState.Attached, Wait);
+            }
+
+            await publisher.Connection.WaitForStateAsync(ConnectionState.Connected, Wait);
+            var outbound = publisher.Channels.Get(channelName);
+
+            using var stop = new CancellationTokenSource();
+            var injector = run.InjectAsync(publisher, subscriberClients, stop.Token);
+            try
+            {
+                await run.PublishAllAsync(outbound, batch: 50, inFlight: 32, spread: spread, timeout: deadline);
+            }
+            finally
+            {
+                stop.Cancel();
+                await injector.WaitAsync(Wait);
+            }
+
+            TestContext.Progress.WriteLine($"[chaos] all {messages} acknowledged after {clock.Elapsed.TotalSeconds:F1} s; waiting for delivery");
+            foreach (var s in subscribers)
+            {
+                try
+                {
+                    await s.WaitForAllAsync(TimeSpan.FromSeconds(60));
+                }
+                catch (TimeoutException)
+                {
+                    Report(run, subscribers, clock.Elapsed);
+                    Assert.Fail($"seed {seed}: subscriber {subscribers.IndexOf(s)} has {s.Distinct} of {messages} 60 s after the last ACK");
+                }
+            }
+
+            Report(run, subscribers, clock.Elapsed);
+            AssertInvariants(run, subscribers);
+            subscribers.ForEach(s => s.Dispose());
+        }
+        finally
+        {
+            foreach (var c in subscriberClients)
+            {
+                await c.DisposeAsync();
+            }
+        }
+    }
+
+    private static void AssertInvariants(ChaosRun run, List<ChaosSubscriber> subscribers)
+    {
+        var seedNote = $"seed {run.Seed}";
+        var acked = run.Acked.Distinct().Count();
+        Assert.That(acked, Is.EqualTo(run.Messages), $"{seedNote}: every logical message was eventually acknowledged");
+        Assert.That(run.NackErrors.Select(e => e is AblyException a ? a.ErrorInfo.Code : 0), Is.All.EqualTo(ChaosRun.NackCode), seedNote);
+        Assert.That(run.NackErrors.Select(e => ((AblyException)e).ErrorInfo.Message), Is.All.Contains("chaos nack"), $"{seedNote}: a NACK carries the server's error");
+        if (run.FaultsByKind.TryGetValue("NACK", out var nacks) && nacks > 0)
+        {
+            Assert.That(run.NackedBatches, Is.GreaterThan(0), $"{seedNote}: injected NACKs faulted publishes");
+        }
+
+        var reference = subscribers[0].Received;
+        for (var i = 0; i < subscribers.Count; i++)
+        {
+            var s = subscribers[i];
+            var received = s.Received;
+            var who = $"{seedNote}, subscriber {i}";
+            Assert.That(s.Duplicates, Is.Zero, $"{who}: duplicated");
+            Assert.That(received.Count, Is.EqualTo(run.Messages), $"{who}: lost or duplicated");
+            Assert.That(received.ToHashSet().SetEquals(Enumerable.Range(0, run.Messages)), Is.True, $"{who}: exactly the acknowledged set");
+            Assert.That(received, Is.EqualTo(reference), $"{who}: same order as every other subscriber");
+            var firstTry = received.Where(seq => !run.Retried.ContainsKey(seq)).ToList();
+            Assert.That(firstTry, Is.Ordered, $"{who}: messages acknowledged at the first attempt arrive in publish order");
+            Assert.That(s.Validator.Overlaps, Is.Zero, $"{who}: overlapping OnNext");
+            Assert.That(s.DiscontinuityValidator.Overlaps, Is.Zero, who);
+            Assert.That(s.SubscriberErrors, Is.Empty, who);
+            lock (s.Discontinuities)
+            {
+                foreach (var failed in s.FailedResumes)
+                {
+                    Assert.That(s.Discontinuities.Any(d => d.At >= failed), Is.True, $"{who}: the failed resume at {failed} was followed by a discontinuity");
+                }
+
+                Assert.That(s.Discontinuities.Select(d => d.D.Kind), Has.None.EqualTo(DiscontinuityKind.BackfillIncomplete), $"{who}: history covered every gap");
+            }
+        }
+    }
+
+    private static string Ranges(List<int> values)
+    {
+        var parts = new List<string>();
+        for (var i = 0; i < values.Count && parts.Count < 30;)
+        {
+            var j = i;
+            while (j + 1 < values.Count && values[j + 1] == values[j] + 1)
+            {
+                j++;
+            }
+
+            parts.Add(i == j ? values[i].ToString(CultureInfo.InvariantCulture) : $"{values[i]}-{values[j]}");
+            i = j + 1;
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    private static void Report(ChaosRun run, List<ChaosSubscriber> subscribers, TimeSpan elapsed)
+    {
+        var p = TestContext.Progress;
+        p.WriteLine($"[chaos] seed {run.Seed}: {run.Messages} messages x {subscribers.Count} subscribers in {elapsed.TotalSeconds:F1} s");
+        foreach (var (kind, count) in run.FaultsByKind.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            p.WriteLine($"[chaos]   fault {kind}: {count}");
+        }
+
+        p.WriteLine($"[chaos]   NACKed publishes (batches): {run.NackedBatches}, other publish failures retried: {run.OtherRetries}, messages retried: {run.Retried.Count}");
+        foreach (var e in run.UnexpectedPublishErrors.Take(5))
+        {
+            p.WriteLine($"[chaos]     non-NACK publish failure: {e.Message}");
+        }
+
+        for (var i = 0; i < subscribers.Count; i++)
+        {
+            var s = subscribers[i];
+            var received = s.Received;
+            var lost = run.Messages - received.Distinct().Count();
+            p.WriteLine(
+                $"[chaos]   subscriber {i} ({(s.Client.Options.UseBinaryProtocol ? "msgpack" : "json")}): received {received.Count}, resumes {s.Resumes}, " +
+                $"failed resumes {s.FailedResumes.Count}, discontinuities {s.Discontinuities.Count}, backfilled {s.Channel.BackfilledMessages}, " +
+                $"lost {lost}, duplicated {s.Duplicates}");
+            if (lost > 0)
+            {
+                p.WriteLine($"[chaos]     state: connection {s.Client.Connection.State} {s.Client.Connection.Id} ({s.Client.Connection.ErrorReason?.Code}), channel {s.Channel.State} ({s.Channel.ErrorReason?.Code} {s.Channel.ErrorReason?.Message})");
+                lock (s.Discontinuities)
+                {
+                    foreach (var d in s.Discontinuities)
+                    {
+                        p.WriteLine($"[chaos]     discontinuity at {d.At}: {d.D}");
+                    }
+                }
+
+                var missing = Enumerable.Range(0, run.Messages).Except(received).ToList();
+                p.WriteLine($"[chaos]     missing {missing.Count}: {Ranges(missing)}; last received {received.LastOrDefault()}");
+                foreach (var line in s.Log.Take(200))
+                {
+                    p.WriteLine($"[chaos]     {line}");
+                }
+            }
+        }
+    }
+}
