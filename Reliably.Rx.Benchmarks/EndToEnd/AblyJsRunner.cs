@@ -47,7 +47,9 @@ internal static class AblyJsRunner
         var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.TrimStart().StartsWith('{'));
         if (line is null)
         {
-            return Failed(settings, exit == -1 ? $"node timed out after {timeout.TotalSeconds:0} s" : $"node exited {exit}: {FirstLines(stderr)}");
+            return exit == -1
+                ? settings.Scenarios.ToDictionary(s => s, _ => new ScenarioResult { Problem = $"timed out (node killed after {timeout.TotalSeconds:0} s)" })
+                : Failed(settings, $"node exited {exit}: {FirstLines(stderr)}");
         }
 
         using var doc = JsonDocument.Parse(line);

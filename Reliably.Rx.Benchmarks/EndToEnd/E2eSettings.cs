@@ -64,12 +64,15 @@ internal sealed record E2eSettings
                 case "--publish-n":
                     settings = settings with { PublishMessages = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) };
                     break;
+                case "--timeout":
+                    settings = settings with { ScenarioTimeout = TimeSpan.FromSeconds(double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture)) };
+                    break;
                 case "--fanout-n":
                     settings = settings with { FanoutMessages = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) };
                     break;
                 default:
                     throw new ArgumentException($"Unknown e2e option {args[i]}. Options: --quick, --formats json,msgpack, " +
-                        "--sides rx,raw,js[,rxcws], --scenarios publish,fanout,rest,memory, --publish-n N, --fanout-n N");
+                        "--sides rx,raw,js[,rxcws], --scenarios publish,fanout,rest,memory, --publish-n N, --fanout-n N, --timeout SECONDS (per scenario)");
             }
         }
 
