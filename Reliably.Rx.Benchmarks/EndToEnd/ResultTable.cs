@@ -6,7 +6,7 @@ namespace Reliably.Rx.Benchmarks.EndToEnd;
 /// <summary>The single comparison table (markdown, so it can be pasted into docs/benchmarks.md as it is).</summary>
 internal static class ResultTable
 {
-    private sealed record Row(string Scenario, string Scenario2, string Unit, bool HigherIsBetter, Func<ScenarioResult, double?> Value, bool HasCeiling);
+    private sealed record Row(string Scenario, string Label, string Unit, bool HigherIsBetter, Func<ScenarioResult, double?> Value, bool HasCeiling);
 
     private static readonly Row[] Rows =
     [
@@ -43,7 +43,7 @@ internal static class ResultTable
                 var rxValue = Value(rx, row);
                 var jsValue = Value(js, row);
                 var ratio = rxValue is { } a && jsValue is { } b && b != 0 ? (a / b).ToString("0.00", CultureInfo.InvariantCulture) : "–";
-                var name = row.Scenario2.Replace(" N ", $" {settings.MemoryChannels} ", StringComparison.Ordinal);
+                var name = row.Label.Replace(" N ", $" {settings.MemoryChannels} ", StringComparison.Ordinal);
                 sb.Append(CultureInfo.InvariantCulture, $"| {name} | {row.Unit} | {format} | {Cell(rx, rxValue, row)} | {Cell(js, jsValue, row)} | {ratio} | ")
                   .Append(row.HigherIsBetter ? "higher" : "lower")
                   .AppendLine(CultureInfo.InvariantCulture, $" | {(row.HasCeiling ? Cell(raw, Value(raw, row), row) : "")} |");

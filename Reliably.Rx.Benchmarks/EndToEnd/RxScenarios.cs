@@ -100,7 +100,7 @@ internal sealed class RxScenarios
             var got = Interlocked.Read(ref delivered);
             var last = observers.Max(o => o.LastTicks);
             var seconds = (Math.Max(last, started) - started) / (double)Stopwatch.Frequency;
-            var merged = observers.SelectMany(o => o.Latencies.Take(o.Count)).ToArray();
+            var merged = observers.SelectMany(o => o.Samples.Take(o.Count)).ToArray();
             var (p50, p99) = Latencies.Summarize(merged, merged.Length);
             return new ScenarioResult
             {
@@ -211,11 +211,12 @@ internal sealed class RxScenarios
 
         public LatencyObserver(int capacity, Action onDelivered)
         {
-            Latencies = new long[capacity];
+            Samples = new long[capacity];
             _onDelivered = onDelivered;
         }
 
-        public long[] Latencies { get; }
+        /// <summary>Send-to-OnNext latencies in Stopwatch ticks, in arrival order.</summary>
+        public long[] Samples { get; }
 
         public int Count { get; private set; }
 
@@ -224,9 +225,9 @@ internal sealed class RxScenarios
         public void OnNext(Message value)
         {
             var now = Stopwatch.GetTimestamp();
-            if (Count < Latencies.Length && value.Data is string data)
+            if (Count < Samples.Length && value.Data is string data)
             {
-                Latencies[Count] = now - Latencies_SentAt(data);
+                Samples[Count] = now - Latencies.SentAt(data);
             }
 
             Count++;
@@ -241,7 +242,5 @@ internal sealed class RxScenarios
         public void OnCompleted()
         {
         }
-
-        private static long Latencies_SentAt(string data) => EndToEnd.Latencies.SentAt(data);
     }
 }
