@@ -50,14 +50,19 @@ public sealed partial class RealtimeChannel
             return;
         }
 
-        DeliverNow(message);
+        // The keys only serve backfill de-duplication: track them only when a backfill can start.
+        DeliverNow(message, track: Options.AutoBackfill);
     }
 
-    private void DeliverNow(Message message)
+    private void DeliverNow(Message message, bool track)
     {
         _lastDeliveredId = message.Id ?? _lastDeliveredId;
         _lastDeliveredSerial = message.Serial ?? _lastDeliveredSerial;
-        _recent.Add(message);
+        if (track)
+        {
+            _recent.Add(message);
+        }
+
         _messages.Publish(message);
         ReliablyRxDiagnostics.MessagesReceived.Add(1, _tag);
     }
@@ -121,7 +126,7 @@ public sealed partial class RealtimeChannel
         {
             if (!_recent.Contains(message))
             {
-                DeliverNow(message);
+                DeliverNow(message, track: true);
                 recovered++;
             }
         }
@@ -131,7 +136,7 @@ public sealed partial class RealtimeChannel
         {
             if (!_recent.Contains(message))
             {
-                DeliverNow(message);
+                DeliverNow(message, track: true);
                 held++;
             }
         }

@@ -41,7 +41,7 @@ public sealed partial class RealtimeChannel
     public Task PublishAsync(IEnumerable<Message> messages, CancellationToken cancellationToken = default)
     {
         ThrowIfUnusable();
-        var list = messages?.ToList() ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The messages must not be null.");
+        var list = messages as IReadOnlyList<Message> ?? messages?.ToList() ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The messages must not be null.");
         if (list.Count == 0)
         {
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Publish needs at least one message.");

@@ -2,13 +2,13 @@ namespace Reliably.Rx.Channels;
 
 /// <summary>
 /// The ids and serials of the most recently delivered messages, bounded (oldest forgotten first): what backfill
-/// de-duplicates against. Loop-only.
+/// de-duplicates against. Keys are (kind, value) structs, so tracking allocates no strings. Loop-only.
 /// </summary>
 internal sealed class RecentKeys
 {
     private readonly int _capacity;
-    private readonly HashSet<string> _set = new(StringComparer.Ordinal);
-    private readonly Queue<string> _order = new();
+    private readonly HashSet<Key> _set = new();
+    private readonly Queue<Key> _order = new();
 
     public RecentKeys(int capacity)
     {
@@ -19,19 +19,19 @@ internal sealed class RecentKeys
     {
         if (message.Id is { } id)
         {
-            Add("i:" + id);
+            Add(new Key(false, id));
         }
 
         if (message.Serial is { } serial)
         {
-            Add("s:" + serial);
+            Add(new Key(true, serial));
         }
     }
 
     public bool Contains(Message message) =>
-        (message.Id is { } id && _set.Contains("i:" + id)) || (message.Serial is { } serial && _set.Contains("s:" + serial));
+        (message.Id is { } id && _set.Contains(new Key(false, id))) || (message.Serial is { } serial && _set.Contains(new Key(true, serial)));
 
-    private void Add(string key)
+    private void Add(Key key)
     {
         if (!_set.Add(key))
         {
@@ -44,4 +44,7 @@ internal sealed class RecentKeys
             _set.Remove(_order.Dequeue());
         }
     }
+
+    /// <summary>An id or a serial; string equality is ordinal.</summary>
+    private readonly record struct Key(bool IsSerial, string Value);
 }
