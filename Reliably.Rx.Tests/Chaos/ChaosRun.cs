@@ -20,6 +20,7 @@ internal sealed class ChaosRun
     private readonly AblyEmulator _emulator;
     private readonly Random _random;
     private readonly string _channelName;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     public ChaosRun(AblyEmulator emulator, int seed, int messages, string channelName)
     {
@@ -48,6 +49,27 @@ internal sealed class ChaosRun
     public ConcurrentBag<Exception> NackErrors { get; } = new();
 
     public int OtherRetries;
+
+    public ConcurrentQueue<string> PublisherLog { get; } = new();
+
+    /// <summary>
+    /// Sequence numbers whose publish was still unacknowledged across a failed resume of the publisher. The library
+    /// re-sends them as new publishes on the new connection (RTN19a2); one the server had rejected with a NACK that
+    /// never arrived (swallowed by a stall, or delayed past the drop) is then accepted after later messages. They must
+    /// still arrive exactly once; their position is not the original publish order.
+    /// </summary>
+    public ConcurrentDictionary<int, bool> ResentAfterFailedResume { get; } = new();
+
+    private long _publisherFailedResumes;
+
+    public IDisposable WatchPublisher(AblyRealtime publisher) => publisher.Connection.StateChanges.Subscribe(c =>
+    {
+        PublisherLog.Enqueue($"{_clock.Elapsed} connection {c.Previous}->{c.Current} {c.Reason?.Code} {c.Reason?.Message}");
+        if (c.Current == ConnectionState.Connected && c.Reason?.Code == ErrorCodes.UnableToRecoverConnection)
+        {
+            Interlocked.Increment(ref _publisherFailedResumes);
+        }
+    });
 
     public static ClientOptions ClientOptions(AblyEmulator emulator, bool msgpack) => new()
     {
@@ -96,9 +118,22 @@ internal sealed class ChaosRun
         for (var attempt = 1; attempt <= MaxPublishAttempts; attempt++)
         {
             var messages = Enumerable.Range(start, size).Select(Create).ToList();
+            var failedResumesBefore = Interlocked.Read(ref _publisherFailedResumes);
             try
             {
                 await channel.PublishAsync(messages).ConfigureAwait(false);
+                if (Interlocked.Read(ref _publisherFailedResumes) != failedResumesBefore)
+                {
+                    for (var i = start; i < start + size; i++)
+                    {
+                        ResentAfterFailedResume[i] = true;
+                    }
+                }
+
+                if (start % 1000 == 0 || attempt > 1)
+                {
+                    PublisherLog.Enqueue($"{_clock.Elapsed} batch {start} acknowledged (attempt {attempt})");
+                }
                 for (var i = start; i < start + size; i++)
                 {
                     Acked.Add(i);
@@ -109,6 +144,7 @@ internal sealed class ChaosRun
             catch (AblyException ex) when (ex.ErrorInfo.Code == NackCode)
             {
                 Interlocked.Increment(ref NackedBatches);
+                PublisherLog.Enqueue($"{_clock.Elapsed} batch {start} NACKed");
                 NackErrors.Add(ex);
             }
             catch (AblyException ex)
@@ -187,6 +223,11 @@ internal sealed class ChaosRun
                 continue;
             }
 
+            if (targetIsPublisher)
+            {
+                PublisherLog.Enqueue($"{_clock.Elapsed} fault kind {kind} at publisher");
+            }
+
             switch (kind)
             {
                 case 0:
@@ -197,6 +238,11 @@ internal sealed class ChaosRun
                     break;
                 case 2:
                     Count("forgotten connection", _emulator.Faults.ForgetConnection(id, dropTransport: true));
+                    if (targetIsPublisher)
+                    {
+                        PublisherLog.Enqueue($"{_clock.Elapsed} fault: publisher connection forgotten");
+                    }
+
                     break;
                 case 3:
                     _emulator.Faults.DelayAcks(TimeSpan.FromMilliseconds(50 + _random.Next(400)));

@@ -77,6 +77,7 @@ public sealed class ChaosStreamTests
 
             await publisher.Connection.WaitForStateAsync(ConnectionState.Connected, Wait);
             var outbound = publisher.Channels.Get(channelName);
+            using var publisherWatch = run.WatchPublisher(publisher);
 
             using var stop = new CancellationTokenSource();
             var injector = run.InjectAsync(publisher, subscriberClients, stop.Token);
@@ -132,6 +133,20 @@ public sealed class ChaosStreamTests
         var reference = subscribers[0].Received;
         for (var i = 0; i < subscribers.Count; i++)
         {
+            var r = subscribers[i].Received.Where(seq => !run.Retried.ContainsKey(seq) && !run.ResentAfterFailedResume.ContainsKey(seq)).ToList();
+            var bad = r.Zip(r.Skip(1)).FirstOrDefault(x => x.Second < x.First);
+            if (bad.Second < bad.First)
+            {
+                TestContext.Progress.WriteLine($"[chaos]   subscriber {i}: {bad.Second} after {bad.First}");
+                foreach (var line in subscribers[i].Log)
+                {
+                    TestContext.Progress.WriteLine($"[chaos]     {line}");
+                }
+            }
+        }
+
+        for (var i = 0; i < subscribers.Count; i++)
+        {
             var s = subscribers[i];
             var received = s.Received;
             var who = $"{seedNote}, subscriber {i}";
@@ -139,8 +154,18 @@ public sealed class ChaosStreamTests
             Assert.That(received.Count, Is.EqualTo(run.Messages), $"{who}: lost or duplicated");
             Assert.That(received.ToHashSet().SetEquals(Enumerable.Range(0, run.Messages)), Is.True, $"{who}: exactly the acknowledged set");
             Assert.That(received, Is.EqualTo(reference), $"{who}: same order as every other subscriber");
-            var firstTry = received.Where(seq => !run.Retried.ContainsKey(seq)).ToList();
-            Assert.That(firstTry, Is.Ordered, $"{who}: messages acknowledged at the first attempt arrive in publish order");
+            var firstTry = received.Where(seq => !run.Retried.ContainsKey(seq) && !run.ResentAfterFailedResume.ContainsKey(seq)).ToList();
+            var violation = firstTry.Zip(firstTry.Skip(1)).Select((pair, index) => (pair, index)).FirstOrDefault(x => x.pair.Second < x.pair.First);
+            if (violation.pair.Second < violation.pair.First)
+            {
+                TestContext.Progress.WriteLine($"[chaos]   order: {violation.pair.Second} after {violation.pair.First} (subscriber {i}); publisher:");
+                foreach (var line in run.PublisherLog)
+                {
+                    TestContext.Progress.WriteLine($"[chaos]     {line}");
+                }
+            }
+
+            Assert.That(firstTry, Is.Ordered, $"{who}: messages accepted at their first transmission arrive in publish order");
             Assert.That(s.Validator.Overlaps, Is.Zero, $"{who}: overlapping OnNext");
             Assert.That(s.DiscontinuityValidator.Overlaps, Is.Zero, who);
             Assert.That(s.SubscriberErrors, Is.Empty, who);
@@ -183,7 +208,7 @@ public sealed class ChaosStreamTests
             p.WriteLine($"[chaos]   fault {kind}: {count}");
         }
 
-        p.WriteLine($"[chaos]   NACKed publishes (batches): {run.NackedBatches}, other publish failures retried: {run.OtherRetries}, messages retried: {run.Retried.Count}");
+        p.WriteLine($"[chaos]   NACKed publishes (batches): {run.NackedBatches}, other publish failures retried: {run.OtherRetries}, messages retried: {run.Retried.Count}, re-sent by the library after a failed resume of the publisher: {run.ResentAfterFailedResume.Count}");
         foreach (var e in run.UnexpectedPublishErrors.Take(5))
         {
             p.WriteLine($"[chaos]     non-NACK publish failure: {e.Message}");
