@@ -21,6 +21,11 @@ internal sealed class WebSocketTransport : ITransport
     private readonly object _emitGate = new();
     private readonly List<IDisposable> _subscriptions = new();
     private WebsocketClient? _client;
+    private const int MaxRetainedSendBuffer = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_sendBuffer;
+
     private bool _closed;
     private int _closedFlag;
 
@@ -44,6 +49,11 @@ internal sealed class WebSocketTransport : ITransport
             ReconnectTimeout = null,
             ErrorReconnectTimeout = null,
             Name = "ably-realtime",
+
+            // Text frames arrive as UTF-8 bytes, not as a string the codec would re-encode (F1 in docs/benchmarks.md);
+            // frames arrive as the library's pooled stream, decoded in place and returned to its pool in OnFrame.
+            IsTextMessageConversionEnabled = false,
+            IsStreamDisposedAutomatically = false,
         };
         _client = client;
         _subscriptions.Add(client.MessageReceived.Subscribe(OnFrame, _ => { }));
@@ -59,15 +69,30 @@ internal sealed class WebSocketTransport : ITransport
             return;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(256);
-        _codec.WriteProtocolMessage(message, buffer);
-        if (_codec.IsBinary)
+        // Encoded into a reused per-thread buffer, then one exact-size copy: Websocket.Client queues the array and sends
+        // it later without telling us when, so the queued frame cannot be a pooled buffer. JSON goes out as a text frame
+        // straight from its UTF-8 bytes (no string round trip).
+        var buffer = t_sendBuffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        try
         {
-            client.Send(buffer.WrittenSpan.ToArray());
+            _codec.WriteProtocolMessage(message, buffer);
+            var frame = buffer.WrittenSpan.ToArray();
+            if (_codec.IsBinary)
+            {
+                client.Send(frame);
+            }
+            else
+            {
+                client.SendAsText(frame);
+            }
         }
-        else
+        finally
         {
-            client.Send(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+            if (buffer.Capacity > MaxRetainedSendBuffer)
+            {
+                t_sendBuffer = null;
+            }
         }
     }
 
@@ -128,9 +153,13 @@ internal sealed class WebSocketTransport : ITransport
     private void OnFrame(ResponseMessage frame)
     {
         TransportEvent evt;
+        var stream = frame.Stream;
         try
         {
-            ReadOnlyMemory<byte> bytes = frame.Binary ?? (frame.Text is { } text ? System.Text.Encoding.UTF8.GetBytes(text) : Array.Empty<byte>());
+            // The codec copies every string and byte array out of the frame, so the pooled stream can go back right after.
+            ReadOnlyMemory<byte> bytes = stream is not null
+                ? (stream.TryGetBuffer(out var segment) ? segment.AsMemory() : stream.ToArray())
+                : frame.Binary ?? (frame.Text is { } text ? System.Text.Encoding.UTF8.GetBytes(text) : Array.Empty<byte>());
             evt = TransportEvent.Received(_codec.ReadProtocolMessage(bytes));
         }
         catch (AblyException ex)
@@ -141,6 +170,10 @@ internal sealed class WebSocketTransport : ITransport
         {
             // A codec must only throw AblyException, but a hostile frame must never escape onto the receive thread.
             evt = TransportEvent.Malformed(new ErrorInfo(ErrorCodes.BadRequest, 400, "Malformed frame: " + ex.GetType().Name));
+        }
+        finally
+        {
+            stream?.Dispose();
         }
 
         Emit(evt);
