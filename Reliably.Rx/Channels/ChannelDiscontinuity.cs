@@ -11,7 +11,11 @@ namespace Reliably.Rx;
 /// <param name="AttachSerial">The channel's attachSerial after the event (RTL15a): the point the live stream continues from.</param>
 /// <param name="LastDeliveredSerial">The serial of the last message delivered before the gap, if any.</param>
 /// <param name="LastDeliveredId">The id of the last message delivered before the gap, if any.</param>
-/// <param name="Backfilling">True when automatic backfill started for this gap (live delivery is held until it ends).</param>
+/// <param name="Backfilling">
+/// True when automatic backfill started for this gap (live delivery is held until it ends). False without
+/// <see cref="ChannelOptions.AutoBackfill"/>, and also with it when no message had been delivered yet: backfill needs
+/// the last delivered message as the point to fill from.
+/// </param>
 public sealed record ChannelDiscontinuity(
     DiscontinuityKind Kind,
     ErrorInfo? Reason,
