@@ -11,6 +11,7 @@ internal sealed class StatsStore
 {
     private readonly object _gate = new();
     private readonly SortedDictionary<string, JObject> _minutes = new(StringComparer.Ordinal);
+    private volatile MinuteKey? _lastKey;
 
     public void AddFixture(JObject record)
     {
@@ -37,7 +38,31 @@ internal sealed class StatsStore
 
     public void RecordMessages(long timestampMs, int count)
     {
-        var key = Format(DateTimeOffset.FromUnixTimeMilliseconds(timestampMs).UtcDateTime, "minute");
+        // Runs once per publish: the minute's key is formatted once per minute, and an existing record's two counters
+        // are bumped in place (what Merge would do) instead of building and merging a JObject per message.
+        var minute = Math.DivRem(timestampMs, 60_000, out var rem) - (rem < 0 ? 1 : 0);
+        var cached = _lastKey;
+        string key;
+        if (cached is not null && cached.Minute == minute)
+        {
+            key = cached.Key;
+        }
+        else
+        {
+            key = Format(DateTimeOffset.FromUnixTimeMilliseconds(timestampMs).UtcDateTime, "minute");
+            _lastKey = new MinuteKey(minute, key);
+        }
+
+        lock (_gate)
+        {
+            if (_minutes.TryGetValue(key, out var current) && current["entries"] is JObject entries)
+            {
+                AddCount(entries, "messages.all.all.count", count);
+                AddCount(entries, "messages.all.messages.count", count);
+                return;
+            }
+        }
+
         var live = new JObject
         {
             ["intervalId"] = key,
@@ -142,6 +167,14 @@ internal sealed class StatsStore
         throw new Protocol.AblyException(40000, 400, "Invalid stats intervalId: " + id);
     }
 
+    private static void AddCount(JObject entries, string name, int count) =>
+        entries[name] = entries[name] switch
+        {
+            JValue { Type: JTokenType.Integer } a => new JValue((long)a + count),
+            JValue { Type: JTokenType.Float } a => new JValue((double)a + count),
+            _ => new JValue((long)count),
+        };
+
     private static void Merge(JObject target, JObject source)
     {
         foreach (var property in source.Properties())
@@ -169,4 +202,6 @@ internal sealed class StatsStore
             }
         }
     }
+
+    private sealed record MinuteKey(long Minute, string Key);
 }
