@@ -186,6 +186,13 @@ internal sealed partial class ConnectionLoop
 
         var count = Math.Max(message.Count ?? 1, 0);
         var end = first + count;
+        if (first >= Interlocked.Read(ref _msgSerial))
+        {
+            // Serials never sent (a confused or hostile server): they must not implicitly fail real publishes.
+            RealtimeLog.UnmatchedAck(_logger, message.Action, first, end - 1);
+            return;
+        }
+
         var matched = false;
         while (_pending.TryPeek(out var pending) && pending.Message.MsgSerial is { } serial && serial < end)
         {
