@@ -17,7 +17,7 @@ public sealed class BackfillLimitTests : RealtimeEmulatorFixture
     [TestCaseSource(nameof(Formats))]
     public async Task A_gap_longer_than_history_delivers_what_history_holds_and_reports_BackfillIncomplete(string format)
     {
-        var (channel, collector, discontinuities, done) = await GapAsync(format, gapSize: 300, failHistory: false);
+        var (channel, collector, discontinuities, done) = await GapAsync(format, gapSize: 200, failHistory: false);
         var d = await done.WaitAsync(Wait);
         Assert.That(d.Kind, Is.EqualTo(DiscontinuityKind.BackfillIncomplete));
         Assert.That(d.Reason?.Code, Is.EqualTo(ErrorCodes.UnableToRecoverChannel));
@@ -95,10 +95,11 @@ public sealed class BackfillLimitTests : RealtimeEmulatorFixture
                 Emulator.Faults.FailRestRequests(503, pathPrefix: "/channels");
             }
 
-            Emulator.Faults.DelayAttached(TimeSpan.FromSeconds(3));
+            // Long enough for the gap's publishes even on a loaded machine (the emulator's own delay, not a test sleep).
+            Emulator.Faults.DelayAttached(TimeSpan.FromSeconds(5));
             Assert.That(Emulator.Faults.ForgetConnection(subscriberClient.Connection.Id!, dropTransport: true), Is.True);
             await reattaching.Task.WaitAsync(Wait);
-            await PublishSequenceAsync(publisher, 50, gapSize, batch: 25, inFlight: 4);
+            await PublishSequenceAsync(publisher, 50, gapSize, batch: 50, inFlight: 4);
             Emulator.Faults.DelayAttached(TimeSpan.Zero);
         }
 
