@@ -66,13 +66,7 @@ public sealed partial class RealtimeChannel
     }
 
     /// <summary>Starts an attach in the background (implicit attach, RTL7g); its outcome is visible as state changes.</summary>
-    private void AttachInBackground()
-    {
-        if (!_loop.Execute(() => BeginAttach(null)))
-        {
-            return;
-        }
-    }
+    private void AttachInBackground() => _loop.Execute(() => BeginAttach(null));
 
     private void BeginAttach(TaskCompletionSource<bool>? waiter)
     {

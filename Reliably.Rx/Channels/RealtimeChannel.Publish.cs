@@ -53,7 +53,7 @@ public sealed partial class RealtimeChannel
         if (State is ChannelState.Suspended or ChannelState.Failed)
         {
             // RTL6c4.
-            throw new AblyException(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Cannot publish on a {State} channel (RTL6c4).") { };
+            throw new AblyException(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Cannot publish on a {State} channel (RTL6c4).");
         }
 
         return SendAsync(new ProtocolMessage(ProtocolAction.Message, Name) { Messages = encoded }, encoded.Length, cancellationToken);
