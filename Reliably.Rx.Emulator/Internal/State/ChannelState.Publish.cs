@@ -8,7 +8,7 @@ namespace Reliably.Rx.Emulator.Internal.State;
 internal sealed partial class ChannelState
 {
     private const int IdempotencyWindow = 100_000;
-    private readonly List<StoredItem> _history = [];
+    private readonly Queue<StoredItem> _history = new(); // a queue: trimming the oldest is O(1) per publish
     private readonly Dictionary<string, string> _idempotent = new(StringComparer.Ordinal);
     private readonly Queue<string> _idempotentOrder = new();
     private long _ordinal;
@@ -78,12 +78,19 @@ internal sealed partial class ChannelState
             _seq = seq;
             foreach (var m in fresh)
             {
-                _history.Add(new StoredItem(_ordinal++, seq, m.Value<long>("timestamp"), m));
+                _history.Enqueue(new StoredItem(_ordinal++, seq, m.Value<long>("timestamp"), m));
+
+                // Detached from the inbound ProtocolMessage so the outgoing frame's array takes it as is: JArray deep-clones
+                // a token that already has a parent. History and frame may share it: neither is mutated once stored.
+                if (m.Parent is not null)
+                {
+                    m.Remove();
+                }
             }
 
-            if (_history.Count > Server.Options.ChannelHistoryLimit)
+            while (_history.Count > Server.Options.ChannelHistoryLimit)
             {
-                _history.RemoveRange(0, _history.Count - Server.Options.ChannelHistoryLimit);
+                _history.Dequeue();
             }
 
             var frame = new JObject

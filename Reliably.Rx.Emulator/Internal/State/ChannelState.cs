@@ -12,7 +12,7 @@ namespace Reliably.Rx.Emulator.Internal.State;
 internal sealed partial class ChannelState
 {
     private readonly object _gate = new();
-    private readonly List<ChannelEvent> _events = [];
+    private readonly Queue<ChannelEvent> _events = new(); // a queue: trimming the oldest is O(1) per publish
     private readonly HashSet<Attachment> _subscribers = [];
     private long _seq;
 
@@ -67,7 +67,7 @@ internal sealed partial class ChannelState
             JObject? error = null;
             if (mayResume && TryParseSerial(channelSerial, out var from) && from <= _seq)
             {
-                var oldest = _events.Count > 0 ? _events[0].Seq : _seq + 1;
+                var oldest = _events.TryPeek(out var first) ? first.Seq : _seq + 1;
                 if (from >= oldest - 1 || from == _seq)
                 {
                     flags |= Flags.Resumed;
@@ -208,10 +208,10 @@ internal sealed partial class ChannelState
     /// <summary>Appends to the replay log and fans the frame out; caller holds the lock.</summary>
     private void Emit(ChannelEvent e)
     {
-        _events.Add(e);
-        if (_events.Count > Server.Options.ChannelHistoryLimit)
+        _events.Enqueue(e);
+        while (_events.Count > Server.Options.ChannelHistoryLimit)
         {
-            _events.RemoveRange(0, _events.Count - Server.Options.ChannelHistoryLimit);
+            _events.Dequeue();
         }
 
         foreach (var s in _subscribers)
