@@ -92,7 +92,15 @@ public sealed class Connection
                 : change)
             .Where(change => change.Current == state)
             .Concat(Observable.Throw<ConnectionStateChange>(new AblyException(ErrorCodes.ConnectionClosed, 400, "The realtime client was disposed while waiting.")));
-        return await reached.Amb(timedOut).FirstAsync().ToTask(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await reached.Amb(timedOut).FirstAsync().ToTask(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The client's loop scheduler is gone: report it like every other use after dispose.
+            throw new AblyException(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed.");
+        }
     }
 
     /// <summary>
