@@ -3,7 +3,7 @@
 // 1. attach READ_CHANNEL (plain and -enc), print "ready", then check the string, JSON, binary and encrypted
 //    messages Reliably.Rx publishes there;
 // 2. publish the same kinds of data on WRITE_CHANNEL (plain and -enc) for Reliably.Rx, subscribed, to check.
-// Exits 0 on success; prints the failed check and exits 1 otherwise.
+// Exits 0 on success; prints the failed check and exits 1 otherwise. LOG_LEVEL (optional) turns on ably-js logs on stderr.
 const Ably = require('ably');
 
 const port = Number(process.env.EMULATOR_PORT);
