@@ -159,4 +159,17 @@ public sealed class ChannelContinuityTests
         c.Receive(c.Attached("b-1"));
         Assert.That(c.Discontinuities, Is.Empty, "an explicit detach ends continuity tracking");
     }
+
+    [Test]
+    public async Task RTN16j_a_recovered_channelSerial_is_sent_in_the_first_ATTACH()
+    {
+        var recover = new Reliably.Rx.Realtime.RecoveryKey("key-0", 3, new Dictionary<string, string> { ["chat"] = "recovered-7" }).Serialize();
+        await using var c = new ChannelHarness(configure: o => o with { Recover = recover });
+        Assert.That(c.Channel.ChannelSerial, Is.EqualTo("recovered-7"));
+        _ = c.Channel.AttachAsync();
+        c.Pump();
+        Assert.That(c.Sent(ProtocolAction.Attach).Single().ChannelSerial, Is.EqualTo("recovered-7"));
+        c.Receive(c.Attached("recovered-9", ProtocolFlags.Resumed));
+        Assert.That(c.Changes.Last().Resumed, Is.True);
+    }
 }
