@@ -120,6 +120,19 @@ internal static class PayloadTransform
                     return data is byte[] ? null : "the data is not base64 text";
                 }
 
+                // Canonical base64 (no whitespace) decodes into an exact-size array with no second copy (F7); anything
+                // else takes the general path, which accepts what Convert accepts.
+                if (b64.Length % 4 == 0)
+                {
+                    var padding = b64.EndsWith("==", StringComparison.Ordinal) ? 2 : b64.EndsWith('=') ? 1 : 0;
+                    var exact = new byte[(b64.Length / 4 * 3) - padding];
+                    if (Convert.TryFromBase64String(b64, exact, out var decoded) && decoded == exact.Length)
+                    {
+                        data = exact;
+                        return null;
+                    }
+                }
+
                 var buffer = new byte[(b64.Length * 3 / 4) + 3];
                 if (!Convert.TryFromBase64String(b64, buffer, out var written))
                 {

@@ -10,11 +10,32 @@ internal static class AesCbcCipher
 {
     public const int BlockSize = 16;
 
+    /// <summary>
+    /// One cached <see cref="Aes"/> per <see cref="CipherParams"/> instance (keyed by reference, so a record copy made
+    /// with <c>with</c> gets its own), with the key set once: creating an <see cref="Aes"/> and setting its key for every
+    /// message cost more than the AES rounds (F6 in docs/benchmarks.md). An instance is used by one thread at a time:
+    /// publishers encrypt on their own threads while the loop decrypts, so a concurrent caller that finds the slot empty
+    /// creates a temporary instance instead of waiting.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CipherParams, AesSlot> Slots = new();
+
     public static byte[] Encrypt(CipherParams cipher, ReadOnlySpan<byte> plaintext)
     {
         ArgumentNullException.ThrowIfNull(cipher);
-        using var aes = Aes.Create();
-        aes.Key = cipher.Key;
+        var slot = Slots.GetValue(cipher, static c => new AesSlot(c));
+        var aes = slot.Rent();
+        try
+        {
+            return Encrypt(aes, cipher, plaintext);
+        }
+        finally
+        {
+            slot.Return(aes);
+        }
+    }
+
+    private static byte[] Encrypt(Aes aes, CipherParams cipher, ReadOnlySpan<byte> plaintext)
+    {
         var length = aes.GetCiphertextLengthCbc(plaintext.Length, PaddingMode.PKCS7);
         var output = new byte[BlockSize + length];
         var iv = output.AsSpan(0, BlockSize);
@@ -41,10 +62,10 @@ internal static class AesCbcCipher
             return null;
         }
 
+        var slot = Slots.GetValue(cipher, static c => new AesSlot(c));
+        var aes = slot.Rent();
         try
         {
-            using var aes = Aes.Create();
-            aes.Key = cipher.Key;
             failure = null;
             return aes.DecryptCbc(payload[BlockSize..], payload[..BlockSize], PaddingMode.PKCS7);
         }
@@ -53,6 +74,38 @@ internal static class AesCbcCipher
             // Wrong key or corrupt data: the padding does not check out.
             failure = "the data could not be decrypted with this key (bad padding)";
             return null;
+        }
+        finally
+        {
+            slot.Return(aes);
+        }
+    }
+
+    private sealed class AesSlot
+    {
+        private readonly CipherParams _cipher;
+        private Aes? _cached;
+
+        public AesSlot(CipherParams cipher) => _cipher = cipher;
+
+        public Aes Rent()
+        {
+            if (Interlocked.Exchange(ref _cached, null) is { } aes)
+            {
+                return aes;
+            }
+
+            aes = Aes.Create();
+            aes.SetKey(_cipher.KeySpan);
+            return aes;
+        }
+
+        public void Return(Aes aes)
+        {
+            if (Interlocked.CompareExchange(ref _cached, aes, null) is not null)
+            {
+                aes.Dispose();
+            }
         }
     }
 }
