@@ -12,6 +12,20 @@ internal static class MsgPackTree
 {
     private const int MaxDepth = 64;
 
+    private static readonly (byte[] Utf8, string Name)[] KnownKeys =
+    [
+        .. new[]
+        {
+            "action", "id", "msgSerial", "channel", "channelSerial", "connectionId", "connectionKey", "timestamp",
+            "messages", "presence", "name", "data", "encoding", "clientId", "extras", "serial", "count", "flags",
+            "params", "error", "code", "statusCode", "message", "href", "res", "serials", "auth", "accessToken",
+            "connectionSerial", "version", "createdAt", "updatedAt",
+        }.Select(k => (System.Text.Encoding.UTF8.GetBytes(k), k)),
+    ];
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
     public static JToken Read(ReadOnlyMemory<byte> bytes)
     {
         var reader = new MessagePackReader(bytes);
@@ -21,11 +35,47 @@ internal static class MsgPackTree
 
     public static byte[] Write(JToken token)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        var writer = new MessagePackWriter(buffer);
-        WriteToken(ref writer, token);
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        // A reused per-thread buffer: every outgoing frame is written here, so growing a fresh one each time showed up
+        // in the emulator's per-message allocations (docs/benchmarks.md).
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        try
+        {
+            var writer = new MessagePackWriter(buffer);
+            WriteToken(ref writer, token);
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            if (buffer.Capacity > 256 * 1024)
+            {
+                t_buffer = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Map keys: the protocol's field names are matched on their UTF-8 bytes and shared, so reading a frame does not
+    /// allocate a string (and a throw-away JValue) per key.
+    /// </summary>
+    private static string ReadKey(ref MessagePackReader reader, int depth)
+    {
+        if (reader.NextMessagePackType == MessagePackType.String && reader.TryReadStringSpan(out var utf8))
+        {
+            foreach (var (bytes, name) in KnownKeys)
+            {
+                if (utf8.SequenceEqual(bytes))
+                {
+                    return name;
+                }
+            }
+
+            return System.Text.Encoding.UTF8.GetString(utf8);
+        }
+
+        var key = ReadToken(ref reader, depth);
+        return key.Type == JTokenType.String ? (string)key! : key.ToString(Newtonsoft.Json.Formatting.None);
     }
 
     private static JToken ReadToken(ref MessagePackReader reader, int depth)
@@ -78,9 +128,9 @@ internal static class MsgPackTree
                 var obj = new JObject();
                 for (var i = 0; i < count; i++)
                 {
-                    var key = ReadToken(ref reader, depth + 1);
+                    var key = ReadKey(ref reader, depth + 1);
                     var value = ReadToken(ref reader, depth + 1);
-                    obj[key.Type == JTokenType.String ? (string)key! : key.ToString(Newtonsoft.Json.Formatting.None)] = value;
+                    obj[key] = value;
                 }
 
                 return obj;
