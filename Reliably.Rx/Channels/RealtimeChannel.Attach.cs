@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Reliably.Rx.Channels;
 using Reliably.Rx.Protocol;
 using Reliably.Rx.Realtime;
 
@@ -7,9 +8,9 @@ namespace Reliably.Rx;
 /// <summary>Attach, detach, their timeouts and the RTL13 retry (RTL4, RTL5, RTL13).</summary>
 public sealed partial class RealtimeChannel
 {
-    private readonly LoopTimer _attachTimer;
-    private readonly LoopTimer _detachTimer;
-    private readonly LoopTimer _retryTimer;
+    private readonly ChannelTimer _attachTimer;
+    private readonly ChannelTimer _detachTimer;
+    private readonly ChannelTimer _retryTimer;
     private readonly List<TaskCompletionSource<bool>> _attachWaiters = new();
     private readonly List<TaskCompletionSource<bool>> _detachWaiters = new();
 

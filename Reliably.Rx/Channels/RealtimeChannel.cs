@@ -53,9 +53,9 @@ public sealed partial class RealtimeChannel : IChannelSink
         _errors.SubscriberFaulted += ex => ChannelLog.SubscriberFaulted(_logger, Name, ex);
         _messages.DepthChanged += depth => ReliablyRxDiagnostics.SubscriberBufferDepth.Record(depth, _tag);
 
-        _attachTimer = new LoopTimer(_loop, "attach:" + name);
-        _detachTimer = new LoopTimer(_loop, "detach:" + name);
-        _retryTimer = new LoopTimer(_loop, "channel-retry:" + name);
+        _attachTimer = new ChannelTimer(_loop);
+        _detachTimer = new ChannelTimer(_loop);
+        _retryTimer = new ChannelTimer(_loop);
 
         // Created with the channel so that no SYNC or PRESENCE frame is missed before the first use (RTP1, RTP18).
         _presence = new RealtimePresence(this);
