@@ -96,7 +96,12 @@ internal static class AesCbcCipher
             }
 
             aes = Aes.Create();
+#if NET9_0_OR_GREATER
             aes.SetKey(_cipher.KeySpan);
+#else
+            // net8.0 has no SetKey(span): the key is copied once per cached instance, not per message.
+            aes.Key = _cipher.KeySpan.ToArray();
+#endif
             return aes;
         }
 
