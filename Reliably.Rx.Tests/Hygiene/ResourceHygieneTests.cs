@@ -112,7 +112,11 @@ public sealed class ResourceHygieneTests
         // The heap includes the in-process emulator, whose idempotency window keeps every published message id (up to
         // 100 000 per channel, a few hundred bytes each): linear growth of that order is the server's, not the client's.
         // The client's own objects are checked exactly: every released channel must be collectable.
-        Assert.That(growth / 10_000, Is.LessThan(PerCycleBound), $"heap growth per cycle under {PerCycleBound} bytes");
+        // The slope is taken over the last 8 000 cycles: the first measured segment still absorbs heap settling left by
+        // earlier fixtures in the same process (seen as a one-off step of a few MiB).
+        var perCycle = (samples[^1] - samples[1]) / 8_000;
+        TestContext.Progress.WriteLine($"[hygiene] steady growth over the last 8 000 cycles: {perCycle} bytes per cycle");
+        Assert.That(perCycle, Is.LessThan(PerCycleBound), $"heap growth per cycle under {PerCycleBound} bytes");
         var alive = released.Where(w => w.IsAlive).Select(w => ((RealtimeChannel?)w.Target)?.Name).ToList();
         TestContext.Progress.WriteLine($"[hygiene] released channels still alive: {alive.Count} of {released.Count} {string.Join(",", alive)}");
         Assert.That(alive.Count, Is.Zero, $"all {released.Count} channels released in the last 2 000 cycles were garbage-collected");
