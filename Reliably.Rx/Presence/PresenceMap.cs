@@ -15,13 +15,13 @@ internal sealed class PresenceMap
 {
     private readonly Dictionary<string, PresenceMessage> _members = new(StringComparer.Ordinal);
     private readonly Func<DateTimeOffset> _now;
-    private readonly Func<PresenceMessage, string> _keyOf;
+    private readonly Func<PresenceMessage, string>? _keyOf;
     private HashSet<string>? _residual;
 
     public PresenceMap(Func<DateTimeOffset> now, Func<PresenceMessage, string>? keyOf = null)
     {
         _now = now ?? throw new ArgumentNullException(nameof(now));
-        _keyOf = keyOf ?? (m => m.MemberKey);
+        _keyOf = keyOf; // null: the memberKey, found without building the string (see FindMemberKey)
     }
 
     /// <summary>True between the first and the last page of a SYNC (RTP18).</summary>
@@ -58,7 +58,7 @@ internal sealed class PresenceMap
     public PresenceMessage? Apply(PresenceMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var key = _keyOf(message);
+        var key = _keyOf is null ? FindMemberKey(message) : _keyOf(message);
         _residual?.Remove(key);
 
         if (_members.TryGetValue(key, out var existing) && !IsNewer(message, existing))
@@ -98,6 +98,38 @@ internal sealed class PresenceMap
                 // ABSENT never arrives from the server; unknown actions are ignored rather than corrupting the set.
                 return null;
         }
+    }
+
+    /// <summary>
+    /// The memberKey (<c>connectionId:clientId</c>, TP3h) of a message. When the member is already known, the stored key
+    /// instance is returned, looked up by a stack-built span: applying an update, a stale message or a re-SYNC of a known
+    /// member builds no string (F8 in docs/benchmarks.md). Only a new member allocates its key.
+    /// </summary>
+    private string FindMemberKey(PresenceMessage message)
+    {
+        var connectionId = message.ConnectionId ?? string.Empty;
+        var clientId = message.ClientId ?? string.Empty;
+        var length = connectionId.Length + 1 + clientId.Length;
+        if (length > 256)
+        {
+            return message.MemberKey;
+        }
+
+        Span<char> key = stackalloc char[length];
+        connectionId.AsSpan().CopyTo(key);
+        key[connectionId.Length] = ':';
+        clientId.AsSpan().CopyTo(key[(connectionId.Length + 1)..]);
+        if (_members.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var stored, out _))
+        {
+            return stored;
+        }
+
+        if (_residual is not null && _residual.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var residual))
+        {
+            return residual;
+        }
+
+        return new string(key);
     }
 
     /// <summary>
