@@ -39,6 +39,7 @@ public sealed class HostileUserInputTests
         Assert.That(caught, Is.InstanceOf<AblyException>(), $"{what}: expected an AblyException, got {caught?.GetType().Name}: {caught?.Message}");
         var code = ((AblyException)caught!).ErrorInfo.Code;
         Assert.That(code, Is.GreaterThan(0), $"{what}: an Ably error code");
+        TestContext.Progress.WriteLine($"[hostile] {what}: {code}");
         return code;
     }
 
