@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using Newtonsoft.Json.Linq;
 using Reliably.Rx.Http;
+using Reliably.Rx.Auth;
 
-namespace Reliably.Rx.Auth;
+namespace Reliably.Rx;
 
 public sealed partial class AblyAuth
 {

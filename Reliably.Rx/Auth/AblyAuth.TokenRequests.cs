@@ -1,7 +1,8 @@
 using Reliably.Rx.Http;
 using Reliably.Rx.Serialization;
+using Reliably.Rx.Auth;
 
-namespace Reliably.Rx.Auth;
+namespace Reliably.Rx;
 
 public sealed partial class AblyAuth
 {

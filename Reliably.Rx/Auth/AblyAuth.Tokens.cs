@@ -1,8 +1,9 @@
 using System.Buffers;
 using Reliably.Rx.Http;
 using Reliably.Rx.Serialization;
+using Reliably.Rx.Auth;
 
-namespace Reliably.Rx.Auth;
+namespace Reliably.Rx;
 
 public sealed partial class AblyAuth
 {

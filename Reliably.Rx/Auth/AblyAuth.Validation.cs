@@ -1,4 +1,5 @@
-namespace Reliably.Rx.Auth;
+using Reliably.Rx.Auth;
+namespace Reliably.Rx;
 
 public sealed partial class AblyAuth
 {

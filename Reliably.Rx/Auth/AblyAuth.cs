@@ -3,8 +3,9 @@ using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using Microsoft.Extensions.Logging;
 using Reliably.Rx.Http;
+using Reliably.Rx.Auth;
 
-namespace Reliably.Rx.Auth;
+namespace Reliably.Rx;
 
 /// <summary>
 /// Authentication of a client (RSA): Basic auth with an API key, or token auth with a token, a key that signs token
