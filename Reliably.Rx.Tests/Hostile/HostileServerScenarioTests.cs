@@ -156,4 +156,30 @@ public sealed class HostileServerScenarioTests
         Assert.That(c.H.Connection.State, Is.EqualTo(ConnectionState.Connected));
         Assert.That(c.Channel.State, Is.EqualTo(ChannelState.Attached));
     }
+
+    [Test]
+    public async Task A_connection_ERROR_with_code_0_still_leaves_a_clear_error_code()
+    {
+        await using var h = new RealtimeHarness();
+        h.ConnectNow();
+        h.Transport.Receive(new ProtocolMessage(ProtocolAction.Error) { Error = new ErrorInfo(0, 0, "boom") });
+        h.Pump();
+
+        Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Failed));
+        Assert.That(h.Connection.ErrorReason?.Code, Is.EqualTo(ErrorCodes.InternalError), "a code the application can act on");
+        Assert.That(h.Connection.ErrorReason?.Message, Does.Contain("boom"), "the server's text is kept");
+    }
+
+    [Test]
+    public async Task A_channel_ERROR_with_code_0_still_leaves_a_clear_error_code()
+    {
+        await using var c = new ChannelHarness();
+        await c.AttachNow();
+        c.Receive(new ProtocolMessage(ProtocolAction.Error, "chat") { Error = new ErrorInfo(0, 0, "boom") });
+
+        Assert.That(c.Channel.State, Is.EqualTo(ChannelState.Failed));
+        Assert.That(c.Channel.ErrorReason?.Code, Is.EqualTo(ErrorCodes.ChannelOperationFailed));
+        Assert.That(c.Channel.ErrorReason?.Message, Does.Contain("boom"));
+        Assert.That(c.H.Connection.State, Is.EqualTo(ConnectionState.Connected));
+    }
 }
