@@ -27,7 +27,12 @@ public sealed partial class RealtimeChannel
                 OnDetachedFrame(message);
                 break;
             case ProtocolAction.Error:
-                OnChannelError(message.Error ?? new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, "Channel error without details."));
+                OnChannelError(message.Error switch
+                {
+                    null => new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, "Channel error without details."),
+                    { Code: <= 0 } e => new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, "Channel error without a valid code: " + e.Message),
+                    var e => e,
+                });
                 break;
             case ProtocolAction.Message:
                 OnMessageFrame(message);

@@ -79,7 +79,12 @@ internal sealed partial class ConnectionLoop
                 OnServerClosed();
                 break;
             case ProtocolAction.Error when message.Channel is null:
-                OnConnectionError(message.Error ?? new ErrorInfo(ErrorCodes.InternalError, 500, "Connection error without details."));
+                OnConnectionError(message.Error switch
+                {
+                    null => new ErrorInfo(ErrorCodes.InternalError, 500, "Connection error without details."),
+                    { Code: <= 0 } e => new ErrorInfo(ErrorCodes.InternalError, 500, "Connection error without a valid code: " + e.Message),
+                    var e => e,
+                });
                 break;
             case ProtocolAction.Auth:
                 OnServerAuth();
