@@ -107,6 +107,10 @@ internal sealed class PresenceMap
     /// </summary>
     private string FindMemberKey(PresenceMessage message)
     {
+#if !NET9_0_OR_GREATER
+        // Span-keyed lookups (GetAlternateLookup) arrive in .NET 9; net8.0 builds the key string.
+        return message.MemberKey;
+#else
         var connectionId = message.ConnectionId ?? string.Empty;
         var clientId = message.ClientId ?? string.Empty;
         var length = connectionId.Length + 1 + clientId.Length;
@@ -130,6 +134,7 @@ internal sealed class PresenceMap
         }
 
         return new string(key);
+#endif
     }
 
     /// <summary>
