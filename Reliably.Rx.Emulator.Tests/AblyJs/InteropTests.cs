@@ -33,17 +33,31 @@ public sealed class InteropTests
             Assert.Ignore("node is not installed; ably-js interop tests skipped");
         }
 
-        var installed = File.Exists(Path.Combine(Folder, "node_modules", "ably", "package.json"))
-            && File.GetLastWriteTimeUtc(Path.Combine(Folder, "node_modules", ".package-lock.json")) >= File.GetLastWriteTimeUtc(Path.Combine(Folder, "package-lock.json"));
-        if (!installed)
+        // One install at a time across test processes: Reliably.Rx.Tests installs into the same folder under this
+        // machine-wide mutex (TestSupport/AblyJs.cs). A Mutex belongs to a thread, so the install runs on one.
+        var npm = await Task.Run(() =>
         {
-            var npm = await RunAsync("npm", "ci --no-audit --no-fund", TimeSpan.FromMinutes(3));
-            if (npm is null)
+            using var mutex = new Mutex(false, "Reliably.Rx.AblyJs.NpmInstall");
+            Assert.That(mutex.WaitOne(TimeSpan.FromMinutes(5)), Is.True, "timed out waiting for another process to install ably-js");
+            try
+            {
+                var installed = File.Exists(Path.Combine(Folder, "node_modules", "ably", "package.json"))
+                    && File.GetLastWriteTimeUtc(Path.Combine(Folder, "node_modules", ".package-lock.json")) >= File.GetLastWriteTimeUtc(Path.Combine(Folder, "package-lock.json"));
+                return installed ? (Installed: true, Result: null) : (Installed: false, Result: RunAsync("npm", "ci --no-audit --no-fund", TimeSpan.FromMinutes(3)).GetAwaiter().GetResult());
+            }
+            finally
+            {
+                mutex.ReleaseMutex();
+            }
+        });
+        if (!npm.Installed)
+        {
+            if (npm.Result is null)
             {
                 Assert.Ignore("npm is not installed; ably-js interop tests skipped");
             }
 
-            Assert.That(npm.ExitCode, Is.Zero, "npm ci failed:\n" + npm.Output);
+            Assert.That(npm.Result!.ExitCode, Is.Zero, "npm ci failed:\n" + npm.Result.Output);
         }
 
         _emulator = await AblyEmulator.StartAsync(new EmulatorOptions
