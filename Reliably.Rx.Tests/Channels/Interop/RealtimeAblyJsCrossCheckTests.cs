@@ -18,15 +18,13 @@ public sealed class RealtimeAblyJsCrossCheckTests : RealtimeEmulatorFixture
 {
     private static string Script => Path.Combine(Vectors.RepoRoot ?? ".", "Reliably.Rx.Tests", "Channels", "Interop", "realtime-crosscheck.js");
 
-    private static string NodeModules => Path.Combine(Vectors.RepoRoot ?? ".", "Reliably.Rx.Emulator.Tests", "interop", "node_modules");
+    private static string NodeModules => AblyJs.NodeModules;
 
     [TestCaseSource(nameof(Formats))]
     public async Task Realtime_messages_are_equal_between_Reliably_Rx_and_ably_js(string format)
     {
-        if (!File.Exists(Path.Combine(NodeModules, "ably", "package.json")))
-        {
-            Assert.Ignore("ably-js not installed at " + NodeModules + " (run npm ci in Reliably.Rx.Emulator.Tests/interop)");
-        }
+        // Installs the pinned ably-js with npm ci when needed (ignored only when node or npm is missing).
+        await AblyJs.EnsureInstalledAsync();
 
         var cipherKey = CipherParams.GenerateRandomKey();
         var cipher = new ChannelOptions { Cipher = new CipherParams(cipherKey) };
