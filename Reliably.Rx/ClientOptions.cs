@@ -120,6 +120,13 @@ public sealed record ClientOptions
     /// <summary>Assigns message ids on the client for REST publishes so retries are idempotent (RSL1k, TO3n).</summary>
     public bool IdempotentRestPublishing { get; init; } = true;
 
+    /// <summary>
+    /// Assigns message ids on the client for realtime publishes too, so a message resent after a failed connection
+    /// resume (new connectionId, msgSerial renumbered, RTN19a) is recognised by the server and not published twice;
+    /// default true. Messages with an id of their own keep it.
+    /// </summary>
+    public bool IdempotentRealtimePublishing { get; init; } = true;
+
     /// <summary>Supplies the HTTP handler for REST requests (a test seam or a custom proxy); null uses SocketsHttpHandler.</summary>
     public Func<HttpMessageHandler>? HttpMessageHandlerFactory { get; init; }
 

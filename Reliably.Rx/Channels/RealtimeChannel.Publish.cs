@@ -49,6 +49,13 @@ public sealed partial class RealtimeChannel
 
         CheckClientIds(list);
         var encoded = MessageEncoder.EncodeAll(list, Options.Cipher, Format);
+        if (_client.Options.IdempotentRealtimePublishing)
+        {
+            // A resend after a failed resume gets a new msgSerial; the id lets the server drop it if the first copy
+            // was published but never acknowledged (RTN19a, RSL1k).
+            IdempotentIds.AssignMissing(encoded);
+        }
+
         CheckSize(encoded);
         if (State is ChannelState.Suspended or ChannelState.Failed)
         {

@@ -79,15 +79,10 @@ public sealed partial class RestChannel
         }
 
         var encoded = MessageEncoder.EncodeAll(messages, cipher, format);
-        if (rest.Options.IdempotentRestPublishing && encoded.Any(m => m.Id is null))
+        if (rest.Options.IdempotentRestPublishing)
         {
-            // RSL1k1/RSL1k2: url-safe base64 of 9 random bytes (12 characters, a fresh one per publish call), then ":"
-            // and the index in the batch; client-supplied ids are kept as they are.
-            var baseId = Convert.ToBase64String(RandomNumberGenerator.GetBytes(9)).Replace('+', '-').Replace('/', '_');
-            for (var i = 0; i < encoded.Length; i++)
-            {
-                encoded[i].Id ??= baseId + ":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
+            // RSL1k1/RSL1k2: client-supplied ids are kept as they are.
+            IdempotentIds.AssignMissing(encoded);
         }
 
         long total = 0;

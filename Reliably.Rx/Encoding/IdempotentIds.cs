@@ -1,0 +1,26 @@
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace Reliably.Rx.PayloadEncoding;
+
+/// <summary>
+/// Client-assigned message ids (RSL1k1): url-safe base64 of 9 random bytes, a fresh base per publish call, then ":" and
+/// the message's index in the batch. The server drops a second publish of the same id, so a retry, or a resend after a
+/// failed connection resume (RTN19a), cannot publish a message twice. Ids the caller set are kept.
+/// </summary>
+internal static class IdempotentIds
+{
+    public static void AssignMissing(Message[] encoded)
+    {
+        if (!encoded.Any(m => m.Id is null))
+        {
+            return;
+        }
+
+        var baseId = Convert.ToBase64String(RandomNumberGenerator.GetBytes(9)).Replace('+', '-').Replace('/', '_');
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            encoded[i].Id ??= baseId + ":" + i.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+}
