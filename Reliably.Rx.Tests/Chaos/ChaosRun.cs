@@ -189,6 +189,8 @@ internal sealed class ChaosRun
         {
             try
             {
+                // Pacing, not waiting for state: the injector fires a fault every 150-450 ms of real traffic (the
+                // chaos run's specification); every outcome is awaited through events further down.
                 await Task.Delay(150 + _random.Next(300), stop);
             }
             catch (OperationCanceledException)
