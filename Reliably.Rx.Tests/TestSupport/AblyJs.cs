@@ -57,14 +57,41 @@ internal static class AblyJs
     });
 
     /// <summary>Runs a node script with NODE_PATH pointing at the pinned ably-js; returns its exit code and output.</summary>
-    public static Task<(int ExitCode, string Output)> RunScriptAsync(string scriptPath, IReadOnlyDictionary<string, string> environment, TimeSpan timeout) =>
-        Task.Run(() =>
+    public static async Task<(int ExitCode, string Output)> RunScriptAsync(string scriptPath, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    {
+        using var run = StartScript(scriptPath, environment);
+        return await run.WaitForExitAsync(timeout);
+    }
+
+    /// <summary>
+    /// Starts a node script with NODE_PATH pointing at the pinned ably-js. Both pipes are read continuously, so node
+    /// never blocks on a full pipe; <see cref="NodeRun.LineSeen"/> completes when the script prints a given line.
+    /// </summary>
+    public static NodeRun StartScript(string scriptPath, IReadOnlyDictionary<string, string> environment, string? signalLine = null)
+    {
+        var info = new ProcessStartInfo("node", "\"" + scriptPath + "\"")
         {
-            var env = new Dictionary<string, string>(environment) { ["NODE_PATH"] = NodeModules };
-            var result = Run("node", "\"" + scriptPath + "\"", Path.GetDirectoryName(scriptPath)!, env, timeout)
-                ?? throw new InvalidOperationException("node could not be started");
-            return (result.ExitCode, result.Output);
-        });
+            WorkingDirectory = Path.GetDirectoryName(scriptPath)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["NODE_PATH"] = NodeModules;
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        try
+        {
+            return new NodeRun(Process.Start(info)!, signalLine);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Assert.Ignore("node is not installed; ably-js interop tests skipped.");
+            throw;
+        }
+    }
 
     private static bool IsInstalled()
     {
@@ -124,4 +151,89 @@ internal static class AblyJs
     }
 
     private sealed record ProcessResult(int ExitCode, string Output);
+}
+
+/// <summary>A running node script: its output so far, a signal line, and its exit.</summary>
+internal sealed class NodeRun : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource _lineSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public NodeRun(Process process, string? signalLine)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            Append(e.Data);
+            if (e.Data == signalLine)
+            {
+                _lineSeen.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Append(e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>Completes when the script prints the signal line.</summary>
+    public Task LineSeen => _lineSeen.Task;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Waits until the signal line is printed or the script exits, within <paramref name="timeout"/>; true when the line was seen.</summary>
+    public async Task<bool> WaitForLineAsync(TimeSpan timeout)
+    {
+        await Task.WhenAny(LineSeen, _process.WaitForExitAsync()).WaitAsync(timeout);
+        return LineSeen.IsCompleted;
+    }
+
+    /// <summary>The exit code and output; a script still running after <paramref name="timeout"/> is killed and reported as -1.</summary>
+    public async Task<(int ExitCode, string Output)> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            return (-1, Output + $"\n(timed out after {timeout.TotalSeconds:0} s)");
+        }
+
+        // The parameterless wait also drains the asynchronous pipe readers.
+        _process.WaitForExit();
+        return (_process.ExitCode, Output);
+    }
+
+    public void Dispose() => _process.Dispose();
+
+    private void Append(string line)
+    {
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Newtonsoft.Json.Linq;
 using Reliably.Rx.Tests.Channels.Integration;
@@ -17,8 +16,6 @@ namespace Reliably.Rx.Tests.Channels.Interop;
 public sealed class RealtimeAblyJsCrossCheckTests : RealtimeEmulatorFixture
 {
     private static string Script => Path.Combine(Vectors.RepoRoot ?? ".", "Reliably.Rx.Tests", "Channels", "Interop", "realtime-crosscheck.js");
-
-    private static string NodeModules => AblyJs.NodeModules;
 
     [TestCaseSource(nameof(Formats))]
     public async Task Realtime_messages_are_equal_between_Reliably_Rx_and_ably_js(string format)
@@ -40,90 +37,27 @@ public sealed class RealtimeAblyJsCrossCheckTests : RealtimeEmulatorFixture
         using var s2 = readEncrypted.Messages().Subscribe(encryptedIn);
         await readPlain.WaitForStateAsync(ChannelState.Attached, Wait);
         await readEncrypted.WaitForStateAsync(ChannelState.Attached, Wait);
-        var info = new ProcessStartInfo("node", "\"" + Script + "\"")
+        using var node = AblyJs.StartScript(Script, new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["NODE_PATH"] = NodeModules;
-        info.Environment["EMULATOR_PORT"] = Emulator.Port.ToString(CultureInfo.InvariantCulture);
-        info.Environment["EMULATOR_KEY"] = Emulator.DefaultKey;
-        info.Environment["USE_BINARY"] = format == "msgpack" ? "true" : "false";
-        info.Environment["READ_CHANNEL"] = toJs;
-        info.Environment["WRITE_CHANNEL"] = fromJs;
-        info.Environment["CIPHER_KEY"] = Convert.ToBase64String(cipherKey);
+            ["EMULATOR_PORT"] = Emulator.Port.ToString(CultureInfo.InvariantCulture),
+            ["EMULATOR_KEY"] = Emulator.DefaultKey,
+            ["USE_BINARY"] = format == "msgpack" ? "true" : "false",
+            ["READ_CHANNEL"] = toJs,
+            ["WRITE_CHANNEL"] = fromJs,
+            ["CIPHER_KEY"] = Convert.ToBase64String(cipherKey),
+        }, signalLine: "ready");
+        Assert.That(await node.WaitForLineAsync(Wait), Is.True, "ably-js did not attach:\n" + node.Output);
 
-        Process process;
-        try
+        await client.Channels.Get(toJs).PublishAsync(new[]
         {
-            process = Process.Start(info)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Ignore("node is not installed");
-            throw;
-        }
+            new Message("text", "from dotnet é"),
+            new Message("json", new JObject { ["a"] = 1, ["list"] = new JArray("x", "y"), ["nested"] = new JObject { ["ok"] = true } }),
+            new Message("binary", new byte[] { 0, 1, 2, 255 }),
+        }).WaitAsync(Wait);
+        await client.Channels.Get(toJs + "-enc", cipher).PublishAsync("enc", "secret from dotnet").WaitAsync(Wait);
 
-        using (process)
-        {
-            // Read both pipes continuously (never leave node blocked on a full pipe); "ready" is signalled from stdout.
-            var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var log = new System.Text.StringBuilder();
-            process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is null)
-                {
-                    return;
-                }
-
-                lock (log)
-                {
-                    log.AppendLine(e.Data);
-                }
-
-                if (e.Data == "ready")
-                {
-                    ready.TrySetResult();
-                }
-            };
-            process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    lock (log)
-                    {
-                        log.AppendLine(e.Data);
-                    }
-                }
-            };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            await Task.WhenAny(ready.Task, process.WaitForExitAsync()).WaitAsync(Wait);
-            Assert.That(ready.Task.IsCompleted, Is.True, "ably-js did not attach:\n" + Snapshot(log));
-
-            await client.Channels.Get(toJs).PublishAsync(new[]
-            {
-                new Message("text", "from dotnet é"),
-                new Message("json", new JObject { ["a"] = 1, ["list"] = new JArray("x", "y"), ["nested"] = new JObject { ["ok"] = true } }),
-                new Message("binary", new byte[] { 0, 1, 2, 255 }),
-            }).WaitAsync(Wait);
-            await client.Channels.Get(toJs + "-enc", cipher).PublishAsync("enc", "secret from dotnet").WaitAsync(Wait);
-
-            using var timeout = new CancellationTokenSource(Wait);
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail("ably-js timed out:\n" + Snapshot(log));
-            }
-
-            process.WaitForExit();
-            Assert.That(process.ExitCode, Is.Zero, "ably-js side failed:\n" + Snapshot(log));
-        }
+        var (exitCode, output) = await node.WaitForExitAsync(Wait);
+        Assert.That(exitCode, Is.Zero, "ably-js side failed:\n" + output);
 
         await plainIn.WaitForCountAsync(3, Wait);
         await encryptedIn.WaitForCountAsync(1, Wait);
@@ -136,13 +70,5 @@ public sealed class RealtimeAblyJsCrossCheckTests : RealtimeEmulatorFixture
             Assert.That(encryptedIn.Messages.Single().Data, Is.EqualTo("secret from ably-js"));
             Assert.That(encryptedIn.Messages.Single().Encoding, Is.Null);
         });
-    }
-
-    private static string Snapshot(System.Text.StringBuilder log)
-    {
-        lock (log)
-        {
-            return log.ToString();
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Newtonsoft.Json.Linq;
 using Reliably.Rx.Tests.Rest.Integration;
@@ -17,8 +16,6 @@ namespace Reliably.Rx.Tests.Rest.Interop;
 public sealed class AblyJsCrossCheckTests : EmulatorFixture
 {
     private static string Script => Path.Combine(Vectors.RepoRoot ?? ".", "Reliably.Rx.Tests", "Rest", "Interop", "rest-crosscheck.js");
-
-    private static string NodeModules => AblyJs.NodeModules;
 
     [TestCaseSource(nameof(Formats))]
     public async Task RestMessagesAreEqualBetweenReliablyRxAndAblyJs(string format)
@@ -39,7 +36,7 @@ public sealed class AblyJsCrossCheckTests : EmulatorFixture
         });
         await rest.Channels.Get(toJs + "-enc", new ChannelOptions { Cipher = cipher }).PublishAsync("enc", "secret from dotnet");
 
-        var result = await RunNodeAsync(new Dictionary<string, string>
+        var result = await AblyJs.RunScriptAsync(Script, new Dictionary<string, string>
         {
             ["EMULATOR_PORT"] = Emulator.Port.ToString(CultureInfo.InvariantCulture),
             ["EMULATOR_KEY"] = Emulator.DefaultKey,
@@ -47,7 +44,7 @@ public sealed class AblyJsCrossCheckTests : EmulatorFixture
             ["READ_CHANNEL"] = toJs,
             ["WRITE_CHANNEL"] = fromJs,
             ["CIPHER_KEY"] = Convert.ToBase64String(cipherKey),
-        });
+        }, TimeSpan.FromSeconds(60));
         Assert.That(result.ExitCode, Is.Zero, "ably-js side failed:\n" + result.Output);
 
         var items = (await rest.Channels.Get(fromJs).HistoryAsync()).Items.ToDictionary(m => m.Name!);
@@ -60,49 +57,5 @@ public sealed class AblyJsCrossCheckTests : EmulatorFixture
             Assert.That(encrypted.Data, Is.EqualTo("secret from ably-js"));
             Assert.That(encrypted.Encoding, Is.Null);
         });
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunNodeAsync(Dictionary<string, string> environment)
-    {
-        var info = new ProcessStartInfo("node", "\"" + Script + "\"")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["NODE_PATH"] = NodeModules;
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(info)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Ignore("node is not installed");
-            throw;
-        }
-
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                return (-1, "timed out\n" + await stdout + await stderr);
-            }
-
-            return (process.ExitCode, await stdout + await stderr);
-        }
     }
 }
