@@ -73,7 +73,7 @@ public sealed partial class AblyRealtime : IAsyncDisposable
 
     /// <summary>
     /// Closes the connection without waiting for the server's CLOSED, fails everything pending, completes every stream
-    /// and releases the client's loop thread. Safe to call more than once.
+    /// and stops the client's timers. Safe to call more than once.
     /// </summary>
     public async ValueTask DisposeAsync()
     {

@@ -6,8 +6,9 @@ using Reliably.Rx.Tests.TestSupport;
 namespace Reliably.Rx.Tests.Realtime;
 
 /// <summary>
-/// The loop on real threads (the default EventLoopScheduler): commands from many threads are serialized, msgSerials are
-/// unique and contiguous, notifications never overlap; and the logs never carry secrets.
+/// The loop on real threads (the default: turns drained on the thread pool): commands from many threads are serialized,
+/// msgSerials are unique and contiguous, publishes keep their order inside and across bundled frames (RTL6d5, RTL6d6),
+/// notifications never overlap; and the logs never carry secrets.
 /// </summary>
 [TestFixture]
 public sealed class ConnectionThreadingTests
@@ -43,18 +44,54 @@ public sealed class ConnectionThreadingTests
         var sent = await PollAsync(() =>
         {
             var snapshot = Snapshot(client, transport);
-            return snapshot.Count == threads * perThread ? snapshot : null;
+            return snapshot.Sum(m => m.Messages!.Length) == threads * perThread ? snapshot : null;
         });
 
-        Assert.That(sent.Select(m => m.MsgSerial), Is.EqualTo(Enumerable.Range(0, threads * perThread).Select(i => (long?)i)));
-        foreach (var group in sent.GroupBy(m => m.Messages![0].Name!.Split(':')[0]))
+        // Publishes that met in one drain may share a frame (RTL6d): serials count frames, messages keep their order.
+        Assert.That(sent.Select(m => m.MsgSerial), Is.EqualTo(Enumerable.Range(0, sent.Count).Select(i => (long?)i)));
+        Assert.That(sent.All(m => m.Messages!.Length <= 999), Is.True, "RTL6d8");
+        var names = sent.SelectMany(m => m.Messages!).Select(m => m.Name!).ToList();
+        Assert.That(names.Distinct().Count(), Is.EqualTo(threads * perThread), "each publish sent once");
+        foreach (var group in names.GroupBy(n => n.Split(':')[0]))
         {
-            Assert.That(group.Select(m => int.Parse(m.Messages![0].Name!.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture)), Is.Ordered, "per-thread order kept");
+            Assert.That(group.Select(n => int.Parse(n.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture)), Is.Ordered, "per-thread order kept");
         }
 
-        client.Loop.Post(() => transport.Receive(new ProtocolMessage(ProtocolAction.Ack) { MsgSerial = 0, Count = threads * perThread }));
+        client.Loop.Post(() => transport.Receive(new ProtocolMessage(ProtocolAction.Ack) { MsgSerial = 0, Count = sent.Count }));
         await Task.WhenAll(tasks).WaitAsync(Wait);
         Assert.That(validator.Overlaps, Is.Zero);
+    }
+
+    [Test]
+    public async Task The_default_loop_drains_on_the_thread_pool_in_order_with_no_thread_of_its_own()
+    {
+        await using var client = new AblyRealtime(
+            new ClientOptions { Key = "appId.keyId:secret", Endpoint = "localhost", AutoConnect = false },
+            new FakeTransportFactory(),
+            new FakeAuthProvider(),
+            random: null);
+        const int turns = 5_000;
+        var order = new List<int>(turns);
+        var pool = 0;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        for (var i = 0; i < turns; i++)
+        {
+            var n = i;
+            Assert.That(client.Loop.Post(() =>
+            {
+                // Only the loop touches these: turns never overlap.
+                order.Add(n);
+                pool += Thread.CurrentThread.IsThreadPoolThread ? 1 : 0;
+                if (n == turns - 1)
+                {
+                    done.TrySetResult();
+                }
+            }), Is.True);
+        }
+
+        await done.Task.WaitAsync(Wait);
+        Assert.That(order, Is.EqualTo(Enumerable.Range(0, turns)), "FIFO across drains (a drain yields after 256 turns)");
+        Assert.That(pool, Is.EqualTo(turns), "every turn ran on a thread-pool thread");
     }
 
     [Test]

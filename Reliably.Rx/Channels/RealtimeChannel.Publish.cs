@@ -48,14 +48,9 @@ public sealed partial class RealtimeChannel
         }
 
         CheckClientIds(list);
+        // Ids for idempotent publishing (RSL1k1) are assigned by the connection loop when the frame is formed, since
+        // publishes made together may share one frame (RTL6d).
         var encoded = MessageEncoder.EncodeAll(list, Options.Cipher, Format);
-        if (_client.Options.IdempotentRealtimePublishing)
-        {
-            // A resend after a failed resume gets a new msgSerial; the id lets the server drop it if the first copy
-            // was published but never acknowledged (RTN19a, RSL1k).
-            IdempotentIds.AssignMissing(encoded);
-        }
-
         CheckSize(encoded);
         if (State is ChannelState.Suspended or ChannelState.Failed)
         {

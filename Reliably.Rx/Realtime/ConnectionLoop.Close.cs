@@ -160,13 +160,12 @@ internal sealed partial class ConnectionLoop
             done.TrySetResult(true);
         });
 
-        return DisposeSchedulerAfter(done.Task);
+        return DisposeAfter(done.Task);
     }
 
-    private async Task DisposeSchedulerAfter(Task closed)
+    private async Task DisposeAfter(Task closed)
     {
         await closed.ConfigureAwait(false);
-        _ownedScheduler?.Dispose();
         _lifetime.Dispose();
     }
 }

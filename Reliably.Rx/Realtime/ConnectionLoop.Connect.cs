@@ -322,6 +322,7 @@ internal sealed partial class ConnectionLoop
 
     private void DisposeTransport()
     {
+        FlushStaged();
         _transportSubscription?.Dispose();
         _transportSubscription = null;
         var transport = _transport;

@@ -16,6 +16,10 @@ internal sealed partial class ConnectionLoop
 
     // Waiting for a connection (RTL6c2), in submission order; no msgSerial yet.
     private readonly List<PendingMessage> _queued = new();
+
+    // Submitted while CONNECTED during the current drain; sent by FlushStaged (end of the drain, or before any other
+    // frame or state change), so publishes that arrive together share frames (RTL6d). No msgSerial yet.
+    private readonly List<PendingMessage> _staged = new();
     private long _msgSerial;
 
     /// <summary>
@@ -34,7 +38,13 @@ internal sealed partial class ConnectionLoop
     public Task<PublishResult?> SendAsync(ProtocolMessage message, Action<ErrorInfo?>? onOutcome)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var pending = new PendingMessage(message, PendingMessage.IsAckable(message.Action), onOutcome);
+        var pending = new PendingMessage(message, PendingMessage.IsAckable(message.Action), onOutcome)
+        {
+            // RTL6d7: messages that arrive with ids (set by the caller) are never bundled. The ids this client assigns
+            // for idempotent publishing are given when the frame is formed (Commit), one base per frame, so a bundle is
+            // published as one idempotent batch.
+            Bundleable = message.Action == ProtocolAction.Message && message.Messages is { Length: > 0 } messages && CanJoinBundle(messages),
+        };
         if (!Execute(() => Submit(pending)))
         {
             pending.Fail(new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed."));
@@ -59,10 +69,14 @@ internal sealed partial class ConnectionLoop
 
     private void Submit(PendingMessage pending)
     {
-        if (pending.AckRequired && MessageSize(pending.Message) is var size && size > _maxMessageSize)
+        if (pending.AckRequired)
         {
-            pending.Fail(new ErrorInfo(ErrorCodes.MessageTooLarge, 400, $"Message size {size} exceeds maxMessageSize {_maxMessageSize} (TO3l8)."));
-            return;
+            pending.Size = MessageSize(pending.Message);
+            if (pending.Size > _maxMessageSize)
+            {
+                pending.Fail(new ErrorInfo(ErrorCodes.MessageTooLarge, 400, $"Message size {pending.Size} exceeds maxMessageSize {_maxMessageSize} (TO3l8)."));
+                return;
+            }
         }
 
         switch (_state)
@@ -105,13 +119,110 @@ internal sealed partial class ConnectionLoop
             return;
         }
 
+        _staged.Add(pending);
+    }
+
+    /// <summary>
+    /// Sends what the drain staged, in order. With <see cref="ClientOptions.BundlePublishes"/> on, contiguous publishes
+    /// that can share a frame are sent as one ProtocolMessage under every RTL6d constraint: within maxMessageSize
+    /// (RTL6d1) and 999 messages (RTL6d8), one clientId (RTL6d2), one channel (RTL6d3), MESSAGE only (RTL6d4),
+    /// contiguous (RTL6d5), in publish order (RTL6d6), and none with an id of its own (RTL6d7). The bundle gets one
+    /// msgSerial; its ACK or NACK completes every publish in it. Nothing waits to be bundled: only publishes submitted
+    /// in the same drain (under load, or queued while connecting) can share a frame.
+    /// </summary>
+    private void FlushStaged()
+    {
+        if (_staged.Count == 0)
+        {
+            return;
+        }
+
+        var staged = _staged.ToArray();
+        _staged.Clear();
+        var i = 0;
+        while (i < staged.Length)
+        {
+            var head = staged[i];
+            var end = i + 1;
+            if (head.Bundleable && _options.BundlePublishes)
+            {
+                var size = head.Size;
+                var count = head.Message.Messages!.Length;
+                while (end < staged.Length && CanBundle(head, staged[end], ref size, ref count))
+                {
+                    end++;
+                }
+            }
+
+            Commit(end == i + 1 ? head : PendingMessage.Bundle(staged.AsSpan(i, end - i)));
+            i = end;
+        }
+    }
+
+    /// <summary>RTL6d: the most messages one bundled ProtocolMessage may carry (RTL6d8).</summary>
+    internal const int MaxBundledMessages = 999;
+
+    private bool CanBundle(PendingMessage head, PendingMessage next, ref long size, ref int count)
+    {
+        var messages = next.Message.Messages!;
+        if (!next.Bundleable
+            || !string.Equals(head.Message.Channel, next.Message.Channel, StringComparison.Ordinal)
+            || !string.Equals(head.Message.Messages![0].ClientId, messages[0].ClientId, StringComparison.Ordinal)
+            || size + next.Size > _maxMessageSize
+            || count + messages.Length > MaxBundledMessages)
+        {
+            return false;
+        }
+
+        size += next.Size;
+        count += messages.Length;
+        return true;
+    }
+
+    /// <summary>Gives an ackable frame its ids and msgSerial, records it as awaiting ACK, and writes it.</summary>
+    private void Commit(PendingMessage pending)
+    {
+        if (_options.IdempotentRealtimePublishing && pending.Message is { Action: ProtocolAction.Message, Messages: { } messages })
+        {
+            // RSL1k1 for realtime: a resend after a failed resume gets a new msgSerial; the ids let the server drop it
+            // if the first copy was published but never acknowledged (RTN19a).
+            PayloadEncoding.IdempotentIds.AssignMissing(messages);
+        }
+
         pending.Message.MsgSerial = Interlocked.Increment(ref _msgSerial) - 1;
         _pending.Enqueue(pending);
-        SendFrame(pending.Message);
+        if (_state == ConnectionState.Connected)
+        {
+            // Otherwise it is resent, in msgSerial order, once CONNECTED (RTN19a): a frame must never reach a new
+            // transport ahead of the resend of older serials.
+            WriteFrame(pending.Message);
+        }
+    }
+
+    /// <summary>RTL6d2, RTL6d7: a publish can join a bundle when no message has an id and all share one clientId.</summary>
+    private static bool CanJoinBundle(Message[] messages)
+    {
+        var clientId = messages[0].ClientId;
+        foreach (var message in messages)
+        {
+            if (message.Id is not null || !string.Equals(message.ClientId, clientId, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return messages.Length <= MaxBundledMessages;
+    }
+
+    /// <summary>Writes one frame after anything staged, so frames leave in the order they were submitted.</summary>
+    private bool SendFrame(ProtocolMessage message)
+    {
+        FlushStaged();
+        return WriteFrame(message);
     }
 
     /// <summary>Writes one frame; an encoding failure is logged and reported, never thrown into the loop.</summary>
-    private bool SendFrame(ProtocolMessage message)
+    private bool WriteFrame(ProtocolMessage message)
     {
         var transport = _transport;
         if (transport is null)
@@ -140,6 +251,7 @@ internal sealed partial class ConnectionLoop
     /// <summary>RTN19a2: on a new connection (failed resume) msgSerial restarts at 0 and unacknowledged messages are renumbered.</summary>
     private void RenumberPending()
     {
+        FlushStaged();
         long serial = 0;
         foreach (var pending in _pending)
         {
@@ -152,9 +264,10 @@ internal sealed partial class ConnectionLoop
     /// <summary>RTN19a: resend everything unacknowledged, with the serials it now has.</summary>
     private void ResendPending()
     {
+        FlushStaged();
         foreach (var pending in _pending)
         {
-            SendFrame(pending.Message);
+            WriteFrame(pending.Message);
         }
     }
 
@@ -223,6 +336,13 @@ internal sealed partial class ConnectionLoop
     private void FailAllMessages(ErrorInfo error)
     {
         while (_pending.TryDequeue(out var pending))
+        {
+            pending.Fail(error);
+        }
+
+        var staged = _staged.ToArray();
+        _staged.Clear();
+        foreach (var pending in staged)
         {
             pending.Fail(error);
         }

@@ -26,15 +26,20 @@ internal sealed partial class ConnectionLoop
     private readonly ILogger _logger;
     private readonly Random _random;
     private readonly RealtimeHosts _hosts;
-    private readonly IDisposable? _ownedScheduler;
     private readonly CancellationTokenSource _lifetime = new();
 
-    // Loop mechanics: a FIFO of work with a single drainer at a time.
+    // Loop mechanics: a FIFO of work with a single drainer at a time. Without a caller's scheduler the drainer is a
+    // thread-pool work item queued when the FIFO goes from idle to busy (no thread per client); with one (virtual time),
+    // every post is its own scheduled item, so each hop costs one scheduler step as before.
     private readonly object _gate = new();
     private readonly Queue<Action> _work = new();
+    private readonly LoopDrain? _poolDrain;
     private bool _draining;
     private int _drainThread;
     private volatile bool _disposed;
+
+    // Turns drained by one thread-pool work item before it yields the thread (and flushes outbound frames).
+    private const int TurnsPerDrain = 256;
 
     // Published state: written on the loop, read from anywhere.
     private readonly object _publishGate = new();
@@ -70,10 +75,10 @@ internal sealed partial class ConnectionLoop
         }
         else
         {
-            var loop = new EventLoopScheduler(start => new Thread(start) { IsBackground = true, Name = "ably-realtime-loop" });
-            _ownedScheduler = loop;
-            Scheduler = loop;
+            // The system clock and thread-pool timers; turns run on the thread pool, one at a time (see Post).
+            Scheduler = DefaultScheduler.Instance;
             DeliveryScheduler = options.DeliveryScheduler ?? ThreadPoolScheduler.Instance;
+            _poolDrain = new LoopDrain(this);
         }
 
         _connectionStateTtl = options.ConnectionStateTtl;
@@ -152,15 +157,39 @@ internal sealed partial class ConnectionLoop
             return false;
         }
 
-        try
+        if (_poolDrain is null)
         {
-            Scheduler.Schedule(() => RunOnLoop(action));
-            return true;
+            try
+            {
+                Scheduler.Schedule(action, (_, a) =>
+                {
+                    RunOnLoop(a);
+                    return System.Reactive.Disposables.Disposable.Empty;
+                });
+                return true;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
         }
-        catch (ObjectDisposedException)
+
+        bool start;
+        lock (_gate)
         {
-            return false;
+            _work.Enqueue(action);
+            start = !_draining;
+            _draining = true;
         }
+
+        if (start)
+        {
+            // The FIFO went from idle to busy: one work item drains it. Everything posted until it runs joins the same
+            // drain, which is what lets publishes made meanwhile share one frame (RTL6d, see FlushStaged).
+            ThreadPool.UnsafeQueueUserWorkItem(_poolDrain, preferLocal: false);
+        }
+
+        return true;
     }
 
     /// <summary>Runs <paramref name="action"/> now when already on the loop (keeping its order), otherwise posts it.</summary>
@@ -190,23 +219,71 @@ internal sealed partial class ConnectionLoop
             }
 
             _draining = true;
+        }
+
+        Drain(int.MaxValue);
+    }
+
+    /// <summary>
+    /// The drainer: the caller has set <c>_draining</c>. Runs up to <paramref name="budget"/> queued actions, then sends
+    /// what the turns staged (FlushStaged) before going idle. Returns true when work is left (budget spent).
+    /// </summary>
+    private bool Drain(int budget)
+    {
+        lock (_gate)
+        {
             _drainThread = Environment.CurrentManagedThreadId;
         }
 
+        var ran = 0;
         while (true)
         {
-            Action next;
+            Action? next = null;
             lock (_gate)
             {
-                if (!_work.TryDequeue(out next!))
+                if (ran < budget)
                 {
-                    _draining = false;
-                    _drainThread = 0;
-                    return;
+                    _work.TryDequeue(out next);
                 }
             }
 
-            RunSafely(next);
+            if (next is not null)
+            {
+                ran++;
+                RunSafely(next);
+                continue;
+            }
+
+            // The end of a drain is the end of a turn for outbound frames: staged publishes go out now, bundled.
+            RunSafely(FlushStaged);
+            lock (_gate)
+            {
+                if (_work.Count == 0)
+                {
+                    _draining = false;
+                    _drainThread = 0;
+                    return false;
+                }
+
+                if (ran >= budget)
+                {
+                    // Budget spent: stay "draining" (posts keep queueing) and let the caller re-queue the drainer.
+                    _drainThread = 0;
+                    return true;
+                }
+            }
+        }
+    }
+
+    /// <summary>The cached thread-pool work item that drains the loop's FIFO (default mode).</summary>
+    private sealed class LoopDrain(ConnectionLoop loop) : IThreadPoolWorkItem
+    {
+        public void Execute()
+        {
+            if (loop.Drain(TurnsPerDrain))
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
         }
     }
 
@@ -240,6 +317,12 @@ internal sealed partial class ConnectionLoop
 
     private void SetState(ConnectionState next, ErrorInfo? reason, TimeSpan? retryIn = null, bool resumed = false)
     {
+        if (_state == ConnectionState.Connected && next != ConnectionState.Connected)
+        {
+            // Publishes staged while CONNECTED get their msgSerial, in submission order, before the state changes.
+            FlushStaged();
+        }
+
         var previous = _state;
         var evt = previous == next && next == ConnectionState.Connected ? ConnectionEvent.Update : ConnectionStateChange.EventFor(next);
         _state = next;

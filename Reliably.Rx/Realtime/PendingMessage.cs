@@ -20,11 +20,61 @@ internal sealed class PendingMessage
 
     public bool AckRequired { get; }
 
+    /// <summary>TM6 size of the frame's messages, set when submitted (ackable frames only).</summary>
+    public long Size { get; set; }
+
+    /// <summary>May share a ProtocolMessage with other publishes on the same channel (RTL6d).</summary>
+    public bool Bundleable { get; init; }
+
+    /// <summary>For a bundle: the publishes it carries, completed together with their share of the ACK.</summary>
+    private PendingMessage[]? _members;
+
+    /// <summary>
+    /// One ProtocolMessage carrying the messages of <paramref name="members"/> (same channel, in order): it is sent and
+    /// acknowledged as one frame, and each member completes with its own slice of the ACK's serials.
+    /// </summary>
+    public static PendingMessage Bundle(ReadOnlySpan<PendingMessage> members)
+    {
+        var count = 0;
+        foreach (var member in members)
+        {
+            count += member.Message.Messages!.Length;
+        }
+
+        var messages = new Message[count];
+        var offset = 0;
+        long size = 0;
+        foreach (var member in members)
+        {
+            size += member.Size;
+            member.Message.Messages!.CopyTo(messages, offset);
+            offset += member.Message.Messages.Length;
+        }
+
+        var first = members[0].Message;
+        return new PendingMessage(new ProtocolMessage(first.Action, first.Channel) { Messages = messages }, ackRequired: true)
+        {
+            Size = size,
+            _members = members.ToArray(),
+        };
+    }
+
     /// <summary>Completes with the ACK's <c>res</c> entry (null when the server sent none), faults with AblyException on NACK or failure.</summary>
     public TaskCompletionSource<PublishResult?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Ack(PublishResult? result)
     {
+        if (_members is { } members)
+        {
+            var offset = 0;
+            foreach (var member in members)
+            {
+                var count = member.Message.Messages!.Length;
+                member.Ack(Slice(result, offset, count));
+                offset += count;
+            }
+        }
+
         if (Completion.TrySetResult(result))
         {
             Interlocked.Exchange(ref _onOutcome, null)?.Invoke(null);
@@ -33,10 +83,34 @@ internal sealed class PendingMessage
 
     public void Fail(ErrorInfo error)
     {
+        if (_members is { } members)
+        {
+            foreach (var member in members)
+            {
+                member.Fail(error);
+            }
+        }
+
         if (Completion.TrySetException(new AblyException(error)))
         {
             Interlocked.Exchange(ref _onOutcome, null)?.Invoke(error);
         }
+    }
+
+    private static PublishResult? Slice(PublishResult? result, int offset, int count)
+    {
+        if (result is null)
+        {
+            return null;
+        }
+
+        var serials = new string?[count];
+        for (var i = 0; i < count && offset + i < result.Serials.Length; i++)
+        {
+            serials[i] = result.Serials[offset + i];
+        }
+
+        return new PublishResult { Serials = serials };
     }
 
     /// <summary>True for the actions that carry a msgSerial and expect an ACK (RTN7a).</summary>

@@ -17,11 +17,8 @@ public sealed class IdempotentRealtimePublishTests : RealtimeEmulatorFixture
     public async Task RTN19a_UnacknowledgedPublish_ResentAfterAFailedResume_IsDeliveredOnce(string format)
     {
         var name = UniqueChannel("idem");
-        var subscriber = await ConnectedClient(format);
-        var collector = new MessageCollector();
-        var inbound = subscriber.Channels.Get(name);
-        using var subscription = inbound.Messages().Subscribe(collector);
-        await inbound.WaitForStateAsync(ChannelState.Attached, Wait);
+        var (collector, subscription) = await SubscribeAsync((await ConnectedClient(format)).Channels.Get(name));
+        using var _ = subscription;
         var publisher = await ConnectedClient(format);
         var outbound = publisher.Channels.Get(name);
 

@@ -60,6 +60,15 @@ public abstract class RealtimeEmulatorFixture
         return client;
     }
 
+    /// <summary>Subscribes a new collector to the channel's messages (which attaches it) and waits for ATTACHED.</summary>
+    private protected static async Task<(MessageCollector Collector, IDisposable Subscription)> SubscribeAsync(RealtimeChannel channel)
+    {
+        var collector = new MessageCollector();
+        var subscription = channel.Messages().Subscribe(collector);
+        await channel.WaitForStateAsync(ChannelState.Attached, Wait);
+        return (collector, subscription);
+    }
+
     protected static string UniqueChannel(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>Publishes messages named "0".."count-1" in batches, with up to <paramref name="inFlight"/> batches unacknowledged.</summary>
