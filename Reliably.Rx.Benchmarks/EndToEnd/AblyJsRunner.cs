@@ -41,6 +41,7 @@ internal static class AblyJsRunner
             ["BENCH_REST_CONCURRENCY"] = settings.RestConcurrency.ToString(CultureInfo.InvariantCulture),
             ["BENCH_MEM_CHANNELS"] = settings.MemoryChannels.ToString(CultureInfo.InvariantCulture),
             ["BENCH_MEM_CONNECTIONS"] = settings.MemoryConnections.ToString(CultureInfo.InvariantCulture),
+            ["BENCH_WARMUP"] = settings.Warmup ? "1" : "0",
             ["BENCH_SCENARIO_TIMEOUT_MS"] = ((long)settings.ScenarioTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
         };
         var (exit, stdout, stderr) = await RunProcessAsync("node", ["--expose-gc", script], repo, env, timeout).ConfigureAwait(false);

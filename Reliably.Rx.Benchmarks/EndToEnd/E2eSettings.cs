@@ -32,6 +32,26 @@ internal sealed record E2eSettings
     /// <summary>Which scenarios run: publish, fanout, rest, memory.</summary>
     public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string> { "publish", "fanout", "rest", "memory" };
 
+    /// <summary>
+    /// Each side runs every publish, fan-out and REST scenario once at a tenth of the size before the measured run (JIT
+    /// tiering, connection pools, the emulator's channel), so no side is measured cold. <c>--no-warmup</c> turns it off.
+    /// </summary>
+    public bool Warmup { get; init; } = true;
+
+    /// <summary>
+    /// Measured runs per scenario and side (publish, fan-out, REST; memory runs once), interleaved across sides; the run
+    /// with the median rate is tabled. Default 3 at full size, 1 with <c>--quick</c>; <c>--repeat N</c> sets it.
+    /// </summary>
+    public int Repeat { get; init; } = 3;
+
+    /// <summary>The sizes of the discarded warm-up run.</summary>
+    public E2eSettings ForWarmup() => this with
+    {
+        PublishMessages = Math.Max(500, PublishMessages / 10),
+        FanoutMessages = Math.Max(200, FanoutMessages / 10),
+        RestRequests = Math.Max(100, RestRequests / 10),
+    };
+
     public static E2eSettings Parse(string[] args)
     {
         var settings = new E2eSettings();
@@ -44,6 +64,7 @@ internal sealed record E2eSettings
                     settings = settings with
                     {
                         Quick = true,
+                        Repeat = 1,
                         PublishMessages = 5_000,
                         FanoutMessages = 2_000,
                         RestRequests = 500,
@@ -51,6 +72,12 @@ internal sealed record E2eSettings
                         MemoryConnections = 10,
                         ScenarioTimeout = TimeSpan.FromSeconds(45),
                     };
+                    break;
+                case "--repeat":
+                    settings = settings with { Repeat = Math.Max(1, int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture)) };
+                    break;
+                case "--no-warmup":
+                    settings = settings with { Warmup = false };
                     break;
                 case "--formats":
                     settings = settings with { Formats = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) };
@@ -72,7 +99,7 @@ internal sealed record E2eSettings
                     break;
                 default:
                     throw new ArgumentException($"Unknown e2e option {args[i]}. Options: --quick, --formats json,msgpack, " +
-                        "--sides rx,raw,js[,rxcws], --scenarios publish,fanout,rest,memory, --publish-n N, --fanout-n N, --timeout SECONDS (per scenario)");
+                        "--sides rx,raw,js[,rxcws], --scenarios publish,fanout,rest,memory, --publish-n N, --fanout-n N, --timeout SECONDS (per scenario), --repeat N, --no-warmup");
             }
         }
 

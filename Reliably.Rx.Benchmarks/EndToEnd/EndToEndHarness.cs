@@ -38,61 +38,116 @@ internal static class EndToEndHarness
 
         var rx = new RxScenarios(emulator.Port, emulator.DefaultKey, settings);
         var raw = new RawCeilingScenarios(emulator.Port, emulator.DefaultKey, settings);
-        var results = new List<(string Format, string Scenario, string Side, ScenarioResult Result)>();
+        var warmup = settings.ForWarmup();
+        var rxWarm = new RxScenarios(emulator.Port, emulator.DefaultKey, warmup);
+        var rawWarm = new RawCeilingScenarios(emulator.Port, emulator.DefaultKey, warmup);
+        var cws = new RxScenarios(emulator.Port, emulator.DefaultKey, settings, new ClientWebSocketTransportFactory());
+        var cwsWarm = new RxScenarios(emulator.Port, emulator.DefaultKey, warmup, new ClientWebSocketTransportFactory());
+
+        var runs = new Dictionary<(string Format, string Scenario, string Side), List<ScenarioResult>>();
+        void Record(string format, string scenario, string side, ScenarioResult result)
+        {
+            if (!runs.TryGetValue((format, scenario, side), out var list))
+            {
+                runs[(format, scenario, side)] = list = new List<ScenarioResult>();
+            }
+
+            list.Add(result);
+        }
 
         foreach (var format in settings.Formats)
         {
-            if (settings.Sides.Contains("rx"))
+            // Repeats interleave the sides (rx, raw, js, rx, raw, js, ...) so a noisy moment does not land on one side only.
+            for (var round = 1; round <= settings.Repeat; round++)
             {
-                foreach (var scenario in Ordered(settings))
+                var first = round == 1;
+                var tag = settings.Repeat > 1 ? $" [run {round}/{settings.Repeat}]" : "";
+                if (settings.Sides.Contains("rx"))
                 {
-                    var result = await Bounded($"rx {scenario} {format}", settings.ScenarioTimeout, ct => scenario switch
+                    foreach (var scenario in Ordered(settings).Where(s => first || s != "memory"))
                     {
-                        "publish" => rx.PublishAsync(format, ct),
-                        "fanout" => rx.FanoutAsync(format, ct),
-                        "rest" => rx.RestAsync(format, ct),
-                        "memory" => RxMemoryProbe.RunAsync(emulator.Port, emulator.DefaultKey, format, settings, ct),
-                        _ => Task.FromResult(ScenarioResult.Error("unknown")),
-                    }).ConfigureAwait(false);
-                    results.Add((format, scenario, "rx", result));
+                        if (first && scenario is not "memory")
+                        {
+                            await WarmUp(settings, $"rx {scenario} {format}", ct => scenario switch
+                            {
+                                "publish" => rxWarm.PublishAsync(format, ct),
+                                "fanout" => rxWarm.FanoutAsync(format, ct),
+                                _ => rxWarm.RestAsync(format, ct),
+                            }).ConfigureAwait(false);
+                        }
+
+                        var result = await Bounded($"rx {scenario} {format}{tag}", settings.ScenarioTimeout, ct => scenario switch
+                        {
+                            "publish" => rx.PublishAsync(format, ct),
+                            "fanout" => rx.FanoutAsync(format, ct),
+                            "rest" => rx.RestAsync(format, ct),
+                            "memory" => RxMemoryProbe.RunAsync(emulator.Port, emulator.DefaultKey, format, settings, ct),
+                            _ => Task.FromResult(ScenarioResult.Error("unknown")),
+                        }).ConfigureAwait(false);
+                        Record(format, scenario, "rx", result);
+                    }
+                }
+
+                if (settings.Sides.Contains("rxcws"))
+                {
+                    // Experiment: the same client over a plain ClientWebSocket transport (not Websocket.Client).
+                    foreach (var scenario in Ordered(settings).Where(s => s is "publish" or "fanout"))
+                    {
+                        if (first)
+                        {
+                            await WarmUp(settings, $"rx+ClientWebSocket {scenario} {format}", ct => scenario == "publish"
+                                ? cwsWarm.PublishAsync(format, ct)
+                                : cwsWarm.FanoutAsync(format, ct)).ConfigureAwait(false);
+                        }
+
+                        var result = await Bounded($"rx+ClientWebSocket {scenario} {format}{tag}", settings.ScenarioTimeout, ct => scenario == "publish"
+                            ? cws.PublishAsync(format, ct)
+                            : cws.FanoutAsync(format, ct)).ConfigureAwait(false);
+                        Record(format, scenario, "rxcws", result);
+                    }
+                }
+
+                if (settings.Sides.Contains("raw"))
+                {
+                    foreach (var scenario in Ordered(settings).Where(s => s is "publish" or "fanout"))
+                    {
+                        if (first)
+                        {
+                            await WarmUp(settings, $"raw {scenario} {format}", ct => scenario == "publish"
+                                ? rawWarm.PublishAsync(format, ct)
+                                : rawWarm.FanoutAsync(format, ct)).ConfigureAwait(false);
+                        }
+
+                        var result = await Bounded($"raw {scenario} {format}{tag}", settings.ScenarioTimeout, ct => scenario == "publish"
+                            ? raw.PublishAsync(format, ct)
+                            : raw.FanoutAsync(format, ct)).ConfigureAwait(false);
+                        Record(format, scenario, "raw", result);
+                    }
+                }
+
+                if (settings.Sides.Contains("js"))
+                {
+                    // Every node run warms up on its own; memory is measured in the first run only.
+                    var jsSettings = first ? settings : settings with { Scenarios = settings.Scenarios.Where(s => s != "memory").ToHashSet() };
+                    Log($"js {format}{tag}: node ablyjs-bench.js ({string.Join(',', Ordered(jsSettings))})");
+                    // Each scenario has its own timeout inside the script; this is the backstop (node is killed after it).
+                    var budget = TimeSpan.FromTicks(settings.ScenarioTimeout.Ticks * (2 * Ordered(jsSettings).Count() + 1)) + TimeSpan.FromSeconds(20);
+                    var js = await AblyJsRunner.RunAsync(emulator.Port, emulator.DefaultKey, format, jsSettings, budget).ConfigureAwait(false);
+                    foreach (var (scenario, result) in js)
+                    {
+                        Log($"js {scenario} {format}{tag}: {Describe(result)}");
+                        Record(format, scenario, "js", result);
+                    }
                 }
             }
+        }
 
-            if (settings.Sides.Contains("rxcws"))
+        var results = runs.Select(r => (r.Key.Format, r.Key.Scenario, r.Key.Side, Median(r.Value))).ToList();
+        if (settings.Repeat > 1)
+        {
+            foreach (var ((format, scenario, side), list) in runs.Where(r => r.Value.Count > 1))
             {
-                // Experiment: the same client over a plain ClientWebSocket transport (not Websocket.Client).
-                var cws = new RxScenarios(emulator.Port, emulator.DefaultKey, settings, new ClientWebSocketTransportFactory());
-                foreach (var scenario in Ordered(settings).Where(s => s is "publish" or "fanout"))
-                {
-                    var result = await Bounded($"rx+ClientWebSocket {scenario} {format}", settings.ScenarioTimeout, ct => scenario == "publish"
-                        ? cws.PublishAsync(format, ct)
-                        : cws.FanoutAsync(format, ct)).ConfigureAwait(false);
-                    results.Add((format, scenario, "rxcws", result));
-                }
-            }
-
-            if (settings.Sides.Contains("raw"))
-            {
-                foreach (var scenario in Ordered(settings).Where(s => s is "publish" or "fanout"))
-                {
-                    var result = await Bounded($"raw {scenario} {format}", settings.ScenarioTimeout, ct => scenario == "publish"
-                        ? raw.PublishAsync(format, ct)
-                        : raw.FanoutAsync(format, ct)).ConfigureAwait(false);
-                    results.Add((format, scenario, "raw", result));
-                }
-            }
-
-            if (settings.Sides.Contains("js"))
-            {
-                Log($"js {format}: node ablyjs-bench.js ({string.Join(',', Ordered(settings))})");
-                // Each scenario has its own timeout inside the script; this is the backstop (node is killed after it).
-                var budget = TimeSpan.FromTicks(settings.ScenarioTimeout.Ticks * (Ordered(settings).Count() + 1)) + TimeSpan.FromSeconds(20);
-                var js = await AblyJsRunner.RunAsync(emulator.Port, emulator.DefaultKey, format, settings, budget).ConfigureAwait(false);
-                foreach (var (scenario, result) in js)
-                {
-                    Log($"js {scenario} {format}: {Describe(result)}");
-                    results.Add((format, scenario, "js", result));
-                }
+                Log($"{side} {scenario} {format}: rates of the {list.Count} runs {string.Join(" / ", list.Select(r => r.Rate is { } v ? v.ToString("0", CultureInfo.InvariantCulture) : "-"))}; the median run is tabled");
             }
         }
 
@@ -106,6 +161,22 @@ internal static class EndToEndHarness
 
     private static IEnumerable<string> Ordered(E2eSettings settings) =>
         new[] { "publish", "fanout", "rest", "memory" }.Where(settings.Scenarios.Contains);
+
+    /// <summary>The run with the median rate (all of a side's figures come from that one run); the first when none has a rate.</summary>
+    private static ScenarioResult Median(List<ScenarioResult> results)
+    {
+        var rated = results.Where(r => r.Rate is not null).OrderBy(r => r.Rate).ToList();
+        return rated.Count == 0 ? results[0] : rated[(rated.Count - 1) / 2];
+    }
+
+    /// <summary>Runs the warm-up size of a scenario and discards its result (logged, never tabled).</summary>
+    private static async Task WarmUp(E2eSettings settings, string what, Func<CancellationToken, Task<ScenarioResult>> run)
+    {
+        if (settings.Warmup)
+        {
+            await Bounded(what + " (warm-up)", settings.ScenarioTimeout, run).ConfigureAwait(false);
+        }
+    }
 
     private static async Task<ScenarioResult> Bounded(string what, TimeSpan timeout, Func<CancellationToken, Task<ScenarioResult>> run)
     {

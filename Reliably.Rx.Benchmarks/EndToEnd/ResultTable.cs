@@ -31,6 +31,10 @@ internal static class ResultTable
             results.FirstOrDefault(r => r.Format == format && r.Scenario == scenario && r.Side == side).Result;
 
         var sb = new StringBuilder();
+        sb.AppendLine(settings.Repeat > 1
+            ? $"Each side: the median of {settings.Repeat} runs by rate (memory: one run){(settings.Warmup ? ", after a warm-up run at a tenth of the size" : "")}."
+            : $"Each side: one run{(settings.Warmup ? ", after a warm-up run at a tenth of the size" : "")}.");
+        sb.AppendLine();
         sb.AppendLine("| scenario | unit | format | Reliably.Rx | ably-js | ratio Rx/js | better | emulator ceiling (raw WS) |");
         sb.AppendLine("|---|---|---|---:|---:|---:|---|---:|");
         foreach (var row in Rows.Where(r => settings.Scenarios.Contains(r.Scenario)))

@@ -4,7 +4,8 @@
 //
 // Environment: EMULATOR_PORT, EMULATOR_KEY, BENCH_FORMAT (json|msgpack), BENCH_SCENARIOS (comma list of publish,
 // fanout, rest, memory), BENCH_PUBLISH_N, BENCH_WINDOW, BENCH_FANOUT_N, BENCH_FANOUT_SUBSCRIBERS, BENCH_REST_N,
-// BENCH_REST_CONCURRENCY, BENCH_MEM_CHANNELS, BENCH_MEM_CONNECTIONS, BENCH_SCENARIO_TIMEOUT_MS.
+// BENCH_REST_CONCURRENCY, BENCH_MEM_CHANNELS, BENCH_MEM_CONNECTIONS, BENCH_SCENARIO_TIMEOUT_MS, BENCH_WARMUP (1: run
+// publish, fan-out and REST once at a tenth of the size before the measured run, as the .NET sides do).
 // NODE_PATH must point at Reliably.Rx.Emulator.Tests/interop/node_modules (the pinned ably 2.28.0).
 // Run with --expose-gc so the memory scenario can settle the heap before reading rss.
 // Every wait is bounded: a scenario that does not finish in BENCH_SCENARIO_TIMEOUT_MS reports {timeout: true}.
@@ -17,16 +18,17 @@ const key = env.EMULATOR_KEY;
 const format = env.BENCH_FORMAT || 'msgpack';
 const scenarios = (env.BENCH_SCENARIOS || 'publish,fanout,rest,memory').split(',').filter(Boolean);
 const num = (name, dflt) => (env[name] ? Number(env[name]) : dflt);
-const publishN = num('BENCH_PUBLISH_N', 50000);
+let publishN = num('BENCH_PUBLISH_N', 50000);
 const windowSize = num('BENCH_WINDOW', 1000);
-const fanoutN = num('BENCH_FANOUT_N', 20000);
+let fanoutN = num('BENCH_FANOUT_N', 20000);
 const fanoutSubscribers = num('BENCH_FANOUT_SUBSCRIBERS', 20);
-const restN = num('BENCH_REST_N', 5000);
+let restN = num('BENCH_REST_N', 5000);
+const warmup = env.BENCH_WARMUP === '1';
 const restConcurrency = num('BENCH_REST_CONCURRENCY', 16);
 const memChannels = num('BENCH_MEM_CHANNELS', 1000);
 const memConnections = num('BENCH_MEM_CONNECTIONS', 50);
 const scenarioTimeoutMs = num('BENCH_SCENARIO_TIMEOUT_MS', 90000);
-const runId = Date.now().toString(36) + '-' + format;
+let runId = Date.now().toString(36) + '-' + format;
 
 if (!port || !key) {
   console.error('EMULATOR_PORT and EMULATOR_KEY must be set');
@@ -266,6 +268,21 @@ const all = { publish: publishScenario, fanout: fanoutScenario, rest: restScenar
   for (const name of scenarios) {
     const run = all[name];
     if (!run) continue;
+    if (warmup && name !== 'memory') {
+      // A discarded run at a tenth of the size (same floors as the .NET harness).
+      const sizes = [publishN, fanoutN, restN, runId];
+      runId += '-warmup';
+      publishN = Math.max(500, Math.floor(publishN / 10));
+      fanoutN = Math.max(200, Math.floor(fanoutN / 10));
+      restN = Math.max(100, Math.floor(restN / 10));
+      try {
+        await withTimeout(run(), scenarioTimeoutMs, name + ' warm-up');
+      } catch (_) {
+        // The measured run reports any problem.
+      }
+      [publishN, fanoutN, restN, runId] = sizes;
+      await sleep(300);
+    }
     const t0 = nowMs();
     try {
       results[name] = await withTimeout(run(), scenarioTimeoutMs, name);
