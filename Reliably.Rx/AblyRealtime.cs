@@ -6,8 +6,8 @@ using Reliably.Rx.Transport;
 namespace Reliably.Rx;
 
 /// <summary>
-/// The Ably realtime client (RTC): one connection to Ably, driven by a single serialized loop on
-/// <see cref="ClientOptions.Scheduler"/> (a dedicated event loop by default), so that reconnection logic can be run in
+/// The Ably realtime client (RTC): one connection to Ably, driven by a single serialized loop (drained on the thread
+/// pool by default, or on <see cref="ClientOptions.Scheduler"/> when set), so that reconnection logic can be run in
 /// virtual time. Channels are added in <c>AblyRealtime.Channels.cs</c>. Dispose it to close the connection.
 /// </summary>
 public sealed partial class AblyRealtime : IAsyncDisposable

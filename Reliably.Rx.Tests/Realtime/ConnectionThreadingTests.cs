@@ -119,7 +119,7 @@ public sealed class ConnectionThreadingTests
 
     private static List<ProtocolMessage> Snapshot(AblyRealtime client, FakeTransport transport)
     {
-        // The fake records on the loop thread; read it on the loop too.
+        // The fake records inside loop turns; read it in a loop turn too.
         var done = new TaskCompletionSource<List<ProtocolMessage>>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.Loop.Post(() => done.TrySetResult(transport.SentOf(ProtocolAction.Message).ToList()));
         return done.Task.WaitAsync(Wait).GetAwaiter().GetResult();
