@@ -12,7 +12,7 @@ public sealed partial class RealtimeChannel
     /// <summary>Receives ATTACHED, PRESENCE/SYNC frames and state changes on the loop; see <see cref="IChannelPresenceHandler"/>.</summary>
     internal IChannelPresenceHandler? PresenceHandler { get; set; }
 
-    /// <summary>The client's loop: the only clock (<see cref="ConnectionLoop.Scheduler"/>) and <see cref="ConnectionLoop.Execute"/>.</summary>
+    /// <summary>The client's loop: the only clock (<see cref="ConnectionLoop.Scheduler"/>) and <see cref="ConnectionLoop.Execute(System.Action)"/>.</summary>
     internal ConnectionLoop Loop => _loop;
 
     /// <summary>The loop's scheduler, the only clock.</summary>

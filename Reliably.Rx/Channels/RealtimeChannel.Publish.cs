@@ -15,8 +15,15 @@ public sealed partial class RealtimeChannel
     /// </summary>
     /// <returns>Completes when the server acknowledges (ACK); faults with the NACK's error.</returns>
     /// <exception cref="AblyException">See <see cref="PublishAsync(IEnumerable{Message}, CancellationToken)"/>.</exception>
-    public Task PublishAsync(string? name, object? data, CancellationToken cancellationToken = default) =>
-        PublishAsync(new[] { new Message(name, data) }, cancellationToken);
+    public Task PublishAsync(string? name, object? data, CancellationToken cancellationToken = default)
+    {
+        ThrowIfUnusable();
+
+        // The message is this method's own, so it is encoded in place: no defensive copy, no clientId to check.
+        var message = new Message(name, data);
+        (message.Data, message.Encoding) = PayloadTransform.Encode(message.Data, message.Encoding, Options.Cipher, Format);
+        return PublishEncoded([message], cancellationToken);
+    }
 
     /// <summary>Publishes one message (RTL6i); the message object is not changed.</summary>
     /// <exception cref="AblyException">See <see cref="PublishAsync(IEnumerable{Message}, CancellationToken)"/>.</exception>
@@ -50,7 +57,11 @@ public sealed partial class RealtimeChannel
         CheckClientIds(list);
         // Ids for idempotent publishing (RSL1k1) are assigned by the connection loop when the frame is formed, since
         // publishes made together may share one frame (RTL6d).
-        var encoded = MessageEncoder.EncodeAll(list, Options.Cipher, Format);
+        return PublishEncoded(MessageEncoder.EncodeAll(list, Options.Cipher, Format), cancellationToken);
+    }
+
+    private Task PublishEncoded(Message[] encoded, CancellationToken cancellationToken)
+    {
         CheckSize(encoded);
         if (State is ChannelState.Suspended or ChannelState.Failed)
         {
@@ -61,7 +72,28 @@ public sealed partial class RealtimeChannel
         return SendAsync(new ProtocolMessage(ProtocolAction.Message, Name) { Messages = encoded }, encoded.Length, cancellationToken);
     }
 
-    private async Task SendAsync(ProtocolMessage message, int count, CancellationToken cancellationToken)
+    private Task SendAsync(ProtocolMessage message, int count, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.CanBeCanceled || ReliablyRxDiagnostics.ActivitySource.HasListeners())
+        {
+            return SendTracedAsync(message, count, cancellationToken);
+        }
+
+        // Nobody traces and nothing can cancel the wait: the loop's own task is returned (no async wrapper, no extra
+        // hop), and the metrics are recorded on the loop when the outcome arrives, before the task completes.
+        var started = _loop.Scheduler.Now;
+        return _loop.SendAsync(message, error =>
+        {
+            if (error is null)
+            {
+                ReliablyRxDiagnostics.MessagesPublished.Add(count, _tag);
+            }
+
+            Record(started, error is null ? "ack" : "nack");
+        });
+    }
+
+    private async Task SendTracedAsync(ProtocolMessage message, int count, CancellationToken cancellationToken)
     {
         using var activity = ReliablyRxDiagnostics.ActivitySource.StartActivity("publish", ActivityKind.Producer);
         activity?.SetTag("channel", Name);

@@ -4,7 +4,7 @@ namespace Reliably.Rx.Realtime;
 
 /// <summary>
 /// The channels known to the connection loop. Only touched on the loop: channels register and unregister there
-/// (use <see cref="ConnectionLoop.Execute"/> from other threads), and the loop dispatches frames and state changes
+/// (use <see cref="ConnectionLoop.Execute(System.Action)"/> from other threads), and the loop dispatches frames and state changes
 /// through it. Dispatch never lets a sink's exception escape into the loop.
 /// </summary>
 internal sealed class ChannelRegistry

@@ -188,9 +188,12 @@ internal sealed partial class ConnectionLoop
         }
 
         _transport = transport;
+
+        // One delegate per transport, the event as its state: no closure per frame.
+        Action<object?> onEvent = e => OnTransportEvent(transport, (TransportEvent)e!);
         _transportSubscription = transport.Events.Subscribe(
-            e => Post(() => OnTransportEvent(transport, e)),
-            ex => Post(() => OnTransportEvent(transport, TransportEvent.Closed(ErrorFrom(ex, ErrorCodes.Disconnected)))));
+            e => Post(onEvent, e),
+            ex => Post(onEvent, TransportEvent.Closed(ErrorFrom(ex, ErrorCodes.Disconnected))));
         try
         {
             transport.Connect();

@@ -40,12 +40,13 @@ internal sealed partial class ConnectionLoop
         ArgumentNullException.ThrowIfNull(message);
         var pending = new PendingMessage(message, PendingMessage.IsAckable(message.Action), onOutcome)
         {
+            Loop = this,
             // RTL6d7: messages that arrive with ids (set by the caller) are never bundled. The ids this client assigns
             // for idempotent publishing are given when the frame is formed (Commit), one base per frame, so a bundle is
             // published as one idempotent batch.
             Bundleable = message.Action == ProtocolAction.Message && message.Messages is { Length: > 0 } messages && CanJoinBundle(messages),
         };
-        if (!Execute(() => Submit(pending)))
+        if (!Execute(SubmitWork, pending))
         {
             pending.Fail(new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed."));
         }
@@ -66,6 +67,8 @@ internal sealed partial class ConnectionLoop
 
         return SendFrame(message);
     }
+
+    private static readonly Action<object?> SubmitWork = static p => ((PendingMessage)p!).Loop.Submit((PendingMessage)p!);
 
     private void Submit(PendingMessage pending)
     {

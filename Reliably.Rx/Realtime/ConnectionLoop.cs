@@ -32,7 +32,7 @@ internal sealed partial class ConnectionLoop
     // thread-pool work item queued when the FIFO goes from idle to busy (no thread per client); with one (virtual time),
     // every post is its own scheduled item, so each hop costs one scheduler step as before.
     private readonly object _gate = new();
-    private readonly Queue<Action> _work = new();
+    private readonly Queue<LoopWork> _work = new();
     private readonly LoopDrain? _poolDrain;
     private bool _draining;
     private int _drainThread;
@@ -150,7 +150,12 @@ internal sealed partial class ConnectionLoop
     public long MsgSerial => Interlocked.Read(ref _msgSerial);
 
     /// <summary>Schedules <paramref name="action"/> as a new loop turn. Returns false when the client is disposed.</summary>
-    public bool Post(Action action)
+    public bool Post(Action action) => Post(LoopWork.Of(action));
+
+    /// <summary>Schedules <c>run(state)</c> as a new loop turn; a cached delegate and a state avoid a closure per call.</summary>
+    public bool Post(Action<object?> run, object? state) => Post(new LoopWork(run, state));
+
+    private bool Post(LoopWork work)
     {
         if (_disposed)
         {
@@ -161,9 +166,9 @@ internal sealed partial class ConnectionLoop
         {
             try
             {
-                Scheduler.Schedule(action, (_, a) =>
+                Scheduler.Schedule((Loop: this, Work: work), static (_, s) =>
                 {
-                    RunOnLoop(a);
+                    s.Loop.RunOnLoop(s.Work);
                     return System.Reactive.Disposables.Disposable.Empty;
                 });
                 return true;
@@ -177,7 +182,7 @@ internal sealed partial class ConnectionLoop
         bool start;
         lock (_gate)
         {
-            _work.Enqueue(action);
+            _work.Enqueue(work);
             start = !_draining;
             _draining = true;
         }
@@ -193,26 +198,33 @@ internal sealed partial class ConnectionLoop
     }
 
     /// <summary>Runs <paramref name="action"/> now when already on the loop (keeping its order), otherwise posts it.</summary>
-    public bool Execute(Action action)
+    public bool Execute(Action action) => Execute(LoopWork.Of(action));
+
+    /// <summary>Runs <c>run(state)</c> now when already on the loop (keeping its order), otherwise posts it.</summary>
+    public bool Execute(Action<object?> run, object? state) => Execute(new LoopWork(run, state));
+
+    private bool Execute(LoopWork work)
     {
         if (IsOnLoop)
         {
-            RunSafely(action);
+            RunSafely(work);
             return true;
         }
 
-        return Post(action);
+        return Post(work);
     }
 
     /// <summary>
     /// Runs <paramref name="action"/> on the loop: immediately on this thread when no turn is running, otherwise after
     /// the running turn's queue (by its drainer). Either way actions never overlap.
     /// </summary>
-    internal void RunOnLoop(Action action)
+    internal void RunOnLoop(Action action) => RunOnLoop(LoopWork.Of(action));
+
+    private void RunOnLoop(LoopWork work)
     {
         lock (_gate)
         {
-            _work.Enqueue(action);
+            _work.Enqueue(work);
             if (_draining)
             {
                 return;
@@ -238,7 +250,7 @@ internal sealed partial class ConnectionLoop
         var ran = 0;
         while (true)
         {
-            Action? next = null;
+            var next = default(LoopWork);
             lock (_gate)
             {
                 if (ran < budget)
@@ -247,7 +259,7 @@ internal sealed partial class ConnectionLoop
                 }
             }
 
-            if (next is not null)
+            if (next.Run is not null)
             {
                 ran++;
                 RunSafely(next);
@@ -255,7 +267,7 @@ internal sealed partial class ConnectionLoop
             }
 
             // The end of a drain is the end of a turn for outbound frames: staged publishes go out now, bundled.
-            RunSafely(FlushStaged);
+            RunSafely(LoopWork.Of(FlushStaged));
             lock (_gate)
             {
                 if (_work.Count == 0)
@@ -287,17 +299,25 @@ internal sealed partial class ConnectionLoop
         }
     }
 
-    private void RunSafely(Action action)
+    private void RunSafely(LoopWork work)
     {
         try
         {
-            action();
+            work.Run(work.State);
         }
         catch (Exception ex)
         {
             // Nothing may kill the loop; a bug is logged and the loop carries on.
             RealtimeLog.LoopFault(_logger, ex);
         }
+    }
+
+    /// <summary>One queued turn: a delegate and its state (a plain <see cref="Action"/> travels as the state of a shared runner).</summary>
+    private readonly record struct LoopWork(Action<object?> Run, object? State)
+    {
+        private static readonly Action<object?> RunAction = static a => ((Action)a!)();
+
+        public static LoopWork Of(Action action) => new(RunAction, action);
     }
 
     internal void InitializeStreams()

@@ -20,6 +20,9 @@ internal sealed class PendingMessage
 
     public bool AckRequired { get; }
 
+    /// <summary>The loop it was submitted to (lets a static work item submit it without a closure).</summary>
+    public ConnectionLoop Loop { get; init; } = null!;
+
     /// <summary>TM6 size of the frame's messages, set when submitted (ackable frames only).</summary>
     public long Size { get; set; }
 
