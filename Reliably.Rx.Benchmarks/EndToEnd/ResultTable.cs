@@ -19,6 +19,7 @@ internal static class ResultTable
         new("fanout", "2 fan-out lost", "messages", false, r => r.Expected is { } e && r.Delivered is { } d ? e - d : null, true),
         new("rest", "3 REST publish (16 callers)", "req/s", true, r => r.Rate, false),
         new("rest", "3 REST publish latency p50", "ms", false, r => r.P50Ms, false),
+        new("rest", "3 REST publish latency p99", "ms", false, r => r.P99Ms, false),
         new("memory", "4 memory (working set / rss): N attached channels (delta)", "MB", false, r => r.ChannelsBytes / 1048576.0, false),
         new("memory", "4 memory (working set / rss): per idle connection", "KB", false, r => r.PerConnectionBytes / 1024.0, false),
         new("memory", "4 heap (.NET managed / V8): N attached channels (delta)", "MB", false, r => r.ChannelsHeapBytes / 1048576.0, false),
