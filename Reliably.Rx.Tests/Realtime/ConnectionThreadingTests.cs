@@ -95,6 +95,47 @@ public sealed class ConnectionThreadingTests
     }
 
     [Test]
+    public async Task RTN19a_a_publish_staged_in_the_drain_that_loses_the_transport_is_resent_once_after_CONNECTED()
+    {
+        // Only the first transport answers by itself; the test plays the server of the reconnection.
+        var transports = new FakeTransportFactory();
+        transports.OnConnect = t =>
+        {
+            if (transports.Created.Count == 1)
+            {
+                t.Connected();
+            }
+        };
+        await using var client = new AblyRealtime(
+            new ClientOptions { Key = "appId.keyId:secret", Endpoint = "localhost", AutoConnect = false },
+            transports,
+            new FakeAuthProvider(),
+            random: null);
+        client.Connection.Connect();
+        await client.Connection.WaitForStateAsync(ConnectionState.Connected, Wait);
+        var first = transports.Last;
+
+        // Hold the loop so that the publish, the transport loss and the immediate reconnection (RTN15a) run in one drain.
+        using var gate = new ManualResetEventSlim();
+        client.Loop.Post(() => gate.Wait(Wait));
+        var publish = client.Loop.SendAsync(new ProtocolMessage(ProtocolAction.Message, "chat") { Messages = [new Message("a", "1")] });
+        first.Drop();
+        gate.Set();
+
+        var second = await PollAsync(() => OnLoop(client, () => transports.Created.Count >= 2 ? transports.Last : null));
+        second.Connected(); // the same connectionId: resumed, so the publish keeps msgSerial 0
+        await client.Connection.WaitForStateAsync(ConnectionState.Connected, Wait);
+        var sent = await PollAsync(() => Snapshot(client, second) is { Count: > 0 } frames ? frames : null);
+        second.Receive(new ProtocolMessage(ProtocolAction.Ack) { MsgSerial = 0, Count = 1 });
+        await publish.WaitAsync(Wait);
+
+        sent = Snapshot(client, second);
+        Assert.That(sent, Has.Count.EqualTo(1), "written once, by the resend after CONNECTED, never ahead of it");
+        Assert.That(sent[0].MsgSerial, Is.EqualTo(0));
+        Assert.That(sent[0].Messages!.Select(m => m.Name), Is.EqualTo(new[] { "a" }));
+    }
+
+    [Test]
     public async Task Logs_never_contain_keys_tokens_or_connection_keys()
     {
         var sink = new ListLoggerProvider();
@@ -117,11 +158,14 @@ public sealed class ConnectionThreadingTests
         Assert.That(text, Does.Not.Contain("token-1").And.Not.Contain("token-2"));
     }
 
-    private static List<ProtocolMessage> Snapshot(AblyRealtime client, FakeTransport transport)
+    // The fake records inside loop turns; read it in a loop turn too.
+    private static List<ProtocolMessage> Snapshot(AblyRealtime client, FakeTransport transport) =>
+        OnLoop(client, () => transport.SentOf(ProtocolAction.Message).ToList());
+
+    private static T OnLoop<T>(AblyRealtime client, Func<T> read)
     {
-        // The fake records inside loop turns; read it in a loop turn too.
-        var done = new TaskCompletionSource<List<ProtocolMessage>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        client.Loop.Post(() => done.TrySetResult(transport.SentOf(ProtocolAction.Message).ToList()));
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.Loop.Post(() => done.TrySetResult(read()));
         return done.Task.WaitAsync(Wait).GetAwaiter().GetResult();
     }
 
