@@ -34,7 +34,12 @@ public sealed partial class AblyRealtime : IAsyncDisposable
     {
     }
 
-    internal AblyRealtime(ClientOptions options, ITransportFactory? transports, IAuthProvider? auth, Random? random)
+    internal AblyRealtime(
+        ClientOptions options,
+        ITransportFactory? transports,
+        IAuthProvider? auth,
+        Random? random,
+        Func<CancellationToken, Task<bool>>? connectivityCheck = null)
     {
         Options = options ?? throw new AblyException(ErrorCodes.NoAuthMeans, 401, "ClientOptions are required.");
         Rest = new AblyRest(options);
@@ -43,7 +48,9 @@ public sealed partial class AblyRealtime : IAsyncDisposable
             options,
             provider,
             transports ?? new WebSocketTransportFactory(ProtocolCodecs.For, CreateTransportLogger(options)),
-            random);
+            random,
+            connectivityCheck ?? Rest.CheckConnectivityAsync,
+            Rest.Hosts.UseRealtimeHost);
         loop.InitializeStreams();
         Connection = new Connection(loop);
 

@@ -73,6 +73,9 @@ public sealed partial class AblyRest : IAsyncDisposable, IDisposable
 
     internal HostSelector Hosts => _http.Hosts;
 
+    /// <summary>REC3: whether the connectivity check URL answers as expected; never throws.</summary>
+    internal Task<bool> CheckConnectivityAsync(CancellationToken cancellationToken) => _http.CheckConnectivityAsync(cancellationToken);
+
     /// <summary>The server's time (RSC16). Sent without credentials.</summary>
     /// <exception cref="AblyException">When no host answers or the reply is not a time.</exception>
     public Task<DateTimeOffset> TimeAsync(CancellationToken cancellationToken = default)

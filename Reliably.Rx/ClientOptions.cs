@@ -138,6 +138,13 @@ public sealed record ClientOptions
     /// <summary>Time for a whole HTTP request; default 10 s.</summary>
     public TimeSpan HttpRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The URL of the connectivity check made before a realtime connection tries fallback hosts (REC3, RTN17j). Null
+    /// uses Ably's (<c>https://internet-up.ably-realtime.com/is-the-internet-up.txt</c>, which must answer <c>yes</c>);
+    /// a URL of your own counts as reachable on any 2xx answer.
+    /// </summary>
+    public string? ConnectivityCheckUrl { get; init; }
+
     /// <summary>How many fallback hosts to try; default 3.</summary>
     public int HttpMaxRetryCount { get; init; } = 3;
 

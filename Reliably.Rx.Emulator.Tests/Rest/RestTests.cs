@@ -23,6 +23,16 @@ public sealed partial class RestTests : EmulatorTestBase
         Assert.That(Math.Abs(body[0]!.Value<long>() - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), Is.LessThan(60_000));
     }
 
+    [Test]
+    public async Task REC3_ConnectivityCheck_AnswersYes_WithoutCredentials()
+    {
+        using var http = Http.Client(Emulator.BaseUri);
+        var response = await http.GetAsync("/is-the-internet-up.txt");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/plain"));
+        Assert.That((await response.Content.ReadAsStringAsync()).Trim(), Is.EqualTo("yes"));
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public async Task PublishAndHistory_PaginatesWithLinkHeaders(bool msgpack)

@@ -119,4 +119,26 @@ public sealed class HostSelectorTests
 
         Assert.That(selector.PreferredFallback, Is.Null);
     }
+
+    [Test]
+    public void RTN17e_TheRealtimeConnectionsFallbackHostComesFirst_ThenThePreferredOne_ThenThePrimary()
+    {
+        var scheduler = new TestScheduler();
+        var selector = new HostSelector("primary", new[] { "f1", "f2", "f3" }, TimeSpan.FromMinutes(10), scheduler, new Random(7));
+        selector.RecordSuccess("f1", selector.GetPlan());
+        selector.UseRealtimeHost("f2");
+
+        var plan = selector.GetPlan().Hosts;
+        Assert.That(plan.Take(3), Is.EqualTo(new[] { "f2", "f1", "primary" }));
+        Assert.That(plan, Is.Unique.And.Count.EqualTo(4));
+        Assert.That(selector.GetPlan(primaryFirst: true).Hosts[0], Is.EqualTo("primary"), "realtime connections still start at the primary (RTN17i)");
+
+        selector.UseRealtimeHost("f1");
+        Assert.That(selector.GetPlan().Hosts.Take(2), Is.EqualTo(new[] { "f1", "primary" }), "the same host is not listed twice");
+
+        selector.UseRealtimeHost("primary");
+        Assert.That(selector.RealtimeHost, Is.Null, "connected to the primary: nothing to prefer");
+        selector.UseRealtimeHost(null);
+        Assert.That(selector.GetPlan().Hosts.Take(2), Is.EqualTo(new[] { "f1", "primary" }), "back to RSC15f");
+    }
 }

@@ -24,12 +24,22 @@ internal sealed class RealtimeHarness : IAsyncDisposable
         };
         Options = configure?.Invoke(options) ?? options;
         Auth = auth ?? new FakeAuthProvider();
-        Client = new AblyRealtime(Options, Transports, Auth, new PinnedRandom());
+        Client = new AblyRealtime(Options, Transports, Auth, new PinnedRandom(), _ =>
+        {
+            ConnectivityChecks++;
+            return Connectivity();
+        });
         Sink = new RecordingChannelSink(Scheduler);
         Loop.Channels.Register(Sink);
     }
 
     public TestScheduler Scheduler { get; } = new();
+
+    /// <summary>The connectivity check's answer (RTN17j): "up" at once by default, so the check costs no scheduler step.</summary>
+    public Func<Task<bool>> Connectivity { get; set; } = () => Task.FromResult(true);
+
+    /// <summary>How many connectivity checks the client made.</summary>
+    public int ConnectivityChecks { get; private set; }
 
     public FakeTransportFactory Transports { get; } = new();
 

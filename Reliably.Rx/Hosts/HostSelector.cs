@@ -8,8 +8,8 @@ namespace Reliably.Rx.Hosts;
 /// Thread-safe. The injected scheduler is the only clock.
 /// </summary>
 /// <remarks>
-/// Order of a plan: the preferred fallback first if one succeeded less than <c>fallbackRetryTimeout</c> ago (RSC15f),
-/// then the primary host, then the other fallbacks in a fresh random order (RSC15a). The plan is not truncated; the
+/// Order of a plan: the fallback host the realtime connection is connected to, if any (RTN17e); the preferred fallback
+/// if one succeeded less than <c>fallbackRetryTimeout</c> ago (RSC15f); then the primary host, then the other fallbacks in a fresh random order (RSC15a). The plan is not truncated; the
 /// caller applies its own retry limit (httpMaxRetryCount, RSC15a) and duration (httpMaxRetryDuration).
 /// </remarks>
 internal sealed class HostSelector
@@ -20,6 +20,7 @@ internal sealed class HostSelector
     private readonly Random _random;
     private string? _preferred;
     private DateTimeOffset _preferredUntil;
+    private string? _realtimeHost;
 
     public HostSelector(string primaryHost, IReadOnlyList<string> fallbackHosts, TimeSpan fallbackRetryTimeout, IScheduler scheduler, Random? random = null)
     {
@@ -57,6 +58,30 @@ internal sealed class HostSelector
         }
     }
 
+    /// <summary>
+    /// RTN17e: while the realtime connection of the same client is connected to a fallback host, REST requests try that
+    /// host first (the same datacenter), then continue as usual. Null (or the primary) clears it.
+    /// </summary>
+    public void UseRealtimeHost(string? host)
+    {
+        lock (_gate)
+        {
+            _realtimeHost = host is not null && !string.Equals(host, PrimaryHost, StringComparison.OrdinalIgnoreCase) ? host : null;
+        }
+    }
+
+    /// <summary>The fallback host the realtime connection is connected to, if any (RTN17e).</summary>
+    public string? RealtimeHost
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _realtimeHost;
+            }
+        }
+    }
+
     /// <summary>The hosts to try for one request or connection attempt, in order; see the class remarks.</summary>
     /// <param name="primaryFirst">
     /// True to start with the primary even while a fallback is preferred: realtime connections always try the primary
@@ -65,23 +90,30 @@ internal sealed class HostSelector
     public HostPlan GetPlan(bool primaryFirst = false)
     {
         string? preferred;
+        string? realtime;
         string[] shuffled;
         lock (_gate)
         {
             preferred = primaryFirst ? null : CurrentPreferredLocked();
+            realtime = primaryFirst ? null : _realtimeHost;
             shuffled = FallbackHosts.ToArray();
             _random.Shuffle(shuffled);
         }
 
-        var hosts = new List<string>(FallbackHosts.Count + 1);
-        if (preferred is not null)
+        var hosts = new List<string>(FallbackHosts.Count + 2);
+        if (realtime is not null)
+        {
+            hosts.Add(realtime);
+        }
+
+        if (preferred is not null && !hosts.Contains(preferred, StringComparer.OrdinalIgnoreCase))
         {
             hosts.Add(preferred);
         }
 
         hosts.Add(PrimaryHost);
-        hosts.AddRange(shuffled.Where(h => !string.Equals(h, preferred, StringComparison.OrdinalIgnoreCase)));
-        return new HostPlan(hosts, preferred);
+        hosts.AddRange(shuffled.Where(h => !hosts.Contains(h, StringComparer.OrdinalIgnoreCase)));
+        return new HostPlan(hosts, preferred ?? realtime);
     }
 
     /// <summary>

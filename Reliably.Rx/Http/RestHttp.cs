@@ -182,6 +182,39 @@ internal sealed class RestHttp : IDisposable
         }
     }
 
+    /// <summary>The connectivity check URL used when <see cref="ClientOptions.ConnectivityCheckUrl"/> is not set (REC3a).</summary>
+    public const string DefaultConnectivityCheckUrl = "https://internet-up.ably-realtime.com/is-the-internet-up.txt";
+
+    /// <summary>
+    /// REC3, RTN17j: a GET of the connectivity check URL, bounded by httpRequestTimeout. The default URL must answer 2xx
+    /// with a body of <c>yes</c>; a custom URL (REC3b) any 2xx. Never throws: every failure is "not reachable".
+    /// </summary>
+    public async Task<bool> CheckConnectivityAsync(CancellationToken cancellationToken)
+    {
+        var custom = _options.ConnectivityCheckUrl;
+        try
+        {
+            using var linked = LinkedTimeout(cancellationToken);
+            using var response = await _client.GetAsync(custom ?? DefaultConnectivityCheckUrl, linked.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return false;
+            }
+
+            if (custom is not null)
+            {
+                return true;
+            }
+
+            var body = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
+            return body.Trim() == "yes";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or AblyException or InvalidOperationException or UriFormatException)
+        {
+            return false;
+        }
+    }
+
     // The CTS is never disposed (it has no timer), so reading it after Dispose is safe.
     private bool IsDisposed => _disposed.IsCancellationRequested;
 

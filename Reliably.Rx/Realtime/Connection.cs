@@ -69,6 +69,13 @@ public sealed class Connection
     public Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default) => _loop.PingAsync().WaitAsync(cancellationToken);
 
     /// <summary>
+    /// Runs the connectivity check the connection makes before it tries fallback hosts (REC3, RTN17j): a GET of
+    /// <see cref="ClientOptions.ConnectivityCheckUrl"/> (Ably's by default, which must answer <c>yes</c>). True when the
+    /// URL answered as expected within httpRequestTimeout; never throws for a network failure.
+    /// </summary>
+    public Task<bool> CheckConnectivityAsync(CancellationToken cancellationToken = default) => _loop.CheckConnectivityAsync(cancellationToken);
+
+    /// <summary>
     /// Waits until the connection is in <paramref name="state"/>; completes at once when it already is, so it cannot
     /// miss a transition that already happened.
     /// </summary>

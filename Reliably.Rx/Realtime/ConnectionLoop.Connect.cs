@@ -7,6 +7,8 @@ namespace Reliably.Rx.Realtime;
 /// <summary>Connection attempts, retry with backoff, suspension and fallback hosts (RTN11, RTN14, RTN15, RTN17, RTB1).</summary>
 internal sealed partial class ConnectionLoop
 {
+    private readonly Func<CancellationToken, Task<bool>> _connectivityCheck;
+    private readonly Action<string?>? _connectedHost;
     private readonly LoopTimer _connectTimer;
     private readonly LoopTimer _retryTimer;
     private readonly LoopTimer _suspendTimer;
@@ -237,12 +239,85 @@ internal sealed partial class ConnectionLoop
 
         if (qualifiesForFallback && _hostIndex + 1 < _hostPlan.Count)
         {
-            _hostIndex++;
-            RealtimeLog.TryingFallback(_logger, _hostPlan[_hostIndex]);
-            BeginAttempt(renewToken: false);
+            if (_hostIndex == 0)
+            {
+                // RTN17j: leaving the primary host, first make sure the network itself is up; without it, every
+                // fallback would fail the same way and the cycle is better spent waiting to retry.
+                CheckConnectivityBeforeFallback(error);
+                return;
+            }
+
+            TryNextHost();
             return;
         }
 
+        EnterDisconnectedOrSuspended(error, immediateRetry: false);
+    }
+
+    private void TryNextHost()
+    {
+        _hostIndex++;
+        RealtimeLog.TryingFallback(_logger, _hostPlan[_hostIndex]);
+        BeginAttempt(renewToken: false);
+    }
+
+    /// <summary>REC3: the connectivity check, callable from any thread.</summary>
+    public Task<bool> CheckConnectivityAsync(CancellationToken cancellationToken) => _connectivityCheck(cancellationToken);
+
+    private void CheckConnectivityBeforeFallback(ErrorInfo error)
+    {
+        // A new attempt id: callbacks of the failed attempt (its timer, its credentials) are now stale.
+        var attempt = ++_attemptId;
+        RealtimeLog.CheckingConnectivity(_logger, error.Code);
+        Task<bool> check;
+        try
+        {
+            check = _connectivityCheck(_lifetime.Token);
+        }
+        catch (Exception ex)
+        {
+            check = Task.FromException<bool>(ex);
+        }
+
+        if (check.IsCompleted)
+        {
+            OnConnectivityChecked(attempt, check, error);
+            return;
+        }
+
+        check.ContinueWith(
+            (t, state) => ((ConnectionLoop)state!).Post(() => OnConnectivityChecked(attempt, t, error)),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void OnConnectivityChecked(int attempt, Task<bool> check, ErrorInfo error)
+    {
+        if (attempt != _attemptId)
+        {
+            return;
+        }
+
+        if (_state == ConnectionState.Closing)
+        {
+            EnterClosed();
+            return;
+        }
+
+        if (_state != ConnectionState.Connecting)
+        {
+            return;
+        }
+
+        if (check.IsCompletedSuccessfully && check.Result)
+        {
+            TryNextHost();
+            return;
+        }
+
+        RealtimeLog.NoConnectivity(_logger);
         EnterDisconnectedOrSuspended(error, immediateRetry: false);
     }
 

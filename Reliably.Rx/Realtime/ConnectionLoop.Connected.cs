@@ -64,6 +64,9 @@ internal sealed partial class ConnectionLoop
         ResendPending();
         SendQueued();
         SetState(ConnectionState.Connected, message.Error, resumed: resumed || recovered);
+
+        // RTN17e: connected through a fallback host, the client's REST requests go to the same datacenter first.
+        _connectedHost?.Invoke(_hostIndex > 0 ? _hostPlan[_hostIndex] : null);
         SendDeferredPings();
         CompleteAuthWaiters(null);
     }

@@ -57,9 +57,17 @@ internal sealed partial class ConnectionLoop
     private TimeSpan _maxIdleInterval;
     private long _maxMessageSize = DefaultMaxMessageSize;
 
-    public ConnectionLoop(ClientOptions options, IAuthProvider auth, ITransportFactory transports, Random? random = null)
+    public ConnectionLoop(
+        ClientOptions options,
+        IAuthProvider auth,
+        ITransportFactory transports,
+        Random? random = null,
+        Func<CancellationToken, Task<bool>>? connectivityCheck = null,
+        Action<string?>? connectedHost = null)
     {
         _options = options;
+        _connectedHost = connectedHost;
+        _connectivityCheck = connectivityCheck ?? (_ => Task.FromResult(true));
         _auth = auth;
         _transports = transports;
         _random = random ?? new Random();
@@ -341,6 +349,9 @@ internal sealed partial class ConnectionLoop
         {
             // Publishes staged while CONNECTED get their msgSerial, in submission order, before the state changes.
             FlushStaged();
+
+            // RTN17e: REST stops preferring the datacenter of a connection that is gone.
+            _connectedHost?.Invoke(null);
         }
 
         var previous = _state;

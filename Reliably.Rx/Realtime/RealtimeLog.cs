@@ -46,4 +46,10 @@ internal static partial class RealtimeLog
 
     [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "StateChanges subscriber threw")]
     public static partial void SubscriberFaulted(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Debug, Message = "Primary host failed ({Code}); checking connectivity before the fallback hosts (RTN17j)")]
+    public static partial void CheckingConnectivity(ILogger logger, int code);
+
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Information, Message = "Connectivity check failed: no fallback hosts tried; retrying later (RTN17j)")]
+    public static partial void NoConnectivity(ILogger logger);
 }

@@ -29,6 +29,9 @@ internal sealed class WebSocketTransport : ITransport
     private static ArrayBufferWriter<byte>? t_sendBuffer;
 
     private bool _closed;
+
+    // Set once the socket opened: a disconnection before that is a failure to connect (RTN17f: it qualifies for fallback).
+    private volatile bool _opened;
     private int _closedFlag;
 
     public WebSocketTransport(Uri uri, IProtocolCodec codec, ILogger logger)
@@ -116,6 +119,7 @@ internal sealed class WebSocketTransport : ITransport
         try
         {
             await client.StartOrFail().ConfigureAwait(false);
+            _opened = true;
             Emit(TransportEvent.Opened);
             _ = SendLoopAsync(client);
         }
@@ -212,8 +216,10 @@ internal sealed class WebSocketTransport : ITransport
             return;
         }
 
+        // Websocket.Client reports a failed start here too, and possibly before StartOrFail throws: whichever comes first
+        // must say whether the socket ever opened.
         var description = info.Exception?.Message ?? info.CloseStatusDescription ?? info.Type.ToString();
-        Emit(TransportEvent.Closed(new ErrorInfo(ErrorCodes.Disconnected, 400, "WebSocket closed: " + description)), final: true);
+        Emit(TransportEvent.Closed(new ErrorInfo(ErrorCodes.Disconnected, 400, "WebSocket closed: " + description), connectFailure: !_opened), final: true);
     }
 
     private void Emit(TransportEvent evt, bool final = false)

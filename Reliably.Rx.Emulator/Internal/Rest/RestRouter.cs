@@ -65,10 +65,20 @@ internal sealed partial class RestRouter
         }
     }
 
+    /// <summary>REC3: the connectivity check's answer, as Ably's host gives it, so clients can point connectivityCheckUrl here.</summary>
+    private static Task WriteConnectivityAsync(RestExchange x)
+    {
+        var response = x.Context.Response;
+        response.StatusCode = 200;
+        response.ContentType = "text/plain";
+        return response.WriteAsync("yes\n");
+    }
+
     private Task RouteAsync(RestExchange x) => (x.Method, x.Segments) switch
     {
         ("GET", []) => x.WriteAsync(200, new JObject { ["server"] = "Reliably.Rx.Emulator" }),
         ("GET", ["time"]) => x.WriteAsync(200, new JArray(_server.NowMs)),
+        ("GET", ["is-the-internet-up.txt"]) => WriteConnectivityAsync(x),
         ("POST", ["apps"]) => CreateAppAsync(x),
         ("DELETE", ["apps", var appId]) => DeleteAppAsync(x, appId),
         ("GET", ["stats"]) => StatsAsync(x),
