@@ -27,12 +27,7 @@ public sealed partial class RealtimeChannel
                 OnDetachedFrame(message);
                 break;
             case ProtocolAction.Error:
-                OnChannelError(message.Error switch
-                {
-                    null => new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, "Channel error without details."),
-                    { Code: <= 0 } e => new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, "Channel error without a valid code: " + e.Message),
-                    var e => e,
-                });
+                OnChannelError(ErrorInfo.FromServer(message.Error, ErrorCodes.ChannelOperationFailed, 400, "Channel error"));
                 break;
             case ProtocolAction.Message:
                 OnMessageFrame(message);
@@ -126,7 +121,7 @@ public sealed partial class RealtimeChannel
         {
             case ChannelState.Detaching:
                 _detachTimer.Cancel();
-                SetState(ChannelState.Detached, message.Error);
+                SetState(ChannelState.Detached, message.Error is null ? null : ErrorInfo.FromServer(message.Error, ErrorCodes.ChannelOperationFailed, 400, "Detached"));
                 CompleteWaiters(_detachWaiters);
                 if (_attachAfterDetach)
                 {
@@ -138,11 +133,11 @@ public sealed partial class RealtimeChannel
             case ChannelState.Attached:
             case ChannelState.Suspended:
                 // RTL13a: an unsolicited DETACHED: re-attach at once, with the error as the reason.
-                StartAttach(message.Error ?? new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, "Detached by the server."));
+                StartAttach(ErrorInfo.FromServer(message.Error, ErrorCodes.ChannelOperationFailed, 400, "Detached by the server"));
                 break;
             case ChannelState.Attaching:
                 // RTL13b: the (re-)attach failed: SUSPENDED, retried after channelRetryTimeout.
-                EnterSuspended(message.Error ?? new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, "Detached by the server while attaching."), retry: true);
+                EnterSuspended(ErrorInfo.FromServer(message.Error, ErrorCodes.ChannelOperationFailed, 400, "Detached by the server while attaching"), retry: true);
                 break;
         }
     }

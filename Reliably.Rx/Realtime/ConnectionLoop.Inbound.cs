@@ -73,18 +73,13 @@ internal sealed partial class ConnectionLoop
                 OnConnected(message);
                 break;
             case ProtocolAction.Disconnected:
-                OnServerDisconnected(message.Error ?? new ErrorInfo(ErrorCodes.Disconnected, 400, "Disconnected by the server."));
+                OnServerDisconnected(ErrorInfo.FromServer(message.Error, ErrorCodes.Disconnected, 400, "Disconnected by the server"));
                 break;
             case ProtocolAction.Closed:
                 OnServerClosed();
                 break;
             case ProtocolAction.Error when message.Channel is null:
-                OnConnectionError(message.Error switch
-                {
-                    null => new ErrorInfo(ErrorCodes.InternalError, 500, "Connection error without details."),
-                    { Code: <= 0 } e => new ErrorInfo(ErrorCodes.InternalError, 500, "Connection error without a valid code: " + e.Message),
-                    var e => e,
-                });
+                OnConnectionError(ErrorInfo.FromServer(message.Error, ErrorCodes.InternalError, 500, "Connection error"));
                 break;
             case ProtocolAction.Auth:
                 OnServerAuth();

@@ -320,7 +320,7 @@ internal sealed partial class ConnectionLoop
             }
             else if (nack)
             {
-                pending.Fail(message.Error ?? new ErrorInfo(ErrorCodes.InternalError, 500, "Message not acknowledged (NACK without an error)."));
+                pending.Fail(ErrorInfo.FromServer(message.Error, ErrorCodes.InternalError, 500, "Message not acknowledged (NACK)"));
             }
             else
             {

@@ -46,6 +46,22 @@ public sealed record ErrorInfo
     /// <summary>True when the status code is a server error (500-504), which qualifies for a fallback host (RSC15l, RTN17f).</summary>
     public bool IsRetriableServerError => StatusCode is >= 500 and <= 504;
 
+    /// <summary>
+    /// A server-sent error made fit to surface: itself when it carries an Ably code; otherwise an error with
+    /// <paramref name="code"/> whose message says what happened (and keeps the server's text and a valid status).
+    /// </summary>
+    internal static ErrorInfo FromServer(ErrorInfo? error, int code, int statusCode, string what) => error switch
+    {
+        null => new ErrorInfo(code, statusCode, what + " (no error details from the server)."),
+        { Code: <= 0 } e => new ErrorInfo(code, e.StatusCode is >= 400 and < 600 ? e.StatusCode : statusCode, what + " (no valid error code from the server): " + e.Message)
+        {
+            Href = e.Href,
+            RequestId = e.RequestId,
+            Detail = e.Detail,
+        },
+        var e => e,
+    };
+
     /// <summary>The help page link Ably uses for a code.</summary>
     internal static string HrefFor(int code) => "https://help.ably.io/error/" + code.ToString(CultureInfo.InvariantCulture);
 
