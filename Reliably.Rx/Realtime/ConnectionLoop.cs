@@ -241,7 +241,12 @@ internal sealed partial class ConnectionLoop
             _draining = true;
         }
 
-        Drain(int.MaxValue);
+        // Without a caller's scheduler this may be a timer or user thread: it drains a bounded number of turns, then
+        // hands what is left to the thread-pool drainer, as the drainer itself does.
+        if (Drain(_poolDrain is null ? int.MaxValue : TurnsPerDrain))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_poolDrain!, preferLocal: false);
+        }
     }
 
     /// <summary>
