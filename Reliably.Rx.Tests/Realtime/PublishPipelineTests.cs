@@ -1,4 +1,5 @@
 using Reliably.Rx.Protocol;
+using Reliably.Rx.Realtime;
 
 namespace Reliably.Rx.Tests.Realtime;
 
@@ -200,5 +201,32 @@ public sealed class PublishPipelineTests
         h.Pump(1);
         Assert.That(attach.IsFaulted, Is.True);
         Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Connected));
+    }
+
+    [Test]
+    public async Task The_outcome_observer_runs_on_the_loop_before_the_publish_task_completes()
+    {
+        await using var h = new RealtimeHarness();
+        var transport = h.ConnectNow();
+        var observer = new RecordingOutcome(h);
+        var acked = h.Loop.SendAsync(new ProtocolMessage(ProtocolAction.Message, "chat") { Messages = [new Message("a", "1")] }, observer, h.Scheduler.Now);
+        var nacked = h.Loop.SendAsync(new ProtocolMessage(ProtocolAction.Message, "other") { Messages = [new Message("b", "2")] }, observer, h.Scheduler.Now);
+        h.Pump(1);
+        transport.Receive(new ProtocolMessage(ProtocolAction.Ack) { MsgSerial = 0, Count = 1 });
+        transport.Receive(new ProtocolMessage(ProtocolAction.Nack) { MsgSerial = 1, Count = 1, Error = new ErrorInfo(40160, 401, "no") });
+        h.Pump(1);
+
+        await acked;
+        Assert.ThrowsAsync<AblyException>(async () => await nacked);
+        Assert.That(observer.Seen, Is.EqualTo(new[] { ("chat", (int?)null, false, true), ("other", (int?)40160, false, true) }),
+            "(channel, error code, task already completed, on the loop) for each outcome, in order");
+    }
+
+    private sealed class RecordingOutcome(RealtimeHarness h) : IPublishOutcome
+    {
+        public List<(string? Channel, int? Code, bool TaskCompleted, bool OnLoop)> Seen { get; } = new();
+
+        public void OnPublishOutcome(PendingMessage pending, ErrorInfo? error) =>
+            Seen.Add((pending.Message.Channel, error?.Code, pending.Task.IsCompleted, h.Loop.IsOnLoop));
     }
 }

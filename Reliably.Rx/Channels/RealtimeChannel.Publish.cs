@@ -72,6 +72,8 @@ public sealed partial class RealtimeChannel
         return SendAsync(new ProtocolMessage(ProtocolAction.Message, Name) { Messages = encoded }, encoded.Length, cancellationToken);
     }
 
+    private PublishMetrics? _publishMetrics;
+
     private Task SendAsync(ProtocolMessage message, int count, CancellationToken cancellationToken)
     {
         if (cancellationToken.CanBeCanceled || ReliablyRxDiagnostics.ActivitySource.HasListeners())
@@ -81,16 +83,21 @@ public sealed partial class RealtimeChannel
 
         // Nobody traces and nothing can cancel the wait: the loop's own task is returned (no async wrapper, no extra
         // hop), and the metrics are recorded on the loop when the outcome arrives, before the task completes.
-        var started = _loop.Scheduler.Now;
-        return _loop.SendAsync(message, error =>
+        return _loop.SendAsync(message, _publishMetrics ??= new PublishMetrics(this), _loop.Scheduler.Now);
+    }
+
+    /// <summary>Records a publish's metrics from its outcome; one per channel.</summary>
+    private sealed class PublishMetrics(RealtimeChannel channel) : IPublishOutcome
+    {
+        public void OnPublishOutcome(PendingMessage pending, ErrorInfo? error)
         {
             if (error is null)
             {
-                ReliablyRxDiagnostics.MessagesPublished.Add(count, _tag);
+                ReliablyRxDiagnostics.MessagesPublished.Add(pending.Message.Messages?.Length ?? pending.Message.Presence?.Length ?? 0, channel._tag);
             }
 
-            Record(started, error is null ? "ack" : "nack");
-        });
+            channel.Record(pending.Started, error is null ? "ack" : "nack");
+        }
     }
 
     private async Task SendTracedAsync(ProtocolMessage message, int count, CancellationToken cancellationToken)

@@ -35,11 +35,21 @@ internal sealed partial class ConnectionLoop
     /// As <see cref="SendAsync(ProtocolMessage)"/>, and calls <paramref name="onOutcome"/> on the loop with null on ACK or
     /// the error on NACK or failure (before the task's continuations run).
     /// </summary>
-    public Task<PublishResult?> SendAsync(ProtocolMessage message, Action<ErrorInfo?>? onOutcome)
+    public Task<PublishResult?> SendAsync(ProtocolMessage message, Action<ErrorInfo?>? onOutcome) => Submit(message, onOutcome, null, default);
+
+    /// <summary>
+    /// As <see cref="SendAsync(ProtocolMessage)"/>, telling <paramref name="observer"/> of the outcome on the loop
+    /// (one observer per caller instead of a callback per publish); <paramref name="started"/> is kept on the
+    /// <see cref="PendingMessage"/> for it.
+    /// </summary>
+    public Task<PublishResult?> SendAsync(ProtocolMessage message, IPublishOutcome observer, DateTimeOffset started) => Submit(message, null, observer, started);
+
+    private Task<PublishResult?> Submit(ProtocolMessage message, Action<ErrorInfo?>? onOutcome, IPublishOutcome? observer, DateTimeOffset started)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var pending = new PendingMessage(message, PendingMessage.IsAckable(message.Action), onOutcome)
+        var pending = new PendingMessage(message, PendingMessage.IsAckable(message.Action), onOutcome, observer)
         {
+            Started = started,
             Loop = this,
             // RTL6d7: messages that arrive with ids (set by the caller) are never bundled. The ids this client assigns
             // for idempotent publishing are given when the frame is formed (Commit), one base per frame, so a bundle is
@@ -51,7 +61,7 @@ internal sealed partial class ConnectionLoop
             pending.Fail(new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed."));
         }
 
-        return pending.Completion.Task;
+        return pending.Task;
     }
 
     /// <summary>

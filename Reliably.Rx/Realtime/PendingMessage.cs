@@ -2,19 +2,35 @@ using Reliably.Rx.Protocol;
 
 namespace Reliably.Rx.Realtime;
 
-/// <summary>A ProtocolMessage queued or sent and awaiting its ACK/NACK (RTN7, RTN19a).</summary>
-internal sealed class PendingMessage
+/// <summary>Told on the loop of a publish's outcome, before the publish's task completes (one object per caller, not per publish).</summary>
+internal interface IPublishOutcome
 {
-    public PendingMessage(ProtocolMessage message, bool ackRequired, Action<ErrorInfo?>? onOutcome = null)
+    void OnPublishOutcome(PendingMessage pending, ErrorInfo? error);
+}
+
+/// <summary>
+/// A ProtocolMessage queued or sent and awaiting its ACK/NACK (RTN7, RTN19a). It is its own completion source, so a
+/// publish costs one object here.
+/// </summary>
+internal sealed class PendingMessage : TaskCompletionSource<PublishResult?>
+{
+    public PendingMessage(ProtocolMessage message, bool ackRequired, Action<ErrorInfo?>? onOutcome = null, IPublishOutcome? observer = null)
+        : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         Message = message;
         AckRequired = ackRequired;
         _onOutcome = onOutcome;
+        _observer = observer;
     }
 
     // Called on the loop with null (ACK) or the error (NACK, failure), before the task's continuations run: lets loop
     // code react to an outcome in order, without a hop through the thread pool.
     private Action<ErrorInfo?>? _onOutcome;
+    private IPublishOutcome? _observer;
+    private int _done;
+
+    /// <summary>When the caller submitted it, on the loop's clock (for the publish duration metric).</summary>
+    public DateTimeOffset Started { get; init; }
 
     public ProtocolMessage Message { get; }
 
@@ -62,9 +78,6 @@ internal sealed class PendingMessage
         };
     }
 
-    /// <summary>Completes with the ACK's <c>res</c> entry (null when the server sent none), faults with AblyException on NACK or failure.</summary>
-    public TaskCompletionSource<PublishResult?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     public void Ack(PublishResult? result)
     {
         if (_members is { } members)
@@ -78,9 +91,16 @@ internal sealed class PendingMessage
             }
         }
 
-        if (Completion.TrySetResult(result))
+        if (Interlocked.Exchange(ref _done, 1) == 0)
         {
-            Interlocked.Exchange(ref _onOutcome, null)?.Invoke(null);
+            try
+            {
+                Report(null);
+            }
+            finally
+            {
+                TrySetResult(result);
+            }
         }
     }
 
@@ -94,10 +114,28 @@ internal sealed class PendingMessage
             }
         }
 
-        if (Completion.TrySetException(new AblyException(error)))
+        if (Interlocked.Exchange(ref _done, 1) == 0)
         {
-            Interlocked.Exchange(ref _onOutcome, null)?.Invoke(error);
+            try
+            {
+                Report(error);
+            }
+            finally
+            {
+                TrySetException(new AblyException(error));
+            }
         }
+    }
+
+    // The outcome callbacks run before the task completes, so whatever they record is in place when awaiters resume.
+    private void Report(ErrorInfo? error)
+    {
+        var onOutcome = _onOutcome;
+        var observer = _observer;
+        _onOutcome = null;
+        _observer = null;
+        onOutcome?.Invoke(error);
+        observer?.OnPublishOutcome(this, error);
     }
 
     private static PublishResult? Slice(PublishResult? result, int offset, int count)
