@@ -42,6 +42,25 @@ public sealed class ChannelRoundTripTests : RealtimeEmulatorFixture
     }
 
     [TestCaseSource(nameof(Formats))]
+    public async Task A_client_given_a_dedicated_loop_thread_runs_its_turns_there_and_round_trips(string format)
+    {
+        // The opt-out from the shared thread pool (docs/architecture.md): the caller's scheduler owns the loop.
+        using var loopThread = new System.Reactive.Concurrency.EventLoopScheduler(start => new Thread(start) { IsBackground = true, Name = "dedicated-loop" });
+        var client = await ConnectedClient(format, o => o with { Scheduler = loopThread, DeliveryScheduler = System.Reactive.Concurrency.ThreadPoolScheduler.Instance });
+        var channel = client.Channels.Get(UniqueChannel("dedicated"));
+        var (collector, subscription) = await SubscribeAsync(channel);
+        using var _ = subscription;
+
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => channel.PublishAsync("m" + i, "x"))).WaitAsync(Wait);
+        await collector.WaitForCountAsync(200, Wait);
+        var turnThread = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.Loop.Post(() => turnThread.TrySetResult(Thread.CurrentThread.Name));
+
+        Assert.That(await turnThread.Task.WaitAsync(Wait), Is.EqualTo("dedicated-loop"));
+        Assert.That(collector.Messages.Select(m => m.Name), Is.EqualTo(Enumerable.Range(0, 200).Select(i => "m" + i)));
+    }
+
+    [TestCaseSource(nameof(Formats))]
     public async Task Encrypted_messages_round_trip_and_history_decrypts_them(string format)
     {
         var name = UniqueChannel("enc");
