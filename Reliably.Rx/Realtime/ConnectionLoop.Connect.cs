@@ -400,7 +400,6 @@ internal sealed partial class ConnectionLoop
 
     private void DisposeTransport()
     {
-        FlushStaged();
         _transportSubscription?.Dispose();
         _transportSubscription = null;
         var transport = _transport;

@@ -150,8 +150,8 @@ internal sealed partial class ConnectionLoop
             return;
         }
 
-        var staged = _staged.ToArray();
-        _staged.Clear();
+        // Commit never stages (it writes without flushing), so the list can be read in place and cleared after.
+        var staged = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_staged);
         var i = 0;
         while (i < staged.Length)
         {
@@ -167,9 +167,11 @@ internal sealed partial class ConnectionLoop
                 }
             }
 
-            Commit(end == i + 1 ? head : PendingMessage.Bundle(staged.AsSpan(i, end - i)));
+            Commit(end == i + 1 ? head : PendingMessage.Bundle(staged.Slice(i, end - i)));
             i = end;
         }
+
+        _staged.Clear();
     }
 
     /// <summary>RTL6d: the most messages one bundled ProtocolMessage may carry (RTL6d8).</summary>

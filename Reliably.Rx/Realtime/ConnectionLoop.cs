@@ -34,6 +34,7 @@ internal sealed partial class ConnectionLoop
     private readonly object _gate = new();
     private readonly Queue<LoopWork> _work = new();
     private readonly LoopDrain? _poolDrain;
+    private readonly LoopWork _flushWork;
     private bool _draining;
     private int _drainThread;
     private volatile bool _disposed;
@@ -67,6 +68,7 @@ internal sealed partial class ConnectionLoop
     {
         _options = options;
         _connectedHost = connectedHost;
+        _flushWork = LoopWork.Of(FlushStaged);
         _connectivityCheck = connectivityCheck ?? (_ => Task.FromResult(true));
         _auth = auth;
         _transports = transports;
@@ -280,7 +282,7 @@ internal sealed partial class ConnectionLoop
             }
 
             // The end of a drain is the end of a turn for outbound frames: staged publishes go out now, bundled.
-            RunSafely(LoopWork.Of(FlushStaged));
+            RunSafely(_flushWork);
             lock (_gate)
             {
                 if (_work.Count == 0)
