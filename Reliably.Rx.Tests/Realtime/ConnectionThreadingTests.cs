@@ -19,11 +19,7 @@ public sealed class ConnectionThreadingTests
     public async Task Publishes_from_many_threads_get_unique_contiguous_serials_in_per_thread_order()
     {
         var transports = new FakeTransportFactory { OnConnect = t => t.Connected() };
-        await using var client = new AblyRealtime(
-            new ClientOptions { Key = "appId.keyId:secret", Endpoint = "localhost", AutoConnect = false },
-            transports,
-            new FakeAuthProvider(),
-            random: null);
+        await using var client = NewClient(transports);
         var validator = new SynchronizationValidator();
         var states = new ConcurrentQueue<ConnectionState>();
         using var sub = validator.Wrap(client.Connection.StateChanges).Subscribe(c => states.Enqueue(c.Current));
@@ -65,11 +61,7 @@ public sealed class ConnectionThreadingTests
     [Test]
     public async Task The_default_loop_drains_on_the_thread_pool_in_order_with_no_thread_of_its_own()
     {
-        await using var client = new AblyRealtime(
-            new ClientOptions { Key = "appId.keyId:secret", Endpoint = "localhost", AutoConnect = false },
-            new FakeTransportFactory(),
-            new FakeAuthProvider(),
-            random: null);
+        await using var client = NewClient(new FakeTransportFactory());
         const int turns = 5_000;
         var order = new List<int>(turns);
         var pool = 0;
@@ -106,11 +98,7 @@ public sealed class ConnectionThreadingTests
                 t.Connected();
             }
         };
-        await using var client = new AblyRealtime(
-            new ClientOptions { Key = "appId.keyId:secret", Endpoint = "localhost", AutoConnect = false },
-            transports,
-            new FakeAuthProvider(),
-            random: null);
+        await using var client = NewClient(transports);
         client.Connection.Connect();
         await client.Connection.WaitForStateAsync(ConnectionState.Connected, Wait);
         var first = transports.Last;
@@ -157,6 +145,13 @@ public sealed class ConnectionThreadingTests
         Assert.That(text, Does.Not.Contain("secret"));
         Assert.That(text, Does.Not.Contain("token-1").And.Not.Contain("token-2"));
     }
+
+    /// <summary>A client on the default loop (drained on the thread pool) over fake transports.</summary>
+    private static AblyRealtime NewClient(FakeTransportFactory transports) => new(
+        new ClientOptions { Key = "appId.keyId:secret", Endpoint = "localhost", AutoConnect = false },
+        transports,
+        new FakeAuthProvider(),
+        random: null);
 
     // The fake records inside loop turns; read it in a loop turn too.
     private static List<ProtocolMessage> Snapshot(AblyRealtime client, FakeTransport transport) =>
