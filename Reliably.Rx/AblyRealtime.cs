@@ -1,6 +1,6 @@
 using Reliably.Rx.Auth;
 using Reliably.Rx.Realtime;
-using Reliably.Rx.Serialization;
+using Reliably.Rx.Randomness;
 using Reliably.Rx.Transport;
 
 namespace Reliably.Rx;
@@ -42,13 +42,13 @@ public sealed partial class AblyRealtime : IAsyncDisposable
         Func<CancellationToken, Task<bool>>? connectivityCheck = null)
     {
         Options = options ?? throw new AblyException(ErrorCodes.NoAuthMeans, 401, "ClientOptions are required.");
-        Rest = new AblyRest(options);
+        Rest = new AblyRest(options, codecs: null, random);
         var provider = auth ?? Rest.Auth;
         var loop = new ConnectionLoop(
             options,
             provider,
-            transports ?? new WebSocketTransportFactory(ProtocolCodecs.For, CreateTransportLogger(options)),
-            random,
+            transports ?? options.TransportFactory ?? new WebSocketTransportFactory(CreateTransportLogger(options)),
+            new RandomSource(random ?? options.Random),
             connectivityCheck ?? Rest.CheckConnectivityAsync,
             Rest.Hosts.UseRealtimeHost);
         loop.InitializeStreams();

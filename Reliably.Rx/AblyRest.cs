@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Reliably.Rx.Auth;
 using Reliably.Rx.Hosts;
 using Reliably.Rx.Http;
+using Reliably.Rx.Randomness;
 using Reliably.Rx.Rest;
 using Reliably.Rx.Serialization;
 
@@ -49,7 +50,10 @@ public sealed partial class AblyRest : IAsyncDisposable, IDisposable
         var scheduler = options.Scheduler ?? Scheduler.Default;
         var logger = (ILogger?)options.LoggerFactory?.CreateLogger("Reliably.Rx.Rest") ?? NullLogger.Instance;
         var hosts = HostSelector.FromOptions(options, scheduler, random);
-        _http = new RestHttp(options, hosts, codecs ?? new RestCodecs(ProtocolCodecs.Json, ProtocolCodecs.MsgPack), scheduler, logger);
+        _http = new RestHttp(options, hosts, codecs ?? new RestCodecs(ProtocolCodecs.Json, ProtocolCodecs.MsgPack), scheduler, logger)
+        {
+            Random = new RandomSource(random ?? options.Random),
+        };
         Auth = new AblyAuth(options, _http, logger);
         Pipeline = new RestPipeline(_http, Auth, logger);
         Channels = new RestChannels(this);
@@ -72,6 +76,9 @@ public sealed partial class AblyRest : IAsyncDisposable, IDisposable
     internal WireFormat Format => Options.UseBinaryProtocol ? WireFormat.MsgPack : WireFormat.Json;
 
     internal HostSelector Hosts => _http.Hosts;
+
+    /// <summary>The client's random source (ClientOptions.Random, or the defaults).</summary>
+    internal RandomSource Random => _http.Random;
 
     /// <summary>REC3: whether the connectivity check URL answers as expected; never throws.</summary>
     internal Task<bool> CheckConnectivityAsync(CancellationToken cancellationToken) => _http.CheckConnectivityAsync(cancellationToken);

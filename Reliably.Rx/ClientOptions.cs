@@ -214,4 +214,24 @@ public sealed record ClientOptions
 
     /// <summary>The logger factory; null logs nothing. Keys, tokens and payloads are never logged.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// Creates the realtime transport of each connection attempt. Null uses the WebSocket transport (Websocket.Client);
+    /// tests pass an in-memory one (the Reliably.Rx.Testing package has one). The transport carries encoded frames only:
+    /// the client's codec encodes and decodes them, and the client alone decides on retries, timeouts and fallbacks.
+    /// See <see cref="Transport.ITransport"/> for the contract.
+    /// </summary>
+    public Transport.ITransportFactory? TransportFactory { get; init; }
+
+    /// <summary>
+    /// The source of every random choice the client makes: backoff jitter (RTB1), channel retry jitter (RTL13b), the
+    /// order of fallback hosts (RTN17h, RSC15a), ping ids (RTN13), the bases of idempotent message ids (RSL1k1), token
+    /// request nonces (RSA9c) and request ids (RSC7c). Null uses <see cref="System.Random.Shared"/> for jitter and order
+    /// and a cryptographic generator for ids and nonces. With a seeded instance (<c>new Random(42)</c>) and a
+    /// <see cref="Scheduler"/> such as a TestScheduler, a client makes the same choices at the same virtual times on
+    /// every run. The client locks the instance while it uses it, so it may be shared, but clients that share one (or
+    /// use the same seed) also share their message id bases, which a server treats as duplicates: give each client its
+    /// own seed. Not for production: nonces and ids become predictable.
+    /// </summary>
+    public Random? Random { get; init; }
 }

@@ -1,9 +1,5 @@
-using System.Buffers;
 using System.Net.WebSockets;
-using System.Reactive.Subjects;
 using System.Threading.Channels;
-using Reliably.Rx.Protocol;
-using Reliably.Rx.Serialization;
 using Reliably.Rx.Transport;
 
 namespace Reliably.Rx.Benchmarks.EndToEnd;
@@ -12,37 +8,30 @@ namespace Reliably.Rx.Benchmarks.EndToEnd;
 /// Benchmark-only experiment (side <c>rxcws</c>): Reliably.Rx's connection loop, channels and codecs over a plain
 /// <see cref="ClientWebSocket"/> instead of Websocket.Client, to measure what the production transport
 /// (<c>WebSocketTransport</c> + Websocket.Client) costs. Frames go out as bytes (text frames for JSON without a string
-/// round trip) from one send loop, and are decoded straight from the receive buffer. Not production code: no
-/// keep-alive handling and minimal error mapping.
+/// round trip) from one send loop, and are handed to the client straight from the receive buffer. Not production code:
+/// no keep-alive handling and minimal error mapping.
 /// </summary>
 internal sealed class ClientWebSocketTransport : ITransport
 {
-    private readonly Subject<TransportEvent> _events = new();
     private readonly object _emitGate = new();
-    private readonly IProtocolCodec _codec;
+    private readonly ITransportListener _listener;
     private readonly ClientWebSocket _socket = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(byte[] Frame, TransportFrameKind Kind)> _outbound =
+        Channel.CreateUnbounded<(byte[] Frame, TransportFrameKind Kind)>(new UnboundedChannelOptions { SingleReader = true });
     private bool _closed;
 
-    public ClientWebSocketTransport(Uri uri, IProtocolCodec codec)
+    public ClientWebSocketTransport(Uri uri, ITransportListener listener)
     {
         Uri = uri;
-        _codec = codec;
+        _listener = listener;
     }
 
     public Uri Uri { get; }
 
-    public IObservable<TransportEvent> Events => _events;
-
     public void Connect() => _ = RunAsync();
 
-    public void Send(ProtocolMessage message)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        _codec.WriteProtocolMessage(message, buffer);
-        _outbound.Writer.TryWrite(buffer.WrittenSpan.ToArray());
-    }
+    public void Send(ReadOnlyMemory<byte> frame, TransportFrameKind kind) => _outbound.Writer.TryWrite((frame.ToArray(), kind));
 
     public void Close()
     {
@@ -57,12 +46,13 @@ internal sealed class ClientWebSocketTransport : ITransport
         try
         {
             await _socket.ConnectAsync(Uri, _stop.Token).ConfigureAwait(false);
-            Emit(TransportEvent.Opened);
+            Emit(static l => l.OnOpened());
             _ = SendLoopAsync();
             var buffer = new byte[64 * 1024];
             while (true)
             {
                 var length = 0;
+                var kind = TransportFrameKind.Text;
                 while (true)
                 {
                     if (length == buffer.Length)
@@ -77,28 +67,21 @@ internal sealed class ClientWebSocketTransport : ITransport
                     }
 
                     length += result.Count;
+                    kind = result.MessageType == WebSocketMessageType.Binary ? TransportFrameKind.Binary : TransportFrameKind.Text;
                     if (result.EndOfMessage)
                     {
                         break;
                     }
                 }
 
-                TransportEvent evt;
-                try
-                {
-                    evt = TransportEvent.Received(_codec.ReadProtocolMessage(buffer.AsMemory(0, length)));
-                }
-                catch (AblyException ex)
-                {
-                    evt = TransportEvent.Malformed(ex.ErrorInfo);
-                }
-
-                Emit(evt);
+                var frame = buffer.AsMemory(0, length);
+                Emit(l => l.OnFrame(frame, kind));
             }
         }
         catch (Exception ex)
         {
-            Emit(TransportEvent.Closed(new ErrorInfo(ErrorCodes.Disconnected, 400, "WebSocket closed: " + ex.Message)), final: true);
+            var error = new ErrorInfo(ErrorCodes.Disconnected, 400, "WebSocket closed: " + ex.Message);
+            Emit(l => l.OnClosed(error, connectFailure: false), final: true);
         }
         finally
         {
@@ -108,11 +91,11 @@ internal sealed class ClientWebSocketTransport : ITransport
 
     private async Task SendLoopAsync()
     {
-        var type = _codec.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
         try
         {
-            await foreach (var frame in _outbound.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            await foreach (var (frame, kind) in _outbound.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
+                var type = kind == TransportFrameKind.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
                 await _socket.SendAsync(frame, type, true, _stop.Token).ConfigureAwait(false);
             }
         }
@@ -122,7 +105,7 @@ internal sealed class ClientWebSocketTransport : ITransport
         }
     }
 
-    private void Emit(TransportEvent evt, bool final = false)
+    private void Emit(Action<ITransportListener> report, bool final = false)
     {
         lock (_emitGate)
         {
@@ -131,12 +114,8 @@ internal sealed class ClientWebSocketTransport : ITransport
                 return;
             }
 
-            _events.OnNext(evt);
-            if (final)
-            {
-                _closed = true;
-                _events.OnCompleted();
-            }
+            report(_listener);
+            _closed |= final;
         }
     }
 }
@@ -144,6 +123,6 @@ internal sealed class ClientWebSocketTransport : ITransport
 /// <summary>Creates <see cref="ClientWebSocketTransport"/>s.</summary>
 internal sealed class ClientWebSocketTransportFactory : ITransportFactory
 {
-    public ITransport Create(Uri uri, bool binary) =>
-        new ClientWebSocketTransport(uri, ProtocolCodecs.For(binary ? WireFormat.MsgPack : WireFormat.Json));
+    public ITransport Create(Uri uri, TransportFrameKind frameKind, ITransportListener listener) =>
+        new ClientWebSocketTransport(uri, listener);
 }

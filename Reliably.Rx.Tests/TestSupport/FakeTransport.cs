@@ -1,31 +1,36 @@
-using System.Reactive.Subjects;
+using System.Buffers;
 using System.Web;
 using Reliably.Rx.Protocol;
+using Reliably.Rx.Serialization;
 using Reliably.Rx.Transport;
 
 namespace Reliably.Rx.Tests.TestSupport;
 
 /// <summary>
-/// An in-memory transport for unit tests: records what the client sends and lets the test play the server
-/// (open, push frames, push a malformed frame, drop, refuse). No sockets, no threads: events are raised on the
-/// test's thread and the client marshals them onto its scheduler.
+/// An in-memory frame transport for unit tests: records what the client sends (decoded with the client's codec) and
+/// lets the test play the server (open, push frames encoded with the codec, push a malformed frame, drop, refuse). No
+/// sockets, no threads: events are raised on the test's thread and the client marshals them onto its scheduler.
 /// </summary>
 internal sealed class FakeTransport : ITransport
 {
-    private readonly Subject<TransportEvent> _events = new();
+    private readonly ITransportListener _listener;
     private readonly List<ProtocolMessage> _sent = new();
+    private bool _closed;
 
-    public FakeTransport(Uri uri, bool binary)
+    public FakeTransport(Uri uri, TransportFrameKind kind, ITransportListener listener)
     {
         Uri = uri;
-        Binary = binary;
+        Kind = kind;
+        _listener = listener;
     }
 
     public Uri Uri { get; }
 
-    public bool Binary { get; }
+    public TransportFrameKind Kind { get; }
 
-    public IObservable<TransportEvent> Events => _events;
+    public bool Binary => Kind == TransportFrameKind.Binary;
+
+    private IProtocolCodec Codec => Binary ? ProtocolCodecs.MsgPack : ProtocolCodecs.Json;
 
     public bool ConnectCalled { get; private set; }
 
@@ -51,8 +56,10 @@ internal sealed class FakeTransport : ITransport
         OnConnect?.Invoke(this);
     }
 
-    void ITransport.Send(ProtocolMessage message)
+    void ITransport.Send(ReadOnlyMemory<byte> frame, TransportFrameKind kind)
     {
+        Assert.That(kind, Is.EqualTo(Kind), "frames are sent in the connection's format");
+        var message = Codec.ReadProtocolMessage(frame);
         if (FailSend?.Invoke(message) is { } ex)
         {
             throw ex;
@@ -69,20 +76,34 @@ internal sealed class FakeTransport : ITransport
 
     public FakeTransport Open()
     {
-        _events.OnNext(TransportEvent.Opened);
+        _listener.OnOpened();
         return this;
     }
 
+    /// <summary>A frame from the server, encoded with the client's codec for this connection's format.</summary>
     public FakeTransport Receive(ProtocolMessage message)
     {
-        _events.OnNext(TransportEvent.Received(message));
+        var buffer = new ArrayBufferWriter<byte>();
+        Codec.WriteProtocolMessage(message, buffer);
+        return ReceiveFrame(buffer.WrittenMemory, Kind);
+    }
+
+    /// <summary>A raw frame from the server.</summary>
+    public FakeTransport ReceiveFrame(ReadOnlyMemory<byte> frame, TransportFrameKind kind)
+    {
+        if (!_closed)
+        {
+            _listener.OnFrame(frame, kind);
+        }
+
         return this;
     }
 
-    public FakeTransport ReceiveMalformed(string why = "bad frame")
+    /// <summary>A frame the codec cannot read (an unterminated JSON object, or a truncated msgpack map); <paramref name="label"/> only names it in the test.</summary>
+    public FakeTransport ReceiveMalformed(string label = "bad frame")
     {
-        _events.OnNext(TransportEvent.Malformed(new ErrorInfo(ErrorCodes.BadRequest, 400, why)));
-        return this;
+        byte[] bad = Binary ? [0x85, 0xa6] : "{\"action\":"u8.ToArray();
+        return ReceiveFrame(bad, Kind);
     }
 
     /// <summary>Opens and sends CONNECTED.</summary>
@@ -106,15 +127,15 @@ internal sealed class FakeTransport : ITransport
     /// <summary>The socket drops without a protocol message (RTN15a).</summary>
     public void Drop(string why = "connection reset")
     {
-        _events.OnNext(TransportEvent.Closed(new ErrorInfo(ErrorCodes.Disconnected, 400, why)));
-        _events.OnCompleted();
+        _closed = true;
+        _listener.OnClosed(new ErrorInfo(ErrorCodes.Disconnected, 400, why), connectFailure: false);
     }
 
     /// <summary>The socket never opens: refused or unreachable (a qualifying error for fallback, RTN17f).</summary>
     public void Refuse()
     {
-        _events.OnNext(TransportEvent.Closed(new ErrorInfo(ErrorCodes.Disconnected, 400, "connection refused"), connectFailure: true));
-        _events.OnCompleted();
+        _closed = true;
+        _listener.OnClosed(new ErrorInfo(ErrorCodes.Disconnected, 400, "connection refused"), connectFailure: true);
     }
 
     /// <summary>Sends a frame, then drops the socket, as the server does after DISCONNECTED or ERROR.</summary>

@@ -14,9 +14,9 @@ internal sealed class FakeTransportFactory : ITransportFactory
 
     public FakeTransport Last => _created[^1];
 
-    public ITransport Create(Uri uri, bool binary)
+    public ITransport Create(Uri uri, TransportFrameKind frameKind, ITransportListener listener)
     {
-        var transport = new FakeTransport(uri, binary);
+        var transport = new FakeTransport(uri, frameKind, listener);
         _created.Add(transport);
         transport.OnConnect = t => OnConnect?.Invoke(t);
         return transport;

@@ -75,7 +75,7 @@ public sealed partial class AblyAuth
             ClientId = tokenParams.ClientId,
             // Millisecond precision on the wire; sign exactly what is sent.
             Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(timestamp.Value.ToUnixTimeMilliseconds()),
-            Nonce = tokenParams.Nonce ?? TokenRequestSigner.NewNonce(),
+            Nonce = tokenParams.Nonce ?? TokenRequestSigner.NewNonce(_http.Random),
         };
 
         return unsigned with { Mac = TokenRequestSigner.ComputeMac(unsigned, key.Secret) };

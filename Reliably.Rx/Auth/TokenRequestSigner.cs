@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Reliably.Rx.Randomness;
 
 namespace Reliably.Rx.Auth;
 
@@ -34,5 +35,5 @@ internal static class TokenRequestSigner
     }
 
     /// <summary>A random nonce of 32 hex characters (RSA9c asks for at least 16).</summary>
-    public static string NewNonce() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+    public static string NewNonce(RandomSource random) => random.Hex(16);
 }

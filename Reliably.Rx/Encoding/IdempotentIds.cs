@@ -1,23 +1,23 @@
 using System.Globalization;
-using System.Security.Cryptography;
+using Reliably.Rx.Randomness;
 
 namespace Reliably.Rx.PayloadEncoding;
 
 /// <summary>
-/// Client-assigned message ids (RSL1k1): url-safe base64 of 9 random bytes, a fresh base per publish call, then ":" and
+/// Client-assigned message ids (RSL1k1): url-safe base64 of 9 random bytes (from the client's random source), a fresh base per publish call, then ":" and
 /// the message's index in the batch. The server drops a second publish of the same id, so a retry, or a resend after a
 /// failed connection resume (RTN19a), cannot publish a message twice. Ids the caller set are kept.
 /// </summary>
 internal static class IdempotentIds
 {
-    public static void AssignMissing(Message[] encoded)
+    public static void AssignMissing(Message[] encoded, RandomSource random)
     {
         if (!encoded.Any(m => m.Id is null))
         {
             return;
         }
 
-        var baseId = NewBase();
+        var baseId = NewBase(random);
         for (var i = 0; i < encoded.Length; i++)
         {
             encoded[i].Id ??= string.Create(CultureInfo.InvariantCulture, $"{baseId}:{i}");
@@ -25,12 +25,12 @@ internal static class IdempotentIds
     }
 
     /// <summary>9 random bytes as 12 url-safe base64 characters, built on the stack: one string allocated.</summary>
-    private static string NewBase()
+    private static string NewBase(RandomSource random)
     {
-        Span<byte> random = stackalloc byte[9];
-        RandomNumberGenerator.Fill(random);
+        Span<byte> bytes = stackalloc byte[9];
+        random.Fill(bytes);
         Span<char> chars = stackalloc char[12];
-        Convert.TryToBase64Chars(random, chars, out _);
+        Convert.TryToBase64Chars(bytes, chars, out _);
         chars.Replace('+', '-');
         chars.Replace('/', '_');
         return new string(chars);

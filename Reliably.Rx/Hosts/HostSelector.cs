@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using Reliably.Rx.Randomness;
 
 namespace Reliably.Rx.Hosts;
 
@@ -17,7 +18,7 @@ internal sealed class HostSelector
     private readonly object _gate = new();
     private readonly IScheduler _scheduler;
     private readonly TimeSpan _fallbackRetryTimeout;
-    private readonly Random _random;
+    private readonly RandomSource _random;
     private string? _preferred;
     private DateTimeOffset _preferredUntil;
     private string? _realtimeHost;
@@ -30,7 +31,7 @@ internal sealed class HostSelector
             .ToArray();
         _fallbackRetryTimeout = fallbackRetryTimeout;
         _scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
-        _random = random ?? Random.Shared;
+        _random = new RandomSource(random);
     }
 
     /// <summary>The primary domain (REC1).</summary>
@@ -44,7 +45,7 @@ internal sealed class HostSelector
 
     /// <summary>Creates a selector for the hosts that <paramref name="options"/> configure.</summary>
     public static HostSelector FromOptions(ClientOptions options, IScheduler scheduler, Random? random = null) =>
-        new(EndpointHosts.PrimaryDomain(options.Endpoint), EndpointHosts.FallbackDomains(options), options.FallbackRetryTimeout, scheduler, random);
+        new(EndpointHosts.PrimaryDomain(options.Endpoint), EndpointHosts.FallbackDomains(options), options.FallbackRetryTimeout, scheduler, random ?? options.Random);
 
     /// <summary>The preferred fallback host while it is still within fallbackRetryTimeout, otherwise null (RSC15f).</summary>
     public string? PreferredFallback

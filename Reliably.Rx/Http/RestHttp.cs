@@ -7,6 +7,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Reliably.Rx.Auth;
 using Reliably.Rx.Hosts;
+using Reliably.Rx.Randomness;
 
 namespace Reliably.Rx.Http;
 
@@ -57,6 +58,9 @@ internal sealed class RestHttp : IDisposable
     public IScheduler Scheduler => _scheduler;
 
     public ClientOptions Options => _options;
+
+    /// <summary>The client's random source (request ids, nonces, idempotent ids, host order).</summary>
+    public RandomSource Random { get; init; } = RandomSource.Default;
 
     /// <summary>
     /// Sends <paramref name="request"/> to the primary host (or the preferred fallback) and, on a qualifying failure,
@@ -293,6 +297,5 @@ internal sealed class RestHttp : IDisposable
     }
 
     /// <summary>A random request id for <see cref="ClientOptions.AddRequestIds"/> (RSC7c): url-safe base64 of 12 bytes.</summary>
-    public static string NewRequestId() =>
-        Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public string NewRequestId() => Random.UrlSafeId(12);
 }

@@ -39,7 +39,7 @@ internal sealed class RestPipeline
         if (Http.Options.AddRequestIds && !request.Query.Any(kv => kv.Key == "request_id"))
         {
             // RSC7c: one id for the logical request, the same on every fallback attempt.
-            request = request with { Query = request.Query.Append(new("request_id", RestHttp.NewRequestId())).ToArray() };
+            request = request with { Query = request.Query.Append(new("request_id", Http.NewRequestId())).ToArray() };
         }
 
         if (!request.Authenticated)

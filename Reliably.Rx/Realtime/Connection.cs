@@ -79,6 +79,10 @@ public sealed class Connection
     /// Waits until the connection is in <paramref name="state"/>; completes at once when it already is, so it cannot
     /// miss a transition that already happened.
     /// </summary>
+    /// <remarks>
+    /// On a virtual-time scheduler (<see cref="ClientOptions.Scheduler"/>) the wait, its timeout included, only progresses
+    /// while the test advances the scheduler: start the wait, advance, then await the task.
+    /// </remarks>
     /// <param name="state">The state to wait for.</param>
     /// <param name="timeout">How long to wait, measured on the client's scheduler.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
@@ -89,6 +93,13 @@ public sealed class Connection
         if (timeout < TimeSpan.Zero)
         {
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The timeout must not be negative.");
+        }
+
+        // Already there: answer now, without waiting for the state stream's first delivery (which, on a virtual-time
+        // scheduler, only comes when the test advances the clock).
+        if (_loop.LastChange is { } last && last.Current == state)
+        {
+            return last;
         }
 
         var timedOut = Observable.Timer(timeout, _loop.Scheduler).Select<long, ConnectionStateChange>(_ =>

@@ -14,8 +14,7 @@ internal sealed partial class ConnectionLoop
     private readonly LoopTimer _suspendTimer;
     private RecoveryKey? _recover;
     private bool _recoverAttempted;
-    private ITransport? _transport;
-    private IDisposable? _transportSubscription;
+    private ProtocolTransport? _transport;
     private AuthCredentials? _credentials;
     private List<string> _hostPlan = new();
     private int _hostIndex;
@@ -178,30 +177,19 @@ internal sealed partial class ConnectionLoop
         RealtimeLog.Connecting(_logger, host, _sentResumeKey is not null, _sentRecover);
         OnAttemptStarted(host, _sentResumeKey is not null, _sentRecover);
 
-        ITransport transport;
-        try
-        {
-            transport = _transports.Create(uri, _options.UseBinaryProtocol);
-        }
-        catch (Exception ex)
-        {
-            AttemptFailed(ErrorFrom(ex, ErrorCodes.ConnectionFailed), qualifiesForFallback: true);
-            return;
-        }
-
-        _transport = transport;
-
+        // The transport's events reach the loop as turns, in order; the codec decodes frames before they are posted.
         // One delegate per transport, the event as its state: no closure per frame.
-        Action<object?> onEvent = e => OnTransportEvent(transport, (TransportEvent)e!);
-        _transportSubscription = transport.Events.Subscribe(
-            e => Post(onEvent, e),
-            ex => Post(onEvent, TransportEvent.Closed(ErrorFrom(ex, ErrorCodes.Disconnected))));
+        ProtocolTransport? transport = null;
+        Action<object?> onEvent = e => OnTransportEvent(transport!, (TransportEvent)e!);
+        transport = new ProtocolTransport(uri, _options.UseBinaryProtocol, e => Post(onEvent, e));
+        _transport = transport;
         try
         {
-            transport.Connect();
+            transport.Connect(_transports);
         }
         catch (Exception ex)
         {
+            // A factory or transport that throws is an attempt that could not connect (RTN17f: it qualifies for fallback).
             AttemptFailed(ErrorFrom(ex, ErrorCodes.Disconnected), qualifiesForFallback: true);
         }
     }
@@ -400,8 +388,6 @@ internal sealed partial class ConnectionLoop
 
     private void DisposeTransport()
     {
-        _transportSubscription?.Dispose();
-        _transportSubscription = null;
         var transport = _transport;
         _transport = null;
         if (transport is not null)
@@ -409,7 +395,6 @@ internal sealed partial class ConnectionLoop
             try
             {
                 transport.Close();
-                transport.Dispose();
             }
             catch (Exception ex)
             {

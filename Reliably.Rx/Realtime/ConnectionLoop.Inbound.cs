@@ -8,7 +8,7 @@ internal sealed partial class ConnectionLoop
 {
     private readonly LoopTimer _idleTimer;
 
-    private void OnTransportEvent(ITransport transport, TransportEvent evt)
+    private void OnTransportEvent(ProtocolTransport transport, TransportEvent evt)
     {
         if (!ReferenceEquals(transport, _transport))
         {

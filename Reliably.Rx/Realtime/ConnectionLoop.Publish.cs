@@ -201,7 +201,7 @@ internal sealed partial class ConnectionLoop
         {
             // RSL1k1 for realtime: a resend after a failed resume gets a new msgSerial; the ids let the server drop it
             // if the first copy was published but never acknowledged (RTN19a).
-            PayloadEncoding.IdempotentIds.AssignMissing(messages);
+            PayloadEncoding.IdempotentIds.AssignMissing(messages, _random);
         }
 
         pending.Message.MsgSerial = Interlocked.Increment(ref _msgSerial) - 1;

@@ -2,6 +2,7 @@ using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reliably.Rx.Auth;
+using Reliably.Rx.Randomness;
 using Reliably.Rx.Streams;
 using Reliably.Rx.Transport;
 
@@ -24,7 +25,7 @@ internal sealed partial class ConnectionLoop
     private readonly IAuthProvider _auth;
     private readonly ITransportFactory _transports;
     private readonly ILogger _logger;
-    private readonly Random _random;
+    private readonly RandomSource _random;
     private readonly RealtimeHosts _hosts;
     private readonly CancellationTokenSource _lifetime = new();
 
@@ -62,7 +63,7 @@ internal sealed partial class ConnectionLoop
         ClientOptions options,
         IAuthProvider auth,
         ITransportFactory transports,
-        Random? random = null,
+        RandomSource? random = null,
         Func<CancellationToken, Task<bool>>? connectivityCheck = null,
         Action<string?>? connectedHost = null)
     {
@@ -72,7 +73,7 @@ internal sealed partial class ConnectionLoop
         _connectivityCheck = connectivityCheck ?? (_ => Task.FromResult(true));
         _auth = auth;
         _transports = transports;
-        _random = random ?? new Random();
+        _random = random ?? new RandomSource(options.Random);
         _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Reliably.Rx.Realtime.Connection");
         _hosts = new RealtimeHosts(options);
         if (options.Scheduler is { } scheduler)
@@ -138,14 +139,26 @@ internal sealed partial class ConnectionLoop
 
     public ILogger Logger => _logger;
 
-    /// <summary>The loop's random source (RTB1 jitter); only used on the loop. Channels use it for RTL13b retries.</summary>
-    public Random Random => _random;
+    /// <summary>The client's random source (RTB1 jitter, host order, ping ids); channels use it for RTL13b retries.</summary>
+    public RandomSource Random => _random;
 
     /// <summary>A consistent view of the published state, for synchronous reads from any thread.</summary>
     public ConnectionSnapshot Snapshot => _snapshot;
 
     /// <summary>Hot; starts with the current state for each subscriber; lossless per-subscriber FIFO on <see cref="DeliveryScheduler"/>.</summary>
     public IObservable<ConnectionStateChange> StateChanges { get; private set; } = null!;
+
+    /// <summary>The latest state change published (the current state), readable from any thread.</summary>
+    public ConnectionStateChange LastChange
+    {
+        get
+        {
+            lock (_publishGate)
+            {
+                return _lastChange;
+            }
+        }
+    }
 
     /// <summary>True when called from inside a loop turn.</summary>
     public bool IsOnLoop => Volatile.Read(ref _draining) && Volatile.Read(ref _drainThread) == Environment.CurrentManagedThreadId;

@@ -1,4 +1,5 @@
 using Reliably.Rx.Hosts;
+using Reliably.Rx.Randomness;
 
 namespace Reliably.Rx.Realtime;
 
@@ -22,7 +23,7 @@ internal sealed class RealtimeHosts
     public IReadOnlyList<string> Fallbacks { get; }
 
     /// <summary>The hosts for one connection cycle: the primary first, then the fallbacks shuffled.</summary>
-    public List<string> Plan(Random random)
+    public List<string> Plan(RandomSource random)
     {
         var fallbacks = Fallbacks.ToArray();
         random.Shuffle(fallbacks);

@@ -82,7 +82,7 @@ public sealed partial class RestChannel
         if (rest.Options.IdempotentRestPublishing)
         {
             // RSL1k1/RSL1k2: client-supplied ids are kept as they are.
-            IdempotentIds.AssignMissing(encoded);
+            IdempotentIds.AssignMissing(encoded, rest.Random);
         }
 
         long total = 0;

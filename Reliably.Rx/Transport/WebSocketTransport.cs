@@ -1,10 +1,6 @@
-using System.Buffers;
 using System.Net.WebSockets;
-using System.Reactive.Subjects;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Reliably.Rx.Protocol;
-using Reliably.Rx.Serialization;
 using Websocket.Client;
 
 namespace Reliably.Rx.Transport;
@@ -12,38 +8,34 @@ namespace Reliably.Rx.Transport;
 /// <summary>
 /// The WebSocket transport, built on Websocket.Client used as a dumb pipe: its reconnection, its inactivity timer and
 /// its error-reconnect timer are all disabled, because every retry, timeout and resume decision belongs to the
-/// connection loop and its scheduler (RTN14, RTN15, RTN23). This is the only file that references Websocket.Client.
+/// connection loop and its scheduler (RTN14, RTN15, RTN23). It carries frames only; the client's codec encodes and
+/// decodes them. This is the only file that references Websocket.Client.
 /// </summary>
 internal sealed class WebSocketTransport : ITransport
 {
-    private readonly IProtocolCodec _codec;
+    private readonly ITransportListener _listener;
+    private readonly TransportFrameKind _kind;
     private readonly ILogger _logger;
-    private readonly Subject<TransportEvent> _events = new();
     private readonly object _emitGate = new();
     private readonly List<IDisposable> _subscriptions = new();
-    private readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(byte[] Frame, TransportFrameKind Kind)> _outbound =
+        Channel.CreateUnbounded<(byte[] Frame, TransportFrameKind Kind)>(new UnboundedChannelOptions { SingleReader = true });
     private WebsocketClient? _client;
-    private const int MaxRetainedSendBuffer = 64 * 1024;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_sendBuffer;
-
     private bool _closed;
 
     // Set once the socket opened: a disconnection before that is a failure to connect (RTN17f: it qualifies for fallback).
     private volatile bool _opened;
     private int _closedFlag;
 
-    public WebSocketTransport(Uri uri, IProtocolCodec codec, ILogger logger)
+    public WebSocketTransport(Uri uri, TransportFrameKind kind, ITransportListener listener, ILogger logger)
     {
         Uri = uri;
-        _codec = codec;
+        _kind = kind;
+        _listener = listener;
         _logger = logger;
     }
 
     public Uri Uri { get; }
-
-    public IObservable<TransportEvent> Events => _events;
 
     public void Connect()
     {
@@ -66,38 +58,22 @@ internal sealed class WebSocketTransport : ITransport
         _ = StartAsync(client);
     }
 
-    public void Send(ProtocolMessage message)
+    public void Send(ReadOnlyMemory<byte> frame, TransportFrameKind kind)
     {
-        var client = _client;
-        if (client is null || Volatile.Read(ref _closedFlag) != 0)
+        if (_client is null || Volatile.Read(ref _closedFlag) != 0)
         {
             return;
         }
 
-        // Encoded into a reused per-thread buffer, then one exact-size copy: Websocket.Client queues the array and sends
-        // it later without telling us when, so the queued frame cannot be a pooled buffer. JSON goes out as a text frame
-        // straight from its UTF-8 bytes (no string round trip).
-        var buffer = t_sendBuffer ??= new ArrayBufferWriter<byte>(4096);
-        buffer.ResetWrittenCount();
-        try
-        {
-            _codec.WriteProtocolMessage(message, buffer);
-            _outbound.Writer.TryWrite(buffer.WrittenSpan.ToArray());
-        }
-        finally
-        {
-            if (buffer.Capacity > MaxRetainedSendBuffer)
-            {
-                t_sendBuffer = null;
-            }
-        }
+        // One exact-size copy: the caller's buffer is reused, and the frame is written later by the send loop.
+        _outbound.Writer.TryWrite((frame.ToArray(), kind));
     }
 
     public void Close()
     {
         // No lock here: Close runs on the loop, and a receive thread may hold the emit gate while it hands an event to
         // the loop's scheduler; taking the gate here could deadlock with a scheduler that blocks while it runs work.
-        // The loop has already unsubscribed, and Emit re-checks the flag under its gate.
+        // The client has already stopped listening, and Emit re-checks the flag under its gate.
         if (Interlocked.Exchange(ref _closedFlag, 1) != 0)
         {
             return;
@@ -120,13 +96,14 @@ internal sealed class WebSocketTransport : ITransport
         {
             await client.StartOrFail().ConfigureAwait(false);
             _opened = true;
-            Emit(TransportEvent.Opened);
+            Emit(static l => l.OnOpened());
             _ = SendLoopAsync(client);
         }
         catch (Exception ex)
         {
             TransportLog.ConnectFailed(_logger, Uri.Host, ex.GetType().Name);
-            Emit(TransportEvent.Closed(new ErrorInfo(ErrorCodes.Disconnected, 400, "Unable to open the WebSocket: " + ex.Message), connectFailure: true), final: true);
+            var error = new ErrorInfo(ErrorCodes.Disconnected, 400, "Unable to open the WebSocket: " + ex.Message);
+            Emit(l => l.OnClosed(error, connectFailure: true), final: true);
         }
     }
 
@@ -138,17 +115,17 @@ internal sealed class WebSocketTransport : ITransport
     /// </summary>
     private async Task SendLoopAsync(WebsocketClient client)
     {
-        var type = _codec.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
         try
         {
             var reader = _outbound.Reader;
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                while (reader.TryRead(out var frame))
+                while (reader.TryRead(out var item))
                 {
                     if (client.NativeClient is { State: WebSocketState.Open } socket)
                     {
-                        await socket.SendAsync(frame, type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                        var type = item.Kind == TransportFrameKind.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+                        await socket.SendAsync(item.Frame, type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                     }
                 }
             }
@@ -182,31 +159,28 @@ internal sealed class WebSocketTransport : ITransport
 
     private void OnFrame(ResponseMessage frame)
     {
-        TransportEvent evt;
         var stream = frame.Stream;
         try
         {
-            // The codec copies every string and byte array out of the frame, so the pooled stream can go back right after.
+            // The listener decodes before it returns (copying what it keeps), so the pooled stream can go back right after.
             ReadOnlyMemory<byte> bytes = stream is not null
                 ? (stream.TryGetBuffer(out var segment) ? segment.AsMemory() : stream.ToArray())
                 : frame.Binary ?? (frame.Text is { } text ? System.Text.Encoding.UTF8.GetBytes(text) : Array.Empty<byte>());
-            evt = TransportEvent.Received(_codec.ReadProtocolMessage(bytes));
-        }
-        catch (AblyException ex)
-        {
-            evt = TransportEvent.Malformed(ex.ErrorInfo);
-        }
-        catch (Exception ex)
-        {
-            // A codec must only throw AblyException, but a hostile frame must never escape onto the receive thread.
-            evt = TransportEvent.Malformed(new ErrorInfo(ErrorCodes.BadRequest, 400, "Malformed frame: " + ex.GetType().Name));
+            // With text conversion off, Websocket.Client hands every frame over as a binary stream and does not keep the
+            // frame's type: the connection's negotiated kind is the frame's kind (Ably sends one kind per connection).
+            var kind = stream is not null ? _kind : frame.MessageType == WebSocketMessageType.Binary ? TransportFrameKind.Binary : TransportFrameKind.Text;
+            lock (_emitGate)
+            {
+                if (!_closed && Volatile.Read(ref _closedFlag) == 0)
+                {
+                    _listener.OnFrame(bytes, kind);
+                }
+            }
         }
         finally
         {
             stream?.Dispose();
         }
-
-        Emit(evt);
     }
 
     private void OnDisconnection(DisconnectionInfo info)
@@ -219,12 +193,14 @@ internal sealed class WebSocketTransport : ITransport
         // Websocket.Client reports a failed start here too, and possibly before StartOrFail throws: whichever comes first
         // must say whether the socket ever opened.
         var description = info.Exception?.Message ?? info.CloseStatusDescription ?? info.Type.ToString();
-        Emit(TransportEvent.Closed(new ErrorInfo(ErrorCodes.Disconnected, 400, "WebSocket closed: " + description), connectFailure: !_opened), final: true);
+        var error = new ErrorInfo(ErrorCodes.Disconnected, 400, "WebSocket closed: " + description);
+        var connectFailure = !_opened;
+        Emit(l => l.OnClosed(error, connectFailure), final: true);
     }
 
-    private void Emit(TransportEvent evt, bool final = false)
+    private void Emit(Action<ITransportListener> report, bool final = false)
     {
-        // Serialized so the loop's observer never sees overlapping notifications from the receive and connect threads.
+        // Serialized so the listener never sees overlapping calls from the receive and connect threads.
         lock (_emitGate)
         {
             if (_closed || Volatile.Read(ref _closedFlag) != 0)
@@ -232,28 +208,22 @@ internal sealed class WebSocketTransport : ITransport
                 return;
             }
 
-            _events.OnNext(evt);
-            if (final)
-            {
-                _closed = true;
-                _events.OnCompleted();
-            }
+            report(_listener);
+            _closed |= final;
         }
     }
 }
 
-/// <summary>Creates <see cref="WebSocketTransport"/>s with the codec for the requested frame type.</summary>
+/// <summary>Creates <see cref="WebSocketTransport"/>s: the default <see cref="ITransportFactory"/>.</summary>
 internal sealed class WebSocketTransportFactory : ITransportFactory
 {
-    private readonly Func<WireFormat, IProtocolCodec> _codecs;
     private readonly ILogger _logger;
 
-    public WebSocketTransportFactory(Func<WireFormat, IProtocolCodec> codecs, ILogger logger)
+    public WebSocketTransportFactory(ILogger logger)
     {
-        _codecs = codecs;
         _logger = logger;
     }
 
-    public ITransport Create(Uri uri, bool binary) =>
-        new WebSocketTransport(uri, _codecs(binary ? WireFormat.MsgPack : WireFormat.Json), _logger);
+    public ITransport Create(Uri uri, TransportFrameKind frameKind, ITransportListener listener) =>
+        new WebSocketTransport(uri, frameKind, listener, _logger);
 }
