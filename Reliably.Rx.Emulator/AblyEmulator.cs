@@ -194,29 +194,10 @@ public sealed class AblyEmulator : IAsyncDisposable
         var logger = (options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger<AblyEmulator>();
         var realtime = new RealtimeEndpoint(server, logger);
         var rest = new RestRouter(server);
-        app.Run(async context =>
-        {
-            try
-            {
-                if (context.Request.Path == "/" && RealtimeEndpoint.IsWebSocketRequest(context))
-                {
-                    await realtime.HandleAsync(context).ConfigureAwait(false);
-                }
-                else
-                {
-                    await rest.HandleAsync(context).ConfigureAwait(false);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Never let a request crash the server: answer with an Ably-shaped 500 if we still can.
-                EmulatorLog.UnhandledRequestError(logger, context.Request.Path, ex);
-                if (!context.Response.HasStarted)
-                {
-                    await new RestExchange(context).WriteErrorAsync(50000, 500, "Internal emulator error: " + ex.Message).ConfigureAwait(false);
-                }
-            }
-        });
+        app.Run(context => RequestGuard.RunAsync(
+            context,
+            c => c.Request.Path == "/" && RealtimeEndpoint.IsWebSocketRequest(c) ? realtime.HandleAsync(c) : rest.HandleAsync(c),
+            logger));
         return app;
     }
 

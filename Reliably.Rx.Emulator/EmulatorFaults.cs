@@ -110,7 +110,7 @@ public sealed class EmulatorFaults
     /// <summary>Drops every open transport abruptly (all stay resumable). Returns how many were dropped.</summary>
     public int DropAllConnections()
     {
-        var transports = _server.Sessions.All.Select(s => s.Transport).OfType<Internal.Realtime.WsTransport>().ToList();
+        var transports = _server.Sessions.All.Select(s => s.Transport).OfType<Internal.Realtime.IServerTransport>().ToList();
         foreach (var t in transports)
         {
             t.Abort();
@@ -158,7 +158,7 @@ public sealed class EmulatorFaults
         return true;
     }
 
-    private bool WithTransport(string connectionId, Action<Session, Internal.Realtime.WsTransport> action)
+    private bool WithTransport(string connectionId, Action<Session, Internal.Realtime.IServerTransport> action)
     {
         var session = _server.Sessions.Find(connectionId);
         if (session?.Transport is not { } transport)

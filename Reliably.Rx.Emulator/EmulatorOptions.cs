@@ -68,6 +68,14 @@ public sealed record EmulatorOptions
     /// <summary>Clock for timestamps and token expiry. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// The source of every id the server makes (app ids, keys and secrets, connection ids and keys, tokens, channel serial
+    /// epochs). Null (the default) uses a cryptographic generator. A seeded instance makes the ids follow from the seed, so
+    /// a server driven by a virtual clock (<see cref="TimeProvider"/>) behaves identically on every run. Never for a
+    /// server reachable by anyone else: keys and tokens become predictable.
+    /// </summary>
+    public Random? Random { get; init; }
+
     internal TimeSpan EffectiveHeartbeatInterval
     {
         get

@@ -14,6 +14,8 @@ internal sealed class TokenStore
 
     public TokenStore(EmulatorServer server) => _server = server;
 
+    private State.Ids Ids => _server.Ids;
+
     public TokenInfo? Find(string token) => _tokens.GetValueOrDefault(token);
 
     /// <summary>Finds an issued token, or validates and remembers an Ably JWT (so faults and revocation can target it).</summary>

@@ -10,7 +10,7 @@ namespace Reliably.Rx.Emulator.Internal.Realtime;
 /// One WebSocket. Outbound frames go through an unbounded per-connection queue drained by a single writer loop,
 /// so publishers never wait on a slow socket and each socket sees frames in enqueue order.
 /// </summary>
-internal sealed class WsTransport
+internal sealed class WsTransport : IServerTransport
 {
     private static readonly object CloseMarker = new();
     private readonly WebSocket _socket;

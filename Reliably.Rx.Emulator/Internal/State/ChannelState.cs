@@ -32,6 +32,8 @@ internal sealed partial class ChannelState
 
     private EmulatorServer Server => App.Server;
 
+    private Ids Ids => App.Server.Ids;
+
     public string FormatSerial(long seq) => Epoch + "-" + seq.ToString("D12", CultureInfo.InvariantCulture);
 
     /// <summary>Parses a channelSerial or message serial of this channel; false if it is foreign or malformed.</summary>

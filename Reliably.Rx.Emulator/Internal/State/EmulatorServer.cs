@@ -14,6 +14,7 @@ internal sealed class EmulatorServer
     {
         Options = options;
         Time = options.TimeProvider;
+        Ids = new Ids(options.Random);
         if (options.LoggerFactory is { } factory)
         {
             Logger = factory.CreateLogger("Reliably.Rx.Emulator");
@@ -30,6 +31,9 @@ internal sealed class EmulatorServer
     public Microsoft.Extensions.Logging.ILogger Logger { get; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     public TimeProvider Time { get; }
+
+    /// <summary>The source of every random id the server makes.</summary>
+    public Ids Ids { get; }
 
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
 

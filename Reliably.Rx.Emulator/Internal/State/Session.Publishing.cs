@@ -6,7 +6,7 @@ namespace Reliably.Rx.Emulator.Internal.State;
 /// <summary>MESSAGE and PRESENCE from the client, and their ACK/NACK bookkeeping (RTN7, RTN19a).</summary>
 internal sealed partial class Session
 {
-    private Task _ackChain = Task.CompletedTask;
+    private DelayedReplies? _delayedReplies;
 
     private void Publish(JObject pm)
     {
@@ -168,33 +168,21 @@ internal sealed partial class Session
         var delay = Server.Faults.AckDelay;
         var frame = new OutgoingFrame(reply);
         var transport = _transport;
-        if (delay <= TimeSpan.Zero && _ackChain.IsCompleted)
+        DelayedReplies delayed;
+        lock (_gate)
+        {
+            delayed = _delayedReplies ??= new DelayedReplies(Server.Time);
+        }
+
+        if (delay <= TimeSpan.Zero && delayed.IsIdle)
         {
             transport?.Enqueue(frame);
             return;
         }
 
         // Delayed ACKs go to the transport the publish arrived on; if that one has died, the resent publish is re-ACKed.
-        // They are chained so they keep msgSerial order: an ACK overtaking an earlier one would be an implicit NACK
-        // of the skipped serial (RTN7).
-        var due = Server.Time.GetUtcNow() + delay;
-        lock (_gate)
-        {
-            _ackChain = _ackChain.ContinueWith(
-                async _ =>
-                {
-                    var wait = due - Server.Time.GetUtcNow();
-                    if (wait > TimeSpan.Zero)
-                    {
-                        await Task.Delay(wait, Server.Time).ConfigureAwait(false);
-                    }
-
-                    transport?.Enqueue(frame);
-                },
-                CancellationToken.None,
-                TaskContinuationOptions.None,
-                TaskScheduler.Default).Unwrap();
-        }
+        // They keep msgSerial order (see DelayedReplies).
+        delayed.Add(Server.Time.GetUtcNow() + delay, frame, transport);
     }
 
     private void CheckSize(long size)

@@ -19,7 +19,7 @@ internal sealed partial class Session
     private readonly Dictionary<long, JObject> _acks = [];
     private readonly Queue<long> _ackOrder = new();
     private readonly HashSet<string> _issuedKeys = new(StringComparer.Ordinal);
-    private volatile WsTransport? _transport;
+    private volatile IServerTransport? _transport;
     private ITimer? _leaveTimer;
     private ITimer? _ttlTimer;
     private ITimer? _tokenTimer;
@@ -52,12 +52,14 @@ internal sealed partial class Session
 
     public EmulatorServer Server { get; }
 
+    private Ids Ids => Server.Ids;
+
     /// <summary>True once this session has been resumed or recovered: channel continuity may then be granted.</summary>
     public bool Continued { get; private set; }
 
     public bool Discarded { get; private set; }
 
-    public WsTransport? Transport => _transport;
+    public IServerTransport? Transport => _transport;
 
     /// <summary>The wire format of the most recent transport (kept while awaiting a resume).</summary>
     public Protocol.WireFormat LastFormat { get; private set; }
@@ -104,9 +106,9 @@ internal sealed partial class Session
     }
 
     /// <summary>Binds a (new) transport and sends CONNECTED (RTN15c: same id, new key on resume).</summary>
-    public void Connect(WsTransport transport, bool echo, JObject? error, bool continued)
+    public void Connect(IServerTransport transport, bool echo, JObject? error, bool continued)
     {
-        WsTransport? old;
+        IServerTransport? old;
         lock (_gate)
         {
             old = _transport;
@@ -180,7 +182,7 @@ internal sealed partial class Session
     /// The transport went away without CLOSE. Keep the state for connectionStateTtl (PROTOCOL.md 4.6); presence members
     /// leave after the configured delay unless the connection is resumed first.
     /// </summary>
-    public void OnTransportLost(WsTransport transport)
+    public void OnTransportLost(IServerTransport transport)
     {
         lock (_gate)
         {
@@ -206,7 +208,7 @@ internal sealed partial class Session
     /// <summary>Ends the session: members leave, it can no longer be resumed, the transport (if any) is closed.</summary>
     public void Discard(bool closeTransport = true)
     {
-        WsTransport? transport;
+        IServerTransport? transport;
         lock (_gate)
         {
             if (Discarded)

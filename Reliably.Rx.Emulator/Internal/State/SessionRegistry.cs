@@ -25,7 +25,7 @@ internal sealed class SessionRegistry
     /// with a new key (RTN15c6, RTN16); otherwise a new connection is created and the CONNECTED carries 80018 (malformed
     /// key) or 80008 (unknown/expired), per PROTOCOL.md 4.5.
     /// </summary>
-    public Session Connect(AuthContext auth, WsTransport transport, bool echo, string? resumeKey)
+    public Session Connect(AuthContext auth, IServerTransport transport, bool echo, string? resumeKey)
     {
         JObject? error = null;
         if (resumeKey is not null)

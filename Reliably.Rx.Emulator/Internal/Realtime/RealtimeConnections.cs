@@ -1,0 +1,135 @@
+using Microsoft.Extensions.Logging;
+using Newtonsoft.Json.Linq;
+using Reliably.Rx.Emulator.Internal.Auth;
+using Reliably.Rx.Emulator.Internal.Protocol;
+using Reliably.Rx.Emulator.Internal.State;
+
+namespace Reliably.Rx.Emulator.Internal.Realtime;
+
+/// <summary>
+/// What every realtime connection goes through, whatever carries it (a Kestrel WebSocket or an in-memory link):
+/// connection-attempt faults, authentication and the session it opens or resumes, and the dispatch of each inbound frame
+/// to its session. The transports only move bytes.
+/// </summary>
+internal sealed class RealtimeConnections
+{
+    private readonly EmulatorServer _server;
+
+    public RealtimeConnections(EmulatorServer server)
+    {
+        _server = server;
+    }
+
+    /// <summary>A frame may be somewhat larger than maxFrameSize before we call it abuse; beyond that it's a connection error.</summary>
+    public long FrameLimit => _server.Options.MaxFrameSize * 2L;
+
+    /// <summary>
+    /// Consumes an armed connection-attempt fault for <paramref name="localAddress"/>. True when the attempt must be
+    /// dropped unanswered (an unreachable host); <paramref name="refusal"/> is set when it must be answered with
+    /// DISCONNECTED instead (RTN14d).
+    /// </summary>
+    public bool IsUnreachable(string localAddress, out EmulatorError? refusal) =>
+        _server.Faults.TryConsumeConnectFault(localAddress, out refusal) && refusal is null;
+
+    /// <summary>
+    /// Authenticates a new transport and opens or resumes its session, which sends CONNECTED. On a refusal or an auth
+    /// failure the transport gets DISCONNECTED or ERROR and is ended; the result is then null.
+    /// </summary>
+    public Session? Accept(ConnectParams parameters, IServerTransport transport, bool isTls, EmulatorError? refusal)
+    {
+        try
+        {
+            if (parameters.Error is { } error)
+            {
+                throw error;
+            }
+
+            if (refusal is not null)
+            {
+                // RTN14d: a retryable refusal; the client goes DISCONNECTED and tries again later.
+                transport.Enqueue(new OutgoingFrame(new JObject { ["action"] = Actions.Disconnected, ["error"] = refusal.ToJson() }));
+                transport.EndAfterFlush();
+                return null;
+            }
+
+            AuthContext auth;
+            if (!string.IsNullOrEmpty(parameters.AccessToken))
+            {
+                auth = _server.Authenticator.FromToken(parameters.AccessToken, parameters.ClientId);
+            }
+            else if (!string.IsNullOrEmpty(parameters.Key))
+            {
+                if (_server.Options.StrictBasicAuth && !isTls)
+                {
+                    throw Authenticator.InsecureBasic();
+                }
+
+                auth = _server.Authenticator.FromKey(parameters.Key, parameters.ClientId);
+            }
+            else
+            {
+                throw new AblyException(40106, 401, "No authentication information provided (key or access_token)");
+            }
+
+            return _server.Sessions.Connect(auth, transport, parameters.Echo, parameters.Resume ?? parameters.Recover);
+        }
+        catch (AblyException ex)
+        {
+            Hosting.EmulatorLog.Refused(_server.Logger, ex.Code, ex.Message);
+
+            // PROTOCOL.md 4.2: on failure, ERROR (no channel) and close.
+            transport.Enqueue(new OutgoingFrame(new JObject { ["action"] = Actions.Error, ["error"] = ex.ToErrorInfo() }));
+            transport.EndAfterFlush();
+            return null;
+        }
+    }
+
+    /// <summary>True when frames from <paramref name="transport"/> still belong to <paramref name="session"/>.</summary>
+    public static bool IsCurrent(Session? session, IServerTransport transport) =>
+        session is { Discarded: false } && ReferenceEquals(session.Transport, transport);
+
+    /// <summary>An inbound frame over the size limit is a connection error.</summary>
+    public static void FailOversizedFrame(Session? session) =>
+        session?.Fail(ErrorInfo.Create(40009, 400, "Maximum frame size exceeded"));
+
+    /// <summary>An emulator bug must still surface as an Ably-shaped, diagnosable ERROR rather than a silent close.</summary>
+    public static void ReportInternalError(ILogger logger, IServerTransport transport, Exception ex)
+    {
+        Hosting.EmulatorLog.UnhandledRealtimeError(logger, ex);
+        transport.Enqueue(new OutgoingFrame(new JObject
+        {
+            ["action"] = Actions.Error,
+            ["error"] = ErrorInfo.Create(50000, 500, "Internal emulator error: " + ex.GetType().Name + ": " + ex.Message),
+        }));
+    }
+
+    /// <summary>Decodes one inbound frame and hands it to its session; Ably-shaped failures fail the connection.</summary>
+    public static async Task DispatchAsync(Session session, ReadOnlyMemory<byte> bytes, WireFormat format)
+    {
+        JObject pm;
+        try
+        {
+            pm = WireCodec.Decode(bytes, format) as JObject ?? throw new AblyException(40000, 400, "ProtocolMessage must be an object");
+        }
+        catch (AblyException ex)
+        {
+            session.Fail(ex.ToErrorInfo());
+            return;
+        }
+
+        session.Frames.Record(session.Server.Time.GetUtcNow(), true, pm);
+        try
+        {
+            await session.HandleAsync(pm).ConfigureAwait(false);
+        }
+        catch (AblyException ex)
+        {
+            session.Fail(ex.ToErrorInfo());
+        }
+        catch (Exception ex) when (ex is InvalidCastException or FormatException or ArgumentException or Newtonsoft.Json.JsonException or OverflowException)
+        {
+            // Malformed field types (e.g. a number where a string belongs) are client errors, not server crashes.
+            session.Fail(ErrorInfo.Create(40000, 400, "Invalid ProtocolMessage: " + ex.Message));
+        }
+    }
+}
