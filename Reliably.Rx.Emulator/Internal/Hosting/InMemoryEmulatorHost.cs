@@ -39,10 +39,10 @@ internal sealed class InMemoryEmulatorHost
 
     /// <summary>
     /// A realtime connection attempt to <paramref name="uri"/>. Null when an armed fault makes the host unreachable;
-    /// otherwise the server has answered through <paramref name="link"/> already.
+    /// otherwise <paramref name="reached"/> has run and the server has answered through <paramref name="link"/>.
     /// </summary>
-    public InMemoryServerConnection? Connect(Uri uri, IInMemoryLink link) =>
-        InMemoryServerConnection.Open(Server, _connections, uri, link, _logger);
+    public InMemoryServerConnection? Connect(Uri uri, IInMemoryLink link, Action reached) =>
+        InMemoryServerConnection.Open(Server, _connections, uri, link, reached, _logger);
 
     /// <summary>One REST request, answered by the emulator's routes (see <see cref="InMemoryRestExchange"/>).</summary>
     public Task<InMemoryRestResponse> SendAsync(InMemoryRestRequest request) => InMemoryRestExchange.SendAsync(_rest, request, _logger);

@@ -33,10 +33,11 @@ internal sealed class InMemoryServerConnection
 
     /// <summary>
     /// Opens a connection for <paramref name="uri"/> (a realtime URL with its connect parameters). Null when an armed
-    /// fault makes the host unreachable: the caller reports a failure to connect. Otherwise the server has already answered
-    /// through <paramref name="link"/> (CONNECTED, or DISCONNECTED/ERROR then close).
+    /// fault makes the host unreachable: the caller reports a failure to connect. Otherwise <paramref name="reached"/> runs
+    /// (the socket is open), then the server answers through <paramref name="link"/> (CONNECTED, or DISCONNECTED/ERROR
+    /// then close) before this returns.
     /// </summary>
-    public static InMemoryServerConnection? Open(EmulatorServer server, RealtimeConnections connections, Uri uri, IInMemoryLink link, ILogger logger)
+    public static InMemoryServerConnection? Open(EmulatorServer server, RealtimeConnections connections, Uri uri, IInMemoryLink link, Action reached, ILogger logger)
     {
         var parameters = ConnectParams.Parse(new QueryCollection(QueryHelpers.ParseQuery(uri.Query)));
         var localAddress = uri.Host;
@@ -44,6 +45,8 @@ internal sealed class InMemoryServerConnection
         {
             return null;
         }
+
+        reached();
 
         var transport = new InMemoryServerTransport(link, parameters.Format, localAddress, parameters.ProtocolHeartbeats, server.Time, server.Options.EffectiveHeartbeatInterval);
         var connection = new InMemoryServerConnection(connections, transport, logger);
