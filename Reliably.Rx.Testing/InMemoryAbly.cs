@@ -35,7 +35,6 @@ namespace Reliably.Rx.Testing;
 public sealed class InMemoryAbly
 {
     private readonly Random _clientSeeds;
-    private readonly InMemoryTransportFactory _transports;
 
     /// <summary>Creates an in-memory Ably driven by <paramref name="scheduler"/>.</summary>
     /// <param name="scheduler">The only clock: typically the test's <c>TestScheduler</c>.</param>
@@ -56,7 +55,6 @@ public sealed class InMemoryAbly
             Tls = false,
         });
         Network = new InMemoryNetwork(scheduler, Options.Latency);
-        _transports = new InMemoryTransportFactory(this);
     }
 
     /// <summary>The scheduler that drives the server, the network and every client made here.</summary>
@@ -84,25 +82,27 @@ public sealed class InMemoryAbly
     /// <summary>The network: latency, outages, stalls, lost frames.</summary>
     public InMemoryNetwork Network { get; }
 
-    /// <summary>The realtime transport of this Ably, for options of your own (<see cref="ClientOptions.TransportFactory"/>).</summary>
-    public ITransportFactory TransportFactory => _transports;
-
     internal InMemoryEmulatorHost Host { get; }
 
     /// <summary>
     /// Client options that reach this Ably: its default key (or <paramref name="key"/>), the scheduler, the in-memory
     /// realtime and REST transports, and a seeded <see cref="ClientOptions.Random"/> of the client's own. Everything else
-    /// is the library's default (Ably's endpoint, TLS, binary protocol); every host name reaches this Ably.
+    /// is the library's default (Ably's endpoint, TLS, binary protocol); every host name reaches this Ably. Each call is
+    /// one client's access to the network, which <see cref="InMemoryNetwork.Outage(TimeSpan, ClientOptions)"/> can cut.
     /// </summary>
     /// <param name="key">A key of an app of this Ably; null for <see cref="DefaultKey"/>.</param>
-    public ClientOptions CreateOptions(string? key = null) => new()
+    public ClientOptions CreateOptions(string? key = null)
     {
-        Key = key ?? DefaultKey,
-        Scheduler = Scheduler,
-        TransportFactory = _transports,
-        HttpMessageHandlerFactory = () => new InMemoryHttpHandler(this),
-        Random = new Random(_clientSeeds.Next()),
-    };
+        var nic = new NetworkInterface();
+        return new ClientOptions
+        {
+            Key = key ?? DefaultKey,
+            Scheduler = Scheduler,
+            TransportFactory = new InMemoryTransportFactory(this, nic),
+            HttpMessageHandlerFactory = () => new InMemoryHttpHandler(this, nic),
+            Random = new Random(_clientSeeds.Next()),
+        };
+    }
 
     /// <summary>A realtime client of this Ably (it connects as the scheduler advances, unless AutoConnect is turned off).</summary>
     /// <param name="configure">Changes to <see cref="CreateOptions"/>'s options, e.g. <c>o =&gt; o with { ClientId = "ann" }</c>.</param>

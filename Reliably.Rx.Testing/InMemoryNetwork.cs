@@ -57,7 +57,37 @@ public sealed class InMemoryNetwork
         _outageEnd = _scheduler.Schedule(duration, EndOutage);
     }
 
-    /// <summary>Starts an outage that lasts until <see cref="EndOutage"/> (see <see cref="Outage"/>).</summary>
+    /// <summary>
+    /// An outage of <paramref name="duration"/> for one client only (the one made with <paramref name="client"/>, from
+    /// <see cref="InMemoryAbly.CreateOptions"/>): its connections are lost and it reaches nothing until the outage ends,
+    /// while every other client carries on. See <see cref="Outage(TimeSpan)"/>.
+    /// </summary>
+    /// <param name="duration">How long, in virtual time.</param>
+    /// <param name="client">The client's options (<c>client.Options</c>).</param>
+    public void Outage(TimeSpan duration, ClientOptions client)
+    {
+        if (duration <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(duration), duration, "An outage lasts some time.");
+        }
+
+        var nic = (client?.TransportFactory as InMemoryTransportFactory)?.Nic
+            ?? throw new ArgumentException("Not the options of a client of this in-memory Ably (see InMemoryAbly.CreateOptions).", nameof(client));
+        nic.OutageEnd?.Dispose();
+        nic.IsDown = true;
+        foreach (var connection in Open().Where(c => c.Nic == nic))
+        {
+            connection.Sever("Network unreachable (in-memory outage)");
+        }
+
+        nic.OutageEnd = _scheduler.Schedule(duration, () =>
+        {
+            nic.IsDown = false;
+            nic.OutageEnd = null;
+        });
+    }
+
+    /// <summary>Starts an outage that lasts until <see cref="EndOutage"/> (see <see cref="Outage(TimeSpan)"/>).</summary>
     public void BeginOutage()
     {
         IsDown = true;

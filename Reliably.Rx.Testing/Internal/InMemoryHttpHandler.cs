@@ -14,18 +14,34 @@ namespace Reliably.Rx.Testing.Internal;
 internal sealed class InMemoryHttpHandler : HttpMessageHandler
 {
     private readonly InMemoryAbly _ably;
+    private readonly NetworkInterface _nic;
 
-    public InMemoryHttpHandler(InMemoryAbly ably)
+    public InMemoryHttpHandler(InMemoryAbly ably, NetworkInterface nic)
     {
         _ably = ably;
+        _nic = nic;
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        var headers = request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
-            .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v)))
-            .ToList();
+        // As the client wrote them, without parsing (HttpHeaders.NonValidated).
+        var headers = new List<KeyValuePair<string, string>>();
+        foreach (var (name, values) in request.Headers.NonValidated)
+        {
+            foreach (var value in values)
+            {
+                headers.Add(new(name, value));
+            }
+        }
+
+        foreach (var (name, values) in request.Content?.Headers.NonValidated ?? default)
+        {
+            foreach (var value in values)
+            {
+                headers.Add(new(name, value));
+            }
+        }
         var exchange = new InMemoryRestRequest(request.Method.Method, request.RequestUri ?? throw new InvalidOperationException("A request needs a URI."), headers, body);
         var latency = _ably.Network.Latency;
         if (latency == TimeSpan.Zero)
@@ -59,7 +75,7 @@ internal sealed class InMemoryHttpHandler : HttpMessageHandler
     }
 
     private Task<InMemoryRestResponse> Answer(InMemoryRestRequest request) =>
-        _ably.Network.IsDown
+        _ably.Network.IsDown || _nic.IsDown
             ? Task.FromException<InMemoryRestResponse>(new HttpRequestException(HttpRequestError.ConnectionError, "Network unreachable (in-memory outage)"))
             : _ably.Host.SendAsync(request);
 

@@ -13,11 +13,15 @@ internal sealed class InMemoryTransport : VirtualSocket, IInMemoryLink
     private readonly InMemoryAbly _ably;
     private InMemoryServerConnection? _server;
 
-    public InMemoryTransport(InMemoryAbly ably, Uri uri, TransportFrameKind kind, ITransportListener listener)
+    public InMemoryTransport(InMemoryAbly ably, NetworkInterface nic, Uri uri, TransportFrameKind kind, ITransportListener listener)
         : base(ably.Scheduler, uri, kind, listener)
     {
         _ably = ably;
+        Nic = nic;
     }
+
+    /// <summary>The client's access to the network.</summary>
+    public NetworkInterface Nic { get; }
 
     /// <summary>The server's connection id once accepted (null before, or when refused).</summary>
     public string? ConnectionId => _server?.Session?.Id;
@@ -46,7 +50,7 @@ internal sealed class InMemoryTransport : VirtualSocket, IInMemoryLink
             return;
         }
 
-        if (_ably.Network.IsDown)
+        if (_ably.Network.IsDown || Nic.IsDown)
         {
             Refuse("Network unreachable (in-memory outage)");
             return;

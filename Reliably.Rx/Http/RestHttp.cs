@@ -225,7 +225,7 @@ internal sealed class RestHttp : IDisposable
     private static AblyException Disposed(Exception inner) =>
         new(ErrorCodes.BadRequest, 400, "The REST client was disposed while the request was in flight.", inner);
 
-    private CancellationTokenSource LinkedTimeout(CancellationToken cancellationToken)
+    private AttemptTimeout LinkedTimeout(CancellationToken cancellationToken)
     {
         if (IsDisposed)
         {
@@ -233,8 +233,38 @@ internal sealed class RestHttp : IDisposable
         }
 
         var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
-        linked.CancelAfter(_options.HttpRequestTimeout);
-        return linked;
+        if (_options.Scheduler is null)
+        {
+            linked.CancelAfter(_options.HttpRequestTimeout);
+            return new AttemptTimeout(linked, null);
+        }
+
+        // With a scheduler of the caller's (a TestScheduler in virtual-time tests), it is the timeout's clock too.
+        return new AttemptTimeout(linked, _scheduler.Schedule(linked, _options.HttpRequestTimeout, static (_, cts) =>
+        {
+            try
+            {
+                cts.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The attempt ended first.
+            }
+
+            return System.Reactive.Disposables.Disposable.Empty;
+        }));
+    }
+
+    /// <summary>The cancellation of one HTTP attempt: the caller's token, the client's disposal, or httpRequestTimeout (TO3l4).</summary>
+    private sealed class AttemptTimeout(CancellationTokenSource source, IDisposable? timer) : IDisposable
+    {
+        public CancellationToken Token => source.Token;
+
+        public void Dispose()
+        {
+            timer?.Dispose();
+            source.Dispose();
+        }
     }
 
     private HttpRequestMessage BuildMessage(RestRequest request, string host, AuthCredentials? credentials)
