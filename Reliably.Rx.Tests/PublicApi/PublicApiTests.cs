@@ -19,6 +19,7 @@ public sealed class PublicApiTests
         typeof(AblyRealtime).Assembly.GetName().Name!,
         typeof(AblyEmulator).Assembly.GetName().Name!,
         typeof(ReliablyRxServiceCollectionExtensions).Assembly.GetName().Name!,
+        typeof(Reliably.Rx.Testing.InMemoryAbly).Assembly.GetName().Name!,
     };
 
     [TestCaseSource(nameof(Assemblies))]
