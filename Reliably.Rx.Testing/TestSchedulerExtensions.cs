@@ -116,7 +116,8 @@ public static class TestSchedulerExtensions
         using var watch = connection.StateChanges.Subscribe(
             change =>
             {
-                if (announced is null && change.Current is ConnectionState.Disconnected or ConnectionState.Suspended && change.RetryIn > TimeSpan.Zero)
+                // The latest announcement wins: a DISCONNECTED's retry may be overtaken by SUSPENDED (RTN14e) before it is due.
+                if (change.Current is ConnectionState.Disconnected or ConnectionState.Suspended && change.RetryIn > TimeSpan.Zero)
                 {
                     announced = change;
                 }

@@ -1,149 +1,103 @@
-using System.Net;
-using System.Net.Sockets;
-using Reliably.Rx.Emulator;
+using System.Diagnostics;
+using System.Reactive.Linq;
+using Microsoft.Reactive.Testing;
+using Reliably.Rx.Testing;
 
 namespace Reliably.Rx.Samples.VirtualTime;
 
 /// <summary>
-/// Reconnection logic checked in virtual time, the way an application developer would: the client gets a
-/// <see cref="VirtualClock"/> as its scheduler, the test watches <see cref="Connection.StateChanges"/> and fast-forwards
-/// the clock by each <see cref="ConnectionStateChange.RetryIn"/>. Minutes of outage take milliseconds, with real sockets.
+/// Reconnection logic checked in virtual time, the way an application developer tests their own code: the in-memory
+/// Ably of Reliably.Rx.Testing runs on a <see cref="TestScheduler"/>, which is the only clock of the client and the server.
+/// Minutes of outage take milliseconds, every event has an exact virtual time, and every run gives the same timeline.
+/// No pump loop, no socket, no thread to wait for.
 /// </summary>
 public static class VirtualTimeSample
 {
     /// <summary>Runs the sample (<c>dotnet run --project Reliably.Rx.Samples -- virtual-time</c>).</summary>
-    public static async Task RunAsync()
+    public static Task RunAsync()
     {
-        await OutageAsync().ConfigureAwait(false);
-        await ResumeAsync().ConfigureAwait(false);
+        Outage();
+        Resume();
+        return Task.CompletedTask;
     }
 
     /// <summary>
-    /// A server that refuses every connection for 4 virtual minutes: DISCONNECTED retries back off 15, 20, 25, 30 s
-    /// times a jitter in [0.8, 1] (RTB1), SUSPENDED comes 120 s after the first attempt (RTN14e), then a retry every
-    /// 30 s (RTN14f).
+    /// A 4-minute outage: DISCONNECTED retries back off 15, 20, 25, 30 s times a jitter in [0.8, 1] (RTB1), SUSPENDED
+    /// comes 120 s after the loss (RTN14e), then a retry every 30 s (RTN14f), until the network is back. An application's
+    /// own "offline" indicator (here: offline after 20 s away) is checked on the same clock.
     /// </summary>
-    private static async Task OutageAsync()
+    private static void Outage()
     {
-        Console.WriteLine("== An outage of 4 minutes, in virtual time ==");
-        var clock = new VirtualClock();
-        var options = new ClientOptions
+        Console.WriteLine("== A 4-minute outage, in virtual time ==");
+        var wall = Stopwatch.StartNew();
+        var scheduler = new TestScheduler();
+        var ably = new InMemoryAbly(scheduler);
+        var client = ably.CreateRealtime();
+        var states = scheduler.CreateObserver<ConnectionStateChange>();
+        var online = scheduler.CreateObserver<bool>();
+        using (client.Connection.StateChanges.Subscribe(states))
+        using (OnlineIndicator(client.Connection, scheduler).Subscribe(online))
         {
-            Key = "demo.key:secret",
-            Endpoint = "127.0.0.1",
-            Port = ClosedLoopbackPort(),
-            Tls = false,
-            AllowInsecureBasicAuth = true,
-            AutoConnect = false,
-            Scheduler = clock,
-        };
+            // Connected after a few scheduler steps; one virtual minute later the network goes away for four.
+            scheduler.AdvanceTo(TimeSpan.FromMinutes(1).Ticks);
+            ably.Network.Outage(TimeSpan.FromMinutes(4));
 
-        await using var client = new AblyRealtime(options);
-        var changes = new List<(TimeSpan At, ConnectionStateChange Change)>();
-        using var recorder = client.Connection.StateChanges.Subscribe(
-            change =>
+            // Each retry, exactly when the client announced it (no guessing, no polling), until one succeeds.
+            do
             {
-                // Delivered while the clock advances, so clock.Elapsed is the virtual time of the change.
-                changes.Add((clock.Elapsed, change));
-                Console.WriteLine($"  t={clock.Elapsed.TotalSeconds,6:0.0}s  {change.Previous,-12} -> {change.Current,-12} retryIn={change.RetryIn?.TotalSeconds:0.0}s reason={change.Reason?.Code}");
-            },
-            ex => Console.WriteLine("  stream error: " + ex.Message));
-
-        var started = DateTime.UtcNow;
-        client.Connection.Connect();
-        var seen = 0;
-        TimeSpan? suspendedAt = null;
-        while (clock.Elapsed < TimeSpan.FromMinutes(4))
-        {
-            // Let the real socket refuse the attempt, then jump straight to the retry the client announced.
-            await PumpUntilAsync(clock, () => changes.Count > seen && changes[^1].Change.Current is ConnectionState.Disconnected or ConnectionState.Suspended).ConfigureAwait(false);
-            seen = changes.Count;
-            var (at, waiting) = changes[^1];
-            if (waiting.Current == ConnectionState.Suspended)
-            {
-                suspendedAt ??= at;
+                var announced = scheduler.AdvanceToNextRetry(client.Connection, TimeSpan.FromMinutes(10));
+                Console.WriteLine($"  t={scheduler.Elapsed().TotalSeconds,7:0.000}s  retry, announced {announced.RetryIn?.TotalSeconds:0.000}s earlier by {announced.Current}");
+                scheduler.AdvanceUntil(() => client.Connection.State is not ConnectionState.Connecting, TimeSpan.FromMinutes(1));
             }
+            while (client.Connection.State != ConnectionState.Connected);
 
-            // Exactly to the announced retry: overshooting would let the next attempt's connect timeout fire before the
-            // socket's answer could be delivered.
-            var retryAt = at + (waiting.RetryIn ?? TimeSpan.Zero);
-            if (retryAt > clock.Elapsed)
-            {
-                clock.AdvanceBy(retryAt - clock.Elapsed);
-            }
+            // Observers get each change one scheduler step after the client made it: let them catch up.
+            scheduler.AdvanceBy(TimeSpan.FromSeconds(1).Ticks);
         }
 
-        Console.WriteLine($"  SUSPENDED after {suspendedAt?.TotalSeconds:0.0} virtual seconds; 4 virtual minutes took {(DateTime.UtcNow - started).TotalMilliseconds:0} ms of wall time.");
-        await CloseAsync(client, clock).ConfigureAwait(false);
+        foreach (var (at, change) in states.Values())
+        {
+            Console.WriteLine($"  t={at.TotalSeconds,7:0.000}s  {change.Previous,-12} -> {change.Current,-12} retryIn={change.RetryIn?.TotalSeconds:0.000}s reason={change.Reason?.Code}");
+        }
+
+        foreach (var (at, value) in online.Values())
+        {
+            Console.WriteLine($"  t={at.TotalSeconds,7:0.000}s  indicator: {(value ? "online" : "offline")}");
+        }
+
+        client.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Console.WriteLine($"  {scheduler.Elapsed().TotalMinutes:0.0} virtual minutes took {wall.Elapsed.TotalMilliseconds:0} ms of wall time.");
     }
 
-    /// <summary>A dropped transport is resumed at once (RTN15a) with the same connectionId, no timer involved.</summary>
-    private static async Task ResumeAsync()
+    /// <summary>A dropped connection is resumed at once (RTN15a), with the same connectionId, and nothing published is lost.</summary>
+    private static void Resume()
     {
         Console.WriteLine("== A dropped connection is resumed immediately ==");
-        await using var emulator = await AblyEmulator.StartAsync().ConfigureAwait(false);
-        var clock = new VirtualClock();
-        await using var client = new AblyRealtime(new ClientOptions
-        {
-            Key = emulator.DefaultKey,
-            Endpoint = "127.0.0.1",
-            Port = emulator.Port,
-            Tls = false,
-            AllowInsecureBasicAuth = true,
-            Scheduler = clock,
-        });
-
-        var changes = new List<ConnectionStateChange>();
-        using var recorder = client.Connection.StateChanges.Subscribe(
-            change =>
-            {
-                changes.Add(change);
-                Console.WriteLine($"  t={clock.Elapsed.TotalSeconds,6:0.0}s  {change.Previous,-12} -> {change.Current,-12} retryIn={change.RetryIn?.TotalSeconds:0.0}s reason={change.Reason?.Code}");
-            },
-            ex => Console.WriteLine("  stream error: " + ex.Message));
-
-        await PumpUntilAsync(clock, () => client.Connection.State == ConnectionState.Connected).ConfigureAwait(false);
+        var scheduler = new TestScheduler();
+        var ably = new InMemoryAbly(scheduler);
+        var client = ably.CreateRealtime();
+        var channel = client.Channels.Get("sample:resume");
+        var received = scheduler.CreateObserver<Message>();
+        using var subscription = channel.Messages().Subscribe(received);
+        scheduler.AdvanceUntilCompleted(channel.AttachAsync(), TimeSpan.FromSeconds(10));
         var id = client.Connection.Id!;
-        Console.WriteLine($"  connected as {id}; the emulator now drops the transport");
+        Console.WriteLine($"  t={scheduler.Elapsed().TotalSeconds:0.000000}s connected as {id}; the server now drops the transport");
 
-        var before = changes.Count;
-        emulator.Faults.DropConnection(id);
-
-        // DISCONNECTED and the immediate CONNECTING happen in one loop turn (RTN15a), so watch the changes, not State.
-        await PumpUntilAsync(clock, () => changes.Skip(before).Any(c => c.Current == ConnectionState.Disconnected)
-            && client.Connection.State == ConnectionState.Connected).ConfigureAwait(false);
-        Console.WriteLine($"  resumed as {client.Connection.Id} (same id: {client.Connection.Id == id}) at t={clock.Elapsed.TotalSeconds:0.0}s: no timer was involved");
-        await CloseAsync(client, clock).ConfigureAwait(false);
+        using var publisher = ably.CreateRest();
+        ably.Faults.DropConnection(id);
+        scheduler.AdvanceUntilCompleted(publisher.Channels.Get("sample:resume").PublishAsync("during", "the drop"), TimeSpan.FromSeconds(10));
+        scheduler.AdvanceUntil(() => received.Values().Count > 0, TimeSpan.FromSeconds(10));
+        Console.WriteLine($"  t={scheduler.Elapsed().TotalSeconds:0.000000}s resumed as {client.Connection.Id} (same id: {client.Connection.Id == id}); " +
+            $"received '{received.Values()[0].Value.Name}' published during the drop");
+        client.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
-    /// <summary>Commands run on the client's loop, which runs on the virtual clock: keep it moving until CLOSED.</summary>
-    private static async Task CloseAsync(AblyRealtime client, VirtualClock clock)
-    {
-        var close = client.Connection.CloseAsync();
-        await PumpUntilAsync(clock, () => close.IsCompleted).ConfigureAwait(false);
-        await close.ConfigureAwait(false);
-        Console.WriteLine($"  {client.Connection.State} at t={clock.Elapsed.TotalSeconds:0.0}s");
-    }
-
-    /// <summary>Advances the clock a tick at a time, yielding so socket threads can deliver, until the condition holds.</summary>
-    private static async Task PumpUntilAsync(VirtualClock clock, Func<bool> condition)
-    {
-        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            giveUp.Token.ThrowIfCancellationRequested();
-            clock.AdvanceBy(TimeSpan.FromTicks(1));
-            await Task.Yield();
-        }
-    }
-
-    /// <summary>A loopback port nobody listens on: connections to it are refused at once.</summary>
-    private static int ClosedLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    /// <summary>The application's own component: online when CONNECTED, offline once away for 20 s.</summary>
+    private static IObservable<bool> OnlineIndicator(Connection connection, System.Reactive.Concurrency.IScheduler scheduler) =>
+        connection.StateChanges
+            .Select(change => change.Current == ConnectionState.Connected)
+            .DistinctUntilChanged()
+            .Select(up => up ? Observable.Return(true) : Observable.Return(false).Delay(TimeSpan.FromSeconds(20), scheduler))
+            .Switch()
+            .DistinctUntilChanged();
 }
