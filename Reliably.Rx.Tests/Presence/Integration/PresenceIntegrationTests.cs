@@ -81,28 +81,6 @@ public sealed class PresenceIntegrationTests
     }
 
     [TestCaseSource(nameof(Formats))]
-    public async Task AbruptDrop_MemberIsSeenLeaving_AfterTheConfiguredDelay(string format)
-    {
-        var channel = Unique("drop");
-        var observer = await Connect(format, "observer");
-        var leaving = await Connect(format, "leaver");
-        var observed = observer.Channels.Get(channel).Presence;
-        await leaving.Channels.Get(channel).Presence.EnterAsync().WaitAsync(Wait);
-        await observed.Members.FirstAsync(set => set.Any(m => m.ClientId == "leaver")).ToTask().WaitAsync(Wait);
-        var leave = observed.EventsOf(PresenceAction.Leave).FirstAsync(m => m.ClientId == "leaver").ToTask();
-
-        // The leaver cannot come back: its reconnection attempts are refused, so only the server's timer removes it.
-        _emulator.Faults.FailConnectionAttempts();
-        Assert.That(_emulator.Faults.DropConnection(leaving.Connection.Id!), Is.True);
-
-        var stillThere = await observed.GetAsync().WaitAsync(Wait);
-        Assert.That(stillThere.Any(m => m.ClientId == "leaver"), Is.True, "the member stays until the leave delay has passed");
-        var left = await leave.WaitAsync(Wait);
-        Assert.That(left.Action, Is.EqualTo(PresenceAction.Leave));
-        Assert.That((await observed.GetAsync().WaitAsync(Wait)).Any(m => m.ClientId == "leaver"), Is.False);
-    }
-
-    [TestCaseSource(nameof(Formats))]
     public async Task RTP17i_ForgottenConnection_ReentersAutomatically_AndStaysPresentThroughout(string format)
     {
         var channel = Unique("reenter");

@@ -263,52 +263,6 @@ public sealed class ConnectionIntegrationTests
         Assert.That(client.Connection.State, Is.EqualTo(ConnectionState.Failed));
     }
 
-    [Test]
-    public async Task RTN23a_a_silent_server_is_detected_and_the_connection_resumed()
-    {
-        await using var emulator = await AblyEmulator.StartAsync(new EmulatorOptions { MaxIdleInterval = TimeSpan.FromMilliseconds(500) });
-        var options = Options() with { Key = emulator.DefaultKey, Port = emulator.Port, RealtimeRequestTimeout = TimeSpan.FromMilliseconds(500) };
-        await using var client = new AblyRealtime(options);
-        await client.Connection.WaitForStateAsync(ConnectionState.Connected, Wait);
-        var id = client.Connection.Id!;
-        var disconnected = client.Connection.WaitForStateAsync(ConnectionState.Disconnected, Wait);
-        emulator.Faults.SetSilent(id);
-        var change = await disconnected;
-        Assert.That(change.Reason?.StatusCode, Is.EqualTo(408));
-        await client.Connection.WaitForStateAsync(ConnectionState.Connected, Wait);
-        Assert.That(client.Connection.Id, Is.EqualTo(id));
-    }
-
-    [Test]
-    public async Task RTN16_a_recovery_key_continues_the_connection_in_a_new_client()
-    {
-        // Client A runs on a clock only this test advances, so once its transport is dropped it stays frozen and never
-        // resumes or closes: exactly a process that died.
-        var frozen = new LockedVirtualScheduler();
-        var a = new AblyRealtime(Options() with { Scheduler = frozen });
-        using (var giveUp = new CancellationTokenSource(Wait))
-        {
-            while (a.Connection.State != ConnectionState.Connected)
-            {
-                giveUp.Token.ThrowIfCancellationRequested();
-                frozen.AdvanceBy(TimeSpan.FromTicks(1));
-                await Task.Yield();
-            }
-        }
-
-        var id = a.Connection.Id!;
-        var recoveryKey = a.Connection.CreateRecoveryKey();
-        Assert.That(recoveryKey, Is.Not.Null);
-        _emulator.Faults.DropConnection(id);
-
-        await using var b = new AblyRealtime(Options() with { Recover = recoveryKey });
-        var connected = await b.Connection.WaitForStateAsync(ConnectionState.Connected, Wait);
-        Assert.That(b.Connection.Id, Is.EqualTo(id), "RTN16: same connectionId");
-        Assert.That(connected.Reason, Is.Null);
-        Assert.That(await Publish(b, "it-recover", "after-recover").WaitAsync(Wait), Is.Not.Null);
-        await a.DisposeAsync();
-    }
-
     /// <summary>A token from the emulator's requestToken endpoint, as an app server would issue it.</summary>
     private async Task<object> RequestTokenAsync(HttpClient http, CancellationToken cancellationToken)
     {
