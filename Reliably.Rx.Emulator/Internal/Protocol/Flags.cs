@@ -19,6 +19,10 @@ internal static class Flags
     public const int AllModes = Presence | Publish | Subscribe | PresenceSubscribe | AnnotationPublish
         | AnnotationSubscribe | ObjectSubscribe | ObjectPublish;
 
-    /// <summary>Modes granted when none are requested (ably-server behaviour; see PROTOCOL.md 2.4).</summary>
-    public const int DefaultModes = Presence | Publish | Subscribe | PresenceSubscribe;
+    /// <summary>
+    /// Modes granted when none are requested, as far as the capability allows: what Ably grants by default, as ably-js's
+    /// own suite expects it (presence, publish, subscribe, presence_subscribe, annotation_publish). Subscribing to
+    /// annotations and objects must be asked for.
+    /// </summary>
+    public const int DefaultModes = Presence | Publish | Subscribe | PresenceSubscribe | AnnotationPublish;
 }

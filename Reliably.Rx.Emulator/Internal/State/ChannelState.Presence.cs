@@ -142,7 +142,7 @@ internal sealed partial class ChannelState
         {
             if (_subscribers.Contains(attachment) && attachment.Has(Flags.PresenceSubscribe))
             {
-                SendSync(attachment.Session, _members.Values.ToList());
+                SendSync(attachment, _members.Values.ToList());
             }
         }
     }
