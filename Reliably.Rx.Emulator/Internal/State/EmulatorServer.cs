@@ -41,6 +41,9 @@ internal sealed class EmulatorServer
 
     public FaultState Faults { get; } = new();
 
+    /// <summary>Signs the connection keys this server issues (<see cref="ConnectionKeys"/>).</summary>
+    public byte[] ConnectionKeySecret { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
     /// <summary>Host, port and scheme the server listens on; set once Kestrel is bound.</summary>
     public string Host { get; set; } = "127.0.0.1";
 
@@ -139,7 +142,9 @@ internal sealed class EmulatorServer
             ["keyName"] = k.KeyName,
             ["keySecret"] = k.Secret,
             ["keyStr"] = k.KeyString,
-            ["capability"] = k.Capability,
+
+            // Canonical (sorted) like the capability of a token issued with the key, so the two compare equal.
+            ["capability"] = k.ParsedCapability.Text,
             ["revocableTokens"] = k.RevocableTokens,
         })),
         ["namespaces"] = app.Namespaces.DeepClone(),
