@@ -92,7 +92,7 @@ internal sealed partial class ChannelState
         }
     }
 
-    /// <summary>Adds a member with no live connection (sandbox presence fixtures); never broadcast, never leaves.</summary>
+    /// <summary>Adds a member with no live connection (sandbox presence fixtures): never broadcast and never leaves, but entered in history.</summary>
     public void AddFixtureMember(JObject member, string connectionId)
     {
         DataCodec.Ingress(member);
@@ -104,6 +104,11 @@ internal sealed partial class ChannelState
         lock (_gate)
         {
             _members[connectionId + ":" + clientId] = member;
+
+            // The member entered, as far as presence history is concerned (RSP4).
+            var entered = (JObject)member.DeepClone();
+            entered["action"] = 2;
+            _presenceHistory.Add(new StoredItem(_ordinal++, ++_seq, entered.Value<long>("timestamp"), entered));
         }
     }
 
