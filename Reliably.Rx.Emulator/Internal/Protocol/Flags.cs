@@ -6,6 +6,9 @@ internal static class Flags
     public const int HasPresence = 1;
     public const int HasBacklog = 2;
     public const int Resumed = 4;
+
+    /// <summary>ATTACH: the client considers this attach a continuation, so no rewind applies (deprecated; older clients set it).</summary>
+    public const int AttachResume = 32;
     public const int Presence = 1 << 16;
     public const int Publish = 1 << 17;
     public const int Subscribe = 1 << 18;

@@ -57,7 +57,11 @@ internal sealed partial class ChannelState
     /// Attaches (RTL4): sends ATTACHED, then any backlog (resume RTL4c1/RTN15c or rewind), then a presence SYNC (RTP1,
     /// RTP18), all queued atomically with joining the fan-out set.
     /// </summary>
-    public void Attach(Attachment attachment, string? channelSerial, bool mayResume)
+    /// <param name="attachment">The new attachment.</param>
+    /// <param name="channelSerial">Where the client's attachment left off (RTL4c1), if it is continuing one.</param>
+    /// <param name="mayResume">The connection may have continuity on this channel (resumed, or attached before).</param>
+    /// <param name="continuing">The client flagged the attach as a continuation (ATTACH_RESUME): no rewind.</param>
+    public void Attach(Attachment attachment, string? channelSerial, bool mayResume, bool continuing)
     {
         lock (_gate)
         {
@@ -83,7 +87,7 @@ internal sealed partial class ChannelState
             }
 
             // Rewind applies to an initial attach only; a resumed attachment continues where it left off.
-            if ((flags & Flags.Resumed) == 0 && attachment.Params.HasRewind)
+            if ((flags & Flags.Resumed) == 0 && !continuing && attachment.Params.HasRewind)
             {
                 backlog.AddRange(Rewind(attachment.Params).Where(e => Deliverable(attachment, e)));
             }

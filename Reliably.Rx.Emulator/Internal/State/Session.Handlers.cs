@@ -133,7 +133,8 @@ internal sealed partial class Session
         }
 
         previous?.Channel.Detach(previous);
-        channel.Attach(attachment, pm.Value<string?>("channelSerial"), mayResume);
+        var continuing = ((pm.Value<int?>("flags") ?? 0) & Flags.AttachResume) != 0;
+        channel.Attach(attachment, pm.Value<string?>("channelSerial"), mayResume, continuing);
     }
 
     /// <summary>The modes the connection's capability allows on a channel (RTL4m: the server grants at most these).</summary>
