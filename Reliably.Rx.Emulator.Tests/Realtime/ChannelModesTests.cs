@@ -149,6 +149,25 @@ public sealed class ChannelModesTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task AttachFlaggedAttachResume_GetsNoRewind()
+    {
+        var channel = Unique("attach-resume");
+        var (client, _) = await ConnectedAsync();
+        await using var _c = client;
+        await client.SendAsync(Frames.Publish(channel, 0, Frames.Msg("old")));
+        await client.ReceiveActionAsync(Frames.Ack);
+
+        var (late, _) = await ConnectedAsync();
+        await using var _l = late;
+        await late.SendAsync(Frames.AttachFrame(channel, parameters: new JObject { ["rewind"] = "1" }, flags: 32));
+        var attached = await late.ReceiveActionAsync(Frames.Attached, channel);
+        Assert.That(attached.Value<int>("flags") & Frames.HasBacklog, Is.Zero);
+        await client.SendAsync(Frames.Publish(channel, 1, Frames.Msg("new")));
+        var live = await late.ReceiveActionAsync(Frames.Message, channel);
+        Assert.That(live["messages"]![0]!.Value<string>("name"), Is.EqualTo("new"));
+    }
+
+    [Test]
     public async Task RTL4k_QualifiedName_CarriesParams_AndFramesKeepTheQualifiedName()
     {
         var channel = Unique("qualified");
