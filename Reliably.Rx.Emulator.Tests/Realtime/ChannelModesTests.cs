@@ -149,6 +149,34 @@ public sealed class ChannelModesTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task RTL4k_OccupancyParam_DeliversMetaOccupancyEventsAsTheChannelChanges()
+    {
+        var channel = Unique("occupancy");
+        var (watcher, _) = await ConnectedAsync();
+        await using var _w = watcher;
+        await watcher.SendAsync(Frames.AttachFrame(channel, parameters: new JObject { ["occupancy"] = "metrics" }));
+        var attached = await watcher.ReceiveActionAsync(Frames.Attached, channel);
+        Assert.That(attached["params"]!.Value<string>("occupancy"), Is.EqualTo("metrics"));
+        static JObject Metrics(JObject frame) => (JObject)frame["messages"]![0]!["data"]!["metrics"]!;
+        var first = await watcher.ReceiveActionAsync(Frames.Message, channel);
+        Assert.That(first["messages"]![0]!.Value<string>("name"), Is.EqualTo("[meta]occupancy"));
+        Assert.That(Metrics(first).Value<int>("connections"), Is.EqualTo(1));
+
+        var (other, _) = await ConnectedAsync(extra: "&clientId=member");
+        await using var _o = other;
+        await other.SendAsync(Frames.AttachFrame(channel, flags: (1 << 16) | (1 << 17)));
+        await other.ReceiveActionAsync(Frames.Attached, channel);
+        var joined = await watcher.ReceiveActionAsync(Frames.Message, channel);
+        Assert.That(Metrics(joined).Value<int>("connections"), Is.EqualTo(2));
+        Assert.That(Metrics(joined).Value<int>("publishers"), Is.EqualTo(2));
+        Assert.That(Metrics(joined).Value<int>("presenceConnections"), Is.EqualTo(2));
+
+        await other.SendAsync(Frames.PresenceFrame(channel, 0, new JObject { ["action"] = 2 }));
+        var entered = await watcher.ReceiveUntilAsync(f => f.Is(Frames.Message, channel) && Metrics(f).Value<int>("presenceMembers") == 1);
+        Assert.That(Metrics(entered).Value<int>("subscribers"), Is.EqualTo(1), "the member's connection did not ask for SUBSCRIBE");
+    }
+
+    [Test]
     public async Task AttachFlaggedAttachResume_GetsNoRewind()
     {
         var channel = Unique("attach-resume");

@@ -59,6 +59,7 @@ internal sealed partial class ChannelState
             if (broadcast.Count > 0)
             {
                 EmitPresence(broadcast, connectionId, string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}"), now);
+                PublishOccupancy(null);
             }
         }
     }
@@ -89,6 +90,7 @@ internal sealed partial class ChannelState
             }
 
             EmitPresence(broadcast, connectionId, null, now);
+            PublishOccupancy(null);
         }
     }
 

@@ -132,6 +132,7 @@ internal sealed partial class ChannelState
             }
 
             _subscribers.Add(attachment);
+            PublishOccupancy(attachment);
         }
     }
 
@@ -139,7 +140,10 @@ internal sealed partial class ChannelState
     {
         lock (_gate)
         {
-            _subscribers.Remove(attachment);
+            if (_subscribers.Remove(attachment))
+            {
+                PublishOccupancy(null);
+            }
         }
     }
 
