@@ -177,6 +177,37 @@ public sealed class ChannelModesTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task RTC8a1_ACapabilityChangeInBand_RegrantsModesWithoutReattach()
+    {
+        var channel = Unique("regrant");
+        var key = Emulator.DefaultApp.Keys[0];
+        using var http = Http.Client(Emulator.BaseUri, Emulator.DefaultKey);
+        async Task<string> Token(string ops) => (await Http.ReadAsync(await http.PostAsync($"/keys/{key.KeyName}/requestToken",
+            Http.Json(new JObject { ["capability"] = "{\"" + channel + "\":[" + ops + "]}" })))).Value<string>("token")!;
+
+        await using var client = await WsClient.ConnectAsync(Emulator.BaseUri, "access_token=" + await Token("\"subscribe\""));
+        await client.ReceiveActionAsync(Frames.Connected);
+        await client.SendAsync(Frames.AttachFrame(channel));
+        var attached = await client.ReceiveActionAsync(Frames.Attached, channel);
+        Assert.That(attached.Value<int>("flags") & AllModes, Is.EqualTo(Subscribe | PresenceSubscribe));
+        await client.SendAsync(Frames.Publish(channel, 0, Frames.Msg("denied")));
+        Assert.That((await client.ReceiveActionAsync(Frames.Nack))["error"]!.Value<int>("code"), Is.EqualTo(40160));
+
+        await client.SendAsync(new JObject { ["action"] = Frames.Auth, ["auth"] = new JObject { ["accessToken"] = await Token("\"subscribe\",\"publish\"") } });
+        await client.ReceiveActionAsync(Frames.Connected);
+        await client.SendAsync(Frames.Publish(channel, 1, Frames.Msg("allowed")));
+        await client.ReceiveActionAsync(Frames.Ack);
+        var echoed = await client.ReceiveActionAsync(Frames.Message, channel);
+        Assert.That(echoed["messages"]![0]!.Value<string>("name"), Is.EqualTo("allowed"));
+
+        // Back to subscribe only: publishing is refused again, by capability.
+        await client.SendAsync(new JObject { ["action"] = Frames.Auth, ["auth"] = new JObject { ["accessToken"] = await Token("\"subscribe\"") } });
+        await client.ReceiveActionAsync(Frames.Connected);
+        await client.SendAsync(Frames.Publish(channel, 2, Frames.Msg("denied again")));
+        Assert.That((await client.ReceiveActionAsync(Frames.Nack))["error"]!.Value<int>("code"), Is.EqualTo(40160));
+    }
+
+    [Test]
     public async Task AttachFlaggedAttachResume_GetsNoRewind()
     {
         var channel = Unique("attach-resume");

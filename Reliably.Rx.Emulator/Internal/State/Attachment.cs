@@ -10,12 +10,21 @@ namespace Reliably.Rx.Emulator.Internal.State;
 /// </summary>
 internal sealed class Attachment
 {
-    public Attachment(Session session, ChannelState channel, ChannelName name, int modes, ChannelParams parameters)
+    private volatile int _modes;
+
+    /// <param name="session">The connection.</param>
+    /// <param name="channel">The channel reached.</param>
+    /// <param name="name">The name the client attached under.</param>
+    /// <param name="requested">The modes the client asked for, or the default set when it asked for none.</param>
+    /// <param name="permitted">The modes the connection's capability permits on the channel.</param>
+    /// <param name="parameters">The params that took effect.</param>
+    public Attachment(Session session, ChannelState channel, ChannelName name, int requested, int permitted, ChannelParams parameters)
     {
         Session = session;
         Channel = channel;
         Name = name;
-        Modes = modes;
+        Requested = requested;
+        _modes = requested & permitted;
         Params = parameters;
         Filter = name.Filter is { } expression ? MessageFilter.Compile(expression) : null;
     }
@@ -29,13 +38,23 @@ internal sealed class Attachment
     /// <summary>The channel name on every frame sent to this attachment.</summary>
     public string WireName => Name.Wire;
 
-    public int Modes { get; }
+    /// <summary>The modes asked for at attach (or the defaults): an operation outside them is refused with 40165.</summary>
+    public int Requested { get; }
+
+    /// <summary>The modes in effect: requested ∩ what the current capability permits (RTL4m).</summary>
+    public int Modes => _modes;
 
     public ChannelParams Params { get; }
 
     public MessageFilter? Filter { get; }
 
     public bool Has(int mode) => (Modes & mode) != 0;
+
+    /// <summary>
+    /// A re-authentication changed the capability (RTC8a1): the attachment keeps what it asked for, and the modes in effect
+    /// follow the new capability without a re-attach, so an upgrade takes effect at once and a downgrade too.
+    /// </summary>
+    public void Regrant(int permitted) => _modes = Requested & permitted;
 
     /// <summary>Sends a channel frame as this attachment must see it.</summary>
     public void Deliver(OutgoingFrame frame)

@@ -100,8 +100,12 @@ internal sealed partial class Session
         // RTL4l/RTL4m: grant the requested modes the capability allows; params.modes, when given, replaces the flags'
         // modes; with none requested, the default set.
         var requested = parameters.Modes ?? (pm.Value<int?>("flags") ?? 0) & Flags.AllModes;
-        var granted = requested == 0 ? permitted & Flags.DefaultModes : requested & permitted;
-        if (granted == 0)
+        if (requested == 0)
+        {
+            requested = Flags.DefaultModes;
+        }
+
+        if ((requested & permitted) == 0)
         {
             Send(ChannelError(wire, ErrorInfo.CapabilityDenied("attach to channel " + wire).ToErrorInfo()));
             return;
@@ -114,7 +118,7 @@ internal sealed partial class Session
         }
 
         var channel = App.GetChannel(name.Resource);
-        var attachment = new Attachment(this, channel, name, granted, parameters);
+        var attachment = new Attachment(this, channel, name, requested, permitted, parameters);
         Attachment? previous;
         bool mayResume;
         lock (_gate)
@@ -218,6 +222,10 @@ internal sealed partial class Session
                 Auth = fresh;
                 ScheduleTokenExpiry();
                 lost = _attachments.Values.Where(a => !fresh.Capability.HasAny(a.Name.Resource)).ToList();
+                foreach (var kept in _attachments.Values.Except(lost))
+                {
+                    kept.Regrant(PermittedModes(kept.Name.Resource));
+                }
             }
 
             Send(BuildConnected(null));

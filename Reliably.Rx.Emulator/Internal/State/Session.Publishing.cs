@@ -228,7 +228,7 @@ internal sealed partial class Session
     /// </summary>
     private void RequireMode(ChannelName name, int mode, string operation, string modeName)
     {
-        if (FindAttachment(name.Wire) is { } attachment && !attachment.Has(mode))
+        if (FindAttachment(name.Wire) is { } attachment && (attachment.Requested & mode) == 0)
         {
             throw new AblyException(40165, 401, $"Unable to {operation} as client did not request the {modeName} mode when attaching");
         }
