@@ -41,6 +41,18 @@ public sealed class EchoTests : EmulatorTestBase
         Assert.That(respond.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
     }
 
+    [TestCase("PUT")]
+    [TestCase("PATCH")]
+    [TestCase("DELETE")]
+    public async Task RSC19f_MethodsRoute_ReportsTheMethodThatArrived(string method)
+    {
+        using var http = Http.Client(Emulator.BaseUri);
+        var request = ByHost("/methods", new HttpMethod(method));
+        request.Content = Http.Json(new JObject());
+        var answer = await Http.ReadAsync(await http.SendAsync(request));
+        Assert.That(answer.Value<string>("method"), Is.EqualTo(method.ToLowerInvariant()));
+    }
+
     [Test]
     public async Task RSA8c_PostedFormWithoutBody_IsEchoedAsJson_AndQsToBodyEchoesTheQuery()
     {

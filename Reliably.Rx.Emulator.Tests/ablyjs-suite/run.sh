@@ -58,30 +58,31 @@ if [ ! -f "$suite/.unpacked" ]; then
   touch "$suite/.unpacked"
 fi
 
-# 2. The emulators.
+# 2. The emulators (each in its own process group, stopped on exit).
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -- -"$p" 2>/dev/null; done; }
 trap cleanup EXIT
-start_emulator() { # name, extra args...; prints the base URL
+started_url=
+start_emulator() { # name, extra args...; sets started_url (not run in a subshell, so pids keeps the process)
   local name=$1; shift
   setsid dotnet "$root/Reliably.Rx.Emulator/bin/$configuration/net10.0/Reliably.Rx.Emulator.dll" --port 0 "$@" >"$out/$name.log" 2>&1 &
   pids+=($!)
-  local url=
+  started_url=
   for _ in $(seq 1 240); do
-    url=$(grep -oE 'listening on https?://127\.0\.0\.1:[0-9]+' "$out/$name.log" | head -1 | awk '{print $NF}')
-    [ -n "$url" ] && break
+    started_url=$(grep -oE 'listening on https?://127\.0\.0\.1:[0-9]+' "$out/$name.log" | head -1 | awk '{print $NF}')
+    [ -n "$started_url" ] && return 0
     sleep 0.25
   done
-  echo "$url"
+  return 1
 }
 configuration=${CONFIGURATION:-Release}
 dotnet build -c "$configuration" "$root/Reliably.Rx.Emulator" >"$out/build.log" 2>&1 || { echo "emulator build failed (see $out/build.log)"; exit 2; }
 if [ -z "${SANDBOX_URL:-}" ]; then
-  SANDBOX_URL=$(start_emulator emulator)
-  [ -n "$SANDBOX_URL" ] || { echo "the emulator did not start (see $out/emulator.log)"; exit 2; }
+  start_emulator emulator || { echo "the emulator did not start (see $out/emulator.log)"; exit 2; }
+  SANDBOX_URL=$started_url
 fi
-echo_url=$(start_emulator echo --tls)
-[ -n "$echo_url" ] || { echo "the echo emulator did not start (see $out/echo.log)"; exit 2; }
+start_emulator echo --tls || { echo "the echo emulator did not start (see $out/echo.log)"; exit 2; }
+echo_url=$started_url
 echo_port=${echo_url##*:}
 node -e '
   const tls = require("tls");

@@ -45,6 +45,10 @@ internal static class EchoRoutes
                 var status = Status(parameters) ?? 200;
                 await WriteAsync(x, status, "text/plain", "Responded with status " + status.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
                 break;
+            case ["methods"]:
+                // Which HTTP method arrived, for clients checking they can send PUT, PATCH and DELETE (RSC19f).
+                await WriteAsync(x, 200, "application/json", new JObject { ["method"] = x.Method.ToLowerInvariant() }.ToString(Newtonsoft.Json.Formatting.None)).ConfigureAwait(false);
+                break;
             case ["createJWT"]:
                 await CreateJwtAsync(x, parameters, time).ConfigureAwait(false);
                 break;

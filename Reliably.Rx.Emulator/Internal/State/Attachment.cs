@@ -27,6 +27,7 @@ internal sealed class Attachment
         _modes = requested & permitted;
         Params = parameters;
         Filter = name.Filter is { } expression ? MessageFilter.Compile(expression) : null;
+        Deltas = parameters.Delta ? new DeltaEncoder() : null;
     }
 
     public Session Session { get; }
@@ -48,6 +49,9 @@ internal sealed class Attachment
 
     public MessageFilter? Filter { get; }
 
+    /// <summary>Set for <c>delta=vcdiff</c>. Only used under the channel's lock, which orders every delivery.</summary>
+    public DeltaEncoder? Deltas { get; }
+
     public bool Has(int mode) => (Modes & mode) != 0;
 
     /// <summary>
@@ -56,10 +60,11 @@ internal sealed class Attachment
     /// </summary>
     public void Regrant(int permitted) => _modes = Requested & permitted;
 
-    /// <summary>Sends a channel frame as this attachment must see it.</summary>
+    /// <summary>Sends a channel frame as this attachment must see it. Callers hold the channel's lock.</summary>
     public void Deliver(OutgoingFrame frame)
     {
-        if (Filter is null && WireName == Channel.Name)
+        var messages = frame.Action == Actions.Message ? frame.Message["messages"] as JArray : null;
+        if (Filter is null && WireName == Channel.Name && (Deltas is null || messages is null))
         {
             Session.Send(frame);
             return;
@@ -67,15 +72,15 @@ internal sealed class Attachment
 
         var copy = (JObject)frame.Message.DeepClone();
         copy["channel"] = WireName;
-        if (Filter is not null && copy["messages"] is JArray messages)
+        if (messages is not null)
         {
-            var kept = new JArray(messages.Where(m => m is JObject o && Filter.Matches(o)));
+            var kept = messages.OfType<JObject>().Where(m => Filter is null || Filter.Matches(m)).ToList();
             if (kept.Count == 0)
             {
                 return;
             }
 
-            copy["messages"] = kept;
+            copy["messages"] = new JArray(Deltas is null ? kept.Select(m => m.DeepClone()) : kept.Select(Deltas.Encode));
         }
 
         Session.Send(new OutgoingFrame(copy));
