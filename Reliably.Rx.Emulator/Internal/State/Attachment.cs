@@ -10,6 +10,7 @@ namespace Reliably.Rx.Emulator.Internal.State;
 /// </summary>
 internal sealed class Attachment
 {
+    private readonly bool _asPublished;
     private volatile int _modes;
 
     /// <param name="session">The connection.</param>
@@ -28,6 +29,7 @@ internal sealed class Attachment
         Params = parameters;
         Filter = name.Filter is { } expression ? MessageFilter.Compile(expression) : null;
         Deltas = parameters.Delta ? new DeltaEncoder() : null;
+        _asPublished = Filter is null && Deltas is null && name.Wire == channel.Name;
     }
 
     public Session Session { get; }
@@ -63,8 +65,9 @@ internal sealed class Attachment
     /// <summary>Sends a channel frame as this attachment must see it. Callers hold the channel's lock.</summary>
     public void Deliver(OutgoingFrame frame)
     {
-        var messages = frame.Action == Actions.Message ? frame.Message["messages"] as JArray : null;
-        if (Filter is null && WireName == Channel.Name && (Deltas is null || messages is null))
+        // The common case shares the frame (and its serialized bytes) with every other subscriber.
+        var messages = _asPublished ? null : frame.Action == Actions.Message ? frame.Message["messages"] as JArray : null;
+        if (_asPublished || (Filter is null && WireName == Channel.Name && messages is null))
         {
             Session.Send(frame);
             return;

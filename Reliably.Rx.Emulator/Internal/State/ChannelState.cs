@@ -181,7 +181,7 @@ internal sealed partial class ChannelState
             return own || attachment.Has(Flags.PresenceSubscribe);
         }
 
-        // RTN2h (connection echo) and the per-channel echo param both suppress a connection's own messages.
+        // RTN2b (the connection's echo) and the per-channel echo param both suppress a connection's own messages.
         return attachment.Has(Flags.Subscribe) && (!own || (attachment.Session.Echo && attachment.Params.Echo));
     }
 
