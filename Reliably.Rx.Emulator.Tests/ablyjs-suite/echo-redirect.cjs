@@ -8,6 +8,8 @@
 //   RELIABLY_ECHO_PORT   port of the TLS emulator on 127.0.0.1 (required)
 //   RELIABLY_ECHO_CERT   PEM file holding that emulator's certificate (required)
 //   RELIABLY_ECHO_HOSTS  comma-separated host names to redirect (default: echo.ably.io,internet-up.ably-realtime.com)
+//   RELIABLY_TRUST_PORT  optional: also trust the same certificate for TLS connections to 127.0.0.1 on this port (an
+//                        emulator under test started with --tls, whose certificate names 127.0.0.1)
 const crypto = require('crypto');
 const fs = require('fs');
 const tls = require('tls');
@@ -26,10 +28,16 @@ if (!(port > 0)) {
   throw new Error('echo-redirect: RELIABLY_ECHO_PORT must be the port of the TLS emulator');
 }
 
+const trustedPort = Number(process.env.RELIABLY_TRUST_PORT) || 0;
 const connect = tls.connect;
 
 function redirected(options) {
   const host = String(options.servername || options.host || '').toLowerCase();
+  if (trustedPort && Number(options.port) === trustedPort && (options.host === '127.0.0.1' || host === '127.0.0.1')) {
+    // The emulator under test: its own certificate, checked as usual (it names 127.0.0.1).
+    return Object.assign({}, options, { ca: certificate });
+  }
+
   if (!hosts.has(host)) {
     return null;
   }

@@ -16,6 +16,8 @@
 #   FILE_TIMEOUT_S      per-file limit in seconds (default 900); a file that hits it is reported as hung
 #   ABLYJS_WORK         where the suite is unpacked and its npm dependencies installed (default: $TMPDIR)
 #   CONFIGURATION       emulator build configuration (default Release)
+#   TLS                 1: run the emulator under test with --tls too (https/wss, as Ably's sandbox is); it then also
+#                       serves the echo routes, and its certificate is trusted for connections to it alone
 #
 # Output: one line per file (`<file>: passed N failed N pending N`), every failure as
 # `FAIL <file> | <test> | <message>`, and a last line `ably-js suite: passed N failed N pending N`.
@@ -77,12 +79,19 @@ start_emulator() { # name, extra args...; sets started_url (not run in a subshel
 }
 configuration=${CONFIGURATION:-Release}
 dotnet build -c "$configuration" "$root/Reliably.Rx.Emulator" >"$out/build.log" 2>&1 || { echo "emulator build failed (see $out/build.log)"; exit 2; }
-if [ -z "${SANDBOX_URL:-}" ]; then
-  start_emulator emulator || { echo "the emulator did not start (see $out/emulator.log)"; exit 2; }
-  SANDBOX_URL=$started_url
+trust_port=
+if [ "${TLS:-0}" = 1 ]; then
+  # One TLS emulator: the suite's server, and the echo service by Host.
+  start_emulator emulator --tls || { echo "the emulator did not start (see $out/emulator.log)"; exit 2; }
+  SANDBOX_URL=$started_url echo_url=$started_url trust_port=${started_url##*:}
+else
+  if [ -z "${SANDBOX_URL:-}" ]; then
+    start_emulator emulator || { echo "the emulator did not start (see $out/emulator.log)"; exit 2; }
+    SANDBOX_URL=$started_url
+  fi
+  start_emulator echo --tls || { echo "the echo emulator did not start (see $out/echo.log)"; exit 2; }
+  echo_url=$started_url
 fi
-start_emulator echo --tls || { echo "the echo emulator did not start (see $out/echo.log)"; exit 2; }
-echo_url=$started_url
 echo_port=${echo_url##*:}
 node -e '
   const tls = require("tls");
@@ -98,7 +107,7 @@ total_pass=0 total_fail=0 total_pend=0
 for file in ${FILES:-$DEFAULT_FILES}; do
   [ -f "$file" ] || { echo "no such spec file: $file"; continue; }
   name=$(basename "$(dirname "$file")")-$(basename "$file" .test.js)
-  NODE_OPTIONS="--require $here/echo-redirect.cjs" RELIABLY_ECHO_PORT=$echo_port RELIABLY_ECHO_CERT="$out/echo-cert.pem" \
+  NODE_OPTIONS="--require $here/echo-redirect.cjs" RELIABLY_ECHO_PORT=$echo_port RELIABLY_ECHO_CERT="$out/echo-cert.pem" RELIABLY_TRUST_PORT=$trust_port \
     ABLY_LOCAL_SANDBOX_URL="$SANDBOX_URL" ABLY_TEST_TRANSPORTS=web_socket \
     timeout "${FILE_TIMEOUT_S:-900}" npx mocha --config .mocharc.js --reporter json --exit "$file" >"$out/$name.json" 2>"$out/$name.err"
   node "$here/summarise.cjs" "$out/$name.json" "$file" >"$out/$name.txt"
