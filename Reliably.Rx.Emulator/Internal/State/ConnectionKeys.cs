@@ -12,9 +12,12 @@ internal static class ConnectionKeys
 {
     private const int TagLength = 10;
 
-    public static string Issue(byte[] secret, string connectionId)
+    /// <param name="secret">The server's key-signing secret.</param>
+    /// <param name="connectionId">The connection the key belongs to.</param>
+    /// <param name="unique">A fresh random part, so every key issued to a connection differs.</param>
+    public static string Issue(byte[] secret, string connectionId, string unique)
     {
-        var body = connectionId + "!" + Ids.Alnum(12);
+        var body = connectionId + "!" + unique;
         return body + "-" + Tag(secret, body);
     }
 

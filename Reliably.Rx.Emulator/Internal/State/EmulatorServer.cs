@@ -22,6 +22,7 @@ internal sealed class EmulatorServer
         Authenticator = new Authenticator(this);
         Tokens = new TokenStore(this);
         Sessions = new SessionRegistry(this);
+        ConnectionKeySecret = Convert.FromHexString(Ids.Hex(32));
     }
 
     public EmulatorOptions Options { get; }
@@ -41,8 +42,8 @@ internal sealed class EmulatorServer
 
     public FaultState Faults { get; } = new();
 
-    /// <summary>Signs the connection keys this server issues (<see cref="ConnectionKeys"/>).</summary>
-    public byte[] ConnectionKeySecret { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+    /// <summary>Signs the connection keys this server issues (<see cref="ConnectionKeys"/>); made with the other ids.</summary>
+    public byte[] ConnectionKeySecret { get; }
 
     /// <summary>Host, port and scheme the server listens on; set once Kestrel is bound.</summary>
     public string Host { get; set; } = "127.0.0.1";

@@ -318,5 +318,5 @@ internal sealed partial class Session
         DisconnectTransport(ErrorInfo.TokenExpired().ToErrorInfo());
     }
 
-    private string NewKey() => ConnectionKeys.Issue(Server.ConnectionKeySecret, Id);
+    private string NewKey() => ConnectionKeys.Issue(Server.ConnectionKeySecret, Id, Ids.Alnum(12));
 }
