@@ -196,7 +196,8 @@ public sealed class AblyEmulator : IAsyncDisposable
         var rest = new RestRouter(server);
         app.Run(context => RequestGuard.RunAsync(
             context,
-            c => c.Request.Path == "/" && RealtimeEndpoint.IsWebSocketRequest(c) ? realtime.HandleAsync(c) : rest.HandleAsync(c),
+            // The echo service's host is not a realtime endpoint (EchoRoutes), as on the real service.
+            c => c.Request.Path == "/" && RealtimeEndpoint.IsWebSocketRequest(c) && !EchoRoutes.IsEchoHost(c) ? realtime.HandleAsync(c) : rest.HandleAsync(c),
             logger));
         return app;
     }
