@@ -6,7 +6,7 @@ namespace Reliably.Rx.Testing.Tests.InMemory;
 /// <summary>
 /// The faults and the network of the in-memory Ably, each in virtual time with its exact effect: a stalled network
 /// (RTN23a), a lost frame, latency, refused connection attempts (RTN14d), a NACK (RTN7b), token expiry with renewal
-/// (RTN15h2), presence and history over the in-memory REST.
+/// (RTN15h2), the server's AUTH before a token expires (RTN22), presence and history over the in-memory REST.
 /// </summary>
 [TestFixture]
 public sealed class InMemoryAblyFaultTests
@@ -109,6 +109,37 @@ public sealed class InMemoryAblyFaultTests
     }
 
     [Test]
+    public async Task RTN22_the_server_asks_for_a_new_token_before_it_expires_and_the_connection_stays_up()
+    {
+        var scheduler = new TestScheduler();
+        var ably = new InMemoryAbly(scheduler);
+        using var issuer = ably.CreateRest();
+        var tokens = new List<TimeSpan>();
+        await using var client = ably.CreateRealtime(o => o with
+        {
+            Key = null,
+            AuthCallback = async (_, ct) =>
+            {
+                tokens.Add(scheduler.Elapsed());
+                return await issuer.Auth.RequestTokenAsync(new TokenParams { Ttl = TimeSpan.FromMinutes(10) }, cancellationToken: ct);
+            },
+        });
+        var states = scheduler.CreateObserver<ConnectionStateChange>();
+        using var _ = client.Connection.StateChanges.Subscribe(states);
+        scheduler.AdvanceUntil(() => client.Connection.State == ConnectionState.Connected, Limit);
+        var id = client.Connection.Id;
+
+        // The server's clock is the scheduler: 30 s before the token expires it sends AUTH, and the client answers with a
+        // new token without leaving CONNECTED.
+        scheduler.AdvanceBy(TimeSpan.FromMinutes(11).Ticks);
+        Assert.That(tokens, Has.Count.EqualTo(2));
+        Assert.That(tokens[1] - tokens[0], Is.EqualTo(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(30)).Within(TimeSpan.FromMilliseconds(1)));
+        Assert.That(states.Values().Select(s => s.Value.Current).Skip(2), Is.All.EqualTo(ConnectionState.Connected), "never left CONNECTED");
+        Assert.That(states.Values().Any(s => s.Value.Event == ConnectionEvent.Update), Is.True);
+        Assert.That(client.Connection.Id, Is.EqualTo(id));
+    }
+
+    [Test]
     public async Task RTN15h2_an_expired_token_is_renewed_through_the_authCallback_and_the_connection_resumed()
     {
         var scheduler = new TestScheduler();
@@ -121,20 +152,20 @@ public sealed class InMemoryAblyFaultTests
             AuthCallback = async (_, ct) =>
             {
                 tokens++;
-                return await issuer.Auth.RequestTokenAsync(new TokenParams { Ttl = TimeSpan.FromMinutes(10) }, cancellationToken: ct);
+                return await issuer.Auth.RequestTokenAsync(cancellationToken: ct);
             },
         });
         scheduler.AdvanceUntil(() => client.Connection.State == ConnectionState.Connected, Limit);
-        var id = client.Connection.Id;
+        var id = client.Connection.Id!;
         var states = scheduler.CreateObserver<ConnectionStateChange>();
         using var _ = client.Connection.StateChanges.Subscribe(states);
 
-        // The server's clock is the scheduler: the token expires 10 virtual minutes after it was issued.
-        scheduler.AdvanceBy(TimeSpan.FromMinutes(10).Ticks + TimeSpan.FromSeconds(1).Ticks);
+        Assert.That(ably.Faults.ExpireConnectionToken(id), Is.True);
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(1).Ticks);
         Assert.That(states.Values().Select(s => s.Value.Reason?.Code), Does.Contain(40142));
         Assert.That(tokens, Is.EqualTo(2));
         Assert.That(client.Connection.State, Is.EqualTo(ConnectionState.Connected));
-        Assert.That(client.Connection.Id, Is.EqualTo(id));
+        Assert.That(client.Connection.Id, Is.EqualTo(id), "resumed with the new token");
     }
 
     [Test]
