@@ -29,7 +29,7 @@ internal static class CertificateFactory
 #if NET9_0_OR_GREATER
         return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), null);
 #else
-        return new X509Certificate2(ephemeral.Export(X509ContentType.Pfx), (string?)null);
+        return new X509Certificate2(ephemeral.Export(X509ContentType.Pfx));
 #endif
     }
 }
