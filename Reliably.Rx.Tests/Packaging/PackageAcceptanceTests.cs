@@ -31,6 +31,12 @@ public sealed partial class PackageAcceptanceTests
             var clock = Stopwatch.StartNew();
             var feed = Path.Combine(work, "feed");
             var packable = PackableProjects(repo);
+            foreach (var (id, project) in packable)
+            {
+                var readme = Path.Combine(Path.GetDirectoryName(project)!, "README.md");
+                Assert.That(File.Exists(readme), Is.True, $"{id} has no README.md beside its project: every package ships one for its package page");
+            }
+
             await PackAsync(repo, work, feed, packable);
             var versions = FeedVersions(feed, packable.Keys);
             Progress($"packed {string.Join(", ", versions.Select(v => $"{v.Key} {v.Value}"))} in {clock.Elapsed.TotalSeconds:0} s");
@@ -75,6 +81,18 @@ public sealed partial class PackageAcceptanceTests
             },
             ConsumerKind.ConsoleApp,
             Expected: "hello: world");
+
+        // The virtual-time testing package: its README's first example is a complete NUnit test file, run as a user would.
+        if (File.Exists(Path.Combine(repo, "Reliably.Rx.Testing", "Reliably.Rx.Testing.csproj")))
+        {
+            yield return new ConsumerCase(
+                "net10.0 NUnit project using Reliably.Rx.Testing",
+                "net10.0",
+                ["Reliably.Rx.Testing", "NUnit", "NUnit3TestAdapter", "Microsoft.NET.Test.Sdk"],
+                new Dictionary<string, string> { ["ReadmeTests.cs"] = Readme("Reliably.Rx.Testing") },
+                ConsumerKind.TestProject,
+                Expected: "Passed!");
+        }
     }
 
     private static async Task ToolAnswersTimeAsync(ConsumerFolder consumer, string version)
