@@ -27,8 +27,13 @@ public static class VirtualTimeSample
     {
         Console.WriteLine("== An outage of 4 minutes, in virtual time ==");
         var clock = new VirtualClock();
-        var options = ClientOptions.ForEmulator($"http://127.0.0.1:{ClosedLoopbackPort()}", "demo.key:secret") with
+        var options = new ClientOptions
         {
+            Key = "demo.key:secret",
+            Endpoint = "127.0.0.1",
+            Port = ClosedLoopbackPort(),
+            Tls = false,
+            AllowInsecureBasicAuth = true,
             AutoConnect = false,
             Scheduler = clock,
         };
@@ -78,7 +83,15 @@ public static class VirtualTimeSample
         Console.WriteLine("== A dropped connection is resumed immediately ==");
         await using var emulator = await AblyEmulator.StartAsync().ConfigureAwait(false);
         var clock = new VirtualClock();
-        await using var client = new AblyRealtime(ClientOptions.ForEmulator(emulator.BaseUri, emulator.DefaultKey) with { Scheduler = clock });
+        await using var client = new AblyRealtime(new ClientOptions
+        {
+            Key = emulator.DefaultKey,
+            Endpoint = "127.0.0.1",
+            Port = emulator.Port,
+            Tls = false,
+            AllowInsecureBasicAuth = true,
+            Scheduler = clock,
+        });
 
         var changes = new List<ConnectionStateChange>();
         using var recorder = client.Connection.StateChanges.Subscribe(
