@@ -36,8 +36,9 @@ public static class ReliablyRxServiceCollectionExtensions
 
     /// <summary>
     /// Ties the container's <see cref="AblyRealtime"/> (from <c>AddAblyRealtime</c>) to the host's lifetime: it connects
-    /// once the host's services have started (so OpenTelemetry, wherever it is registered, sees the first attempt), even with <see cref="ClientOptions.AutoConnect"/> off, and closes gracefully (CLOSE, then
-    /// the server's CLOSED, RTN12) when the host stops. The close waits at most until the host's shutdown timeout
+    /// once the host's services have started (so OpenTelemetry, wherever it is registered, sees the first attempt), even
+    /// with <see cref="ClientOptions.AutoConnect"/> off, and closes gracefully (CLOSE, then the server's CLOSED, RTN12)
+    /// when the host stops. The close waits at most until the host's shutdown timeout
     /// (<c>HostOptions.ShutdownTimeout</c>) elapses; the container then disposes the client, failing what is still pending.
     /// </summary>
     /// <param name="services">The service collection.</param>
