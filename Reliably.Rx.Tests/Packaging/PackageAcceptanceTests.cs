@@ -46,8 +46,12 @@ public sealed partial class PackageAcceptanceTests
             foreach (var @case in ConsumerCases(repo))
             {
                 var started = clock.Elapsed;
-                var output = await consumer.BuildAndRunAsync(@case, StepTimeout, RunTimeout);
-                Assert.That(output, Does.Contain(@case.Expected), $"{@case.Name}: output");
+                var output = (await consumer.BuildAndRunAsync(@case, StepTimeout, RunTimeout)).Replace("\r\n", "\n", StringComparison.Ordinal);
+                foreach (var line in @case.Expected.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    Assert.That(output, Does.Contain(line), $"{@case.Name}: output");
+                }
+
                 Progress($"{@case.Name}: built and ran from the feed in {(clock.Elapsed - started).TotalSeconds:0} s");
             }
 
@@ -64,23 +68,29 @@ public sealed partial class PackageAcceptanceTests
     /// <summary>The consumers; a new package's README is one more case here.</summary>
     private static IEnumerable<ConsumerCase> ConsumerCases(string repo)
     {
-        string Readme(string project) => ReadmeSnippets.FirstCSharpBlock(Path.Combine(repo, project, "README.md"));
+        ReadmeSnippets.Block Readme(string project) => ReadmeSnippets.FirstCSharpBlock(Path.Combine(repo, project, "README.md"));
 
-        // One net8.0 app: the emulator README's example is the program (it runs the emulator in-process); the other
-        // READMEs' first examples are compiled beside it.
+        // One net8.0 app: the emulator README's example is the program (it starts the emulator in-process); the other
+        // READMEs' first examples are methods beside it, which the program then runs against that emulator.
+        var others = new[] { ("ReliablyRx", "Reliably.Rx"), ("DependencyInjection", "Reliably.Rx.Extensions.DependencyInjection"), ("EmulatorTool", "Reliably.Rx.Emulator.Tool") }
+            .Select(o => (Name: o.Item1, Block: Readme(o.Item2)))
+            .ToList();
+        var files = new Dictionary<string, string>
+        {
+            ["Program.cs"] = ReadmeSnippets.AsProgram(Readme("Reliably.Rx.Emulator")) + string.Concat(others.Select(o => ReadmeSnippets.Invocation(o.Name, o.Block, "emulator"))),
+        };
+        foreach (var (name, block) in others)
+        {
+            files[$"Readme{name}.cs"] = ReadmeSnippets.AsMethod(name, block);
+        }
+
         yield return new ConsumerCase(
             "net8.0 console app",
             "net8.0",
             ["Reliably.Rx", "Reliably.Rx.Emulator", "Reliably.Rx.Extensions.DependencyInjection", "Microsoft.Extensions.Hosting", "OpenTelemetry.Extensions.Hosting"],
-            new Dictionary<string, string>
-            {
-                ["Program.cs"] = Readme("Reliably.Rx.Emulator"),
-                ["ReadmeReliablyRx.cs"] = ReadmeSnippets.AsMethod("ReliablyRx", Readme("Reliably.Rx")),
-                ["ReadmeDependencyInjection.cs"] = ReadmeSnippets.AsMethod("DependencyInjection", Readme("Reliably.Rx.Extensions.DependencyInjection")),
-                ["ReadmeEmulatorTool.cs"] = ReadmeSnippets.AsMethod("EmulatorTool", Readme("Reliably.Rx.Emulator.Tool")),
-            },
+            files,
             ConsumerKind.ConsoleApp,
-            Expected: "hello: world");
+            Expected: "hello: world\n" + string.Concat(others.Select(o => $"readme {o.Name}: ran\n")));
 
         // The virtual-time testing package: its README's first example is a complete NUnit test file, run as a user would.
         if (File.Exists(Path.Combine(repo, "Reliably.Rx.Testing", "Reliably.Rx.Testing.csproj")))
@@ -89,7 +99,7 @@ public sealed partial class PackageAcceptanceTests
                 "net10.0 NUnit project using Reliably.Rx.Testing",
                 "net10.0",
                 ["Reliably.Rx.Testing", "NUnit", "NUnit3TestAdapter", "Microsoft.NET.Test.Sdk"],
-                new Dictionary<string, string> { ["ReadmeTests.cs"] = Readme("Reliably.Rx.Testing") },
+                new Dictionary<string, string> { ["ReadmeTests.cs"] = ReadmeSnippets.AsProgram(Readme("Reliably.Rx.Testing")) },
                 ConsumerKind.TestProject,
                 Expected: "Passed!");
         }
