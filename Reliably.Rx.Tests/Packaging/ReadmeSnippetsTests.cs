@@ -46,6 +46,7 @@ public sealed class ReadmeSnippetsTests
     [TestCase("Reliably.Rx.Emulator")]
     [TestCase("Reliably.Rx.Emulator.Tool")]
     [TestCase("Reliably.Rx.Extensions.DependencyInjection")]
+    [TestCase("Reliably.Rx.Testing")]
     public void EveryPackageReadme_StartsItsExamplesWithCSharp_AndTellsHowToInstall(string project)
     {
         var path = Path.Combine(Vectors.RepoRoot!, project, "README.md");
