@@ -183,15 +183,6 @@ public sealed record ClientOptions
     /// <summary>Queue publishes while connecting or disconnected; default true (RTP16, RTL6c2).</summary>
     public bool QueueMessages { get; init; } = true;
 
-    /// <summary>
-    /// Lets publishes that are waiting to be sent at the same moment share one ProtocolMessage (RTL6d): those queued
-    /// while connecting, and those submitted together under load. Only contiguous publishes on one channel with one
-    /// clientId and no ids of their own are bundled, within maxMessageSize and 999 messages; nothing is delayed to make a
-    /// bundle. Each publish still completes on its own task; a NACK of the frame fails every publish in it. Default
-    /// true; false sends every publish as its own frame.
-    /// </summary>
-    public bool BundlePublishes { get; init; } = true;
-
     /// <summary>A recovery key from <c>Connection.CreateRecoveryKey()</c> to continue a connection (RTN16).</summary>
     public string? Recover { get; init; }
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Reliably.Rx.PayloadEncoding;
 using Reliably.Rx.Protocol;
 using Reliably.Rx.Realtime;
-using Reliably.Rx.Rest;
 
 namespace Reliably.Rx;
 
@@ -55,35 +54,44 @@ public sealed partial class RealtimeChannel
         }
 
         CheckClientIds(list);
-        // Ids for idempotent publishing (RSL1k1) are assigned by the connection loop when the frame is formed, since
-        // publishes made together may share one frame (RTL6d).
         return PublishEncoded(MessageEncoder.EncodeAll(list, Options.Cipher, Format), cancellationToken);
     }
 
     private Task PublishEncoded(Message[] encoded, CancellationToken cancellationToken)
     {
-        CheckSize(encoded);
-        if (State is ChannelState.Suspended or ChannelState.Failed)
+        var size = CheckSize(encoded);
+        if (State is ChannelState.Suspended or ChannelState.Failed && !ConnectionRefusesPublishes())
         {
-            // RTL6c4.
-            throw new AblyException(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Cannot publish on a {State} channel (RTL6c4).");
+            // RTL6c4. A connection that refuses publishes answers with its own error instead (the server's, for a
+            // FAILED one): the loop reports it, as it does for a publish queued before the failure.
+            throw new AblyException(new ErrorInfo(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Cannot publish on a {State} channel (RTL6c4).") { Cause = ErrorReason });
         }
 
-        return SendAsync(new ProtocolMessage(ProtocolAction.Message, Name) { Messages = encoded }, encoded.Length, cancellationToken);
+        if (_loop.Options.IdempotentRealtimePublishing)
+        {
+            // RSL1k1 for realtime, one base per publish call (RTL6i2: one ProtocolMessage): a resend after a failed
+            // resume gets a new msgSerial, and the ids let the server drop it if the first copy was published (RTN19a).
+            IdempotentIds.AssignMissing(encoded);
+        }
+
+        return SendAsync(new ProtocolMessage(ProtocolAction.Message, Name) { Messages = encoded }, encoded.Length, size, cancellationToken);
     }
+
+    private bool ConnectionRefusesPublishes() =>
+        _loop.Snapshot.State is ConnectionState.Suspended or ConnectionState.Closing or ConnectionState.Closed or ConnectionState.Failed;
 
     private PublishMetrics? _publishMetrics;
 
-    private Task SendAsync(ProtocolMessage message, int count, CancellationToken cancellationToken)
+    private Task SendAsync(ProtocolMessage message, int count, long size, CancellationToken cancellationToken)
     {
         if (cancellationToken.CanBeCanceled || ReliablyRxDiagnostics.ActivitySource.HasListeners())
         {
-            return SendTracedAsync(message, count, cancellationToken);
+            return SendTracedAsync(message, count, size, cancellationToken);
         }
 
         // Nobody traces and nothing can cancel the wait: the loop's own task is returned (no async wrapper, no extra
         // hop), and the metrics are recorded on the loop when the outcome arrives, before the task completes.
-        return _loop.SendAsync(message, _publishMetrics ??= new PublishMetrics(this), _loop.Scheduler.Now);
+        return _loop.SendAsync(message, _publishMetrics ??= new PublishMetrics(this), _loop.Scheduler.Now, size);
     }
 
     /// <summary>Records a publish's metrics from its outcome; one per channel.</summary>
@@ -100,7 +108,7 @@ public sealed partial class RealtimeChannel
         }
     }
 
-    private async Task SendTracedAsync(ProtocolMessage message, int count, CancellationToken cancellationToken)
+    private async Task SendTracedAsync(ProtocolMessage message, int count, long size, CancellationToken cancellationToken)
     {
         using var activity = ReliablyRxDiagnostics.ActivitySource.StartActivity("publish", ActivityKind.Producer);
         activity?.SetTag("channel", Name);
@@ -108,7 +116,7 @@ public sealed partial class RealtimeChannel
         var started = _loop.Scheduler.Now;
         try
         {
-            await _loop.SendAsync(message).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _loop.SendAsync(message, null, started, size).WaitAsync(cancellationToken).ConfigureAwait(false);
             ReliablyRxDiagnostics.MessagesPublished.Add(count, _tag);
             Record(started, "ack");
         }
@@ -150,19 +158,16 @@ public sealed partial class RealtimeChannel
         }
     }
 
-    /// <summary>TO3l8, RTL6d: refuse before sending what the server would reject.</summary>
-    private void CheckSize(IReadOnlyList<Message> encoded)
+    /// <summary>TO3l8: refuse before sending what the server would reject; returns the size for the loop's own check.</summary>
+    private long CheckSize(IReadOnlyList<Message> encoded)
     {
-        long total = 0;
-        foreach (var message in encoded)
-        {
-            total += MessageSize.Of(message);
-        }
-
+        var total = MessageSize.Of(encoded);
         var max = _loop.Snapshot.Details?.MaxMessageSize ?? ConnectionLoop.DefaultMaxMessageSize;
         if (total > max)
         {
-            throw new AblyException(ErrorCodes.MessageTooLarge, 400, $"The message size {total} bytes exceeds the maximum of {max} bytes (TO3l8).");
+            throw new AblyException(MessageSize.TooLarge(total, max));
         }
+
+        return total;
     }
 }

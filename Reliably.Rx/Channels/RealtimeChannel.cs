@@ -23,7 +23,7 @@ namespace Reliably.Rx;
 /// <c>.Subscribe</c> message streams (RTL7, RTL17); <c>.History</c> (RTL10); <c>.Backfill</c> discontinuities and
 /// backfill; <c>.Presence</c> the internal seam for presence.</para>
 /// </remarks>
-public sealed partial class RealtimeChannel : IChannelSink
+public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
 {
     private readonly AblyRealtime _client;
     private readonly ConnectionLoop _loop;

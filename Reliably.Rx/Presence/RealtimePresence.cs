@@ -18,7 +18,7 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
     private readonly LosslessBroadcast<PresenceMessage> _events;
     private readonly LosslessBroadcast<IReadOnlyList<PresenceMessage>> _memberSets;
     private readonly List<(TaskCompletionSource<IReadOnlyList<PresenceMessage>> Waiter, string? ClientId, string? ConnectionId, bool WaitForSync)> _syncWaiters = new();
-    private readonly List<(PresenceMessage Encoded, TaskCompletionSource Completion)> _queued = new();
+    private readonly List<(PresenceMessage Encoded, long Size, TaskCompletionSource Completion)> _queued = new();
     private IReadOnlyList<PresenceMessage> _lastMemberSet = Array.Empty<PresenceMessage>();
     private long _publishedVersion;
     private volatile bool _syncComplete;

@@ -119,6 +119,7 @@ internal sealed partial class ConnectionLoop
     /// <summary>Auth waiters fault when the connection can no longer complete a re-authentication.</summary>
     private void OnStateChangedForWaiters(ConnectionStateChange change)
     {
+        OnStateChangedForPings(change);
         if (change.Current is ConnectionState.Failed or ConnectionState.Suspended or ConnectionState.Closed)
         {
             CompleteAuthWaiters(change.Reason ?? StateError(change.Current));

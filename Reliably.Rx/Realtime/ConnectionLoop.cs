@@ -34,12 +34,11 @@ internal sealed partial class ConnectionLoop
     private readonly object _gate = new();
     private readonly Queue<LoopWork> _work = new();
     private readonly LoopDrain? _poolDrain;
-    private readonly LoopWork _flushWork;
     private bool _draining;
     private int _drainThread;
     private volatile bool _disposed;
 
-    // Turns drained by one thread-pool work item before it yields the thread (and flushes outbound frames).
+    // Turns drained by one thread-pool work item before it yields the thread.
     private const int TurnsPerDrain = 256;
 
     // Published state: written on the loop, read from anywhere.
@@ -68,7 +67,6 @@ internal sealed partial class ConnectionLoop
     {
         _options = options;
         _connectedHost = connectedHost;
-        _flushWork = LoopWork.Of(FlushStaged);
         _connectivityCheck = connectivityCheck ?? (_ => Task.FromResult(true));
         _auth = auth;
         _transports = transports;
@@ -200,7 +198,7 @@ internal sealed partial class ConnectionLoop
         if (start)
         {
             // The FIFO went from idle to busy: one work item drains it. Everything posted until it runs joins the same
-            // drain, which is what lets publishes made meanwhile share one frame (RTL6d, see FlushStaged).
+            // drain, so a burst of commands costs one pool hop.
             ThreadPool.UnsafeQueueUserWorkItem(_poolDrain, preferLocal: false);
         }
 
@@ -252,8 +250,8 @@ internal sealed partial class ConnectionLoop
     }
 
     /// <summary>
-    /// The drainer: the caller has set <c>_draining</c>. Runs up to <paramref name="budget"/> queued actions, then sends
-    /// what the turns staged (FlushStaged) before going idle. Returns true when work is left (budget spent).
+    /// The drainer: the caller has set <c>_draining</c>. Runs up to <paramref name="budget"/> queued actions before going
+    /// idle. Returns true when work is left (budget spent).
     /// </summary>
     private bool Drain(int budget)
     {
@@ -281,8 +279,6 @@ internal sealed partial class ConnectionLoop
                 continue;
             }
 
-            // The end of a drain is the end of a turn for outbound frames: staged publishes go out now, bundled.
-            RunSafely(_flushWork);
             lock (_gate)
             {
                 if (_work.Count == 0)
@@ -354,9 +350,6 @@ internal sealed partial class ConnectionLoop
     {
         if (_state == ConnectionState.Connected && next != ConnectionState.Connected)
         {
-            // Publishes staged while CONNECTED get their msgSerial, in submission order, before the state changes.
-            FlushStaged();
-
             // RTN17e: REST stops preferring the datacenter of a connection that is gone.
             _connectedHost?.Invoke(null);
         }

@@ -85,18 +85,12 @@ public sealed partial class RestChannel
             IdempotentIds.AssignMissing(encoded);
         }
 
-        long total = 0;
-        foreach (var message in encoded)
-        {
-            total += MessageSize.Of(message);
-        }
-
+        var total = MessageSize.Of(encoded);
         var max = rest.Options.MaxMessageSize;
         if (total > max)
         {
             // RSL1i: refuse before sending; the server would reject it anyway.
-            throw new AblyException(ErrorCodes.MessageTooLarge, 400,
-                $"The message size {total} bytes exceeds the maximum of {max} bytes.");
+            throw new AblyException(MessageSize.TooLarge(total, max));
         }
 
         return encoded;
