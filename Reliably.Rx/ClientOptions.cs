@@ -196,10 +196,13 @@ public sealed record ClientOptions
     public IScheduler? Scheduler { get; init; }
 
     /// <summary>
-    /// Where channel streams (messages, channel state changes, discontinuities, errors) are delivered: each subscriber's
-    /// buffer is drained by work items on this scheduler, never on the connection loop. Null uses
-    /// <see cref="Scheduler"/> when that is set (so virtual-time tests stay deterministic), else
-    /// <see cref="ThreadPoolScheduler.Instance"/>.
+    /// Where channel and connection streams are delivered: each subscription's queue is drained by work items on this
+    /// scheduler. Null uses the thread pool, or, when <see cref="Scheduler"/> is a virtual-time scheduler (a
+    /// <c>TestScheduler</c>), that scheduler, as separate work items after the loop turn, so tests stay deterministic.
+    /// Whatever the scheduler, user code never runs on the connection loop, on the loop's own thread (an
+    /// <c>EventLoopScheduler</c> given as <see cref="Scheduler"/>) or inside a library lock: a scheduler that would run a
+    /// drain there (<c>ImmediateScheduler</c>, <c>CurrentThreadScheduler</c>, the loop's own) has it moved to the
+    /// thread pool.
     /// </summary>
     public IScheduler? DeliveryScheduler { get; init; }
 

@@ -18,10 +18,9 @@ public sealed partial class RealtimeChannel
     {
         ThrowIfUnusable();
 
-        // The message is this method's own, so it is encoded in place: no defensive copy, no clientId to check.
-        var message = new Message(name, data);
-        (message.Data, message.Encoding) = PayloadTransform.Encode(message.Data, message.Encoding, Options.Cipher, Format);
-        return PublishEncoded([message], cancellationToken);
+        // The message is this method's own, so it is built encoded: no defensive copy, no clientId to check.
+        var (payload, encoding) = PayloadTransform.Encode(data, null, Options.Cipher, Format);
+        return PublishEncoded([new Message(name, payload) { Encoding = encoding }], cancellationToken);
     }
 
     /// <summary>Publishes one message (RTL6i); the message object is not changed.</summary>

@@ -40,18 +40,13 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
         _options = options;
         _tag = new KeyValuePair<string, object?>("channel", name);
         _logger = (client.Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Reliably.Rx.Realtime.Channel");
-        DeliveryScheduler = client.DeliveryScheduler;
+        DeliveryScheduler = _loop.DeliveryScheduler;
 
-        _lastChange = new ChannelStateChange(ChannelState.Initialized, ChannelState.Initialized, ChannelEvent.Initialized);
-        _stateChanges = new LosslessBroadcast<ChannelStateChange>(DeliveryScheduler);
-        _messages = new LosslessBroadcast<Message>(DeliveryScheduler);
-        _discontinuities = new LosslessBroadcast<ChannelDiscontinuity>(DeliveryScheduler);
-        _errors = new LosslessBroadcast<Exception>(DeliveryScheduler);
-        _messages.SubscriberFaulted += OnSubscriberFaulted;
-        _stateChanges.SubscriberFaulted += OnSubscriberFaulted;
-        _discontinuities.SubscriberFaulted += OnSubscriberFaulted;
+        _feed = new ChannelFeed(_loop, new ChannelStateChange(ChannelState.Initialized, ChannelState.Initialized, ChannelEvent.Initialized));
+        _errors = new LosslessBroadcast<Exception>(_loop);
+        _feed.SubscriberFaulted += OnSubscriberFaulted;
         _errors.SubscriberFaulted += ex => ChannelLog.SubscriberFaulted(_logger, Name, ex);
-        _messages.DepthChanged += depth => ReliablyRxDiagnostics.SubscriberBufferDepth.Record(depth, _tag);
+        _feed.DepthChanged += depth => ReliablyRxDiagnostics.SubscriberBufferDepth.Record(depth, _tag);
 
         _attachTimer = new ChannelTimer(_loop);
         _detachTimer = new ChannelTimer(_loop);
@@ -64,27 +59,11 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
         // RTN16j: a recovered connection's channel serial is used on the first attach.
         _channelSerial = _loop.Channels.RecoveredChannelSerials.TryGetValue(name, out var recovered) ? recovered : null;
 
-        StateChanges = new RawObservable<ChannelStateChange>(observer =>
-        {
-            // Under the publish gate so no change slips between the snapshot and the subscription.
-            lock (_publishGate)
-            {
-                return _stateChanges.Subscribe(observer, _lastChange);
-            }
-        });
-        Discontinuities = new RawObservable<ChannelDiscontinuity>(_discontinuities.Subscribe);
+        StateChanges = Stream(FeedKinds.State, static n => ((StateChangeNotification)n).Change, attach: false);
+        Discontinuities = Stream(FeedKinds.Discontinuity, static n => ((DiscontinuityNotification)n).Discontinuity, attach: false);
         SubscriberErrors = new RawObservable<Exception>(_errors.Subscribe);
-        _messageView = new RawObservable<Message>(observer =>
-        {
-            var subscription = _messages.Subscribe(observer);
-            if (Options.AttachOnSubscribe && !_released && !_client.IsDisposed)
-            {
-                // RTL7g: subscribing attaches implicitly; unsubscribing never detaches (RTL8).
-                AttachInBackground();
-            }
-
-            return subscription;
-        });
+        _events = Stream(FeedKinds.All, static n => n, attach: true);
+        _messageView = Stream(FeedKinds.Message, static n => ((MessageNotification)n).Message, attach: true);
     }
 
     /// <summary>The channel name.</summary>
@@ -190,13 +169,7 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
     private void CompleteStreams()
     {
         _presence.Complete();
-        lock (_publishGate)
-        {
-            _stateChanges.Complete();
-        }
-
-        _messages.Complete();
-        _discontinuities.Complete();
+        _feed.Complete();
         _errors.Complete();
     }
 }

@@ -1,4 +1,5 @@
 using Reliably.Rx.Protocol;
+using Reliably.Rx.Streams;
 
 namespace Reliably.Rx.Realtime;
 
@@ -153,9 +154,12 @@ internal sealed partial class ConnectionLoop
             CompleteAuthWaiters(new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed."));
             _disposed = true;
             _lifetime.Cancel();
-            lock (_publishGate)
+            using (DeliveryGuard.Enter())
             {
-                _stateChanges.Complete();
+                lock (_publishGate)
+                {
+                    _stateChanges.Complete();
+                }
             }
 
             done.TrySetResult(true);

@@ -18,7 +18,7 @@ namespace Reliably.Rx.Realtime;
 /// msgSerial/ACK pipeline; <c>.Auth</c> token errors and re-authentication; <c>.Close</c> close, fail and dispose;
 /// <c>.Ping</c> the RTN13 ping.
 /// </remarks>
-internal sealed partial class ConnectionLoop
+internal sealed partial class ConnectionLoop : IDeliveryHost
 {
     private readonly ClientOptions _options;
     private readonly IAuthProvider _auth;
@@ -36,6 +36,8 @@ internal sealed partial class ConnectionLoop
     private readonly LoopDrain? _poolDrain;
     private bool _draining;
     private int _drainThread;
+    private int _lastTurnThread;
+    private readonly bool _dedicatedThread;
     private volatile bool _disposed;
 
     // Turns drained by one thread-pool work item before it yields the thread.
@@ -77,9 +79,11 @@ internal sealed partial class ConnectionLoop
         {
             Scheduler = scheduler;
 
-            // With a caller's scheduler (a TestScheduler in virtual-time tests) notifications are delivered on it too,
-            // as separate work items after the loop turn, so tests stay deterministic.
-            DeliveryScheduler = options.DeliveryScheduler ?? scheduler;
+            // In virtual time notifications are delivered on the test's scheduler too, as separate work items after the
+            // loop turn, so tests stay deterministic. A real scheduler of the caller's (an EventLoopScheduler) is the
+            // loop's own thread: subscribers must not share it, so they get the thread pool.
+            _dedicatedThread = !IsVirtualTime(scheduler);
+            DeliveryScheduler = options.DeliveryScheduler ?? (_dedicatedThread ? ThreadPoolScheduler.Instance : scheduler);
         }
         else
         {
@@ -92,7 +96,7 @@ internal sealed partial class ConnectionLoop
         _connectionStateTtl = options.ConnectionStateTtl;
         _maxIdleInterval = options.MaxIdleInterval;
         _lastChange = new ConnectionStateChange(ConnectionState.Initialized, ConnectionState.Initialized, ConnectionEvent.Initialized);
-        _stateChanges = new LosslessBroadcast<ConnectionStateChange>(DeliveryScheduler);
+        _stateChanges = new LosslessBroadcast<ConnectionStateChange>(this);
         _stateChanges.SubscriberFaulted += ex => RealtimeLog.SubscriberFaulted(_logger, ex);
         Channels = new ChannelRegistry((name, ex) => RealtimeLog.SinkFaulted(_logger, name, ex));
 
@@ -126,6 +130,30 @@ internal sealed partial class ConnectionLoop
 
     /// <summary>Where user-visible notifications are delivered (never inside a loop turn).</summary>
     public IScheduler DeliveryScheduler { get; }
+
+    /// <inheritdoc />
+    IScheduler IDeliveryHost.Clock => Scheduler;
+
+    /// <summary>
+    /// True on a thread that must not run user code: inside a loop turn, inside a library lock, or on the loop's own
+    /// dedicated thread (a caller's real scheduler) even between turns. Delivery that finds itself here moves to the pool.
+    /// </summary>
+    public bool MustNotRunUserCode =>
+        IsOnLoop || DeliveryGuard.Active || (_dedicatedThread && Volatile.Read(ref _lastTurnThread) == Environment.CurrentManagedThreadId);
+
+    /// <summary>True for Rx's virtual-time schedulers (TestScheduler, HistoricalScheduler): one thread, time driven by the test.</summary>
+    internal static bool IsVirtualTime(IScheduler scheduler)
+    {
+        for (var type = scheduler.GetType(); type is not null; type = type.BaseType)
+        {
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(VirtualTimeSchedulerBase<,>))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The channel seam: registered channels receive their frames and connection state changes on the loop.</summary>
     public ChannelRegistry Channels { get; }
@@ -260,6 +288,8 @@ internal sealed partial class ConnectionLoop
             _drainThread = Environment.CurrentManagedThreadId;
         }
 
+        Volatile.Write(ref _lastTurnThread, Environment.CurrentManagedThreadId);
+
         var ran = 0;
         while (true)
         {
@@ -337,9 +367,12 @@ internal sealed partial class ConnectionLoop
         {
             // Under the publish gate so no change can slip between the snapshot and the subscription: the subscriber
             // gets the current state first, then every later change, with no gap and no duplicate.
-            lock (_publishGate)
+            using (DeliveryGuard.Enter())
             {
-                return _stateChanges.Subscribe(observer, _lastChange);
+                lock (_publishGate)
+                {
+                    return _stateChanges.Subscribe(observer, _lastChange);
+                }
             }
         });
     }
@@ -366,10 +399,13 @@ internal sealed partial class ConnectionLoop
         var change = new ConnectionStateChange(previous, next, evt, reason, retryIn);
         RealtimeLog.StateChanged(_logger, previous, next, evt, reason?.Code, retryIn);
         UpdateSnapshot();
-        lock (_publishGate)
+        using (DeliveryGuard.Enter())
         {
-            _lastChange = change;
-            _stateChanges.Publish(change);
+            lock (_publishGate)
+            {
+                _lastChange = change;
+                _stateChanges.Publish(change);
+            }
         }
 
         Channels.OnConnectionStateChanged(change, resumed);
