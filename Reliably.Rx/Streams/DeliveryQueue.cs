@@ -129,9 +129,9 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
 
         _queue.Enqueue(entry);
         var depth = Interlocked.Increment(ref _depth);
-        if (depth >= Options.SlowConsumerThreshold && Interlocked.CompareExchange(ref _slow, 1, 0) == 0)
+        if (depth >= Options.SlowConsumerThreshold && Volatile.Read(ref _slow) == 0)
         {
-            Raise(SlowConsumerState.Slow, 0);
+            Transition(to: 1);
         }
 
         ScheduleDrain();
@@ -225,9 +225,9 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
                 return;
             }
 
-            if (Volatile.Read(ref _slow) == 1 && depth <= Options.SlowConsumerThreshold / 2 && Interlocked.CompareExchange(ref _slow, 0, 1) == 1)
+            if (Volatile.Read(ref _slow) == 1 && depth <= Options.SlowConsumerThreshold / 2)
             {
-                Raise(SlowConsumerState.Recovered, 0);
+                Transition(to: 0);
             }
 
             Deliver(entry.Value);
@@ -317,6 +317,26 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         if (_traits?.GapItem is { } gapItem)
         {
             Deliver(gapItem(new ChannelDiscontinuity(DiscontinuityKind.SlowConsumer, reason, null, anchor?.Serial, anchor?.Id)));
+        }
+    }
+
+    /// <summary>
+    /// Slow (1) or recovered (0): decided and published under one lock, so the producer's Slow and the drainer's
+    /// Recovered reach subscribers in the order they happened.
+    /// </summary>
+    private void Transition(int to)
+    {
+        using (DeliveryGuard.Enter())
+        {
+            lock (_dropGate)
+            {
+                var depth = Volatile.Read(ref _depth);
+                var holds = to == 1 ? depth >= Options.SlowConsumerThreshold : depth <= Options.SlowConsumerThreshold / 2;
+                if (holds && Interlocked.CompareExchange(ref _slow, to, 1 - to) == 1 - to)
+                {
+                    Raise(to == 1 ? SlowConsumerState.Slow : SlowConsumerState.Recovered, 0);
+                }
+            }
         }
     }
 
