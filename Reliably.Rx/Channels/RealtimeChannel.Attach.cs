@@ -35,7 +35,11 @@ public sealed partial class RealtimeChannel
     /// </exception>
     public Task AttachAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfUnusable();
+        if (Unusable() is { } refusal)
+        {
+            return Task.FromException(refusal);
+        }
+
         var waiter = NewWaiter();
         if (!_loop.Execute(() => BeginAttach(waiter)))
         {
@@ -57,7 +61,11 @@ public sealed partial class RealtimeChannel
     /// </exception>
     public Task DetachAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfUnusable();
+        if (Unusable() is { } refusal)
+        {
+            return Task.FromException(refusal);
+        }
+
         var waiter = NewWaiter();
         if (!_loop.Execute(() => BeginDetach(waiter)))
         {

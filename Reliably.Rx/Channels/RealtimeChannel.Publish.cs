@@ -16,17 +16,27 @@ public sealed partial class RealtimeChannel
     /// <exception cref="AblyException">See <see cref="PublishAsync(IEnumerable{Message}, CancellationToken)"/>.</exception>
     public Task PublishAsync(string? name, object? data, CancellationToken cancellationToken = default)
     {
-        ThrowIfUnusable();
+        try
+        {
+            ThrowIfUnusable();
 
-        // The message is this method's own, so it is built encoded: no defensive copy, no clientId to check.
-        var (payload, encoding) = PayloadTransform.Encode(data, null, Options.Cipher, Format);
-        return PublishEncoded([new Message(name, payload) { Encoding = encoding }], cancellationToken);
+            // The message is this method's own, so it is built encoded: no defensive copy, no clientId to check.
+            var (payload, encoding) = PayloadTransform.Encode(data, null, Options.Cipher, Format);
+            return PublishEncoded([new Message(name, payload) { Encoding = encoding }], cancellationToken);
+        }
+        catch (AblyException ex)
+        {
+            // Every failure is reported through the task (docs/delivery-guarantees.md, "Errors").
+            return Task.FromException(ex);
+        }
     }
 
     /// <summary>Publishes one message (RTL6i); the message object is not changed.</summary>
     /// <exception cref="AblyException">See <see cref="PublishAsync(IEnumerable{Message}, CancellationToken)"/>.</exception>
     public Task PublishAsync(Message message, CancellationToken cancellationToken = default) =>
-        PublishAsync(new[] { message ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message must not be null.") }, cancellationToken);
+        message is null
+            ? Task.FromException(Unusable() ?? new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message must not be null."))
+            : PublishAsync(new[] { message }, cancellationToken);
 
     /// <summary>
     /// Publishes messages in one ProtocolMessage, atomically (RTL6i2). The messages are encoded (and encrypted with the
@@ -38,22 +48,29 @@ public sealed partial class RealtimeChannel
     /// <param name="cancellationToken">Stops waiting for the acknowledgement; the publish itself is not withdrawn.</param>
     /// <returns>Completes on ACK; faults with an <see cref="AblyException"/> carrying the NACK's error (RTL6b).</returns>
     /// <exception cref="AblyException">
-    /// Thrown at once: 40003 for null or no messages; 40012 for a clientId that is <c>*</c> or not this client's
+    /// Reported through the task, never thrown: 40003 for null or no messages; 40012 for a clientId that is <c>*</c> or not this client's
     /// (RTL6g); 40013 for data that cannot be serialized; 40009 when larger than the connection's maxMessageSize
     /// (TO3l8); 90001 when the channel is SUSPENDED or FAILED (RTL6c4) or released. The task faults with the
     /// connection's error when it is suspended, closed or failed (RTN7e).
     /// </exception>
     public Task PublishAsync(IEnumerable<Message> messages, CancellationToken cancellationToken = default)
     {
-        ThrowIfUnusable();
-        var list = messages as IReadOnlyList<Message> ?? messages?.ToList() ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The messages must not be null.");
-        if (list.Count == 0)
+        try
         {
-            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Publish needs at least one message.");
-        }
+            ThrowIfUnusable();
+            var list = messages as IReadOnlyList<Message> ?? messages?.ToList() ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The messages must not be null.");
+            if (list.Count == 0)
+            {
+                throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Publish needs at least one message.");
+            }
 
-        CheckClientIds(list);
-        return PublishEncoded(MessageEncoder.EncodeAll(list, Options.Cipher, Format), cancellationToken);
+            CheckClientIds(list);
+            return PublishEncoded(MessageEncoder.EncodeAll(list, Options.Cipher, Format), cancellationToken);
+        }
+        catch (AblyException ex)
+        {
+            return Task.FromException(ex);
+        }
     }
 
     private Task PublishEncoded(Message[] encoded, CancellationToken cancellationToken)

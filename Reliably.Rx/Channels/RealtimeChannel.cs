@@ -89,12 +89,17 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
     /// <exception cref="AblyException">40003 for null options; 90001 after release; the attach error on a failed re-attach.</exception>
     public Task SetOptionsAsync(ChannelOptions options, CancellationToken cancellationToken = default)
     {
-        if (options is null)
+        // Every failure is reported through the task (docs/delivery-guarantees.md, "Errors").
+        if (Unusable() is { } refusal)
         {
-            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Channel options must not be null.");
+            return Task.FromException(refusal);
         }
 
-        ThrowIfUnusable();
+        if (options is null)
+        {
+            return Task.FromException(new AblyException(ErrorCodes.InvalidParameterValue, 400, "Channel options must not be null."));
+        }
+
         var previous = Interlocked.Exchange(ref _options, options);
         var reattach = !SameParams(previous.Params, options.Params) || previous.Modes != options.Modes;
         if (!reattach)
@@ -113,16 +118,17 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
 
     private void ThrowIfUnusable()
     {
-        if (_released)
+        if (Unusable() is { } refusal)
         {
-            throw new AblyException(ReleasedError());
-        }
-
-        if (_client.IsDisposed)
-        {
-            throw new AblyException(DisposedError());
+            throw refusal;
         }
     }
+
+    /// <summary>The error of any operation on a channel of a disposed client (80017) or a released channel (90001), or null.</summary>
+    private AblyException? Unusable() =>
+        _client.IsDisposed ? new AblyException(DisposedError())
+        : _released ? new AblyException(ReleasedError())
+        : null;
 
     private ErrorInfo ReleasedError() =>
         new(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Channel '{Name}' has been released; get it again from Channels.") { Href = ErrorInfo.HrefFor(ErrorCodes.ChannelOperationFailedInvalidState) };

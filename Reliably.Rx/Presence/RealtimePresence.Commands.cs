@@ -31,8 +31,19 @@ public sealed partial class RealtimePresence
     private string? OwnClientId =>
         _channel.Client.Connection.Details?.ClientId ?? _channel.Client.Options.ClientId ?? _channel.Client.Auth.ClientId;
 
+    /// <summary>A disposed client (80017) or a released channel (90001) refuses before anything else is checked.</summary>
+    private Task? Refusal() =>
+        _channel.Client.IsDisposed ? Task.FromException(new AblyException(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed."))
+        : _channel.IsReleased ? Task.FromException(new AblyException(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Channel '{_channel.Name}' has been released."))
+        : null;
+
     private Task SendOwnAsync(PresenceAction action, object? data, CancellationToken cancellationToken)
     {
+        if (Refusal() is { } refusal)
+        {
+            return refusal;
+        }
+
         var clientId = OwnClientId;
         if (string.IsNullOrEmpty(clientId) || clientId == "*")
         {
@@ -47,6 +58,11 @@ public sealed partial class RealtimePresence
 
     private Task SendForClientAsync(PresenceAction action, string clientId, object? data, CancellationToken cancellationToken)
     {
+        if (Refusal() is { } refusal)
+        {
+            return refusal;
+        }
+
         if (string.IsNullOrEmpty(clientId) || clientId == "*")
         {
             return Task.FromException(new AblyException(ErrorCodes.InvalidClientId, 400,
@@ -65,9 +81,9 @@ public sealed partial class RealtimePresence
 
     private Task SendAsync(PresenceMessage message, CancellationToken cancellationToken)
     {
-        if (_channel.IsReleased)
+        if (Refusal() is { } refusal)
         {
-            return Task.FromException(new AblyException(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Channel '{_channel.Name}' has been released."));
+            return refusal;
         }
 
         PresenceMessage encoded;

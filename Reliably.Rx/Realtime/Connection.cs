@@ -91,6 +91,11 @@ public sealed class Connection
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The timeout must not be negative.");
         }
 
+        if (_loop.IsDisposed)
+        {
+            throw new AblyException(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed.");
+        }
+
         var timedOut = Observable.Timer(timeout, _loop.Scheduler).Select<long, ConnectionStateChange>(_ =>
             throw new AblyException(ErrorCodes.Timeout, 504, $"Timed out waiting for connection state {state}."));
         var reached = StateChanges

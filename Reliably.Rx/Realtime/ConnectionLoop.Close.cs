@@ -68,7 +68,6 @@ internal sealed partial class ConnectionLoop
         StopEverything();
         var closed = new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "Connection closed.");
         FailAllMessages(closed);
-        FailPings(closed);
 
         // RTN12a: the connection's state is discarded by the server; it cannot be resumed.
         _connectionId = null;
@@ -88,7 +87,6 @@ internal sealed partial class ConnectionLoop
 
         StopEverything();
         FailAllMessages(error);
-        FailPings(error);
         _connectionId = null;
         _connectionKey = null;
         SetState(ConnectionState.Failed, error);

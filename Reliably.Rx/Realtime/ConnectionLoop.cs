@@ -173,6 +173,9 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
     /// <summary>Hot; starts with the current state for each subscriber; lossless per-subscriber FIFO on <see cref="DeliveryScheduler"/>.</summary>
     public IObservable<ConnectionStateChange> StateChanges { get; private set; } = null!;
 
+    /// <summary>True once the client is disposed.</summary>
+    public bool IsDisposed => _disposed;
+
     /// <summary>True when called from inside a loop turn.</summary>
     public bool IsOnLoop => Volatile.Read(ref _draining) && Volatile.Read(ref _drainThread) == Environment.CurrentManagedThreadId;
 

@@ -17,7 +17,7 @@ public sealed partial class RestChannel
     /// <summary>Publishes one message (RSL1a); the message object is not changed.</summary>
     /// <exception cref="AblyException">As for <see cref="PublishAsync(string?, object?, CancellationToken)"/>.</exception>
     public Task<RestPublishResult> PublishAsync(Message message, CancellationToken cancellationToken = default) =>
-        PublishAsync(new[] { message ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message must not be null.") }, null, cancellationToken);
+        Reported.Run(() => PublishAsync(new[] { message ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message must not be null.") }, null, cancellationToken));
 
     /// <summary>
     /// Publishes several messages in one request, atomically (RSL1c). Unless <see cref="ClientOptions.IdempotentRestPublishing"/>
