@@ -33,6 +33,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
     private int _depth;
     private int _slow;
     private int _ending;
+    private bool _behind;
     private volatile bool _cancelled;
 
     public DeliveryQueue(LosslessBroadcast<T> owner, IObserver<T> observer, DeliveryOptions options, Func<T, bool>? filter, DeliveryTraits<T>? traits)
@@ -233,9 +234,16 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
             Deliver(entry.Value);
         }
 
+        // The depth is sampled while the subscriber is behind (a full batch), and once more when it has caught up.
         if (delivered == BatchSize)
         {
+            _behind = true;
             _owner.OnDepthSample(Volatile.Read(ref _depth));
+        }
+        else if (_behind && Volatile.Read(ref _depth) == 0)
+        {
+            _behind = false;
+            _owner.OnDepthSample(0);
         }
 
         // Release the drain flag, then re-check: an item enqueued between the last take and the release would
