@@ -198,7 +198,8 @@ public sealed class AblyEmulator : IAsyncDisposable
         {
             try
             {
-                if (context.Request.Path == "/" && RealtimeEndpoint.IsWebSocketRequest(context))
+                // The echo service's host is not a realtime endpoint (EchoRoutes), as on the real service.
+                if (context.Request.Path == "/" && RealtimeEndpoint.IsWebSocketRequest(context) && !EchoRoutes.IsEchoHost(context))
                 {
                     await realtime.HandleAsync(context).ConfigureAwait(false);
                 }

@@ -32,8 +32,9 @@ public sealed class ConnectionTests : EmulatorTestBase
     }
 
     [TestCase("not-a-key", 40005)]
-    [TestCase("nosuchapp.key:secret", 40400)]
-    public async Task BadKey_GetsErrorThenClose(string key, int code)
+    [TestCase("nosuchapp.key:secret", 40101)]
+    [TestCase("this.is:wrong", 40101)]
+    public async Task RSA1_BadKey_GetsErrorThenClose(string key, int code)
     {
         await using var client = await WsClient.ConnectWithKeyAsync(Emulator.BaseUri, key);
         var error = await client.ReceiveActionAsync(Frames.Error);

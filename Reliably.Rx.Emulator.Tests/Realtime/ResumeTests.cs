@@ -99,6 +99,17 @@ public sealed class ResumeTests : EmulatorTestBase
         Assert.That(reattached.Value<int>("flags") & Frames.Resumed, Is.Zero);
     }
 
+    [TestCase("resume")]
+    [TestCase("recover")]
+    public async Task RTN16d_AWellFormedKeyThisServerNeverIssued_Gets80018_AndANewConnection(string param)
+    {
+        var fake = "_____!ablyjs_test_fake-key____";
+        await using var client = await WsClient.ConnectWithKeyAsync(Emulator.BaseUri, Emulator.DefaultKey, extra: $"&{param}={Uri.EscapeDataString(fake)}");
+        var connected = await client.ReceiveActionAsync(Frames.Connected);
+        Assert.That(connected["error"]!.Value<int>("code"), Is.EqualTo(80018));
+        Assert.That(connected["connectionDetails"]!.Value<string>("connectionKey"), Does.Not.Contain("fake"));
+    }
+
     [Test]
     public async Task ResumeWithMalformedKey_Gets80018()
     {

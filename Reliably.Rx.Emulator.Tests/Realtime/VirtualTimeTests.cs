@@ -58,6 +58,55 @@ public sealed class VirtualTimeTests : EmulatorTestBase
         Assert.That(disconnected["error"]!.Value<int>("code"), Is.EqualTo(40142));
     }
 
+    [Test]
+    public async Task RTN22_ServerAsksForReauthentication30sBeforeTheTokenExpires()
+    {
+        using var http = Http.Client(Emulator.BaseUri, Emulator.DefaultKey);
+        var keyName = Emulator.DefaultApp.Keys[0].KeyName;
+        async Task<string> Token(long ttl) =>
+            (await Http.ReadAsync(await http.PostAsync($"/keys/{keyName}/requestToken", Http.Json(new JObject { ["ttl"] = ttl })))).Value<string>("token")!;
+
+        await using var client = await WsClient.ConnectAsync(Emulator.BaseUri, "access_token=" + await Token(600_000));
+        await client.ReceiveActionAsync(Frames.Connected);
+        _time.Advance(TimeSpan.FromSeconds(569));
+        Assert.That(client.Pending().Any(f => f.Is(Frames.Auth)), Is.False, "not before 30 s ahead of expiry");
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await client.ReceiveActionAsync(Frames.Auth);
+
+        // The client renews in band: same connection, and the old token's expiry no longer disconnects it.
+        await client.SendAsync(new JObject { ["action"] = Frames.Auth, ["auth"] = new JObject { ["accessToken"] = await Token(600_000) } });
+        await client.ReceiveActionAsync(Frames.Connected);
+        _time.Advance(TimeSpan.FromSeconds(60));
+        Assert.That(client.Pending().Any(f => f.Is(Frames.Disconnected)), Is.False);
+
+        // A token too short-lived for the lead time just expires.
+        await using var brief = await WsClient.ConnectAsync(Emulator.BaseUri, "access_token=" + await Token(20_000));
+        await brief.ReceiveActionAsync(Frames.Connected);
+        _time.Advance(TimeSpan.FromSeconds(21));
+        Assert.That((await brief.ReceiveActionAsync(Frames.Disconnected))["error"]!.Value<int>("code"), Is.EqualTo(40142));
+        Assert.That(brief.Pending().Any(f => f.Is(Frames.Auth)), Is.False);
+    }
+
+    [Test]
+    public async Task RSA17f_AllowReauthMargin_DelaysTheRevocationBy30s()
+    {
+        var app = Emulator.CreateAppFromSetup("{\"keys\":[{\"revocableTokens\":true}]}");
+        var key = app.Keys[0];
+        using var http = Http.Client(Emulator.BaseUri, key.KeyString);
+        var token = (await Http.ReadAsync(await http.PostAsync($"/keys/{key.KeyName}/requestToken", Http.Json(new JObject { ["clientId"] = "late" })))).Value<string>("token")!;
+        await using var client = await WsClient.ConnectAsync(Emulator.BaseUri, "access_token=" + token);
+        await client.ReceiveActionAsync(Frames.Connected);
+
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var result = await Http.ReadAsync(await http.PostAsync($"/keys/{key.KeyName}/revokeTokens",
+            Http.Json(new JObject { ["targets"] = new JArray("clientId:late"), ["allowReauthMargin"] = true })));
+        Assert.That(result["results"]![0]!.Value<long>("appliesAt"), Is.EqualTo(now + 30_000));
+        _time.Advance(TimeSpan.FromSeconds(29));
+        Assert.That(client.Pending().Any(f => f.Is(Frames.Disconnected)), Is.False, "still inside the margin");
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.That((await client.ReceiveActionAsync(Frames.Disconnected))["error"]!.Value<int>("code"), Is.EqualTo(40141));
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

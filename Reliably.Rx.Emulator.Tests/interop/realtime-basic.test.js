@@ -14,7 +14,7 @@ h.run(async ({ useBinaryProtocol }) => {
     const chB = b.channels.get(name);
     await chA.attach();
     await chB.attach();
-    h.assertEqual(chA.modes.sort(), ['presence', 'presence_subscribe', 'publish', 'subscribe'], 'granted modes');
+    h.assertEqual(chA.modes.sort(), ['annotation_publish', 'presence', 'presence_subscribe', 'publish', 'subscribe'], 'granted modes');
 
     const gotByB = h.waitFor((cb) => chB.subscribe('greeting', cb), null, 'greeting at b');
     const echoedToA = h.waitFor((cb) => chA.subscribe('greeting', cb), null, 'greeting echoed to a');

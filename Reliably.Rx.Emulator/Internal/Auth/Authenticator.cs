@@ -14,9 +14,10 @@ internal sealed class Authenticator
 
     public AuthContext FromKey(string key, string? clientId)
     {
+        // An API key whose app or key does not exist is simply invalid credentials (40101), as on Ably (RSA1).
         var (appId, keyName, secret) = KeyParser.Parse(key);
-        var app = _server.FindApp(appId) ?? throw new AblyException(40400, 404, "No application found with id " + appId);
-        var found = app.FindKey(keyName) ?? throw new AblyException(40400, 404, "No key found with name " + keyName);
+        var app = _server.FindApp(appId) ?? throw new AblyException(40101, 401, "Invalid credentials: no application with id " + appId);
+        var found = app.FindKey(keyName) ?? throw new AblyException(40101, 401, "Invalid credentials: no key named " + keyName);
         if (!FixedEquals(found.Secret, secret))
         {
             throw new AblyException(40101, 401, "Invalid credentials: key secret mismatch");

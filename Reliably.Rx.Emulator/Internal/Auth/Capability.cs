@@ -6,6 +6,14 @@ namespace Reliably.Rx.Emulator.Internal.Auth;
 /// <summary>A parsed capability: resource pattern → operations (PROTOCOL.md 7.2).</summary>
 internal sealed class Capability
 {
+    /// <summary>The operations a capability may grant (PROTOCOL.md 7.2), and <c>*</c> for all of them.</summary>
+    private static readonly HashSet<string> Operations = new(StringComparer.Ordinal)
+    {
+        "*", "publish", "subscribe", "presence", "history", "stats", "channel-metadata", "push-subscribe", "push-admin",
+        "privileged-headers", "object-subscribe", "object-publish", "annotation-subscribe", "annotation-publish",
+        "message-update-own", "message-update-any", "message-delete-own", "message-delete-any",
+    };
+
     private readonly List<KeyValuePair<string, HashSet<string>>> _entries;
 
     private Capability(List<KeyValuePair<string, HashSet<string>>> entries, string text)
@@ -40,13 +48,33 @@ internal sealed class Capability
         foreach (var property in obj.Properties())
         {
             var ops = property.Value is JArray a
-                ? a.Select(t => t.Type == JTokenType.String ? (string)t! : throw new AblyException(40000, 400, "Invalid capability operation"))
-                : throw new AblyException(40000, 400, "Invalid capability: operations must be an array");
+                ? a.Select(t => t.Type == JTokenType.String ? (string)t! : throw Invalid("operations must be strings", property.Name)).ToList()
+                : throw Invalid("operations must be an array", property.Name);
+
+            // Ably refuses an empty operation list, an unknown operation, and "*" alongside others (it already means all).
+            if (ops.Count == 0)
+            {
+                throw Invalid("no operations", property.Name);
+            }
+
+            if (ops.FirstOrDefault(op => !Operations.Contains(op)) is { } unknown)
+            {
+                throw Invalid("unknown operation '" + unknown + "'", property.Name);
+            }
+
+            if (ops.Count > 1 && ops.Contains("*"))
+            {
+                throw Invalid("'*' must be the only operation", property.Name);
+            }
+
             entries.Add(new(property.Name, new HashSet<string>(ops, StringComparer.Ordinal)));
         }
 
         return new Capability(entries, Canonical(entries));
     }
+
+    private static AblyException Invalid(string why, string resource) =>
+        new(40000, 400, $"Invalid capability for resource '{resource}': {why}");
 
     /// <summary>True if any resource pattern matching <paramref name="channel"/> grants <paramref name="operation"/>.</summary>
     public bool Allows(string channel, string operation) =>

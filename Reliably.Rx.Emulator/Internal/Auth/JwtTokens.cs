@@ -8,25 +8,33 @@ namespace Reliably.Rx.Emulator.Internal.Auth;
 
 /// <summary>
 /// Ably JWTs (PROTOCOL.md 7.2): HS256 signed with the key secret, header <c>kid</c> = keyName, claims
-/// <c>x-ably-capability</c>, <c>x-ably-clientId</c>, <c>iat</c>, <c>exp</c> (seconds).
+/// <c>x-ably-capability</c>, <c>x-ably-clientId</c>, <c>iat</c>, <c>exp</c> (seconds). Also external JWTs that embed an
+/// Ably token (an Ably token string or an Ably JWT) in <c>x-ably-token</c>: in the JOSE header of a JWS or a JWE, or as
+/// a JWS claim. Their own signature or encryption belongs to the customer and is not checked; the embedded token decides.
 /// </summary>
 internal static class JwtTokens
 {
-    public static bool LooksLikeJwt(string token) => token.Count(c => c == '.') == 2 && token.StartsWith("eyJ", StringComparison.Ordinal);
+    public static bool LooksLikeJwt(string token) =>
+        token.StartsWith("eyJ", StringComparison.Ordinal) && token.Count(c => c == '.') is 2 or 4;
 
     public static TokenInfo Validate(string token, EmulatorServer server)
     {
         var parts = token.Split('.');
-        JObject header;
-        JObject claims;
-        try
+        var header = Section(parts[0]);
+        if (header.Value<string?>("x-ably-token") is { Length: > 0 } embeddedInHeader)
         {
-            header = (JObject)JsonTree.Read(Encoding.UTF8.GetString(Base64Url(parts[0])));
-            claims = (JObject)JsonTree.Read(Encoding.UTF8.GetString(Base64Url(parts[1])));
+            return Embedded(embeddedInHeader, server);
         }
-        catch (Exception ex) when (ex is FormatException or InvalidCastException or AblyException)
+
+        if (parts.Length != 3)
         {
-            throw Invalid("malformed JWT");
+            throw Invalid("an encrypted JWT must carry an Ably token in its x-ably-token header");
+        }
+
+        var claims = Section(parts[1]);
+        if (claims.Value<string?>("x-ably-token") is { Length: > 0 } embeddedInClaims)
+        {
+            return Embedded(embeddedInClaims, server);
         }
 
         if (header.Value<string?>("alg") != "HS256")
@@ -36,8 +44,9 @@ internal static class JwtTokens
 
         var keyName = header.Value<string?>("kid") ?? throw Invalid("JWT header has no kid");
         var dot = keyName.IndexOf('.');
-        var app = dot > 0 ? server.FindApp(keyName[..dot]) : null;
-        var key = app?.FindKey(keyName) ?? throw Invalid("JWT kid is not a known key");
+        var app = (dot > 0 ? server.FindApp(keyName[..dot]) : null)
+            ?? throw new AblyException(40400, 404, "No application found with id " + (dot > 0 ? keyName[..dot] : keyName));
+        var key = app.FindKey(keyName) ?? throw new AblyException(40400, 404, "No key found with name " + keyName);
         using var hmac = new HMACSHA256(Encoding.UTF8.GetBytes(key.Secret));
         var expected = hmac.ComputeHash(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]));
         byte[] actual;
@@ -66,13 +75,28 @@ internal static class JwtTokens
         return new TokenInfo
         {
             Token = token,
-            App = app!,
+            App = app,
             Key = key,
             Issued = iat * 1000,
             Expires = exp * 1000,
             Capability = string.IsNullOrEmpty(capability) ? key.ParsedCapability : key.ParsedCapability.Intersect(Capability.Parse(capability)),
             ClientId = claims.Value<string?>("x-ably-clientId"),
         };
+    }
+
+    private static TokenInfo Embedded(string inner, EmulatorServer server) =>
+        server.Tokens.FindOrValidateJwt(inner) ?? throw ErrorInfo.TokenUnrecognised();
+
+    private static JObject Section(string part)
+    {
+        try
+        {
+            return (JObject)JsonTree.Read(Encoding.UTF8.GetString(Base64Url(part)));
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or AblyException or Newtonsoft.Json.JsonException)
+        {
+            throw Invalid("malformed JWT");
+        }
     }
 
     private static AblyException Invalid(string why) => new(40144, 401, "Invalid JWT: " + why);

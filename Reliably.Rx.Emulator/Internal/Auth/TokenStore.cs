@@ -10,6 +10,7 @@ internal sealed class TokenStore
     private static readonly TimeSpan MaxTtl = TimeSpan.FromDays(1);
     private readonly ConcurrentDictionary<string, TokenInfo> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _nonces = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ITimer, byte> _scheduled = new();
     private readonly EmulatorServer _server;
 
     public TokenStore(EmulatorServer server) => _server = server;
@@ -33,6 +34,24 @@ internal sealed class TokenStore
     }
 
     public IEnumerable<TokenInfo> All => _tokens.Values;
+
+    /// <summary>Runs <paramref name="action"/> after <paramref name="due"/> on the server's clock (a delayed revocation, RSA17f).</summary>
+    public void Schedule(TimeSpan due, Action action)
+    {
+        // The timer is held until it fires: an unreferenced timer could be collected before its due time.
+        ITimer? timer = null;
+        timer = _server.Time.CreateTimer(
+            state =>
+            {
+                _scheduled.TryRemove(timer!, out var unused);
+                action();
+            },
+            null,
+            Timeout.InfiniteTimeSpan,
+            Timeout.InfiniteTimeSpan);
+        _scheduled[timer] = 0;
+        timer.Change(due, Timeout.InfiniteTimeSpan);
+    }
 
     /// <summary>Issues a token. The string never contains ':' so clients cannot mistake it for a key (RSC1a).</summary>
     public TokenInfo Issue(EmulatorKey key, EmulatorApp app, long? ttlMs, string? capability, string? clientId)

@@ -6,6 +6,9 @@ internal static class Flags
     public const int HasPresence = 1;
     public const int HasBacklog = 2;
     public const int Resumed = 4;
+
+    /// <summary>ATTACH: the client considers this attach a continuation, so no rewind applies (deprecated; older clients set it).</summary>
+    public const int AttachResume = 32;
     public const int Presence = 1 << 16;
     public const int Publish = 1 << 17;
     public const int Subscribe = 1 << 18;
@@ -19,6 +22,10 @@ internal static class Flags
     public const int AllModes = Presence | Publish | Subscribe | PresenceSubscribe | AnnotationPublish
         | AnnotationSubscribe | ObjectSubscribe | ObjectPublish;
 
-    /// <summary>Modes granted when none are requested (ably-server behaviour; see PROTOCOL.md 2.4).</summary>
-    public const int DefaultModes = Presence | Publish | Subscribe | PresenceSubscribe;
+    /// <summary>
+    /// Modes granted when none are requested, as far as the capability allows: what Ably grants by default, as ably-js's
+    /// own suite expects it (presence, publish, subscribe, presence_subscribe, annotation_publish). Subscribing to
+    /// annotations and objects must be asked for.
+    /// </summary>
+    public const int DefaultModes = Presence | Publish | Subscribe | PresenceSubscribe | AnnotationPublish;
 }

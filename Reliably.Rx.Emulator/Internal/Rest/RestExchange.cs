@@ -43,6 +43,13 @@ internal sealed class RestExchange
 
     public WireFormat Format { get; }
 
+    /// <summary>The protocol version the request asked for (<c>X-Ably-Version</c>, RSC7e); the latest when absent.</summary>
+    public int ProtocolVersion =>
+        int.TryParse(Context.Request.Headers["X-Ably-Version"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : LatestProtocolVersion;
+
+    /// <summary>The protocol version the emulator speaks (CSV2).</summary>
+    public const int LatestProtocolVersion = 6;
+
     public IQueryCollection Query => Context.Request.Query;
 
     public string? Q(string name) => Query.TryGetValue(name, out var v) && v.Count > 0 ? v[^1] : null;

@@ -61,23 +61,30 @@ internal sealed partial class RestRouter
             throw ErrorInfo.CapabilityDenied("stats");
         }
 
-        var unit = x.Q("unit") ?? "minute";
+        // RSC6b4: the interval unit; older clients (and ably-js's own suite) call the same parameter "by".
+        var unit = x.Q("unit") ?? x.Q("by") ?? "minute";
         if (!StatsStore.IsUnit(unit))
         {
             throw new AblyException(40003, 400, "unit must be minute, hour, day or month");
         }
 
-        var (start, end) = Window(x);
+        // RSC6b1: start and end in milliseconds or as interval ids (yyyy-mm-dd:hh:mm and coarser).
+        var start = x.Q("start") is { Length: > 0 } s ? StatsStore.ParseTime("start", s) : (long?)null;
+        var end = x.Q("end") is { Length: > 0 } e ? StatsStore.ParseTime("end", e) : (long?)null;
+        if (start > end)
+        {
+            throw new AblyException(40003, 400, "start must be before end");
+        }
+
         var backwards = Pagination.Backwards(x);
         var limit = Pagination.Limit(x);
-        var records = auth.App.Stats.Query(unit, start, end, auth.App.AppId);
+        var records = auth.App.Stats.Query(unit, start, end, auth.App.AppId, _server.NowMs);
         if (backwards)
         {
             records.Reverse();
         }
 
-        static long Cursor((DateTime Start, JObject Record) r) => new DateTimeOffset(r.Start, TimeSpan.Zero).ToUnixTimeMilliseconds();
-        var (page, next) = Pagination.Page(records, Cursor, x.QLong("from"), limit, backwards);
+        var (page, next) = Pagination.Page(records, r => r.Start, x.QLong("from"), limit, backwards);
         Pagination.SetLinks(x, "stats", limit, backwards, next);
         await x.WriteAsync(200, new JArray(page.Select(p => p.Record))).ConfigureAwait(false);
     }

@@ -46,7 +46,7 @@ internal sealed partial class RestRouter
         foreach (var m in messages)
         {
             DataCodec.Ingress(m);
-            m.Remove("connectionKey");
+            OnBehalfOf(auth, m);
             if (m.Value<string?>("clientId") is { } cid)
             {
                 if (!auth.PermitsClientId(cid))
@@ -73,6 +73,29 @@ internal sealed partial class RestRouter
         }
 
         return auth.App.GetChannel(channel).Publish(messages, null, null);
+    }
+
+    /// <summary>
+    /// A REST publish may be made on behalf of a realtime connection (TM2h): a message carrying that connection's
+    /// connectionKey is attributed to its connectionId. A connectionId cannot be claimed any other way.
+    /// </summary>
+    private void OnBehalfOf(AuthContext auth, JObject message)
+    {
+        message.Remove("connectionId");
+        if (message["connectionKey"] is not { } keyToken)
+        {
+            return;
+        }
+
+        message.Remove("connectionKey");
+        var key = keyToken.Type == JTokenType.String ? (string)keyToken! : string.Empty;
+        var bang = key.IndexOf('!');
+        if (bang <= 0 || _server.Sessions.Find(key[..bang]) is not { Discarded: false } session || !session.OwnsKey(key) || session.App != auth.App)
+        {
+            throw new AblyException(40006, 400, "Invalid connectionKey: no such connection");
+        }
+
+        message["connectionId"] = session.Id;
     }
 
     private async Task BatchPublishAsync(RestExchange x)
@@ -106,9 +129,10 @@ internal sealed partial class RestRouter
             {
                 try
                 {
-                    Require(auth, channel, "publish");
+                    var resource = Channel(channel);
+                    Require(auth, resource, "publish");
                     var messages = template.Select(t => (JObject)t.DeepClone()).ToList();
-                    var serials = PublishChecked(auth, channel, messages);
+                    var serials = PublishChecked(auth, resource, messages);
                     entries.Add(new JObject
                     {
                         ["channel"] = channel,
@@ -126,7 +150,33 @@ internal sealed partial class RestRouter
             results.Add(new JObject { ["successCount"] = success, ["failureCount"] = channels.Count - success, ["results"] = entries });
         }
 
+        if (x.ProtocolVersion < 3)
+        {
+            await WriteLegacyBatchAsync(x, body is JObject, results).ConfigureAwait(false);
+            return;
+        }
+
         await x.WriteAsync(201, body is JObject ? results[0] : results).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Before protocol version 3 (RSC19f1: request() lets the caller choose), a batch publish answered with the
+    /// per-channel results as a plain array, and a partial failure as a 400 with code 40020 and a batchResponse.
+    /// </summary>
+    private static Task WriteLegacyBatchAsync(RestExchange x, bool singleSpec, JArray results)
+    {
+        var perSpec = results.Select(r => r["results"]!).ToList();
+        var failed = results.Sum(r => r.Value<int>("failureCount"));
+        JToken channels = singleSpec ? perSpec[0] : new JArray(perSpec);
+        if (failed == 0)
+        {
+            return x.WriteAsync(201, channels);
+        }
+
+        const string message = "Batched response includes errors";
+        x.Context.Response.Headers["X-Ably-Errorcode"] = "40020";
+        x.Context.Response.Headers["X-Ably-Errormessage"] = message;
+        return x.WriteAsync(400, new JObject { ["error"] = ErrorInfo.Create(40020, 400, message), ["batchResponse"] = channels });
     }
 
     private async Task HistoryAsync(RestExchange x, string channel)
@@ -196,8 +246,9 @@ internal sealed partial class RestRouter
         {
             try
             {
-                Require(auth, name, "subscribe", "presence");
-                var members = auth.App.TryGetChannel(name)?.MembersSnapshot(null, null) ?? [];
+                var resource = Channel(name);
+                Require(auth, resource, "subscribe", "presence");
+                var members = auth.App.TryGetChannel(resource)?.MembersSnapshot(null, null) ?? [];
                 results.Add(new JObject { ["channel"] = name, ["presence"] = DataCodec.EgressArray(members, x.Format) });
                 success++;
             }

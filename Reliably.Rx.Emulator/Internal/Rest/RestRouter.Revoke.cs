@@ -6,6 +6,8 @@ namespace Reliably.Rx.Emulator.Internal.Rest;
 /// <summary>Token revocation (RSA17): POST /keys/{keyName}/revokeTokens.</summary>
 internal sealed partial class RestRouter
 {
+    private static readonly TimeSpan ReauthMargin = TimeSpan.FromSeconds(30);
+
     private async Task RevokeTokensAsync(RestExchange x, string keyName)
     {
         var auth = Authenticate(x);
@@ -28,8 +30,12 @@ internal sealed partial class RestRouter
         var targets = body["targets"] as JArray ?? throw ErrorInfo.BadRequest("targets is required");
         var now = _server.NowMs;
         var issuedBefore = body["issuedBefore"]?.Type == JTokenType.Integer ? (long)body["issuedBefore"]! : now;
+
+        // RSA17f: allowReauthMargin delays the revocation by 30 s, so clients have time to get a new token first.
+        var margin = body["allowReauthMargin"] is JValue { Type: JTokenType.Boolean } m && (bool)m ? ReauthMargin : TimeSpan.Zero;
+        var appliesAt = now + (long)margin.TotalMilliseconds;
         var results = new JArray();
-        var success = 0;
+        var clientIds = new List<string>();
         foreach (var target in targets.Select(t => (string?)t ?? string.Empty))
         {
             var colon = target.IndexOf(':');
@@ -41,8 +47,15 @@ internal sealed partial class RestRouter
                 continue;
             }
 
+            clientIds.Add(value);
+            results.Add(new JObject { ["target"] = target, ["appliesAt"] = appliesAt, ["issuedBefore"] = issuedBefore });
+        }
+
+        var key = auth.Key;
+        void Revoke()
+        {
             var revoked = _server.Tokens.All
-                .Where(t => t.Key == auth.Key && t.ClientId == value && t.Issued <= issuedBefore && !t.Revoked)
+                .Where(t => t.Key == key && t.ClientId is { } id && clientIds.Contains(id) && t.Issued <= issuedBefore && !t.Revoked)
                 .ToList();
             foreach (var token in revoked)
             {
@@ -54,11 +67,18 @@ internal sealed partial class RestRouter
             {
                 session.DisconnectTransport(ErrorInfo.Create(40141, 401, "Token revoked"));
             }
-
-            results.Add(new JObject { ["target"] = target, ["appliesAt"] = now, ["issuedBefore"] = issuedBefore });
-            success++;
         }
 
+        if (margin > TimeSpan.Zero)
+        {
+            _server.Tokens.Schedule(margin, Revoke);
+        }
+        else
+        {
+            Revoke();
+        }
+
+        var success = clientIds.Count;
         await x.WriteAsync(201, new JObject { ["successCount"] = success, ["failureCount"] = targets.Count - success, ["results"] = results }).ConfigureAwait(false);
     }
 }

@@ -23,6 +23,12 @@ internal sealed partial class RestRouter
         var x = new RestExchange(context);
         try
         {
+            if (EchoRoutes.EchoPath(x) is { } echoPath)
+            {
+                await EchoRoutes.HandleAsync(x, echoPath, _server.Time).ConfigureAwait(false);
+                return;
+            }
+
             if (x.Segments is ["_emulator", ..])
             {
                 await _faults.HandleAsync(x).ConfigureAwait(false);
@@ -87,14 +93,17 @@ internal sealed partial class RestRouter
         ("POST", ["keys", var keyName, "revokeTokens"]) => RevokeTokensAsync(x, keyName),
         ("POST", ["messages"]) => BatchPublishAsync(x),
         ("GET", ["presence"]) => BatchPresenceAsync(x),
-        ("GET", ["channels", var ch]) => ChannelStatusAsync(x, ch),
-        ("POST", ["channels", var ch, "messages"]) => PublishAsync(x, ch),
-        ("GET", ["channels", var ch, "messages"]) => HistoryAsync(x, ch),
-        ("GET", ["channels", var ch, "messages", var serial]) => GetMessageAsync(x, ch, serial),
-        ("GET", ["channels", var ch, "presence"]) => PresenceAsync(x, ch),
-        ("GET", ["channels", var ch, "presence", "history"]) => PresenceHistoryAsync(x, ch),
+        ("GET", ["channels", var ch]) => ChannelStatusAsync(x, Channel(ch)),
+        ("POST", ["channels", var ch, "messages"]) => PublishAsync(x, Channel(ch)),
+        ("GET", ["channels", var ch, "messages"]) => HistoryAsync(x, Channel(ch)),
+        ("GET", ["channels", var ch, "messages", var serial]) => GetMessageAsync(x, Channel(ch), serial),
+        ("GET", ["channels", var ch, "presence"]) => PresenceAsync(x, Channel(ch)),
+        ("GET", ["channels", var ch, "presence", "history"]) => PresenceHistoryAsync(x, Channel(ch)),
         _ => throw new AblyException(40400, 404, $"No route for {x.Method} /{string.Join('/', x.Segments)}"),
     };
+
+    /// <summary>The channel a REST path names; an invalid name is refused with 40010 before anything else.</summary>
+    private static string Channel(string name) => ChannelName.Parse(name).Resource;
 
     private AuthContext Authenticate(RestExchange x)
     {

@@ -59,6 +59,7 @@ internal sealed partial class ChannelState
             if (broadcast.Count > 0)
             {
                 EmitPresence(broadcast, connectionId, string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}"), now);
+                PublishOccupancy(null);
             }
         }
     }
@@ -89,10 +90,11 @@ internal sealed partial class ChannelState
             }
 
             EmitPresence(broadcast, connectionId, null, now);
+            PublishOccupancy(null);
         }
     }
 
-    /// <summary>Adds a member with no live connection (sandbox presence fixtures); never broadcast, never leaves.</summary>
+    /// <summary>Adds a member with no live connection (sandbox presence fixtures): never broadcast and never leaves, but entered in history.</summary>
     public void AddFixtureMember(JObject member, string connectionId)
     {
         DataCodec.Ingress(member);
@@ -104,6 +106,11 @@ internal sealed partial class ChannelState
         lock (_gate)
         {
             _members[connectionId + ":" + clientId] = member;
+
+            // The member entered, as far as presence history is concerned (RSP4).
+            var entered = (JObject)member.DeepClone();
+            entered["action"] = 2;
+            _presenceHistory.Add(new StoredItem(_ordinal++, ++_seq, entered.Value<long>("timestamp"), entered));
         }
     }
 
@@ -142,7 +149,7 @@ internal sealed partial class ChannelState
         {
             if (_subscribers.Contains(attachment) && attachment.Has(Flags.PresenceSubscribe))
             {
-                SendSync(attachment.Session, _members.Values.ToList());
+                SendSync(attachment, _members.Values.ToList());
             }
         }
     }

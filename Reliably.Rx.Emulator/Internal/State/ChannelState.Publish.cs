@@ -26,6 +26,7 @@ internal sealed partial class ChannelState
         var now = Server.NowMs;
         var serials = new List<string?>(messages.Count);
         var published = 0;
+        long publishedBytes = 0;
         lock (_gate)
         {
             var fresh = new List<JObject>();
@@ -56,13 +57,11 @@ internal sealed partial class ChannelState
                     m["timestamp"] = now;
                 }
 
+                // Realtime: the publishing connection. REST: none, or the one the caller published on behalf of (TM2h),
+                // which the REST route has already checked.
                 if (connectionId is not null)
                 {
                     m["connectionId"] = connectionId;
-                }
-                else
-                {
-                    m.Remove("connectionId");
                 }
 
                 Remember(id, serial);
@@ -109,12 +108,13 @@ internal sealed partial class ChannelState
 
             MessagesPublished += fresh.Count;
             published = fresh.Count;
+            publishedBytes = fresh.Sum(DataCodec.Size);
             Emit(new ChannelEvent(seq, new OutgoingFrame(frame), connectionId, false, now));
         }
 
         if (published > 0)
         {
-            App.Stats.RecordMessages(now, published);
+            App.Stats.RecordMessages(now, published, publishedBytes, realtime: connectionId is not null);
         }
 
         return serials;

@@ -57,9 +57,12 @@ internal sealed partial class ChannelState
     /// Attaches (RTL4): sends ATTACHED, then any backlog (resume RTL4c1/RTN15c or rewind), then a presence SYNC (RTP1,
     /// RTP18), all queued atomically with joining the fan-out set.
     /// </summary>
-    public void Attach(Attachment attachment, string? channelSerial, bool mayResume, string? rewind)
+    /// <param name="attachment">The new attachment.</param>
+    /// <param name="channelSerial">Where the client's attachment left off (RTL4c1), if it is continuing one.</param>
+    /// <param name="mayResume">The connection may have continuity on this channel (resumed, or attached before).</param>
+    /// <param name="continuing">The client flagged the attach as a continuation (ATTACH_RESUME): no rewind.</param>
+    public void Attach(Attachment attachment, string? channelSerial, bool mayResume, bool continuing)
     {
-        var session = attachment.Session;
         lock (_gate)
         {
             var backlog = new List<ChannelEvent>();
@@ -83,9 +86,10 @@ internal sealed partial class ChannelState
                 error = ErrorInfo.Create(90003, 404, "Unable to recover channel (unknown channel serial)");
             }
 
-            if ((flags & Flags.Resumed) == 0 && !string.IsNullOrEmpty(rewind))
+            // Rewind applies to an initial attach only; a resumed attachment continues where it left off.
+            if ((flags & Flags.Resumed) == 0 && !continuing && attachment.Params.HasRewind)
             {
-                backlog.AddRange(Rewind(rewind).Where(e => Deliverable(attachment, e)));
+                backlog.AddRange(Rewind(attachment.Params).Where(e => Deliverable(attachment, e)));
             }
 
             if (backlog.Count > 0)
@@ -102,13 +106,13 @@ internal sealed partial class ChannelState
             var attached = new JObject
             {
                 ["action"] = Actions.Attached,
-                ["channel"] = Name,
+                ["channel"] = attachment.WireName,
                 ["channelSerial"] = FormatSerial(_seq),
                 ["flags"] = flags,
             };
-            if (attachment.Params is { Count: > 0 } p)
+            if (attachment.Params.ToAttached() is { } echoed)
             {
-                attached["params"] = p.DeepClone();
+                attached["params"] = echoed;
             }
 
             if (error is not null)
@@ -116,18 +120,19 @@ internal sealed partial class ChannelState
                 attached["error"] = error;
             }
 
-            session.Send(new OutgoingFrame(attached));
+            attachment.Session.Send(new OutgoingFrame(attached));
             foreach (var e in backlog)
             {
-                session.Send(e.Frame);
+                attachment.Deliver(e.Frame);
             }
 
             if (syncMembers.Count > 0)
             {
-                SendSync(session, syncMembers);
+                SendSync(attachment, syncMembers);
             }
 
             _subscribers.Add(attachment);
+            PublishOccupancy(attachment);
         }
     }
 
@@ -135,12 +140,15 @@ internal sealed partial class ChannelState
     {
         lock (_gate)
         {
-            _subscribers.Remove(attachment);
+            if (_subscribers.Remove(attachment))
+            {
+                PublishOccupancy(null);
+            }
         }
     }
 
     /// <summary>Re-sends a full presence SYNC to one connection (a client SYNC request, or HAS_PRESENCE after attach).</summary>
-    private void SendSync(Session session, List<JObject> members)
+    private void SendSync(Attachment attachment, List<JObject> members)
     {
         // RTP18: pages share one syncId; every page but the last carries a non-empty cursor.
         var syncId = Ids.Alnum(8);
@@ -155,10 +163,10 @@ internal sealed partial class ChannelState
             });
             var last = offset + pageSize >= members.Count;
             var cursor = last ? string.Empty : (offset + pageSize).ToString(CultureInfo.InvariantCulture);
-            session.Send(new OutgoingFrame(new JObject
+            attachment.Session.Send(new OutgoingFrame(new JObject
             {
                 ["action"] = Actions.Sync,
-                ["channel"] = Name,
+                ["channel"] = attachment.WireName,
                 ["channelSerial"] = syncId + ":" + cursor,
                 ["presence"] = new JArray(page),
             }));
@@ -173,36 +181,20 @@ internal sealed partial class ChannelState
             return own || attachment.Has(Flags.PresenceSubscribe);
         }
 
-        return attachment.Has(Flags.Subscribe) && (!own || attachment.Session.Echo);
+        // RTN2b (the connection's echo) and the per-channel echo param both suppress a connection's own messages.
+        return attachment.Has(Flags.Subscribe) && (!own || (attachment.Session.Echo && attachment.Params.Echo));
     }
 
-    private IEnumerable<ChannelEvent> Rewind(string rewind)
+    private IEnumerable<ChannelEvent> Rewind(ChannelParams parameters)
     {
         var messages = _events.Where(e => !e.IsPresence).ToList();
-        if (int.TryParse(rewind, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        if (parameters.RewindCount is { } count)
         {
-            return messages.Skip(Math.Max(0, messages.Count - Math.Min(count, 100)));
+            return messages.Skip(Math.Max(0, messages.Count - count));
         }
 
-        var span = ParseDuration(rewind) ?? throw new AblyException(40003, 400, "Invalid rewind parameter: " + rewind);
-        var since = Server.NowMs - (long)span.TotalMilliseconds;
+        var since = Server.NowMs - (long)parameters.RewindSpan!.Value.TotalMilliseconds;
         return messages.Where(e => e.Timestamp >= since);
-    }
-
-    private static TimeSpan? ParseDuration(string text)
-    {
-        if (text.Length < 2 || !long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-        {
-            return null;
-        }
-
-        return text[^1] switch
-        {
-            's' => TimeSpan.FromSeconds(n),
-            'm' => TimeSpan.FromMinutes(n),
-            'h' => TimeSpan.FromHours(n),
-            _ => null,
-        };
     }
 
     /// <summary>Appends to the replay log and fans the frame out; caller holds the lock.</summary>
@@ -218,7 +210,7 @@ internal sealed partial class ChannelState
         {
             if (Deliverable(s, e))
             {
-                s.Session.Send(e.Frame);
+                s.Deliver(e.Frame);
             }
         }
     }

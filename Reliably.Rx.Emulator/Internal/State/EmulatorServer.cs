@@ -22,6 +22,7 @@ internal sealed class EmulatorServer
         Authenticator = new Authenticator(this);
         Tokens = new TokenStore(this);
         Sessions = new SessionRegistry(this);
+        ConnectionKeySecret = Convert.FromHexString(Ids.Hex(32));
     }
 
     public EmulatorOptions Options { get; }
@@ -40,6 +41,9 @@ internal sealed class EmulatorServer
     public SessionRegistry Sessions { get; }
 
     public FaultState Faults { get; } = new();
+
+    /// <summary>Signs the connection keys this server issues (<see cref="ConnectionKeys"/>); made with the other ids.</summary>
+    public byte[] ConnectionKeySecret { get; }
 
     /// <summary>Host, port and scheme the server listens on; set once Kestrel is bound.</summary>
     public string Host { get; set; } = "127.0.0.1";
@@ -139,7 +143,9 @@ internal sealed class EmulatorServer
             ["keyName"] = k.KeyName,
             ["keySecret"] = k.Secret,
             ["keyStr"] = k.KeyString,
-            ["capability"] = k.Capability,
+
+            // Canonical (sorted) like the capability of a token issued with the key, so the two compare equal.
+            ["capability"] = k.ParsedCapability.Text,
             ["revocableTokens"] = k.RevocableTokens,
         })),
         ["namespaces"] = app.Namespaces.DeepClone(),

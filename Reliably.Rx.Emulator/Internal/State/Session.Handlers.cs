@@ -70,41 +70,55 @@ internal sealed partial class Session
 
     private async Task AttachAsync(JObject pm)
     {
-        var name = pm.Value<string?>("channel");
-        if (string.IsNullOrEmpty(name))
+        if (pm["channel"] is not JValue { Type: JTokenType.String } channelField)
         {
             Fail(ErrorInfo.Create(40010, 400, "ATTACH without a channel name"));
             return;
         }
 
-        var capability = Auth.Capability;
-        var permitted = 0;
-        if (capability.Allows(name, "publish")) permitted |= Flags.Publish;
-        if (capability.Allows(name, "subscribe")) permitted |= Flags.Subscribe | Flags.PresenceSubscribe;
-        if (capability.Allows(name, "presence")) permitted |= Flags.Presence;
-        if (capability.Allows(name, "annotation-publish")) permitted |= Flags.AnnotationPublish;
-        if (capability.Allows(name, "annotation-subscribe")) permitted |= Flags.AnnotationSubscribe;
-        if (capability.Allows(name, "object-publish")) permitted |= Flags.ObjectPublish;
-        if (capability.Allows(name, "object-subscribe")) permitted |= Flags.ObjectSubscribe;
-
-        // RTL4l/RTL4m: grant the requested modes the capability allows; with none requested, the default set.
-        var requested = (pm.Value<int?>("flags") ?? 0) & Flags.AllModes;
-        var granted = requested == 0 ? permitted & Flags.DefaultModes : requested & permitted;
-        if (granted == 0)
+        var wire = (string)channelField!;
+        ChannelName name;
+        ChannelParams parameters;
+        try
         {
-            Send(ChannelError(name, ErrorInfo.CapabilityDenied("attach to channel " + name).ToErrorInfo()));
+            // RTL4d: an invalid name or param fails the channel (ERROR with the channel), never the connection.
+            name = ChannelName.Parse(wire);
+            parameters = ChannelParams.Resolve(name.QualifierParams, pm["params"] as JObject);
+            if (name.Filter is { } filter)
+            {
+                MessageFilter.Compile(filter);
+            }
+        }
+        catch (AblyException ex)
+        {
+            Send(ChannelError(wire, ex.ToErrorInfo()));
             return;
         }
 
-        var parameters = pm["params"] as JObject;
+        var permitted = PermittedModes(name.Resource);
+
+        // RTL4l/RTL4m: grant the requested modes the capability allows; params.modes, when given, replaces the flags'
+        // modes; with none requested, the default set.
+        var requested = parameters.Modes ?? (pm.Value<int?>("flags") ?? 0) & Flags.AllModes;
+        if (requested == 0)
+        {
+            requested = Flags.DefaultModes;
+        }
+
+        if ((requested & permitted) == 0)
+        {
+            Send(ChannelError(wire, ErrorInfo.CapabilityDenied("attach to channel " + wire).ToErrorInfo()));
+            return;
+        }
+
         var delay = Server.Faults.AttachDelay;
         if (delay > TimeSpan.Zero)
         {
             await Task.Delay(delay, Server.Time).ConfigureAwait(false);
         }
 
-        var channel = App.GetChannel(name);
-        var attachment = new Attachment(this, channel, granted, parameters);
+        var channel = App.GetChannel(name.Resource);
+        var attachment = new Attachment(this, channel, name, requested, permitted, parameters);
         Attachment? previous;
         bool mayResume;
         lock (_gate)
@@ -114,32 +128,32 @@ internal sealed partial class Session
                 return;
             }
 
-            previous = _attachments.GetValueOrDefault(name);
-            _attachments[name] = attachment;
+            previous = _attachments.GetValueOrDefault(wire);
+            _attachments[wire] = attachment;
 
             // Channel continuity only for a connection that carried on (resume/recover) or already had the channel.
-            mayResume = Continued || _everAttached.Contains(name);
-            _everAttached.Add(name);
+            mayResume = Continued || _everAttached.Contains(wire);
+            _everAttached.Add(wire);
         }
 
-        if (previous is not null)
-        {
-            channel.Detach(previous);
-        }
+        previous?.Channel.Detach(previous);
+        var continuing = ((pm.Value<int?>("flags") ?? 0) & Flags.AttachResume) != 0;
+        channel.Attach(attachment, pm.Value<string?>("channelSerial"), mayResume, continuing);
+    }
 
-        try
-        {
-            channel.Attach(attachment, pm.Value<string?>("channelSerial"), mayResume, parameters?.Value<string?>("rewind"));
-        }
-        catch (AblyException ex)
-        {
-            lock (_gate)
-            {
-                _attachments.Remove(name);
-            }
-
-            Send(ChannelError(name, ex.ToErrorInfo()));
-        }
+    /// <summary>The modes the connection's capability allows on a channel (RTL4m: the server grants at most these).</summary>
+    private int PermittedModes(string resource)
+    {
+        var capability = Auth.Capability;
+        var permitted = 0;
+        if (capability.Allows(resource, "publish")) permitted |= Flags.Publish;
+        if (capability.Allows(resource, "subscribe")) permitted |= Flags.Subscribe | Flags.PresenceSubscribe;
+        if (capability.Allows(resource, "presence")) permitted |= Flags.Presence;
+        if (capability.Allows(resource, "annotation-publish")) permitted |= Flags.AnnotationPublish;
+        if (capability.Allows(resource, "annotation-subscribe")) permitted |= Flags.AnnotationSubscribe;
+        if (capability.Allows(resource, "object-publish")) permitted |= Flags.ObjectPublish;
+        if (capability.Allows(resource, "object-subscribe")) permitted |= Flags.ObjectSubscribe;
+        return permitted;
     }
 
     private void Detach(JObject pm)
@@ -207,7 +221,11 @@ internal sealed partial class Session
             {
                 Auth = fresh;
                 ScheduleTokenExpiry();
-                lost = _attachments.Values.Where(a => !fresh.Capability.HasAny(a.Channel.Name)).ToList();
+                lost = _attachments.Values.Where(a => !fresh.Capability.HasAny(a.Name.Resource)).ToList();
+                foreach (var kept in _attachments.Values.Except(lost))
+                {
+                    kept.Regrant(PermittedModes(kept.Name.Resource));
+                }
             }
 
             Send(BuildConnected(null));
@@ -215,8 +233,8 @@ internal sealed partial class Session
             // A capability downgrade fails the channels no longer permitted (PROTOCOL.md 4.8).
             foreach (var a in lost)
             {
-                DetachServerSide(a.Channel.Name, forgetContinuity: true);
-                Send(ChannelError(a.Channel.Name, ErrorInfo.CapabilityDenied("channel " + a.Channel.Name + " after re-authentication").ToErrorInfo()));
+                DetachServerSide(a.WireName, forgetContinuity: true);
+                Send(ChannelError(a.WireName, ErrorInfo.CapabilityDenied("channel " + a.WireName + " after re-authentication").ToErrorInfo()));
             }
         }
         catch (AblyException ex)

@@ -18,10 +18,12 @@ internal sealed partial class Session
         try
         {
             var name = RequireChannel(pm);
-            if (!Auth.Capability.Allows(name, "publish"))
+            if (!Auth.Capability.Allows(name.Resource, "publish"))
             {
-                throw ErrorInfo.CapabilityDenied("publish to channel " + name);
+                throw ErrorInfo.CapabilityDenied("publish to channel " + name.Wire);
             }
+
+            RequireMode(name, Flags.Publish, "publish a message", "PUBLISH");
 
             if (pm["params"] is JObject publishParams && publishParams.Value<string?>("_forceNack") is "true" or "True")
             {
@@ -52,7 +54,7 @@ internal sealed partial class Session
 
             CheckSize(size);
             ThrowIfInjectedNack();
-            var serials = App.GetChannel(name).Publish(messages, Id, msgSerial);
+            var serials = App.GetChannel(name.Resource).Publish(messages, Id, msgSerial);
             Ack(msgSerial, new JArray(new JObject { ["serials"] = new JArray(serials.Select(s => (JToken?)s ?? JValue.CreateNull())) }));
         }
         catch (AblyException ex)
@@ -71,10 +73,12 @@ internal sealed partial class Session
         try
         {
             var name = RequireChannel(pm);
-            if (!Auth.Capability.Allows(name, "presence"))
+            if (!Auth.Capability.Allows(name.Resource, "presence"))
             {
-                throw ErrorInfo.CapabilityDenied("presence on channel " + name);
+                throw ErrorInfo.CapabilityDenied("presence on channel " + name.Wire);
             }
+
+            RequireMode(name, Flags.Presence, "enter, update or leave presence", "PRESENCE");
 
             var items = Items(pm, "presence");
             long size = 0;
@@ -106,7 +110,7 @@ internal sealed partial class Session
 
             CheckSize(size);
             ThrowIfInjectedNack();
-            App.GetChannel(name).ApplyPresence(items, Id, msgSerial);
+            App.GetChannel(name.Resource).ApplyPresence(items, Id, msgSerial);
             Ack(msgSerial, null);
         }
         catch (AblyException ex)
@@ -214,8 +218,21 @@ internal sealed partial class Session
         }
     }
 
-    private static string RequireChannel(JObject pm) =>
-        pm.Value<string?>("channel") is { Length: > 0 } name ? name : throw new AblyException(40010, 400, "Missing channel name");
+    /// <summary>The channel a MESSAGE or PRESENCE targets; an invalid name is NACKed with 40010 (RTL6b).</summary>
+    private static ChannelName RequireChannel(JObject pm) =>
+        ChannelName.Parse(pm["channel"]?.Type == JTokenType.String ? (string?)pm["channel"] : null);
+
+    /// <summary>
+    /// An attached channel allows only the operations of the modes granted at attach (RTL4m): the credentials may
+    /// permit more, but the client did not ask for it (40165). Publishing without attaching is not limited (RTL6c5).
+    /// </summary>
+    private void RequireMode(ChannelName name, int mode, string operation, string modeName)
+    {
+        if (FindAttachment(name.Wire) is { } attachment && (attachment.Requested & mode) == 0)
+        {
+            throw new AblyException(40165, 401, $"Unable to {operation} as client did not request the {modeName} mode when attaching");
+        }
+    }
 
     private static List<JObject> Items(JObject pm, string field)
     {

@@ -13,6 +13,9 @@ namespace Reliably.Rx.Emulator.Internal.State;
 internal sealed partial class Session
 {
     private const int AckMemory = 4096;
+
+    /// <summary>How long before a token's expiry the server sends AUTH (RTN22), as the real service does.</summary>
+    private static readonly TimeSpan RenewalLead = TimeSpan.FromSeconds(30);
     private readonly object _gate = new();
     private readonly Dictionary<string, Attachment> _attachments = new(StringComparer.Ordinal);
     private readonly HashSet<string> _everAttached = new(StringComparer.Ordinal);
@@ -23,6 +26,7 @@ internal sealed partial class Session
     private ITimer? _leaveTimer;
     private ITimer? _ttlTimer;
     private ITimer? _tokenTimer;
+    private ITimer? _renewTimer;
 
     public Session(EmulatorServer server, AuthContext auth, bool echo)
     {
@@ -220,6 +224,7 @@ internal sealed partial class Session
             _leaveTimer?.Dispose();
             _ttlTimer?.Dispose();
             _tokenTimer?.Dispose();
+            _renewTimer?.Dispose();
         }
 
         Server.Sessions.Remove(this);
@@ -283,13 +288,22 @@ internal sealed partial class Session
     {
         _tokenTimer?.Dispose();
         _tokenTimer = null;
+        _renewTimer?.Dispose();
+        _renewTimer = null;
         if (Auth.Token is not { } token)
         {
             return;
         }
 
-        var due = TimeSpan.FromMilliseconds(Math.Max(0, token.Expires - Server.NowMs));
-        _tokenTimer = Server.Time.CreateTimer(_ => OnTokenExpired(), null, due, Timeout.InfiniteTimeSpan);
+        var remaining = TimeSpan.FromMilliseconds(Math.Max(0, token.Expires - Server.NowMs));
+        _tokenTimer = Server.Time.CreateTimer(_ => OnTokenExpired(), null, remaining, Timeout.InfiniteTimeSpan);
+
+        // RTN22: like Ably, ask the client to re-authenticate in band shortly before its token expires, so a client
+        // that can renew does so without a disconnection. A token too short-lived for that simply expires (RTN15h).
+        if (remaining > RenewalLead)
+        {
+            _renewTimer = Server.Time.CreateTimer(_ => Send(new JObject { ["action"] = Actions.Auth }), null, remaining - RenewalLead, Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>When the token expires Ably sends DISCONNECTED 40142 and closes (RTN15h2 / PROTOCOL.md 4.8).</summary>
@@ -304,5 +318,5 @@ internal sealed partial class Session
         DisconnectTransport(ErrorInfo.TokenExpired().ToErrorInfo());
     }
 
-    private string NewKey() => Id + "!" + Ids.Alnum(16);
+    private string NewKey() => ConnectionKeys.Issue(Server.ConnectionKeySecret, Id, Ids.Alnum(12));
 }

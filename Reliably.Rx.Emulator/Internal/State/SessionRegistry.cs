@@ -22,8 +22,8 @@ internal sealed class SessionRegistry
 
     /// <summary>
     /// Opens or continues a connection. A known, unexpired <paramref name="resumeKey"/> continues the same connectionId
-    /// with a new key (RTN15c6, RTN16); otherwise a new connection is created and the CONNECTED carries 80018 (malformed
-    /// key) or 80008 (unknown/expired), per PROTOCOL.md 4.5.
+    /// with a new key (RTN15c6, RTN16); otherwise a new connection is created and the CONNECTED carries 80018 (a key this
+    /// server never issued) or 80008 (its connection expired or is unknown), per PROTOCOL.md 4.5.
     /// </summary>
     public Session Connect(AuthContext auth, WsTransport transport, bool echo, string? resumeKey)
     {
@@ -31,7 +31,7 @@ internal sealed class SessionRegistry
         if (resumeKey is not null)
         {
             var bang = resumeKey.IndexOf('!');
-            if (bang <= 0 || bang == resumeKey.Length - 1)
+            if (!ConnectionKeys.IsGenuine(_server.ConnectionKeySecret, resumeKey))
             {
                 error = ErrorInfo.Create(80018, 400, "Invalid connection key: " + resumeKey);
             }

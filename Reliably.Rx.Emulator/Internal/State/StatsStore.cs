@@ -1,207 +1,197 @@
 using System.Globalization;
 using Newtonsoft.Json.Linq;
+using Reliably.Rx.Emulator.Internal.Protocol;
 
 namespace Reliably.Rx.Emulator.Internal.State;
 
 /// <summary>
-/// App statistics: fixtures injected through POST /stats (sandbox G3) plus live per-minute message counts.
-/// Coarser units are aggregated from minute records by summing numeric leaves.
+/// App statistics (RSC6, TS12): fixtures posted to /stats (sandbox G3) plus live per-minute counts of published
+/// messages, kept as minute records of flat <c>entries</c>. Coarser units are aggregated from the minutes by summing.
 /// </summary>
 internal sealed class StatsStore
 {
+    public const string Schema = "https://schemas.ably.com/json/app-stats-0.0.5.json";
+    private static readonly string[] IntervalFormats = ["yyyy-MM-dd:HH:mm", "yyyy-MM-dd:HH", "yyyy-MM-dd", "yyyy-MM"];
     private readonly object _gate = new();
-    private readonly SortedDictionary<string, JObject> _minutes = new(StringComparer.Ordinal);
-    private volatile MinuteKey? _lastKey;
+    private static readonly (string Count, string Data)[] RealtimeEntries = InboundEntries("realtime");
+    private static readonly (string Count, string Data)[] RestEntries = InboundEntries("rest");
+    private readonly SortedDictionary<long, JObject> _minutes = [];
 
     public void AddFixture(JObject record)
     {
-        var intervalId = record.Value<string?>("intervalId") ?? throw new Protocol.AblyException(40000, 400, "Stats fixture requires intervalId");
-        var (start, unit) = ParseIntervalId(intervalId);
-        var key = Format(start, "minute");
-        var copy = (JObject)record.DeepClone();
-        copy["intervalId"] = key;
-        copy["unit"] = "minute";
+        var intervalId = record.Value<string?>("intervalId") ?? throw new AblyException(40000, 400, "Stats fixture requires intervalId");
+        var minute = ParseIntervalId(intervalId) ?? throw new AblyException(40000, 400, "Invalid stats intervalId: " + intervalId);
+        var entries = StatsEntries.FromFixture(record);
         lock (_gate)
         {
-            if (_minutes.TryGetValue(key, out var existing))
-            {
-                Merge(existing, copy);
-            }
-            else
-            {
-                _minutes[key] = copy;
-            }
+            Add(minute, entries);
         }
-
-        _ = unit;
     }
 
-    public void RecordMessages(long timestampMs, int count)
+    /// <summary>Counts messages published at <paramref name="timestampMs"/> over realtime or REST (inbound, per TS12).</summary>
+    public void RecordMessages(long timestampMs, int count, long bytes, bool realtime)
     {
-        // Runs once per publish: the minute's key is formatted once per minute, and an existing record's two counters
-        // are bumped in place (what Merge would do) instead of building and merging a JObject per message.
-        var minute = Math.DivRem(timestampMs, 60_000, out var rem) - (rem < 0 ? 1 : 0);
-        var cached = _lastKey;
-        string key;
-        if (cached is not null && cached.Minute == minute)
-        {
-            key = cached.Key;
-        }
-        else
-        {
-            key = Format(DateTimeOffset.FromUnixTimeMilliseconds(timestampMs).UtcDateTime, "minute");
-            _lastKey = new MinuteKey(minute, key);
-        }
-
+        // Runs once per publish: the entry names are built once, and a minute's counters are bumped in place.
+        var names = realtime ? RealtimeEntries : RestEntries;
+        var minute = timestampMs - (((timestampMs % 60_000) + 60_000) % 60_000);
         lock (_gate)
         {
-            if (_minutes.TryGetValue(key, out var current) && current["entries"] is JObject entries)
+            if (!_minutes.TryGetValue(minute, out var entries))
             {
-                AddCount(entries, "messages.all.all.count", count);
-                AddCount(entries, "messages.all.messages.count", count);
-                return;
+                _minutes[minute] = entries = new JObject();
             }
-        }
 
-        var live = new JObject
-        {
-            ["intervalId"] = key,
-            ["unit"] = "minute",
-            ["entries"] = new JObject
+            foreach (var (countName, dataName) in names)
             {
-                ["messages.all.all.count"] = count,
-                ["messages.all.messages.count"] = count,
-            },
-        };
-        lock (_gate)
-        {
-            if (_minutes.TryGetValue(key, out var existing))
-            {
-                Merge(existing, live);
-            }
-            else
-            {
-                _minutes[key] = live;
+                Bump(entries, countName, count);
+                Bump(entries, dataName, bytes);
             }
         }
     }
 
-    /// <summary>Stats records for the unit within [start, end], ascending by interval.</summary>
-    public List<(DateTime Start, JObject Record)> Query(string unit, long? start, long? end, string appId)
+    private static (string Count, string Data)[] InboundEntries(string transport) =>
+        new[] { $"messages.inbound.{transport}.messages", $"messages.inbound.{transport}.all", "messages.inbound.all.messages",
+            "messages.inbound.all.all", "messages.all.messages", "messages.all.all" }.Select(p => (p + ".count", p + ".data")).ToArray();
+
+    /// <summary>
+    /// Stats records for the unit whose intervals overlap [start, end], ascending. The interval holding
+    /// <paramref name="nowMs"/> is still in progress: it says up to which minute it counts (TS12q).
+    /// </summary>
+    public List<(long Start, JObject Record)> Query(string unit, long? start, long? end, string appId, long nowMs)
     {
-        List<KeyValuePair<string, JObject>> minutes;
+        var buckets = new SortedDictionary<long, JObject>();
+        var latest = new Dictionary<long, long>();
         lock (_gate)
         {
-            minutes = _minutes.Select(kv => new KeyValuePair<string, JObject>(kv.Key, (JObject)kv.Value.DeepClone())).ToList();
-        }
+            foreach (var (minute, entries) in _minutes)
+            {
+                var bucket = Truncate(minute, unit);
+                if (!buckets.TryGetValue(bucket, out var sum))
+                {
+                    buckets[bucket] = sum = new JObject();
+                }
 
-        var buckets = new SortedDictionary<DateTime, JObject>();
-        foreach (var (key, record) in minutes)
-        {
-            var (minute, _) = ParseIntervalId(key);
-            var bucket = Truncate(minute, unit);
-            if (buckets.TryGetValue(bucket, out var existing))
-            {
-                Merge(existing, record);
-            }
-            else
-            {
-                record["intervalId"] = Format(bucket, unit);
-                record["unit"] = unit;
-                buckets[bucket] = record;
+                Merge(sum, entries);
+                latest[bucket] = minute;
             }
         }
 
-        return buckets
-            .Where(b => (start is null || ToMs(b.Key) + UnitLength(b.Key, unit) > start) && (end is null || ToMs(b.Key) <= end))
-            .Select(b =>
-            {
-                b.Value["appId"] = appId;
-                b.Value["schema"] ??= "https://schemas.ably.com/json/app-stats-0.0.5.json";
-                return (b.Key, b.Value);
-            })
-            .ToList();
-    }
-
-    public static bool IsUnit(string unit) => unit is "minute" or "hour" or "day" or "month";
-
-    private static long ToMs(DateTime t) => new DateTimeOffset(t, TimeSpan.Zero).ToUnixTimeMilliseconds();
-
-    private static long UnitLength(DateTime start, string unit) => unit switch
-    {
-        "minute" => 60_000,
-        "hour" => 3_600_000,
-        "day" => 86_400_000,
-        _ => (long)(start.AddMonths(1) - start).TotalMilliseconds,
-    };
-
-    private static DateTime Truncate(DateTime t, string unit) => unit switch
-    {
-        "minute" => new DateTime(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, DateTimeKind.Utc),
-        "hour" => new DateTime(t.Year, t.Month, t.Day, t.Hour, 0, 0, DateTimeKind.Utc),
-        "day" => new DateTime(t.Year, t.Month, t.Day, 0, 0, 0, DateTimeKind.Utc),
-        _ => new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc),
-    };
-
-    private static string Format(DateTime t, string unit) => unit switch
-    {
-        "minute" => t.ToString("yyyy-MM-dd:HH:mm", CultureInfo.InvariantCulture),
-        "hour" => t.ToString("yyyy-MM-dd:HH", CultureInfo.InvariantCulture),
-        "day" => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        _ => t.ToString("yyyy-MM", CultureInfo.InvariantCulture),
-    };
-
-    /// <summary>Parses <c>yyyy-mm[-dd[:hh[:mm]]]</c> interval ids.</summary>
-    private static (DateTime Start, string Unit) ParseIntervalId(string id)
-    {
-        string[] formats = ["yyyy-MM-dd:HH:mm", "yyyy-MM-dd:HH", "yyyy-MM-dd", "yyyy-MM"];
-        string[] units = ["minute", "hour", "day", "month"];
-        for (var i = 0; i < formats.Length; i++)
+        var result = new List<(long Start, JObject Record)>();
+        foreach (var (bucket, entries) in buckets)
         {
-            if (DateTime.TryParseExact(id, formats[i], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t))
-            {
-                return (DateTime.SpecifyKind(t, DateTimeKind.Utc), units[i]);
-            }
-        }
-
-        throw new Protocol.AblyException(40000, 400, "Invalid stats intervalId: " + id);
-    }
-
-    private static void AddCount(JObject entries, string name, int count) =>
-        entries[name] = entries[name] switch
-        {
-            JValue { Type: JTokenType.Integer } a => new JValue((long)a + count),
-            JValue { Type: JTokenType.Float } a => new JValue((double)a + count),
-            _ => new JValue((long)count),
-        };
-
-    private static void Merge(JObject target, JObject source)
-    {
-        foreach (var property in source.Properties())
-        {
-            if (property.Name is "intervalId" or "unit" or "schema" or "appId" or "inProgress")
+            var bucketEnd = Next(bucket, unit);
+            if ((start is not null && bucketEnd <= start) || (end is not null && bucket > end))
             {
                 continue;
             }
 
-            var existing = target[property.Name];
-            if (existing is JObject to && property.Value is JObject from)
+            var record = new JObject
             {
-                Merge(to, from);
-            }
-            else if (existing is JValue { Type: JTokenType.Integer or JTokenType.Float } a
-                && property.Value is JValue { Type: JTokenType.Integer or JTokenType.Float } b)
+                ["appId"] = appId,
+                ["intervalId"] = Format(bucket, unit),
+                ["unit"] = unit,
+                ["schema"] = Schema,
+                ["entries"] = entries,
+            };
+            if (nowMs >= bucket && nowMs < bucketEnd)
             {
-                target[property.Name] = a.Type == JTokenType.Integer && b.Type == JTokenType.Integer
-                    ? new JValue((long)a + (long)b)
-                    : new JValue((double)a + (double)b);
+                record["inProgress"] = Time(latest[bucket]).ToString("yyyy-MM-dd:HH:mm:ss", CultureInfo.InvariantCulture);
             }
-            else
+
+            result.Add((bucket, record));
+        }
+
+        return result;
+    }
+
+    public static bool IsUnit(string unit) => unit is "minute" or "hour" or "day" or "month";
+
+    /// <summary>
+    /// A stats <c>start</c>/<c>end</c> (RSC6b1): milliseconds since the epoch, or an interval id
+    /// (<c>yyyy-mm-dd:hh:mm</c>, <c>yyyy-mm-dd:hh</c>, <c>yyyy-mm-dd</c>, <c>yyyy-mm</c>) meaning the start of that interval.
+    /// </summary>
+    public static long ParseTime(string name, string text)
+    {
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ms))
+        {
+            return ms;
+        }
+
+        return ParseIntervalId(text) ?? throw new AblyException(40003, 400, $"Invalid value for parameter {name}: {text}");
+    }
+
+    private static long? ParseIntervalId(string id)
+    {
+        foreach (var format in IntervalFormats)
+        {
+            if (DateTime.TryParseExact(id, format, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t))
             {
-                target[property.Name] = property.Value.DeepClone();
+                return new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
             }
+        }
+
+        return null;
+    }
+
+    private void Add(long minute, JObject entries)
+    {
+        if (_minutes.TryGetValue(minute, out var existing))
+        {
+            Merge(existing, entries);
+        }
+        else
+        {
+            _minutes[minute] = (JObject)entries.DeepClone();
         }
     }
 
-    private sealed record MinuteKey(long Minute, string Key);
+    private static DateTime Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime;
+
+    private static long Ms(DateTime t) => new DateTimeOffset(t, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    private static long Truncate(long minute, string unit)
+    {
+        var t = Time(minute);
+        return Ms(unit switch
+        {
+            "minute" => t,
+            "hour" => new DateTime(t.Year, t.Month, t.Day, t.Hour, 0, 0, DateTimeKind.Utc),
+            "day" => t.Date,
+            _ => new DateTime(t.Year, t.Month, 1, 0, 0, 0, DateTimeKind.Utc),
+        });
+    }
+
+    private static long Next(long start, string unit) => unit switch
+    {
+        "minute" => start + 60_000,
+        "hour" => start + 3_600_000,
+        "day" => start + 86_400_000,
+        _ => Ms(Time(start).AddMonths(1)),
+    };
+
+    private static string Format(long start, string unit) =>
+        Time(start).ToString(unit switch
+        {
+            "minute" => "yyyy-MM-dd:HH:mm",
+            "hour" => "yyyy-MM-dd:HH",
+            "day" => "yyyy-MM-dd",
+            _ => "yyyy-MM",
+        }, CultureInfo.InvariantCulture);
+
+    private static void Bump(JObject entries, string name, long amount) =>
+        entries[name] = entries[name] is JValue { Type: JTokenType.Integer } current ? new JValue((long)current + amount) : new JValue(amount);
+
+    private static void Merge(JObject target, JObject source)
+    {
+        foreach (var (name, value) in source)
+        {
+            target[name] = (target[name], value) switch
+            {
+                (JValue { Type: JTokenType.Integer } a, JValue { Type: JTokenType.Integer } b) => new JValue((long)a + (long)b),
+                (JValue { Type: JTokenType.Integer or JTokenType.Float } a, JValue { Type: JTokenType.Integer or JTokenType.Float } b) =>
+                    new JValue(Convert.ToDouble(a.Value, CultureInfo.InvariantCulture) + Convert.ToDouble(b.Value, CultureInfo.InvariantCulture)),
+                _ => value?.DeepClone(),
+            };
+        }
+    }
 }
