@@ -77,8 +77,8 @@ public sealed class DeliveryThreadTests
         var scheduler = new Microsoft.Reactive.Testing.TestScheduler();
         var loop = new Reliably.Rx.Realtime.ConnectionLoop(new ClientOptions { Key = "a.b:c", Scheduler = scheduler }, new FakeAuthProvider(), new FakeTransportFactory());
         Assert.That(loop.DeliveryScheduler, Is.SameAs(scheduler));
-        Assert.That(Reliably.Rx.Realtime.ConnectionLoop.IsVirtualTime(new HistoricalScheduler()), Is.True);
-        Assert.That(Reliably.Rx.Realtime.ConnectionLoop.IsVirtualTime(new EventLoopScheduler()), Is.False);
+        Assert.That(Reliably.Rx.Realtime.VirtualTime.Is(new HistoricalScheduler()), Is.True);
+        Assert.That(Reliably.Rx.Realtime.VirtualTime.Is(new EventLoopScheduler()), Is.False);
     }
 
     private static async Task<int> OnLoopThread(Reliably.Rx.Realtime.ConnectionLoop loop)

@@ -82,7 +82,7 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
             // In virtual time notifications are delivered on the test's scheduler too, as separate work items after the
             // loop turn, so tests stay deterministic. A real scheduler of the caller's (an EventLoopScheduler) is the
             // loop's own thread: subscribers must not share it, so they get the thread pool.
-            _dedicatedThread = !IsVirtualTime(scheduler);
+            _dedicatedThread = !VirtualTime.Is(scheduler);
             DeliveryScheduler = options.DeliveryScheduler ?? (_dedicatedThread ? ThreadPoolScheduler.Instance : scheduler);
         }
         else
@@ -141,19 +141,6 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
     public bool MustNotRunUserCode =>
         IsOnLoop || DeliveryGuard.Active || (_dedicatedThread && Volatile.Read(ref _lastTurnThread) == Environment.CurrentManagedThreadId);
 
-    /// <summary>True for Rx's virtual-time schedulers (TestScheduler, HistoricalScheduler): one thread, time driven by the test.</summary>
-    internal static bool IsVirtualTime(IScheduler scheduler)
-    {
-        for (var type = scheduler.GetType(); type is not null; type = type.BaseType)
-        {
-            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(VirtualTimeSchedulerBase<,>))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>The channel seam: registered channels receive their frames and connection state changes on the loop.</summary>
     public ChannelRegistry Channels { get; }
