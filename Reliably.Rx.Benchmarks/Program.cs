@@ -5,7 +5,8 @@ namespace Reliably.Rx.Benchmarks;
 /// <summary>
 /// Entry point. <c>dotnet run -c Release --project Reliably.Rx.Benchmarks -- --filter '*Codec*'</c> runs the codec
 /// micro-benchmarks; any arguments go to BenchmarkDotNet's switcher. <c>e2e [--quick]</c> runs the end-to-end
-/// harness (Reliably.Rx vs ably-js against the embedded emulator; see docs/benchmarks.md), which prints one table;
+/// harness (Reliably.Rx vs ably-js against the embedded emulator; see docs/benchmarks.md; <c>e2e --help</c> lists its
+/// options), which prints progress while it runs, then one table, and writes the table and charts to <c>--out</c>;
 /// <c>e2e-memchild</c> is its memory-measurement child process.
 /// </summary>
 public static class Program

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Reliably.Rx.Extensions.DependencyInjection.Hosting;
 
 namespace Reliably.Rx.Extensions.DependencyInjection;
 
@@ -29,6 +32,35 @@ public static class ReliablyRxServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(options);
         return services.AddAblyRealtime(_ => options);
+    }
+
+    /// <summary>
+    /// Ties the container's <see cref="AblyRealtime"/> (from <c>AddAblyRealtime</c>) to the host's lifetime: it connects
+    /// once the host's services have started (so OpenTelemetry, wherever it is registered, sees the first attempt), even
+    /// with <see cref="ClientOptions.AutoConnect"/> off, and closes gracefully (CLOSE, then the server's CLOSED, RTN12)
+    /// when the host stops. The close waits at most until the host's shutdown timeout
+    /// (<c>HostOptions.ShutdownTimeout</c>) elapses; the container then disposes the client, failing what is still pending.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="waitForConnection">
+    /// When set, the host's start waits up to this long for CONNECTED and fails with the <see cref="AblyException"/>
+    /// (50003 on timeout, or the connection's error when it goes FAILED). Null (the default) starts connecting and
+    /// returns at once; the health check (<c>AddHealthChecks().AddAblyRealtime()</c>) then reports readiness.
+    /// </param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddAblyRealtimeHostedService(this IServiceCollection services, TimeSpan? waitForConnection = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (waitForConnection is { } wait && wait < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(waitForConnection), wait, "The wait must not be negative.");
+        }
+
+        services.AddSingleton<IHostedService>(provider => new AblyRealtimeHostedService(
+            provider.GetRequiredService<AblyRealtime>,
+            waitForConnection,
+            provider.GetService<ILogger<AblyRealtimeHostedService>>() ?? NullLogger<AblyRealtimeHostedService>.Instance));
+        return services;
     }
 
     private static ClientOptions WithLogging(IServiceProvider provider, ClientOptions options) =>

@@ -32,6 +32,72 @@ public sealed record ClientOptions
         }
     }
 
+    /// <summary>
+    /// Options for a local Ably-compatible server such as Reliably.Rx.Emulator, in one call: the host and port of
+    /// <paramref name="baseUri"/> become the endpoint (a literal host, so no fallback hosts), <c>https</c>/<c>wss</c>
+    /// turn TLS on, and over plain <c>http</c>/<c>ws</c> Basic auth with <paramref name="key"/> is allowed
+    /// (<see cref="AllowInsecureBasicAuth"/>), which real Ably refuses. Derive further settings with <c>with</c>.
+    /// </summary>
+    /// <param name="baseUri">The server's base URL, e.g. <c>http://127.0.0.1:8080</c> (an in-process emulator's
+    /// <c>BaseUri</c>, or the URL the <c>ably-emulator</c> tool prints). Host: an IP address, a dotted name or
+    /// <c>localhost</c>.</param>
+    /// <param name="key">An API key of an app on that server, <c>appId.keyId:secret</c>.</param>
+    /// <returns>The options.</returns>
+    /// <exception cref="AblyException">40003 for a URL that is not an absolute http(s)/ws(s) base URL with such a host;
+    /// 40005 for a key that is not <c>name:secret</c>.</exception>
+    /// <example><code>
+    /// await using var emulator = await AblyEmulator.StartAsync();
+    /// await using var client = new AblyRealtime(ClientOptions.ForEmulator(emulator.BaseUri, emulator.DefaultKey));
+    /// </code></example>
+    public static ClientOptions ForEmulator(Uri baseUri, string key)
+    {
+        ArgumentNullException.ThrowIfNull(baseUri);
+        ArgumentNullException.ThrowIfNull(key);
+        if (!baseUri.IsAbsoluteUri || baseUri.Scheme is not ("http" or "https" or "ws" or "wss")
+            || baseUri.AbsolutePath != "/" || baseUri.Query.Length > 0 || baseUri.UserInfo.Length > 0)
+        {
+            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, $"The emulator URL must be an absolute http, https, ws or wss base URL such as http://127.0.0.1:8080, not '{baseUri}'.");
+        }
+
+        // REC1b2: only an IP address, a dotted name or localhost is used verbatim; anything else is a routing id.
+        var host = baseUri.HostNameType == UriHostNameType.IPv6 ? baseUri.Host.Trim('[', ']') : baseUri.Host;
+        if (!Hosts.EndpointHosts.IsLiteralHost(host))
+        {
+            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, $"The emulator host '{host}' must be an IP address, a name with a dot, or localhost.");
+        }
+
+        var separator = key.IndexOf(':', StringComparison.Ordinal);
+        if (separator <= 0 || separator == key.Length - 1)
+        {
+            throw new AblyException(ErrorCodes.InvalidKey, 400, "The key must have the form appId.keyId:secret.");
+        }
+
+        var tls = baseUri.Scheme is "https" or "wss";
+        return new ClientOptions
+        {
+            Key = key,
+            Endpoint = host,
+            Tls = tls,
+            Port = tls ? 80 : baseUri.Port,
+            TlsPort = tls ? baseUri.Port : 443,
+            FallbackHosts = [],
+            AllowInsecureBasicAuth = !tls,
+        };
+    }
+
+    /// <summary>Options for a local Ably-compatible server from its base URL as text; see <see cref="ForEmulator(Uri, string)"/>.</summary>
+    /// <param name="baseUrl">The server's base URL, e.g. <c>http://127.0.0.1:8080</c>.</param>
+    /// <param name="key">An API key of an app on that server, <c>appId.keyId:secret</c>.</param>
+    /// <returns>The options.</returns>
+    /// <exception cref="AblyException">40003 for text that is not such a URL; 40005 for a malformed key.</exception>
+    public static ClientOptions ForEmulator(string baseUrl, string key)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        return Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri)
+            ? ForEmulator(uri, key)
+            : throw new AblyException(ErrorCodes.InvalidParameterValue, 400, $"'{baseUrl}' is not an absolute URL such as http://127.0.0.1:8080.");
+    }
+
     // ---- Authentication (RSA) ----
 
     /// <summary>An API key, <c>appId.keyId:secret</c>, for Basic auth or for signing token requests.</summary>

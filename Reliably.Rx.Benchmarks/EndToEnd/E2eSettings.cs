@@ -1,6 +1,6 @@
 namespace Reliably.Rx.Benchmarks.EndToEnd;
 
-/// <summary>Sizes and switches of one end-to-end run, from the command line after <c>e2e</c>.</summary>
+/// <summary>Sizes and switches of one end-to-end run, from the command line after <c>e2e</c> (<see cref="E2eCommandLine"/>).</summary>
 internal sealed record E2eSettings
 {
     public bool Quick { get; init; }
@@ -44,6 +44,22 @@ internal sealed record E2eSettings
     /// </summary>
     public int Repeat { get; init; } = 3;
 
+    /// <summary>Where the table (<c>e2e-results.md</c>) and the charts (<c>e2e-*.png</c>) are written.</summary>
+    public string OutputDirectory { get; init; } = Path.Combine("BenchmarkDotNet.Artifacts", "e2e");
+
+    /// <summary>The sizes of a quick run (about a tenth): <c>--quick</c>.</summary>
+    public E2eSettings AsQuick() => this with
+    {
+        Quick = true,
+        Repeat = 1,
+        PublishMessages = 5_000,
+        FanoutMessages = 2_000,
+        RestRequests = 500,
+        MemoryChannels = 200,
+        MemoryConnections = 10,
+        ScenarioTimeout = TimeSpan.FromSeconds(45),
+    };
+
     /// <summary>The sizes of the discarded warm-up run.</summary>
     public E2eSettings ForWarmup() => this with
     {
@@ -51,58 +67,4 @@ internal sealed record E2eSettings
         FanoutMessages = Math.Max(200, FanoutMessages / 10),
         RestRequests = Math.Max(100, RestRequests / 10),
     };
-
-    public static E2eSettings Parse(string[] args)
-    {
-        var settings = new E2eSettings();
-        for (var i = 0; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--quick":
-                    settings = settings with
-                    {
-                        Quick = true,
-                        Repeat = 1,
-                        PublishMessages = 5_000,
-                        FanoutMessages = 2_000,
-                        RestRequests = 500,
-                        MemoryChannels = 200,
-                        MemoryConnections = 10,
-                        ScenarioTimeout = TimeSpan.FromSeconds(45),
-                    };
-                    break;
-                case "--repeat":
-                    settings = settings with { Repeat = Math.Max(1, int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture)) };
-                    break;
-                case "--no-warmup":
-                    settings = settings with { Warmup = false };
-                    break;
-                case "--formats":
-                    settings = settings with { Formats = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) };
-                    break;
-                case "--sides":
-                    settings = settings with { Sides = Next().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() };
-                    break;
-                case "--scenarios":
-                    settings = settings with { Scenarios = Next().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() };
-                    break;
-                case "--publish-n":
-                    settings = settings with { PublishMessages = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) };
-                    break;
-                case "--timeout":
-                    settings = settings with { ScenarioTimeout = TimeSpan.FromSeconds(double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture)) };
-                    break;
-                case "--fanout-n":
-                    settings = settings with { FanoutMessages = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) };
-                    break;
-                default:
-                    throw new ArgumentException($"Unknown e2e option {args[i]}. Options: --quick, --formats json,msgpack, " +
-                        "--sides rx,raw,js[,rxcws], --scenarios publish,fanout,rest,memory, --publish-n N, --fanout-n N, --timeout SECONDS (per scenario), --repeat N, --no-warmup");
-            }
-        }
-
-        return settings;
-    }
 }

@@ -14,15 +14,10 @@ internal static class EndToEndHarness
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        E2eSettings settings;
-        try
+        var (parsed, exitCode) = E2eCommandLine.Parse(args);
+        if (parsed is not { } settings)
         {
-            settings = E2eSettings.Parse(args);
-        }
-        catch (ArgumentException ex)
-        {
-            Console.Error.WriteLine(ex.Message);
-            return 2;
+            return exitCode;
         }
 
         var total = Stopwatch.StartNew();
@@ -68,7 +63,7 @@ internal static class EndToEndHarness
                     {
                         if (first && scenario is not "memory")
                         {
-                            await WarmUp(settings, $"rx {scenario} {format}", ct => scenario switch
+                            await WarmUp(settings, $"rx {scenario} {format}", Expected(warmup, scenario), ct => scenario switch
                             {
                                 "publish" => rxWarm.PublishAsync(format, ct),
                                 "fanout" => rxWarm.FanoutAsync(format, ct),
@@ -76,7 +71,7 @@ internal static class EndToEndHarness
                             }).ConfigureAwait(false);
                         }
 
-                        var result = await Bounded($"rx {scenario} {format}{tag}", settings.ScenarioTimeout, ct => scenario switch
+                        var result = await Bounded($"rx {scenario} {format}{tag}", settings.ScenarioTimeout, Expected(settings, scenario), ct => scenario switch
                         {
                             "publish" => rx.PublishAsync(format, ct),
                             "fanout" => rx.FanoutAsync(format, ct),
@@ -95,12 +90,12 @@ internal static class EndToEndHarness
                     {
                         if (first)
                         {
-                            await WarmUp(settings, $"rx+ClientWebSocket {scenario} {format}", ct => scenario == "publish"
+                            await WarmUp(settings, $"rx+ClientWebSocket {scenario} {format}", Expected(warmup, scenario), ct => scenario == "publish"
                                 ? cwsWarm.PublishAsync(format, ct)
                                 : cwsWarm.FanoutAsync(format, ct)).ConfigureAwait(false);
                         }
 
-                        var result = await Bounded($"rx+ClientWebSocket {scenario} {format}{tag}", settings.ScenarioTimeout, ct => scenario == "publish"
+                        var result = await Bounded($"rx+ClientWebSocket {scenario} {format}{tag}", settings.ScenarioTimeout, Expected(settings, scenario), ct => scenario == "publish"
                             ? cws.PublishAsync(format, ct)
                             : cws.FanoutAsync(format, ct)).ConfigureAwait(false);
                         Record(format, scenario, "rxcws", result);
@@ -113,12 +108,12 @@ internal static class EndToEndHarness
                     {
                         if (first)
                         {
-                            await WarmUp(settings, $"raw {scenario} {format}", ct => scenario == "publish"
+                            await WarmUp(settings, $"raw {scenario} {format}", Expected(warmup, scenario), ct => scenario == "publish"
                                 ? rawWarm.PublishAsync(format, ct)
                                 : rawWarm.FanoutAsync(format, ct)).ConfigureAwait(false);
                         }
 
-                        var result = await Bounded($"raw {scenario} {format}{tag}", settings.ScenarioTimeout, ct => scenario == "publish"
+                        var result = await Bounded($"raw {scenario} {format}{tag}", settings.ScenarioTimeout, Expected(settings, scenario), ct => scenario == "publish"
                             ? raw.PublishAsync(format, ct)
                             : raw.FanoutAsync(format, ct)).ConfigureAwait(false);
                         Record(format, scenario, "raw", result);
@@ -132,7 +127,12 @@ internal static class EndToEndHarness
                     Log($"js {format}{tag}: node ablyjs-bench.js ({string.Join(',', Ordered(jsSettings))})");
                     // Each scenario has its own timeout inside the script; this is the backstop (node is killed after it).
                     var budget = TimeSpan.FromTicks(settings.ScenarioTimeout.Ticks * (2 * Ordered(jsSettings).Count() + 1)) + TimeSpan.FromSeconds(20);
-                    var js = await AblyJsRunner.RunAsync(emulator.Port, emulator.DefaultKey, format, jsSettings, budget).ConfigureAwait(false);
+                    Dictionary<string, ScenarioResult> js;
+                    using (E2eProgress.Track($"js {format}{tag} (node reports at its end)", null, ProgressInterval))
+                    {
+                        js = await AblyJsRunner.RunAsync(emulator.Port, emulator.DefaultKey, format, jsSettings, budget).ConfigureAwait(false);
+                    }
+
                     foreach (var (scenario, result) in js)
                     {
                         Log($"js {scenario} {format}{tag}: {Describe(result)}");
@@ -151,13 +151,33 @@ internal static class EndToEndHarness
             }
         }
 
+        var report = string.Join(Environment.NewLine, ResultTable.Render(results, settings), ResultTable.RenderCost(results, settings), string.Empty,
+            $"Total {total.Elapsed.TotalSeconds:0} s; {(settings.Quick ? "--quick" : "full size")}; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         Console.WriteLine();
-        Console.WriteLine(ResultTable.Render(results, settings));
-        Console.WriteLine(ResultTable.RenderCost(results, settings));
-        Console.WriteLine();
-        Console.WriteLine($"Total {total.Elapsed.TotalSeconds:0} s; {(settings.Quick ? "--quick" : "full size")}; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        Console.WriteLine(report);
+
+        // The table and the charts side by side in one folder, so a run can be kept or compared as a whole.
+        Directory.CreateDirectory(settings.OutputDirectory);
+        await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "e2e-results.md"), report).ConfigureAwait(false);
+        foreach (var chart in ResultCharts.Write(results, settings, settings.OutputDirectory))
+        {
+            Log("chart " + Path.GetFullPath(chart));
+        }
+
+        Log("table " + Path.GetFullPath(Path.Combine(settings.OutputDirectory, "e2e-results.md")));
         return 0;
     }
+
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(3);
+
+    /// <summary>What a scenario counts for its progress line: messages acknowledged or delivered, requests made.</summary>
+    private static long? Expected(E2eSettings settings, string scenario) => scenario switch
+    {
+        "publish" => settings.PublishMessages,
+        "fanout" => (long)settings.FanoutMessages * settings.FanoutSubscribers,
+        "rest" => settings.RestRequests,
+        _ => null,
+    };
 
     private static IEnumerable<string> Ordered(E2eSettings settings) =>
         new[] { "publish", "fanout", "rest", "memory" }.Where(settings.Scenarios.Contains);
@@ -170,17 +190,18 @@ internal static class EndToEndHarness
     }
 
     /// <summary>Runs the warm-up size of a scenario and discards its result (logged, never tabled).</summary>
-    private static async Task WarmUp(E2eSettings settings, string what, Func<CancellationToken, Task<ScenarioResult>> run)
+    private static async Task WarmUp(E2eSettings settings, string what, long? expected, Func<CancellationToken, Task<ScenarioResult>> run)
     {
         if (settings.Warmup)
         {
-            await Bounded(what + " (warm-up)", settings.ScenarioTimeout, run).ConfigureAwait(false);
+            await Bounded(what + " (warm-up)", settings.ScenarioTimeout, expected, run).ConfigureAwait(false);
         }
     }
 
-    private static async Task<ScenarioResult> Bounded(string what, TimeSpan timeout, Func<CancellationToken, Task<ScenarioResult>> run)
+    private static async Task<ScenarioResult> Bounded(string what, TimeSpan timeout, long? expected, Func<CancellationToken, Task<ScenarioResult>> run)
     {
         using var cts = new CancellationTokenSource(timeout);
+        using var progress = E2eProgress.Track(what, expected, ProgressInterval);
         using var self = Process.GetCurrentProcess();
         var cpu0 = self.TotalProcessorTime;
         var alloc0 = GC.GetTotalAllocatedBytes(precise: true);

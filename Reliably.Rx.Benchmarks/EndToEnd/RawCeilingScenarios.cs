@@ -65,6 +65,7 @@ internal sealed class RawCeilingScenarios
                         {
                             mine += frame.Messages;
                             Volatile.Write(ref lastTicks, Stopwatch.GetTimestamp());
+                            E2eProgress.Add(frame.Messages);
                             if (Interlocked.Add(ref delivered, frame.Messages) >= expected)
                             {
                                 all.TrySetResult();
@@ -136,6 +137,7 @@ internal sealed class RawCeilingScenarios
                 }
 
                 window.Release(count);
+                E2eProgress.Add(count);
             }
         }, CancellationToken.None);
 

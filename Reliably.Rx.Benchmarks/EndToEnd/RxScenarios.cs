@@ -22,15 +22,8 @@ internal sealed class RxScenarios
         _settings = settings;
     }
 
-    public static ClientOptions Options(int port, string key, string format) => new()
-    {
-        Key = key,
-        Endpoint = "127.0.0.1",
-        Port = port,
-        Tls = false,
-        AllowInsecureBasicAuth = true,
-        UseBinaryProtocol = format == "msgpack",
-    };
+    public static ClientOptions Options(int port, string key, string format) =>
+        ClientOptions.ForEmulator(new Uri($"http://127.0.0.1:{port}"), key) with { UseBinaryProtocol = format == "msgpack" };
 
     private AblyRealtime NewClient(string format) =>
         _transports is null ? new AblyRealtime(Options(_port, _key, format)) : new AblyRealtime(Options(_port, _key, format), _transports, auth: null, random: null);
@@ -146,6 +139,8 @@ internal sealed class RxScenarios
                 {
                     Interlocked.Increment(ref failed);
                 }
+
+                E2eProgress.Add();
             }
         });
         await Task.WhenAll(workers).ConfigureAwait(false);
@@ -189,6 +184,7 @@ internal sealed class RxScenarios
                     }
 
                     window.Release();
+                    E2eProgress.Add();
                     if (Interlocked.Increment(ref outcomes) == n)
                     {
                         done.TrySetResult();
@@ -232,6 +228,7 @@ internal sealed class RxScenarios
 
             Count++;
             LastTicks = now;
+            E2eProgress.Add();
             _onDelivered();
         }
 

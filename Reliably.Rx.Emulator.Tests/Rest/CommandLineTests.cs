@@ -80,6 +80,56 @@ public sealed partial class CommandLineTests
         Assert.That(process.ExitCode, Is.EqualTo(2));
     }
 
+    [Test]
+    public async Task OutOfRangeValue_ExitsWithUsageError_NamingTheOption()
+    {
+        using var process = Start("--port 70000 --address not-an-ip");
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.That(process.ExitCode, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("--port must be between 0 and 65535").And.Contain("'not-an-ip' is not an IP address"));
+    }
+
+    [Test]
+    public async Task Version_PrintsTheVersionFromGit()
+    {
+        using var process = Start("--version");
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.That(process.ExitCode, Is.Zero);
+        Assert.That(output.Trim(), Does.Match(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?(\+[0-9a-f]+)?$"));
+    }
+
+    [Test]
+    public void EveryOption_MapsToEmulatorOptions()
+    {
+        var result = EmulatorCommandLine.CreateCommand("ably-emulator").Parse(
+            "--port 8080 --address 127.0.0.1 --address 127.0.0.2 --tls --strict-basic-auth --key a.b:c --connection-state-ttl 2000 " +
+            "--max-idle-interval 3000 --heartbeat-interval 400 --presence-leave-delay 500 --max-message-size 600 --max-frame-size 700 " +
+            "--history-limit 800 --sync-page-size 9 --frame-log-limit 0");
+        Assert.That(result.Errors, Is.Empty);
+
+        var options = EmulatorCommandLine.ToOptions(result);
+
+        Assert.That(options.Port, Is.EqualTo(8080));
+        Assert.That(options.Addresses.Select(a => a.ToString()), Is.EqualTo(new[] { "127.0.0.1", "127.0.0.2" }));
+        Assert.That(options.Tls && options.StrictBasicAuth, Is.True);
+        Assert.That(options.DefaultKey, Is.EqualTo("a.b:c"));
+        Assert.That(options.ConnectionStateTtl, Is.EqualTo(TimeSpan.FromSeconds(2)));
+        Assert.That(options.MaxIdleInterval, Is.EqualTo(TimeSpan.FromSeconds(3)));
+        Assert.That(options.HeartbeatInterval, Is.EqualTo(TimeSpan.FromMilliseconds(400)));
+        Assert.That(options.PresenceLeaveDelay, Is.EqualTo(TimeSpan.FromMilliseconds(500)));
+        Assert.That((options.MaxMessageSize, options.MaxFrameSize, options.ChannelHistoryLimit, options.SyncPageSize, options.FrameLogLimit), Is.EqualTo((600, 700, 800, 9, 0)));
+    }
+
+    [Test]
+    public void NoOptions_GiveTheDefaults()
+    {
+        var options = EmulatorCommandLine.ToOptions(EmulatorCommandLine.CreateCommand("ably-emulator").Parse([]));
+
+        Assert.That(options with { TimeProvider = EmulatorOptions.Default.TimeProvider }, Is.EqualTo(EmulatorOptions.Default));
+    }
+
     private static Process Start(string arguments)
     {
         var dll = typeof(AblyEmulator).Assembly.Location;

@@ -37,18 +37,9 @@ public sealed class SampleEnvironment : IAsyncDisposable
     /// <summary>Client options for this environment.</summary>
     public ClientOptions Options(string? clientId = null, bool binary = true)
     {
-        var options = new ClientOptions { Key = Key, ClientId = clientId, UseBinaryProtocol = binary };
-        return Emulator is null
-            ? options
-            : options with
-            {
-                Endpoint = "127.0.0.1",
-                Port = Emulator.Port,
-                Tls = false,
-
-                // The emulator runs on loopback without TLS; real Ably refuses Basic auth over plain connections.
-                AllowInsecureBasicAuth = true,
-            };
+        // The emulator runs on loopback without TLS: ForEmulator allows the Basic auth that real Ably refuses there.
+        var options = Emulator is null ? new ClientOptions { Key = Key } : ClientOptions.ForEmulator(Emulator.BaseUri, Key);
+        return options with { ClientId = clientId, UseBinaryProtocol = binary };
     }
 
     /// <summary>A connected realtime client.</summary>

@@ -80,6 +80,7 @@ public sealed class ChaosStreamTests
             using var publisherWatch = run.WatchPublisher(publisher);
 
             using var stop = new CancellationTokenSource();
+            using var progress = ReportProgress(run, subscribers, clock, messages >= 200_000 ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(15));
             var injector = run.InjectAsync(publisher, subscriberClients, stop.Token);
             try
             {
@@ -198,6 +199,23 @@ public sealed class ChaosStreamTests
 
         return string.Join(", ", parts);
     }
+
+    /// <summary>
+    /// A progress line every <paramref name="every"/> while the run goes on (acknowledged, received per subscriber, faults
+    /// fired), so that a soak of many minutes shows it is moving and where it stands. Reporting only: nothing waits on it.
+    /// </summary>
+    private static Timer ReportProgress(ChaosRun run, List<ChaosSubscriber> subscribers, Stopwatch clock, TimeSpan every) => new(
+        _ =>
+        {
+            var acked = run.Acked.Count;
+            var received = string.Join(" / ", subscribers.Select(s => s.Distinct.ToString("#,0", CultureInfo.InvariantCulture)));
+            var faults = run.FaultsByKind.Values.Sum();
+            TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"[chaos] {clock.Elapsed.TotalSeconds:0} s: acknowledged {acked:#,0}/{run.Messages:#,0} ({100.0 * acked / run.Messages:0}%), received {received}, faults {faults}, NACKed batches {run.NackedBatches}"));
+        },
+        null,
+        every,
+        every);
 
     private static void Report(ChaosRun run, List<ChaosSubscriber> subscribers, TimeSpan elapsed)
     {

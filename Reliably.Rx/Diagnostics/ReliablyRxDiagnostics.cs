@@ -25,8 +25,8 @@ public static class ReliablyRxDiagnostics
     /// <summary>The activity source name: <c>Reliably.Rx</c>.</summary>
     public const string ActivitySourceName = "Reliably.Rx";
 
-    internal static readonly string Version =
-        typeof(ReliablyRxDiagnostics).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    // The package version (e.g. 0.1.0-alpha.0.42): the assembly version only carries the major (MinVer).
+    internal static readonly string Version = Http.AblyHeaders.LibraryVersion;
 
     internal static readonly ActivitySource ActivitySource = new(ActivitySourceName, Version);
 

@@ -26,6 +26,10 @@ internal static class CertificateFactory
         using var ephemeral = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
 
         // Round-trip through PFX so the private key is usable by SslStream on every platform.
+#if NET9_0_OR_GREATER
         return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), null);
+#else
+        return new X509Certificate2(ephemeral.Export(X509ContentType.Pfx));
+#endif
     }
 }

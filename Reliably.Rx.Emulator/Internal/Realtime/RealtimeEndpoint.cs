@@ -62,8 +62,10 @@ internal sealed class RealtimeEndpoint
 
             // RTN23b: with heartbeats=false a WebSocket ping is the server's heartbeat (ably-js counts it as activity).
             KeepAliveInterval = parameters.ProtocolHeartbeats ? TimeSpan.Zero : interval,
+#if NET9_0_OR_GREATER
             // A peer that stops answering pings for this long is treated as an abrupt drop (RTN15a server side).
             KeepAliveTimeout = parameters.ProtocolHeartbeats ? Timeout.InfiniteTimeSpan : PingTimeout(interval),
+#endif
         });
         var transport = new WsTransport(socket, stream, context, parameters.Format, parameters.ProtocolHeartbeats, _server.Time, interval);
         var writer = transport.RunWriterAsync();

@@ -9,5 +9,5 @@ internal static class Ids
 
     public static string Alnum(int length) => RandomNumberGenerator.GetString(Alphabet, length);
 
-    public static string Hex(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
+    public static string Hex(int bytes) => Convert.ToHexString(RandomNumberGenerator.GetBytes(bytes)).ToLowerInvariant();
 }
