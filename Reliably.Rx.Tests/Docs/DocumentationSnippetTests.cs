@@ -16,7 +16,7 @@ namespace Reliably.Rx.Tests.Docs;
 [TestFixture]
 [Category("Integration")]
 [NonParallelizable]
-public sealed class DocumentationSnippetTests
+public sealed partial class DocumentationSnippetTests
 {
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(45);
 
@@ -60,7 +60,12 @@ public sealed class DocumentationSnippetTests
     [TestCaseSource(nameof(Snippets))]
     public async Task Compiles_and_runs(MarkdownSnippets.Snippet snippet)
     {
-        var source = string.Concat(Usings.Select(u => $"using {u};\n")) + SnippetHost.Prelude(snippet.Uses) + "#line 1\n" + snippet.Code;
+        // A block may open with using directives of its own (a package README): they go before the hidden prelude.
+        var lines = snippet.Code.Split('\n');
+        var own = lines.TakeWhile(l => UsingDirective().IsMatch(l) || string.IsNullOrWhiteSpace(l)).ToList();
+        var body = string.Join('\n', lines.Skip(own.Count));
+        var source = string.Concat(Usings.Select(u => $"using {u};\n")) + string.Join('\n', own) + "\n" +
+            SnippetHost.Prelude(snippet.Uses) + $"#line {own.Count + 1}\n" + body;
         var assembly = Compile(snippet.ToString(), source);
         using var budget = new CancellationTokenSource(Budget);
         SnippetHost.Token = budget.Token;
@@ -72,6 +77,9 @@ public sealed class DocumentationSnippetTests
             await task.WaitAsync(Budget + TimeSpan.FromSeconds(5));
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(global\s+)?using\s+(static\s+)?[\w.]+(\s*=\s*[\w.<>]+)?\s*;\s*$")]
+    private static partial System.Text.RegularExpressions.Regex UsingDirective();
 
     private static Assembly Compile(string name, string source)
     {
