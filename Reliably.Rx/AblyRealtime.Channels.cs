@@ -13,11 +13,8 @@ public sealed partial class AblyRealtime
     /// <summary>True once <see cref="DisposeAsync"/> has started.</summary>
     internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
-    /// <summary>
-    /// Where channel streams deliver: <see cref="ClientOptions.DeliveryScheduler"/>, else <see cref="ClientOptions.Scheduler"/>
-    /// when set (virtual-time tests stay deterministic), else the thread pool.
-    /// </summary>
-    internal IScheduler DeliveryScheduler => Options.DeliveryScheduler ?? Options.Scheduler ?? ThreadPoolScheduler.Instance;
+    /// <summary>Where channel streams deliver: see <see cref="ClientOptions.DeliveryScheduler"/>.</summary>
+    internal IScheduler DeliveryScheduler => Loop.DeliveryScheduler;
 
     /// <summary>Completes every channel's streams once the loop is closed.</summary>
     private void DisposeChannels() => Volatile.Read(ref _channels)?.DisposeAll();

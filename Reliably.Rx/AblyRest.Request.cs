@@ -26,7 +26,17 @@ public sealed partial class AblyRest
         JToken? body = null,
         IReadOnlyDictionary<string, string>? headers = null,
         int? version = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        Reported.Run(() => RequestAsyncCore(method, path, parameters, body, headers, version, cancellationToken));
+
+    private Task<HttpPaginatedResponse> RequestAsyncCore(
+        HttpMethod method,
+        string path,
+        IReadOnlyDictionary<string, string>? parameters,
+        JToken? body,
+        IReadOnlyDictionary<string, string>? headers,
+        int? version,
+        CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         if (method is null || !(method == HttpMethod.Get || method == HttpMethod.Post || method == HttpMethod.Put || method == HttpMethod.Patch || method == HttpMethod.Delete))

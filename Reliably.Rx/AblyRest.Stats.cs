@@ -9,7 +9,10 @@ public sealed partial class AblyRest
     /// <param name="query">Interval, unit, order and page size; null for the defaults.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <exception cref="AblyException">40003 for an invalid query; the server's error otherwise.</exception>
-    public Task<PaginatedResult<Stats>> StatsAsync(StatsQuery? query = null, CancellationToken cancellationToken = default)
+    public Task<PaginatedResult<Stats>> StatsAsync(StatsQuery? query = null, CancellationToken cancellationToken = default) =>
+        Reported.Run(() => StatsAsyncCore(query, cancellationToken));
+
+    private Task<PaginatedResult<Stats>> StatsAsyncCore(StatsQuery? query, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         var request = new RestRequest(HttpMethod.Get, "/stats") { Query = QueryParams.From(query), Format = Format };

@@ -85,7 +85,10 @@ public sealed partial class AblyRest : IAsyncDisposable, IDisposable
 
     /// <summary>The server's time (RSC16). Sent without credentials.</summary>
     /// <exception cref="AblyException">When no host answers or the reply is not a time.</exception>
-    public Task<DateTimeOffset> TimeAsync(CancellationToken cancellationToken = default)
+    public Task<DateTimeOffset> TimeAsync(CancellationToken cancellationToken = default) =>
+        Reported.Run(() => TimeAsyncCore(cancellationToken));
+
+    private Task<DateTimeOffset> TimeAsyncCore(CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         return AblyAuth.FetchServerTimeAsync(_http, cancellationToken);
@@ -111,7 +114,8 @@ public sealed partial class AblyRest : IAsyncDisposable, IDisposable
     {
         if (Volatile.Read(ref _disposed) != 0)
         {
-            throw new AblyException(ErrorCodes.BadRequest, 400, "This AblyRest client has been disposed.");
+            // The same error as every operation of a disposed realtime client: closed (docs/delivery-guarantees.md).
+            throw new AblyException(ErrorCodes.ConnectionClosed, 400, "This AblyRest client has been disposed.");
         }
     }
 }

@@ -249,15 +249,6 @@ public sealed record ClientOptions
     /// <summary>Queue publishes while connecting or disconnected; default true (RTP16, RTL6c2).</summary>
     public bool QueueMessages { get; init; } = true;
 
-    /// <summary>
-    /// Lets publishes that are waiting to be sent at the same moment share one ProtocolMessage (RTL6d): those queued
-    /// while connecting, and those submitted together under load. Only contiguous publishes on one channel with one
-    /// clientId and no ids of their own are bundled, within maxMessageSize and 999 messages; nothing is delayed to make a
-    /// bundle. Each publish still completes on its own task; a NACK of the frame fails every publish in it. Default
-    /// true; false sends every publish as its own frame.
-    /// </summary>
-    public bool BundlePublishes { get; init; } = true;
-
     /// <summary>A recovery key from <c>Connection.CreateRecoveryKey()</c> to continue a connection (RTN16).</summary>
     public string? Recover { get; init; }
 
@@ -271,10 +262,13 @@ public sealed record ClientOptions
     public IScheduler? Scheduler { get; init; }
 
     /// <summary>
-    /// Where channel streams (messages, channel state changes, discontinuities, errors) are delivered: each subscriber's
-    /// buffer is drained by work items on this scheduler, never on the connection loop. Null uses
-    /// <see cref="Scheduler"/> when that is set (so virtual-time tests stay deterministic), else
-    /// <see cref="ThreadPoolScheduler.Instance"/>.
+    /// Where channel and connection streams are delivered: each subscription's queue is drained by work items on this
+    /// scheduler. Null uses the thread pool, or, when <see cref="Scheduler"/> is a virtual-time scheduler (a
+    /// <c>TestScheduler</c>), that scheduler, as separate work items after the loop turn, so tests stay deterministic.
+    /// Whatever the scheduler, user code never runs on the connection loop, on the loop's own thread (an
+    /// <c>EventLoopScheduler</c> given as <see cref="Scheduler"/>) or inside a library lock: a scheduler that would run a
+    /// drain there (<c>ImmediateScheduler</c>, <c>CurrentThreadScheduler</c>, the loop's own) has it moved to the
+    /// thread pool.
     /// </summary>
     public IScheduler? DeliveryScheduler { get; init; }
 

@@ -38,7 +38,7 @@ public class MessageEncoderBenchmarks
         var encoded = MessageEncoder.Encode(_message, _cipher, WireFormat);
         _encodedData = encoded.Data;
         _encodedEncoding = encoded.Encoding;
-        _received = encoded.Clone();
+        _received = encoded with { };
     }
 
     private WireFormat WireFormat => Format == "json" ? WireFormat.Json : WireFormat.MsgPack;
@@ -50,8 +50,7 @@ public class MessageEncoderBenchmarks
     public object? DecodeInPlace()
     {
         // Restores the wire form first: two field writes, negligible next to the decode.
-        _received.Data = _encodedData;
-        _received.Encoding = _encodedEncoding;
+        _received.SetPayload(_encodedData, _encodedEncoding);
         MessageEncoder.DecodeInPlace(_received, _cipher);
         return _received.Data;
     }

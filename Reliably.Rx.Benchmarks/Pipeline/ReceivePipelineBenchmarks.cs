@@ -8,9 +8,9 @@ namespace Reliably.Rx.Benchmarks.Pipeline;
 /// <summary>
 /// The client's receive path without sockets, one MESSAGE frame with one ~100-byte message at a time: frame decode
 /// (real codec), the post to the connection loop, channel dispatch, TM2 field filling, payload decode, recent-key
-/// tracking, <c>LosslessBroadcast</c> to one <c>channel.Messages()</c> subscriber on the default delivery scheduler
-/// (the thread pool), and the subscriber's OnNext. 1 000 frames per invocation, waiting until all are delivered, so
-/// ns/op and bytes/op are per message. Excludes the socket and Websocket.Client (its receive buffers and string/byte
+/// tracking, the channel's ordered feed to 1 or 20 <c>channel.Messages()</c> subscribers on the default delivery
+/// scheduler (the thread pool), and the subscribers' OnNext. 1 000 frames per invocation, waiting until every subscriber
+/// has all of them, so ns/op and bytes/op are per message (all subscribers included). Excludes the socket and Websocket.Client (its receive buffers and string/byte
 /// copies) — see <see cref="LoopbackTransport"/>.
 /// </summary>
 [MemoryDiagnoser]
@@ -19,13 +19,16 @@ public class ReceivePipelineBenchmarks
     private const int PerInvoke = 1000;
     private AblyRealtime _client = null!;
     private LoopbackTransport _transport = null!;
-    private IDisposable _subscription = null!;
+    private IDisposable[] _subscriptions = null!;
     private ReadOnlyMemory<byte> _frame;
     private long _received;
     private long _expected;
 
     [Params("json", "msgpack")]
     public string Format { get; set; } = "msgpack";
+
+    [Params(1, 20)]
+    public int Subscribers { get; set; } = 1;
 
     [GlobalSetup]
     public void Setup()
@@ -36,7 +39,9 @@ public class ReceivePipelineBenchmarks
             factory, auth: null, random: null);
         _client.Connection.WaitForStateAsync(ConnectionState.Connected, TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
         var channel = _client.Channels.Get("bench:channel");
-        _subscription = channel.Messages().Subscribe(_ => Interlocked.Increment(ref _received), _ => { });
+        _subscriptions = Enumerable.Range(0, Subscribers)
+            .Select(_ => channel.Messages().Subscribe(_ => Interlocked.Increment(ref _received), _ => { }))
+            .ToArray();
         channel.AttachAsync().WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
         _transport = factory.Last!;
 
@@ -50,7 +55,10 @@ public class ReceivePipelineBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        _subscription.Dispose();
+        foreach (var subscription in _subscriptions)
+        {
+            subscription.Dispose();
+        }
         _client.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
     }
 
@@ -62,7 +70,7 @@ public class ReceivePipelineBenchmarks
             _transport.Receive(_frame);
         }
 
-        _expected += PerInvoke;
+        _expected += PerInvoke * Subscribers;
 
         // Bounded wait for the deliveries (10 s), so a stuck run cannot hang the benchmark.
         var deadline = Environment.TickCount64 + 10_000;

@@ -22,14 +22,13 @@ public static class TelemetrySample
 
         Say.Title("Telemetry: per-device windows of 50 readings");
         var windows = channel.Messages<Reading>()
-            .Where(r => r is not null)
-            .GroupBy(r => r!.Device)
+            .GroupBy(r => r.Device)
             .SelectMany(device => device.Buffer(50).Select(window => new
             {
                 Device = device.Key,
                 Count = window.Count,
-                Average = window.Average(r => r!.Temperature),
-                Max = window.Max(r => r!.Temperature),
+                Average = window.Average(r => r.Temperature),
+                Max = window.Max(r => r.Temperature),
             }));
 
         const int devicesCount = 4;

@@ -62,7 +62,7 @@ public static class TourSample
         var channel = client.Channels.Get(SampleEnvironment.Channel("orders"));
         var bigOrders =
             from order in channel.Messages<Order>("order")
-            where order is not null && order.Quantity >= 100
+            where order.Quantity >= 100
             select $"{order.Symbol} x{order.Quantity} = {order.Quantity * order.Price:0.00}";
         var firstTwo = bigOrders.Take(2).ToList().ToTask();
         await channel.AttachAsync();

@@ -22,7 +22,7 @@ public static class TradingSample
         await prices.AttachAsync();
 
         Say.Title("Trading: latest price per symbol, sampled every 250 ms");
-        var ticks = prices.Messages<Tick>("tick").Where(t => t is not null).Select(t => t!).Publish().RefCount();
+        var ticks = prices.Messages<Tick>("tick").Publish().RefCount();
         var latestPerSymbol = ticks
             .GroupBy(t => t.Symbol)
             .SelectMany(symbol => symbol.Sample(TimeSpan.FromMilliseconds(250)));

@@ -131,6 +131,6 @@ public sealed class ClientOptionsValidationTests
         var rest = TestClients.Rest(handler);
         rest.Dispose();
         Assert.That(handler.Disposed, Is.True);
-        Assert.That(Assert.ThrowsAsync<AblyException>(() => rest.TimeAsync())!.Code, Is.EqualTo(ErrorCodes.BadRequest));
+        Assert.That(Assert.ThrowsAsync<AblyException>(() => rest.TimeAsync())!.Code, Is.EqualTo(ErrorCodes.ConnectionClosed));
     }
 }

@@ -57,7 +57,7 @@ public sealed class ChannelPublishTests
     public async Task TO3l8_a_message_larger_than_maxMessageSize_fails_with_40009_before_sending()
     {
         await using var c = new ChannelHarness();
-        var ex = Assert.Throws<AblyException>(() => c.Channel.PublishAsync("big", new string('x', 70_000)));
+        var ex = Assert.ThrowsAsync<AblyException>(() => c.Channel.PublishAsync("big", new string('x', 70_000)));
         Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.MessageTooLarge));
         c.Pump();
         Assert.That(c.Sent(ProtocolAction.Message), Is.Empty);
@@ -67,7 +67,7 @@ public sealed class ChannelPublishTests
     public async Task RTL6g_wildcard_clientId_in_a_message_is_rejected_with_40012()
     {
         await using var c = new ChannelHarness();
-        var ex = Assert.Throws<AblyException>(() => c.Channel.PublishAsync(new Message("n", "d") { ClientId = "*" }));
+        var ex = Assert.ThrowsAsync<AblyException>(() => c.Channel.PublishAsync(new Message("n", "d") { ClientId = "*" }));
         Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.InvalidClientId));
     }
 
@@ -78,7 +78,7 @@ public sealed class ChannelPublishTests
         _ = c.Channel.AttachAsync();
         c.Pump();
         c.Receive(new ProtocolMessage(ProtocolAction.Error, c.Name) { Error = new ErrorInfo(40160, 401, "denied") });
-        var ex = Assert.Throws<AblyException>(() => c.Channel.PublishAsync("n", "d"));
+        var ex = Assert.ThrowsAsync<AblyException>(() => c.Channel.PublishAsync("n", "d"));
         Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.ChannelOperationFailedInvalidState));
     }
 
@@ -86,9 +86,9 @@ public sealed class ChannelPublishTests
     public async Task Null_and_empty_arguments_are_rejected_with_40003()
     {
         await using var c = new ChannelHarness();
-        Assert.That(Assert.Throws<AblyException>(() => c.Channel.PublishAsync((Message)null!))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
-        Assert.That(Assert.Throws<AblyException>(() => c.Channel.PublishAsync((IEnumerable<Message>)null!))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
-        Assert.That(Assert.Throws<AblyException>(() => c.Channel.PublishAsync(Array.Empty<Message>()))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
+        Assert.That(Assert.ThrowsAsync<AblyException>(() => c.Channel.PublishAsync((Message)null!))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
+        Assert.That(Assert.ThrowsAsync<AblyException>(() => c.Channel.PublishAsync((IEnumerable<Message>)null!))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
+        Assert.That(Assert.ThrowsAsync<AblyException>(() => c.Channel.PublishAsync(Array.Empty<Message>()))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
         Assert.That(Assert.Throws<AblyException>(() => c.Channel.Messages(null!))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
     }
 }

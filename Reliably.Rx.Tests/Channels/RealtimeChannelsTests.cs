@@ -48,8 +48,8 @@ public sealed class RealtimeChannelsTests
         c.Pump();
         Assert.That(messagesCompleted && statesCompleted, Is.True);
         Assert.That(c.H.Client.Channels.Exists("chat"), Is.False);
-        Assert.That(Assert.Throws<AblyException>(() => c.Channel.PublishAsync("n", "d"))!.Code, Is.EqualTo(ErrorCodes.ChannelOperationFailedInvalidState));
-        Assert.That(Assert.Throws<AblyException>(() => c.Channel.AttachAsync())!.Code, Is.EqualTo(ErrorCodes.ChannelOperationFailedInvalidState));
+        Assert.That(Assert.ThrowsAsync<AblyException>(() => c.Channel.PublishAsync("n", "d"))!.Code, Is.EqualTo(ErrorCodes.ChannelOperationFailedInvalidState));
+        Assert.That(Assert.ThrowsAsync<AblyException>(() => c.Channel.AttachAsync())!.Code, Is.EqualTo(ErrorCodes.ChannelOperationFailedInvalidState));
 
         // Frames for the released name are no longer dispatched to it; a new Get is a new instance.
         var again = c.H.Client.Channels.Get("chat");
@@ -69,14 +69,14 @@ public sealed class RealtimeChannelsTests
         c.Pump();
         Assert.That(completed, Is.True);
         Assert.That(Assert.Throws<AblyException>(() => c.H.Client.Channels.Get("x"))!.Code, Is.EqualTo(ErrorCodes.ConnectionClosed));
-        Assert.That(Assert.Throws<AblyException>(() => c.Channel.PublishAsync("n", "d"))!.Code, Is.EqualTo(ErrorCodes.ConnectionClosed));
+        Assert.That(Assert.ThrowsAsync<AblyException>(() => c.Channel.PublishAsync("n", "d"))!.Code, Is.EqualTo(ErrorCodes.ConnectionClosed));
     }
 
     [Test]
     public async Task RTL10b_history_untilAttach_requires_an_attached_channel()
     {
         await using var c = new ChannelHarness();
-        var ex = Assert.Throws<AblyException>(() => c.Channel.HistoryAsync(untilAttach: true));
+        var ex = Assert.ThrowsAsync<AblyException>(() => c.Channel.HistoryAsync(untilAttach: true));
         Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.ChannelOperationFailedInvalidState));
     }
 }

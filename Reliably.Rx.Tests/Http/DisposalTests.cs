@@ -20,7 +20,7 @@ public sealed class DisposalTests
         await rest.DisposeAsync();
 
         var ex = Assert.ThrowsAsync<AblyException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.BadRequest));
+        Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.ConnectionClosed));
         Assert.That(handler.Requests, Has.Count.EqualTo(1), "no fallback after disposal");
     }
 

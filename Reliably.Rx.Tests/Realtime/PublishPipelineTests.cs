@@ -59,39 +59,9 @@ public sealed class PublishPipelineTests
     }
 
     [Test]
-    public async Task RTL6c2_RTL6d_publishes_queued_while_connecting_go_out_bundled_in_order_on_CONNECTED()
+    public async Task RTL6c2_RTL6i1_queued_publishes_go_out_one_frame_each_in_order()
     {
         await using var h = new RealtimeHarness();
-        var early = h.Publish("early");
-        h.Connection.Connect();
-        h.Pump();
-        var during = h.Publish("during");
-        h.Pump();
-        Assert.That(h.Transport.SentOf(ProtocolAction.Message), Is.Empty);
-
-        h.Transport.Connected();
-        h.Pump();
-        var sent = h.Transport.SentOf(ProtocolAction.Message).ToList();
-        Assert.That(sent, Has.Count.EqualTo(1), "RTL6d: queued publishes on one channel share a frame");
-        Assert.That(sent[0].Messages!.Select(m => m.Name), Is.EqualTo(new[] { "early", "during" }), "RTL6d6: in publish order");
-        Assert.That(sent[0].MsgSerial, Is.EqualTo(0));
-        Assert.That(early.IsCompleted, Is.False);
-
-        h.Transport.Receive(new ProtocolMessage(ProtocolAction.Ack)
-        {
-            MsgSerial = 0,
-            Count = 1,
-            Res = [new PublishResult { Serials = ["s-early", "s-during"] }],
-        });
-        h.Pump(1);
-        Assert.That((await early)!.Serials, Is.EqualTo(new[] { "s-early" }), "each publish gets its own share of the ACK");
-        Assert.That((await during)!.Serials, Is.EqualTo(new[] { "s-during" }));
-    }
-
-    [Test]
-    public async Task RTL6c2_without_BundlePublishes_queued_publishes_go_out_one_frame_each_in_order()
-    {
-        await using var h = new RealtimeHarness(o => o with { BundlePublishes = false });
         var early = h.Publish("early");
         h.Connection.Connect();
         h.Pump();
@@ -209,8 +179,8 @@ public sealed class PublishPipelineTests
         await using var h = new RealtimeHarness();
         var transport = h.ConnectNow();
         var observer = new RecordingOutcome(h);
-        var acked = h.Loop.SendAsync(new ProtocolMessage(ProtocolAction.Message, "chat") { Messages = [new Message("a", "1")] }, observer, h.Scheduler.Now);
-        var nacked = h.Loop.SendAsync(new ProtocolMessage(ProtocolAction.Message, "other") { Messages = [new Message("b", "2")] }, observer, h.Scheduler.Now);
+        var acked = h.Loop.SendAsync(new ProtocolMessage(ProtocolAction.Message, "chat") { Messages = [new Message("a", "1")] }, observer, h.Scheduler.Now, size: 2);
+        var nacked = h.Loop.SendAsync(new ProtocolMessage(ProtocolAction.Message, "other") { Messages = [new Message("b", "2")] }, observer, h.Scheduler.Now, size: 2);
         h.Pump(1);
         transport.Receive(new ProtocolMessage(ProtocolAction.Ack) { MsgSerial = 0, Count = 1 });
         transport.Receive(new ProtocolMessage(ProtocolAction.Nack) { MsgSerial = 1, Count = 1, Error = new ErrorInfo(40160, 401, "no") });

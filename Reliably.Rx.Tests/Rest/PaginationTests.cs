@@ -181,7 +181,7 @@ public sealed class PaginationTests
     public void RSC19_InvalidPathFailsWith40003(string path)
     {
         using var rest = TestClients.Rest(new FakeHttpHandler(_ => FakeHttpHandler.Json("[]")));
-        Assert.That(Assert.Throws<AblyException>(() => rest.RequestAsync(HttpMethod.Get, path))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
+        Assert.That(Assert.ThrowsAsync<AblyException>(() => rest.RequestAsync(HttpMethod.Get, path))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
     }
 
     [Test]

@@ -150,7 +150,7 @@ public sealed class RestChannelTests
         var ex = Assert.ThrowsAsync<AblyException>(() => channel.PublishAsync("n", new byte[65536]));
 
         Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.MessageTooLarge), "the one-byte name tips it over");
-        Assert.That(Reliably.Rx.Rest.MessageSize.Of(new Message("ab", "cd") { ClientId = "é", Extras = new JObject { ["x"] = 1 } }),
+        Assert.That(Reliably.Rx.PayloadEncoding.MessageSize.Of(new Message("ab", "cd") { ClientId = "é", Extras = new JObject { ["x"] = 1 } }),
             Is.EqualTo(2 + 2 + 2 + "{\"x\":1}".Length));
     }
 

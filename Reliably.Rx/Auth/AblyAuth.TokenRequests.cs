@@ -14,7 +14,10 @@ public sealed partial class AblyAuth
     /// <param name="authOptions">When given, used instead of the client's auth options for this call.</param>
     /// <param name="cancellationToken">Cancels the time query.</param>
     /// <exception cref="AblyException">40106 without a key; 40005 for a malformed key; 40003 for a nonce under 16 characters or a bad capability.</exception>
-    public Task<TokenRequest> CreateTokenRequestAsync(TokenParams? tokenParams = null, AuthOptions? authOptions = null, CancellationToken cancellationToken = default)
+    public Task<TokenRequest> CreateTokenRequestAsync(TokenParams? tokenParams = null, AuthOptions? authOptions = null, CancellationToken cancellationToken = default) =>
+        Reported.Run(() => CreateTokenRequestAsyncCore(tokenParams, authOptions, cancellationToken));
+
+    private Task<TokenRequest> CreateTokenRequestAsyncCore(TokenParams? tokenParams, AuthOptions? authOptions, CancellationToken cancellationToken)
     {
         AuthOptions effective;
         TokenParams? defaults;

@@ -15,7 +15,10 @@ public sealed partial class AblyAuth
     /// <param name="authOptions">When given, used instead of the client's auth options for this call (RSA8e).</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <exception cref="AblyException">40106 without any means to get a token; 40170 when the authCallback or authUrl fails; 40102 for a clientId mismatch; the server's error otherwise.</exception>
-    public Task<TokenDetails> RequestTokenAsync(TokenParams? tokenParams = null, AuthOptions? authOptions = null, CancellationToken cancellationToken = default)
+    public Task<TokenDetails> RequestTokenAsync(TokenParams? tokenParams = null, AuthOptions? authOptions = null, CancellationToken cancellationToken = default) =>
+        Reported.Run(() => RequestTokenAsyncCore(tokenParams, authOptions, cancellationToken));
+
+    private Task<TokenDetails> RequestTokenAsyncCore(TokenParams? tokenParams, AuthOptions? authOptions, CancellationToken cancellationToken)
     {
         AuthOptions effective;
         TokenParams? defaults;

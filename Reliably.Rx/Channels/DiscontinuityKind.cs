@@ -17,4 +17,10 @@ public enum DiscontinuityKind
     /// history request failed. What could be recovered was delivered.
     /// </summary>
     BackfillIncomplete,
+
+    /// <summary>
+    /// One subscription fell behind its capacity and dropped its oldest items (<see cref="OverflowPolicy.DropOldest"/>):
+    /// reported to that subscription only, in its place in the order, naming the last message delivered before the gap.
+    /// </summary>
+    SlowConsumer,
 }

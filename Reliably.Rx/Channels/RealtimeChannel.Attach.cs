@@ -20,6 +20,7 @@ public sealed partial class RealtimeChannel
     private ChannelState _stateBeforeDetach;
     private int _retryCount;
     private Activity? _attachActivity;
+    private bool _attachTurnQueued;
 
     /// <summary>
     /// Attaches the channel (RTL4) and completes on ATTACHED. Completes at once when attached; joins a pending attach
@@ -34,7 +35,11 @@ public sealed partial class RealtimeChannel
     /// </exception>
     public Task AttachAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfUnusable();
+        if (Unusable() is { } refusal)
+        {
+            return Task.FromException(refusal);
+        }
+
         var waiter = NewWaiter();
         if (!_loop.Execute(() => BeginAttach(waiter)))
         {
@@ -56,7 +61,11 @@ public sealed partial class RealtimeChannel
     /// </exception>
     public Task DetachAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfUnusable();
+        if (Unusable() is { } refusal)
+        {
+            return Task.FromException(refusal);
+        }
+
         var waiter = NewWaiter();
         if (!_loop.Execute(() => BeginDetach(waiter)))
         {
@@ -129,14 +138,33 @@ public sealed partial class RealtimeChannel
         SendAttach();
     }
 
-    /// <summary>Sends ATTACH with channelSerial, params and modes (RTL4c1, RTL4k, RTL4l) and arms the RTL4f timer. Only when connected (RTL4i).</summary>
+    /// <summary>
+    /// Asks the connection for a turn to send ATTACH: at once when CONNECTED and nothing waits ahead of it, otherwise in
+    /// the connection-wide queue in the order the application asked (RTL4i): an implicit attach requested before a
+    /// publish reaches the server before it, so the subscriber receives its own message.
+    /// </summary>
     private void SendAttach()
     {
-        if (_loop.State != ConnectionState.Connected)
+        if (_attachTurnQueued || _loop.State is not (ConnectionState.Connected or ConnectionState.Connecting or ConnectionState.Disconnected or ConnectionState.Initialized))
         {
             return;
         }
 
+        _attachTurnQueued = true;
+        _loop.SendInTurn(this);
+    }
+
+    /// <inheritdoc />
+    void IConnectedTurn.OnTurn(bool connected)
+    {
+        _attachTurnQueued = false;
+        if (!connected || _released || _state != ChannelState.Attaching)
+        {
+            // The queue was discarded (the channel re-asks on the next CONNECTED, RTL3d), or the attach was superseded.
+            return;
+        }
+
+        // RTL4c1, RTL4k, RTL4l: channelSerial, params and modes; the RTL4f timer.
         var options = Options;
         var message = new ProtocolMessage(ProtocolAction.Attach, Name)
         {

@@ -11,8 +11,6 @@ public sealed partial class RealtimeChannel
 
     private const int RecentCapacity = 20_000;
 
-    private readonly LosslessBroadcast<ChannelDiscontinuity> _discontinuities;
-
     // Loop-only.
     private readonly RecentKeys _recent = new(RecentCapacity);
     private bool _continuity;
@@ -34,12 +32,12 @@ public sealed partial class RealtimeChannel
     /// without RESUMED (RTL12), and, with <see cref="ChannelOptions.AutoBackfill"/>, when the backfill could not close
     /// the gap (<see cref="DiscontinuityKind.BackfillIncomplete"/>). An explicit detach ends continuity tracking; the
     /// next attach is a fresh start. Each event is counted in <c>reliably_rx.channel.discontinuities</c>.</para>
-    /// <para>Hot; nothing is replayed to a new subscriber. Per-subscriber unbounded FIFO buffers on the delivery
-    /// scheduler, as for <see cref="Messages()"/>; ordered with respect to the message stream in the sense that a
-    /// discontinuity is published after the last message delivered before the gap. Completes when the channel is
-    /// released or the client is disposed.</para>
+    /// <para>Hot; nothing is replayed to a new subscriber. The discontinuities of <see cref="Events"/>: in that
+    /// sequence each one comes after the last message delivered before the gap and before the first after it. Buffered
+    /// and delivered as <see cref="Messages()"/>. Completes when the channel is released or the client is
+    /// disposed.</para>
     /// </remarks>
-    public IObservable<ChannelDiscontinuity> Discontinuities { get; }
+    public IDeliveryStream<ChannelDiscontinuity> Discontinuities { get; }
 
     /// <summary>Delivers one live message, or holds it while a backfill runs. Loop only.</summary>
     private void Deliver(Message message)
@@ -63,7 +61,7 @@ public sealed partial class RealtimeChannel
             _recent.Add(message);
         }
 
-        _messages.Publish(message);
+        _feed.Message(message);
         ReliablyRxDiagnostics.MessagesReceived.Add(1, _tag);
     }
 
@@ -82,7 +80,7 @@ public sealed partial class RealtimeChannel
     {
         ChannelLog.Discontinuity(_logger, Name, discontinuity.Kind, discontinuity.Reason?.Code);
         ReliablyRxDiagnostics.Discontinuities.Add(1, _tag);
-        _discontinuities.Publish(discontinuity);
+        _feed.Discontinuity(discontinuity);
     }
 
     /// <summary>

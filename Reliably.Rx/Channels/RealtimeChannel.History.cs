@@ -20,7 +20,10 @@ public sealed partial class RealtimeChannel
     /// 90001 when <paramref name="untilAttach"/> is set and the channel is not ATTACHED (RTL10b); 40003 for an invalid
     /// query; the server's error otherwise.
     /// </exception>
-    public Task<PaginatedResult<Message>> HistoryAsync(HistoryQuery? query = null, bool untilAttach = false, CancellationToken cancellationToken = default)
+    public Task<PaginatedResult<Message>> HistoryAsync(HistoryQuery? query = null, bool untilAttach = false, CancellationToken cancellationToken = default) =>
+        Reported.Run(() => History(query, untilAttach, cancellationToken));
+
+    private Task<PaginatedResult<Message>> History(HistoryQuery? query, bool untilAttach, CancellationToken cancellationToken)
     {
         ThrowIfUnusable();
         var parameters = new List<KeyValuePair<string, string>>(QueryParams.From(query));

@@ -42,7 +42,7 @@ public sealed partial class RealtimeChannel
     /// <see cref="PublishAsync(IEnumerable{Message}, CancellationToken)"/>. Completes on ACK, faults with the NACK's error.
     /// </summary>
     internal Task SendPresenceAsync(IReadOnlyList<PresenceMessage> encoded, CancellationToken cancellationToken) =>
-        SendAsync(new ProtocolMessage(ProtocolAction.Presence, Name) { Presence = encoded.ToArray() }, encoded.Count, cancellationToken);
+        SendAsync(new ProtocolMessage(ProtocolAction.Presence, Name) { Presence = encoded.ToArray() }, encoded.Count, MessageSize.Of(encoded), cancellationToken);
 
     /// <summary>Reports a presence delivery problem on <see cref="SubscriberErrors"/>.</summary>
     internal void ReportError(Exception error) => _errors.Publish(error);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Reliably.Rx.PayloadEncoding;
 using Reliably.Rx.Protocol;
 using Reliably.Rx.Realtime;
-using Reliably.Rx.Rest;
 
 namespace Reliably.Rx;
 
@@ -17,18 +16,27 @@ public sealed partial class RealtimeChannel
     /// <exception cref="AblyException">See <see cref="PublishAsync(IEnumerable{Message}, CancellationToken)"/>.</exception>
     public Task PublishAsync(string? name, object? data, CancellationToken cancellationToken = default)
     {
-        ThrowIfUnusable();
+        try
+        {
+            ThrowIfUnusable();
 
-        // The message is this method's own, so it is encoded in place: no defensive copy, no clientId to check.
-        var message = new Message(name, data);
-        (message.Data, message.Encoding) = PayloadTransform.Encode(message.Data, message.Encoding, Options.Cipher, Format);
-        return PublishEncoded([message], cancellationToken);
+            // The message is this method's own, so it is built encoded: no defensive copy, no clientId to check.
+            var (payload, encoding) = PayloadTransform.Encode(data, null, Options.Cipher, Format);
+            return PublishEncoded([new Message(name, payload) { Encoding = encoding }], cancellationToken);
+        }
+        catch (AblyException ex)
+        {
+            // Every failure is reported through the task (docs/delivery-guarantees.md, "Errors").
+            return Task.FromException(ex);
+        }
     }
 
     /// <summary>Publishes one message (RTL6i); the message object is not changed.</summary>
     /// <exception cref="AblyException">See <see cref="PublishAsync(IEnumerable{Message}, CancellationToken)"/>.</exception>
     public Task PublishAsync(Message message, CancellationToken cancellationToken = default) =>
-        PublishAsync(new[] { message ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message must not be null.") }, cancellationToken);
+        message is null
+            ? Task.FromException(Unusable() ?? new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message must not be null."))
+            : PublishAsync(new[] { message }, cancellationToken);
 
     /// <summary>
     /// Publishes messages in one ProtocolMessage, atomically (RTL6i2). The messages are encoded (and encrypted with the
@@ -40,50 +48,66 @@ public sealed partial class RealtimeChannel
     /// <param name="cancellationToken">Stops waiting for the acknowledgement; the publish itself is not withdrawn.</param>
     /// <returns>Completes on ACK; faults with an <see cref="AblyException"/> carrying the NACK's error (RTL6b).</returns>
     /// <exception cref="AblyException">
-    /// Thrown at once: 40003 for null or no messages; 40012 for a clientId that is <c>*</c> or not this client's
+    /// Reported through the task, never thrown: 40003 for null or no messages; 40012 for a clientId that is <c>*</c> or not this client's
     /// (RTL6g); 40013 for data that cannot be serialized; 40009 when larger than the connection's maxMessageSize
     /// (TO3l8); 90001 when the channel is SUSPENDED or FAILED (RTL6c4) or released. The task faults with the
     /// connection's error when it is suspended, closed or failed (RTN7e).
     /// </exception>
     public Task PublishAsync(IEnumerable<Message> messages, CancellationToken cancellationToken = default)
     {
-        ThrowIfUnusable();
-        var list = messages as IReadOnlyList<Message> ?? messages?.ToList() ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The messages must not be null.");
-        if (list.Count == 0)
+        try
         {
-            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Publish needs at least one message.");
-        }
+            ThrowIfUnusable();
+            var list = messages as IReadOnlyList<Message> ?? messages?.ToList() ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The messages must not be null.");
+            if (list.Count == 0)
+            {
+                throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Publish needs at least one message.");
+            }
 
-        CheckClientIds(list);
-        // Ids for idempotent publishing (RSL1k1) are assigned by the connection loop when the frame is formed, since
-        // publishes made together may share one frame (RTL6d).
-        return PublishEncoded(MessageEncoder.EncodeAll(list, Options.Cipher, Format), cancellationToken);
+            CheckClientIds(list);
+            return PublishEncoded(MessageEncoder.EncodeAll(list, Options.Cipher, Format), cancellationToken);
+        }
+        catch (AblyException ex)
+        {
+            return Task.FromException(ex);
+        }
     }
 
     private Task PublishEncoded(Message[] encoded, CancellationToken cancellationToken)
     {
-        CheckSize(encoded);
-        if (State is ChannelState.Suspended or ChannelState.Failed)
+        var size = CheckSize(encoded);
+        if (State is ChannelState.Suspended or ChannelState.Failed && !ConnectionRefusesPublishes())
         {
-            // RTL6c4.
-            throw new AblyException(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Cannot publish on a {State} channel (RTL6c4).");
+            // RTL6c4. A connection that refuses publishes answers with its own error instead (the server's, for a
+            // FAILED one): the loop reports it, as it does for a publish queued before the failure.
+            throw new AblyException(new ErrorInfo(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Cannot publish on a {State} channel (RTL6c4).") { Cause = ErrorReason });
         }
 
-        return SendAsync(new ProtocolMessage(ProtocolAction.Message, Name) { Messages = encoded }, encoded.Length, cancellationToken);
+        if (_loop.Options.IdempotentRealtimePublishing)
+        {
+            // RSL1k1 for realtime, one base per publish call (RTL6i2: one ProtocolMessage): a resend after a failed
+            // resume gets a new msgSerial, and the ids let the server drop it if the first copy was published (RTN19a).
+            IdempotentIds.AssignMissing(encoded, _loop.Random);
+        }
+
+        return SendAsync(new ProtocolMessage(ProtocolAction.Message, Name) { Messages = encoded }, encoded.Length, size, cancellationToken);
     }
+
+    private bool ConnectionRefusesPublishes() =>
+        _loop.Snapshot.State is ConnectionState.Suspended or ConnectionState.Closing or ConnectionState.Closed or ConnectionState.Failed;
 
     private PublishMetrics? _publishMetrics;
 
-    private Task SendAsync(ProtocolMessage message, int count, CancellationToken cancellationToken)
+    private Task SendAsync(ProtocolMessage message, int count, long size, CancellationToken cancellationToken)
     {
         if (cancellationToken.CanBeCanceled || ReliablyRxDiagnostics.ActivitySource.HasListeners())
         {
-            return SendTracedAsync(message, count, cancellationToken);
+            return SendTracedAsync(message, count, size, cancellationToken);
         }
 
         // Nobody traces and nothing can cancel the wait: the loop's own task is returned (no async wrapper, no extra
         // hop), and the metrics are recorded on the loop when the outcome arrives, before the task completes.
-        return _loop.SendAsync(message, _publishMetrics ??= new PublishMetrics(this), _loop.Scheduler.Now);
+        return _loop.SendAsync(message, _publishMetrics ??= new PublishMetrics(this), _loop.Scheduler.Now, size);
     }
 
     /// <summary>Records a publish's metrics from its outcome; one per channel.</summary>
@@ -100,7 +124,7 @@ public sealed partial class RealtimeChannel
         }
     }
 
-    private async Task SendTracedAsync(ProtocolMessage message, int count, CancellationToken cancellationToken)
+    private async Task SendTracedAsync(ProtocolMessage message, int count, long size, CancellationToken cancellationToken)
     {
         using var activity = ReliablyRxDiagnostics.ActivitySource.StartActivity("publish", ActivityKind.Producer);
         activity?.SetTag("channel", Name);
@@ -108,7 +132,7 @@ public sealed partial class RealtimeChannel
         var started = _loop.Scheduler.Now;
         try
         {
-            await _loop.SendAsync(message).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _loop.SendAsync(message, null, started, size).WaitAsync(cancellationToken).ConfigureAwait(false);
             ReliablyRxDiagnostics.MessagesPublished.Add(count, _tag);
             Record(started, "ack");
         }
@@ -150,19 +174,16 @@ public sealed partial class RealtimeChannel
         }
     }
 
-    /// <summary>TO3l8, RTL6d: refuse before sending what the server would reject.</summary>
-    private void CheckSize(IReadOnlyList<Message> encoded)
+    /// <summary>TO3l8: refuse before sending what the server would reject; returns the size for the loop's own check.</summary>
+    private long CheckSize(IReadOnlyList<Message> encoded)
     {
-        long total = 0;
-        foreach (var message in encoded)
-        {
-            total += MessageSize.Of(message);
-        }
-
+        var total = MessageSize.Of(encoded);
         var max = _loop.Snapshot.Details?.MaxMessageSize ?? ConnectionLoop.DefaultMaxMessageSize;
         if (total > max)
         {
-            throw new AblyException(ErrorCodes.MessageTooLarge, 400, $"The message size {total} bytes exceeds the maximum of {max} bytes (TO3l8).");
+            throw new AblyException(MessageSize.TooLarge(total, max));
         }
+
+        return total;
     }
 }

@@ -11,9 +11,7 @@ public sealed partial class RealtimeChannel
 {
     private static readonly IReadOnlyDictionary<string, string> NoParams = new Dictionary<string, string>();
 
-    private readonly object _publishGate = new();
-    private readonly LosslessBroadcast<ChannelStateChange> _stateChanges;
-    private ChannelStateChange _lastChange;
+    private readonly ChannelFeed _feed;
 
     // Loop-only.
     private ChannelState _state = ChannelState.Initialized;
@@ -47,18 +45,18 @@ public sealed partial class RealtimeChannel
     /// </summary>
     public string? ChannelSerial => _channelSerial;
 
-    /// <summary>The channel's state changes (RTL2).</summary>
+    /// <summary>The channel's state changes (RTL2): the state changes of <see cref="Events"/>.</summary>
     /// <remarks>
     /// <para>Hot and shared, with BehaviorSubject semantics: a new subscriber first receives the current state (as a
     /// change whose <see cref="ChannelStateChange.Current"/> is the current state), then every later change and UPDATE,
     /// in order, with no gap and no duplicate.</para>
-    /// <para>Each subscriber has its own unbounded FIFO buffer drained on the delivery scheduler
-    /// (<see cref="ClientOptions.DeliveryScheduler"/>), so a slow subscriber delays only itself; notifications to one
-    /// subscriber never overlap and never run on the connection loop. A subscriber that throws is reported on
-    /// <see cref="SubscriberErrors"/> and keeps receiving. Completes (never errors) when the channel is released or the
-    /// client is disposed.</para>
+    /// <para>Delivered as every channel stream is (docs/delivery-guarantees.md): each subscription has its own queue,
+    /// drained on the delivery scheduler, never on the connection loop or inside a library lock; unbounded by default,
+    /// with options (<see cref="IDeliveryStream{T}.Subscribe(IObserver{T}, DeliveryOptions)"/>) for a capacity and its
+    /// lag. A subscriber that throws is reported on <see cref="SubscriberErrors"/> and keeps receiving. Completes (never
+    /// errors) when the channel is released or the client is disposed.</para>
     /// </remarks>
-    public IObservable<ChannelStateChange> StateChanges { get; }
+    public IDeliveryStream<ChannelStateChange> StateChanges { get; }
 
     /// <summary>
     /// Waits until the channel is in <paramref name="state"/>; completes at once when it already is, so it cannot miss
@@ -134,11 +132,7 @@ public sealed partial class RealtimeChannel
     {
         _published = new StateBox(change.Current);
         ChannelLog.StateChanged(_logger, Name, change.Previous, change.Current, change.Event, change.Reason?.Code, change.Resumed);
-        lock (_publishGate)
-        {
-            _lastChange = change;
-            _stateChanges.Publish(change);
-        }
+        _feed.StateChanged(change);
 
         PresenceHandler?.OnChannelStateChanged(change);
     }

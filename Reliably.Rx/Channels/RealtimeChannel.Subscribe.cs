@@ -10,25 +10,50 @@ namespace Reliably.Rx;
 /// <summary>Message streams (RTL7, RTL17, TM2a/c/f, RSL6b).</summary>
 public sealed partial class RealtimeChannel
 {
-    private readonly LosslessBroadcast<Message> _messages;
     private readonly LosslessBroadcast<Exception> _errors;
-    private readonly IObservable<Message> _messageView;
+    private readonly IDeliveryStream<Message> _messageView;
+    private readonly IDeliveryStream<ChannelNotification> _events;
 
     /// <summary>
-    /// The channel's messages (RTL7): every message received while the channel is ATTACHED (RTL17), decoded and
-    /// decrypted with the channel's cipher, with <see cref="Message.Id"/>, <see cref="Message.ConnectionId"/> and
-    /// <see cref="Message.Timestamp"/> filled from their ProtocolMessage when absent (TM2a, TM2c, TM2f).
+    /// Every event of the channel in one sequence, in the order the client saw it: messages, presence events, state
+    /// changes and discontinuities (<see cref="ChannelNotification"/>, a closed set of kinds). For services that need a
+    /// single order: a discontinuity arrives after the last message delivered before the gap and before the first after
+    /// it, a state change between the messages that came before and after it.
+    /// </summary>
+    /// <remarks>
+    /// <para>Hot and shared, owned by the channel. A new subscriber first receives the current state (a
+    /// <see cref="StateChangeNotification"/> whose change's <c>Current</c> is the current state, sequence 0 before any
+    /// change), then every later event. Subscribing attaches the channel when
+    /// <see cref="ChannelOptions.AttachOnSubscribe"/> is true (RTL7g); unsubscribing never detaches.</para>
+    /// <para>The per-kind streams (<see cref="Messages()"/>, <see cref="StateChanges"/>, <see cref="Discontinuities"/>,
+    /// <see cref="RealtimePresence.Events"/>) are subscriptions to this same sequence that take one kind, so each keeps
+    /// its order and its <see cref="ChannelNotification.Sequence"/> numbers; separate subscriptions are delivered
+    /// independently (a slow one delays only itself), so read this stream when one order across kinds matters.</para>
+    /// <para>Each subscription has its own queue, drained on the delivery scheduler, never on the connection loop or
+    /// inside a library lock; unbounded and lossless by default, with a capacity, an overflow policy and a slow-consumer
+    /// threshold on request (<see cref="IDeliveryStream{T}.Subscribe(IObserver{T}, DeliveryOptions)"/>), and its lag on
+    /// the returned <see cref="DeliverySubscription"/>. A subscriber that throws is reported on
+    /// <see cref="SubscriberErrors"/> and keeps receiving. Completes (never errors, unless a bounded subscription fails
+    /// by its own <see cref="OverflowPolicy.Fail"/>) when the channel is released or the client is disposed.</para>
+    /// </remarks>
+    public IDeliveryStream<ChannelNotification> Events() => _events;
+
+    /// <summary>
+    /// The channel's messages (RTL7): the messages of <see cref="Events"/>, every message received while the channel is
+    /// ATTACHED (RTL17), decoded and decrypted with the channel's cipher, with <see cref="Message.Id"/>,
+    /// <see cref="Message.ConnectionId"/> and <see cref="Message.Timestamp"/> filled from their ProtocolMessage when
+    /// absent (TM2a, TM2c, TM2f).
     /// </summary>
     /// <remarks>
     /// <para>Hot and shared, owned by the channel. Subscribing attaches the channel when
     /// <see cref="ChannelOptions.AttachOnSubscribe"/> is true (RTL7g); unsubscribing never detaches. A new subscriber
     /// receives the messages delivered after its subscription took effect, in channel order; nothing is replayed (use
     /// <see cref="HistoryAsync"/>).</para>
-    /// <para>Lossless: each subscriber has its own unbounded FIFO buffer drained on the delivery scheduler
+    /// <para>Each subscription has its own queue, drained on the delivery scheduler
     /// (<see cref="ClientOptions.DeliveryScheduler"/>), so a slow subscriber delays only itself and never the connection
-    /// or other subscribers; its buffer depth is recorded in the <c>reliably_rx.subscriber.buffer_depth</c> metric.
-    /// Notifications to one subscriber never overlap and never run on the connection loop. Subscribers share the same
-    /// <see cref="Message"/> instances: treat them as read-only.</para>
+    /// or other subscribers; notifications to one subscriber never overlap and never run on the connection loop or inside
+    /// a library lock. Unbounded and lossless by default; see <see cref="Events"/> for capacities and lag. Messages are
+    /// immutable and one instance per message is shared by every subscriber.</para>
     /// <para>A message whose payload cannot be decoded is still delivered, with the remaining steps in
     /// <see cref="Message.Encoding"/>, and a 40013 <see cref="AblyException"/> is reported on
     /// <see cref="SubscriberErrors"/> (RSL6b). A subscriber that throws is reported there too and keeps receiving (a
@@ -36,30 +61,35 @@ public sealed partial class RealtimeChannel
     /// Losses of continuity are reported on <see cref="Discontinuities"/>. Completes (never errors) when the channel is
     /// released or the client is disposed.</para>
     /// </remarks>
-    public IObservable<Message> Messages() => _messageView;
+    public IDeliveryStream<Message> Messages() => _messageView;
 
     /// <summary>The messages called <paramref name="name"/> (RTL7b); otherwise as <see cref="Messages()"/>.</summary>
     /// <exception cref="AblyException">40003 for a null name.</exception>
-    public IObservable<Message> Messages(string name)
+    public IDeliveryStream<Message> Messages(string name)
     {
         if (name is null)
         {
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message name must not be null.");
         }
 
-        return new RawObservable<Message>(observer => _messageView.Subscribe(new FilterObserver<Message>(observer, m => m.Name == name)));
+        return Stream(FeedKinds.Message, static n => ((MessageNotification)n).Message, attach: true, n => ((MessageNotification)n).Message.Name == name);
     }
 
     /// <summary>
-    /// The messages' data as <typeparamref name="T"/> (via <see cref="MessageData.As{T}"/>); otherwise as
-    /// <see cref="Messages()"/>. Data that cannot be converted is skipped and a 40013 <see cref="AblyException"/> is
-    /// reported on <see cref="SubscriberErrors"/>; the stream never errors because of it.
+    /// The messages' data as <typeparamref name="T"/> (via <see cref="MessageData.As{T}"/>), never null; otherwise as
+    /// <see cref="Messages()"/>. A message whose data is null or cannot be read as <typeparamref name="T"/> is handled
+    /// as <paramref name="onFailure"/> says: skipped and reported on <see cref="SubscriberErrors"/> as a 40013
+    /// <see cref="AblyException"/> (the default), or the end of the subscription with that error. The conversion runs on
+    /// the delivery thread.
     /// </summary>
-    public IObservable<T?> Messages<T>() => Typed<T>(_messageView);
+    public IDeliveryStream<T> Messages<T>(ConversionFailure onFailure = ConversionFailure.SkipAndReport)
+        where T : notnull => Typed<T>(null, onFailure);
 
-    /// <summary>The data of the messages called <paramref name="name"/> as <typeparamref name="T"/>; see <see cref="Messages{T}()"/>.</summary>
+    /// <summary>The data of the messages called <paramref name="name"/> as <typeparamref name="T"/>; see <see cref="Messages{T}(ConversionFailure)"/>.</summary>
     /// <exception cref="AblyException">40003 for a null name.</exception>
-    public IObservable<T?> Messages<T>(string name) => Typed<T>(Messages(name));
+    public IDeliveryStream<T> Messages<T>(string name, ConversionFailure onFailure = ConversionFailure.SkipAndReport)
+        where T : notnull =>
+        Typed<T>(name ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message name must not be null."), onFailure);
 
     /// <summary>
     /// The channel's messages as an async enumerable: <see cref="Messages()"/> bridged through an unbounded
@@ -90,14 +120,58 @@ public sealed partial class RealtimeChannel
     /// <summary>Errors in delivering this channel's messages and events.</summary>
     /// <remarks>
     /// Hot; reports exceptions thrown by subscribers of this channel's streams, 40013 payload decode failures (RSL6b)
-    /// and typed conversion failures of <see cref="Messages{T}()"/>. Nothing is replayed to a new subscriber. Same
+    /// and typed conversion failures of <see cref="Messages{T}(ConversionFailure)"/>. Nothing is replayed to a new subscriber. Same
     /// buffering and threading as <see cref="Messages()"/>; a subscriber of this stream that throws is only logged.
     /// Completes when the channel is released or the client is disposed.
     /// </remarks>
     public IObservable<Exception> SubscriberErrors { get; }
 
-    private IObservable<T?> Typed<T>(IObservable<Message> source) => new RawObservable<T?>(observer =>
-        source.Subscribe(new ConvertObserver<Message, T?>(observer, m => MessageData.As<T>(m.Data), ex => _errors.Publish(ex))));
+    private IDeliveryStream<T> Typed<T>(string? name, ConversionFailure onFailure)
+        where T : notnull
+    {
+        if (!Enum.IsDefined(onFailure))
+        {
+            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Unknown conversion failure policy.");
+        }
+
+        Func<ChannelNotification, bool>? where = name is null ? null : n => ((MessageNotification)n).Message.Name == name;
+        return new DeliveryStream<T>((observer, options) =>
+        {
+            var typed = new TypedDataObserver<T>(observer, onFailure, ex => _errors.Publish(ex));
+            var subscription = _feed.Subscribe(typed, FeedKinds.Message, where, options);
+            typed.Subscription = subscription;
+            AttachOnSubscribe();
+            return subscription;
+        });
+    }
+
+    /// <summary>A stream of the feed's <paramref name="kinds"/>, delivered as <paramref name="project"/> makes them.</summary>
+    private DeliveryStream<T> Stream<T>(FeedKinds kinds, Func<ChannelNotification, T> project, bool attach, Func<ChannelNotification, bool>? where = null) =>
+        new((observer, options) =>
+        {
+            IObserver<ChannelNotification> target = observer as IObserver<ChannelNotification> is { } same && kinds == FeedKinds.All
+                ? same
+                : new ProjectingObserver<T>(observer, project);
+            var subscription = _feed.Subscribe(target, kinds, where, options);
+            if (attach)
+            {
+                AttachOnSubscribe();
+            }
+
+            return subscription;
+        });
+
+    /// <summary>RTL7g: subscribing attaches implicitly; unsubscribing never detaches (RTL8).</summary>
+    private void AttachOnSubscribe()
+    {
+        if (Options.AttachOnSubscribe && !_released && !_client.IsDisposed)
+        {
+            AttachInBackground();
+        }
+    }
+
+    /// <summary>The feed presence publishes its events into (on the loop), so they share the channel's order.</summary>
+    internal ChannelFeed Feed => _feed;
 
     /// <summary>A MESSAGE frame (on the loop): RTL17, RTL15b, decode and fill, then deliver or hold for backfill.</summary>
     private void OnMessageFrame(ProtocolMessage frame)
@@ -125,17 +199,8 @@ public sealed partial class RealtimeChannel
                 continue;
             }
 
-            // TM2a, TM2c, TM2f.
-            if (message.Id is null && frame.Id is not null)
-            {
-                message.Id = frame.Id + ":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            message.ConnectionId ??= frame.ConnectionId;
-            if (message.Timestamp is null && frame.Timestamp is { } ms)
-            {
-                message.Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(ms);
-            }
+            // TM2a, TM2c, TM2f: completed before anyone can see the message; it never changes after delivery.
+            message.FillFromProtocolMessage(frame.Id, i, frame.ConnectionId, frame.Timestamp);
 
             if (MessageEncoder.DecodeInPlace(message, cipher) is { } error)
             {

@@ -23,7 +23,7 @@ namespace Reliably.Rx;
 /// <c>.Subscribe</c> message streams (RTL7, RTL17); <c>.History</c> (RTL10); <c>.Backfill</c> discontinuities and
 /// backfill; <c>.Presence</c> the internal seam for presence.</para>
 /// </remarks>
-public sealed partial class RealtimeChannel : IChannelSink
+public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
 {
     private readonly AblyRealtime _client;
     private readonly ConnectionLoop _loop;
@@ -40,18 +40,13 @@ public sealed partial class RealtimeChannel : IChannelSink
         _options = options;
         _tag = new KeyValuePair<string, object?>("channel", name);
         _logger = (client.Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Reliably.Rx.Realtime.Channel");
-        DeliveryScheduler = client.DeliveryScheduler;
+        DeliveryScheduler = _loop.DeliveryScheduler;
 
-        _lastChange = new ChannelStateChange(ChannelState.Initialized, ChannelState.Initialized, ChannelEvent.Initialized);
-        _stateChanges = new LosslessBroadcast<ChannelStateChange>(DeliveryScheduler);
-        _messages = new LosslessBroadcast<Message>(DeliveryScheduler);
-        _discontinuities = new LosslessBroadcast<ChannelDiscontinuity>(DeliveryScheduler);
-        _errors = new LosslessBroadcast<Exception>(DeliveryScheduler);
-        _messages.SubscriberFaulted += OnSubscriberFaulted;
-        _stateChanges.SubscriberFaulted += OnSubscriberFaulted;
-        _discontinuities.SubscriberFaulted += OnSubscriberFaulted;
+        _feed = new ChannelFeed(_loop, new ChannelStateChange(ChannelState.Initialized, ChannelState.Initialized, ChannelEvent.Initialized));
+        _errors = new LosslessBroadcast<Exception>(_loop);
+        _feed.SubscriberFaulted += OnSubscriberFaulted;
         _errors.SubscriberFaulted += ex => ChannelLog.SubscriberFaulted(_logger, Name, ex);
-        _messages.DepthChanged += depth => ReliablyRxDiagnostics.SubscriberBufferDepth.Record(depth, _tag);
+        _feed.DepthChanged += depth => ReliablyRxDiagnostics.SubscriberBufferDepth.Record(depth, _tag);
 
         _attachTimer = new ChannelTimer(_loop);
         _detachTimer = new ChannelTimer(_loop);
@@ -64,27 +59,11 @@ public sealed partial class RealtimeChannel : IChannelSink
         // RTN16j: a recovered connection's channel serial is used on the first attach.
         _channelSerial = _loop.Channels.RecoveredChannelSerials.TryGetValue(name, out var recovered) ? recovered : null;
 
-        StateChanges = new RawObservable<ChannelStateChange>(observer =>
-        {
-            // Under the publish gate so no change slips between the snapshot and the subscription.
-            lock (_publishGate)
-            {
-                return _stateChanges.Subscribe(observer, _lastChange);
-            }
-        });
-        Discontinuities = new RawObservable<ChannelDiscontinuity>(_discontinuities.Subscribe);
+        StateChanges = Stream(FeedKinds.State, static n => ((StateChangeNotification)n).Change, attach: false);
+        Discontinuities = Stream(FeedKinds.Discontinuity, static n => ((DiscontinuityNotification)n).Discontinuity, attach: false);
         SubscriberErrors = new RawObservable<Exception>(_errors.Subscribe);
-        _messageView = new RawObservable<Message>(observer =>
-        {
-            var subscription = _messages.Subscribe(observer);
-            if (Options.AttachOnSubscribe && !_released && !_client.IsDisposed)
-            {
-                // RTL7g: subscribing attaches implicitly; unsubscribing never detaches (RTL8).
-                AttachInBackground();
-            }
-
-            return subscription;
-        });
+        _events = Stream(FeedKinds.All, static n => n, attach: true);
+        _messageView = Stream(FeedKinds.Message, static n => ((MessageNotification)n).Message, attach: true);
     }
 
     /// <summary>The channel name.</summary>
@@ -110,12 +89,17 @@ public sealed partial class RealtimeChannel : IChannelSink
     /// <exception cref="AblyException">40003 for null options; 90001 after release; the attach error on a failed re-attach.</exception>
     public Task SetOptionsAsync(ChannelOptions options, CancellationToken cancellationToken = default)
     {
-        if (options is null)
+        // Every failure is reported through the task (docs/delivery-guarantees.md, "Errors").
+        if (Unusable() is { } refusal)
         {
-            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Channel options must not be null.");
+            return Task.FromException(refusal);
         }
 
-        ThrowIfUnusable();
+        if (options is null)
+        {
+            return Task.FromException(new AblyException(ErrorCodes.InvalidParameterValue, 400, "Channel options must not be null."));
+        }
+
         var previous = Interlocked.Exchange(ref _options, options);
         var reattach = !SameParams(previous.Params, options.Params) || previous.Modes != options.Modes;
         if (!reattach)
@@ -134,16 +118,17 @@ public sealed partial class RealtimeChannel : IChannelSink
 
     private void ThrowIfUnusable()
     {
-        if (_released)
+        if (Unusable() is { } refusal)
         {
-            throw new AblyException(ReleasedError());
-        }
-
-        if (_client.IsDisposed)
-        {
-            throw new AblyException(DisposedError());
+            throw refusal;
         }
     }
+
+    /// <summary>The error of any operation on a channel of a disposed client (80017) or a released channel (90001), or null.</summary>
+    private AblyException? Unusable() =>
+        _client.IsDisposed ? new AblyException(DisposedError())
+        : _released ? new AblyException(ReleasedError())
+        : null;
 
     private ErrorInfo ReleasedError() =>
         new(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Channel '{Name}' has been released; get it again from Channels.") { Href = ErrorInfo.HrefFor(ErrorCodes.ChannelOperationFailedInvalidState) };
@@ -190,13 +175,7 @@ public sealed partial class RealtimeChannel : IChannelSink
     private void CompleteStreams()
     {
         _presence.Complete();
-        lock (_publishGate)
-        {
-            _stateChanges.Complete();
-        }
-
-        _messages.Complete();
-        _discontinuities.Complete();
+        _feed.Complete();
         _errors.Complete();
     }
 }

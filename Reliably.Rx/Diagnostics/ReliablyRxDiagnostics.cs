@@ -13,7 +13,8 @@ namespace Reliably.Rx;
 /// <c>channel</c>), <c>reliably_rx.publish.duration</c> (histogram, ms from send to ACK or NACK, tag <c>outcome</c>),
 /// <c>reliably_rx.connection.reconnects</c>, <c>reliably_rx.connection.resumes</c> (tag <c>outcome</c>: success or
 /// failure), <c>reliably_rx.channel.discontinuities</c> (tag <c>channel</c>) and <c>reliably_rx.subscriber.buffer_depth</c>
-/// (histogram of a subscriber's queue depth, sampled as it grows). Activities: <c>connect</c>, <c>attach</c>,
+/// (histogram of a subscriber's queue depth, sampled while it is behind and when it catches up),
+/// <c>reliably_rx.subscriber.slow_consumer</c> (tag <c>state</c>) and <c>reliably_rx.subscriber.overflows</c>. Activities: <c>connect</c>, <c>attach</c>,
 /// <c>publish</c>. Tags never carry keys, tokens or payloads.
 /// </remarks>
 public static class ReliablyRxDiagnostics
@@ -50,5 +51,11 @@ public static class ReliablyRxDiagnostics
         Meter.CreateCounter<long>("reliably_rx.channel.discontinuities", "{event}", "Losses of channel continuity.");
 
     internal static readonly Histogram<long> SubscriberBufferDepth =
-        Meter.CreateHistogram<long>("reliably_rx.subscriber.buffer_depth", "{message}", "Depth of a subscriber's delivery buffer, sampled as it grows.");
+        Meter.CreateHistogram<long>("reliably_rx.subscriber.buffer_depth", "{message}", "Depth of a subscriber's delivery buffer, sampled while it is behind and when it catches up.");
+
+    internal static readonly Counter<long> SlowConsumers =
+        Meter.CreateCounter<long>("reliably_rx.subscriber.slow_consumer", "{event}", "Slow-consumer transitions of subscriptions (tag state: slow, recovered, failed).");
+
+    internal static readonly Counter<long> SubscriberDropped =
+        Meter.CreateCounter<long>("reliably_rx.subscriber.overflows", "{event}", "Times a full bounded subscription dropped its oldest items (OverflowPolicy.DropOldest).");
 }

@@ -20,7 +20,10 @@ internal static class IdempotentIds
         var baseId = NewBase(random);
         for (var i = 0; i < encoded.Length; i++)
         {
-            encoded[i].Id ??= string.Create(CultureInfo.InvariantCulture, $"{baseId}:{i}");
+            if (encoded[i].Id is null)
+            {
+                encoded[i].AssignIdIfMissing(string.Create(CultureInfo.InvariantCulture, $"{baseId}:{i}"));
+            }
         }
     }
 

@@ -20,9 +20,8 @@ internal static class MessageEncoder
     public static Message Encode(Message message, CipherParams? cipher, WireFormat format)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var copy = message.Clone();
-        (copy.Data, copy.Encoding) = PayloadTransform.Encode(message.Data, message.Encoding, cipher, format);
-        return copy;
+        var (data, encoding) = PayloadTransform.Encode(message.Data, message.Encoding, cipher, format);
+        return message with { Data = data, Encoding = encoding };
     }
 
     /// <summary>An encoded copy of <paramref name="message"/>, ready for <paramref name="format"/> (RSL4, RTP8).</summary>
@@ -30,9 +29,8 @@ internal static class MessageEncoder
     public static PresenceMessage Encode(PresenceMessage message, CipherParams? cipher, WireFormat format)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var copy = message.Clone();
-        (copy.Data, copy.Encoding) = PayloadTransform.Encode(message.Data, message.Encoding, cipher, format);
-        return copy;
+        var (data, encoding) = PayloadTransform.Encode(message.Data, message.Encoding, cipher, format);
+        return message with { Data = data, Encoding = encoding };
     }
 
     /// <summary>Encoded copies of <paramref name="messages"/>.</summary>
@@ -55,7 +53,7 @@ internal static class MessageEncoder
     public static ErrorInfo? TryDecode(Message message, CipherParams? cipher, out Message decoded)
     {
         ArgumentNullException.ThrowIfNull(message);
-        decoded = message.Clone();
+        decoded = message with { };
         return DecodeInPlace(decoded, cipher);
     }
 
@@ -63,7 +61,7 @@ internal static class MessageEncoder
     public static ErrorInfo? TryDecode(PresenceMessage message, CipherParams? cipher, out PresenceMessage decoded)
     {
         ArgumentNullException.ThrowIfNull(message);
-        decoded = message.Clone();
+        decoded = message with { };
         return DecodeInPlace(decoded, cipher);
     }
 
@@ -77,8 +75,7 @@ internal static class MessageEncoder
         var data = message.Data;
         var encoding = message.Encoding;
         var error = PayloadTransform.Decode(ref data, ref encoding, cipher);
-        message.Data = data;
-        message.Encoding = encoding;
+        message.SetPayload(data, encoding);
         return error;
     }
 
@@ -89,8 +86,7 @@ internal static class MessageEncoder
         var data = message.Data;
         var encoding = message.Encoding;
         var error = PayloadTransform.Decode(ref data, ref encoding, cipher);
-        message.Data = data;
-        message.Encoding = encoding;
+        message.SetPayload(data, encoding);
         return error;
     }
 

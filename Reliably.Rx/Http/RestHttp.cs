@@ -223,7 +223,7 @@ internal sealed class RestHttp : IDisposable
     private bool IsDisposed => _disposed.IsCancellationRequested;
 
     private static AblyException Disposed(Exception inner) =>
-        new(ErrorCodes.BadRequest, 400, "The REST client was disposed while the request was in flight.", inner);
+        new(ErrorCodes.ConnectionClosed, 400, "The REST client was disposed while the request was in flight.", inner);
 
     private AttemptTimeout LinkedTimeout(CancellationToken cancellationToken)
     {

@@ -72,8 +72,7 @@ internal sealed class PresenceMap
             case PresenceAction.Update:
             case PresenceAction.Present:
                 // RTP2d: stored as PRESENT, emitted with the action it arrived with.
-                var stored = message.Clone();
-                stored.Action = PresenceAction.Present;
+                var stored = message with { Action = PresenceAction.Present };
                 _members[key] = stored;
                 Version++;
                 return message;
@@ -82,8 +81,7 @@ internal sealed class PresenceMap
                 if (SyncInProgress)
                 {
                     // RTP2h2: kept as ABSENT so an older PRESENT in a later SYNC page cannot resurrect the member.
-                    var absent = message.Clone();
-                    absent.Action = PresenceAction.Absent;
+                    var absent = message with { Action = PresenceAction.Absent };
                     _members[key] = absent;
                 }
                 else
@@ -280,10 +278,7 @@ internal sealed class PresenceMap
 
     private PresenceMessage SynthesizedLeave(PresenceMessage member)
     {
-        var leave = member.Clone();
-        leave.Action = PresenceAction.Leave;
-        leave.Id = null;
-        leave.Timestamp = _now();
+        var leave = member with { Action = PresenceAction.Leave, Id = null, Timestamp = _now() };
         return leave;
     }
 }

@@ -14,9 +14,9 @@ public sealed partial class RealtimeChannel
     /// Sends encoded presence messages through the publish pipeline (msgSerial, queueing, ACK/NACK) and reports the
     /// outcome on the loop: null for ACK, the error for NACK or failure. Call on the loop.
     /// </summary>
-    internal void SendPresenceOnLoop(IReadOnlyList<PresenceMessage> encoded, Action<ErrorInfo?> onOutcome)
+    internal void SendPresenceOnLoop(IReadOnlyList<PresenceMessage> encoded, long size, Action<ErrorInfo?> onOutcome)
     {
-        var sent = _loop.SendAsync(new ProtocolMessage(ProtocolAction.Presence, Name) { Presence = encoded.ToArray() }, onOutcome);
+        var sent = _loop.SendAsync(new ProtocolMessage(ProtocolAction.Presence, Name) { Presence = encoded.ToArray() }, onOutcome, size);
 
         // The outcome is handled through the callback; observe the task so a NACK is not an unobserved exception.
         sent.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

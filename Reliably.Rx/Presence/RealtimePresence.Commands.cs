@@ -31,8 +31,19 @@ public sealed partial class RealtimePresence
     private string? OwnClientId =>
         _channel.Client.Connection.Details?.ClientId ?? _channel.Client.Options.ClientId ?? _channel.Client.Auth.ClientId;
 
+    /// <summary>A disposed client (80017) or a released channel (90001) refuses before anything else is checked.</summary>
+    private Task? Refusal() =>
+        _channel.Client.IsDisposed ? Task.FromException(new AblyException(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed."))
+        : _channel.IsReleased ? Task.FromException(new AblyException(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Channel '{_channel.Name}' has been released."))
+        : null;
+
     private Task SendOwnAsync(PresenceAction action, object? data, CancellationToken cancellationToken)
     {
+        if (Refusal() is { } refusal)
+        {
+            return refusal;
+        }
+
         var clientId = OwnClientId;
         if (string.IsNullOrEmpty(clientId) || clientId == "*")
         {
@@ -47,6 +58,11 @@ public sealed partial class RealtimePresence
 
     private Task SendForClientAsync(PresenceAction action, string clientId, object? data, CancellationToken cancellationToken)
     {
+        if (Refusal() is { } refusal)
+        {
+            return refusal;
+        }
+
         if (string.IsNullOrEmpty(clientId) || clientId == "*")
         {
             return Task.FromException(new AblyException(ErrorCodes.InvalidClientId, 400,
@@ -65,9 +81,9 @@ public sealed partial class RealtimePresence
 
     private Task SendAsync(PresenceMessage message, CancellationToken cancellationToken)
     {
-        if (_channel.IsReleased)
+        if (Refusal() is { } refusal)
         {
-            return Task.FromException(new AblyException(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Channel '{_channel.Name}' has been released."));
+            return refusal;
         }
 
         PresenceMessage encoded;
@@ -80,8 +96,10 @@ public sealed partial class RealtimePresence
             return Task.FromException(ex);
         }
 
+        // TP5: measured once, here, so the loop only compares it with the connection's limit.
+        var size = PayloadEncoding.MessageSize.Of(encoded);
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_channel.Execute(() => SendOrQueue(encoded, completion)))
+        if (!_channel.Execute(() => SendOrQueue(encoded, size, completion)))
         {
             completion.TrySetException(new AblyException(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed."));
         }
@@ -90,12 +108,12 @@ public sealed partial class RealtimePresence
     }
 
     /// <summary>On the loop: send when ATTACHED, queue and attach implicitly when not yet (RTP8d, RTP16b), fail otherwise (RTP16c).</summary>
-    private void SendOrQueue(PresenceMessage encoded, TaskCompletionSource completion)
+    private void SendOrQueue(PresenceMessage encoded, long size, TaskCompletionSource completion)
     {
         switch (_channel.StateOnLoop)
         {
             case ChannelState.Attached:
-                Send(encoded, completion);
+                Send(encoded, size, completion);
                 break;
             case ChannelState.Initialized:
             case ChannelState.Attaching:
@@ -108,7 +126,7 @@ public sealed partial class RealtimePresence
                     return;
                 }
 
-                _queued.Add((encoded, completion));
+                _queued.Add((encoded, size, completion));
                 StartImplicitAttach();
                 break;
             default:
@@ -118,8 +136,8 @@ public sealed partial class RealtimePresence
         }
     }
 
-    private void Send(PresenceMessage encoded, TaskCompletionSource completion) =>
-        _channel.SendPresenceOnLoop(new[] { encoded }, error =>
+    private void Send(PresenceMessage encoded, long size, TaskCompletionSource completion) =>
+        _channel.SendPresenceOnLoop(new[] { encoded }, size, error =>
         {
             if (error is null)
             {
@@ -136,9 +154,9 @@ public sealed partial class RealtimePresence
     {
         var queued = _queued.ToArray();
         _queued.Clear();
-        foreach (var (encoded, completion) in queued)
+        foreach (var (encoded, size, completion) in queued)
         {
-            Send(encoded, completion);
+            Send(encoded, size, completion);
         }
     }
 
@@ -147,7 +165,7 @@ public sealed partial class RealtimePresence
     {
         var queued = _queued.ToArray();
         _queued.Clear();
-        foreach (var (_, completion) in queued)
+        foreach (var (_, _, completion) in queued)
         {
             completion.TrySetException(new AblyException(reason));
         }
@@ -187,7 +205,8 @@ public sealed partial class RealtimePresence
                 Extras = member.Extras,
             };
             var clientId = member.ClientId;
-            _channel.SendPresenceOnLoop(new[] { _channel.Encode(enter) }, error =>
+            var encoded = _channel.Encode(enter);
+            _channel.SendPresenceOnLoop(new[] { encoded }, PayloadEncoding.MessageSize.Of(encoded), error =>
             {
                 if (error is not null)
                 {

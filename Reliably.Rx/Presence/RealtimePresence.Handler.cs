@@ -58,7 +58,7 @@ public sealed partial class RealtimePresence
             TrackOwnMember(member);
             if (_members.Apply(member) is { } emitted)
             {
-                _events.Publish(emitted);
+                _channel.Feed.Presence(emitted);
             }
         }
 
@@ -112,24 +112,12 @@ public sealed partial class RealtimePresence
             FailSyncWaiters(released);
             FailQueued(released);
         });
-        _events.Complete();
         _memberSets.Complete();
     }
 
     /// <summary>TP3: id, connectionId and timestamp come from the ProtocolMessage when the member lacks them.</summary>
-    private static void FillFromProtocolMessage(PresenceMessage member, ProtocolMessage message, int index)
-    {
-        if (member.Id is null && message.Id is not null)
-        {
-            member.Id = message.Id + ":" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        member.ConnectionId ??= message.ConnectionId;
-        if (member.Timestamp is null && message.Timestamp is { } ms)
-        {
-            member.Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(ms);
-        }
-    }
+    private static void FillFromProtocolMessage(PresenceMessage member, ProtocolMessage message, int index) =>
+        member.FillFromProtocolMessage(message.Id, index, message.ConnectionId, message.Timestamp);
 
     /// <summary>
     /// RTP17: members entered by this connection are kept by clientId for re-entry. A synthesized LEAVE (the server
@@ -148,9 +136,7 @@ public sealed partial class RealtimePresence
             case PresenceAction.Enter:
             case PresenceAction.Update:
             case PresenceAction.Present:
-                var own = member.Clone();
-                own.Action = PresenceAction.Present;
-                _ownMembers[member.ClientId] = own;
+                _ownMembers[member.ClientId] = member with { Action = PresenceAction.Present };
                 break;
             case PresenceAction.Leave when !member.IsSynthesized:
                 _ownMembers.Remove(member.ClientId);
@@ -162,7 +148,7 @@ public sealed partial class RealtimePresence
     {
         foreach (var e in events)
         {
-            _events.Publish(e);
+            _channel.Feed.Presence(e);
         }
     }
 

@@ -15,10 +15,9 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
     private readonly RealtimeChannel _channel;
     private readonly Presence.PresenceMap _members;
     private readonly Dictionary<string, PresenceMessage> _ownMembers = new(StringComparer.Ordinal);
-    private readonly LosslessBroadcast<PresenceMessage> _events;
     private readonly LosslessBroadcast<IReadOnlyList<PresenceMessage>> _memberSets;
     private readonly List<(TaskCompletionSource<IReadOnlyList<PresenceMessage>> Waiter, string? ClientId, string? ConnectionId, bool WaitForSync)> _syncWaiters = new();
-    private readonly List<(PresenceMessage Encoded, TaskCompletionSource Completion)> _queued = new();
+    private readonly List<(PresenceMessage Encoded, long Size, TaskCompletionSource Completion)> _queued = new();
     private IReadOnlyList<PresenceMessage> _lastMemberSet = Array.Empty<PresenceMessage>();
     private long _publishedVersion;
     private volatile bool _syncComplete;
@@ -27,14 +26,13 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
     {
         _channel = channel;
         _members = new Presence.PresenceMap(() => channel.Scheduler.Now);
-        _events = new LosslessBroadcast<PresenceMessage>(channel.DeliveryScheduler);
-        _memberSets = new LosslessBroadcast<IReadOnlyList<PresenceMessage>>(channel.DeliveryScheduler);
-        _events.SubscriberFaulted += channel.ReportError;
+        _memberSets = new LosslessBroadcast<IReadOnlyList<PresenceMessage>>(channel.Loop);
         _memberSets.SubscriberFaulted += channel.ReportError;
 
-        Events = new RawObservable<PresenceMessage>(observer =>
+        // The presence events of the channel's one ordered sequence (RealtimeChannel.Events).
+        Events = new DeliveryStream<PresenceMessage>((observer, options) =>
         {
-            var subscription = _events.Subscribe(observer);
+            var subscription = channel.Feed.Subscribe(new ProjectingObserver<PresenceMessage>(observer, static n => ((PresenceNotification)n).Presence), FeedKinds.Presence, null, options);
             AttachOnSubscribe();
             return subscription;
         });
@@ -64,13 +62,15 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
     /// Filter with <see cref="EventsOf"/> or LINQ.
     /// </summary>
     /// <remarks>
-    /// Hot; a subscriber receives the events after it subscribed, nothing is replayed. Subscribing attaches the channel
-    /// when <see cref="ChannelOptions.AttachOnSubscribe"/> (RTP6d); unsubscribing never detaches. Each subscriber has
-    /// its own unbounded FIFO buffer drained on the delivery scheduler: a slow subscriber delays only itself, and one
-    /// that throws is reported on <see cref="RealtimeChannel.SubscriberErrors"/> and keeps receiving. Completes when the
-    /// channel is released or the client disposed; never errors.
+    /// Hot; a subscriber receives the events after it subscribed, nothing is replayed. The presence events of
+    /// <see cref="RealtimeChannel.Events"/>, so they keep the channel's one order. Subscribing attaches the channel
+    /// when <see cref="ChannelOptions.AttachOnSubscribe"/> (RTP6d); unsubscribing never detaches. Each subscription has
+    /// its own queue drained on the delivery scheduler, never on the connection loop (unbounded by default; see
+    /// <see cref="DeliveryOptions"/>): a slow subscriber delays only itself, and one that throws is reported on
+    /// <see cref="RealtimeChannel.SubscriberErrors"/> and keeps receiving. Completes when the channel is released or the
+    /// client disposed; never errors. Presence messages are immutable and shared by every subscriber.
     /// </remarks>
-    public IObservable<PresenceMessage> Events { get; }
+    public IDeliveryStream<PresenceMessage> Events { get; }
 
     /// <summary>
     /// The members present, as a set: the current snapshot first, then the whole set again after every change. Bind it
@@ -84,8 +84,17 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
     public IObservable<IReadOnlyList<PresenceMessage>> Members { get; }
 
     /// <summary>The events with one action, for example <c>EventsOf(PresenceAction.Enter)</c>.</summary>
-    public IObservable<PresenceMessage> EventsOf(PresenceAction action) =>
-        new RawObservable<PresenceMessage>(observer => Events.Subscribe(new FilterObserver<PresenceMessage>(observer, m => m.Action == action)));
+    public IDeliveryStream<PresenceMessage> EventsOf(PresenceAction action) =>
+        new DeliveryStream<PresenceMessage>((observer, options) =>
+        {
+            var subscription = _channel.Feed.Subscribe(
+                new ProjectingObserver<PresenceMessage>(observer, static n => ((PresenceNotification)n).Presence),
+                FeedKinds.Presence,
+                n => ((PresenceNotification)n).Presence.Action == action,
+                options);
+            AttachOnSubscribe();
+            return subscription;
+        });
 
     /// <summary>
     /// The members present (RTP11), after the SYNC has completed when <paramref name="waitForSync"/> (RTP11c1),

@@ -95,6 +95,11 @@ public sealed class Connection
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The timeout must not be negative.");
         }
 
+        if (_loop.IsDisposed)
+        {
+            throw new AblyException(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed.");
+        }
+
         // Already there: answer now, without waiting for the state stream's first delivery (which, on a virtual-time
         // scheduler, only comes when the test advances the clock).
         if (_loop.LastChange is { } last && last.Current == state)

@@ -1,4 +1,5 @@
 using Reliably.Rx.Protocol;
+using Reliably.Rx.Streams;
 
 namespace Reliably.Rx.Realtime;
 
@@ -67,7 +68,6 @@ internal sealed partial class ConnectionLoop
         StopEverything();
         var closed = new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "Connection closed.");
         FailAllMessages(closed);
-        FailPings(closed);
 
         // RTN12a: the connection's state is discarded by the server; it cannot be resumed.
         _connectionId = null;
@@ -87,7 +87,6 @@ internal sealed partial class ConnectionLoop
 
         StopEverything();
         FailAllMessages(error);
-        FailPings(error);
         _connectionId = null;
         _connectionKey = null;
         SetState(ConnectionState.Failed, error);
@@ -119,6 +118,7 @@ internal sealed partial class ConnectionLoop
     /// <summary>Auth waiters fault when the connection can no longer complete a re-authentication.</summary>
     private void OnStateChangedForWaiters(ConnectionStateChange change)
     {
+        OnStateChangedForPings(change);
         if (change.Current is ConnectionState.Failed or ConnectionState.Suspended or ConnectionState.Closed)
         {
             CompleteAuthWaiters(change.Reason ?? StateError(change.Current));
@@ -152,9 +152,12 @@ internal sealed partial class ConnectionLoop
             CompleteAuthWaiters(new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed."));
             _disposed = true;
             _lifetime.Cancel();
-            lock (_publishGate)
+            using (DeliveryGuard.Enter())
             {
-                _stateChanges.Complete();
+                lock (_publishGate)
+                {
+                    _stateChanges.Complete();
+                }
             }
 
             done.TrySetResult(true);

@@ -381,7 +381,6 @@ internal sealed partial class ConnectionLoop
 
         // RTN7e: pending and queued publishes fail on SUSPENDED.
         FailAllMessages(reason);
-        FailPings(reason);
         SetState(ConnectionState.Suspended, reason, _options.SuspendedRetryTimeout);
         _retryTimer.Start(_options.SuspendedRetryTimeout, () => StartConnecting(renewToken: false, startHostIndex: 0));
     }

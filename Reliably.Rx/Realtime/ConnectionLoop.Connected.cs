@@ -60,10 +60,12 @@ internal sealed partial class ConnectionLoop
         _lastActivity = Now;
         StartIdleTimer();
 
-        // RTN19a: resend what was sent but not acknowledged, then what was queued, before channels re-attach.
+        // RTN19a: resend what was sent but not acknowledged; then CONNECTED; then what waited for it, in the order the
+        // application asked (publishes, and the attaches requested while connecting, RTL4i), followed by the
+        // re-attaches that CONNECTED itself starts (RTL3d).
         ResendPending();
-        SendQueued();
         SetState(ConnectionState.Connected, message.Error, resumed: resumed || recovered);
+        SendQueued();
 
         // RTN17e: connected through a fallback host, the client's REST requests go to the same datacenter first.
         _connectedHost?.Invoke(_hostIndex > 0 ? _hostPlan[_hostIndex] : null);

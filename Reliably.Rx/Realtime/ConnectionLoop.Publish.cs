@@ -1,6 +1,4 @@
-using System.Text;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
+using Reliably.Rx.PayloadEncoding;
 using Reliably.Rx.Protocol;
 
 namespace Reliably.Rx.Realtime;
@@ -14,12 +12,11 @@ internal sealed partial class ConnectionLoop
     // Sent (or to be resent) and awaiting ACK/NACK, in msgSerial order.
     private readonly Queue<PendingMessage> _pending = new();
 
-    // Waiting for a connection (RTL6c2), in submission order; no msgSerial yet.
-    private readonly List<PendingMessage> _queued = new();
+    // Waiting for a connection, in the order the application asked: publishes (RTL6c2) and the turns of channels that
+    // attach meanwhile (RTL4i), so an implicit attach requested before a publish reaches the server before it. No
+    // msgSerial yet.
+    private readonly List<QueuedOperation> _queued = new();
 
-    // Submitted while CONNECTED during the current drain; sent by FlushStaged (end of the drain, or before any other
-    // frame or state change), so publishes that arrive together share frames (RTL6d). No msgSerial yet.
-    private readonly List<PendingMessage> _staged = new();
     private long _msgSerial;
 
     /// <summary>
@@ -35,26 +32,26 @@ internal sealed partial class ConnectionLoop
     /// As <see cref="SendAsync(ProtocolMessage)"/>, and calls <paramref name="onOutcome"/> on the loop with null on ACK or
     /// the error on NACK or failure (before the task's continuations run).
     /// </summary>
-    public Task<PublishResult?> SendAsync(ProtocolMessage message, Action<ErrorInfo?>? onOutcome) => Submit(message, onOutcome, null, default);
+    public Task<PublishResult?> SendAsync(ProtocolMessage message, Action<ErrorInfo?>? onOutcome, long? size = null) => Submit(message, onOutcome, null, default, size);
 
     /// <summary>
     /// As <see cref="SendAsync(ProtocolMessage)"/>, telling <paramref name="observer"/> of the outcome on the loop
     /// (one observer per caller instead of a callback per publish); <paramref name="started"/> is kept on the
-    /// <see cref="PendingMessage"/> for it.
+    /// <see cref="PendingMessage"/> for it. <paramref name="size"/> is the publish's TM6 size, measured once by the caller.
     /// </summary>
-    public Task<PublishResult?> SendAsync(ProtocolMessage message, IPublishOutcome observer, DateTimeOffset started) => Submit(message, null, observer, started);
+    public Task<PublishResult?> SendAsync(ProtocolMessage message, IPublishOutcome? observer, DateTimeOffset started, long size) => Submit(message, null, observer, started, size);
 
-    private Task<PublishResult?> Submit(ProtocolMessage message, Action<ErrorInfo?>? onOutcome, IPublishOutcome? observer, DateTimeOffset started)
+    private Task<PublishResult?> Submit(ProtocolMessage message, Action<ErrorInfo?>? onOutcome, IPublishOutcome? observer, DateTimeOffset started, long? size)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var pending = new PendingMessage(message, PendingMessage.IsAckable(message.Action), onOutcome, observer)
+        var ackable = PendingMessage.IsAckable(message.Action);
+        var pending = new PendingMessage(message, ackable, onOutcome, observer)
         {
             Started = started,
             Loop = this,
-            // RTL6d7: messages that arrive with ids (set by the caller) are never bundled. The ids this client assigns
-            // for idempotent publishing are given when the frame is formed (Commit), one base per frame, so a bundle is
-            // published as one idempotent batch.
-            Bundleable = message.Action == ProtocolAction.Message && message.Messages is { Length: > 0 } messages && CanJoinBundle(messages),
+
+            // TO3l8f: measured here, on the caller's thread, unless the caller measured it already; the loop only compares.
+            Size = ackable ? size ?? MessageSize.Of(message) : 0,
         };
         if (!Execute(SubmitWork, pending))
         {
@@ -82,31 +79,33 @@ internal sealed partial class ConnectionLoop
 
     private void Submit(PendingMessage pending)
     {
-        if (pending.AckRequired)
+        if (pending.AckRequired && pending.Size > _maxMessageSize)
         {
-            pending.Size = MessageSize(pending.Message);
-            if (pending.Size > _maxMessageSize)
-            {
-                pending.Fail(new ErrorInfo(ErrorCodes.MessageTooLarge, 400, $"Message size {pending.Size} exceeds maxMessageSize {_maxMessageSize} (TO3l8)."));
-                return;
-            }
+            // TO3l8: the limit may have changed since the caller checked (a new connection's details, CD2c).
+            pending.Fail(MessageSize.TooLarge(pending.Size, _maxMessageSize));
+            return;
         }
 
         switch (_state)
         {
-            case ConnectionState.Connected:
+            case ConnectionState.Connected when _queued.Count == 0:
                 SendPendingNow(pending);
+                break;
+            case ConnectionState.Connected:
+                // CONNECTED is sending what waited for it (SendQueued): this goes after it.
+                _queued.Add(new QueuedOperation(pending, null));
                 break;
             case ConnectionState.Initialized:
             case ConnectionState.Connecting:
             case ConnectionState.Disconnected:
                 if (_options.QueueMessages)
                 {
-                    _queued.Add(pending);
+                    _queued.Add(new QueuedOperation(pending, null));
                 }
                 else
                 {
-                    pending.Fail(StateError(_state));
+                    // RTN7d, TO3g.
+                    pending.Fail(new ErrorInfo(ErrorCodes.Disconnected, 400, $"The connection is {Upper(_state)} and queueMessages is off, so nothing waits for it (RTL6c4)."));
                 }
 
                 break;
@@ -132,78 +131,13 @@ internal sealed partial class ConnectionLoop
             return;
         }
 
-        _staged.Add(pending);
+        // RTL6i1, RTL6i2: every publish is its own ProtocolMessage, whatever else is waiting to be sent.
+        Commit(pending);
     }
 
-    /// <summary>
-    /// Sends what the drain staged, in order. With <see cref="ClientOptions.BundlePublishes"/> on, contiguous publishes
-    /// that can share a frame are sent as one ProtocolMessage under every RTL6d constraint: within maxMessageSize
-    /// (RTL6d1) and 999 messages (RTL6d8), one clientId (RTL6d2), one channel (RTL6d3), MESSAGE only (RTL6d4),
-    /// contiguous (RTL6d5), in publish order (RTL6d6), and none with an id of its own (RTL6d7). The bundle gets one
-    /// msgSerial; its ACK or NACK completes every publish in it. Nothing waits to be bundled: only publishes submitted
-    /// in the same drain (under load, or queued while connecting) can share a frame.
-    /// </summary>
-    private void FlushStaged()
-    {
-        if (_staged.Count == 0)
-        {
-            return;
-        }
-
-        // Commit never stages (it writes without flushing), so the list can be read in place and cleared after.
-        var staged = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_staged);
-        var i = 0;
-        while (i < staged.Length)
-        {
-            var head = staged[i];
-            var end = i + 1;
-            if (head.Bundleable && _options.BundlePublishes)
-            {
-                var size = head.Size;
-                var count = head.Message.Messages!.Length;
-                while (end < staged.Length && CanBundle(head, staged[end], ref size, ref count))
-                {
-                    end++;
-                }
-            }
-
-            Commit(end == i + 1 ? head : PendingMessage.Bundle(staged.Slice(i, end - i)));
-            i = end;
-        }
-
-        _staged.Clear();
-    }
-
-    /// <summary>RTL6d: the most messages one bundled ProtocolMessage may carry (RTL6d8).</summary>
-    internal const int MaxBundledMessages = 999;
-
-    private bool CanBundle(PendingMessage head, PendingMessage next, ref long size, ref int count)
-    {
-        var messages = next.Message.Messages!;
-        if (!next.Bundleable
-            || !string.Equals(head.Message.Channel, next.Message.Channel, StringComparison.Ordinal)
-            || !string.Equals(head.Message.Messages![0].ClientId, messages[0].ClientId, StringComparison.Ordinal)
-            || size + next.Size > _maxMessageSize
-            || count + messages.Length > MaxBundledMessages)
-        {
-            return false;
-        }
-
-        size += next.Size;
-        count += messages.Length;
-        return true;
-    }
-
-    /// <summary>Gives an ackable frame its ids and msgSerial, records it as awaiting ACK, and writes it.</summary>
+    /// <summary>Gives an ackable frame its msgSerial, records it as awaiting ACK, and writes it (RTN7b).</summary>
     private void Commit(PendingMessage pending)
     {
-        if (_options.IdempotentRealtimePublishing && pending.Message is { Action: ProtocolAction.Message, Messages: { } messages })
-        {
-            // RSL1k1 for realtime: a resend after a failed resume gets a new msgSerial; the ids let the server drop it
-            // if the first copy was published but never acknowledged (RTN19a).
-            PayloadEncoding.IdempotentIds.AssignMissing(messages, _random);
-        }
-
         pending.Message.MsgSerial = Interlocked.Increment(ref _msgSerial) - 1;
         _pending.Enqueue(pending);
         if (_state == ConnectionState.Connected)
@@ -214,27 +148,8 @@ internal sealed partial class ConnectionLoop
         }
     }
 
-    /// <summary>RTL6d2, RTL6d7: a publish can join a bundle when no message has an id and all share one clientId.</summary>
-    private static bool CanJoinBundle(Message[] messages)
-    {
-        var clientId = messages[0].ClientId;
-        foreach (var message in messages)
-        {
-            if (message.Id is not null || !string.Equals(message.ClientId, clientId, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return messages.Length <= MaxBundledMessages;
-    }
-
-    /// <summary>Writes one frame after anything staged, so frames leave in the order they were submitted.</summary>
-    private bool SendFrame(ProtocolMessage message)
-    {
-        FlushStaged();
-        return WriteFrame(message);
-    }
+    /// <summary>Writes one frame now; frames leave in the order the loop writes them.</summary>
+    private bool SendFrame(ProtocolMessage message) => WriteFrame(message);
 
     /// <summary>Writes one frame; an encoding failure is logged and reported, never thrown into the loop.</summary>
     private bool WriteFrame(ProtocolMessage message)
@@ -266,7 +181,6 @@ internal sealed partial class ConnectionLoop
     /// <summary>RTN19a2: on a new connection (failed resume) msgSerial restarts at 0 and unacknowledged messages are renumbered.</summary>
     private void RenumberPending()
     {
-        FlushStaged();
         long serial = 0;
         foreach (var pending in _pending)
         {
@@ -279,26 +193,45 @@ internal sealed partial class ConnectionLoop
     /// <summary>RTN19a: resend everything unacknowledged, with the serials it now has.</summary>
     private void ResendPending()
     {
-        FlushStaged();
         foreach (var pending in _pending)
         {
             WriteFrame(pending.Message);
         }
     }
 
-    private void SendQueued()
+    /// <summary>
+    /// RTL4i with the application's order: runs <paramref name="turn"/> now when CONNECTED and nothing queued waits
+    /// ahead of it; otherwise it waits in the connection-wide queue behind what was queued before it, and runs once
+    /// CONNECTED, in order (or is told that the queue was discarded). Loop only.
+    /// </summary>
+    public void SendInTurn(IConnectedTurn turn)
     {
-        if (_queued.Count == 0)
+        if (_state == ConnectionState.Connected && _queued.Count == 0)
         {
+            turn.OnTurn(connected: true);
             return;
         }
 
-        var queued = _queued.ToArray();
-        _queued.Clear();
-        foreach (var pending in queued)
+        _queued.Add(new QueuedOperation(null, turn));
+    }
+
+    /// <summary>On CONNECTED: what waited goes out in order; what is added meanwhile (RTL3d re-attaches) follows it.</summary>
+    private void SendQueued()
+    {
+        for (var i = 0; i < _queued.Count; i++)
         {
-            SendPendingNow(pending);
+            var (pending, turn) = _queued[i];
+            if (pending is not null)
+            {
+                SendPendingNow(pending);
+            }
+            else
+            {
+                turn!.OnTurn(connected: true);
+            }
         }
+
+        _queued.Clear();
     }
 
     /// <summary>
@@ -355,61 +288,39 @@ internal sealed partial class ConnectionLoop
             pending.Fail(error);
         }
 
-        var staged = _staged.ToArray();
-        _staged.Clear();
-        foreach (var pending in staged)
-        {
-            pending.Fail(error);
-        }
-
         var queued = _queued.ToArray();
         _queued.Clear();
-        foreach (var pending in queued)
+        foreach (var (pending, turn) in queued)
         {
-            pending.Fail(error);
+            pending?.Fail(error);
+            turn?.OnTurn(connected: false);
         }
     }
 
+    /// <summary>
+    /// The error of an operation refused in <paramref name="state"/> (RTN7e, RTL6c4, RTN13b): for SUSPENDED and FAILED the
+    /// reason the connection entered that state, so an operation refused after a failure gets the same error (the
+    /// server's own, with its code and href: 40101 for a wrong key) as one that was queued before it.
+    /// </summary>
     private ErrorInfo StateError(ConnectionState state) => state switch
     {
-        ConnectionState.Suspended => new ErrorInfo(ErrorCodes.ConnectionSuspended, 400, "Connection is suspended.") { Cause = _errorReason },
-        ConnectionState.Closing or ConnectionState.Closed => new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "Connection is closed."),
-        ConnectionState.Failed => new ErrorInfo(ErrorCodes.ConnectionFailed, 400, "Connection failed.") { Cause = _errorReason },
-        _ => new ErrorInfo(ErrorCodes.Disconnected, 400, $"Connection is {state} and queueMessages is off."),
+        ConnectionState.Suspended or ConnectionState.Failed when _errorReason is { } reason => reason,
+        ConnectionState.Suspended => new ErrorInfo(ErrorCodes.ConnectionSuspended, 400, "The connection is SUSPENDED."),
+        ConnectionState.Failed => new ErrorInfo(ErrorCodes.ConnectionFailed, 400, "The connection has FAILED."),
+        ConnectionState.Closing or ConnectionState.Closed => new ErrorInfo(ErrorCodes.ConnectionClosed, 400, $"The connection is {Upper(state)}."),
+        ConnectionState.Initialized => new ErrorInfo(ErrorCodes.Disconnected, 400, "The connection is INITIALIZED: call Connection.Connect() first."),
+        _ => new ErrorInfo(ErrorCodes.Disconnected, 400, $"The connection is {Upper(state)}."),
     };
 
-    /// <summary>TM6/TP3: the size of the messages in a frame: name, clientId, data and extras, in bytes.</summary>
-    internal static long MessageSize(ProtocolMessage message)
-    {
-        long size = 0;
-        if (message.Messages is { } messages)
-        {
-            foreach (var m in messages)
-            {
-                size += Utf8(m.Name) + Utf8(m.ClientId) + DataSize(m.Data) + (m.Extras is null ? 0 : Utf8(m.Extras.ToString(Formatting.None)));
-            }
-        }
+    private static string Upper(ConnectionState state) => state.ToString().ToUpperInvariant();
 
-        if (message.Presence is { } presence)
-        {
-            foreach (var p in presence)
-            {
-                size += Utf8(p.ClientId) + DataSize(p.Data);
-            }
-        }
+    /// <summary>One entry of the connection-wide queue: a publish, or a channel's turn.</summary>
+    private readonly record struct QueuedOperation(PendingMessage? Pending, IConnectedTurn? Turn);
+}
 
-        return size;
-    }
-
-    private static long DataSize(object? data) => data switch
-    {
-        null => 0,
-        string s => Utf8(s),
-        byte[] b => b.Length,
-        ReadOnlyMemory<byte> m => m.Length,
-        JToken t => Utf8(t.ToString(Formatting.None)),
-        _ => Utf8(JsonConvert.SerializeObject(data)),
-    };
-
-    private static long Utf8(string? s) => s is null ? 0 : Encoding.UTF8.GetByteCount(s);
+/// <summary>Something that waits in the connection-wide queue for CONNECTED in the application's order (RTL4i, RTL6c2).</summary>
+internal interface IConnectedTurn
+{
+    /// <summary>On the loop: its turn came while CONNECTED (<paramref name="connected"/>), or the queue was discarded.</summary>
+    void OnTurn(bool connected);
 }

@@ -19,7 +19,7 @@ namespace Reliably.Rx.Realtime;
 /// msgSerial/ACK pipeline; <c>.Auth</c> token errors and re-authentication; <c>.Close</c> close, fail and dispose;
 /// <c>.Ping</c> the RTN13 ping.
 /// </remarks>
-internal sealed partial class ConnectionLoop
+internal sealed partial class ConnectionLoop : IDeliveryHost
 {
     private readonly ClientOptions _options;
     private readonly IAuthProvider _auth;
@@ -35,12 +35,13 @@ internal sealed partial class ConnectionLoop
     private readonly object _gate = new();
     private readonly Queue<LoopWork> _work = new();
     private readonly LoopDrain? _poolDrain;
-    private readonly LoopWork _flushWork;
     private bool _draining;
     private int _drainThread;
+    private int _lastTurnThread;
+    private readonly bool _dedicatedThread;
     private volatile bool _disposed;
 
-    // Turns drained by one thread-pool work item before it yields the thread (and flushes outbound frames).
+    // Turns drained by one thread-pool work item before it yields the thread.
     private const int TurnsPerDrain = 256;
 
     // Published state: written on the loop, read from anywhere.
@@ -69,7 +70,6 @@ internal sealed partial class ConnectionLoop
     {
         _options = options;
         _connectedHost = connectedHost;
-        _flushWork = LoopWork.Of(FlushStaged);
         _connectivityCheck = connectivityCheck ?? (_ => Task.FromResult(true));
         _auth = auth;
         _transports = transports;
@@ -80,9 +80,11 @@ internal sealed partial class ConnectionLoop
         {
             Scheduler = scheduler;
 
-            // With a caller's scheduler (a TestScheduler in virtual-time tests) notifications are delivered on it too,
-            // as separate work items after the loop turn, so tests stay deterministic.
-            DeliveryScheduler = options.DeliveryScheduler ?? scheduler;
+            // In virtual time notifications are delivered on the test's scheduler too, as separate work items after the
+            // loop turn, so tests stay deterministic. A real scheduler of the caller's (an EventLoopScheduler) is the
+            // loop's own thread: subscribers must not share it, so they get the thread pool.
+            _dedicatedThread = !VirtualTime.Is(scheduler);
+            DeliveryScheduler = options.DeliveryScheduler ?? (_dedicatedThread ? ThreadPoolScheduler.Instance : scheduler);
         }
         else
         {
@@ -95,7 +97,7 @@ internal sealed partial class ConnectionLoop
         _connectionStateTtl = options.ConnectionStateTtl;
         _maxIdleInterval = options.MaxIdleInterval;
         _lastChange = new ConnectionStateChange(ConnectionState.Initialized, ConnectionState.Initialized, ConnectionEvent.Initialized);
-        _stateChanges = new LosslessBroadcast<ConnectionStateChange>(DeliveryScheduler);
+        _stateChanges = new LosslessBroadcast<ConnectionStateChange>(this);
         _stateChanges.SubscriberFaulted += ex => RealtimeLog.SubscriberFaulted(_logger, ex);
         Channels = new ChannelRegistry((name, ex) => RealtimeLog.SinkFaulted(_logger, name, ex));
 
@@ -130,6 +132,17 @@ internal sealed partial class ConnectionLoop
     /// <summary>Where user-visible notifications are delivered (never inside a loop turn).</summary>
     public IScheduler DeliveryScheduler { get; }
 
+    /// <inheritdoc />
+    IScheduler IDeliveryHost.Clock => Scheduler;
+
+    /// <summary>
+    /// True on a thread that must not run user code: inside a loop turn, inside a library lock, or on the loop's own
+    /// dedicated thread (a caller's real scheduler) even between turns. Delivery that finds itself here moves to the pool.
+    /// </summary>
+    public bool MustNotRunUserCode =>
+        IsOnLoop || DeliveryGuard.Active || (_dedicatedThread && Volatile.Read(ref _lastTurnThread) == Environment.CurrentManagedThreadId);
+
+
     /// <summary>The channel seam: registered channels receive their frames and connection state changes on the loop.</summary>
     public ChannelRegistry Channels { get; }
 
@@ -159,6 +172,9 @@ internal sealed partial class ConnectionLoop
             }
         }
     }
+
+    /// <summary>True once the client is disposed.</summary>
+    public bool IsDisposed => _disposed;
 
     /// <summary>True when called from inside a loop turn.</summary>
     public bool IsOnLoop => Volatile.Read(ref _draining) && Volatile.Read(ref _drainThread) == Environment.CurrentManagedThreadId;
@@ -213,7 +229,7 @@ internal sealed partial class ConnectionLoop
         if (start)
         {
             // The FIFO went from idle to busy: one work item drains it. Everything posted until it runs joins the same
-            // drain, which is what lets publishes made meanwhile share one frame (RTL6d, see FlushStaged).
+            // drain, so a burst of commands costs one pool hop.
             ThreadPool.UnsafeQueueUserWorkItem(_poolDrain, preferLocal: false);
         }
 
@@ -265,8 +281,8 @@ internal sealed partial class ConnectionLoop
     }
 
     /// <summary>
-    /// The drainer: the caller has set <c>_draining</c>. Runs up to <paramref name="budget"/> queued actions, then sends
-    /// what the turns staged (FlushStaged) before going idle. Returns true when work is left (budget spent).
+    /// The drainer: the caller has set <c>_draining</c>. Runs up to <paramref name="budget"/> queued actions before going
+    /// idle. Returns true when work is left (budget spent).
     /// </summary>
     private bool Drain(int budget)
     {
@@ -274,6 +290,8 @@ internal sealed partial class ConnectionLoop
         {
             _drainThread = Environment.CurrentManagedThreadId;
         }
+
+        Volatile.Write(ref _lastTurnThread, Environment.CurrentManagedThreadId);
 
         var ran = 0;
         while (true)
@@ -294,8 +312,6 @@ internal sealed partial class ConnectionLoop
                 continue;
             }
 
-            // The end of a drain is the end of a turn for outbound frames: staged publishes go out now, bundled.
-            RunSafely(_flushWork);
             lock (_gate)
             {
                 if (_work.Count == 0)
@@ -354,9 +370,12 @@ internal sealed partial class ConnectionLoop
         {
             // Under the publish gate so no change can slip between the snapshot and the subscription: the subscriber
             // gets the current state first, then every later change, with no gap and no duplicate.
-            lock (_publishGate)
+            using (DeliveryGuard.Enter())
             {
-                return _stateChanges.Subscribe(observer, _lastChange);
+                lock (_publishGate)
+                {
+                    return _stateChanges.Subscribe(observer, _lastChange);
+                }
             }
         });
     }
@@ -367,9 +386,6 @@ internal sealed partial class ConnectionLoop
     {
         if (_state == ConnectionState.Connected && next != ConnectionState.Connected)
         {
-            // Publishes staged while CONNECTED get their msgSerial, in submission order, before the state changes.
-            FlushStaged();
-
             // RTN17e: REST stops preferring the datacenter of a connection that is gone.
             _connectedHost?.Invoke(null);
         }
@@ -386,10 +402,13 @@ internal sealed partial class ConnectionLoop
         var change = new ConnectionStateChange(previous, next, evt, reason, retryIn);
         RealtimeLog.StateChanged(_logger, previous, next, evt, reason?.Code, retryIn);
         UpdateSnapshot();
-        lock (_publishGate)
+        using (DeliveryGuard.Enter())
         {
-            _lastChange = change;
-            _stateChanges.Publish(change);
+            lock (_publishGate)
+            {
+                _lastChange = change;
+                _stateChanges.Publish(change);
+            }
         }
 
         Channels.OnConnectionStateChanged(change, resumed);

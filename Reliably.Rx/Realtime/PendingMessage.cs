@@ -39,58 +39,11 @@ internal sealed class PendingMessage : TaskCompletionSource<PublishResult?>
     /// <summary>The loop it was submitted to (lets a static work item submit it without a closure).</summary>
     public ConnectionLoop Loop { get; init; } = null!;
 
-    /// <summary>TM6 size of the frame's messages, set when submitted (ackable frames only).</summary>
-    public long Size { get; set; }
-
-    /// <summary>May share a ProtocolMessage with other publishes on the same channel (RTL6d).</summary>
-    public bool Bundleable { get; init; }
-
-    /// <summary>For a bundle: the publishes it carries, completed together with their share of the ACK.</summary>
-    private PendingMessage[]? _members;
-
-    /// <summary>
-    /// One ProtocolMessage carrying the messages of <paramref name="members"/> (same channel, in order): it is sent and
-    /// acknowledged as one frame, and each member completes with its own slice of the ACK's serials.
-    /// </summary>
-    public static PendingMessage Bundle(ReadOnlySpan<PendingMessage> members)
-    {
-        var count = 0;
-        foreach (var member in members)
-        {
-            count += member.Message.Messages!.Length;
-        }
-
-        var messages = new Message[count];
-        var offset = 0;
-        long size = 0;
-        foreach (var member in members)
-        {
-            size += member.Size;
-            member.Message.Messages!.CopyTo(messages, offset);
-            offset += member.Message.Messages.Length;
-        }
-
-        var first = members[0].Message;
-        return new PendingMessage(new ProtocolMessage(first.Action, first.Channel) { Messages = messages }, ackRequired: true)
-        {
-            Size = size,
-            _members = members.ToArray(),
-        };
-    }
+    /// <summary>TM6 size of the frame's messages, measured once by the submitter (ackable frames only).</summary>
+    public long Size { get; init; }
 
     public void Ack(PublishResult? result)
     {
-        if (_members is { } members)
-        {
-            var offset = 0;
-            foreach (var member in members)
-            {
-                var count = member.Message.Messages!.Length;
-                member.Ack(Slice(result, offset, count));
-                offset += count;
-            }
-        }
-
         if (Interlocked.Exchange(ref _done, 1) == 0)
         {
             try
@@ -106,14 +59,6 @@ internal sealed class PendingMessage : TaskCompletionSource<PublishResult?>
 
     public void Fail(ErrorInfo error)
     {
-        if (_members is { } members)
-        {
-            foreach (var member in members)
-            {
-                member.Fail(error);
-            }
-        }
-
         if (Interlocked.Exchange(ref _done, 1) == 0)
         {
             try
@@ -136,22 +81,6 @@ internal sealed class PendingMessage : TaskCompletionSource<PublishResult?>
         _observer = null;
         onOutcome?.Invoke(error);
         observer?.OnPublishOutcome(this, error);
-    }
-
-    private static PublishResult? Slice(PublishResult? result, int offset, int count)
-    {
-        if (result is null)
-        {
-            return null;
-        }
-
-        var serials = new string?[count];
-        for (var i = 0; i < count && offset + i < result.Serials.Length; i++)
-        {
-            serials[i] = result.Serials[offset + i];
-        }
-
-        return new PublishResult { Serials = serials };
     }
 
     /// <summary>True for the actions that carry a msgSerial and expect an ACK (RTN7a).</summary>

@@ -12,7 +12,10 @@ public sealed partial class RestChannel
     /// <see cref="Message.Encoding"/> (RSL6b) instead of failing the page.
     /// </summary>
     /// <exception cref="AblyException">40003 for an invalid query; the server's error, for example 40160.</exception>
-    public Task<PaginatedResult<Message>> HistoryAsync(HistoryQuery? query = null, CancellationToken cancellationToken = default)
+    public Task<PaginatedResult<Message>> HistoryAsync(HistoryQuery? query = null, CancellationToken cancellationToken = default) =>
+        Reported.Run(() => HistoryAsyncCore(query, cancellationToken));
+
+    private Task<PaginatedResult<Message>> HistoryAsyncCore(HistoryQuery? query, CancellationToken cancellationToken)
     {
         _rest.ThrowIfDisposed();
         var request = new RestRequest(HttpMethod.Get, BasePath + "/messages") { Query = QueryParams.From(query), Format = _rest.Format };

@@ -17,7 +17,7 @@ public sealed partial class RestChannel
     /// <summary>Publishes one message (RSL1a); the message object is not changed.</summary>
     /// <exception cref="AblyException">As for <see cref="PublishAsync(string?, object?, CancellationToken)"/>.</exception>
     public Task<RestPublishResult> PublishAsync(Message message, CancellationToken cancellationToken = default) =>
-        PublishAsync(new[] { message ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message must not be null.") }, null, cancellationToken);
+        Reported.Run(() => PublishAsync(new[] { message ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message must not be null.") }, null, cancellationToken));
 
     /// <summary>
     /// Publishes several messages in one request, atomically (RSL1c). Unless <see cref="ClientOptions.IdempotentRestPublishing"/>
@@ -85,18 +85,12 @@ public sealed partial class RestChannel
             IdempotentIds.AssignMissing(encoded, rest.Random);
         }
 
-        long total = 0;
-        foreach (var message in encoded)
-        {
-            total += MessageSize.Of(message);
-        }
-
+        var total = MessageSize.Of(encoded);
         var max = rest.Options.MaxMessageSize;
         if (total > max)
         {
             // RSL1i: refuse before sending; the server would reject it anyway.
-            throw new AblyException(ErrorCodes.MessageTooLarge, 400,
-                $"The message size {total} bytes exceeds the maximum of {max} bytes.");
+            throw new AblyException(MessageSize.TooLarge(total, max));
         }
 
         return encoded;

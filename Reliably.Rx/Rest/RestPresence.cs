@@ -20,7 +20,10 @@ public sealed class RestPresence
     /// <param name="connectionId">Only members of this connection.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <exception cref="AblyException">40003 for an invalid limit; the server's error otherwise.</exception>
-    public Task<PaginatedResult<PresenceMessage>> GetAsync(int? limit = null, string? clientId = null, string? connectionId = null, CancellationToken cancellationToken = default)
+    public Task<PaginatedResult<PresenceMessage>> GetAsync(int? limit = null, string? clientId = null, string? connectionId = null, CancellationToken cancellationToken = default) =>
+        Reported.Run(() => GetAsyncCore(limit, clientId, connectionId, cancellationToken));
+
+    private Task<PaginatedResult<PresenceMessage>> GetAsyncCore(int? limit, string? clientId, string? connectionId, CancellationToken cancellationToken)
     {
         _channel.Rest.ThrowIfDisposed();
         QueryParams.CheckLimit(limit);
@@ -45,7 +48,10 @@ public sealed class RestPresence
 
     /// <summary>Presence events of the past, one page at a time (RSP4), decoded with the channel's cipher.</summary>
     /// <exception cref="AblyException">40003 for an invalid query; the server's error otherwise.</exception>
-    public Task<PaginatedResult<PresenceMessage>> HistoryAsync(HistoryQuery? query = null, CancellationToken cancellationToken = default)
+    public Task<PaginatedResult<PresenceMessage>> HistoryAsync(HistoryQuery? query = null, CancellationToken cancellationToken = default) =>
+        Reported.Run(() => HistoryAsyncCore(query, cancellationToken));
+
+    private Task<PaginatedResult<PresenceMessage>> HistoryAsyncCore(HistoryQuery? query, CancellationToken cancellationToken)
     {
         _channel.Rest.ThrowIfDisposed();
         return Fetch("/presence/history", QueryParams.From(query), cancellationToken);

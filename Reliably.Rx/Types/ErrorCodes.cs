@@ -67,6 +67,11 @@ public static class ErrorCodes
     public const int Disconnected = 80003;
     /// <summary>80008: unable to recover the connection (failed resume).</summary>
     public const int UnableToRecoverConnection = 80008;
+    /// <summary>
+    /// 80020: continuity lost because messages arrived faster than they were taken: a bounded subscription that overflowed
+    /// (<see cref="OverflowPolicy"/>); Ably uses the code for its own per-connection rate limit.
+    /// </summary>
+    public const int DeliveryRateExceeded = 80020;
     /// <summary>80017: the connection was closed deliberately.</summary>
     public const int ConnectionClosed = 80017;
     /// <summary>80018: invalid connection key (recover or resume).</summary>

@@ -3,12 +3,26 @@ using Newtonsoft.Json.Linq;
 namespace Reliably.Rx;
 
 /// <summary>
-/// A message on a channel (TM2). <see cref="Data"/> is a <see cref="string"/>, a <see cref="byte"/> array, or JSON
-/// (a <see cref="JToken"/>, or any object that is serialized as JSON when published). Received messages are decoded
-/// before delivery; if a step could not be undone, the rest is left in <see cref="Encoding"/> (RSL6b).
+/// A message on a channel (TM2), immutable: build one to publish with an object initializer or the constructor, and
+/// derive variations with <c>with</c>. <see cref="Data"/> is a <see cref="string"/>, a <see cref="byte"/> array, or
+/// JSON (a <see cref="JToken"/>, or any object that is serialized as JSON when published). Received messages are
+/// decoded before delivery; if a step could not be undone, the rest is left in <see cref="Encoding"/> (RSL6b).
 /// </summary>
-public sealed class Message
+/// <remarks>
+/// One instance per received message is shared by every subscriber, and the client never changes it after delivery.
+/// A byte array or JSON tree in <see cref="Data"/> or <see cref="Extras"/> is shared too: read it, do not modify it
+/// (<see cref="DataAs{T}"/> gives each caller an object of its own).
+/// </remarks>
+public sealed record Message
 {
+    // The fields the client completes on a message it owns, before anyone else can see it: the TM2a/TM2c/TM2f fill of a
+    // received message, its decoding (RSL6), and the idempotent ids of an encoded copy it is about to publish (RSL1k1).
+    private string? _id;
+    private object? _data;
+    private string? _encoding;
+    private string? _connectionId;
+    private DateTimeOffset? _timestamp;
+
     /// <summary>Creates an empty message.</summary>
     public Message()
     {
@@ -18,47 +32,47 @@ public sealed class Message
     public Message(string? name, object? data)
     {
         Name = name;
-        Data = data;
+        _data = data;
     }
 
     /// <summary>The unique id (TM2a). Assigned by the client for idempotent publishing, or by the server.</summary>
-    public string? Id { get; set; }
+    public string? Id { get => _id; init => _id = value; }
 
     /// <summary>The event name.</summary>
-    public string? Name { get; set; }
+    public string? Name { get; init; }
 
     /// <summary>The payload: string, byte[], JSON (JToken or any serializable object), or null.</summary>
-    public object? Data { get; set; }
+    public object? Data { get => _data; init => _data = value; }
 
     /// <summary>The encoding steps still applied to <see cref="Data"/>, joined with '/' (RSL4, RSL6).</summary>
-    public string? Encoding { get; set; }
+    public string? Encoding { get => _encoding; init => _encoding = value; }
 
     /// <summary>The clientId of the publisher.</summary>
-    public string? ClientId { get; set; }
+    public string? ClientId { get; init; }
 
     /// <summary>The connectionId of the publisher (TM2c).</summary>
-    public string? ConnectionId { get; set; }
+    public string? ConnectionId { get => _connectionId; init => _connectionId = value; }
 
     /// <summary>Set only when publishing on behalf of another connection.</summary>
-    public string? ConnectionKey { get; set; }
+    public string? ConnectionKey { get; init; }
 
     /// <summary>When the server received the message (TM2f).</summary>
-    public DateTimeOffset? Timestamp { get; set; }
+    public DateTimeOffset? Timestamp { get => _timestamp; init => _timestamp = value; }
 
     /// <summary>Extras: push, headers, ref, delta, ephemeral... as JSON.</summary>
-    public JObject? Extras { get; set; }
+    public JObject? Extras { get; init; }
 
     /// <summary>The message action (TM5); null when the server did not send one.</summary>
-    public MessageAction? Action { get; set; }
+    public MessageAction? Action { get; init; }
 
     /// <summary>The server-assigned serial: an opaque, ordered position on the channel.</summary>
-    public string? Serial { get; set; }
+    public string? Serial { get; init; }
 
     /// <summary>The version of the message (TM2s).</summary>
-    public MessageVersion? Version { get; set; }
+    public MessageVersion? Version { get; init; }
 
     /// <summary>Annotations summary, as JSON.</summary>
-    public JObject? Annotations { get; set; }
+    public JObject? Annotations { get; init; }
 
     /// <summary>
     /// The data as <typeparamref name="T"/>: a string or byte array as it is, JSON converted to the requested type.
@@ -66,9 +80,38 @@ public sealed class Message
     /// </summary>
     public T? DataAs<T>() => MessageData.As<T>(Data);
 
-    /// <summary>A shallow copy; the encoder works on copies so user objects are never changed by publishing.</summary>
-    public Message Clone() => (Message)MemberwiseClone();
+    /// <summary>A received message as the codec read it (it completes it before delivery).</summary>
+    internal static Message FromWire(string? id, string? name, object? data, string? encoding, string? clientId, string? connectionId, string? connectionKey, DateTimeOffset? timestamp, JObject? extras, MessageAction? action, string? serial, MessageVersion? version, JObject? annotations) => new()
+    {
+        Id = id,
+        Name = name,
+        Data = data,
+        Encoding = encoding,
+        ClientId = clientId,
+        ConnectionId = connectionId,
+        ConnectionKey = connectionKey,
+        Timestamp = timestamp,
+        Extras = extras,
+        Action = action,
+        Serial = serial,
+        Version = version,
+        Annotations = annotations,
+    };
 
     /// <inheritdoc />
     public override string ToString() => $"Message {{ Id = {Id}, Name = {Name}, Encoding = {Encoding}, Data = {MessageData.Describe(Data)} }}";
+
+    /// <summary>TM2a, TM2c, TM2f: fills what the message lacks from its ProtocolMessage. Only on an instance not yet delivered.</summary>
+    internal void FillFromProtocolMessage(string? frameId, int index, string? connectionId, long? timestamp) =>
+        ProtocolMessageFill.Fill(ref _id, ref _connectionId, ref _timestamp, frameId, index, connectionId, timestamp);
+
+    /// <summary>Replaces the payload with its (de/en)coded form. Only on an instance the client owns and has not delivered.</summary>
+    internal void SetPayload(object? data, string? encoding)
+    {
+        _data = data;
+        _encoding = encoding;
+    }
+
+    /// <summary>RSL1k1: gives an encoded copy its client-assigned id, unless it has one.</summary>
+    internal void AssignIdIfMissing(string id) => _id ??= id;
 }

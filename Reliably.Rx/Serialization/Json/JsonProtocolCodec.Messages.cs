@@ -43,51 +43,70 @@ internal sealed partial class JsonProtocolCodec
     /// <summary>Reads the properties of a message after its StartObject.</summary>
     private static Message ReadMessageBody(JsonReader r)
     {
-        var m = new Message();
-        while (JsonRead.NextProperty(r) is { } name)
+        string? id = default;
+        string? name = default;
+        object? data = default;
+        string? encoding = default;
+        string? clientId = default;
+        string? connectionId = default;
+        string? connectionKey = default;
+        DateTimeOffset? timestamp = default;
+        Newtonsoft.Json.Linq.JObject? extras = default;
+        MessageAction? action = default;
+        string? serial = default;
+        MessageVersion? version = default;
+        Newtonsoft.Json.Linq.JObject? annotations = default;
+        while (JsonRead.NextProperty(r) is { } key)
         {
-            switch (name)
+            switch (key)
             {
-                case N.Id: m.Id = JsonRead.String(r, name); break;
-                case N.Name: m.Name = JsonRead.String(r, name); break;
-                case N.Data: m.Data = ReadData(r); break;
-                case N.Encoding: m.Encoding = JsonRead.String(r, name); break;
-                case N.ClientId: m.ClientId = JsonRead.String(r, name); break;
-                case N.ConnectionId: m.ConnectionId = JsonRead.String(r, name); break;
-                case N.ConnectionKey: m.ConnectionKey = JsonRead.String(r, name); break;
-                case N.Timestamp: m.Timestamp = JsonRead.Int64(r, name) is { } ts ? WireTime.ToDateTimeOffset(ts, name) : null; break;
-                case N.Extras: m.Extras = JsonRead.Object(r, name); break;
-                case N.Action: m.Action = (MessageAction?)JsonRead.Int32(r, name); break;
-                case N.Serial: m.Serial = JsonRead.String(r, name); break;
-                case N.Version: m.Version = ReadVersion(r); break;
-                case N.Annotations: m.Annotations = JsonRead.Object(r, name); break;
+                case N.Id: id = JsonRead.String(r, key); break;
+                case N.Name: name = JsonRead.String(r, key); break;
+                case N.Data: data = ReadData(r); break;
+                case N.Encoding: encoding = JsonRead.String(r, key); break;
+                case N.ClientId: clientId = JsonRead.String(r, key); break;
+                case N.ConnectionId: connectionId = JsonRead.String(r, key); break;
+                case N.ConnectionKey: connectionKey = JsonRead.String(r, key); break;
+                case N.Timestamp: timestamp = JsonRead.Int64(r, key) is { } ts ? WireTime.ToDateTimeOffset(ts, key) : null; break;
+                case N.Extras: extras = JsonRead.Object(r, key); break;
+                case N.Action: action = (MessageAction?)JsonRead.Int32(r, key); break;
+                case N.Serial: serial = JsonRead.String(r, key); break;
+                case N.Version: version = ReadVersion(r); break;
+                case N.Annotations: annotations = JsonRead.Object(r, key); break;
                 default: JsonRead.SkipValue(r); break;
             }
         }
 
-        return m;
+        return Message.FromWire(id, name, data, encoding, clientId, connectionId, connectionKey, timestamp, extras, action, serial, version, annotations);
     }
 
     private static PresenceMessage ReadPresenceBody(JsonReader r)
     {
-        var p = new PresenceMessage();
-        while (JsonRead.NextProperty(r) is { } name)
+        string? id = default;
+        PresenceAction action = default;
+        string? clientId = default;
+        string? connectionId = default;
+        object? data = default;
+        string? encoding = default;
+        Newtonsoft.Json.Linq.JObject? extras = default;
+        DateTimeOffset? timestamp = default;
+        while (JsonRead.NextProperty(r) is { } key)
         {
-            switch (name)
+            switch (key)
             {
-                case N.Id: p.Id = JsonRead.String(r, name); break;
-                case N.Action: p.Action = (PresenceAction)(JsonRead.Int32(r, name) ?? 0); break;
-                case N.ClientId: p.ClientId = JsonRead.String(r, name); break;
-                case N.ConnectionId: p.ConnectionId = JsonRead.String(r, name); break;
-                case N.Data: p.Data = ReadData(r); break;
-                case N.Encoding: p.Encoding = JsonRead.String(r, name); break;
-                case N.Extras: p.Extras = JsonRead.Object(r, name); break;
-                case N.Timestamp: p.Timestamp = JsonRead.Int64(r, name) is { } ts ? WireTime.ToDateTimeOffset(ts, name) : null; break;
+                case N.Id: id = JsonRead.String(r, key); break;
+                case N.Action: action = (PresenceAction)(JsonRead.Int32(r, key) ?? 0); break;
+                case N.ClientId: clientId = JsonRead.String(r, key); break;
+                case N.ConnectionId: connectionId = JsonRead.String(r, key); break;
+                case N.Data: data = ReadData(r); break;
+                case N.Encoding: encoding = JsonRead.String(r, key); break;
+                case N.Extras: extras = JsonRead.Object(r, key); break;
+                case N.Timestamp: timestamp = JsonRead.Int64(r, key) is { } ts ? WireTime.ToDateTimeOffset(ts, key) : null; break;
                 default: JsonRead.SkipValue(r); break;
             }
         }
 
-        return p;
+        return PresenceMessage.FromWire(id, action, clientId, connectionId, data, encoding, extras, timestamp);
     }
 
     /// <summary>A JSON string stays a string; an object, array or other value (sent without the json step) stays a JToken.</summary>

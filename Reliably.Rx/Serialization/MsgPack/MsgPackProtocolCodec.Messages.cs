@@ -54,53 +54,72 @@ internal sealed partial class MsgPackProtocolCodec
 
     private static Message ReadMessage(ref MessagePackReader r, ref RepeatedStrings repeated)
     {
-        var m = new Message();
+        string? id = default;
+        string? name = default;
+        object? data = default;
+        string? encoding = default;
+        string? clientId = default;
+        string? connectionId = default;
+        string? connectionKey = default;
+        DateTimeOffset? timestamp = default;
+        Newtonsoft.Json.Linq.JObject? extras = default;
+        MessageAction? action = default;
+        string? serial = default;
+        MessageVersion? version = default;
+        Newtonsoft.Json.Linq.JObject? annotations = default;
         var count = R.MapHeader(ref r, N.Messages);
         for (var i = 0; i < count; i++)
         {
             switch (R.Key(ref r))
             {
-                case N.Id: m.Id = R.String(ref r, N.Id); break;
-                case N.Name: m.Name = RepeatedStrings.Read(ref r, N.Name, ref repeated.NameBytes, ref repeated.Name); break;
-                case N.Data: m.Data = R.Data(ref r); break;
-                case N.Encoding: m.Encoding = RepeatedStrings.Read(ref r, N.Encoding, ref repeated.EncodingBytes, ref repeated.Encoding); break;
-                case N.ClientId: m.ClientId = RepeatedStrings.Read(ref r, N.ClientId, ref repeated.ClientIdBytes, ref repeated.ClientId); break;
-                case N.ConnectionId: m.ConnectionId = RepeatedStrings.Read(ref r, N.ConnectionId, ref repeated.ConnectionIdBytes, ref repeated.ConnectionId); break;
-                case N.ConnectionKey: m.ConnectionKey = R.String(ref r, N.ConnectionKey); break;
-                case N.Timestamp: m.Timestamp = R.Int64(ref r, N.Timestamp) is { } ts ? WireTime.ToDateTimeOffset(ts, N.Timestamp) : null; break;
-                case N.Extras: m.Extras = R.Object(ref r, N.Extras); break;
-                case N.Action: m.Action = (MessageAction?)R.Int32(ref r, N.Action); break;
-                case N.Serial: m.Serial = R.String(ref r, N.Serial); break;
-                case N.Version: m.Version = ReadVersion(ref r); break;
-                case N.Annotations: m.Annotations = R.Object(ref r, N.Annotations); break;
+                case N.Id: id = R.String(ref r, N.Id); break;
+                case N.Name: name = RepeatedStrings.Read(ref r, N.Name, ref repeated.NameBytes, ref repeated.Name); break;
+                case N.Data: data = R.Data(ref r); break;
+                case N.Encoding: encoding = RepeatedStrings.Read(ref r, N.Encoding, ref repeated.EncodingBytes, ref repeated.Encoding); break;
+                case N.ClientId: clientId = RepeatedStrings.Read(ref r, N.ClientId, ref repeated.ClientIdBytes, ref repeated.ClientId); break;
+                case N.ConnectionId: connectionId = RepeatedStrings.Read(ref r, N.ConnectionId, ref repeated.ConnectionIdBytes, ref repeated.ConnectionId); break;
+                case N.ConnectionKey: connectionKey = R.String(ref r, N.ConnectionKey); break;
+                case N.Timestamp: timestamp = R.Int64(ref r, N.Timestamp) is { } ts ? WireTime.ToDateTimeOffset(ts, N.Timestamp) : null; break;
+                case N.Extras: extras = R.Object(ref r, N.Extras); break;
+                case N.Action: action = (MessageAction?)R.Int32(ref r, N.Action); break;
+                case N.Serial: serial = R.String(ref r, N.Serial); break;
+                case N.Version: version = ReadVersion(ref r); break;
+                case N.Annotations: annotations = R.Object(ref r, N.Annotations); break;
                 default: R.Skip(ref r); break;
             }
         }
 
-        return m;
+        return Message.FromWire(id, name, data, encoding, clientId, connectionId, connectionKey, timestamp, extras, action, serial, version, annotations);
     }
 
     private static PresenceMessage ReadPresenceMessage(ref MessagePackReader r)
     {
-        var p = new PresenceMessage();
+        string? id = default;
+        PresenceAction action = default;
+        string? clientId = default;
+        string? connectionId = default;
+        object? data = default;
+        string? encoding = default;
+        Newtonsoft.Json.Linq.JObject? extras = default;
+        DateTimeOffset? timestamp = default;
         var count = R.MapHeader(ref r, N.Presence);
         for (var i = 0; i < count; i++)
         {
             switch (R.Key(ref r))
             {
-                case N.Id: p.Id = R.String(ref r, N.Id); break;
-                case N.Action: p.Action = (PresenceAction)(R.Int32(ref r, N.Action) ?? 0); break;
-                case N.ClientId: p.ClientId = R.String(ref r, N.ClientId); break;
-                case N.ConnectionId: p.ConnectionId = R.String(ref r, N.ConnectionId); break;
-                case N.Data: p.Data = R.Data(ref r); break;
-                case N.Encoding: p.Encoding = R.String(ref r, N.Encoding); break;
-                case N.Extras: p.Extras = R.Object(ref r, N.Extras); break;
-                case N.Timestamp: p.Timestamp = R.Int64(ref r, N.Timestamp) is { } ts ? WireTime.ToDateTimeOffset(ts, N.Timestamp) : null; break;
+                case N.Id: id = R.String(ref r, N.Id); break;
+                case N.Action: action = (PresenceAction)(R.Int32(ref r, N.Action) ?? 0); break;
+                case N.ClientId: clientId = R.String(ref r, N.ClientId); break;
+                case N.ConnectionId: connectionId = R.String(ref r, N.ConnectionId); break;
+                case N.Data: data = R.Data(ref r); break;
+                case N.Encoding: encoding = R.String(ref r, N.Encoding); break;
+                case N.Extras: extras = R.Object(ref r, N.Extras); break;
+                case N.Timestamp: timestamp = R.Int64(ref r, N.Timestamp) is { } ts ? WireTime.ToDateTimeOffset(ts, N.Timestamp) : null; break;
                 default: R.Skip(ref r); break;
             }
         }
 
-        return p;
+        return PresenceMessage.FromWire(id, action, clientId, connectionId, data, encoding, extras, timestamp);
     }
 
     private static MessageVersion? ReadVersion(ref MessagePackReader r)

@@ -1,0 +1,105 @@
+using Reliably.Rx.Streams;
+
+namespace Reliably.Rx.Channels;
+
+/// <summary>
+/// The single ordered sequence of a channel's events (messages, presence events, state changes, discontinuities): the
+/// loop appends to it, numbering each event, and every channel stream is a subscription to it that takes some kinds.
+/// Whatever a subscriber observes, in one stream or in <see cref="RealtimeChannel.Events"/>, follows the loop's order.
+/// </summary>
+internal sealed class ChannelFeed
+{
+    private readonly LosslessBroadcast<ChannelNotification> _broadcast;
+
+    // The state snapshot and its publication are atomic for subscribers that start with the current state.
+    private readonly object _stateGate = new();
+    private StateChangeNotification _lastState;
+
+    // Loop-only.
+    private long _sequence;
+
+    public ChannelFeed(IDeliveryHost host, ChannelStateChange initial)
+    {
+        _broadcast = new LosslessBroadcast<ChannelNotification>(host);
+        _lastState = new StateChangeNotification(0, initial);
+    }
+
+    /// <summary>Raised on the delivery thread when a subscriber throws; the subscriber keeps receiving.</summary>
+    public event Action<Exception>? SubscriberFaulted
+    {
+        add => _broadcast.SubscriberFaulted += value;
+        remove => _broadcast.SubscriberFaulted -= value;
+    }
+
+    /// <summary>A subscriber's depth after a full drain batch.</summary>
+    public event Action<int>? DepthChanged
+    {
+        add => _broadcast.DepthChanged += value;
+        remove => _broadcast.DepthChanged -= value;
+    }
+
+    /// <summary>The latest state change; only meaningful on the loop.</summary>
+    public ChannelStateChange LastState => _lastState.Change;
+
+    public void Message(Message message) => _broadcast.Publish(new MessageNotification(++_sequence, message));
+
+    public void Presence(PresenceMessage presence) => _broadcast.Publish(new PresenceNotification(++_sequence, presence));
+
+    public void Discontinuity(ChannelDiscontinuity discontinuity) => _broadcast.Publish(new DiscontinuityNotification(++_sequence, discontinuity));
+
+    public void StateChanged(ChannelStateChange change)
+    {
+        using (DeliveryGuard.Enter())
+        {
+            lock (_stateGate)
+            {
+                _lastState = new StateChangeNotification(++_sequence, change);
+                _broadcast.Publish(_lastState);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Subscribes to the events of <paramref name="kinds"/> that pass <paramref name="where"/> (both applied by the
+    /// producer, so the queue and its lag hold only what the subscriber takes), delivered through
+    /// <paramref name="observer"/>. A subscription that takes state changes starts with the current state.
+    /// </summary>
+    public DeliverySubscription Subscribe(IObserver<ChannelNotification> observer, FeedKinds kinds, Func<ChannelNotification, bool>? where, DeliveryOptions options)
+    {
+        Func<ChannelNotification, bool>? filter = (kinds, where) switch
+        {
+            (FeedKinds.All, null) => null,
+            (_, null) => n => (n.Kind & kinds) != 0,
+            _ => n => (n.Kind & kinds) != 0 && where(n),
+        };
+
+        // A gap of a bounded DropOldest subscription is reported in its place when the stream carries discontinuities.
+        var traits = new DeliveryTraits<ChannelNotification>(
+            static n => (n as MessageNotification)?.Message,
+            (kinds & FeedKinds.Discontinuity) != 0 ? static d => new DiscontinuityNotification(0, d) : null);
+        if ((kinds & FeedKinds.State) == 0)
+        {
+            return _broadcast.Subscribe(observer, options, filter, traits, hasFirst: false, null!);
+        }
+
+        using (DeliveryGuard.Enter())
+        {
+            lock (_stateGate)
+            {
+                return _broadcast.Subscribe(observer, options, filter, traits, hasFirst: true, _lastState);
+            }
+        }
+    }
+
+    /// <summary>Completes every subscription after what it has queued.</summary>
+    public void Complete()
+    {
+        using (DeliveryGuard.Enter())
+        {
+            lock (_stateGate)
+            {
+                _broadcast.Complete();
+            }
+        }
+    }
+}
