@@ -94,10 +94,11 @@ internal sealed class ChaosRun
         var batches = (Messages + batch - 1) / batch;
         for (var start = 0; start < Messages; start += batch)
         {
-            var due = spread * ((double)(start / batch) / batches);
-            if (due > clock.Elapsed)
+            // Read the clock once: a second read could pass the due time and make the delay negative.
+            var wait = spread * ((double)(start / batch) / batches) - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(due - clock.Elapsed);
+                await Task.Delay(wait);
             }
 
             var size = Math.Min(batch, Messages - start);
