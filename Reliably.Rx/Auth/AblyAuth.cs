@@ -22,6 +22,7 @@ public sealed partial class AblyAuth : IAuthProvider
     private readonly RestHttp _http;
     private readonly IScheduler _scheduler;
     private readonly ILogger _logger;
+    private readonly TaskCreationOptions _renewalOptions;
     private readonly ISubject<AuthCredentials> _credentialsChanged = Subject.Synchronize(new Subject<AuthCredentials>());
     private AuthOptions _authOptions;
     private TokenParams? _tokenParams;
@@ -39,6 +40,11 @@ public sealed partial class AblyAuth : IAuthProvider
         _http = http;
         _scheduler = http.Scheduler;
         _logger = logger;
+
+        // In virtual time the test's thread is the only thread: callers waiting for a token resume there, inline, as the
+        // scheduler completes the renewal. A hop to the thread pool would race the test's scheduler, which is not
+        // thread-safe, and the client's next request would reach it at no defined virtual time.
+        _renewalOptions = Realtime.VirtualTime.Is(_scheduler) ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously;
         Validate(options);
         _authOptions = AuthOptions.From(options);
         _tokenParams = options.DefaultTokenParams;
@@ -224,7 +230,7 @@ public sealed partial class AblyAuth : IAuthProvider
 
             if (_renewal is null)
             {
-                owner = new TaskCompletionSource<TokenDetails>(TaskCreationOptions.RunContinuationsAsynchronously);
+                owner = new TaskCompletionSource<TokenDetails>(_renewalOptions);
                 _renewal = owner.Task;
             }
 
