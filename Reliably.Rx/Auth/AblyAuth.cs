@@ -219,6 +219,7 @@ public sealed partial class AblyAuth : IAuthProvider
     private Task<TokenDetails> RenewSharedAsync(TokenDetails? stale, CancellationToken cancellationToken)
     {
         TaskCompletionSource<TokenDetails>? owner = null;
+        TokenDetails? replacing = null;
         Task<TokenDetails> shared;
         lock (_gate)
         {
@@ -232,6 +233,7 @@ public sealed partial class AblyAuth : IAuthProvider
             {
                 owner = new TaskCompletionSource<TokenDetails>(_renewalOptions);
                 _renewal = owner.Task;
+                replacing = _current;
             }
 
             shared = _renewal;
@@ -239,14 +241,14 @@ public sealed partial class AblyAuth : IAuthProvider
 
         if (owner is not null)
         {
-            _ = RunRenewalAsync(owner);
+            _ = RunRenewalAsync(owner, replacing);
         }
 
         // One caller giving up must not cancel the renewal the others are waiting for.
         return shared.WaitAsync(cancellationToken);
     }
 
-    private async Task RunRenewalAsync(TaskCompletionSource<TokenDetails> owner)
+    private async Task RunRenewalAsync(TaskCompletionSource<TokenDetails> owner, TokenDetails? replacing)
     {
         try
         {
@@ -273,6 +275,12 @@ public sealed partial class AblyAuth : IAuthProvider
             lock (_gate)
             {
                 _renewal = null;
+
+                // RSA16d: the token this renewal was to replace has expired or was rejected, and nothing replaces it.
+                if (replacing is not null && ReferenceEquals(_current, replacing))
+                {
+                    _current = null;
+                }
             }
 
             owner.TrySetException(ex as AblyException ?? new AblyException(ErrorCodes.AuthCallbackError, 401, "Obtaining a token failed.", ex));
