@@ -64,6 +64,22 @@ public sealed class RestChannelTests
     }
 
     [Test]
+    public async Task RSL1k3_WhenAnyMessageOfABatchHasAnId_NoIdIsGenerated()
+    {
+        var handler = Created();
+        using var rest = TestClients.Rest(handler);
+
+        await rest.Channels.Get("c").PublishAsync(new[] { new Message("a", "1") { Id = "mine" }, new Message("b", "2") });
+        await rest.Channels.Get("c").PublishAsync(new[] { new Message("c", "3"), new Message("d", "4") });
+
+        var mixed = (JArray)handler.Requests[0].BodyJson;
+        Assert.That((string?)mixed[0]!["id"], Is.EqualTo("mine"), "RSL1k3: present ids are preserved");
+        Assert.That(((JObject)mixed[1]!).ContainsKey("id"), Is.False, "RSL1k3: absent ids are preserved too");
+        var positive = (JArray)handler.Requests[1].BodyJson;
+        Assert.That(positive.Select(m => (string?)m["id"]), Has.All.Match("^[A-Za-z0-9_-]{12,}:[01]$"), "RSL1k1: with no id at all, each gets one");
+    }
+
+    [Test]
     public async Task RSL1k3_SeparatePublishesGetDifferentBases()
     {
         var handler = Created();
