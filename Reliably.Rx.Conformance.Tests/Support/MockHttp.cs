@@ -34,6 +34,9 @@ public sealed class MockHttp
     /// <summary><c>captured_requests</c>: every request, in the order they reached the server.</summary>
     public IReadOnlyList<ScriptedHttpRequest> Requests => Server.HttpRequests;
 
+    /// <summary>The specs' <c>"prefix-${random_id()}"</c>: a channel name of its own for each case.</summary>
+    public static string RandomName(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
+
     /// <summary>The specs' <c>now()</c>.</summary>
     public DateTimeOffset Now => Scheduler.Now;
 
