@@ -35,7 +35,7 @@ public sealed class UpdateDeleteMessageTests
         // Assert.That((int)body["action"]!, Is.EqualTo(1));
         // Assert.That((string?)body["name"], Is.EqualTo("updated"));
         // Assert.That((string?)body["data"], Is.EqualTo("new-data"));
-        Assert.That(mock.Requests, Is.Empty, channel.Name);
+        Assert.That(mock.Requests, Has.Count.EqualTo(1), channel.Name);
     }
 
     // UTS: rest/unit/RSL15b/delete-sends-patch-delete-1
@@ -49,7 +49,7 @@ public sealed class UpdateDeleteMessageTests
         // Assert.That(mock.Requests[0].Method, Is.EqualTo(HttpMethod.Patch));
         // Assert.That(mock.Requests[0].Path, Is.EqualTo(channel.BasePath + "/messages/msg-serial-1"));
         // Assert.That((int)MockHttp.Body(mock.Requests[0])["action"]!, Is.EqualTo(2));
-        Assert.That(mock.Requests, Is.Empty, channel.Name);
+        Assert.That(mock.Requests, Has.Count.EqualTo(1), channel.Name);
     }
 
     // UTS: rest/unit/RSL15b/append-sends-patch-append-2
@@ -65,7 +65,7 @@ public sealed class UpdateDeleteMessageTests
         // var body = MockHttp.Body(mock.Requests[0]);
         // Assert.That((int)body["action"]!, Is.EqualTo(5));
         // Assert.That((string?)body["data"], Is.EqualTo("appended-data"));
-        Assert.That(mock.Requests, Is.Empty, channel.Name);
+        Assert.That(mock.Requests, Has.Count.EqualTo(1), channel.Name);
     }
 
     // UTS: rest/unit/RSL15b7/version-set-with-operation-0
@@ -81,7 +81,7 @@ public sealed class UpdateDeleteMessageTests
         // Assert.That((string?)version["clientId"], Is.EqualTo("user1"));
         // Assert.That((string?)version["description"], Is.EqualTo("fixed typo"));
         // Assert.That((string?)version["metadata"]!["reason"], Is.EqualTo("typo"));
-        Assert.That(mock.Requests, Is.Empty, channel.Name);
+        Assert.That(mock.Requests, Has.Count.EqualTo(1), channel.Name);
     }
 
     // UTS: rest/unit/RSL15b7/version-absent-no-operation-1
@@ -93,7 +93,7 @@ public sealed class UpdateDeleteMessageTests
         using var _ = client;
         // mock.Await(channel.UpdateMessageAsync(new Message { Serial = "s1", Data = "updated" }));
         // Assert.That(((JObject)MockHttp.Body(mock.Requests[0])).ContainsKey("version"), Is.False);
-        Assert.That(mock.Requests, Is.Empty, channel.Name);
+        Assert.That(mock.Requests, Has.Count.EqualTo(1), channel.Name);
     }
 
     // UTS: rest/unit/RSL15c/no-mutate-user-message-0
@@ -109,7 +109,7 @@ public sealed class UpdateDeleteMessageTests
         Assert.That(original.Action, Is.Null);
         Assert.That(original.Name, Is.EqualTo("orig"));
         Assert.That(original.Data, Is.EqualTo("original-data"));
-        Assert.That(mock.Requests, Is.Empty, channel.Name);
+        Assert.That(mock.Requests, Has.Count.EqualTo(1), channel.Name);
     }
 
     // UTS: rest/unit/RSL15e/returns-update-delete-result-0
@@ -122,7 +122,7 @@ public sealed class UpdateDeleteMessageTests
         // var result = mock.Await(channel.UpdateMessageAsync(new Message { Serial = "s1", Data = "updated" }));
         // Assert.That(result, Is.InstanceOf<UpdateDeleteResult>());
         // Assert.That(result.VersionSerial, Is.EqualTo("version-serial-abc"));
-        Assert.That(mock.Requests, Is.Empty, channel.Name);
+        Assert.That(mock.Requests, Has.Count.EqualTo(1), channel.Name);
     }
 
     // UTS: rest/unit/RSL15e/null-version-serial-1
@@ -135,7 +135,7 @@ public sealed class UpdateDeleteMessageTests
         // var result = mock.Await(channel.UpdateMessageAsync(new Message { Serial = "s1", Data = "updated" }));
         // Assert.That(result, Is.InstanceOf<UpdateDeleteResult>());
         // Assert.That(result.VersionSerial, Is.Null);
-        Assert.That(mock.Requests, Is.Empty, channel.Name);
+        Assert.That(mock.Requests, Has.Count.EqualTo(1), channel.Name);
     }
 
     // UTS: rest/unit/RSL15f/params-sent-as-querystring-0
@@ -149,7 +149,7 @@ public sealed class UpdateDeleteMessageTests
         //     new Dictionary<string, string> { ["key"] = "value", ["num"] = "42" }));
         // Assert.That(mock.Requests[0].Query("key"), Is.EqualTo("value"));
         // Assert.That(mock.Requests[0].Query("num"), Is.EqualTo("42"));
-        Assert.That(mock.Requests, Is.Empty, channel.Name);
+        Assert.That(mock.Requests, Has.Count.EqualTo(1), channel.Name);
     }
 
     // UTS: rest/unit/RSL15a/serial-required-throws-error-0
@@ -162,7 +162,7 @@ public sealed class UpdateDeleteMessageTests
         // Assert.That(mock.AwaitFailure(channel.UpdateMessageAsync(new Message("x", "y"))).Code, Is.EqualTo(40003));
         // Assert.That(mock.AwaitFailure(channel.DeleteMessageAsync(new Message { Name = "x" })).Code, Is.EqualTo(40003));
         // Assert.That(mock.AwaitFailure(channel.AppendMessageAsync(new Message { Data = "y" })).Code, Is.EqualTo(40003));
-        Assert.That(mock.Requests, Is.Empty, channel.Name);
+        Assert.Fail(NotImplemented + ": " + channel.Name + mock.Requests.Count);
     }
 
     // UTS: rest/unit/RSL15d/body-encoded-per-rsl4-0
@@ -177,7 +177,7 @@ public sealed class UpdateDeleteMessageTests
         // Assert.That(body["data"]!.Type, Is.EqualTo(JTokenType.String));
         // Assert.That((string?)body["encoding"], Is.EqualTo("json"));
         // Assert.That(JToken.DeepEquals(JToken.Parse((string)body["data"]!), new JObject { ["key"] = "value" }), Is.True);
-        Assert.That(mock.Requests, Is.Empty, channel.Name);
+        Assert.That(mock.Requests, Has.Count.EqualTo(1), channel.Name);
     }
 
     // UTS: rest/unit/RSL15b/serial-url-encoded-path-3
@@ -190,6 +190,6 @@ public sealed class UpdateDeleteMessageTests
         const string serial = "serial/special:chars";
         // mock.Await(channel.UpdateMessageAsync(new Message { Serial = serial, Data = "updated" }));
         // Assert.That(mock.Requests[0].Path, Is.EqualTo(channel.BasePath + "/messages/" + Uri.EscapeDataString(serial)));
-        Assert.That(mock.Requests, Is.Empty, channel.Name + serial);
+        Assert.That(mock.Requests, Has.Count.EqualTo(1), channel.Name + serial);
     }
 }
