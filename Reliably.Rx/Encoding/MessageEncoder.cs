@@ -83,11 +83,13 @@ internal static class MessageEncoder
 
     /// <summary>
     /// Decodes a message received on a realtime channel, in place, with the channel's delta state: the <c>vcdiff</c>
-    /// step is applied and the base payload kept (RTL19, RTL20). Returns null or the error of the first step that failed.
+    /// step is applied and the base payload kept (RTL19, RTL20), and the version completed (TM2s). Returns null or the
+    /// error of the first step that failed.
     /// </summary>
     public static ErrorInfo? DecodeInPlace(Message message, CipherParams? cipher, DeltaBase delta)
     {
         ArgumentNullException.ThrowIfNull(message);
+        message.CompleteVersion();
         var data = message.Data;
         var encoding = message.Encoding;
         var error = delta.Decode(message, cipher, ref data, ref encoding);

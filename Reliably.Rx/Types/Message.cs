@@ -117,10 +117,11 @@ public sealed record Message
     /// </summary>
     internal void CompleteVersion()
     {
-        var version = _version ?? new MessageVersion();
-        _version = (version.Serial is null && Serial is not null) || (version.Timestamp is null && _timestamp is not null)
-            ? version with { Serial = version.Serial ?? Serial, Timestamp = version.Timestamp ?? _timestamp }
-            : version;
+        // One allocation per received message at most: the common case is a message the wire sent without a version.
+        _version = _version is not { } version ? new MessageVersion { Serial = Serial, Timestamp = _timestamp }
+            : (version.Serial is null && Serial is not null) || (version.Timestamp is null && _timestamp is not null)
+                ? version with { Serial = version.Serial ?? Serial, Timestamp = version.Timestamp ?? _timestamp }
+                : version;
     }
 
     /// <summary>Replaces the payload with its (de/en)coded form. Only on an instance the client owns and has not delivered.</summary>
