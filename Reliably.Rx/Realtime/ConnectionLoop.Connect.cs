@@ -64,7 +64,9 @@ internal sealed partial class ConnectionLoop
         _retryTimer.Cancel();
         _hostPlan = _hosts.Plan(_random);
         _hostIndex = Math.Min(startHostIndex, _hostPlan.Count - 1);
-        CheckFreshness();
+
+        // RTN14h: however long the client has been away (SUSPENDED included), a connection that had a key tries to
+        // resume it; the server says whether it still can (RTN15c6, RTN15c7).
 
         // RTN14e: connectionStateTtl counts from the first attempt (or the loss of the connection) until CONNECTED.
         if (_disconnectedSince is null)
@@ -79,25 +81,6 @@ internal sealed partial class ConnectionLoop
         }
 
         BeginAttempt(renewToken);
-    }
-
-    /// <summary>RTN15g: a connection idle for longer than connectionStateTtl + maxIdleInterval cannot be resumed.</summary>
-    private void CheckFreshness()
-    {
-        if (_connectionKey is null || _connectionId is null)
-        {
-            return;
-        }
-
-        var elapsed = Now - _lastActivity;
-        if (elapsed > _connectionStateTtl + _maxIdleInterval)
-        {
-            RealtimeLog.StaleConnection(_logger, elapsed);
-            _connectionKey = null;
-            _connectionId = null;
-            _details = null;
-            UpdateSnapshot();
-        }
     }
 
     private void BeginAttempt(bool renewToken)

@@ -20,9 +20,6 @@ internal static partial class RealtimeLog
     [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Resume of connection {ConnectionId} failed; new connection {NewConnectionId}, error {Code}")]
     public static partial void ResumeFailed(ILogger logger, string? connectionId, string? newConnectionId, int? code);
 
-    [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Connection state is stale (no activity for {Elapsed}); connecting afresh (RTN15g)")]
-    public static partial void StaleConnection(ILogger logger, TimeSpan elapsed);
-
     [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Token error {Code}; renewing the token")]
     public static partial void RenewingToken(ILogger logger, int code);
 
