@@ -16,13 +16,13 @@ public sealed class ConnectionAuthTests
         await using var h = new RealtimeHarness(auth: new FakeAuthProvider(basic: false));
         h.Connection.Connect();
         h.Pump();
-        Assert.That(h.Transport.Param("access_token"), Is.EqualTo("token-1"));
+        Assert.That(h.Transport.Param("accessToken"), Is.EqualTo("token-1"));
         h.Transport.Open().ReceiveAndClose(TokenError(ProtocolAction.Error));
         h.Pump();
 
         Assert.That(h.Auth.RenewCalls, Is.EqualTo(1));
         Assert.That(h.Transports.Created, Has.Count.EqualTo(2));
-        Assert.That(h.Transport.Param("access_token"), Is.EqualTo("token-2"));
+        Assert.That(h.Transport.Param("accessToken"), Is.EqualTo("token-2"));
         Assert.That(h.Sink.States, Is.EqualTo(new[] { ConnectionState.Connecting }), "still CONNECTING");
         h.Transport.Connected();
         h.Pump();
@@ -73,7 +73,7 @@ public sealed class ConnectionAuthTests
         transport.ReceiveAndClose(TokenError(ProtocolAction.Disconnected));
         h.Pump(1);
         Assert.That(h.Auth.RenewCalls, Is.EqualTo(1));
-        Assert.That(h.Transport.Param("access_token"), Is.EqualTo("token-2"));
+        Assert.That(h.Transport.Param("accessToken"), Is.EqualTo("token-2"));
         Assert.That(h.Transport.Param("resume"), Is.EqualTo("key-1"));
         h.Transport.Connected("conn-1", "key-1-renewed");
         h.Pump();

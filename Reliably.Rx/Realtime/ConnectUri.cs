@@ -22,7 +22,8 @@ internal static class ConnectUri
         }
         else if (credentials.Token is { } token)
         {
-            query.Add(new("access_token", token.Token));
+            // RTN2e: the token string goes in accessToken.
+            query.Add(new("accessToken", token.Token));
         }
 
         if (resumeKey is not null)
