@@ -29,7 +29,7 @@ internal static partial class RealtimeLog
     [LoggerMessage(EventId = 4008, Level = LogLevel.Debug, Message = "ACK/NACK {Action} for serials {From}..{To} ignored: nothing pending")]
     public static partial void UnmatchedAck(ILogger logger, Protocol.ProtocolAction action, long from, long to);
 
-    [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "Recovery key is invalid and is ignored (RTN16)")]
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Error, Message = "Recovery key is invalid and is ignored; connecting without recovery (RTN16f1)")]
     public static partial void InvalidRecoveryKey(ILogger logger);
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Debug, Message = "Trying fallback host {Host} (RTN17)")]
