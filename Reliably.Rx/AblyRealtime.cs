@@ -54,10 +54,8 @@ public sealed partial class AblyRealtime : IAsyncDisposable
         loop.InitializeStreams();
         Connection = new Connection(loop);
 
-        // RTC8: an explicit Auth.AuthorizeAsync re-authenticates the live connection with the new token.
-        _credentialsSubscription = provider.CredentialsChanged.Subscribe(
-            credentials => _ = loop.ReauthorizeAsync(credentials).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default),
-            _ => { });
+        // RTC8: an explicit Auth.AuthorizeAsync re-authenticates the connection with the new token, and completes with it.
+        _credentialsSubscription = provider.OnAuthorize(loop.ReauthorizeAsync);
         if (options.AutoConnect)
         {
             Connection.Connect();

@@ -42,7 +42,7 @@ public sealed class ConnectionAuthTests
     }
 
     [Test]
-    public async Task RTN14b_token_error_without_means_to_renew_goes_FAILED()
+    public async Task RTN14b_RSA4a2_token_error_without_means_to_renew_goes_FAILED_with_40171()
     {
         await using var h = new RealtimeHarness(auth: new FakeAuthProvider(basic: false, canRenew: false));
         h.Connection.Connect();
@@ -50,7 +50,8 @@ public sealed class ConnectionAuthTests
         h.Transport.Open().ReceiveAndClose(TokenError(ProtocolAction.Error, 40140));
         h.Pump();
         Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Failed));
-        Assert.That(h.Connection.ErrorReason?.Code, Is.EqualTo(40140));
+        Assert.That(h.Connection.ErrorReason?.Code, Is.EqualTo(40171), "RSA4a2: no means to renew");
+        Assert.That(h.Connection.ErrorReason?.Cause?.Code, Is.EqualTo(40140), "the server's token error is the cause");
     }
 
     [Test]

@@ -1,6 +1,4 @@
 using System.Reactive.Concurrency;
-using System.Reactive.Linq;
-using System.Reactive.Subjects;
 using Microsoft.Extensions.Logging;
 using Reliably.Rx.Http;
 using Reliably.Rx.Auth;
@@ -22,7 +20,8 @@ public sealed partial class AblyAuth : IAuthProvider
     private readonly RestHttp _http;
     private readonly IScheduler _scheduler;
     private readonly ILogger _logger;
-    private readonly ISubject<AuthCredentials> _credentialsChanged = Subject.Synchronize(new Subject<AuthCredentials>());
+    private readonly bool _virtualTime;
+    private Func<AuthCredentials, Task>? _reauthorize;
     private AuthOptions _authOptions;
     private TokenParams? _tokenParams;
     private ApiKey? _key;
@@ -38,6 +37,7 @@ public sealed partial class AblyAuth : IAuthProvider
         _options = options;
         _http = http;
         _scheduler = http.Scheduler;
+        _virtualTime = Realtime.VirtualTime.Is(_scheduler);
         _logger = logger;
         Validate(options);
         _authOptions = AuthOptions.From(options);
@@ -95,7 +95,11 @@ public sealed partial class AblyAuth : IAuthProvider
 
     bool IAuthProvider.CanRenewToken => CanRenewToken;
 
-    IObservable<AuthCredentials> IAuthProvider.CredentialsChanged => _credentialsChanged.AsObservable();
+    IDisposable IAuthProvider.OnAuthorize(Func<AuthCredentials, Task> reauthorize)
+    {
+        Volatile.Write(ref _reauthorize, reauthorize);
+        return System.Reactive.Disposables.Disposable.Create(() => Interlocked.CompareExchange(ref _reauthorize, null, reauthorize));
+    }
 
     internal bool CanRenewToken
     {
@@ -178,8 +182,15 @@ public sealed partial class AblyAuth : IAuthProvider
     {
         if (rejected.IsBasic)
         {
-            // A key cannot be renewed; the caller surfaces the server's error.
-            return rejected;
+            // RTN14b, RTN15h2: the realtime server demanded a token of a connection made with the key; the key is a means
+            // to obtain one (RSA4a), so the client obtains a token and uses token auth from then on.
+            var token = await RenewSharedAsync(null, cancellationToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _basic = false;
+            }
+
+            return new AuthCredentials { Token = token };
         }
 
         if (!CanRenewToken)
@@ -224,7 +235,9 @@ public sealed partial class AblyAuth : IAuthProvider
 
             if (_renewal is null)
             {
-                owner = new TaskCompletionSource<TokenDetails>(TaskCreationOptions.RunContinuationsAsynchronously);
+                // In virtual time everything runs on the test's thread, and a continuation sent to the thread pool would
+                // arrive after the test has stopped advancing: the waiters carry on where the token arrived instead.
+                owner = new TaskCompletionSource<TokenDetails>(_virtualTime ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
                 _renewal = owner.Task;
             }
 

@@ -90,6 +90,7 @@ internal sealed partial class ConnectionLoop
 
         // RTN14c: the whole attempt, token included, must end in CONNECTED within realtimeRequestTimeout.
         _connectTimer.Start(_options.RealtimeRequestTimeout, () => OnConnectTimeout(attempt));
+        _awaitingCredentials = true;
         ValueTask<AuthCredentials> pending;
         try
         {
@@ -124,6 +125,7 @@ internal sealed partial class ConnectionLoop
     }
 
     private int _attemptId;
+    private bool _awaitingCredentials;
 
     private void OnCredentials(int attempt, Task<AuthCredentials> task)
     {
@@ -131,6 +133,8 @@ internal sealed partial class ConnectionLoop
         {
             return;
         }
+
+        _awaitingCredentials = false;
 
         if (_state == ConnectionState.Closing)
         {
@@ -192,7 +196,19 @@ internal sealed partial class ConnectionLoop
 
         if (_state == ConnectionState.Connecting)
         {
-            AttemptFailed(new ErrorInfo(ErrorCodes.Timeout, 504, "Connection attempt timed out (RTN14c)."), qualifiesForFallback: true);
+            var timeout = new ErrorInfo(ErrorCodes.Timeout, 504, "Connection attempt timed out (RTN14c).");
+            if (_awaitingCredentials)
+            {
+                // RSA4c: obtaining the token took longer than realtimeRequestTimeout: an auth failure (80019), not a
+                // transport one, so no fallback host either.
+                _awaitingCredentials = false;
+                AttemptFailed(
+                    AuthAttemptError(new AblyException(timeout with { Message = "Obtaining a token timed out after realtimeRequestTimeout." }), out _),
+                    qualifiesForFallback: false);
+                return;
+            }
+
+            AttemptFailed(timeout, qualifiesForFallback: true);
         }
     }
 
