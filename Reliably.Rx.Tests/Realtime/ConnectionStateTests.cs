@@ -231,7 +231,7 @@ public sealed class ConnectionStateTests
         Assert.That(h.Transport.Param("accessToken"), Is.EqualTo("token-1"));
         Assert.That(h.Transport.Param("key"), Is.Null);
         Assert.That(h.Transport.Param("format"), Is.EqualTo("msgpack"));
-        Assert.That(h.Transport.Param("echo"), Is.Null, "echo is only sent as false");
+        Assert.That(h.Transport.Param("echo"), Is.EqualTo("true"), "RTN2b: echo is sent either way");
         Assert.That(h.Transport.Binary, Is.True);
         Assert.That(h.Transport.Uri.Scheme, Is.EqualTo("wss"));
     }

@@ -40,10 +40,8 @@ internal static class ConnectUri
             query.Add(new("clientId", clientId));
         }
 
-        if (!options.EchoMessages)
-        {
-            query.Add(new("echo", "false"));
-        }
+        // RTN2b: echo is sent either way, true when echoMessages is (RTC1a).
+        query.Add(new("echo", options.EchoMessages ? "true" : "false"));
 
         query.Add(new("format", options.UseBinaryProtocol ? "msgpack" : "json"));
         query.Add(new("heartbeats", "true"));
