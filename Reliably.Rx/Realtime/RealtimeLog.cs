@@ -49,4 +49,7 @@ internal static partial class RealtimeLog
 
     [LoggerMessage(EventId = 4015, Level = LogLevel.Information, Message = "Connectivity check failed: no fallback hosts tried; retrying later (RTN17j)")]
     public static partial void NoConnectivity(ILogger logger);
+
+    [LoggerMessage(EventId = 4016, Level = LogLevel.Information, Message = "Network available: {Available}, while {State} (RTN20)")]
+    public static partial void NetworkChange(ILogger logger, bool available, ConnectionState state);
 }
