@@ -4,9 +4,9 @@ namespace Reliably.Rx.Conformance.Tests.Realtime.Unit.Connection;
 
 /// <summary>uts/realtime/unit/connection/connection_id_key_test.md (RTN8, RTN9): <c>Connection#id</c> and <c>Connection#key</c>.</summary>
 /// <remarks>
-/// The UTS file cites RTN8c and RTN9c, which spec 6.1.0 replaced by RTN8d and RTN9d (null in CLOSED, CLOSING and FAILED;
-/// SUSPENDED is no longer listed, since reconnection from SUSPENDED still resumes, RTN14h). The cases are named by the
-/// current clauses.
+/// The UTS file cites the clauses that spec 6.1.0 replaced by RTN8d and RTN9d (null in CLOSED, CLOSING and FAILED;
+/// SUSPENDED is no longer listed, since reconnection from SUSPENDED still resumes, RTN14h); the test ids below keep the
+/// UTS file's names. The cases are named by the current clauses.
 /// </remarks>
 [TestFixture]
 [Category("uts/realtime/unit/connection/connection_id_key_test.md")]
@@ -138,7 +138,7 @@ public sealed class ConnectionIdKeyTests
     }
 
     // UTS: realtime/unit/RTN8c/id-key-null-after-suspended-2
-    // The UTS case cites RTN8c/RTN9c ("null in SUSPENDED"), replaced by RTN8d/RTN9d, which no longer list SUSPENDED. The
+    // The UTS case cites the replaced clauses ("null in SUSPENDED"); RTN8d and RTN9d no longer list SUSPENDED. The
     // client of this case never connects, so its id and key are null because they were never set (RTN8a, RTN9a).
     [Test]
     public async Task RTN8a_RTN9a_IdAndKeyNullInSuspendedWhenNeverConnected()
