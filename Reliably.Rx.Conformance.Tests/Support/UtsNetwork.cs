@@ -40,6 +40,23 @@ public static class UtsNetwork
         return server;
     }
 
+    /// <summary>
+    /// The specs' client of a server that refuses every connection attempt (<c>conn.respond_with_refused()</c>), with
+    /// disconnectedRetryTimeout 1 s, suspendedRetryTimeout 100 ms, no fallback hosts and autoConnect false: it goes
+    /// DISCONNECTED, then SUSPENDED after connectionStateTtl (120 s).
+    /// </summary>
+    public static AblyRealtime RefusingClient(this ScriptedAbly server)
+    {
+        server.OnConnectionAttempt = c => c.Refuse();
+        return server.CreateRealtime(o => o with
+        {
+            AutoConnect = false,
+            DisconnectedRetryTimeout = TimeSpan.FromSeconds(1),
+            SuspendedRetryTimeout = TimeSpan.FromMilliseconds(100),
+            FallbackHosts = [],
+        });
+    }
+
     /// <summary>True for the RTN17j connectivity check request.</summary>
     public static bool IsConnectivityCheck(ScriptedHttpRequest request) =>
         string.Equals(request.Host, ConnectivityCheckHost, StringComparison.OrdinalIgnoreCase);

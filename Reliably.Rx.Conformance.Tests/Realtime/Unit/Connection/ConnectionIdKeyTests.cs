@@ -144,14 +144,7 @@ public sealed class ConnectionIdKeyTests
     public async Task RTN8a_RTN9a_IdAndKeyNullInSuspendedWhenNeverConnected()
     {
         var (scheduler, server) = Uts.Mock();
-        server.OnConnectionAttempt = c => c.Refuse();
-        await using var client = server.CreateRealtime(o => o with
-        {
-            AutoConnect = false,
-            DisconnectedRetryTimeout = TimeSpan.FromSeconds(1),
-            SuspendedRetryTimeout = TimeSpan.FromMilliseconds(100),
-            FallbackHosts = [],
-        });
+        await using var client = server.RefusingClient();
 
         client.Connection.Connect();
         scheduler.AwaitState(client.Connection, ConnectionState.Disconnected);

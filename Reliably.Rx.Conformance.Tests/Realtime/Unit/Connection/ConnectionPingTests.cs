@@ -139,14 +139,7 @@ public sealed class ConnectionPingTests
     public async Task RTN13b_PingErrorsInSuspendedState()
     {
         var (scheduler, server) = Uts.Mock();
-        server.OnConnectionAttempt = c => c.Refuse();
-        await using var client = server.CreateRealtime(o => o with
-        {
-            AutoConnect = false,
-            DisconnectedRetryTimeout = TimeSpan.FromSeconds(1),
-            SuspendedRetryTimeout = TimeSpan.FromMilliseconds(100),
-            FallbackHosts = [],
-        });
+        await using var client = server.RefusingClient();
 
         client.Connection.Connect();
         scheduler.AwaitState(client.Connection, ConnectionState.Disconnected);
@@ -262,14 +255,7 @@ public sealed class ConnectionPingTests
     public async Task RTN13b_RTN13d_DeferredPingErrorsWhenConnectionSuspends()
     {
         var (scheduler, server) = Uts.Mock();
-        server.OnConnectionAttempt = c => c.Refuse();
-        await using var client = server.CreateRealtime(o => o with
-        {
-            AutoConnect = false,
-            DisconnectedRetryTimeout = TimeSpan.FromSeconds(1),
-            SuspendedRetryTimeout = TimeSpan.FromMilliseconds(100),
-            FallbackHosts = [],
-        });
+        await using var client = server.RefusingClient();
 
         client.Connection.Connect();
         scheduler.AwaitState(client.Connection, ConnectionState.Disconnected);
