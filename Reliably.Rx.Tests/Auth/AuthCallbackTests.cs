@@ -75,10 +75,11 @@ public sealed class AuthCallbackTests
         using var rest = TestClients.Rest(new FakeHttpHandler(Respond), o => o with { Key = null, AuthCallback = (_, _) => Task.FromResult<object>(42) });
         var ex = Assert.ThrowsAsync<AblyException>(() => rest.Channels.Get("c").HistoryAsync());
         Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.AuthCallbackError));
+        Assert.That(ex.StatusCode, Is.EqualTo(401), "RSA4e: 40170 with statusCode 401");
     }
 
     [Test]
-    public void RSA4c_ThrowingCallbackFailsWith40170AndKeepsTheCause()
+    public void RSA4e_ThrowingCallbackFailsWith40170AndKeepsTheCause()
     {
         using var rest = TestClients.Rest(new FakeHttpHandler(Respond), o => o with
         {
@@ -87,6 +88,7 @@ public sealed class AuthCallbackTests
         });
         var ex = Assert.ThrowsAsync<AblyException>(() => rest.Channels.Get("c").HistoryAsync());
         Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.AuthCallbackError));
+        Assert.That(ex.StatusCode, Is.EqualTo(401), "RSA4e: 40170 with statusCode 401");
         Assert.That(ex.ErrorInfo.Cause?.Code, Is.EqualTo(40300));
     }
 

@@ -95,20 +95,22 @@ public sealed class AuthUrlTests
     [TestCase(HttpStatusCode.OK, "application/json", "{not json")]
     [TestCase(HttpStatusCode.InternalServerError, "text/plain", "oops")]
     [TestCase(HttpStatusCode.Forbidden, "application/json", "{\"error\":{\"code\":40300,\"statusCode\":403,\"message\":\"no\"}}")]
-    public void RSA4c_BadAuthUrlRepliesFailWith40170(HttpStatusCode status, string mediaType, string body)
+    public void RSA4e_BadAuthUrlRepliesFailWith40170(HttpStatusCode status, string mediaType, string body)
     {
         var handler = new FakeHttpHandler(_ => FakeHttpHandler.Text(status, body, mediaType));
         using var rest = Client(handler);
         var ex = Assert.ThrowsAsync<AblyException>(() => rest.Channels.Get("c").HistoryAsync());
         Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.AuthCallbackError));
+        Assert.That(ex.StatusCode, Is.EqualTo(401), "RSA4e: 40170 with statusCode 401");
     }
 
     [Test]
-    public void RSA4c_UnreachableAuthUrlFailsWith40170()
+    public void RSA4e_UnreachableAuthUrlFailsWith40170()
     {
         var handler = new FakeHttpHandler(_ => throw new HttpRequestException("refused"));
         using var rest = Client(handler);
         var ex = Assert.ThrowsAsync<AblyException>(() => rest.Auth.RequestTokenAsync());
         Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.AuthCallbackError));
+        Assert.That(ex.StatusCode, Is.EqualTo(401), "RSA4e: 40170 with statusCode 401");
     }
 }

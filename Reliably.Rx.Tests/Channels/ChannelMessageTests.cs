@@ -47,6 +47,22 @@ public sealed class ChannelMessageTests
     }
 
     [Test]
+    public async Task TM2s_TM2s1_TM2s2_a_received_message_without_a_version_gets_one_from_its_serial_and_filled_timestamp()
+    {
+        await using var c = new ChannelHarness();
+        using var subscription = c.Subscribe();
+        c.Pump();
+        c.Receive(c.Attached());
+        var edited = new Message("b", "y") { Serial = "s-b", Version = new MessageVersion { Serial = "v-b", ClientId = "editor" } };
+        c.Receive(c.MessageFrame("pm-id", "s-1", new Message("a", "x") { Serial = "s-a" }, edited));
+
+        // TM2s2: the timestamp is the one the message takes from its ProtocolMessage (TM2f).
+        var frameTime = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+        Assert.That(c.Received[0].Version, Is.EqualTo(new MessageVersion { Serial = "s-a", Timestamp = frameTime }));
+        Assert.That(c.Received[1].Version, Is.EqualTo(new MessageVersion { Serial = "v-b", Timestamp = frameTime, ClientId = "editor" }));
+    }
+
+    [Test]
     public async Task RTL17_messages_are_delivered_only_while_ATTACHED()
     {
         await using var c = new ChannelHarness(options: new ChannelOptions { AttachOnSubscribe = false });

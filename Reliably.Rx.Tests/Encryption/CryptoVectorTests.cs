@@ -70,7 +70,9 @@ public sealed class CryptoVectorTests
                 VectorMessages.AssertSameData(expected.Data, decoded.Data, context);
                 Assert.That(decoded.Name, Is.EqualTo(expected.Name), context);
 
-                var ours = MessageEncoder.Encode(expected, cipher, WireFormat.MsgPack);
+                // Decoding gave the message a version (TM2s, as every received message has); the fixture is the message
+                // as published, without one.
+                var ours = MessageEncoder.Encode(expected with { Version = null }, cipher, WireFormat.MsgPack);
                 var bytes = ProtocolCodecs.MsgPack.Write(ours)[1..]; // drop the 1-element array header
                 if (KeyOrder(fixture).SequenceEqual(new[] { "name", "data", "encoding" }))
                 {

@@ -64,6 +64,22 @@ public sealed class RestChannelTests
     }
 
     [Test]
+    public async Task RSL1k3_WhenAnyMessageOfABatchHasAnId_NoIdIsGenerated()
+    {
+        var handler = Created();
+        using var rest = TestClients.Rest(handler);
+
+        await rest.Channels.Get("c").PublishAsync(new[] { new Message("a", "1") { Id = "mine" }, new Message("b", "2") });
+        await rest.Channels.Get("c").PublishAsync(new[] { new Message("c", "3"), new Message("d", "4") });
+
+        var mixed = (JArray)handler.Requests[0].BodyJson;
+        Assert.That((string?)mixed[0]!["id"], Is.EqualTo("mine"), "RSL1k3: present ids are preserved");
+        Assert.That(((JObject)mixed[1]!).ContainsKey("id"), Is.False, "RSL1k3: absent ids are preserved too");
+        var positive = (JArray)handler.Requests[1].BodyJson;
+        Assert.That(positive.Select(m => (string?)m["id"]), Has.All.Match("^[A-Za-z0-9_-]{12,}:[01]$"), "RSL1k1: with no id at all, each gets one");
+    }
+
+    [Test]
     public async Task RSL1k3_SeparatePublishesGetDifferentBases()
     {
         var handler = Created();
@@ -75,25 +91,6 @@ public sealed class RestChannelTests
         var first = (string)handler.Requests[0].BodyJson[0]!["id"]!;
         var second = (string)handler.Requests[1].BodyJson[0]!["id"]!;
         Assert.That(first.Split(':')[0], Is.Not.EqualTo(second.Split(':')[0]));
-    }
-
-    [Test]
-    public async Task RSL1k_MixedClientAndLibraryIdsInABatch()
-    {
-        var handler = Created();
-        using var rest = TestClients.Rest(handler);
-
-        await rest.Channels.Get("c").PublishAsync(new[]
-        {
-            new Message("e1", "d1") { Id = "client-id-1" },
-            new Message("e2", "d2"),
-            new Message("e3", "d3") { Id = "client-id-2" },
-        });
-
-        var body = handler.Requests.Single().BodyJson;
-        Assert.That((string?)body[0]!["id"], Is.EqualTo("client-id-1"));
-        Assert.That((string?)body[1]!["id"], Does.Match("^[A-Za-z0-9_-]+:1$"));
-        Assert.That((string?)body[2]!["id"], Is.EqualTo("client-id-2"));
     }
 
     [Test]
@@ -302,11 +299,16 @@ public sealed class RestChannelTests
     }
 
     [Test]
-    public void RSL2b_StartAfterEndFailsWith40003EvenForTheLazyEnumerable()
+    public void RSL2b1_StartAfterEndFailsWith40003EvenForTheLazyEnumerable()
     {
         using var rest = TestClients.Rest(Created());
         var query = new HistoryQuery { Start = DateTimeOffset.FromUnixTimeMilliseconds(2), End = DateTimeOffset.FromUnixTimeMilliseconds(1) };
         Assert.That(Assert.Throws<AblyException>(() => rest.Channels.Get("c").History(query))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
+
+        // The positive control: start equal to end is allowed (RSL2b1, "equal to or less than").
+        var instant = new HistoryQuery { Start = DateTimeOffset.FromUnixTimeMilliseconds(1), End = DateTimeOffset.FromUnixTimeMilliseconds(1) };
+        Assert.That(rest.Channels.Get("c").History(instant), Is.Not.Null);
+        Assert.DoesNotThrowAsync(() => rest.Channels.Get("c").HistoryAsync(instant));
     }
 
     [Test]

@@ -178,10 +178,66 @@ public sealed class ProtocolCodecTests
     }
 
     [Test]
-    public void TM2s_LegacyStringVersion_IsReadAsSerial()
+    public void TM2s1_LegacyStringVersion_IsReadAsSerial()
     {
         var pm = Read("""{"action":15,"messages":[{"version":"01:v"}]}""");
         Assert.That(pm.Messages![0].Version!.Serial, Is.EqualTo("01:v"));
+    }
+
+    [Test]
+    public void TM2s_TM2s1_TM2s2_AbsentVersion_IsInitialisedFromTheMessagesSerialAndTimestamp()
+    {
+        var pm = Read("""{"action":15,"messages":[{"serial":"s1","timestamp":1700000000000},{"name":"bare"}]}""");
+        Assert.That(pm.Messages![0].Version, Is.Null, "the codec reads the wire as it is, so that it stays lossless both ways");
+
+        Received(pm);
+
+        var version = pm.Messages[0].Version;
+        Assert.That(version, Is.Not.Null, "TM2s: a received message always has a version");
+        Assert.That(version!.Serial, Is.EqualTo("s1"), "TM2s1");
+        Assert.That(version.Timestamp, Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1700000000000)), "TM2s2");
+        Assert.That(version.ClientId, Is.Null);
+        Assert.That(version.Description, Is.Null);
+        Assert.That(version.Metadata, Is.Null);
+        Assert.That(pm.Messages[1].Version, Is.EqualTo(new MessageVersion()), "TM2s: initialised even with nothing to default from");
+    }
+
+    [Test]
+    public void TM2s1_TM2s2_VersionWithoutSerialOrTimestamp_TakesTheMessages_ButKeepsItsOwn()
+    {
+        var pm = Read("""
+            {"action":15,"messages":[
+              {"serial":"s1","timestamp":1700000000000,"version":{"clientId":"editor"}},
+              {"serial":"s2","timestamp":1700000000000,"version":{"serial":"v2","timestamp":1700000009000}}]}
+            """);
+
+        Received(pm);
+
+        Assert.That(pm.Messages![0].Version, Is.EqualTo(new MessageVersion { Serial = "s1", Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(1700000000000), ClientId = "editor" }));
+        Assert.That(pm.Messages[1].Version, Is.EqualTo(new MessageVersion { Serial = "v2", Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(1700000009000) }));
+    }
+
+    [Test]
+    public void TM2s2_VersionTimestamp_DefaultsToTheTimestampTheMessageTakesFromItsProtocolMessage()
+    {
+        var pm = Read("""{"action":15,"id":"f","timestamp":1700000005000,"messages":[{"serial":"s1"}]}""");
+        var message = pm.Messages![0];
+
+        // The realtime receive path's order: the TM2f fill from the ProtocolMessage, then decoding (TM2s).
+        message.FillFromProtocolMessage(pm.Id, 0, pm.ConnectionId, pm.Timestamp);
+        Received(pm);
+
+        Assert.That(message.Timestamp, Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1700000005000)), "TM2f");
+        Assert.That(message.Version!.Timestamp, Is.EqualTo(message.Timestamp), "TM2s2");
+        Assert.That(message.Version.Serial, Is.EqualTo("s1"), "TM2s1");
+    }
+
+    private static void Received(ProtocolMessage pm)
+    {
+        foreach (var message in pm.Messages!)
+        {
+            Assert.That(Reliably.Rx.PayloadEncoding.MessageEncoder.DecodeInPlace(message, null), Is.Null);
+        }
     }
 
     [Test]

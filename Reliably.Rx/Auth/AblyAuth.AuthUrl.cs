@@ -14,7 +14,7 @@ public sealed partial class AblyAuth
     /// RSA8c: asks the authUrl for a token. GET sends authParams and token params in the query, POST as a form body;
     /// token params take precedence over authParams (RSA8c2). The reply's content type decides how it is read:
     /// JSON is TokenDetails or a TokenRequest (then exchanged), text/plain or application/jwt is a token string.
-    /// Every failure is 40170 with the cause attached (RSA4c).
+    /// Every failure is 40170 with the cause attached (RSA4e).
     /// </summary>
     private async Task<TokenDetails> FromAuthUrlAsync(AuthOptions authOptions, TokenParams tokenParams, CancellationToken cancellationToken)
     {

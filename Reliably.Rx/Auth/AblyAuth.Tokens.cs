@@ -160,7 +160,7 @@ public sealed partial class AblyAuth
         }
         catch (Exception ex)
         {
-            // RSA4c: a failing callback is reported as 40170 with its error as the cause.
+            // RSA4e: a failing callback is reported as 40170 with its error as the cause.
             throw AuthCallbackFailed("The authCallback failed: " + ex.Message, ex);
         }
 

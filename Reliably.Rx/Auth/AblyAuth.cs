@@ -20,7 +20,7 @@ public sealed partial class AblyAuth : IAuthProvider
     private readonly RestHttp _http;
     private readonly IScheduler _scheduler;
     private readonly ILogger _logger;
-    private readonly bool _virtualTime;
+    private readonly TaskCreationOptions _renewalOptions;
     private Func<AuthCredentials, Task>? _reauthorize;
     private AuthOptions _authOptions;
     private TokenParams? _tokenParams;
@@ -37,8 +37,12 @@ public sealed partial class AblyAuth : IAuthProvider
         _options = options;
         _http = http;
         _scheduler = http.Scheduler;
-        _virtualTime = Realtime.VirtualTime.Is(_scheduler);
         _logger = logger;
+
+        // In virtual time the test's thread is the only thread: callers waiting for a token resume there, inline, as the
+        // scheduler completes the renewal. A hop to the thread pool would race the test's scheduler, which is not
+        // thread-safe, and the client's next request would reach it at no defined virtual time.
+        _renewalOptions = Realtime.VirtualTime.Is(_scheduler) ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously;
         Validate(options);
         _authOptions = AuthOptions.From(options);
         _tokenParams = options.DefaultTokenParams;
@@ -224,6 +228,7 @@ public sealed partial class AblyAuth : IAuthProvider
     private Task<TokenDetails> RenewSharedAsync(TokenDetails? stale, CancellationToken cancellationToken)
     {
         TaskCompletionSource<TokenDetails>? owner = null;
+        TokenDetails? replacing = null;
         Task<TokenDetails> shared;
         lock (_gate)
         {
@@ -235,10 +240,9 @@ public sealed partial class AblyAuth : IAuthProvider
 
             if (_renewal is null)
             {
-                // In virtual time everything runs on the test's thread, and a continuation sent to the thread pool would
-                // arrive after the test has stopped advancing: the waiters carry on where the token arrived instead.
-                owner = new TaskCompletionSource<TokenDetails>(_virtualTime ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
+                owner = new TaskCompletionSource<TokenDetails>(_renewalOptions);
                 _renewal = owner.Task;
+                replacing = _current;
             }
 
             shared = _renewal;
@@ -246,14 +250,14 @@ public sealed partial class AblyAuth : IAuthProvider
 
         if (owner is not null)
         {
-            _ = RunRenewalAsync(owner);
+            _ = RunRenewalAsync(owner, replacing);
         }
 
         // One caller giving up must not cancel the renewal the others are waiting for.
         return shared.WaitAsync(cancellationToken);
     }
 
-    private async Task RunRenewalAsync(TaskCompletionSource<TokenDetails> owner)
+    private async Task RunRenewalAsync(TaskCompletionSource<TokenDetails> owner, TokenDetails? replacing)
     {
         try
         {
@@ -280,6 +284,12 @@ public sealed partial class AblyAuth : IAuthProvider
             lock (_gate)
             {
                 _renewal = null;
+
+                // RSA16d: the token this renewal was to replace has expired or was rejected, and nothing replaces it.
+                if (replacing is not null && ReferenceEquals(_current, replacing))
+                {
+                    _current = null;
+                }
             }
 
             owner.TrySetException(ex as AblyException ?? new AblyException(ErrorCodes.AuthCallbackError, 401, "Obtaining a token failed.", ex));

@@ -10,6 +10,19 @@ namespace Reliably.Rx.PayloadEncoding;
 /// </summary>
 internal static class IdempotentIds
 {
+    /// <summary>
+    /// REST (RSL1k1, RSL1k3): ids are generated only when no message of the publish has one; if any has, every id, present
+    /// or absent, is sent as the caller gave it.
+    /// </summary>
+    public static void AssignIfNoneHasAnId(Message[] encoded, RandomSource random)
+    {
+        if (encoded.All(m => m.Id is null))
+        {
+            AssignMissing(encoded, random);
+        }
+    }
+
+    /// <summary>Realtime (the library's own idempotent realtime publishing): each message without an id gets one.</summary>
     public static void AssignMissing(Message[] encoded, RandomSource random)
     {
         if (!encoded.Any(m => m.Id is null))

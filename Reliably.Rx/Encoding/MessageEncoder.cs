@@ -66,12 +66,14 @@ internal static class MessageEncoder
     }
 
     /// <summary>
-    /// Decodes a message the caller owns (one just read from the wire) without copying it. Returns null or the error
-    /// of the first step that could not be undone. Never throws.
+    /// Decodes a message the caller owns (one just read from the wire, and given its ProtocolMessage's fields) without
+    /// copying it, and completes its version (TM2s). Returns null or the error of the first step that could not be
+    /// undone. Never throws.
     /// </summary>
     public static ErrorInfo? DecodeInPlace(Message message, CipherParams? cipher)
     {
         ArgumentNullException.ThrowIfNull(message);
+        message.CompleteVersion();
         var data = message.Data;
         var encoding = message.Encoding;
         var error = PayloadTransform.Decode(ref data, ref encoding, cipher);
@@ -81,11 +83,13 @@ internal static class MessageEncoder
 
     /// <summary>
     /// Decodes a message received on a realtime channel, in place, with the channel's delta state: the <c>vcdiff</c>
-    /// step is applied and the base payload kept (RTL19, RTL20). Returns null or the error of the first step that failed.
+    /// step is applied and the base payload kept (RTL19, RTL20), and the version completed (TM2s). Returns null or the
+    /// error of the first step that failed.
     /// </summary>
     public static ErrorInfo? DecodeInPlace(Message message, CipherParams? cipher, DeltaBase delta)
     {
         ArgumentNullException.ThrowIfNull(message);
+        message.CompleteVersion();
         var data = message.Data;
         var encoding = message.Encoding;
         var error = delta.Decode(message, cipher, ref data, ref encoding);

@@ -39,7 +39,7 @@ internal static class QueryParams
         CheckLimit(limit);
         if (start is { } s && end is { } e && s > e)
         {
-            // RSL2b3: an inverted interval is a client error, not an empty page.
+            // RSL2b1: start must not be later than end; an inverted interval is a client error, not an empty page.
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Start must not be later than End.");
         }
 

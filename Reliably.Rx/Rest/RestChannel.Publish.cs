@@ -81,8 +81,8 @@ public sealed partial class RestChannel
         var encoded = MessageEncoder.EncodeAll(messages, cipher, format);
         if (rest.Options.IdempotentRestPublishing)
         {
-            // RSL1k1/RSL1k2: client-supplied ids are kept as they are.
-            IdempotentIds.AssignMissing(encoded, rest.Random);
+            // RSL1k1-RSL1k3: client-supplied ids are kept as they are, and then none is generated.
+            IdempotentIds.AssignIfNoneHasAnId(encoded, rest.Random);
         }
 
         var total = MessageSize.Of(encoded);

@@ -22,6 +22,7 @@ public sealed record Message
     private string? _encoding;
     private string? _connectionId;
     private DateTimeOffset? _timestamp;
+    private MessageVersion? _version;
 
     /// <summary>Creates an empty message.</summary>
     public Message()
@@ -68,8 +69,12 @@ public sealed record Message
     /// <summary>The server-assigned serial: an opaque, ordered position on the channel.</summary>
     public string? Serial { get; init; }
 
-    /// <summary>The version of the message (TM2s).</summary>
-    public MessageVersion? Version { get; init; }
+    /// <summary>
+    /// The latest version of the message (TM2s). A received message always has one: when the wire carries none, or one
+    /// without a serial or timestamp, those are the message's own <see cref="Serial"/> (TM2s1) and <see cref="Timestamp"/>
+    /// (TM2s2).
+    /// </summary>
+    public MessageVersion? Version { get => _version; init => _version = value; }
 
     /// <summary>Annotations summary, as JSON.</summary>
     public JObject? Annotations { get; init; }
@@ -104,6 +109,20 @@ public sealed record Message
     /// <summary>TM2a, TM2c, TM2f: fills what the message lacks from its ProtocolMessage. Only on an instance not yet delivered.</summary>
     internal void FillFromProtocolMessage(string? frameId, int index, string? connectionId, long? timestamp) =>
         ProtocolMessageFill.Fill(ref _id, ref _connectionId, ref _timestamp, frameId, index, connectionId, timestamp);
+
+    /// <summary>
+    /// TM2s: a received message always has a version; a version the wire did not carry, or carried without a serial or
+    /// timestamp, takes the message's serial (TM2s1) and timestamp (TM2s2), the latter after the TM2f fill. Only on an
+    /// instance not yet delivered. The codecs leave this to the receive path so that they stay lossless both ways.
+    /// </summary>
+    internal void CompleteVersion()
+    {
+        // One allocation per received message at most: the common case is a message the wire sent without a version.
+        _version = _version is not { } version ? new MessageVersion { Serial = Serial, Timestamp = _timestamp }
+            : (version.Serial is null && Serial is not null) || (version.Timestamp is null && _timestamp is not null)
+                ? version with { Serial = version.Serial ?? Serial, Timestamp = version.Timestamp ?? _timestamp }
+                : version;
+    }
 
     /// <summary>Replaces the payload with its (de/en)coded form. Only on an instance the client owns and has not delivered.</summary>
     internal void SetPayload(object? data, string? encoding)

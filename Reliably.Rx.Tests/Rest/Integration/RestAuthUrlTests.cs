@@ -85,7 +85,7 @@ public sealed class RestAuthUrlTests : EmulatorFixture
     }
 
     [Test]
-    public async Task RSA4c_AuthUrlErrorIs40170()
+    public async Task RSA4e_AuthUrlErrorIs40170()
     {
         await using var rest = new AblyRest(Options("json") with
         {
@@ -98,6 +98,7 @@ public sealed class RestAuthUrlTests : EmulatorFixture
         var ex = Assert.ThrowsAsync<AblyException>(() => rest.Channels.Get("c").HistoryAsync());
 
         Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.AuthCallbackError));
+        Assert.That(ex.StatusCode, Is.EqualTo(401), "RSA4e: 40170 with statusCode 401");
     }
 
     private async Task ServeAsync()

@@ -102,16 +102,19 @@ public sealed class RestPublishHistoryTests : EmulatorFixture
     }
 
     [TestCaseSource(nameof(Formats))]
-    public async Task RSL2b_TimeRangeIsApplied(string format)
+    public async Task RSL2b1_TimeRangeIsApplied(string format)
     {
         await using var rest = Client(format);
         var channel = rest.Channels.Get(UniqueChannel("range"));
         await channel.PublishAsync("old", "x");
-        var after = (await channel.HistoryAsync()).Items.Single().Timestamp!.Value.AddMilliseconds(1);
+        var at = (await channel.HistoryAsync()).Items.Single().Timestamp!.Value;
 
-        var page = await channel.HistoryAsync(new HistoryQuery { Start = after });
+        // Positive controls first: a range that includes the message's timestamp, at either bound, returns it.
+        Assert.That((await channel.HistoryAsync(new HistoryQuery { Start = at, End = at })).Items.Select(m => m.Name), Is.EqualTo(new[] { "old" }));
+        Assert.That((await channel.HistoryAsync(new HistoryQuery { End = at })).Items.Select(m => m.Name), Is.EqualTo(new[] { "old" }));
 
-        Assert.That(page.Items, Is.Empty);
+        Assert.That((await channel.HistoryAsync(new HistoryQuery { Start = at.AddMilliseconds(1) })).Items, Is.Empty, "a start after the message");
+        Assert.That((await channel.HistoryAsync(new HistoryQuery { End = at.AddMilliseconds(-1) })).Items, Is.Empty, "an end before the message");
     }
 
     [TestCaseSource(nameof(Formats))]
