@@ -30,7 +30,7 @@ public enum ProtocolAction
     /// <summary>CLOSED (8): the server confirms the close.</summary>
     Closed = 8,
 
-    /// <summary>ERROR (9): a fatal connection error, or a channel error when it names a channel (RTN15i, RTL14).</summary>
+    /// <summary>ERROR (9): a fatal connection error, or a channel error when it names a channel (RTN15j, RTL14).</summary>
     Error = 9,
 
     /// <summary>ATTACH (10).</summary>

@@ -13,6 +13,7 @@ namespace Reliably.Rx;
 public sealed partial class AblyRealtime : IAsyncDisposable
 {
     private readonly IDisposable _credentialsSubscription;
+    private readonly IDisposable? _networkSubscription;
     private int _disposed;
 
     /// <summary>Creates a client from an API key (<c>appId.keyId:secret</c>) or a token string (RTC12).</summary>
@@ -54,9 +55,12 @@ public sealed partial class AblyRealtime : IAsyncDisposable
         loop.InitializeStreams();
         Connection = new Connection(loop);
 
-        // RTC8: an explicit Auth.AuthorizeAsync re-authenticates the live connection with the new token.
-        _credentialsSubscription = provider.CredentialsChanged.Subscribe(
-            credentials => _ = loop.ReauthorizeAsync(credentials).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default),
+        // RTC8: an explicit Auth.AuthorizeAsync re-authenticates the connection with the new token, and completes with it.
+        _credentialsSubscription = provider.OnAuthorize(loop.ReauthorizeAsync);
+
+        // RTN20: the operating system's network events, when the application supplies them.
+        _networkSubscription = options.NetworkAvailability?.Subscribe(
+            available => loop.Execute(() => loop.OnNetworkAvailability(available)),
             _ => { });
         if (options.AutoConnect)
         {
@@ -90,6 +94,7 @@ public sealed partial class AblyRealtime : IAsyncDisposable
         }
 
         _credentialsSubscription.Dispose();
+        _networkSubscription?.Dispose();
         await Loop.DisposeAsync().ConfigureAwait(false);
         DisposeChannels();
         Rest.Dispose();

@@ -211,6 +211,16 @@ public sealed record ClientOptions
     /// </summary>
     public string? ConnectivityCheckUrl { get; init; }
 
+    /// <summary>
+    /// The operating system's network connectivity, for a realtime client to follow (RTN20): <c>false</c> when the
+    /// internet connection is lost (CONNECTED or CONNECTING goes DISCONNECTED at once, RTN20a), <c>true</c> when it is
+    /// available again (DISCONNECTED or SUSPENDED connects at once, RTN20b; CONNECTING restarts its attempt, RTN20c).
+    /// Null (the default) follows nothing. For the machine's own events, for example:
+    /// <c>Observable.FromEventPattern&lt;NetworkAvailabilityEventHandler, NetworkAvailabilityEventArgs&gt;(h =&gt; NetworkChange.NetworkAvailabilityChanged += h, h =&gt; NetworkChange.NetworkAvailabilityChanged -= h).Select(e =&gt; e.EventArgs.IsAvailable)</c>.
+    /// The client subscribes once, when created, and unsubscribes when disposed; errors and completion are ignored.
+    /// </summary>
+    public IObservable<bool>? NetworkAvailability { get; init; }
+
     /// <summary>How many fallback hosts to try; default 3.</summary>
     public int HttpMaxRetryCount { get; init; } = 3;
 

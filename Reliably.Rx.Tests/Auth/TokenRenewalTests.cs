@@ -187,7 +187,11 @@ public sealed class TokenRenewalTests
         using var rest = TestClients.Rest(handler);
         var provider = (IAuthProvider)rest.Auth;
         var announced = new List<AuthCredentials>();
-        using var subscription = provider.CredentialsChanged.Subscribe(announced.Add, ex => Assert.Fail(ex.ToString()));
+        using var registration = provider.OnAuthorize(credentials =>
+        {
+            announced.Add(credentials);
+            return Task.CompletedTask;
+        });
 
         Assert.That(rest.Auth.IsBasicAuth, Is.True);
         var token = await rest.Auth.AuthorizeAsync(new TokenParams { Ttl = TimeSpan.FromMinutes(1) });

@@ -29,25 +29,58 @@ public sealed class HostileServerScenarioTests
     }
 
     [Test]
-    public async Task CONNECTED_without_a_connectionId_or_key_leaves_no_null_identity_behind()
+    public async Task RTN8_RTN9_RTN14d_CONNECTED_without_a_connectionId_or_key_fails_the_attempt_and_retries()
     {
         await using var h = new RealtimeHarness();
         h.Connection.Connect();
         h.Pump();
-        h.Transport.Open().Receive(new ProtocolMessage(ProtocolAction.Connected));
+        var first = h.Transport;
+        first.Open().Receive(new ProtocolMessage(ProtocolAction.Connected));
         h.Pump();
 
+        // RTN8, RTN9: CONNECTED means an id and a key; a CONNECTED without them is a failed attempt (RTN14d).
         TestContext.Progress.WriteLine($"[hostile] CONNECTED without id/key: {h.Connection.State} {h.Connection.ErrorReason}");
-        Assert.That(h.Connection.State, Is.AnyOf(ConnectionState.Connected, ConnectionState.Disconnected, ConnectionState.Connecting, ConnectionState.Failed));
-        if (h.Connection.State != ConnectionState.Connected)
+        Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Disconnected));
+        Assert.That(h.Connection.ErrorReason?.Code, Is.EqualTo(ErrorCodes.InternalError));
+        Assert.That(h.Connection.Id, Is.Null);
+        Assert.That(h.Connection.Key, Is.Null);
+        Assert.That(first.ClosedByClient, Is.True);
+
+        void AdvanceToTheRetry()
         {
-            Assert.That(h.Connection.ErrorReason, Is.Not.Null);
+            for (var i = 0; i < 60 && h.Connection.State != ConnectionState.Connecting; i++)
+            {
+                h.Advance(TimeSpan.FromSeconds(1));
+            }
         }
 
+        // Only the id, or only the key: the same.
+        foreach (var partial in new[]
+        {
+            new ProtocolMessage(ProtocolAction.Connected) { ConnectionId = "c1" },
+            new ProtocolMessage(ProtocolAction.Connected) { ConnectionKey = "k1" },
+        })
+        {
+            AdvanceToTheRetry();
+            Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Connecting), "RTN14d: retried");
+            h.Transport.Open().Receive(partial);
+            h.Pump();
+            Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Disconnected));
+            Assert.That(h.Connection.Id, Is.Null);
+        }
+
+        // A well-formed CONNECTED on the next attempt connects, and the loop still answers pings.
+        AdvanceToTheRetry();
+        h.Transport.Connected("c2", "k2");
+        h.Pump();
+        Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Connected));
+        Assert.That(h.Connection.Id, Is.EqualTo("c2"));
+        Assert.That(h.Connection.Key, Is.EqualTo("k2"));
         var ping = h.Connection.PingAsync();
         h.Pump();
-        h.Advance(TimeSpan.FromSeconds(15));
-        Assert.That(ping.IsCompleted, Is.True, "the loop still answers");
+        h.Transport.Receive(new ProtocolMessage(ProtocolAction.Heartbeat) { Id = h.Transport.SentOf(ProtocolAction.Heartbeat).Single().Id });
+        h.Pump();
+        Assert.That(ping.IsCompletedSuccessfully, Is.True, "the loop still answers");
     }
 
     [Test]

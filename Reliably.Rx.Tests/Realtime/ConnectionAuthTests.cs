@@ -16,13 +16,13 @@ public sealed class ConnectionAuthTests
         await using var h = new RealtimeHarness(auth: new FakeAuthProvider(basic: false));
         h.Connection.Connect();
         h.Pump();
-        Assert.That(h.Transport.Param("access_token"), Is.EqualTo("token-1"));
+        Assert.That(h.Transport.Param("accessToken"), Is.EqualTo("token-1"));
         h.Transport.Open().ReceiveAndClose(TokenError(ProtocolAction.Error));
         h.Pump();
 
         Assert.That(h.Auth.RenewCalls, Is.EqualTo(1));
         Assert.That(h.Transports.Created, Has.Count.EqualTo(2));
-        Assert.That(h.Transport.Param("access_token"), Is.EqualTo("token-2"));
+        Assert.That(h.Transport.Param("accessToken"), Is.EqualTo("token-2"));
         Assert.That(h.Sink.States, Is.EqualTo(new[] { ConnectionState.Connecting }), "still CONNECTING");
         h.Transport.Connected();
         h.Pump();
@@ -42,7 +42,7 @@ public sealed class ConnectionAuthTests
     }
 
     [Test]
-    public async Task RTN14b_token_error_without_means_to_renew_goes_FAILED()
+    public async Task RTN14b_RSA4a2_token_error_without_means_to_renew_goes_FAILED_with_40171()
     {
         await using var h = new RealtimeHarness(auth: new FakeAuthProvider(basic: false, canRenew: false));
         h.Connection.Connect();
@@ -50,7 +50,8 @@ public sealed class ConnectionAuthTests
         h.Transport.Open().ReceiveAndClose(TokenError(ProtocolAction.Error, 40140));
         h.Pump();
         Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Failed));
-        Assert.That(h.Connection.ErrorReason?.Code, Is.EqualTo(40140));
+        Assert.That(h.Connection.ErrorReason?.Code, Is.EqualTo(40171), "RSA4a2: no means to renew");
+        Assert.That(h.Connection.ErrorReason?.Cause?.Code, Is.EqualTo(40140), "the server's token error is the cause");
     }
 
     [Test]
@@ -73,7 +74,7 @@ public sealed class ConnectionAuthTests
         transport.ReceiveAndClose(TokenError(ProtocolAction.Disconnected));
         h.Pump(1);
         Assert.That(h.Auth.RenewCalls, Is.EqualTo(1));
-        Assert.That(h.Transport.Param("access_token"), Is.EqualTo("token-2"));
+        Assert.That(h.Transport.Param("accessToken"), Is.EqualTo("token-2"));
         Assert.That(h.Transport.Param("resume"), Is.EqualTo("key-1"));
         h.Transport.Connected("conn-1", "key-1-renewed");
         h.Pump();

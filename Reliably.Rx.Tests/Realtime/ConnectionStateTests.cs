@@ -3,7 +3,7 @@ using Reliably.Rx.Protocol;
 
 namespace Reliably.Rx.Tests.Realtime;
 
-/// <summary>Connection states and events (RTN4, RTN11, RTN14g, RTN15i, RTN21, RTN24), streams and the connect URL (RTN2).</summary>
+/// <summary>Connection states and events (RTN4, RTN11, RTN14g, RTN15j, RTN21, RTN24), streams and the connect URL (RTN2).</summary>
 [TestFixture]
 public sealed class ConnectionStateTests
 {
@@ -118,8 +118,8 @@ public sealed class ConnectionStateTests
         h.Pump();
         Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Failed));
         Assert.That(h.Connection.ErrorReason?.Code, Is.EqualTo(50000));
-        Assert.That(h.Connection.Id, Is.Null, "RTN8c");
-        Assert.That(h.Connection.Key, Is.Null, "RTN9c");
+        Assert.That(h.Connection.Id, Is.Null, "RTN8d");
+        Assert.That(h.Connection.Key, Is.Null, "RTN9d");
     }
 
     [Test]
@@ -223,15 +223,15 @@ public sealed class ConnectionStateTests
     }
 
     [Test]
-    public async Task RTN2_token_auth_sends_access_token_and_msgpack_by_default()
+    public async Task RTN2_RTN2e_token_auth_sends_accessToken_and_msgpack_by_default()
     {
         await using var h = new RealtimeHarness(auth: new FakeAuthProvider(basic: false));
         h.Connection.Connect();
         h.Pump();
-        Assert.That(h.Transport.Param("access_token"), Is.EqualTo("token-1"));
+        Assert.That(h.Transport.Param("accessToken"), Is.EqualTo("token-1"));
         Assert.That(h.Transport.Param("key"), Is.Null);
         Assert.That(h.Transport.Param("format"), Is.EqualTo("msgpack"));
-        Assert.That(h.Transport.Param("echo"), Is.Null, "echo is only sent as false");
+        Assert.That(h.Transport.Param("echo"), Is.EqualTo("true"), "RTN2b: echo is sent either way");
         Assert.That(h.Transport.Binary, Is.True);
         Assert.That(h.Transport.Uri.Scheme, Is.EqualTo("wss"));
     }

@@ -2,7 +2,7 @@ using Reliably.Rx.Protocol;
 
 namespace Reliably.Rx.Tests.Realtime;
 
-/// <summary>Every timer rule in virtual time, asserting exact times (RTN14c, RTN14d, RTN14e, RTB1, RTN15a, RTN15g, RTN23a, RTN12b, RTN13).</summary>
+/// <summary>Every timer rule in virtual time, asserting exact times (RTN14c, RTN14d, RTN14e, RTB1, RTN15a, RTN14h, RTN23a, RTN12b, RTN13).</summary>
 [TestFixture]
 public sealed class ConnectionTimerTests
 {
@@ -167,28 +167,35 @@ public sealed class ConnectionTimerTests
     }
 
     [Test]
-    public async Task RTN15g_no_resume_once_connectionStateTtl_plus_maxIdleInterval_have_passed_since_the_last_activity()
+    public async Task RTN14h_reconnection_from_SUSPENDED_still_resumes_however_long_the_client_was_away()
     {
         await using var h = new RealtimeHarness();
         var transport = h.ConnectNow("conn-1", "key-1");
         h.Transports.OnConnect = t => t.Refuse();
         transport.Drop();
         h.Pump(1);
-        h.Advance(TimeSpan.FromSeconds(119));
-        Assert.That(h.Transports.Created.Skip(1).Select(t => t.Param("resume")), Is.All.EqualTo("key-1"), "within the window: resume");
 
-        // SUSPENDED at 120 s, the retry at 150 s is past 120 + 15 s since the last activity.
-        h.Advance(TimeSpan.FromSeconds(32));
-        var stale = h.Transport;
+        // SUSPENDED at 120 s; the retries from SUSPENDED, every 30 s, come long after connectionStateTtl + maxIdleInterval.
+        h.Advance(TimeSpan.FromMinutes(10));
         Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Suspended));
-        Assert.That(stale.Param("resume"), Is.Null, "RTN15g: stale connection state is discarded");
+        Assert.That(h.Transports.Created.Skip(1).Select(t => t.Param("resume")), Is.All.EqualTo("key-1"), "every attempt resumes");
+        Assert.That(h.Connection.Id, Is.EqualTo("conn-1"), "RTN8d: SUSPENDED keeps the connection's id");
+        Assert.That(h.Connection.Key, Is.EqualTo("key-1"), "RTN9d: SUSPENDED keeps the connection's key");
 
+        // The server no longer has the connection: RTN15c7, a new connection id and the reason.
         h.Transports.OnConnect = null;
-        h.Advance(TimeSpan.FromSeconds(30));
-        h.Transport.Connected("conn-2", "key-2");
+        for (var i = 0; i < 31 && h.Connection.State != ConnectionState.Connecting; i++)
+        {
+            h.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Connecting));
+        Assert.That(h.Transport.Param("resume"), Is.EqualTo("key-1"));
+        h.Transport.Connected("conn-2", "key-2", error: new ErrorInfo(80008, 400, "Unable to recover connection"));
         h.Pump();
         Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Connected));
         Assert.That(h.Connection.Id, Is.EqualTo("conn-2"));
+        Assert.That(h.Connection.ErrorReason?.Code, Is.EqualTo(80008));
     }
 
     [Test]

@@ -35,9 +35,10 @@ public sealed partial class AblyAuth
     /// <summary>
     /// Obtains a new token now and uses it for every later request, even if the current one is still valid (RSA10).
     /// Switches a Basic-auth client to token auth. Given parameters and options are kept for later renewals (RSA10g).
-    /// A realtime client sharing this auth re-authenticates its connection with the new token (RTC8).
+    /// A realtime client sharing this auth re-authenticates its connection with the new token (RTC8), and the task
+    /// completes once the server has accepted it (RTC8a3) or the connection has connected with it (RTC8b, RTC8c).
     /// </summary>
-    /// <exception cref="AblyException">As for <see cref="RequestTokenAsync"/>.</exception>
+    /// <exception cref="AblyException">As for <see cref="RequestTokenAsync"/>; for a realtime client, the connection's error when it fails, suspends or closes instead (RTC8a2, RTC8b1).</exception>
     public async Task<TokenDetails> AuthorizeAsync(TokenParams? tokenParams = null, AuthOptions? authOptions = null, CancellationToken cancellationToken = default)
     {
         AuthOptions effective;
@@ -60,7 +61,12 @@ public sealed partial class AblyAuth
         }
 
         RestLog.TokenObtained(_logger, token.Expires);
-        _credentialsChanged.OnNext(new AuthCredentials { Token = token });
+        if (Volatile.Read(ref _reauthorize) is { } reauthorize)
+        {
+            // RTC8a3, RTC8b1: done once the realtime connection has the token (CONNECTED), or failed with the error.
+            await reauthorize(new AuthCredentials { Token = token }).ConfigureAwait(false);
+        }
+
         return token;
     }
 
@@ -158,6 +164,18 @@ public sealed partial class AblyAuth
             throw AuthCallbackFailed("The authCallback failed: " + ex.Message, ex);
         }
 
+        var tokenText = result switch
+        {
+            string text => text,
+            TokenDetails details => details.Token,
+            _ => null,
+        };
+        if (tokenText is { Length: > MaxTokenChars } && System.Text.Encoding.UTF8.GetByteCount(tokenText) > MaxTokenBytes)
+        {
+            // RSA4f: a token of more than 128 KiB is in an invalid format.
+            throw AuthCallbackFailed("The authCallback returned a token of more than 128 KiB (RSA4f).", null);
+        }
+
         return result switch
         {
             string { Length: > 0 } text => new TokenDetails(text),
@@ -194,6 +212,12 @@ public sealed partial class AblyAuth
 
         return _http.Codecs.ForResponse(response, WireFormat.Json).ReadTokenDetails(response.Body);
     }
+
+    /// <summary>RSA4f: the largest token string, in UTF-8 bytes, that is not in an invalid format.</summary>
+    private const int MaxTokenBytes = 128 * 1024;
+
+    /// <summary>A string of up to this many chars is at most <see cref="MaxTokenBytes"/> UTF-8 bytes (4 per char pair at most).</summary>
+    private const int MaxTokenChars = MaxTokenBytes / 3;
 
     internal static AblyException AuthCallbackFailed(string message, Exception? inner) =>
         new(new ErrorInfo(ErrorCodes.AuthCallbackError, 401, message)

@@ -1,6 +1,4 @@
 using System.Reactive.Concurrency;
-using System.Reactive.Linq;
-using System.Reactive.Subjects;
 using Microsoft.Extensions.Logging;
 using Reliably.Rx.Http;
 using Reliably.Rx.Auth;
@@ -23,7 +21,7 @@ public sealed partial class AblyAuth : IAuthProvider
     private readonly IScheduler _scheduler;
     private readonly ILogger _logger;
     private readonly TaskCreationOptions _renewalOptions;
-    private readonly ISubject<AuthCredentials> _credentialsChanged = Subject.Synchronize(new Subject<AuthCredentials>());
+    private Func<AuthCredentials, Task>? _reauthorize;
     private AuthOptions _authOptions;
     private TokenParams? _tokenParams;
     private ApiKey? _key;
@@ -101,7 +99,11 @@ public sealed partial class AblyAuth : IAuthProvider
 
     bool IAuthProvider.CanRenewToken => CanRenewToken;
 
-    IObservable<AuthCredentials> IAuthProvider.CredentialsChanged => _credentialsChanged.AsObservable();
+    IDisposable IAuthProvider.OnAuthorize(Func<AuthCredentials, Task> reauthorize)
+    {
+        Volatile.Write(ref _reauthorize, reauthorize);
+        return System.Reactive.Disposables.Disposable.Create(() => Interlocked.CompareExchange(ref _reauthorize, null, reauthorize));
+    }
 
     internal bool CanRenewToken
     {
@@ -184,8 +186,15 @@ public sealed partial class AblyAuth : IAuthProvider
     {
         if (rejected.IsBasic)
         {
-            // A key cannot be renewed; the caller surfaces the server's error.
-            return rejected;
+            // RTN14b, RTN15h2: the realtime server demanded a token of a connection made with the key; the key is a means
+            // to obtain one (RSA4a), so the client obtains a token and uses token auth from then on.
+            var token = await RenewSharedAsync(null, cancellationToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _basic = false;
+            }
+
+            return new AuthCredentials { Token = token };
         }
 
         if (!CanRenewToken)

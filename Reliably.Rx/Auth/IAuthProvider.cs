@@ -33,13 +33,13 @@ internal interface IAuthProvider
     void OnClientIdConfirmed(string? clientId);
 
     /// <summary>
-    /// Emits the new credentials after an explicit <c>AuthorizeAsync</c> (RSA10) obtained a token, so a live realtime
-    /// connection can send them in an AUTH message (RTC8). Hot; does not replay; never completes or errors; emits on the
-    /// thread that finished the token request (do not block it). Automatic renewals through <see cref="RenewAsync"/> and
-    /// <see cref="GetCredentialsAsync"/> are not emitted: their callers already have the result.
-    /// The default (for interim providers) never emits.
+    /// Registers the realtime connection that an explicit <c>AuthorizeAsync</c> (RSA10) re-authenticates with the token it
+    /// obtained (RTC8): <c>AuthorizeAsync</c> completes when the task <paramref name="reauthorize"/> returns does, once the
+    /// server accepted the token (CONNECTED) or the connection failed (RTC8a3, RTC8b1). Automatic renewals through
+    /// <see cref="RenewAsync"/> and <see cref="GetCredentialsAsync"/> do not call it: their callers already have the result.
+    /// Disposing the registration removes it. The default (for interim providers) registers nothing.
     /// </summary>
-    IObservable<AuthCredentials> CredentialsChanged => System.Reactive.Linq.Observable.Never<AuthCredentials>();
+    IDisposable OnAuthorize(Func<AuthCredentials, Task> reauthorize) => System.Reactive.Disposables.Disposable.Empty;
 }
 
 /// <summary>Credentials for one request or connection attempt. <see cref="ToString"/> never reveals the secret.</summary>

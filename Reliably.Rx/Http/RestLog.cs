@@ -17,7 +17,7 @@ internal static partial class RestLog
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Token rejected with {Code}; renewing once and retrying")]
     public static partial void RenewingToken(ILogger logger, int code);
 
-    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Token auth without a key, authCallback or authUrl: the token cannot be renewed, and requests fail with 40171 once it expires (RSA4a)")]
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "40171: token auth without a key, authCallback or authUrl: no means to renew the token, so requests fail with 40171 once it expires (RSA4a1); see https://help.ably.io/error/40171")]
     public static partial void TokenCannotBeRenewed(ILogger logger);
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Debug, Message = "Obtained a new token (expires {Expires})")]

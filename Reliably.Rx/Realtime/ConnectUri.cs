@@ -22,7 +22,8 @@ internal static class ConnectUri
         }
         else if (credentials.Token is { } token)
         {
-            query.Add(new("access_token", token.Token));
+            // RTN2e: the token string goes in accessToken.
+            query.Add(new("accessToken", token.Token));
         }
 
         if (resumeKey is not null)
@@ -39,10 +40,8 @@ internal static class ConnectUri
             query.Add(new("clientId", clientId));
         }
 
-        if (!options.EchoMessages)
-        {
-            query.Add(new("echo", "false"));
-        }
+        // RTN2b: echo is sent either way, true when echoMessages is (RTC1a).
+        query.Add(new("echo", options.EchoMessages ? "true" : "false"));
 
         query.Add(new("format", options.UseBinaryProtocol ? "msgpack" : "json"));
         query.Add(new("heartbeats", "true"));

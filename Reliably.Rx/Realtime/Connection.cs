@@ -24,7 +24,7 @@ public sealed class Connection
     /// <summary>The error behind the latest failed or degraded state, or null (RTN25).</summary>
     public ErrorInfo? ErrorReason => _loop.Snapshot.ErrorReason;
 
-    /// <summary>The connection id assigned by the server (RTN8); null before the first CONNECTED and while CLOSING, CLOSED, SUSPENDED or FAILED.</summary>
+    /// <summary>The connection id assigned by the server (RTN8); null before the first CONNECTED and while CLOSING, CLOSED or FAILED (RTN8d).</summary>
     public string? Id => _loop.Snapshot.Id;
 
     /// <summary>The private connection key used to resume (RTN9); null when <see cref="Id"/> is.</summary>

@@ -3,7 +3,7 @@ using Reliably.Rx.Streams;
 
 namespace Reliably.Rx.Realtime;
 
-/// <summary>Close (RTN12), FAILED (RTN14g, RTN15i) and disposal.</summary>
+/// <summary>Close (RTN12), FAILED (RTN14g, RTN15j) and disposal.</summary>
 internal sealed partial class ConnectionLoop
 {
     private readonly LoopTimer _closeTimer;
@@ -76,7 +76,7 @@ internal sealed partial class ConnectionLoop
         CompleteCloseWaiters();
     }
 
-    /// <summary>FAILED with <paramref name="error"/>: fatal, no retries (RTN14g, RTN15i).</summary>
+    /// <summary>FAILED with <paramref name="error"/>: fatal, no retries (RTN14g, RTN15j).</summary>
     private void Fail(ErrorInfo error)
     {
         OnAttemptEnded(error);

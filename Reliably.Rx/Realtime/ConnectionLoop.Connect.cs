@@ -64,7 +64,9 @@ internal sealed partial class ConnectionLoop
         _retryTimer.Cancel();
         _hostPlan = _hosts.Plan(_random);
         _hostIndex = Math.Min(startHostIndex, _hostPlan.Count - 1);
-        CheckFreshness();
+
+        // RTN14h: however long the client has been away (SUSPENDED included), a connection that had a key tries to
+        // resume it; the server says whether it still can (RTN15c6, RTN15c7).
 
         // RTN14e: connectionStateTtl counts from the first attempt (or the loss of the connection) until CONNECTED.
         if (_disconnectedSince is null)
@@ -81,25 +83,6 @@ internal sealed partial class ConnectionLoop
         BeginAttempt(renewToken);
     }
 
-    /// <summary>RTN15g: a connection idle for longer than connectionStateTtl + maxIdleInterval cannot be resumed.</summary>
-    private void CheckFreshness()
-    {
-        if (_connectionKey is null || _connectionId is null)
-        {
-            return;
-        }
-
-        var elapsed = Now - _lastActivity;
-        if (elapsed > _connectionStateTtl + _maxIdleInterval)
-        {
-            RealtimeLog.StaleConnection(_logger, elapsed);
-            _connectionKey = null;
-            _connectionId = null;
-            _details = null;
-            UpdateSnapshot();
-        }
-    }
-
     private void BeginAttempt(bool renewToken)
     {
         DisposeTransport();
@@ -107,6 +90,7 @@ internal sealed partial class ConnectionLoop
 
         // RTN14c: the whole attempt, token included, must end in CONNECTED within realtimeRequestTimeout.
         _connectTimer.Start(_options.RealtimeRequestTimeout, () => OnConnectTimeout(attempt));
+        _awaitingCredentials = true;
         ValueTask<AuthCredentials> pending;
         try
         {
@@ -141,6 +125,7 @@ internal sealed partial class ConnectionLoop
     }
 
     private int _attemptId;
+    private bool _awaitingCredentials;
 
     private void OnCredentials(int attempt, Task<AuthCredentials> task)
     {
@@ -148,6 +133,8 @@ internal sealed partial class ConnectionLoop
         {
             return;
         }
+
+        _awaitingCredentials = false;
 
         if (_state == ConnectionState.Closing)
         {
@@ -209,7 +196,19 @@ internal sealed partial class ConnectionLoop
 
         if (_state == ConnectionState.Connecting)
         {
-            AttemptFailed(new ErrorInfo(ErrorCodes.Timeout, 504, "Connection attempt timed out (RTN14c)."), qualifiesForFallback: true);
+            var timeout = new ErrorInfo(ErrorCodes.Timeout, 504, "Connection attempt timed out (RTN14c).");
+            if (_awaitingCredentials)
+            {
+                // RSA4c: obtaining the token took longer than realtimeRequestTimeout: an auth failure (80019), not a
+                // transport one, so no fallback host either.
+                _awaitingCredentials = false;
+                AttemptFailed(
+                    AuthAttemptError(new AblyException(timeout with { Message = "Obtaining a token timed out after realtimeRequestTimeout." }), out _),
+                    qualifiesForFallback: false);
+                return;
+            }
+
+            AttemptFailed(timeout, qualifiesForFallback: true);
         }
     }
 

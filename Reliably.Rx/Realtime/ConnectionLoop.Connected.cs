@@ -32,6 +32,14 @@ internal sealed partial class ConnectionLoop
             return;
         }
 
+        if (message.ConnectionId is null || (message.ConnectionDetails?.ConnectionKey ?? message.ConnectionKey) is null)
+        {
+            // RTN8, RTN9, RTN15b: a connection has the id and the private key its CONNECTED gives it, so a CONNECTED
+            // without them is a server fault: the attempt failed (RTN14d), as after a 5xx (RTN17f).
+            AttemptFailed(new ErrorInfo(ErrorCodes.InternalError, 502, "The server's CONNECTED had no connectionId or connectionKey."), qualifiesForFallback: true);
+            return;
+        }
+
         _connectTimer.Cancel();
         var previousId = _connectionId;
         if (!ApplyConnectionDetails(message))

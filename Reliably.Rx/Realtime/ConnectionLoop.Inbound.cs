@@ -129,7 +129,7 @@ internal sealed partial class ConnectionLoop
         }
     }
 
-    /// <summary>An ERROR without a channel: fatal (RTN14g, RTN15i), except token errors, which are renewed (RTN14b, RTN15h).</summary>
+    /// <summary>An ERROR without a channel: fatal (RTN14g, RTN15j), except token errors, which are renewed (RTN14b, RTN15h).</summary>
     private void OnConnectionError(ErrorInfo error)
     {
         if (error.IsTokenError && _state is ConnectionState.Connecting or ConnectionState.Connected)

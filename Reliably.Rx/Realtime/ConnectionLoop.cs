@@ -417,8 +417,9 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
 
     private void UpdateSnapshot()
     {
-        // RTN8c, RTN9c: id and key are not exposed while CLOSING, CLOSED, FAILED or SUSPENDED.
-        var hidden = _state is ConnectionState.Closing or ConnectionState.Closed or ConnectionState.Failed or ConnectionState.Suspended;
+        // RTN8d, RTN9d: id and key are not exposed while CLOSING, CLOSED or FAILED. SUSPENDED keeps them: the next attempt
+        // still resumes (RTN14h).
+        var hidden = _state is ConnectionState.Closing or ConnectionState.Closed or ConnectionState.Failed;
         _snapshot = new ConnectionSnapshot(
             _state,
             _errorReason,

@@ -20,9 +20,6 @@ internal static partial class RealtimeLog
     [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Resume of connection {ConnectionId} failed; new connection {NewConnectionId}, error {Code}")]
     public static partial void ResumeFailed(ILogger logger, string? connectionId, string? newConnectionId, int? code);
 
-    [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Connection state is stale (no activity for {Elapsed}); connecting afresh (RTN15g)")]
-    public static partial void StaleConnection(ILogger logger, TimeSpan elapsed);
-
     [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Token error {Code}; renewing the token")]
     public static partial void RenewingToken(ILogger logger, int code);
 
@@ -32,7 +29,7 @@ internal static partial class RealtimeLog
     [LoggerMessage(EventId = 4008, Level = LogLevel.Debug, Message = "ACK/NACK {Action} for serials {From}..{To} ignored: nothing pending")]
     public static partial void UnmatchedAck(ILogger logger, Protocol.ProtocolAction action, long from, long to);
 
-    [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "Recovery key is invalid and is ignored (RTN16)")]
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Error, Message = "Recovery key is invalid and is ignored; connecting without recovery (RTN16f1)")]
     public static partial void InvalidRecoveryKey(ILogger logger);
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Debug, Message = "Trying fallback host {Host} (RTN17)")]
@@ -52,4 +49,7 @@ internal static partial class RealtimeLog
 
     [LoggerMessage(EventId = 4015, Level = LogLevel.Information, Message = "Connectivity check failed: no fallback hosts tried; retrying later (RTN17j)")]
     public static partial void NoConnectivity(ILogger logger);
+
+    [LoggerMessage(EventId = 4016, Level = LogLevel.Information, Message = "Network available: {Available}, while {State} (RTN20)")]
+    public static partial void NetworkChange(ILogger logger, bool available, ConnectionState state);
 }

@@ -38,7 +38,8 @@ internal static class TestResults
         context.Resolving += (ctx, name) =>
         {
             var candidate = Path.Combine(directory, name.Name + ".dll");
-            return File.Exists(candidate) ? ctx.LoadFromAssemblyPath(candidate) : null;
+            return File.Exists(candidate) ? ctx.LoadFromAssemblyPath(candidate)
+                : SharedFrameworkAssembly(name.Name + ".dll") is { } shared ? ctx.LoadFromAssemblyPath(shared) : null;
         };
 
         var assembly = context.LoadFromAssemblyPath(Path.GetFullPath(assemblyPath));
@@ -76,6 +77,25 @@ internal static class TestResults
         }
 
         return cases;
+    }
+
+    /// <summary>
+    /// An assembly of a shared framework the test project runs on but does not copy to its output (ASP.NET Core's, through
+    /// the emulator): the newest version of any framework installed beside the running runtime.
+    /// </summary>
+    private static string? SharedFrameworkAssembly(string fileName)
+    {
+        var shared = Directory.GetParent(Path.GetDirectoryName(typeof(object).Assembly.Location)!)?.Parent;
+        if (shared is null || !shared.Exists)
+        {
+            return null;
+        }
+
+        return shared.GetDirectories()
+            .SelectMany(framework => framework.GetDirectories())
+            .OrderByDescending(version => Version.TryParse(version.Name.Split('-')[0], out var v) ? v : new Version(0, 0))
+            .Select(version => Path.Combine(version.FullName, fileName))
+            .FirstOrDefault(File.Exists);
     }
 
     private static IEnumerable<string> Argument(IEnumerable<CustomAttributeData> attributes, string name) =>
