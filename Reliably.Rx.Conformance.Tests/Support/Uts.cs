@@ -33,19 +33,30 @@ public static class Uts
     /// </summary>
     public static void ProcessPendingEvents(this TestScheduler scheduler) => scheduler.RunPending();
 
-    /// <summary><c>AWAIT_STATE connection.state == state</c>: advances until the connection is in <paramref name="state"/>.</summary>
+    /// <summary>
+    /// <c>AWAIT_STATE connection.state == state</c>: returns at once when the connection is in <paramref name="state"/>,
+    /// otherwise advances until it enters it, as a listener for that state would see it: a state the client passes
+    /// through within one loop turn (DISCONNECTED on its way to an immediate reconnection, RTN15a) counts.
+    /// </summary>
     public static void AwaitState(this TestScheduler scheduler, Connection connection, ConnectionState state, TimeSpan? limit = null)
     {
-        if (!scheduler.AdvanceUntil(() => connection.State == state, limit ?? DefaultLimit))
+        var entered = false;
+        using var listener = connection.StateChanges.Subscribe(c => entered |= c.Current == state, _ => { });
+        if (!scheduler.AdvanceUntil(() => entered || connection.State == state, limit ?? DefaultLimit))
         {
             Assert.Fail($"AWAIT_STATE: connection still {connection.State}, not {state}, after {limit ?? DefaultLimit} of virtual time ({connection.ErrorReason}).");
         }
     }
 
-    /// <summary><c>AWAIT_STATE channel.state == state</c>: advances until the channel is in <paramref name="state"/>.</summary>
+    /// <summary>
+    /// <c>AWAIT_STATE channel.state == state</c>: returns at once when the channel is in <paramref name="state"/>,
+    /// otherwise advances until it enters it (as a listener for that state would see it, even if it has moved on since).
+    /// </summary>
     public static void AwaitState(this TestScheduler scheduler, RealtimeChannel channel, ChannelState state, TimeSpan? limit = null)
     {
-        if (!scheduler.AdvanceUntil(() => channel.State == state, limit ?? DefaultLimit))
+        var entered = false;
+        using var listener = channel.StateChanges.Subscribe(c => entered |= c.Current == state, _ => { });
+        if (!scheduler.AdvanceUntil(() => entered || channel.State == state, limit ?? DefaultLimit))
         {
             Assert.Fail($"AWAIT_STATE: channel {channel.Name} still {channel.State}, not {state}, after {limit ?? DefaultLimit} of virtual time ({channel.ErrorReason}).");
         }
