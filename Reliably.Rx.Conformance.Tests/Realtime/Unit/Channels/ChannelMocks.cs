@@ -50,6 +50,15 @@ internal static class ChannelMocks
     /// <summary>A frame from a JSON object (for messages with fields the factory methods do not set).</summary>
     public static ProtocolFrame Frame(JObject json) => new(json);
 
+    /// <summary>ACK of one ProtocolMessage with its <c>res</c> entry (TR4s): <c>PublishResult(serials: [...])</c>.</summary>
+    public static ProtocolFrame AckWithSerials(long msgSerial, params string?[] serials) => new(new JObject
+    {
+        ["action"] = (int)ProtocolAction.Ack,
+        ["msgSerial"] = msgSerial,
+        ["count"] = 1,
+        ["res"] = new JArray(new JObject { ["serials"] = new JArray(serials.Select(s => s is null ? JValue.CreateNull() : new JValue(s))) }),
+    });
+
     /// <summary>Every frame of <paramref name="action"/> the client sent, across connections, in order.</summary>
     public static List<ProtocolFrame> FramesFromClient(this ScriptedAbly server, ProtocolAction action) =>
         server.Events.Where(e => e.Kind == ScriptedEventKind.FrameFromClient && e.Frame!.Action == action).Select(e => e.Frame!).ToList();
