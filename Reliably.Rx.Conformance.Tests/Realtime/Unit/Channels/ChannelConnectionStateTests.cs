@@ -58,19 +58,6 @@ public sealed class ChannelConnectionStateTests
         f.Scheduler.ProcessPendingEvents();
     }
 
-    private static void AssertContainsInOrder(List<ChannelStateChange> changes, params ChannelState[] states)
-    {
-        var next = 0;
-        foreach (var change in changes)
-        {
-            if (next < states.Length && change.Current == states[next])
-            {
-                next++;
-            }
-        }
-
-        Assert.That(next, Is.EqualTo(states.Length), $"expected [{string.Join(", ", states)}] in order within [{string.Join(", ", changes.Select(c => c.Current))}]");
-    }
 
     private static Func<ClientOptions, ClientOptions> Retries(int disconnectedMs, int? suspendedMs = null) =>
         o => o with
@@ -265,7 +252,7 @@ public sealed class ChannelConnectionStateTests
         Assert.That(f.Channel.State, Is.EqualTo(ChannelState.Attached));
         Assert.That(attaches, Has.Count.EqualTo(2), "a second ATTACH for the re-attach");
         Assert.That(attaches[1].ChannelSerial, Is.EqualTo("serial-001"), "RTL4c1");
-        AssertContainsInOrder(changes, ChannelState.Attaching, ChannelState.Attached);
+        ChannelMocks.AssertContainsInOrder(changes, ChannelState.Attaching, ChannelState.Attached);
     }
 
     // UTS: realtime/unit/RTL3d/reattach-suspended-channels-1
@@ -292,7 +279,7 @@ public sealed class ChannelConnectionStateTests
 
         Assert.That(f.Channel.State, Is.EqualTo(ChannelState.Attached));
         Assert.That(attaches, Has.Count.GreaterThanOrEqualTo(2));
-        AssertContainsInOrder(changes, ChannelState.Attaching, ChannelState.Attached);
+        ChannelMocks.AssertContainsInOrder(changes, ChannelState.Attaching, ChannelState.Attached);
     }
 
     // UTS: realtime/unit/RTL3d/init-detached-not-reattached-2

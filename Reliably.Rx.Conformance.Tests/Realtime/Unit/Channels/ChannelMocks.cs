@@ -74,6 +74,21 @@ internal static class ChannelMocks
         return changes;
     }
 
+    /// <summary><c>ASSERT changes CONTAINS_IN_ORDER [...]</c>: the states appear in this order, other changes may come between.</summary>
+    public static void AssertContainsInOrder(List<ChannelStateChange> changes, params ChannelState[] states)
+    {
+        var next = 0;
+        foreach (var change in changes)
+        {
+            if (next < states.Length && change.Current == states[next])
+            {
+                next++;
+            }
+        }
+
+        Assert.That(next, Is.EqualTo(states.Length), $"expected [{string.Join(", ", states)}] in order within [{string.Join(", ", changes.Select(c => c.Current))}]");
+    }
+
     /// <summary><c>connection.on().listen(...)</c>: records the connection's state changes from now on.</summary>
     public static List<ConnectionStateChange> Record(this Reliably.Rx.Connection connection)
     {

@@ -42,20 +42,6 @@ public sealed class ChannelServerInitiatedDetachTests
     private static void ServerDetaches(ChannelFixture f, int code, string message) =>
         f.Server.SendToClient(ProtocolFrame.Detached(f.Channel.Name, new ErrorInfo(code, 500, message)));
 
-    /// <summary><c>ASSERT list CONTAINS_IN_ORDER [...]</c>: the states appear in this order, others may come between.</summary>
-    private static void AssertContainsInOrder(List<ChannelStateChange> changes, params ChannelState[] states)
-    {
-        var next = 0;
-        foreach (var change in changes)
-        {
-            if (next < states.Length && change.Current == states[next])
-            {
-                next++;
-            }
-        }
-
-        Assert.That(next, Is.EqualTo(states.Length), $"expected [{string.Join(", ", states)}] in order within [{string.Join(", ", changes.Select(c => c.Current))}]");
-    }
 
     // UTS: realtime/unit/RTL13a/attached-reattach-triggered-0
     [Test]
@@ -124,7 +110,7 @@ public sealed class ChannelServerInitiatedDetachTests
 
         Assert.That(f.Channel.State, Is.EqualTo(ChannelState.Attached));
         Assert.That(attachCount.Value, Is.EqualTo(3));
-        AssertContainsInOrder(changes, ChannelState.Attaching, ChannelState.Suspended, ChannelState.Attaching, ChannelState.Attached);
+        ChannelMocks.AssertContainsInOrder(changes, ChannelState.Attaching, ChannelState.Suspended, ChannelState.Attaching, ChannelState.Attached);
     }
 
     // UTS: realtime/unit/RTL13b/attaching-detached-to-suspended-1
@@ -180,7 +166,7 @@ public sealed class ChannelServerInitiatedDetachTests
 
         Assert.That(f.Channel.State, Is.EqualTo(ChannelState.Attached));
         Assert.That(attachCount.Value, Is.EqualTo(4));
-        AssertContainsInOrder(changes, ChannelState.Attaching, ChannelState.Suspended, ChannelState.Attaching, ChannelState.Suspended, ChannelState.Attaching, ChannelState.Attached);
+        ChannelMocks.AssertContainsInOrder(changes, ChannelState.Attaching, ChannelState.Suspended, ChannelState.Attaching, ChannelState.Suspended, ChannelState.Attaching, ChannelState.Attached);
     }
 
     // UTS: realtime/unit/RTL13c/retry-cancelled-disconnected-0
