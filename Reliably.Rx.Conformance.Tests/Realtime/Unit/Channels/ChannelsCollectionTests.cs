@@ -14,6 +14,18 @@ public sealed class ChannelsCollectionTests
         return (scheduler, server.CreateRealtime(o => o with { AutoConnect = autoConnect }));
     }
 
+    /// <summary>
+    /// <c>AWAIT client.channels.release(name)</c> for a channel that needs no server round trip: runs the loop's pending
+    /// work (the detach of a channel that is not attached completes there), then awaits the task, which finishes the
+    /// release on the thread pool after the detach and so outside the scheduler's control.
+    /// </summary>
+    private static async Task Release(TestScheduler scheduler, AblyRealtime client, string name)
+    {
+        var release = client.Channels.ReleaseAsync(name);
+        scheduler.ProcessPendingEvents();
+        await release.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     // UTS: realtime/unit/RTS1/channels-collection-accessible-0
     [Test]
     public async Task RTS1_ChannelsCollectionAccessibleViaRealtimeClient()
@@ -117,7 +129,7 @@ public sealed class ChannelsCollectionTests
         client.Channels.Get("test-RTS4a");
         Assert.That(client.Channels.Exists("test-RTS4a"), Is.True);
 
-        scheduler.Await(client.Channels.ReleaseAsync("test-RTS4a"));
+        await Release(scheduler, client, "test-RTS4a");
 
         Assert.That(client.Channels.Exists("test-RTS4a"), Is.False);
     }
@@ -129,7 +141,7 @@ public sealed class ChannelsCollectionTests
         var (scheduler, client) = Client();
         await using var owned = client;
 
-        scheduler.Await(client.Channels.ReleaseAsync("test-RTS4a-nonexistent"));
+        await Release(scheduler, client, "test-RTS4a-nonexistent");
 
         Assert.That(client.Channels.Exists("test-RTS4a-nonexistent"), Is.False);
     }
@@ -160,7 +172,7 @@ public sealed class ChannelsCollectionTests
         await using var owned = client;
 
         var channel1 = client.Channels.Get("test-RTS3a-release");
-        scheduler.Await(client.Channels.ReleaseAsync("test-RTS3a-release"));
+        await Release(scheduler, client, "test-RTS3a-release");
         var channel2 = client.Channels.Get("test-RTS3a-release");
 
         Assert.That(channel1, Is.Not.SameAs(channel2));
