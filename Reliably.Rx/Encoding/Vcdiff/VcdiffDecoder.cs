@@ -19,6 +19,10 @@ public sealed class VcdiffDecoder : IVcdiffDecoder
     private const byte WindowTarget = 0x02;
     private const byte WindowChecksum = 0x04;
 
+    // 3 KB of address cache, reused by each thread's decodes (it is reset at every window).
+    [ThreadStatic]
+    private static VcdiffAddressCache? t_cache;
+
     /// <summary>The decoder <see cref="ClientOptions.VcdiffDecoder"/> uses unless told otherwise.</summary>
     public static VcdiffDecoder Default { get; } = new();
 
@@ -52,7 +56,7 @@ public sealed class VcdiffDecoder : IVcdiffDecoder
         }
 
         var output = new TargetBuffer(MaxTargetSize);
-        var cache = new VcdiffAddressCache();
+        var cache = t_cache ??= new VcdiffAddressCache();
         while (!reader.AtEnd)
         {
             DecodeWindow(ref reader, source, output, cache);
@@ -105,14 +109,14 @@ public sealed class VcdiffDecoder : IVcdiffDecoder
             throw VcdiffReader.Invalid("a window's sections do not add up to its length");
         }
 
-        // A copy of the segment: when it is the target decoded so far, the output buffer may move while the window grows.
-        var window = output.StartWindow(targetLength, segment);
+        var target = output.Allocate(targetLength);
+        var window = new TargetWindow(segment, target);
         cache.Reset();
         while (!instructions.AtEnd)
         {
             var (first, second) = VcdiffCodeTable.Default[instructions.ReadByte()];
-            Execute(first, ref instructions, ref data, ref addresses, window, cache);
-            Execute(second, ref instructions, ref data, ref addresses, window, cache);
+            Execute(first, ref instructions, ref data, ref addresses, ref window, cache);
+            Execute(second, ref instructions, ref data, ref addresses, ref window, cache);
         }
 
         if (window.Produced != targetLength || !data.AtEnd || !addresses.AtEnd)
@@ -125,10 +129,10 @@ public sealed class VcdiffDecoder : IVcdiffDecoder
             throw VcdiffReader.Invalid("a window's Adler-32 checksum does not match");
         }
 
-        output.EndWindow(window);
+        output.Append(target);
     }
 
-    private static void Execute(VcdiffOp op, ref VcdiffReader instructions, ref VcdiffReader data, ref VcdiffReader addresses, TargetWindow window, VcdiffAddressCache cache)
+    private static void Execute(VcdiffOp op, ref VcdiffReader instructions, ref VcdiffReader data, ref VcdiffReader addresses, ref TargetWindow window, VcdiffAddressCache cache)
     {
         if (op.Instruction == VcdiffInstruction.NoOp)
         {

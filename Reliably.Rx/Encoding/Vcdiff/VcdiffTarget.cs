@@ -3,91 +3,80 @@ namespace Reliably.Rx.PayloadEncoding.Vcdiff;
 /// <summary>The payload being rebuilt, window after window, within a size limit.</summary>
 internal sealed class TargetBuffer(int limit)
 {
-    private byte[] _bytes = [];
-    private int _length;
+    private byte[]? _single;
+    private List<byte>? _many;
 
-    public ReadOnlySpan<byte> Written => _bytes.AsSpan(0, _length);
+    /// <summary>What the windows so far produced: the segment a VCD_TARGET window copies from.</summary>
+    public ReadOnlySpan<byte> Written => _many is not null ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_many) : _single;
 
-    public TargetWindow StartWindow(int targetLength, ReadOnlySpan<byte> segment)
+    public int Length => _many?.Count ?? _single?.Length ?? 0;
+
+    /// <summary>The next window's target, checked against the limit.</summary>
+    public byte[] Allocate(int targetLength) => targetLength <= limit - Length
+        ? new byte[targetLength]
+        : throw VcdiffReader.Invalid($"it would produce more than {limit} bytes");
+
+    public void Append(byte[] target)
     {
-        if (targetLength > limit - _length)
+        if (_single is null && _many is null)
         {
-            throw VcdiffReader.Invalid($"it would produce more than {limit} bytes");
+            // The common case, one window: its target is the result, with no copy.
+            _single = target;
+            return;
         }
 
-        return new TargetWindow(segment, targetLength);
+        _many ??= [.. _single!];
+        _single = null;
+        _many.AddRange(target);
     }
 
-    public void EndWindow(TargetWindow window)
-    {
-        var target = window.Target;
-        if (_bytes.Length - _length < target.Length)
-        {
-            Array.Resize(ref _bytes, Math.Max(_length + target.Length, Math.Min(limit, _bytes.Length * 2)));
-        }
-
-        target.CopyTo(_bytes.AsSpan(_length));
-        _length += target.Length;
-    }
-
-    public byte[] ToArray() => _length == _bytes.Length ? _bytes : _bytes.AsSpan(0, _length).ToArray();
+    public byte[] ToArray() => _many is not null ? _many.ToArray() : _single ?? [];
 }
 
 /// <summary>
 /// One window's address space (RFC 3284, section 3): its source segment followed by the target it produces. COPY reads
 /// anywhere before the current position, so a copy may overlap what it writes (a repeated pattern).
 /// </summary>
-internal sealed class TargetWindow
+internal ref struct TargetWindow(ReadOnlySpan<byte> segment, byte[] target)
 {
-    private readonly byte[] _space;
-    private readonly int _targetLength;
+    private readonly ReadOnlySpan<byte> _segment = segment;
 
-    public TargetWindow(ReadOnlySpan<byte> segment, int targetLength)
-    {
-        _space = new byte[segment.Length + targetLength];
-        segment.CopyTo(_space);
-        SegmentLength = segment.Length;
-        _targetLength = targetLength;
-    }
-
-    public int SegmentLength { get; }
+    public readonly int SegmentLength => _segment.Length;
 
     public int Produced { get; private set; }
 
-    public ReadOnlySpan<byte> Target => _space.AsSpan(SegmentLength, Produced);
+    public readonly ReadOnlySpan<byte> Target => target.AsSpan(0, Produced);
 
-    public void Append(ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(Claim(bytes.Length));
-    }
+    public void Append(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Claim(bytes.Length));
 
     public void Repeat(byte value, int count) => Claim(count).Fill(value);
 
+    /// <summary>Copies <paramref name="count"/> bytes from <paramref name="address"/> (below the current position).</summary>
     public void Copy(int address, int count)
     {
-        var destination = SegmentLength + Produced;
-        Claim(count);
-        if (address + count <= destination)
+        var destination = Claim(count);
+        var fromSegment = Math.Clamp(_segment.Length - address, 0, count);
+        if (fromSegment > 0)
         {
-            _space.AsSpan(address, count).CopyTo(_space.AsSpan(destination));
-            return;
+            _segment.Slice(address, fromSegment).CopyTo(destination);
         }
 
-        // Overlapping: byte by byte, so the bytes just written are read again.
-        for (var i = 0; i < count; i++)
+        // The rest comes from the target itself, possibly from bytes this copy is writing: byte by byte, in order.
+        var start = address + fromSegment - _segment.Length;
+        for (var i = fromSegment; i < count; i++)
         {
-            _space[destination + i] = _space[address + i];
+            destination[i] = target[start + i - fromSegment];
         }
     }
 
     private Span<byte> Claim(int count)
     {
-        if (count > _targetLength - Produced)
+        if (count > target.Length - Produced)
         {
             throw VcdiffReader.Invalid("an instruction writes past the end of its window");
         }
 
-        var span = _space.AsSpan(SegmentLength + Produced, count);
+        var span = target.AsSpan(Produced, count);
         Produced += count;
         return span;
     }
