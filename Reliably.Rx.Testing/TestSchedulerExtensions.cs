@@ -71,6 +71,27 @@ public static class TestSchedulerExtensions
         return true;
     }
 
+    /// <summary>
+    /// Runs what is due now and everything it causes without delay, then stops before anything due later (a timer, a
+    /// frame with latency). On a <see cref="TestScheduler"/> work scheduled "now" runs one tick later, and each hop (a
+    /// frame crossing the network, the client's loop picking it up, a delivery to an observer) schedules the next, so
+    /// <c>AdvanceBy(0)</c> runs none of them: this runs them tick by tick, moving the clock by a few ticks at most. It is
+    /// the "process pending events" step of a test that asserts that something did not happen.
+    /// </summary>
+    /// <param name="scheduler">The scheduler.</param>
+    /// <returns>How many ticks the clock moved.</returns>
+    public static long RunPending(this TestScheduler scheduler)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        var start = scheduler.Clock;
+        while ((IScheduledItem<long>?)GetNext.Invoke(scheduler, null) is { } next && next.DueTime <= scheduler.Clock + 1)
+        {
+            scheduler.AdvanceTo(Math.Max(next.DueTime, scheduler.Clock));
+        }
+
+        return scheduler.Clock - start;
+    }
+
     /// <summary>Advances until <paramref name="task"/> completes, then returns its result (or throws its exception).</summary>
     /// <param name="scheduler">The scheduler that completes the task.</param>
     /// <param name="task">A task of a client driven by <paramref name="scheduler"/>.</param>

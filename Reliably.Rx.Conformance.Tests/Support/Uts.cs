@@ -27,28 +27,36 @@ public static class Uts
     public static void AdvanceTime(this TestScheduler scheduler, int milliseconds) => scheduler.AdvanceBy(TimeSpan.FromMilliseconds(milliseconds).Ticks);
 
     /// <summary>
-    /// <c>process_pending_events()</c>: runs every item already due now (frames in flight, loop turns, deliveries) and the
-    /// items they schedule "now" in turn, so a negative assertion ("nothing happened") sees everything that was going to
-    /// happen now. A <see cref="TestScheduler"/> runs an item scheduled now one tick (100 ns) later, so each hop moves the
-    /// clock by a tick: this advances 0.1 ms at most, which settles chains of up to 1,000 hops and reaches no timer.
+    /// <c>process_pending_events()</c>: runs everything already due now and what it causes at once (frames in flight, loop
+    /// turns, deliveries: a tick each), stopping before any timer, so a negative assertion ("nothing happened") sees
+    /// everything that was going to happen now.
     /// </summary>
-    public static void ProcessPendingEvents(this TestScheduler scheduler) => scheduler.AdvanceBy(PendingEventsWindow.Ticks);
+    public static void ProcessPendingEvents(this TestScheduler scheduler) => scheduler.RunPending();
 
-    private static readonly TimeSpan PendingEventsWindow = TimeSpan.FromTicks(1_000);
-
-    /// <summary><c>AWAIT_STATE connection.state == state</c>: advances until the connection is in <paramref name="state"/>.</summary>
+    /// <summary>
+    /// <c>AWAIT_STATE connection.state == state</c>: returns at once when the connection is in <paramref name="state"/>,
+    /// otherwise advances until it enters it, as a listener for that state would see it: a state the client passes
+    /// through within one loop turn (DISCONNECTED on its way to an immediate reconnection, RTN15a) counts.
+    /// </summary>
     public static void AwaitState(this TestScheduler scheduler, Connection connection, ConnectionState state, TimeSpan? limit = null)
     {
-        if (!scheduler.AdvanceUntil(() => connection.State == state, limit ?? DefaultLimit))
+        var entered = false;
+        using var listener = connection.StateChanges.Subscribe(c => entered |= c.Current == state, _ => { });
+        if (!scheduler.AdvanceUntil(() => entered || connection.State == state, limit ?? DefaultLimit))
         {
             Assert.Fail($"AWAIT_STATE: connection still {connection.State}, not {state}, after {limit ?? DefaultLimit} of virtual time ({connection.ErrorReason}).");
         }
     }
 
-    /// <summary><c>AWAIT_STATE channel.state == state</c>: advances until the channel is in <paramref name="state"/>.</summary>
+    /// <summary>
+    /// <c>AWAIT_STATE channel.state == state</c>: returns at once when the channel is in <paramref name="state"/>,
+    /// otherwise advances until it enters it (as a listener for that state would see it, even if it has moved on since).
+    /// </summary>
     public static void AwaitState(this TestScheduler scheduler, RealtimeChannel channel, ChannelState state, TimeSpan? limit = null)
     {
-        if (!scheduler.AdvanceUntil(() => channel.State == state, limit ?? DefaultLimit))
+        var entered = false;
+        using var listener = channel.StateChanges.Subscribe(c => entered |= c.Current == state, _ => { });
+        if (!scheduler.AdvanceUntil(() => entered || channel.State == state, limit ?? DefaultLimit))
         {
             Assert.Fail($"AWAIT_STATE: channel {channel.Name} still {channel.State}, not {state}, after {limit ?? DefaultLimit} of virtual time ({channel.ErrorReason}).");
         }

@@ -24,6 +24,23 @@ public sealed class SchedulingHelperTests
     }
 
     [Test]
+    public void RunPending_runs_chains_of_immediate_work_and_stops_before_the_next_timer()
+    {
+        var scheduler = new TestScheduler();
+        var ran = new List<string>();
+        scheduler.Schedule(TimeSpan.FromSeconds(1), () => ran.Add("timer"));
+        scheduler.Schedule(() => scheduler.Schedule(() => scheduler.Schedule(() => ran.Add("third hop"))));
+        scheduler.AdvanceBy(0);
+        Assert.That(ran, Is.Empty, "AdvanceBy(0) runs nothing scheduled now: a TestScheduler runs it a tick later");
+
+        Assert.That(scheduler.RunPending(), Is.EqualTo(3), "one tick per hop");
+        Assert.That(ran, Is.EqualTo(new[] { "third hop" }));
+        Assert.That(scheduler.RunPending(), Is.Zero, "nothing left that is due now");
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(1).Ticks);
+        Assert.That(ran, Is.EqualTo(new[] { "third hop", "timer" }));
+    }
+
+    [Test]
     public void AdvanceUntilCompleted_returns_the_result_or_throws_a_timeout_in_virtual_time()
     {
         var scheduler = new TestScheduler();

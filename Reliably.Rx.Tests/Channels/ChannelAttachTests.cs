@@ -26,7 +26,7 @@ public sealed class ChannelAttachTests
         Assert.That(attached.Previous, Is.EqualTo(ChannelState.Attaching));
         Assert.That(attached.Resumed, Is.False, "RTL2f: the first attach is not resumed");
         Assert.That(attached.HasBacklog, Is.True, "RTL2i");
-        Assert.That(c.Channel.AttachSerial, Is.EqualTo("serial-7"), "RTL15a");
+        Assert.That(c.Channel.AttachSerial, Is.EqualTo("serial-7"), "RTL15c");
         Assert.That(c.Channel.ChannelSerial, Is.EqualTo("serial-7"), "RTL15b");
         Assert.That(c.Channel.Modes, Is.EqualTo(ChannelModes.Publish | ChannelModes.Subscribe), "RTL4m");
         Assert.That(c.Discontinuities, Is.Empty);
@@ -264,13 +264,14 @@ public sealed class ChannelAttachTests
     {
         await using var c = new ChannelHarness();
         await c.AttachNow();
-        var same = c.H.Client.Channels.Get(c.Name, new ChannelOptions { Params = new Dictionary<string, string> { ["rewind"] = "5" } });
-        Assert.That(same, Is.SameAs(c.Channel), "RTS3a: one instance per name");
+        var reattach = c.Channel.SetOptionsAsync(new ChannelOptions { Params = new Dictionary<string, string> { ["rewind"] = "5" } });
         c.Pump();
         Assert.That(c.Channel.State, Is.EqualTo(ChannelState.Attaching));
         Assert.That(c.Sent(ProtocolAction.Attach).Last().Params!["rewind"], Is.EqualTo("5"));
+        Assert.That(reattach.IsCompleted, Is.False, "RTL16a: completes on ATTACHED");
         c.Receive(c.Attached(flags: ProtocolFlags.Resumed));
         Assert.That(c.Channel.State, Is.EqualTo(ChannelState.Attached));
+        await reattach;
 
         // Only a cipher change: no re-attach.
         var count = c.Sent(ProtocolAction.Attach).Count();

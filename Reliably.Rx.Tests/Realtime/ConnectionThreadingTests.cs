@@ -27,7 +27,7 @@ public sealed class ConnectionThreadingTests
         await client.Connection.WaitForStateAsync(ConnectionState.Connected, Wait);
 
         const int threads = 8, perThread = 250;
-        var tasks = new ConcurrentBag<Task<PublishResult?>>();
+        var tasks = new ConcurrentBag<Task<PublishResult>>();
         await Task.WhenAll(Enumerable.Range(0, threads).Select(t => Task.Run(() =>
         {
             for (var i = 0; i < perThread; i++)

@@ -82,7 +82,7 @@ internal sealed class RealtimeHarness : IAsyncDisposable
         return transport;
     }
 
-    public Task<PublishResult?> Publish(string name = "greeting", object? data = null) =>
+    public Task<PublishResult> Publish(string name = "greeting", object? data = null) =>
         Loop.SendAsync(new ProtocolMessage(ProtocolAction.Message, "chat") { Messages = [new Message(name, data ?? "hello")] });
 
     public async ValueTask DisposeAsync() => await Client.DisposeAsync();

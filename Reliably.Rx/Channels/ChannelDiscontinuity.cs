@@ -8,7 +8,7 @@ namespace Reliably.Rx;
 /// </summary>
 /// <param name="Kind">What happened.</param>
 /// <param name="Reason">The server's or the client's error, when there is one (for example 80008 after a failed resume, 90003).</param>
-/// <param name="AttachSerial">The channel's attachSerial after the event (RTL15a): the point the live stream continues from.</param>
+/// <param name="AttachSerial">The channel's attachSerial after the event (RTL15c): the point the live stream continues from.</param>
 /// <param name="LastDeliveredSerial">The serial of the last message delivered before the gap, if any.</param>
 /// <param name="LastDeliveredId">The id of the last message delivered before the gap, if any.</param>
 /// <param name="Backfilling">

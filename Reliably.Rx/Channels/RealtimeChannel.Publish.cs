@@ -12,9 +12,9 @@ public sealed partial class RealtimeChannel
     /// Publishes one message (RTL6i). <paramref name="data"/> is a string, a byte array, a JToken (for example from
     /// <see cref="MessageData.Json"/>) or any object, which is sent as JSON.
     /// </summary>
-    /// <returns>Completes when the server acknowledges (ACK); faults with the NACK's error.</returns>
+    /// <returns>The message's serial on ACK (RTL6j); faults with the NACK's error.</returns>
     /// <exception cref="AblyException">See <see cref="PublishAsync(IEnumerable{Message}, CancellationToken)"/>.</exception>
-    public Task PublishAsync(string? name, object? data, CancellationToken cancellationToken = default)
+    public Task<PublishResult> PublishAsync(string? name, object? data, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -27,15 +27,16 @@ public sealed partial class RealtimeChannel
         catch (AblyException ex)
         {
             // Every failure is reported through the task (docs/delivery-guarantees.md, "Errors").
-            return Task.FromException(ex);
+            return Task.FromException<PublishResult>(ex);
         }
     }
 
     /// <summary>Publishes one message (RTL6i); the message object is not changed.</summary>
+    /// <returns>The message's serial on ACK (RTL6j); faults with the NACK's error.</returns>
     /// <exception cref="AblyException">See <see cref="PublishAsync(IEnumerable{Message}, CancellationToken)"/>.</exception>
-    public Task PublishAsync(Message message, CancellationToken cancellationToken = default) =>
+    public Task<PublishResult> PublishAsync(Message message, CancellationToken cancellationToken = default) =>
         message is null
-            ? Task.FromException(Unusable() ?? new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message must not be null."))
+            ? Task.FromException<PublishResult>(Unusable() ?? new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message must not be null."))
             : PublishAsync(new[] { message }, cancellationToken);
 
     /// <summary>
@@ -46,14 +47,17 @@ public sealed partial class RealtimeChannel
     /// </summary>
     /// <param name="messages">The messages.</param>
     /// <param name="cancellationToken">Stops waiting for the acknowledgement; the publish itself is not withdrawn.</param>
-    /// <returns>Completes on ACK; faults with an <see cref="AblyException"/> carrying the NACK's error (RTL6b).</returns>
+    /// <returns>
+    /// On ACK, the messages' serials in order (RTL6j); faults with an <see cref="AblyException"/> carrying the NACK's
+    /// error (RTL6b).
+    /// </returns>
     /// <exception cref="AblyException">
     /// Reported through the task, never thrown: 40003 for null or no messages; 40012 for a clientId that is <c>*</c> or not this client's
     /// (RTL6g); 40013 for data that cannot be serialized; 40009 when larger than the connection's maxMessageSize
     /// (TO3l8); 90001 when the channel is SUSPENDED or FAILED (RTL6c4) or released. The task faults with the
     /// connection's error when it is suspended, closed or failed (RTN7e).
     /// </exception>
-    public Task PublishAsync(IEnumerable<Message> messages, CancellationToken cancellationToken = default)
+    public Task<PublishResult> PublishAsync(IEnumerable<Message> messages, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -69,11 +73,11 @@ public sealed partial class RealtimeChannel
         }
         catch (AblyException ex)
         {
-            return Task.FromException(ex);
+            return Task.FromException<PublishResult>(ex);
         }
     }
 
-    private Task PublishEncoded(Message[] encoded, CancellationToken cancellationToken)
+    private Task<PublishResult> PublishEncoded(Message[] encoded, CancellationToken cancellationToken)
     {
         var size = CheckSize(encoded);
         if (State is ChannelState.Suspended or ChannelState.Failed && !ConnectionRefusesPublishes())
@@ -98,7 +102,7 @@ public sealed partial class RealtimeChannel
 
     private PublishMetrics? _publishMetrics;
 
-    private Task SendAsync(ProtocolMessage message, int count, long size, CancellationToken cancellationToken)
+    private Task<PublishResult> SendAsync(ProtocolMessage message, int count, long size, CancellationToken cancellationToken)
     {
         if (cancellationToken.CanBeCanceled || ReliablyRxDiagnostics.ActivitySource.HasListeners())
         {
@@ -124,7 +128,7 @@ public sealed partial class RealtimeChannel
         }
     }
 
-    private async Task SendTracedAsync(ProtocolMessage message, int count, long size, CancellationToken cancellationToken)
+    private async Task<PublishResult> SendTracedAsync(ProtocolMessage message, int count, long size, CancellationToken cancellationToken)
     {
         using var activity = ReliablyRxDiagnostics.ActivitySource.StartActivity("publish", ActivityKind.Producer);
         activity?.SetTag("channel", Name);
@@ -132,9 +136,10 @@ public sealed partial class RealtimeChannel
         var started = _loop.Scheduler.Now;
         try
         {
-            await _loop.SendAsync(message, null, started, size).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var result = await _loop.SendAsync(message, null, started, size).WaitAsync(cancellationToken).ConfigureAwait(false);
             ReliablyRxDiagnostics.MessagesPublished.Add(count, _tag);
             Record(started, "ack");
+            return result;
         }
         catch (AblyException ex)
         {

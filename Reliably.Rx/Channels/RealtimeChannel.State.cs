@@ -36,12 +36,16 @@ public sealed partial class RealtimeChannel
     /// <summary>The params the server granted in the latest ATTACHED (RTL4k1); empty before that or when it sent none.</summary>
     public IReadOnlyDictionary<string, string> Params => _params;
 
-    /// <summary>The channelSerial of the latest ATTACHED (RTL15a): the point live delivery continues from; <c>untilAttach</c> history ends there.</summary>
+    /// <summary>
+    /// The channelSerial of the latest ATTACHED that did not resume (RTL15c): the point live delivery continues from;
+    /// <c>untilAttach</c> history ends there. Null before the first ATTACHED.
+    /// </summary>
     public string? AttachSerial => _attachSerial;
 
     /// <summary>
     /// The channel's position: the channelSerial of the latest delivered MESSAGE, PRESENCE or processed ATTACHED frame
-    /// (RTL15b), sent in every re-ATTACH so the server can resume (RTL4c1). Cleared on DETACHED and FAILED.
+    /// (RTL15b), sent in every re-ATTACH so the server can resume (RTL4c1). Cleared on DETACHED and FAILED, kept through
+    /// SUSPENDED (RTL15b2).
     /// </summary>
     public string? ChannelSerial => _channelSerial;
 
@@ -109,7 +113,7 @@ public sealed partial class RealtimeChannel
 
         if (next is ChannelState.Detached or ChannelState.Failed)
         {
-            // RTL15b: the position is meaningless once the attachment has ended.
+            // RTL15b2: the position is meaningless once the attachment has ended.
             _channelSerial = null;
         }
 
@@ -137,10 +141,15 @@ public sealed partial class RealtimeChannel
         PresenceHandler?.OnChannelStateChanged(change);
     }
 
-    /// <summary>RTL15a, RTL4k1, RTL4m: what an ATTACHED tells us.</summary>
+    /// <summary>RTL15c, RTL15b, RTL4k1, RTL4m: what an ATTACHED tells us.</summary>
     private void ApplyAttached(ProtocolMessage attached)
     {
-        _attachSerial = attached.ChannelSerial;
+        // RTL15c: only an ATTACHED that did not resume marks a new attach point; a resumed one continues the attachment.
+        if (!attached.HasFlag(ProtocolFlags.Resumed))
+        {
+            _attachSerial = attached.ChannelSerial;
+        }
+
         if (attached.ChannelSerial is { } serial)
         {
             _channelSerial = serial;

@@ -102,8 +102,7 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
         }
 
         var previous = Interlocked.Exchange(ref _options, options);
-        var reattach = !SameParams(previous.Params, options.Params) || previous.Modes != options.Modes;
-        if (!reattach)
+        if (!ChangesAttachment(previous, options))
         {
             return Task.CompletedTask;
         }
@@ -116,6 +115,13 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
 
         return done.Task.WaitAsync(cancellationToken);
     }
+
+    /// <summary>True when <paramref name="options"/> would make <see cref="SetOptionsAsync"/> re-attach now (RTL16a, RTS3c1).</summary>
+    internal bool WouldReattachFor(ChannelOptions options) =>
+        State is ChannelState.Attached or ChannelState.Attaching && ChangesAttachment(Options, options);
+
+    private static bool ChangesAttachment(ChannelOptions previous, ChannelOptions next) =>
+        !SameParams(previous.Params, next.Params) || previous.Modes != next.Modes;
 
     private void ThrowIfUnusable()
     {

@@ -17,11 +17,14 @@ public sealed class RealtimeChannels : IEnumerable<RealtimeChannel>
 
     /// <summary>
     /// The channel called <paramref name="name"/>, created if needed (RTS3a): always the same instance for a name until
-    /// it is released. Given options replace an existing channel's options (RTS3c); when its params or modes change
-    /// while it is attached or attaching, it re-attaches with them (RTL16a), in the background; use
-    /// <see cref="RealtimeChannel.SetOptionsAsync"/> to await that.
+    /// it is released. Given options are set on a new channel (RTS3b) and replace an existing channel's options (RTS3c),
+    /// unless they would make it re-attach (new params or modes while it is attached or attaching, RTL16a): that is
+    /// refused (RTS3c1); use <see cref="RealtimeChannel.SetOptionsAsync"/>, which re-attaches and completes on ATTACHED.
     /// </summary>
-    /// <exception cref="AblyException">40010 for an invalid channel name; 80017 after the client is disposed.</exception>
+    /// <exception cref="AblyException">
+    /// 40010 for an invalid channel name; 40000 for options that would make the existing channel re-attach (RTS3c1); 80017
+    /// after the client is disposed.
+    /// </exception>
     public RealtimeChannel Get(string name, ChannelOptions? options = null)
     {
         RestChannels.ValidateName(name);
@@ -55,6 +58,32 @@ public sealed class RealtimeChannels : IEnumerable<RealtimeChannel>
             _channels[name] = channel;
             return channel;
         }
+    }
+
+    /// <summary>
+    /// A derived channel of <paramref name="name"/> (RTS5a): the channel named <c>[filter=&lt;base64 of the
+    /// filter&gt;]name</c> (RTS5a1), and <c>[filter=&lt;base64&gt;?p1=v1&amp;p2=v2]name</c> when <paramref name="options"/>
+    /// has params (RTS5a2), which are also set on the channel with the rest of the options. Otherwise as <see cref="Get"/>.
+    /// </summary>
+    /// <param name="name">The base channel's name.</param>
+    /// <param name="deriveOptions">How to derive it: its filter (DO2a).</param>
+    /// <param name="options">The derived channel's options.</param>
+    /// <exception cref="AblyException">40003 without derive options or with an empty filter; as <see cref="Get"/> otherwise.</exception>
+    public RealtimeChannel GetDerived(string name, DeriveOptions deriveOptions, ChannelOptions? options = null)
+    {
+        if (string.IsNullOrEmpty(deriveOptions?.Filter))
+        {
+            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "A derived channel needs derive options with a filter (RTS5a).");
+        }
+
+        RestChannels.ValidateName(name);
+        var qualifier = "filter=" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(deriveOptions.Filter));
+        if (options?.Params is { Count: > 0 } parameters)
+        {
+            qualifier += "?" + string.Join("&", parameters.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
+        }
+
+        return Get("[" + qualifier + "]" + name, options);
     }
 
     /// <summary>The channel called <paramref name="name"/>; the same as <see cref="Get"/> without options.</summary>
@@ -118,7 +147,14 @@ public sealed class RealtimeChannels : IEnumerable<RealtimeChannel>
             return;
         }
 
-        // Errors of the background re-attach show on the channel's state; observe the task so none goes unobserved.
+        if (channel.WouldReattachFor(options))
+        {
+            // RTS3c1: a re-attach is SetOptionsAsync's to do, where its outcome can be awaited.
+            throw new AblyException(ErrorCodes.BadRequest, 400,
+                $"New params or modes for channel '{channel.Name}' need a re-attach; use RealtimeChannel.SetOptionsAsync (RTS3c1).");
+        }
+
+        // No re-attach is needed: SetOptionsAsync completes at once.
         _ = channel.SetOptionsAsync(options).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
     }
 }

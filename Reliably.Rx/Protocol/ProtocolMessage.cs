@@ -74,9 +74,3 @@ internal sealed class AuthDetails
 {
     public string? AccessToken { get; set; }
 }
-
-/// <summary>One ACK <c>res</c> entry: the serials assigned to the messages of one ProtocolMessage (null if conflated).</summary>
-internal sealed class PublishResult
-{
-    public string?[] Serials { get; set; } = Array.Empty<string?>();
-}

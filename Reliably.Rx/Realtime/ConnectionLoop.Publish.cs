@@ -26,22 +26,22 @@ internal sealed partial class ConnectionLoop
     /// <see cref="ClientOptions.QueueMessages"/> is set (RTL6c2) and fails at once otherwise; in other states it fails.
     /// Callable from any thread; on the loop it takes effect immediately, preserving order.
     /// </summary>
-    public Task<PublishResult?> SendAsync(ProtocolMessage message) => SendAsync(message, onOutcome: null);
+    public Task<PublishResult> SendAsync(ProtocolMessage message) => SendAsync(message, onOutcome: null);
 
     /// <summary>
     /// As <see cref="SendAsync(ProtocolMessage)"/>, and calls <paramref name="onOutcome"/> on the loop with null on ACK or
     /// the error on NACK or failure (before the task's continuations run).
     /// </summary>
-    public Task<PublishResult?> SendAsync(ProtocolMessage message, Action<ErrorInfo?>? onOutcome, long? size = null) => Submit(message, onOutcome, null, default, size);
+    public Task<PublishResult> SendAsync(ProtocolMessage message, Action<ErrorInfo?>? onOutcome, long? size = null) => Submit(message, onOutcome, null, default, size);
 
     /// <summary>
     /// As <see cref="SendAsync(ProtocolMessage)"/>, telling <paramref name="observer"/> of the outcome on the loop
     /// (one observer per caller instead of a callback per publish); <paramref name="started"/> is kept on the
     /// <see cref="PendingMessage"/> for it. <paramref name="size"/> is the publish's TM6 size, measured once by the caller.
     /// </summary>
-    public Task<PublishResult?> SendAsync(ProtocolMessage message, IPublishOutcome? observer, DateTimeOffset started, long size) => Submit(message, null, observer, started, size);
+    public Task<PublishResult> SendAsync(ProtocolMessage message, IPublishOutcome? observer, DateTimeOffset started, long size) => Submit(message, null, observer, started, size);
 
-    private Task<PublishResult?> Submit(ProtocolMessage message, Action<ErrorInfo?>? onOutcome, IPublishOutcome? observer, DateTimeOffset started, long? size)
+    private Task<PublishResult> Submit(ProtocolMessage message, Action<ErrorInfo?>? onOutcome, IPublishOutcome? observer, DateTimeOffset started, long? size)
     {
         ArgumentNullException.ThrowIfNull(message);
         var ackable = PendingMessage.IsAckable(message.Action);

@@ -12,7 +12,7 @@ internal interface IPublishOutcome
 /// A ProtocolMessage queued or sent and awaiting its ACK/NACK (RTN7, RTN19a). It is its own completion source, so a
 /// publish costs one object here.
 /// </summary>
-internal sealed class PendingMessage : TaskCompletionSource<PublishResult?>
+internal sealed class PendingMessage : TaskCompletionSource<PublishResult>
 {
     public PendingMessage(ProtocolMessage message, bool ackRequired, Action<ErrorInfo?>? onOutcome = null, IPublishOutcome? observer = null)
         : base(TaskCreationOptions.RunContinuationsAsynchronously)
@@ -52,7 +52,7 @@ internal sealed class PendingMessage : TaskCompletionSource<PublishResult?>
             }
             finally
             {
-                TrySetResult(result);
+                TrySetResult(result ?? PublishResult.None);
             }
         }
     }

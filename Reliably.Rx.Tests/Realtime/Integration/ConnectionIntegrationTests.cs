@@ -37,7 +37,7 @@ public sealed class ConnectionIntegrationTests
         UseBinaryProtocol = binary,
     };
 
-    private static Task<PublishResult?> Publish(AblyRealtime client, string channel, string name) =>
+    private static Task<PublishResult> Publish(AblyRealtime client, string channel, string name) =>
         client.Loop.SendAsync(new ProtocolMessage(ProtocolAction.Message, channel) { Messages = [new Message(name, "payload")] });
 
     [TestCase(false, TestName = "RTN2_connects_with_a_key_over_JSON")]
@@ -70,7 +70,7 @@ public sealed class ConnectionIntegrationTests
         var id = client.Connection.Id;
         var disconnected = client.Connection.WaitForStateAsync(ConnectionState.Disconnected, Wait);
 
-        var publishes = new List<Task<PublishResult?>>();
+        var publishes = new List<Task<PublishResult>>();
         for (var i = 0; i < 1000; i++)
         {
             publishes.Add(Publish(client, channel, "m" + i));

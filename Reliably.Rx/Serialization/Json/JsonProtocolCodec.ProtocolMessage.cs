@@ -207,7 +207,7 @@ internal sealed partial class JsonProtocolCodec
                     });
                 }
 
-                result.Serials = serials.ToArray();
+                result = new PublishResult { Serials = serials.ToArray() };
             }
 
             results.Add(result);

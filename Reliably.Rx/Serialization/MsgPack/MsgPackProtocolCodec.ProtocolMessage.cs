@@ -166,7 +166,7 @@ internal sealed partial class MsgPackProtocolCodec
                 var serials = result?.Serials ?? Array.Empty<string?>();
                 w.WriteMapHeader(1);
                 w.WriteRaw(K.Serials);
-                w.WriteArrayHeader(serials.Length);
+                w.WriteArrayHeader(serials.Count);
                 foreach (var serial in serials)
                 {
                     w.Write(serial);
@@ -238,7 +238,7 @@ internal sealed partial class MsgPackProtocolCodec
                     serials[s] = R.String(ref r, N.Serials);
                 }
 
-                result.Serials = serials;
+                result = new PublishResult { Serials = serials };
             }
 
             results[i] = result;
