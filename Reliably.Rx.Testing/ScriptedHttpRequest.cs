@@ -43,7 +43,7 @@ public sealed class ScriptedHttpRequest
     /// <summary>The path, e.g. <c>/channels/chat/messages</c> (escaped as sent).</summary>
     public string Path => Uri.AbsolutePath;
 
-    /// <summary>Every header as sent, content headers included.</summary>
+    /// <summary>Every header as sent, content headers included, and <c>Host</c> as the socket handler would send it.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
 
     /// <summary>The body's bytes (empty when none).</summary>
@@ -105,6 +105,10 @@ public sealed class ScriptedHttpRequest
     /// <summary>The connection is refused: the client sees a network failure (which qualifies for fallback, RSC15l1).</summary>
     public void RefuseConnection() =>
         Complete(TimeSpan.Zero, () => _answer.TrySetException(new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (scripted)")));
+
+    /// <summary>The host name does not resolve (a DNS failure): the client sees a network failure (RSC15l1).</summary>
+    public void FailNameResolution() =>
+        Complete(TimeSpan.Zero, () => _answer.TrySetException(new HttpRequestException(HttpRequestError.NameResolutionError, "No such host is known (scripted)")));
 
     /// <summary>A short description, for test output.</summary>
     public override string ToString() => Method + " " + Uri;

@@ -212,4 +212,20 @@ public sealed class ScriptedProtocolTests
         Assert.That(answer, Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1700000000000)));
         Assert.That(scheduler.Elapsed(), Is.EqualTo(TimeSpan.FromMilliseconds(100)), "the round trip");
     }
+
+    [Test]
+    public void Scripted_REST_requests_carry_the_Host_header_of_the_host_tried_and_can_fail_name_resolution()
+    {
+        var scheduler = new TestScheduler();
+        var server = new ScriptedAbly(scheduler);
+        using var rest = server.CreateRest(o => o with { FallbackHosts = new[] { "fb.example.com" } });
+        var time = rest.TimeAsync();
+        var primary = server.NextHttpRequest();
+        Assert.That(primary.Header("Host"), Is.EqualTo("main.realtime.ably.net"));
+        primary.FailNameResolution();
+        var fallback = server.NextHttpRequest();
+        Assert.That(fallback.Header("Host"), Is.EqualTo("fb.example.com"), "RSC15l1: a DNS failure sends the request to a fallback host");
+        fallback.RespondWith(200, "[1700000000000]");
+        Assert.That(scheduler.AdvanceUntilCompleted(time, Limit), Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1700000000000)));
+    }
 }
