@@ -72,7 +72,7 @@ public sealed class ScriptedHttpRequest
     /// <summary>Answers with a status and, optionally, a JSON body and headers.</summary>
     /// <param name="status">The HTTP status.</param>
     /// <param name="json">The body, as JSON text (sent as <c>application/json</c>).</param>
-    /// <param name="headers">Extra response headers.</param>
+    /// <param name="headers">Extra response headers; a <c>Content-Type</c> among them replaces <c>application/json</c>.</param>
     /// <param name="delay">Extra time before the answer leaves the server.</param>
     public void RespondWith(int status, string? json = null, IReadOnlyDictionary<string, string>? headers = null, TimeSpan delay = default) =>
         RespondWith(status, json is null ? null : Encoding.UTF8.GetBytes(json), json is null ? null : "application/json", headers, delay);
@@ -81,7 +81,7 @@ public sealed class ScriptedHttpRequest
     /// <param name="status">The HTTP status.</param>
     /// <param name="body">The body's bytes.</param>
     /// <param name="contentType">The body's content type.</param>
-    /// <param name="headers">Extra response headers.</param>
+    /// <param name="headers">Extra response headers; a <c>Content-Type</c> among them replaces <paramref name="contentType"/>.</param>
     /// <param name="delay">Extra time before the answer leaves the server.</param>
     public void RespondWith(int status, byte[]? body, string? contentType, IReadOnlyDictionary<string, string>? headers = null, TimeSpan delay = default)
     {
@@ -93,6 +93,13 @@ public sealed class ScriptedHttpRequest
 
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
+            if (string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                // Replaces the body's content type (a second value would make the header a list).
+                response.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(value);
+                continue;
+            }
+
             if (!response.Headers.TryAddWithoutValidation(name, value))
             {
                 response.Content.Headers.TryAddWithoutValidation(name, value);

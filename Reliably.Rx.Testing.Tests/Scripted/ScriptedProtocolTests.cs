@@ -228,4 +228,18 @@ public sealed class ScriptedProtocolTests
         fallback.RespondWith(200, "[1700000000000]");
         Assert.That(scheduler.AdvanceUntilCompleted(time, Limit), Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1700000000000)));
     }
+
+    [Test]
+    public void A_scripted_Content_Type_header_replaces_the_body_s_content_type()
+    {
+        var scheduler = new TestScheduler();
+        var server = new ScriptedAbly(scheduler);
+        server.OnHttpRequest = r => r.RespondWith(404, "{}", new Dictionary<string, string> { ["Content-Type"] = "text/html", ["X-Extra"] = "1" });
+        using var rest = server.CreateRest();
+
+        var response = scheduler.AdvanceUntilCompleted(rest.RequestAsync(HttpMethod.Get, "/x"), Limit);
+
+        Assert.That(response.Headers["Content-Type"], Is.EqualTo("text/html"), "one value, not a list");
+        Assert.That(response.Headers["X-Extra"], Is.EqualTo("1"));
+    }
 }
