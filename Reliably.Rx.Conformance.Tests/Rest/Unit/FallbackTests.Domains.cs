@@ -9,6 +9,9 @@ namespace Reliably.Rx.Conformance.Tests.Rest.Unit;
 /// <summary>uts/rest/unit/fallback.md, second part: the primary domain (REC1), fallback domains (REC2), connectivity check URL (REC3).</summary>
 public sealed partial class FallbackTests
 {
+    private const string LegacyOptions = "ClientOptions had no Environment, RestHost, RealtimeHost or FallbackHostsUseDefault (the optional, " +
+        "deprecated REC1c, REC1d, REC2b): they are now supported, marked obsolete, and the combinations REC1b1, REC1c1 and REC2a1 forbid are rejected with 40003.";
+
     /// <summary>The host of the one request a <c>time()</c> with these options sends (one response queued).</summary>
     private static string HostOfTime(Func<ClientOptions, ClientOptions> configure)
     {
@@ -80,45 +83,55 @@ public sealed partial class FallbackTests
 
     // UTS: rest/unit/REC1b1/endpoint-conflicts-environment-0
     [Test]
+    [Divergence(LegacyOptions)]
     public void REC1b1_EndpointConflictsWithEnvironment() => AssertInvalid(o => o with { Endpoint = "test", Environment = "production" });
 
     // UTS: rest/unit/REC1b1/endpoint-conflicts-resthost-1
     [Test]
+    [Divergence(LegacyOptions)]
     public void REC1b1_EndpointConflictsWithRestHost() => AssertInvalid(o => o with { Endpoint = "test", RestHost = "custom.host.com" });
 
     // UTS: rest/unit/REC1b1/endpoint-conflicts-realtimehost-2
     [Test]
+    [Divergence(LegacyOptions)]
     public void REC1b1_EndpointConflictsWithRealtimeHost() => AssertInvalid(o => o with { Endpoint = "test", RealtimeHost = "custom.realtime.com" });
 
     // UTS: rest/unit/REC1b1/endpoint-conflicts-fallback-default-3
     [Test]
+    [Divergence(LegacyOptions)]
     public void REC1b1_EndpointConflictsWithFallbackHostsUseDefault() => AssertInvalid(o => o with { Endpoint = "test", FallbackHostsUseDefault = true });
 
     // UTS: rest/unit/REC1c2/environment-sets-primary-domain-0
     [Test]
+    [Divergence(LegacyOptions)]
     public void REC1c2_EnvironmentSetsPrimaryDomain() =>
         Assert.That(HostOfTime(o => o with { Environment = "sandbox" }), Is.EqualTo("sandbox.realtime.ably.net"));
 
     // UTS: rest/unit/REC1c1/environment-conflicts-resthost-0
     [Test]
+    [Divergence(LegacyOptions)]
     public void REC1c1_EnvironmentConflictsWithRestHost() => AssertInvalid(o => o with { Environment = "sandbox", RestHost = "custom.host.com" });
 
     // UTS: rest/unit/REC1c1/environment-conflicts-realtimehost-1
     [Test]
+    [Divergence(LegacyOptions)]
     public void REC1c1_EnvironmentConflictsWithRealtimeHost() => AssertInvalid(o => o with { Environment = "sandbox", RealtimeHost = "custom.realtime.com" });
 
     // UTS: rest/unit/REC1d1/resthost-sets-primary-domain-0
     [Test]
+    [Divergence(LegacyOptions)]
     public void REC1d1_RestHostSetsPrimaryDomain() =>
         Assert.That(HostOfTime(o => o with { RestHost = "custom.rest.example.com" }), Is.EqualTo("custom.rest.example.com"));
 
     // UTS: rest/unit/REC1d2/realtimehost-sets-primary-domain-0
     [Test]
+    [Divergence(LegacyOptions)]
     public void REC1d2_RealtimeHostSetsPrimaryDomain() =>
         Assert.That(HostOfTime(o => o with { RealtimeHost = "custom.realtime.example.com" }), Is.EqualTo("custom.realtime.example.com"));
 
     // UTS: rest/unit/REC1d/resthost-precedence-over-realtimehost-0
     [Test]
+    [Divergence(LegacyOptions)]
     public void REC1d_RestHostTakesPrecedenceOverRealtimeHost() =>
         Assert.That(HostOfTime(o => o with { RestHost = "rest.example.com", RealtimeHost = "realtime.example.com" }), Is.EqualTo("rest.example.com"));
 
@@ -143,11 +156,13 @@ public sealed partial class FallbackTests
 
     // UTS: rest/unit/REC2a1/fallback-hosts-conflicts-use-default-0
     [Test]
+    [Divergence(LegacyOptions)]
     public void REC2a1_FallbackHostsConflictsWithFallbackHostsUseDefault() =>
         AssertInvalid(o => o with { FallbackHosts = new[] { "fb1.example.com" }, FallbackHostsUseDefault = true });
 
     // UTS: rest/unit/REC2b/fallback-hosts-use-default-0
     [Test]
+    [Divergence(LegacyOptions)]
     public void REC2b_FallbackHostsUseDefault()
     {
         var (primary, fallback) = HostsOfFallback(o => o with { RestHost = "custom.host.com", FallbackHostsUseDefault = true });
@@ -180,6 +195,7 @@ public sealed partial class FallbackTests
 
     // UTS: rest/unit/REC2c5/production-environment-fallback-domains-0
     [Test]
+    [Divergence(LegacyOptions)]
     public void REC2c5_EnvironmentFallbackDomains()
     {
         var (primary, fallback) = HostsOfFallback(o => o with { Environment = "sandbox" });
@@ -189,11 +205,13 @@ public sealed partial class FallbackTests
 
     // UTS: rest/unit/REC2c6/custom-resthost-no-fallbacks-0
     [Test]
+    [Divergence(LegacyOptions)]
     public void REC2c6_CustomRestHostHasNoFallbacks() =>
         AssertNoFallback(o => o with { RestHost = "custom.rest.example.com" }, "custom.rest.example.com");
 
     // UTS: rest/unit/REC2c6/custom-realtimehost-no-fallbacks-1
     [Test]
+    [Divergence(LegacyOptions)]
     public void REC2c6_CustomRealtimeHostHasNoFallbacks() =>
         AssertNoFallback(o => o with { RealtimeHost = "custom.realtime.example.com" }, "custom.realtime.example.com");
 
