@@ -66,6 +66,17 @@ public sealed partial class RestTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task RSA4_AnUnknownKeyNameInAKnownAppIs40400WithStatus401_AnUnknownAppIs40101()
+    {
+        var appId = Emulator.DefaultKey[..Emulator.DefaultKey.IndexOf('.', StringComparison.Ordinal)];
+        using var unknownKey = Http.Client(Emulator.BaseUri, appId + ".invalidKey:invalidSecret");
+        await AssertError(await unknownKey.GetAsync("/channels/x"), 401, 40400);
+
+        using var unknownApp = Http.Client(Emulator.BaseUri, "nosuchapp.key:secret");
+        await AssertError(await unknownApp.GetAsync("/channels/x"), 401, 40101);
+    }
+
+    [Test]
     public async Task Errors_HaveAblyBodyAndHeaders()
     {
         using var anonymous = Http.Client(Emulator.BaseUri);
