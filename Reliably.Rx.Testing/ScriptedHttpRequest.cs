@@ -43,7 +43,7 @@ public sealed class ScriptedHttpRequest
     /// <summary>The path, e.g. <c>/channels/chat/messages</c> (escaped as sent).</summary>
     public string Path => Uri.AbsolutePath;
 
-    /// <summary>Every header as sent, content headers included.</summary>
+    /// <summary>Every header as sent, content headers included, and <c>Host</c> as the socket handler would send it.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
 
     /// <summary>The body's bytes (empty when none).</summary>
@@ -72,7 +72,7 @@ public sealed class ScriptedHttpRequest
     /// <summary>Answers with a status and, optionally, a JSON body and headers.</summary>
     /// <param name="status">The HTTP status.</param>
     /// <param name="json">The body, as JSON text (sent as <c>application/json</c>).</param>
-    /// <param name="headers">Extra response headers.</param>
+    /// <param name="headers">Extra response headers; a <c>Content-Type</c> among them replaces <c>application/json</c>.</param>
     /// <param name="delay">Extra time before the answer leaves the server.</param>
     public void RespondWith(int status, string? json = null, IReadOnlyDictionary<string, string>? headers = null, TimeSpan delay = default) =>
         RespondWith(status, json is null ? null : Encoding.UTF8.GetBytes(json), json is null ? null : "application/json", headers, delay);
@@ -81,7 +81,7 @@ public sealed class ScriptedHttpRequest
     /// <param name="status">The HTTP status.</param>
     /// <param name="body">The body's bytes.</param>
     /// <param name="contentType">The body's content type.</param>
-    /// <param name="headers">Extra response headers.</param>
+    /// <param name="headers">Extra response headers; a <c>Content-Type</c> among them replaces <paramref name="contentType"/>.</param>
     /// <param name="delay">Extra time before the answer leaves the server.</param>
     public void RespondWith(int status, byte[]? body, string? contentType, IReadOnlyDictionary<string, string>? headers = null, TimeSpan delay = default)
     {
@@ -93,6 +93,13 @@ public sealed class ScriptedHttpRequest
 
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
+            if (string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                // Replaces the body's content type (a second value would make the header a list).
+                response.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(value);
+                continue;
+            }
+
             if (!response.Headers.TryAddWithoutValidation(name, value))
             {
                 response.Content.Headers.TryAddWithoutValidation(name, value);
@@ -105,6 +112,10 @@ public sealed class ScriptedHttpRequest
     /// <summary>The connection is refused: the client sees a network failure (which qualifies for fallback, RSC15l1).</summary>
     public void RefuseConnection() =>
         Complete(TimeSpan.Zero, () => _answer.TrySetException(new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (scripted)")));
+
+    /// <summary>The host name does not resolve (a DNS failure): the client sees a network failure (RSC15l1).</summary>
+    public void FailNameResolution() =>
+        Complete(TimeSpan.Zero, () => _answer.TrySetException(new HttpRequestException(HttpRequestError.NameResolutionError, "No such host is known (scripted)")));
 
     /// <summary>A short description, for test output.</summary>
     public override string ToString() => Method + " " + Uri;

@@ -57,6 +57,7 @@ public sealed partial class AblyRest : IAsyncDisposable, IDisposable
         Auth = new AblyAuth(options, _http, logger);
         Pipeline = new RestPipeline(_http, Auth, logger);
         Channels = new RestChannels(this);
+        RestLog.Created(logger, hosts.PrimaryHost, options.UseBinaryProtocol ? "msgpack" : "json", Auth.IsBasicAuth ? "basic" : "token");
     }
 
     /// <summary>The options the client was created with.</summary>

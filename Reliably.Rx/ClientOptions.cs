@@ -153,6 +153,35 @@ public sealed record ClientOptions
     /// </summary>
     public string? Endpoint { get; init; }
 
+    /// <summary>
+    /// Deprecated (REC1c): a production routing id, giving the primary domain <c>id.realtime.ably.net</c> and its
+    /// fallbacks (REC2c5). Use <see cref="Endpoint"/>; invalid together with it, <see cref="RestHost"/> or
+    /// <see cref="RealtimeHost"/> (REC1b1, REC1c1).
+    /// </summary>
+    [Obsolete("Deprecated by Ably's spec (REC1c): use Endpoint.")]
+    public string? Environment { get; init; }
+
+    /// <summary>
+    /// Deprecated (REC1d1): the primary domain, verbatim, with no fallback hosts (REC2c6). Use <see cref="Endpoint"/>;
+    /// invalid together with it or <see cref="Environment"/>. Takes precedence over <see cref="RealtimeHost"/>.
+    /// </summary>
+    [Obsolete("Deprecated by Ably's spec (REC1d): use Endpoint.")]
+    public string? RestHost { get; init; }
+
+    /// <summary>
+    /// Deprecated (REC1d2): the primary domain when <see cref="RestHost"/> is not set, verbatim, with no fallback hosts
+    /// (REC2c6). Use <see cref="Endpoint"/>; invalid together with it or <see cref="Environment"/>.
+    /// </summary>
+    [Obsolete("Deprecated by Ably's spec (REC1d): use Endpoint.")]
+    public string? RealtimeHost { get; init; }
+
+    /// <summary>
+    /// Deprecated (REC2b): use Ably's default fallback domains even where the other options would give none (a custom
+    /// <see cref="RestHost"/>). Invalid together with <see cref="Endpoint"/> or <see cref="FallbackHosts"/> (REC1b1, REC2a1).
+    /// </summary>
+    [Obsolete("Deprecated by Ably's spec (REC2b): use Endpoint or FallbackHosts.")]
+    public bool FallbackHostsUseDefault { get; init; }
+
     /// <summary>The plain (non-TLS) port; default 80.</summary>
     public int Port { get; init; } = 80;
 

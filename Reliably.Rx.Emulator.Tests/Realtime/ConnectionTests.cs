@@ -100,11 +100,25 @@ public sealed class ConnectionTests : EmulatorTestBase
     [Test]
     public async Task UnknownFieldsAndActions_AreIgnored()
     {
-        var (client, _) = await ConnectedAsync(extra: "&unknownParam=1");
+        // An unknown query parameter does not stop the connection.
+        var (client, connected) = await ConnectedAsync(extra: "&unknownParam=1");
         await using var _c = client;
+        var id = connected.Value<string>("connectionId");
+        Assert.That(id, Is.Not.Empty);
+
         await client.SendAsync(new JObject { ["action"] = 99, ["whatever"] = 1 });
         await client.SendAsync(new JObject { ["action"] = Frames.Heartbeat, ["id"] = "x", ["msgSerial"] = 0 });
-        await client.ReceiveUntilAsync(f => f.Is(Frames.Heartbeat) && f.Value<string>("id") == "x");
+        // The server handles a connection's frames in order: whatever the unknown action caused was sent before this echo.
+        var pong = await client.ReceiveUntilAsync(f => f.Is(Frames.Heartbeat) && f.Value<string>("id") == "x");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(pong.Value<string>("id"), Is.EqualTo("x"), "the unknown field msgSerial does not disturb the heartbeat");
+            Assert.That(client.Pending().Select(f => f.Value<int>("action")), Has.None.AnyOf(Frames.Error, Frames.Disconnected, Frames.Closed));
+            Assert.That(client.Closed, Is.False, "the socket stays open");
+            Assert.That(Emulator.GetConnections().Select(c => c.ConnectionId), Does.Contain(id));
+            Assert.That(Emulator.GetFrames(id!).Select(f => (f.Direction, f.Action)), Does.Contain((EmulatorFrameDirection.Inbound, 99)), "the server received the unknown action");
+        });
     }
 
     [Test]

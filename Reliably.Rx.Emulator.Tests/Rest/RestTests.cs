@@ -66,6 +66,32 @@ public sealed partial class RestTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task TM2j_PublishedMessagesAreMarkedMessageCreateInHistoryAndGetMessage()
+    {
+        var channel = Unique("action");
+        using var http = Http.Client(Emulator.BaseUri, Emulator.DefaultKey);
+        var published = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/channels/{channel}/messages") { Content = Http.Json(new JObject { ["name"] = "n", ["data"] = "d" }) });
+        var serial = (string)(await Http.ReadAsync(published))["serials"]![0]!;
+
+        var history = (JArray)await Http.ReadAsync(await http.GetAsync($"/channels/{channel}/messages"));
+        var single = (JObject)await Http.ReadAsync(await http.GetAsync($"/channels/{channel}/messages/{Uri.EscapeDataString(serial)}"));
+
+        Assert.That(history.Single().Value<int?>("action"), Is.EqualTo(0));
+        Assert.That(single.Value<int?>("action"), Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task RSA4_AnUnknownKeyNameInAKnownAppIs40400WithStatus401_AnUnknownAppIs40101()
+    {
+        var appId = Emulator.DefaultKey[..Emulator.DefaultKey.IndexOf('.', StringComparison.Ordinal)];
+        using var unknownKey = Http.Client(Emulator.BaseUri, appId + ".invalidKey:invalidSecret");
+        await AssertError(await unknownKey.GetAsync("/channels/x"), 401, 40400);
+
+        using var unknownApp = Http.Client(Emulator.BaseUri, "nosuchapp.key:secret");
+        await AssertError(await unknownApp.GetAsync("/channels/x"), 401, 40101);
+    }
+
+    [Test]
     public async Task Errors_HaveAblyBodyAndHeaders()
     {
         using var anonymous = Http.Client(Emulator.BaseUri);

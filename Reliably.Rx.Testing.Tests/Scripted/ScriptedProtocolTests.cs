@@ -212,4 +212,34 @@ public sealed class ScriptedProtocolTests
         Assert.That(answer, Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1700000000000)));
         Assert.That(scheduler.Elapsed(), Is.EqualTo(TimeSpan.FromMilliseconds(100)), "the round trip");
     }
+
+    [Test]
+    public void Scripted_REST_requests_carry_the_Host_header_of_the_host_tried_and_can_fail_name_resolution()
+    {
+        var scheduler = new TestScheduler();
+        var server = new ScriptedAbly(scheduler);
+        using var rest = server.CreateRest(o => o with { FallbackHosts = new[] { "fb.example.com" } });
+        var time = rest.TimeAsync();
+        var primary = server.NextHttpRequest();
+        Assert.That(primary.Header("Host"), Is.EqualTo("main.realtime.ably.net"));
+        primary.FailNameResolution();
+        var fallback = server.NextHttpRequest();
+        Assert.That(fallback.Header("Host"), Is.EqualTo("fb.example.com"), "RSC15l1: a DNS failure sends the request to a fallback host");
+        fallback.RespondWith(200, "[1700000000000]");
+        Assert.That(scheduler.AdvanceUntilCompleted(time, Limit), Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1700000000000)));
+    }
+
+    [Test]
+    public void A_scripted_Content_Type_header_replaces_the_body_s_content_type()
+    {
+        var scheduler = new TestScheduler();
+        var server = new ScriptedAbly(scheduler);
+        server.OnHttpRequest = r => r.RespondWith(404, "{}", new Dictionary<string, string> { ["Content-Type"] = "text/html", ["X-Extra"] = "1" });
+        using var rest = server.CreateRest();
+
+        var response = scheduler.AdvanceUntilCompleted(rest.RequestAsync(HttpMethod.Get, "/x"), Limit);
+
+        Assert.That(response.Headers["Content-Type"], Is.EqualTo("text/html"), "one value, not a list");
+        Assert.That(response.Headers["X-Extra"], Is.EqualTo("1"));
+    }
 }

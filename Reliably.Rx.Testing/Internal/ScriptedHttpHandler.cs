@@ -9,6 +9,13 @@ internal sealed class ScriptedHttpHandler(ScriptedAbly server) : HttpMessageHand
     {
         var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         var headers = new List<KeyValuePair<string, string>>();
+        if (request.Headers.Host is null && request.RequestUri is { IsAbsoluteUri: true } uri)
+        {
+            // The Host header as the socket handler puts it on the wire (host, and the port unless the scheme's default):
+            // the client leaves it to the handler, but a test of RSC15j asserts what the server would see.
+            headers.Add(new KeyValuePair<string, string>("Host", uri.Authority));
+        }
+
         foreach (var (name, values) in request.Headers.NonValidated)
         {
             headers.AddRange(values.Select(v => new KeyValuePair<string, string>(name, v)));

@@ -20,6 +20,30 @@ internal static class EndpointHosts
         || endpoint.Contains("::", StringComparison.Ordinal)
         || string.Equals(endpoint, "localhost", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The primary domain that the options give (REC1): <see cref="ClientOptions.Endpoint"/> (REC1b), else the deprecated
+    /// environment (REC1c2), restHost or realtimeHost (REC1d), else the default (REC1a).
+    /// </summary>
+    /// <exception cref="AblyException">40003 when the options conflict (REC1b1, REC1c1) or a value is malformed.</exception>
+    public static string PrimaryDomainOf(ClientOptions options)
+    {
+        var legacy = Legacy.Of(options);
+        if (options.Endpoint is not null)
+        {
+            return PrimaryDomain(options.Endpoint);
+        }
+
+        if (legacy.Environment is { } environment)
+        {
+            var id = Normalize(environment);
+            return IsLiteralHost(id) || id.Contains(':', StringComparison.Ordinal)
+                ? throw Invalid("Environment must be a routing id such as 'sandbox'")
+                : id + ".realtime.ably.net";
+        }
+
+        return legacy.RestHost ?? legacy.RealtimeHost ?? PrimaryDomain((string?)null);
+    }
+
     /// <summary>The primary domain for an endpoint (REC1b): literal host, <c>id.realtime.ably-nonprod.net</c> or <c>id.realtime.ably.net</c>.</summary>
     /// <exception cref="AblyException">40003 when the endpoint is malformed.</exception>
     public static string PrimaryDomain(string? endpoint)
@@ -59,6 +83,7 @@ internal static class EndpointHosts
     /// </summary>
     public static IReadOnlyList<string> FallbackDomains(ClientOptions options)
     {
+        var legacy = Legacy.Of(options);
         if (options.FallbackHosts is { } explicitHosts)
         {
             foreach (var host in explicitHosts)
@@ -72,8 +97,24 @@ internal static class EndpointHosts
             return explicitHosts.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         }
 
-        return DefaultFallbackDomains(options.Endpoint);
+        if (legacy.UseDefaultFallbacks)
+        {
+            return DefaultFallbackDomains(null);
+        }
+
+        if (options.Endpoint is null && legacy.Environment is { } environment)
+        {
+            return DefaultFallbackDomains(environment);
+        }
+
+        // REC2c6: a primary domain given by restHost or realtimeHost has no fallbacks.
+        return options.Endpoint is null && (legacy.RestHost ?? legacy.RealtimeHost) is not null
+            ? Array.Empty<string>()
+            : DefaultFallbackDomains(options.Endpoint);
     }
+
+    private static AblyException Invalid(string problem) =>
+        new(ErrorCodes.InvalidParameterValue, 400, "ClientOptions are invalid: " + problem + ".");
 
     private static string Normalize(string? endpoint)
     {
@@ -106,5 +147,34 @@ internal static class EndpointHosts
         }
 
         return id;
+    }
+
+    /// <summary>The deprecated host options (REC1c, REC1d, REC2b), read in one place and checked for conflicts.</summary>
+    private readonly record struct Legacy(string? Environment, string? RestHost, string? RealtimeHost, bool UseDefaultFallbacks)
+    {
+        public static Legacy Of(ClientOptions options)
+        {
+#pragma warning disable CS0618 // The deprecated options are still honoured (REC1c, REC1d, REC2b).
+            var legacy = new Legacy(options.Environment, Host(options.RestHost), Host(options.RealtimeHost), options.FallbackHostsUseDefault);
+#pragma warning restore CS0618
+            if (options.Endpoint is not null && (legacy.Environment is not null || legacy.RestHost is not null || legacy.RealtimeHost is not null || legacy.UseDefaultFallbacks))
+            {
+                throw Invalid("Endpoint cannot be combined with the deprecated Environment, RestHost, RealtimeHost or FallbackHostsUseDefault (REC1b1)");
+            }
+
+            if (legacy.Environment is not null && (legacy.RestHost is not null || legacy.RealtimeHost is not null))
+            {
+                throw Invalid("the deprecated Environment cannot be combined with RestHost or RealtimeHost (REC1c1)");
+            }
+
+            if (legacy.UseDefaultFallbacks && options.FallbackHosts is not null)
+            {
+                throw Invalid("FallbackHosts cannot be combined with the deprecated FallbackHostsUseDefault (REC2a1)");
+            }
+
+            return legacy;
+        }
+
+        private static string? Host(string? host) => host is null ? null : Normalize(host);
     }
 }

@@ -45,7 +45,7 @@ internal sealed class HostSelector
 
     /// <summary>Creates a selector for the hosts that <paramref name="options"/> configure.</summary>
     public static HostSelector FromOptions(ClientOptions options, IScheduler scheduler, Random? random = null) =>
-        new(EndpointHosts.PrimaryDomain(options.Endpoint), EndpointHosts.FallbackDomains(options), options.FallbackRetryTimeout, scheduler, random ?? options.Random);
+        new(EndpointHosts.PrimaryDomainOf(options), EndpointHosts.FallbackDomains(options), options.FallbackRetryTimeout, scheduler, random ?? options.Random);
 
     /// <summary>The preferred fallback host while it is still within fallbackRetryTimeout, otherwise null (RSC15f).</summary>
     public string? PreferredFallback

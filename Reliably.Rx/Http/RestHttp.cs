@@ -69,6 +69,8 @@ internal sealed class RestHttp : IDisposable
     /// </summary>
     public async Task<RestResponse> SendAsync(RestRequest request, AuthCredentials? credentials, CancellationToken cancellationToken)
     {
+        // RSC7c: every request to Ably, unauthenticated ones (time) included; fallback attempts below share the id.
+        request = WithRequestId(request);
         var plan = Hosts.GetPlan();
         var started = _scheduler.Now;
         RestResponse? lastResponse = null;
@@ -326,6 +328,12 @@ internal sealed class RestHttp : IDisposable
         message.Headers.TryAddWithoutValidation(name, value);
     }
 
-    /// <summary>A random request id for <see cref="ClientOptions.AddRequestIds"/> (RSC7c): url-safe base64 of 12 bytes.</summary>
-    public string NewRequestId() => Random.UrlSafeId(12);
+    /// <summary>
+    /// The request with a random <c>request_id</c> query parameter when <see cref="ClientOptions.AddRequestIds"/> is set
+    /// and it has none yet (RSC7c): url-safe base64 of 12 bytes.
+    /// </summary>
+    public RestRequest WithRequestId(RestRequest request) =>
+        _options.AddRequestIds && !request.Query.Any(kv => kv.Key == "request_id")
+            ? request with { Query = request.Query.Append(new("request_id", Random.UrlSafeId(12))).ToArray() }
+            : request;
 }

@@ -36,11 +36,8 @@ internal sealed class RestPipeline
     /// </summary>
     public async Task<RestResponse> SendAllowingErrorsAsync(RestRequest request, CancellationToken cancellationToken)
     {
-        if (Http.Options.AddRequestIds && !request.Query.Any(kv => kv.Key == "request_id"))
-        {
-            // RSC7c: one id for the logical request, the same on every fallback attempt.
-            request = request with { Query = request.Query.Append(new("request_id", Http.NewRequestId())).ToArray() };
-        }
+        // RSC7c: one id for the logical request, the same on every fallback attempt and on the retry after a renewal.
+        request = Http.WithRequestId(request);
 
         if (!request.Authenticated)
         {

@@ -14,7 +14,7 @@ internal sealed class RealtimeHosts
 {
     public RealtimeHosts(ClientOptions options)
     {
-        Primary = EndpointHosts.PrimaryDomain(options.Endpoint);
+        Primary = EndpointHosts.PrimaryDomainOf(options);
         Fallbacks = EndpointHosts.FallbackDomains(options);
     }
 

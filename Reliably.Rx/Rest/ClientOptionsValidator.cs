@@ -8,7 +8,7 @@ internal static class ClientOptionsValidator
     /// <exception cref="AblyException">40003 for the first invalid value.</exception>
     public static void Validate(ClientOptions options)
     {
-        EndpointHosts.PrimaryDomain(options.Endpoint);
+        EndpointHosts.PrimaryDomainOf(options);
         EndpointHosts.FallbackDomains(options);
         CheckPort(options.Port, nameof(ClientOptions.Port));
         CheckPort(options.TlsPort, nameof(ClientOptions.TlsPort));

@@ -27,16 +27,11 @@ public sealed class HttpPaginatedResponse
         Items = items;
         _links = links;
         _fetch = fetch;
-        if (error is not null)
-        {
-            ErrorCode = error.Code;
-            ErrorMessage = error.Message;
-        }
-        else if (headers.TryGetValue(RestErrors.ErrorCodeHeader, out var code) && int.TryParse(code, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
-        {
-            ErrorCode = parsed;
-            ErrorMessage = headers.TryGetValue(RestErrors.ErrorMessageHeader, out var message) ? message : null;
-        }
+        // HP6, HP7: from the X-Ably-Errorcode and X-Ably-Errormessage headers; the error body fills in what they lack.
+        ErrorCode = headers.TryGetValue(RestErrors.ErrorCodeHeader, out var code) && int.TryParse(code, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)
+            ? parsed
+            : error?.Code;
+        ErrorMessage = headers.TryGetValue(RestErrors.ErrorMessageHeader, out var message) ? message : error?.Message;
     }
 
     /// <summary>The HTTP status code (HP4).</summary>
@@ -45,10 +40,10 @@ public sealed class HttpPaginatedResponse
     /// <summary>True for a 2xx status (HP5).</summary>
     public bool Success => StatusCode is >= 200 and < 300;
 
-    /// <summary>The Ably error code of a failed request, from the body or the X-Ably-Errorcode header (HP6); null on success.</summary>
+    /// <summary>The Ably error code of a failed request, from the X-Ably-Errorcode header (HP6), else the error body; null on success.</summary>
     public int? ErrorCode { get; }
 
-    /// <summary>The error message of a failed request (HP7); null on success.</summary>
+    /// <summary>The error message of a failed request, from the X-Ably-Errormessage header (HP7), else the error body; null on success.</summary>
     public string? ErrorMessage { get; }
 
     /// <summary>The response headers, case-insensitive (HP8).</summary>

@@ -17,12 +17,17 @@ internal static class QueryParams
     {
         query ??= StatsQuery.Default;
         var list = new List<KeyValuePair<string, string>>(Build(query.Start, query.End, query.Direction, query.Limit));
-        if (!Enum.IsDefined(query.Unit))
+        // RSC6b2, RSC6b4: a parameter left null is not sent, and the server applies its default.
+        if (query.Unit is { } unit)
         {
-            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Unknown stats unit.");
+            if (!Enum.IsDefined(unit))
+            {
+                throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Unknown stats unit.");
+            }
+
+            list.Add(new("unit", unit.ToString().ToLowerInvariant()));
         }
 
-        list.Add(new("unit", query.Unit.ToString().ToLowerInvariant()));
         return list;
     }
 
@@ -34,7 +39,7 @@ internal static class QueryParams
         }
     }
 
-    private static List<KeyValuePair<string, string>> Build(DateTimeOffset? start, DateTimeOffset? end, PaginationDirection direction, int? limit)
+    private static List<KeyValuePair<string, string>> Build(DateTimeOffset? start, DateTimeOffset? end, PaginationDirection? direction, int? limit)
     {
         CheckLimit(limit);
         if (start is { } s && end is { } e && s > e)
@@ -43,7 +48,7 @@ internal static class QueryParams
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Start must not be later than End.");
         }
 
-        if (!Enum.IsDefined(direction))
+        if (direction is { } d && !Enum.IsDefined(d))
         {
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Unknown pagination direction.");
         }
@@ -59,7 +64,10 @@ internal static class QueryParams
             list.Add(new("end", Ms(to)));
         }
 
-        list.Add(new("direction", direction == PaginationDirection.Forwards ? "forwards" : "backwards"));
+        if (direction is { } order)
+        {
+            list.Add(new("direction", order == PaginationDirection.Forwards ? "forwards" : "backwards"));
+        }
         if (limit is { } max)
         {
             list.Add(new("limit", max.ToString(CultureInfo.InvariantCulture)));

@@ -14,10 +14,11 @@ internal sealed class Authenticator
 
     public AuthContext FromKey(string key, string? clientId)
     {
-        // An API key whose app or key does not exist is simply invalid credentials (40101), as on Ably (RSA1).
+        // An API key of an unknown app is invalid credentials (40101); an unknown key name in a known app is, as Ably
+        // answers it, 40400 "key not found" with status 401 (RSA4; ably-js's suites check both against the sandbox).
         var (appId, keyName, secret) = KeyParser.Parse(key);
         var app = _server.FindApp(appId) ?? throw new AblyException(40101, 401, "Invalid credentials: no application with id " + appId);
-        var found = app.FindKey(keyName) ?? throw new AblyException(40101, 401, "Invalid credentials: no key named " + keyName);
+        var found = app.FindKey(keyName) ?? throw new AblyException(40400, 401, "No key found: no key named " + keyName);
         if (!FixedEquals(found.Secret, secret))
         {
             throw new AblyException(40101, 401, "Invalid credentials: key secret mismatch");

@@ -52,6 +52,9 @@ internal sealed partial class ChannelState
 
                 var serial = FormatSerial(seq) + ":" + fresh.Count.ToString("D4", CultureInfo.InvariantCulture);
                 m["serial"] = serial;
+
+                // TM2j: a published message is a message.create (0), as Ably marks it in deliveries, history and getMessage.
+                m["action"] = 0;
                 if (m["timestamp"]?.Type != JTokenType.Integer)
                 {
                     m["timestamp"] = now;
