@@ -27,10 +27,11 @@ public static class Uts
     public static void AdvanceTime(this TestScheduler scheduler, int milliseconds) => scheduler.AdvanceBy(TimeSpan.FromMilliseconds(milliseconds).Ticks);
 
     /// <summary>
-    /// <c>process_pending_events()</c>: runs every item already due now (frames in flight, loop turns, deliveries) without
-    /// moving the clock, so a negative assertion ("nothing happened") sees everything that was going to happen now.
+    /// <c>process_pending_events()</c>: runs every item already due now (frames in flight, loop turns, deliveries) and what
+    /// they queue for now in turn, firing no timer, so a negative assertion ("nothing happened") sees everything that was
+    /// going to happen now. (<c>AdvanceBy(0)</c> would run nothing: see <see cref="TestSchedulerExtensions.RunPending"/>.)
     /// </summary>
-    public static void ProcessPendingEvents(this TestScheduler scheduler) => scheduler.AdvanceBy(0);
+    public static void ProcessPendingEvents(this TestScheduler scheduler) => scheduler.RunPending();
 
     /// <summary><c>AWAIT_STATE connection.state == state</c>: advances until the connection is in <paramref name="state"/>.</summary>
     public static void AwaitState(this TestScheduler scheduler, Connection connection, ConnectionState state, TimeSpan? limit = null)

@@ -24,6 +24,29 @@ public sealed class SchedulingHelperTests
     }
 
     [Test]
+    public void RunPending_runs_immediate_work_and_what_it_queues_for_now_but_no_timer()
+    {
+        var scheduler = new TestScheduler();
+        var ran = new List<string>();
+        scheduler.Schedule(TimeSpan.FromMilliseconds(1), () => ran.Add("timer"));
+        scheduler.Schedule(() =>
+        {
+            ran.Add("first");
+            scheduler.Schedule(() => ran.Add("second"));
+        });
+
+        scheduler.AdvanceBy(0);
+        Assert.That(ran, Is.Empty, "AdvanceBy(0) runs nothing");
+
+        scheduler.RunPending();
+
+        Assert.That(ran, Is.EqualTo(new[] { "first", "second" }));
+        Assert.That(scheduler.Elapsed(), Is.LessThan(TimeSpan.FromMilliseconds(1)));
+        scheduler.RunPending();
+        Assert.That(ran, Has.Count.EqualTo(2), "nothing more is pending");
+    }
+
+    [Test]
     public void AdvanceUntilCompleted_returns_the_result_or_throws_a_timeout_in_virtual_time()
     {
         var scheduler = new TestScheduler();
