@@ -10,22 +10,79 @@ namespace Reliably.Rx.Conformance.Tests.Support;
 public sealed class StateRecorder<TState> : IDisposable
     where TState : struct, Enum
 {
+    private readonly object _gate = new();
     private readonly List<TState> _states = new();
+    private readonly List<(Func<bool> Condition, TaskCompletionSource Done)> _waiters = new();
     private readonly IDisposable _subscription;
 
-    internal StateRecorder(Func<Action<TState>, IDisposable> subscribe) => _subscription = subscribe(_states.Add);
+    internal StateRecorder(Func<Action<TState>, IDisposable> subscribe) => _subscription = subscribe(Add);
 
     /// <summary>Each new state, in order (the current state at subscription time excluded).</summary>
-    public IReadOnlyList<TState> States => _states;
+    public IReadOnlyList<TState> States
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _states.ToArray();
+            }
+        }
+    }
 
     /// <summary>How many times <paramref name="state"/> was entered.</summary>
-    public int Count(TState state) => _states.Count(s => EqualityComparer<TState>.Default.Equals(s, state));
+    public int Count(TState state) => States.Count(s => EqualityComparer<TState>.Default.Equals(s, state));
+
+    /// <summary>
+    /// Integration tests (wall clock): completes once <paramref name="state"/> has been entered <paramref name="times"/>
+    /// times; fails with the recorded states after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task WaitForAsync(TState state, TimeSpan timeout, int times = 1)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool Reached() => Count(state) >= times;
+        lock (_gate)
+        {
+            _waiters.Add((Reached, done));
+        }
+
+        if (Reached())
+        {
+            done.TrySetResult();
+        }
+
+        try
+        {
+            await done.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"AWAIT_STATE: {state} not reached {times} time(s) within {timeout} (states: {string.Join(", ", States)}).");
+        }
+    }
+
+    private void Add(TState state)
+    {
+        (Func<bool> Condition, TaskCompletionSource Done)[] waiters;
+        lock (_gate)
+        {
+            _states.Add(state);
+            waiters = _waiters.ToArray();
+        }
+
+        foreach (var (condition, done) in waiters)
+        {
+            if (condition())
+            {
+                done.TrySetResult();
+            }
+        }
+    }
 
     /// <summary>True when <paramref name="expected"/> appear in this order (other states may come between).</summary>
     public bool ContainsInOrder(params TState[] expected)
     {
         var next = 0;
-        foreach (var state in _states)
+        foreach (var state in States)
         {
             if (next < expected.Length && EqualityComparer<TState>.Default.Equals(state, expected[next]))
             {
