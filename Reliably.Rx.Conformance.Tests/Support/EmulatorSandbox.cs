@@ -1,3 +1,4 @@
+using System.Reactive.Linq;
 using System.Runtime.CompilerServices;
 using Newtonsoft.Json.Linq;
 using Reliably.Rx.Emulator;
@@ -130,6 +131,26 @@ public abstract class EmulatorSandbox
     /// <summary>The frames the emulator recorded on the client's connection, of one action and direction.</summary>
     protected IReadOnlyList<JObject> FramesOf(string connectionId, EmulatorFrameDirection direction, int action) =>
         Emulator.GetFrames(connectionId).Where(f => f.Direction == direction && f.Action == action).Select(f => JObject.Parse(f.Json)).ToList();
+
+    /// <summary>
+    /// The spec's <c>connection.on(listener)</c> registered now: the states entered from now on. StateChanges first replays
+    /// the current state to a new subscriber (a change into it), which a listener registered now never sees: skipped.
+    /// </summary>
+    protected static StateRecorder<ConnectionState> RecordLaterStates(Connection connection) =>
+        new(add => connection.StateChanges.Skip(1).Subscribe(c => { if (c.Current != c.Previous) { add(c.Current); } }, _ => { }));
+
+    /// <summary>The spec's <c>channel.on(listener)</c> registered now (the replay of the current state skipped).</summary>
+    protected static StateRecorder<ChannelState> RecordLaterStates(RealtimeChannel channel) =>
+        new(add => channel.StateChanges.Skip(1).Subscribe(c => { if (c.Current != c.Previous) { add(c.Current); } }, _ => { }));
+
+    /// <summary>How many connection attempts the emulator has seen so far: a mark for <see cref="AttemptsSince"/>.</summary>
+    protected int AttemptMark() => Emulator.GetConnectionAttempts().Count;
+
+    /// <summary>The proxy log's <c>ws_connect</c> events since <paramref name="mark"/>, oldest first.</summary>
+    protected IReadOnlyList<EmulatorConnectionAttempt> AttemptsSince(int mark) => Emulator.GetConnectionAttempts().Skip(mark).ToList();
+
+    /// <summary>Options authenticating with a fresh JWT per request (the proxy specs' <c>authCallback: generate_jwt(...)</c>).</summary>
+    protected ClientOptions JwtOptions(bool binary = false) => TokenOptions(o => o with { AuthCallback = Jwt.Callback(ApiKey) }, binary);
 
     private T Track<T>(T client)
         where T : IAsyncDisposable

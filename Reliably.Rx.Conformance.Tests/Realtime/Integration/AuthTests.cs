@@ -8,7 +8,7 @@ namespace Reliably.Rx.Conformance.Tests.Realtime.Integration;
 [Category("uts/realtime/integration/auth.md")]
 public sealed class AuthTests : EmulatorSandbox
 {
-    private ClientOptions JwtOptions(string? tokenClientId = null, string? clientId = null) =>
+    private ClientOptions JwtClientOptions(string? tokenClientId, string? clientId = null) =>
         TokenOptions(o => o with { AuthCallback = Jwt.Callback(ApiKey, tokenClientId), ClientId = clientId });
 
     // UTS: realtime/integration/RTC8a/in-band-reauth-connected-0
@@ -16,7 +16,7 @@ public sealed class AuthTests : EmulatorSandbox
     [Adapted("StateChanges first replays the current state to a new subscriber; that replay is skipped, as connection.on has none")]
     public async Task RTC8a_InBandReauthorizationOnConnectedClient()
     {
-        var client = Realtime(JwtOptions());
+        var client = Realtime(JwtClientOptions(null));
         client.Connection.Connect();
         await AwaitStateAsync(client.Connection, ConnectionState.Connected);
         var connectionIdBefore = client.Connection.Id;
@@ -36,7 +36,7 @@ public sealed class AuthTests : EmulatorSandbox
     [Test]
     public async Task RTC8c_AuthorizeFromInitializedInitiatesConnection()
     {
-        var client = Realtime(JwtOptions());
+        var client = Realtime(JwtClientOptions(null));
         Assert.That(client.Connection.State, Is.EqualTo(ConnectionState.Initialized));
 
         var token = await client.Auth.AuthorizeAsync().WaitAsync(Wait);
@@ -51,7 +51,7 @@ public sealed class AuthTests : EmulatorSandbox
     [Test]
     public async Task RSA8_TokenAuthOnRealtimeConnection()
     {
-        var client = Realtime(JwtOptions());
+        var client = Realtime(JwtClientOptions(null));
 
         client.Connection.Connect();
         await AwaitStateAsync(client.Connection, ConnectionState.Connected);
@@ -66,7 +66,7 @@ public sealed class AuthTests : EmulatorSandbox
     public async Task RSA7_MatchingClientIdSucceeds()
     {
         var testClientId = "test-client-" + Guid.NewGuid().ToString("N")[..12];
-        var client = Realtime(JwtOptions(tokenClientId: testClientId, clientId: testClientId));
+        var client = Realtime(JwtClientOptions(tokenClientId: testClientId, clientId: testClientId));
 
         client.Connection.Connect();
         await AwaitStateAsync(client.Connection, ConnectionState.Connected);
@@ -80,7 +80,7 @@ public sealed class AuthTests : EmulatorSandbox
     [Adapted("the case expects the constructor to throw, but with an authCallback the token's clientId is unknown until the token arrives; its stated key assertion is checked instead: the connection goes FAILED with 40102")]
     public async Task RSA7_MismatchedClientIdFails()
     {
-        var client = Realtime(JwtOptions(tokenClientId: "token-client-id", clientId: "wrong-client-id"));
+        var client = Realtime(JwtClientOptions(tokenClientId: "token-client-id", clientId: "wrong-client-id"));
 
         client.Connection.Connect();
         await AwaitStateAsync(client.Connection, ConnectionState.Failed);

@@ -12,7 +12,7 @@ public sealed class ConnectionLifecycleTests : EmulatorSandbox
     public async Task RTN4b_RTN21_SuccessfulConnectionEstablishment()
     {
         var client = Realtime(SandboxOptions());
-        using var states = client.Connection.RecordStates();
+        using var states = RecordLaterStates(client.Connection);
         Assert.That(client.Connection.State, Is.EqualTo(ConnectionState.Initialized));
 
         client.Connection.Connect();
@@ -31,7 +31,7 @@ public sealed class ConnectionLifecycleTests : EmulatorSandbox
     public async Task RTN4c_RTN12_RTN12a_GracefulConnectionClose()
     {
         var client = await ConnectedAsync();
-        using var states = client.Connection.RecordStates();
+        using var states = RecordLaterStates(client.Connection);
 
         var closing = client.Connection.CloseAsync();
         await states.WaitForAsync(ConnectionState.Closing, Wait);
