@@ -20,7 +20,8 @@ public sealed record ChannelOptions
 
     /// <summary>
     /// After a loss of continuity, fetch the missed messages from history and deliver them, de-duplicated and in order,
-    /// before the live ones. Off by default.
+    /// before the live ones. Also repairs the gaps of bounded <see cref="OverflowPolicy.DropOldest"/> subscriptions, each
+    /// for its own subscription. Off by default.
     /// </summary>
     public bool AutoBackfill { get; init; }
 }

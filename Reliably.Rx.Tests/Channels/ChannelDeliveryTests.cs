@@ -189,17 +189,7 @@ public sealed class ChannelDeliveryTests
         var subscription = h.Channel.Events().Subscribe(Observer.Create<ChannelNotification>(all.Add), new DeliveryOptions { Capacity = 3, Overflow = OverflowPolicy.DropOldest });
         var slow = new List<SlowConsumerEvent>();
         using var slowSub = subscription.SlowConsumer.Subscribe(slow.Add);
-        h.Pump();
-        h.Receive(h.Attached());
-        delivery.AdvanceBy(1000);
-        h.Receive(h.MessageFrame("f0", "s0", new Message("m0", "x")));
-        delivery.AdvanceBy(1000);
-        for (var i = 1; i <= 6; i++)
-        {
-            h.Receive(h.MessageFrame("f" + i, "s" + i, new Message("m" + i, "x")));
-        }
-
-        delivery.AdvanceBy(1000);
+        ChannelGapRepairTests.FallBehind(h, delivery);
         var tail = all.SkipWhile(e => e is not MessageNotification).Select(Describe).ToList();
         Assert.That(tail, Is.EqualTo(new[] { "message:m0", "gap:SlowConsumer", "message:m4", "message:m5", "message:m6" }));
         var gap = all.OfType<DiscontinuityNotification>().Single().Discontinuity;

@@ -3,30 +3,55 @@ using System.Globalization;
 namespace Reliably.Rx.Channels;
 
 /// <summary>What a backfill found: the missed messages oldest first, and whether history reached the anchor.</summary>
-internal sealed record BackfillResult(IReadOnlyList<Message> Missed, bool Reached, ErrorInfo? Error = null);
-
-/// <summary>A backfill to run: history backwards from <paramref name="FromSerial"/> until the anchor message.</summary>
-internal sealed record BackfillRequest(string? FromSerial, string? AnchorId, string? AnchorSerial);
+internal sealed record BackfillResult(IReadOnlyList<Message> Missed, bool Reached, ErrorInfo? Error = null)
+{
+    /// <summary>The outcome of a finished fetch: its result, or nothing recovered and why (<paramref name="what"/> names the fetch).</summary>
+    public static BackfillResult Of(Task<BackfillResult> fetch, string what) => fetch.Status == TaskStatus.RanToCompletion
+        ? fetch.Result
+        : new BackfillResult(Array.Empty<Message>(), Reached: false, fetch.Exception?.InnerException switch
+        {
+            AblyException ably => ably.ErrorInfo,
+            { } other => new ErrorInfo(ErrorCodes.InternalError, 500, $"{what} history request failed: {other.GetType().Name}"),
+            null => new ErrorInfo(ErrorCodes.InternalError, 500, $"{what} was cancelled."),
+        });
+}
 
 /// <summary>
-/// Reads history backwards from an attachSerial (RTL10b <c>fromSerial</c>) until the last delivered message (matched
-/// by id or serial), paging as needed. Runs off the loop; touches no channel state.
+/// A backfill to run: history backwards from <paramref name="FromSerial"/> (or from the newest message) until the anchor
+/// message. With a bound (the repair of one subscription's gap, whose later messages are still queued for it), only the
+/// messages older than the bound are kept.
+/// </summary>
+internal sealed record BackfillRequest(string? FromSerial, string? AnchorId, string? AnchorSerial, string? BoundId = null, string? BoundSerial = null)
+{
+    /// <summary>A request to fill the gap between two messages of the channel (<paramref name="bound"/> excluded).</summary>
+    public static BackfillRequest Between(Message anchor, Message? bound) =>
+        new(null, anchor.Id, anchor.Serial, bound?.Id, bound?.Serial);
+
+    public bool IsAnchor(Message message) => Matches(message, AnchorId, AnchorSerial);
+
+    public bool IsBound(Message message) => Matches(message, BoundId, BoundSerial);
+
+    private static bool Matches(Message message, string? id, string? serial) =>
+        (id is not null && message.Id == id) || (serial is not null && message.Serial == serial);
+}
+
+/// <summary>
+/// Reads history backwards from an attachSerial (RTL10b <c>fromSerial</c>), or from the newest message, until the last
+/// delivered message (matched by id or serial), paging as needed. With a bound, the messages from the bound onwards are
+/// left out; when history does not hold the bound, everything after the anchor is returned (the caller skips what it
+/// still has queued). Runs off the loop; touches no channel state.
 /// </summary>
 internal sealed class BackfillFetch
 {
     private const int PageSize = 1000;
 
     private readonly RealtimeChannel _channel;
-    private readonly string? _fromSerial;
-    private readonly string? _anchorId;
-    private readonly string? _anchorSerial;
+    private readonly BackfillRequest _request;
 
     public BackfillFetch(RealtimeChannel channel, BackfillRequest request)
     {
         _channel = channel;
-        _fromSerial = request.FromSerial;
-        _anchorId = request.AnchorId;
-        _anchorSerial = request.AnchorSerial;
+        _request = request;
     }
 
     public async Task<BackfillResult> RunAsync()
@@ -37,10 +62,13 @@ internal sealed class BackfillFetch
             new("direction", "backwards"),
             new("limit", PageSize.ToString(CultureInfo.InvariantCulture)),
         };
-        if (_fromSerial is not null)
+        if (_request.FromSerial is not null)
         {
-            query.Add(new("fromSerial", _fromSerial));
+            query.Add(new("fromSerial", _request.FromSerial));
         }
+
+        // Newest first: with a bound, what comes before it in this order is already queued for the subscriber.
+        var skipUntilBound = _request.BoundId is not null || _request.BoundSerial is not null;
 
         try
         {
@@ -49,7 +77,14 @@ internal sealed class BackfillFetch
             {
                 foreach (var message in page.Items)
                 {
-                    if (IsAnchor(message))
+                    if (skipUntilBound && _request.IsBound(message))
+                    {
+                        skipUntilBound = false;
+                        newestFirst.Clear();
+                        continue;
+                    }
+
+                    if (_request.IsAnchor(message))
                     {
                         newestFirst.Reverse();
                         return new BackfillResult(newestFirst, Reached: true);
@@ -75,7 +110,4 @@ internal sealed class BackfillFetch
             return new BackfillResult(newestFirst, Reached: false, ex.ErrorInfo);
         }
     }
-
-    private bool IsAnchor(Message message) =>
-        (_anchorId is not null && message.Id == _anchorId) || (_anchorSerial is not null && message.Serial == _anchorSerial);
 }

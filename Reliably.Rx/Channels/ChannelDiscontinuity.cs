@@ -12,7 +12,8 @@ namespace Reliably.Rx;
 /// <param name="LastDeliveredSerial">The serial of the last message delivered before the gap, if any.</param>
 /// <param name="LastDeliveredId">The id of the last message delivered before the gap, if any.</param>
 /// <param name="Backfilling">
-/// True when automatic backfill started for this gap (live delivery is held until it ends). False without
+/// True when automatic backfill started for this gap (live delivery is held until it ends; for a
+/// <see cref="DiscontinuityKind.SlowConsumer"/> gap, only that subscription's). False without
 /// <see cref="ChannelOptions.AutoBackfill"/>, and also with it when no message had been delivered yet: backfill needs
 /// the last delivered message as the point to fill from.
 /// </param>

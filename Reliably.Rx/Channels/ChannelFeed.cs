@@ -10,6 +10,7 @@ namespace Reliably.Rx.Channels;
 internal sealed class ChannelFeed
 {
     private readonly LosslessBroadcast<ChannelNotification> _broadcast;
+    private readonly Func<BackfillRequest, Task<BackfillResult>?> _repair;
 
     // The state snapshot and its publication are atomic for subscribers that start with the current state.
     private readonly object _stateGate = new();
@@ -18,8 +19,12 @@ internal sealed class ChannelFeed
     // Loop-only.
     private long _sequence;
 
-    public ChannelFeed(IDeliveryHost host, ChannelStateChange initial)
+    /// <param name="host">Where subscriptions deliver.</param>
+    /// <param name="initial">The state a subscription that takes state changes starts with before the first change.</param>
+    /// <param name="repair">Reads the messages of a bounded subscription's gap from history, or returns null when the channel does not repair gaps.</param>
+    public ChannelFeed(IDeliveryHost host, ChannelStateChange initial, Func<BackfillRequest, Task<BackfillResult>?> repair)
     {
+        _repair = repair;
         _broadcast = new LosslessBroadcast<ChannelNotification>(host);
         _lastState = new StateChangeNotification(0, initial);
     }
@@ -73,10 +78,13 @@ internal sealed class ChannelFeed
             _ => n => (n.Kind & kinds) != 0 && where(n),
         };
 
-        // A gap of a bounded DropOldest subscription is reported in its place when the stream carries discontinuities.
+        // A gap of a bounded DropOldest subscription is reported in its place when the stream carries discontinuities,
+        // and filled from history when the stream carries messages and the channel repairs gaps.
         var traits = new DeliveryTraits<ChannelNotification>(
             static n => (n as MessageNotification)?.Message,
-            (kinds & FeedKinds.Discontinuity) != 0 ? static d => new DiscontinuityNotification(0, d) : null);
+            (kinds & FeedKinds.Discontinuity) != 0 ? static d => new DiscontinuityNotification(0, d) : null,
+            _repair,
+            (kinds & FeedKinds.Message) != 0 ? static m => new MessageNotification(0, m) : null);
         if ((kinds & FeedKinds.State) == 0)
         {
             return _broadcast.Subscribe(observer, options, filter, traits, hasFirst: false, null!);

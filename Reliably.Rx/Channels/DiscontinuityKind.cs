@@ -21,6 +21,7 @@ public enum DiscontinuityKind
     /// <summary>
     /// One subscription fell behind its capacity and dropped its oldest items (<see cref="OverflowPolicy.DropOldest"/>):
     /// reported to that subscription only, in its place in the order, naming the last message delivered before the gap.
+    /// With <see cref="ChannelOptions.AutoBackfill"/> the dropped messages are read back from history and follow it.
     /// </summary>
     SlowConsumer,
 }

@@ -108,10 +108,7 @@ public sealed partial class RealtimeChannel
             return;
         }
 
-        var result = task.Status == TaskStatus.RanToCompletion
-            ? task.Result
-            : new BackfillResult(Array.Empty<Message>(), Reached: false, ErrorFrom(task.Exception));
-        Flush(result);
+        Flush(BackfillResult.Of(task, "Backfill"));
     }
 
     /// <summary>Missed messages (oldest first, de-duplicated), then the held live ones, then live delivery resumes.</summary>
@@ -149,6 +146,14 @@ public sealed partial class RealtimeChannel
         }
     }
 
+    /// <summary>
+    /// Reads the messages of one bounded subscription's gap (<see cref="OverflowPolicy.DropOldest"/>) from history, when
+    /// <see cref="ChannelOptions.AutoBackfill"/> is on; null when it is off. Runs on the subscription's delivery thread
+    /// and touches no channel state.
+    /// </summary>
+    private Task<BackfillResult>? RepairGap(BackfillRequest request) =>
+        Options.AutoBackfill ? BackfillSource?.Invoke(request) ?? new BackfillFetch(this, request).RunAsync() : null;
+
     /// <summary>Entering DETACHED or FAILED ends a backfill: what is held is delivered, the gap stays reported.</summary>
     private void OnStateEntered(ChannelState state)
     {
@@ -158,13 +163,6 @@ public sealed partial class RealtimeChannel
                 new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, $"Backfill abandoned: the channel became {state}.")));
         }
     }
-
-    private static ErrorInfo ErrorFrom(AggregateException? exception) => exception?.InnerException switch
-    {
-        AblyException ably => ably.ErrorInfo,
-        { } other => new ErrorInfo(ErrorCodes.InternalError, 500, "Backfill history request failed: " + other.GetType().Name),
-        null => new ErrorInfo(ErrorCodes.InternalError, 500, "Backfill was cancelled."),
-    };
 
     /// <summary>A backfill in progress: live messages held until the history arrives. Loop-only.</summary>
     private sealed class BackfillRun

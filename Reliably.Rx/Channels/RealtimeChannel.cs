@@ -42,7 +42,7 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
         _logger = (client.Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Reliably.Rx.Realtime.Channel");
         DeliveryScheduler = _loop.DeliveryScheduler;
 
-        _feed = new ChannelFeed(_loop, new ChannelStateChange(ChannelState.Initialized, ChannelState.Initialized, ChannelEvent.Initialized));
+        _feed = new ChannelFeed(_loop, new ChannelStateChange(ChannelState.Initialized, ChannelState.Initialized, ChannelEvent.Initialized), RepairGap);
         _errors = new LosslessBroadcast<Exception>(_loop);
         _feed.SubscriberFaulted += OnSubscriberFaulted;
         _errors.SubscriberFaulted += ex => ChannelLog.SubscriberFaulted(_logger, Name, ex);

@@ -58,4 +58,7 @@ public static class ReliablyRxDiagnostics
 
     internal static readonly Counter<long> SubscriberDropped =
         Meter.CreateCounter<long>("reliably_rx.subscriber.overflows", "{event}", "Times a full bounded subscription dropped its oldest items (OverflowPolicy.DropOldest).");
+
+    internal static readonly Counter<long> SubscriberRepaired =
+        Meter.CreateCounter<long>("reliably_rx.subscriber.repaired", "{message}", "Messages read back from history into a bounded subscription's gap (ChannelOptions.AutoBackfill with OverflowPolicy.DropOldest).");
 }

@@ -3,6 +3,7 @@ using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Subjects;
+using Reliably.Rx.Channels;
 
 namespace Reliably.Rx.Streams;
 
@@ -19,19 +20,17 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
     private readonly LosslessBroadcast<T> _owner;
     private readonly IObserver<T> _observer;
     private readonly Func<T, bool>? _filter;
-    private readonly DeliveryTraits<T>? _traits;
+    private readonly SubscriptionGaps<T> _gaps;
     private readonly ConcurrentQueue<Entry> _queue = new();
     private readonly object _dropGate = new();
     private readonly AsyncSubject<Unit> _ended = new();
-    private LosslessBroadcast<SlowConsumerEvent>? _events;
+    private readonly SlowConsumerSignal _signal;
     private Exception? _failure;
     private long _gap;
-    private Message? _lastDelivered;
     private long _delivered;
     private long _dropped;
     private int _draining;
     private int _depth;
-    private int _slow;
     private int _ending;
     private bool _behind;
     private volatile bool _cancelled;
@@ -42,7 +41,8 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         _observer = observer;
         Options = options;
         _filter = filter;
-        _traits = traits;
+        _gaps = new SubscriptionGaps<T>(traits);
+        _signal = new SlowConsumerSignal(owner.Host.DeliveryScheduler, options.SlowConsumerThreshold, () => Volatile.Read(ref _depth), () => Lag, () => Dropped);
     }
 
     public DeliveryOptions Options { get; }
@@ -70,20 +70,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         }
     }
 
-    public IObservable<SlowConsumerEvent> SlowConsumer
-    {
-        get
-        {
-            if (Volatile.Read(ref _events) is { } events)
-            {
-                return events;
-            }
-
-            // Its own subscribers need no slow-consumer signal of their own: a plain host on the same scheduler.
-            var created = new LosslessBroadcast<SlowConsumerEvent>(new SchedulerDeliveryHost(_owner.Host.DeliveryScheduler));
-            return Interlocked.CompareExchange(ref _events, created, null) ?? created;
-        }
-    }
+    public IObservable<SlowConsumerEvent> SlowConsumer => _signal.Events;
 
     /// <summary>Queues an item (producer side; never blocks, never runs user code).</summary>
     public void Enqueue(T value, long ticks)
@@ -129,11 +116,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         }
 
         _queue.Enqueue(entry);
-        var depth = Interlocked.Increment(ref _depth);
-        if (depth >= Options.SlowConsumerThreshold && Volatile.Read(ref _slow) == 0)
-        {
-            Transition(to: 1);
-        }
+        _signal.Grew(Interlocked.Increment(ref _depth));
 
         ScheduleDrain();
     }
@@ -145,8 +128,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         {
             if (Interlocked.CompareExchange(ref _failure, Failure(capacity), null) is null)
             {
-                Raise(SlowConsumerState.Failed, 0);
-                ReliablyRxDiagnostics.SlowConsumers.Add(1, new KeyValuePair<string, object?>("state", "failed"));
+                _signal.Raise(SlowConsumerState.Failed);
                 ScheduleDrain();
             }
 
@@ -196,6 +178,11 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         }
 
         var delivered = 0;
+        if (_gaps.TakeFinished() is { } repaired)
+        {
+            delivered += DeliverRepaired(repaired);
+        }
+
         while (delivered < BatchSize && !_cancelled)
         {
             if (Volatile.Read(ref _failure) is { } failure)
@@ -213,7 +200,13 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
             delivered++;
             if (gap > 0)
             {
-                ReportGap(gap);
+                if (ReportGap(gap) is { } repair)
+                {
+                    // The drain stays claimed while history is read: it resumes with the repair's messages.
+                    AwaitRepair(repair);
+                    return;
+                }
+
                 continue;
             }
 
@@ -226,12 +219,12 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
                 return;
             }
 
-            if (Volatile.Read(ref _slow) == 1 && depth <= Options.SlowConsumerThreshold / 2)
-            {
-                Transition(to: 0);
-            }
+            _signal.Shrank(depth);
 
-            Deliver(entry.Value);
+            if (!_gaps.IsRepeat(entry.Value))
+            {
+                Deliver(entry.Value);
+            }
         }
 
         // The depth is sampled while the subscriber is behind (a full batch), and once more when it has caught up.
@@ -285,10 +278,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         }
 
         Interlocked.Increment(ref _delivered);
-        if (_traits?.MessageOf(value) is { } message)
-        {
-            _lastDelivered = message;
-        }
+        _gaps.Delivered(value);
     }
 
     /// <summary>Completion (null) or the subscription's failure, then the end of the subscription.</summary>
@@ -313,49 +303,54 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         SignalEnded();
     }
 
-    private void ReportGap(long gap)
-    {
-        var anchor = _lastDelivered;
-        var reason = new ErrorInfo(ErrorCodes.DeliveryRateExceeded, 400,
-            $"{gap} items were dropped because the subscriber fell {Options.Capacity} items behind (OverflowPolicy.DropOldest).")
-        {
-            Href = ErrorInfo.HrefFor(ErrorCodes.DeliveryRateExceeded),
-        };
-        Raise(SlowConsumerState.Dropped, gap, anchor);
-        if (_traits?.GapItem is { } gapItem)
-        {
-            Deliver(gapItem(new ChannelDiscontinuity(DiscontinuityKind.SlowConsumer, reason, null, anchor?.Serial, anchor?.Id)));
-        }
-    }
-
     /// <summary>
-    /// Slow (1) or recovered (0): decided and published under one lock, so the producer's Slow and the drainer's
-    /// Recovered reach subscribers in the order they happened.
+    /// Reports a gap in its place (in the stream when it can carry one, and as a slow-consumer event), and starts its
+    /// repair from history when the channel repairs gaps: returns the repair, or null.
     /// </summary>
-    private void Transition(int to)
+    private Task<BackfillResult>? ReportGap(long gap)
     {
-        using (DeliveryGuard.Enter())
+        var anchor = _gaps.Anchor;
+        var queued = _queue.Where(e => e.Kind == EntryKind.Item).Select(e => e.Value);
+        var repair = _gaps.StartRepair(queued);
+        _signal.Raise(SlowConsumerState.Dropped, gap, anchor);
+        if (_gaps.GapItem(gap, Options.Capacity, repair is not null) is { } item)
         {
-            lock (_dropGate)
-            {
-                var depth = Volatile.Read(ref _depth);
-                var holds = to == 1 ? depth >= Options.SlowConsumerThreshold : depth <= Options.SlowConsumerThreshold / 2;
-                if (holds && Interlocked.CompareExchange(ref _slow, to, 1 - to) == 1 - to)
-                {
-                    Raise(to == 1 ? SlowConsumerState.Slow : SlowConsumerState.Recovered, 0);
-                }
-            }
+            Deliver(item);
         }
+
+        return repair;
     }
 
-    private void Raise(SlowConsumerState state, long dropped, Message? anchor = null)
+    /// <summary>Holds the drain while history is read; the next drain starts with the repair's messages.</summary>
+    private void AwaitRepair(Task<BackfillResult> repair) =>
+        repair.ContinueWith(
+            static (fetch, state) =>
+            {
+                var queue = (DeliveryQueue<T>)state!;
+                queue._gaps.Finished(fetch);
+                Volatile.Write(ref queue._draining, 0);
+                queue.ScheduleDrain();
+            },
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    private int DeliverRepaired(BackfillResult result)
     {
-        if (state is SlowConsumerState.Slow or SlowConsumerState.Recovered)
+        var count = 0;
+        foreach (var item in _gaps.Repaired(result, _filter))
         {
-            ReliablyRxDiagnostics.SlowConsumers.Add(1, new KeyValuePair<string, object?>("state", state == SlowConsumerState.Slow ? "slow" : "recovered"));
+            if (_cancelled)
+            {
+                break;
+            }
+
+            Deliver(item);
+            count++;
         }
 
-        Volatile.Read(ref _events)?.Publish(new SlowConsumerEvent(state, Lag, dropped == 0 ? Dropped : dropped, anchor?.Id, anchor?.Serial));
+        return count;
     }
 
     private AblyException Failure(int capacity)
@@ -374,7 +369,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         {
             _ended.OnNext(Unit.Default);
             _ended.OnCompleted();
-            Volatile.Read(ref _events)?.Complete();
+            _signal.Complete();
         }
     }
 

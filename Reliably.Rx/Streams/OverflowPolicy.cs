@@ -14,7 +14,9 @@ public enum OverflowPolicy
     /// <see cref="DiscontinuityKind.SlowConsumer"/> discontinuity in its place in the order (on
     /// <see cref="RealtimeChannel.Events"/> subscriptions), and a <see cref="SlowConsumerState.Dropped"/> event on
     /// <see cref="DeliverySubscription.SlowConsumer"/>, both naming the last message delivered before the gap so the gap
-    /// can be read back from history.
+    /// can be read back from history. With <see cref="ChannelOptions.AutoBackfill"/> the subscription reads it back
+    /// itself: the discontinuity says <see cref="ChannelDiscontinuity.Backfilling"/>, and the dropped messages follow it
+    /// from history, before the ones still queued.
     /// </summary>
     DropOldest,
 }
