@@ -13,8 +13,9 @@ internal sealed partial class ConnectionLoop
     {
         if (!_auth.CanRenewToken)
         {
-            // RTN14b, RTN15h1: no means to renew: FAILED with the server's error.
-            Fail(error);
+            // RTN14b, RTN15h1: no means to renew: FAILED. RSA4a2: the error is 40171, the server's token error its cause,
+            // whether the token was refused while connecting or a live connection was told it expired.
+            Fail(AblyAuth.NoMeansToRenew(error).ErrorInfo);
             return;
         }
 
