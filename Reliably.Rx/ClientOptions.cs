@@ -294,4 +294,11 @@ public sealed record ClientOptions
     /// own seed. Not for production: nonces and ids become predictable.
     /// </summary>
     public Random? Random { get; init; }
+
+    /// <summary>
+    /// Applies the <c>vcdiff</c> step of received messages on channels attached with the <c>delta</c> param
+    /// (<c>Params = {["delta"] = "vcdiff"}</c>; RTL19, RTL20, PC3). Default: the built-in <see cref="Rx.VcdiffDecoder"/>.
+    /// Null leaves the client without one: a delta then fails its channel with 40019, as a client without the plugin does.
+    /// </summary>
+    public IVcdiffDecoder? VcdiffDecoder { get; init; } = Rx.VcdiffDecoder.Default;
 }

@@ -14,6 +14,9 @@ internal static partial class ChannelLog
     [LoggerMessage(EventId = 4302, Level = LogLevel.Warning, Message = "Channel {Channel}: a message could not be decoded ({Code}); delivered with its residual encoding (RSL6b)")]
     public static partial void DecodeFailed(ILogger logger, string channel, int code);
 
+    [LoggerMessage(EventId = 4309, Level = LogLevel.Error, Message = "Channel {Channel}: 40018 {Reason}; the frame is discarded and the channel re-attaches from the position before it (RTL18)")]
+    public static partial void DeltaDecodeFailed(ILogger logger, string channel, string reason);
+
     [LoggerMessage(EventId = 4303, Level = LogLevel.Warning, Message = "Channel {Channel}: discontinuity {Kind} (reason {ReasonCode})")]
     public static partial void Discontinuity(ILogger logger, string channel, DiscontinuityKind kind, int? reasonCode);
 

@@ -173,7 +173,14 @@ public sealed partial class RealtimeChannel
     /// <summary>The feed presence publishes its events into (on the loop), so they share the channel's order.</summary>
     internal ChannelFeed Feed => _feed;
 
-    /// <summary>A MESSAGE frame (on the loop): RTL17, RTL15b, decode and fill, then deliver or hold for backfill.</summary>
+    // Loop-only: the base payload and message id that deltas apply to (RTL19, RTL20).
+    private readonly DeltaBase _delta;
+
+    /// <summary>
+    /// A MESSAGE frame (on the loop): RTL17, RTL15b, then every message decoded in order (RTL21) before any is
+    /// delivered, so that a delta that cannot be applied discards the whole frame (RTL18b) and the re-attach from the
+    /// previous frame's channelSerial (RTL18c) gets it again: nothing lost, nothing twice. Then deliver or hold for backfill.
+    /// </summary>
     private void OnMessageFrame(ProtocolMessage frame)
     {
         var messages = frame.Messages;
@@ -184,6 +191,7 @@ public sealed partial class RealtimeChannel
             return;
         }
 
+        var previousSerial = _channelSerial;
         StoreChannelSerial(frame);
         if (messages is null)
         {
@@ -191,6 +199,7 @@ public sealed partial class RealtimeChannel
         }
 
         var cipher = Options.Cipher;
+        var saved = _delta.Save();
         for (var i = 0; i < messages.Length; i++)
         {
             var message = messages[i];
@@ -201,15 +210,45 @@ public sealed partial class RealtimeChannel
 
             // TM2a, TM2c, TM2f: completed before anyone can see the message; it never changes after delivery.
             message.FillFromProtocolMessage(frame.Id, i, frame.ConnectionId, frame.Timestamp);
-
-            if (MessageEncoder.DecodeInPlace(message, cipher) is { } error)
+            switch (MessageEncoder.DecodeInPlace(message, cipher, _delta))
             {
-                // RSL6b: delivered with the residual encoding, and reported.
-                ChannelLog.DecodeFailed(_logger, Name, error.Code);
-                _errors.Publish(new AblyException(error));
+                case null:
+                    break;
+                case { Code: ErrorCodes.DeltaDecodeFailed } failed:
+                    _delta.Restore(saved);
+                    _channelSerial = previousSerial;
+                    RecoverFromDeltaFailure(failed);
+                    return;
+                case { Code: ErrorCodes.MissingPlugin } missing:
+                    _delta.Restore(saved);
+                    _channelSerial = previousSerial;
+                    OnChannelError(missing);
+                    return;
+                case { } error:
+                    // RSL6b: delivered with the residual encoding, and reported.
+                    ChannelLog.DecodeFailed(_logger, Name, error.Code);
+                    _errors.Publish(new AblyException(error));
+                    break;
             }
-
-            Deliver(message);
         }
+
+        foreach (var message in messages)
+        {
+            if (message is not null)
+            {
+                Deliver(message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// RTL18: log 40018 (RTL18a), the frame is already discarded (RTL18b), and re-attach from the channelSerial before
+    /// it with the error as the reason (RTL18c). While ATTACHING, later frames are dropped (RTL17), so one recovery
+    /// runs at a time.
+    /// </summary>
+    private void RecoverFromDeltaFailure(ErrorInfo error)
+    {
+        ChannelLog.DeltaDecodeFailed(_logger, Name, error.Message);
+        StartAttach(error);
     }
 }

@@ -41,6 +41,7 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
         _tag = new KeyValuePair<string, object?>("channel", name);
         _logger = (client.Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Reliably.Rx.Realtime.Channel");
         DeliveryScheduler = _loop.DeliveryScheduler;
+        _delta = new PayloadEncoding.DeltaBase(client.Options.VcdiffDecoder);
 
         _feed = new ChannelFeed(_loop, new ChannelStateChange(ChannelState.Initialized, ChannelState.Initialized, ChannelEvent.Initialized), RepairGap);
         _errors = new LosslessBroadcast<Exception>(_loop);

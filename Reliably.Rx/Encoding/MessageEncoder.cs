@@ -10,8 +10,8 @@ namespace Reliably.Rx.PayloadEncoding;
 /// <remarks>
 /// Namespace note: this folder is <c>Encoding/</c> but the namespace is <c>Reliably.Rx.PayloadEncoding</c>, because a
 /// <c>Reliably.Rx.Encoding</c> namespace would hide <c>System.Text.Encoding</c> from every file under
-/// <c>Reliably.Rx</c>. A delta (<c>vcdiff</c>) step is not decoded here: it stays in <c>Encoding</c> with an error,
-/// which the realtime layer turns into RTL18 recovery.
+/// <c>Reliably.Rx</c>. A delta (<c>vcdiff</c>) step needs the channel's base payload: realtime channels decode with their
+/// <see cref="DeltaBase"/>; elsewhere the step is reported as unsupported.
 /// </remarks>
 internal static class MessageEncoder
 {
@@ -75,6 +75,20 @@ internal static class MessageEncoder
         var data = message.Data;
         var encoding = message.Encoding;
         var error = PayloadTransform.Decode(ref data, ref encoding, cipher);
+        message.SetPayload(data, encoding);
+        return error;
+    }
+
+    /// <summary>
+    /// Decodes a message received on a realtime channel, in place, with the channel's delta state: the <c>vcdiff</c>
+    /// step is applied and the base payload kept (RTL19, RTL20). Returns null or the error of the first step that failed.
+    /// </summary>
+    public static ErrorInfo? DecodeInPlace(Message message, CipherParams? cipher, DeltaBase delta)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var data = message.Data;
+        var encoding = message.Encoding;
+        var error = delta.Decode(message, cipher, ref data, ref encoding);
         message.SetPayload(data, encoding);
         return error;
     }

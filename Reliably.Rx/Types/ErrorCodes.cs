@@ -23,6 +23,10 @@ public static class ErrorCodes
     public const int InvalidMessageDataOrEncoding = 40013;
     /// <summary>40017: unsupported protocol version.</summary>
     public const int UnsupportedProtocolVersion = 40017;
+    /// <summary>40018: a delta (vcdiff) could not be decoded; the channel recovers by re-attaching (RTL18).</summary>
+    public const int DeltaDecodeFailed = 40018;
+    /// <summary>40019: a received message needs a plugin the client does not have (a vcdiff decoder, PC3).</summary>
+    public const int MissingPlugin = 40019;
     /// <summary>40031: invalid or inconsistent message ids (RSL1k3).</summary>
     public const int InvalidMessageId = 40031;
     /// <summary>40100: unauthorized.</summary>

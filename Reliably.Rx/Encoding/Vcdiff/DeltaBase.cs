@@ -1,0 +1,114 @@
+using System.Text;
+
+namespace Reliably.Rx.PayloadEncoding;
+
+/// <summary>
+/// A channel's delta state (RTL19, RTL20): the base payload, in its wire form once an outermost base64 step is undone
+/// (string or bytes), and the id of the message it came from. Applies the <c>vcdiff</c> step of delta messages. Owned by
+/// the channel's loop.
+/// </summary>
+internal sealed class DeltaBase(IVcdiffDecoder? decoder)
+{
+    public const string Step = "vcdiff";
+
+    private object? _payload;
+    private string? _messageId;
+
+    /// <summary>The state before a frame, to go back to when the frame is discarded (RTL18b).</summary>
+    public (object? Payload, string? MessageId) Save() => (_payload, _messageId);
+
+    public void Restore((object? Payload, string? MessageId) saved) => (_payload, _messageId) = saved;
+
+    /// <summary>
+    /// Decodes a message's payload, delta step included, and makes its result the base (RTL19b, RTL19c, RTL20). Returns
+    /// null, or the error of the first step that failed: 40018 for a delta that cannot be applied (the caller recovers,
+    /// RTL18), 40019 without a decoder (PC3), 40013 for the other steps (RSL6b).
+    /// </summary>
+    public ErrorInfo? Decode(Message message, CipherParams? cipher, ref object? data, ref string? encoding)
+    {
+        // RTL19a: an outermost base64 step is undone first; its result is the wire form.
+        if (LastStep(encoding) == PayloadTransform.Base64)
+        {
+            var step = (string?)PayloadTransform.Base64;
+            if (PayloadTransform.Decode(ref data, ref step, cipher) is { } failed)
+            {
+                return failed;
+            }
+
+            encoding = Strip(encoding!);
+        }
+
+        if (LastStep(encoding) == Step)
+        {
+            if (ApplyDelta(message, ref data) is { } failed)
+            {
+                return failed;
+            }
+
+            encoding = Strip(encoding!);
+        }
+
+        // RTL19b, RTL19c, RTL20: whatever the remaining steps make of it, this is the next delta's base.
+        _payload = data is string or byte[] ? data : null;
+        _messageId = message.Id;
+        return string.IsNullOrEmpty(encoding) ? Done(ref encoding) : PayloadTransform.Decode(ref data, ref encoding, cipher);
+    }
+
+    private ErrorInfo? ApplyDelta(Message message, ref object? data)
+    {
+        if (decoder is null)
+        {
+            return new ErrorInfo(ErrorCodes.MissingPlugin, 400, "A delta (vcdiff) message arrived, and the client has no vcdiff decoder (ClientOptions.VcdiffDecoder is null).");
+        }
+
+        var from = message.Extras?["delta"]?["from"]?.ToString();
+        if (from is null || from != _messageId)
+        {
+            // RTL20: the delta is against a message this channel did not see last.
+            return Failed($"message {message.Id} is a delta from {from ?? "(no id)"}, but the last message on the channel was {_messageId ?? "(none)"}");
+        }
+
+        byte[]? source = _payload switch
+        {
+            byte[] bytes => bytes,
+            string text => Encoding.UTF8.GetBytes(text), // PC3a
+            _ => null,
+        };
+        if (source is null)
+        {
+            return Failed($"message {message.Id} is a delta, and there is no base payload to apply it to");
+        }
+
+        if (data is not byte[] delta)
+        {
+            return Failed($"the delta of message {message.Id} is not binary");
+        }
+
+        try
+        {
+            data = decoder.Decode(delta, source);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return Failed($"message {message.Id}: {(ex is AblyException ably ? ably.ErrorInfo.Message : ex.GetType().Name + ": " + ex.Message)}");
+        }
+    }
+
+    private static ErrorInfo Failed(string why) => new(ErrorCodes.DeltaDecodeFailed, 400, "Delta (vcdiff) decoding failed: " + why + ".");
+
+    private static ErrorInfo? Done(ref string? encoding)
+    {
+        encoding = null;
+        return null;
+    }
+
+    private static string? LastStep(string? encoding) =>
+        string.IsNullOrEmpty(encoding) ? null : encoding[(encoding.LastIndexOf('/') + 1)..];
+
+    private static string Strip(string encoding)
+    {
+        var slash = encoding.LastIndexOf('/');
+        return slash < 0 ? string.Empty : encoding[..slash];
+    }
+}
