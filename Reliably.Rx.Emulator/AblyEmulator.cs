@@ -127,6 +127,12 @@ public sealed class AblyEmulator : IAsyncDisposable
     public IReadOnlyList<EmulatorFrame> GetFrames(string connectionId) =>
         _server.Sessions.Find(connectionId)?.Frames.Snapshot() ?? [];
 
+    /// <summary>
+    /// Every realtime connection attempt that reached the emulator (oldest first, at most 1000), with its connect
+    /// parameters: e.g. to assert that a reconnection asked to resume (RTN15b) or a new client to recover (RTN16k).
+    /// </summary>
+    public IReadOnlyList<EmulatorConnectionAttempt> GetConnectionAttempts() => _server.Attempts.Snapshot();
+
     /// <summary>Stops the server and closes every connection.</summary>
     public async ValueTask DisposeAsync()
     {

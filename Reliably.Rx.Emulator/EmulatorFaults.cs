@@ -68,6 +68,59 @@ public sealed class EmulatorFaults
             s.Send(new Newtonsoft.Json.Linq.JObject { ["action"] = Actions.Error, ["channel"] = channel, ["error"] = (error ?? DefaultChannelError).ToJson() });
         });
 
+    /// <summary>
+    /// Sends <paramref name="protocolMessageJson"/> to the connection as if the server had: any ProtocolMessage (an
+    /// ATTACHED without RESUMED, RTL12; a DETACHED; an ERROR), through its current transport and wire format. The server's
+    /// own state is unchanged. False for an unknown connection or one with no open transport.
+    /// </summary>
+    /// <param name="connectionId">The connection.</param>
+    /// <param name="protocolMessageJson">The ProtocolMessage as JSON, with at least an <c>action</c>.</param>
+    public bool SendFrame(string connectionId, string protocolMessageJson)
+    {
+        var message = ParseFrame(protocolMessageJson, nameof(protocolMessageJson));
+        return WithTransport(connectionId, (_, t) => t.Enqueue(new OutgoingFrame(message)));
+    }
+
+    /// <summary>
+    /// Closes the connection's WebSocket cleanly (a close frame) without sending any ProtocolMessage first: a transport
+    /// the client sees end in order, unlike the abrupt <see cref="DropConnection"/>. The state stays resumable (RTN15a).
+    /// </summary>
+    /// <param name="connectionId">The connection.</param>
+    public bool CloseConnection(string connectionId) => WithTransport(connectionId, (_, t) => t.EndAfterFlush());
+
+    /// <summary>
+    /// Swallows frames of one action, as a fault-injecting proxy does: those the server would send
+    /// (<see cref="EmulatorFrameDirection.Outbound"/>, e.g. CONNECTED for a connection timeout, RTN14c, or an ACK, RTN19a),
+    /// or those clients send (<see cref="EmulatorFrameDirection.Inbound"/>: recorded as received, never handled, e.g. an
+    /// ATTACH, RTL4f). Applies to every connection, to the next <paramref name="count"/> matching frames (null: until
+    /// <see cref="Reset"/>), optionally only on one channel.
+    /// </summary>
+    /// <param name="direction">Which way the frames travel.</param>
+    /// <param name="action">The ProtocolMessage action number (TR2), e.g. 10 for ATTACH.</param>
+    /// <param name="count">How many frames; null for all until reset.</param>
+    /// <param name="channel">Only frames of this channel; null for any.</param>
+    public void SuppressFrames(EmulatorFrameDirection direction, int action, int? count = null, string? channel = null)
+    {
+        ValidateCount(count);
+        _server.Faults.Frames.Add(direction == EmulatorFrameDirection.Inbound, action, channel, null, count);
+    }
+
+    /// <summary>
+    /// Replaces frames of one action that the server sends with <paramref name="replacementJson"/>, as a fault-injecting
+    /// proxy does: the server believes it sent the original (e.g. a CONNECTED replaced with a fatal ERROR, RTN14a, or an
+    /// ATTACHED with a channel ERROR, RTL14). Applies to every connection, to the next <paramref name="count"/> matching
+    /// frames (null: until <see cref="Reset"/>), optionally only on one channel.
+    /// </summary>
+    /// <param name="action">The ProtocolMessage action number to replace, e.g. 4 for CONNECTED.</param>
+    /// <param name="replacementJson">The ProtocolMessage sent instead, as JSON.</param>
+    /// <param name="count">How many frames; null for all until reset.</param>
+    /// <param name="channel">Only frames of this channel; null for any.</param>
+    public void ReplaceFrames(int action, string replacementJson, int? count = null, string? channel = null)
+    {
+        ValidateCount(count);
+        _server.Faults.Frames.Add(false, action, channel, ParseFrame(replacementJson, nameof(replacementJson)), count);
+    }
+
     /// <summary>Sends a server AUTH asking the client to re-authenticate in band (RTN22).</summary>
     public bool RequestReauth(string connectionId) =>
         WithSession(connectionId, s => s.Send(new Newtonsoft.Json.Linq.JObject { ["action"] = Actions.Auth }));
@@ -87,15 +140,17 @@ public sealed class EmulatorFaults
     public void DelayAttached(TimeSpan delay) => _server.Faults.AttachDelay = delay;
 
     /// <summary>Answers REST requests with HTTP <paramref name="statusCode"/> (e.g. 503) and an Ably error body, on one listen
-    /// address (or all), for <paramref name="count"/> requests (or until <see cref="Reset"/>), optionally only for paths with a prefix.</summary>
-    public void FailRestRequests(int statusCode, int? count = null, IPAddress? address = null, string? pathPrefix = null)
+    /// address (or all), for <paramref name="count"/> requests (or until <see cref="Reset"/>), optionally only for paths with a prefix.
+    /// The body's error is <paramref name="error"/>, by default code <paramref name="statusCode"/>×100 (e.g. a 401 with
+    /// 40142 makes a client renew its token and retry, RSC10).</summary>
+    public void FailRestRequests(int statusCode, int? count = null, IPAddress? address = null, string? pathPrefix = null, EmulatorError? error = null)
     {
         if (statusCode is < 400 or > 599)
         {
             throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "Use a 4xx or 5xx status.");
         }
 
-        _server.Faults.AddRestFault(address?.ToString(), statusCode, count, pathPrefix);
+        _server.Faults.AddRestFault(address?.ToString(), statusCode, count, pathPrefix, error);
     }
 
     /// <summary>
@@ -145,6 +200,32 @@ public sealed class EmulatorFaults
 
     /// <summary>Clears every armed fault (NACKs, delays, REST errors, connection-attempt failures). Silenced connections stay silent.</summary>
     public void Reset() => _server.Faults.Reset();
+
+    private static void ValidateCount(int? count)
+    {
+        if (count is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "Use a positive count, or null for every frame until Reset.");
+        }
+    }
+
+    private static Newtonsoft.Json.Linq.JObject ParseFrame(string json, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(json, parameter);
+        Newtonsoft.Json.Linq.JToken? parsed;
+        try
+        {
+            parsed = JsonTree.Read(json);
+        }
+        catch (Exception ex) when (ex is Newtonsoft.Json.JsonException or Internal.Protocol.AblyException)
+        {
+            throw new ArgumentException("Not a JSON ProtocolMessage: " + ex.Message, parameter, ex);
+        }
+
+        return parsed is Newtonsoft.Json.Linq.JObject { } message && message.Value<int?>("action") is not null
+            ? message
+            : throw new ArgumentException("A ProtocolMessage is a JSON object with a numeric action.", parameter);
+    }
 
     private bool WithSession(string connectionId, Action<Session> action)
     {

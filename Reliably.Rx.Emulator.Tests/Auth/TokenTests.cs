@@ -73,12 +73,13 @@ public sealed class TokenTests : EmulatorTestBase
     }
 
     [Test]
-    public async Task Realtime_TokenClientIdMismatch_Gets40012()
+    public async Task Realtime_TokenClientIdMismatch_Gets40102()
     {
         var token = await RequestTokenAsync(clientId: "rt");
         await using var client = await WsClient.ConnectAsync(Emulator.BaseUri, "access_token=" + Uri.EscapeDataString(token.Value<string>("token")!) + "&clientId=other");
         var error = await client.ReceiveActionAsync(Frames.Error);
-        Assert.That(error["error"]!.Value<int>("code"), Is.EqualTo(40012));
+        Assert.That(error["error"]!.Value<int>("code"), Is.EqualTo(40102));
+        Assert.That(error["error"]!.Value<int>("statusCode"), Is.EqualTo(401));
     }
 
     [Test]

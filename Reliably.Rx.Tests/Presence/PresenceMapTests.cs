@@ -99,7 +99,8 @@ public sealed class PresenceMapTests
         map.Apply(Msg(PresenceAction.Enter, "alice", "c1", "c1:3:0"));
         map.BeginSyncPage("sync1:cursorA");
 
-        Assert.That(map.Apply(Msg(PresenceAction.Leave, "alice", "c1", "c1:4:0"))?.Action, Is.EqualTo(PresenceAction.Leave));
+        Assert.That(map.Apply(Msg(PresenceAction.Leave, "alice", "c1", "c1:4:0")), Is.Null, "RTP2h2a: stored as ABSENT, not emitted");
+        Assert.That(map.Get("c1:alice")?.Action, Is.EqualTo(PresenceAction.Absent));
         Assert.That(map.Members, Is.Empty, "ABSENT members are not members");
 
         // A SYNC page that still lists the member with an older id must not resurrect it.

@@ -209,6 +209,25 @@ public sealed class RealtimePresenceTests
     }
 
     [Test]
+    public async Task RTP17i_OwnMembersAreReentered_WhenAReattachCompletesWithResumed()
+    {
+        await using var h = NewHarness();
+        await h.AttachNow(flags: ProtocolFlags.None);
+        h.Receive(PresenceFrame(h.Name, Member(PresenceAction.Enter, "alice", "conn-1", "conn-1:0:0", "my-data")));
+        var before = h.Sent(ProtocolAction.Presence).Count();
+
+        // RTL13a: an unsolicited DETACHED: the channel re-attaches; its ATTACHED has RESUMED, but the channel was not
+        // attached when it arrived, so the exception of RTP17i does not apply.
+        h.Receive(h.Detached());
+        Assert.That(h.Channel.State, Is.EqualTo(ChannelState.Attaching));
+        h.Receive(h.Attached(serial: "serial-3", flags: ProtocolFlags.Resumed));
+
+        var reentry = h.Sent(ProtocolAction.Presence).Skip(before).Single().Presence!.Single();
+        Assert.That(reentry.Action, Is.EqualTo(PresenceAction.Enter));
+        Assert.That(reentry.ClientId, Is.EqualTo("alice"));
+    }
+
+    [Test]
     public async Task RTP17e_FailedReentry_IsReportedWith91004()
     {
         await using var h = NewHarness();

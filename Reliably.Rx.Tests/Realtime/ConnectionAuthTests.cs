@@ -55,15 +55,16 @@ public sealed class ConnectionAuthTests
     }
 
     [Test]
-    public async Task RTN15h1_DISCONNECTED_with_token_error_and_no_means_to_renew_goes_FAILED()
+    public async Task RTN15h1_RSA4a2_DISCONNECTED_with_token_error_and_no_means_to_renew_goes_FAILED_with_40171()
     {
         await using var h = new RealtimeHarness(auth: new FakeAuthProvider(basic: false, canRenew: false));
         var transport = h.ConnectNow();
         transport.ReceiveAndClose(TokenError(ProtocolAction.Disconnected));
         h.Pump();
         Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Failed));
-        Assert.That(h.Connection.ErrorReason?.Code, Is.EqualTo(40142));
+        Assert.That(h.Connection.ErrorReason?.Code, Is.EqualTo(40171), "RSA4a2: no means to renew");
         Assert.That(h.Connection.ErrorReason?.StatusCode, Is.EqualTo(401));
+        Assert.That(h.Connection.ErrorReason?.Cause?.Code, Is.EqualTo(40142), "the server's token error is the cause");
     }
 
     [Test]

@@ -10,10 +10,10 @@ internal interface IChannelPresenceHandler
 {
     /// <summary>
     /// Every ATTACHED the channel processes: the one that completes an attach, and the extra ATTACHED while attached
-    /// (RTL12). <paramref name="resumed"/> is the RESUMED flag (RTP17i: re-enter unless resumed; RTP1: HAS_PRESENCE).
-    /// Called after the state change for the first kind.
+    /// (RTL12). <paramref name="reenter"/> says whether this connection's members are re-entered (RTP17i: on every
+    /// ATTACHED except an extra one with RESUMED set while already attached). Called after the state change for the first kind.
     /// </summary>
-    void OnAttached(ProtocolMessage attached, bool resumed);
+    void OnAttached(ProtocolMessage attached, bool reenter);
 
     /// <summary>A PRESENCE or SYNC frame, after the channel stored its channelSerial (RTL15b). Data is still encoded.</summary>
     void OnPresenceFrame(ProtocolMessage message);

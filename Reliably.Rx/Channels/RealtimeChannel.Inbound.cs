@@ -74,7 +74,9 @@ public sealed partial class RealtimeChannel
                 SetState(ChannelState.Attached, message.Error, resumed, hasBacklog);
                 EndAttachActivity(null);
                 CompleteWaiters(_attachWaiters);
-                PresenceHandler?.OnAttached(message, resumed);
+
+                // RTP17i: the channel was not attached, so its members are re-entered even if the attach resumed.
+                PresenceHandler?.OnAttached(message, reenter: true);
                 if (discontinuity)
                 {
                     OnDiscontinuity(DiscontinuityKind.AttachNotResumed, reason);
@@ -100,7 +102,7 @@ public sealed partial class RealtimeChannel
                     PublishUpdate(message.Error, resumed: false, hasBacklog);
                 }
 
-                PresenceHandler?.OnAttached(message, resumed);
+                PresenceHandler?.OnAttached(message, reenter: !resumed);
                 if (!resumed)
                 {
                     OnDiscontinuity(DiscontinuityKind.Update, message.Error);

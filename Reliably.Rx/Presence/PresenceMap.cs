@@ -39,6 +39,9 @@ internal sealed class PresenceMap
 
     public int Count => _members.Count(kv => kv.Value.Action != PresenceAction.Absent);
 
+    /// <summary>The entry stored under <paramref name="memberKey"/>, ABSENT markers included (RTP2h2a), or null.</summary>
+    public PresenceMessage? Get(string memberKey) => _members.GetValueOrDefault(memberKey);
+
     public bool TryGet(string memberKey, out PresenceMessage member)
     {
         if (_members.TryGetValue(memberKey, out var found) && found.Action != PresenceAction.Absent)
@@ -80,15 +83,15 @@ internal sealed class PresenceMap
             case PresenceAction.Leave:
                 if (SyncInProgress)
                 {
-                    // RTP2h2: kept as ABSENT so an older PRESENT in a later SYNC page cannot resurrect the member.
-                    var absent = message with { Action = PresenceAction.Absent };
-                    _members[key] = absent;
-                }
-                else
-                {
-                    _members.Remove(key);
+                    // RTP2h2a: kept as ABSENT so an older PRESENT in a later SYNC page cannot resurrect the member. Not
+                    // emitted: when the SYNC ends the marker is purged silently, and only RTP19's leaves are emitted (RTP2h2b).
+                    _members[key] = message with { Action = PresenceAction.Absent };
+                    Version++;
+                    return null;
                 }
 
+                // RTP2h1: emitted and deleted, if the member was present.
+                _members.Remove(key);
                 Version++;
                 return existing is null || existing.Action == PresenceAction.Absent ? null : message;
 
@@ -196,6 +199,26 @@ internal sealed class PresenceMap
         }
 
         return leaves;
+    }
+
+    /// <summary>
+    /// Abandons a SYNC in progress without evicting anyone (the channel attached again, so a new SYNC follows, RTP18a):
+    /// ABSENT markers are purged silently and no member is residual any more.
+    /// </summary>
+    public void DiscardSync()
+    {
+        if (!SyncInProgress)
+        {
+            return;
+        }
+
+        foreach (var key in _members.Where(kv => kv.Value.Action == PresenceAction.Absent).Select(kv => kv.Key).ToList())
+        {
+            _members.Remove(key);
+        }
+
+        _residual = null;
+        SyncId = null;
     }
 
     /// <summary>

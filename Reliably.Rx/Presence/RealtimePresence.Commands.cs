@@ -107,7 +107,7 @@ public sealed partial class RealtimePresence
         return completion.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>On the loop: send when ATTACHED, queue and attach implicitly when not yet (RTP8d, RTP16b), fail otherwise (RTP16c).</summary>
+    /// <summary>On the loop: send when ATTACHED, queue and attach implicitly when INITIALIZED or ATTACHING (RTP8d, RTP16b), fail otherwise (RTP16c).</summary>
     private void SendOrQueue(PresenceMessage encoded, long size, TaskCompletionSource completion)
     {
         switch (_channel.StateOnLoop)
@@ -117,8 +117,6 @@ public sealed partial class RealtimePresence
                 break;
             case ChannelState.Initialized:
             case ChannelState.Attaching:
-            case ChannelState.Detached:
-            case ChannelState.Detaching:
                 if (!_channel.Client.Options.QueueMessages && _channel.Client.Connection.State != ConnectionState.Connected)
                 {
                     completion.TrySetException(new AblyException(ErrorCodes.ChannelOperationFailedInvalidState, 400,
@@ -130,6 +128,7 @@ public sealed partial class RealtimePresence
                 StartImplicitAttach();
                 break;
             default:
+                // RTP16c, RTP8g: DETACHING, DETACHED, SUSPENDED and FAILED refuse at once; nothing attaches implicitly.
                 completion.TrySetException(new AblyException(_channel.ErrorReason ?? new ErrorInfo(ErrorCodes.ChannelOperationFailedInvalidState, 400,
                     $"Presence is not possible while the channel is {_channel.StateOnLoop.ToString().ToUpperInvariant()} (RTP16c).")));
                 break;
@@ -196,7 +195,7 @@ public sealed partial class RealtimePresence
         }
 
         var connectionId = _channel.Client.Connection.Id;
-        foreach (var member in _ownMembers.Values.ToArray())
+        foreach (var member in _ownMembers.Values)
         {
             var enter = new PresenceMessage(PresenceAction.Enter, member.ClientId, member.Data)
             {

@@ -6,13 +6,14 @@ namespace Reliably.Rx;
 /// <summary>The loop side of presence: frames, attaches and channel state changes (all called on the loop).</summary>
 public sealed partial class RealtimePresence
 {
-    void IChannelPresenceHandler.OnAttached(ProtocolMessage attached, bool resumed)
+    void IChannelPresenceHandler.OnAttached(ProtocolMessage attached, bool reenter)
     {
         if (attached.HasFlag(ProtocolFlags.HasPresence))
         {
-            // RTP1: a SYNC follows; members not seen in it leave when it ends (RTP19).
+            // RTP1: a SYNC follows. It starts with its first SYNC frame (RTP18a); members not seen in it leave when it
+            // ends (RTP19). A SYNC of an earlier attachment is abandoned: this one replaces it.
             _syncComplete = false;
-            _members.StartSync();
+            _members.DiscardSync();
         }
         else
         {
@@ -24,9 +25,9 @@ public sealed partial class RealtimePresence
         PublishMemberSetIfChanged();
         AnswerWaitersNotWaitingForSync();
 
-        if (!resumed)
+        if (reenter)
         {
-            // RTP17i: continuity was lost, so the server may not hold this client's members any more.
+            // RTP17i: every ATTACHED but a RESUMED one on an attached channel; the server may not hold our members any more.
             ReenterOwnMembers();
         }
     }
@@ -136,10 +137,10 @@ public sealed partial class RealtimePresence
             case PresenceAction.Enter:
             case PresenceAction.Update:
             case PresenceAction.Present:
-                _ownMembers[member.ClientId] = member with { Action = PresenceAction.Present };
+                _ownMembers.Put(member);
                 break;
-            case PresenceAction.Leave when !member.IsSynthesized:
-                _ownMembers.Remove(member.ClientId);
+            case PresenceAction.Leave:
+                _ownMembers.Remove(member);
                 break;
         }
     }

@@ -14,7 +14,7 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
 {
     private readonly RealtimeChannel _channel;
     private readonly Presence.PresenceMap _members;
-    private readonly Dictionary<string, PresenceMessage> _ownMembers = new(StringComparer.Ordinal);
+    private readonly Presence.LocalPresenceMap _ownMembers = new();
     private readonly LosslessBroadcast<IReadOnlyList<PresenceMessage>> _memberSets;
     private readonly List<(TaskCompletionSource<IReadOnlyList<PresenceMessage>> Waiter, string? ClientId, string? ConnectionId, bool WaitForSync)> _syncWaiters = new();
     private readonly List<(PresenceMessage Encoded, long Size, TaskCompletionSource Completion)> _queued = new();

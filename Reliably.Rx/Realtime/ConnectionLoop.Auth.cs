@@ -13,10 +13,9 @@ internal sealed partial class ConnectionLoop
     {
         if (!_auth.CanRenewToken)
         {
-            // RSA4a2: the connection attempt was refused with a token error and nothing can renew the token: FAILED with
-            // 40171, the server's error as the cause. RTN15h1: a live connection told so by DISCONNECTED is FAILED with
-            // the server's error itself.
-            Fail(_state == ConnectionState.Connecting ? AblyAuth.NoMeansToRenew(error).ErrorInfo : error);
+            // RTN14b, RTN15h1: no means to renew: FAILED. RSA4a2: the error is 40171, the server's token error its cause,
+            // whether the token was refused while connecting or a live connection was told it expired.
+            Fail(AblyAuth.NoMeansToRenew(error).ErrorInfo);
             return;
         }
 
@@ -42,42 +41,17 @@ internal sealed partial class ConnectionLoop
     /// <summary>An authentication failure while obtaining credentials for an attempt (RSA4c, RSA4d).</summary>
     private void OnAuthFailure(Exception? exception)
     {
-        var error = AuthAttemptError(exception, out var fatal);
-        if (fatal)
+        var inner = exception is AblyException ably ? ably.ErrorInfo : new ErrorInfo(ErrorCodes.AuthCallbackError, 401, exception?.Message ?? "Authentication failed.");
+        if (inner.Code == ErrorCodes.NoMeansToRenewToken || inner.StatusCode == 403)
         {
-            Fail(error);
+            // RSA4d: a 403 from the auth callback/URL, or no means to obtain a token, is fatal.
+            Fail(inner);
             return;
         }
 
-        // RSA4c2: the attempt was unsuccessful: DISCONNECTED (or SUSPENDED), and retrying.
+        // RSA4c: other auth failures leave the connection DISCONNECTED (or SUSPENDED) and retrying.
+        var error = new ErrorInfo(ErrorCodes.AuthCallbackFailed, 401, "Unable to obtain a token: " + inner.Message) { Cause = inner };
         AttemptFailed(error, qualifiesForFallback: false);
-    }
-
-    /// <summary>
-    /// The error to surface when a token for the connection could not be obtained, and whether it is fatal. RSA4c1: 80019,
-    /// 401, the underlying error as the cause; RSA4d: 80019, 403 and FAILED when that error has status 403. The client's
-    /// own "no means to obtain a token" (40171, 40106) is fatal and surfaced as it is (RSA4a2).
-    /// </summary>
-    private static ErrorInfo AuthAttemptError(Exception? exception, out bool fatal)
-    {
-        var error = exception is AblyException ably
-            ? ably.ErrorInfo
-            : new ErrorInfo(ErrorCodes.AuthCallbackError, 401, exception?.Message ?? "Authentication failed.");
-        if (error.Code is ErrorCodes.NoMeansToRenewToken or ErrorCodes.NoAuthMeans)
-        {
-            fatal = true;
-            return error;
-        }
-
-        // The shared auth reports a failing authCallback or authUrl as 40170 with their own error as the cause (RSA4e):
-        // that error is the underlying cause here.
-        var underlying = error.Code == ErrorCodes.AuthCallbackError && error.Cause is { } cause ? cause : error;
-        fatal = underlying.StatusCode == 403;
-        return new ErrorInfo(ErrorCodes.AuthCallbackFailed, fatal ? 403 : 401, "Unable to obtain a token: " + underlying.Message)
-        {
-            Cause = underlying,
-            Href = ErrorInfo.HrefFor(ErrorCodes.AuthCallbackFailed),
-        };
     }
 
     /// <summary>RTN22: the server asks for re-authentication; renew the token and send it in band.</summary>
@@ -99,9 +73,7 @@ internal sealed partial class ConnectionLoop
     /// </summary>
     public Task ReauthorizeAsync(AuthCredentials? credentials)
     {
-        // AuthorizeAsync awaits this task before its own completes. In virtual time everything runs on the test's thread,
-        // and a continuation sent to the thread pool would arrive after the test has stopped advancing: it runs inline.
-        var done = new TaskCompletionSource<bool>(_dedicatedThread ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!Execute(() => BeginReauthorize(credentials, done)))
         {
             done.TrySetException(new AblyException(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed."));
@@ -148,16 +120,12 @@ internal sealed partial class ConnectionLoop
     {
         if (!task.IsCompletedSuccessfully)
         {
-            var error = AuthAttemptError(task.Exception?.GetBaseException(), out var fatal);
-            if (fatal)
+            var error = task.Exception?.GetBaseException() is AblyException ably
+                ? ably.ErrorInfo
+                : new ErrorInfo(ErrorCodes.AuthCallbackError, 401, "Re-authentication failed.");
+            if (_state == ConnectionState.Connected)
             {
-                // RSA4d, RSA4d1: a 403 while re-authenticating fails the connection, even a live one.
-                Fail(error);
-            }
-            else if (_state == ConnectionState.Connected)
-            {
-                // RSA4c3: a failed re-authentication leaves a live connection CONNECTED; RSA4c1: the error becomes the
-                // connection's errorReason, reported as an UPDATE.
+                // RSA4c3: a failed re-authentication leaves a live connection CONNECTED, reported as an UPDATE.
                 SetState(ConnectionState.Connected, error);
             }
 

@@ -53,14 +53,15 @@ internal sealed class Authenticator
         var identity = info.ClientId;
         if (!string.IsNullOrEmpty(clientId))
         {
-            // RSA15: a requested clientId must agree with the token's (a wildcard token lets the client choose).
+            // RSA15: a requested clientId must agree with the token's (a wildcard token lets the client choose); Ably
+            // answers a disagreement as incompatible credentials (40102), as for a library-detected one (RSA15c).
             if (identity == "*")
             {
                 identity = clientId;
             }
             else if (identity != clientId)
             {
-                throw new AblyException(40012, 400, $"Mismatched clientId: token has '{identity}', connection requested '{clientId}'");
+                throw new AblyException(40102, 401, $"Mismatched clientId: token has '{identity}', connection requested '{clientId}'");
             }
         }
 

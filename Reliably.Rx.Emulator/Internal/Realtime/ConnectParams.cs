@@ -26,6 +26,9 @@ internal sealed record ConnectParams
     /// <summary>Set when the parameters are unacceptable; the connection gets ERROR and closes.</summary>
     public AblyException? Error { get; init; }
 
+    /// <summary>Every parameter as received (the last value of a repeated one), a key's secret and a token redacted.</summary>
+    public IReadOnlyDictionary<string, string> All { get; init; } = new Dictionary<string, string>();
+
     public static ConnectParams Parse(IQueryCollection query)
     {
         string? Get(string name) => query.TryGetValue(name, out var v) && v.Count > 0 ? v[^1] : null;
@@ -43,6 +46,7 @@ internal sealed record ConnectParams
             ClientId = Get("clientId"),
             Resume = Get("resume"),
             Recover = Get("recover"),
+            All = query.ToDictionary(p => p.Key, p => Redact(p.Key, p.Value.Count > 0 ? p.Value[^1] ?? string.Empty : string.Empty), StringComparer.Ordinal),
         };
 
         if (format is not null and not "json" and not "msgpack")
@@ -58,4 +62,11 @@ internal sealed record ConnectParams
 
         return result;
     }
+
+    private static string Redact(string name, string value) => name switch
+    {
+        "key" => value.Split(':')[0] + ":[redacted]",
+        "access_token" or "accessToken" => "[redacted]",
+        _ => value,
+    };
 }

@@ -24,6 +24,9 @@ internal interface IServerTransport
     /// <summary>While set, every outbound byte is swallowed (frames and heartbeats), so the client's idle timer fires.</summary>
     bool Silenced { get; set; }
 
+    /// <summary>Applied to every frame queued: the frame to send instead, or null to swallow it (armed frame faults).</summary>
+    Func<OutgoingFrame, OutgoingFrame?>? Filter { get; set; }
+
     /// <summary>Queues a frame; frames leave in the order they were queued.</summary>
     void Enqueue(OutgoingFrame frame);
 

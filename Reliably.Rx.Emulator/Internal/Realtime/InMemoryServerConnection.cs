@@ -41,7 +41,7 @@ internal sealed class InMemoryServerConnection
     {
         var parameters = ConnectParams.Parse(new QueryCollection(QueryHelpers.ParseQuery(uri.Query)));
         var localAddress = uri.Host;
-        if (connections.IsUnreachable(localAddress, out var refusal))
+        if (connections.IsUnreachable(localAddress, parameters, out var refusal))
         {
             return null;
         }

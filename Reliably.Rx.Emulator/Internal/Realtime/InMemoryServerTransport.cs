@@ -40,15 +40,17 @@ internal sealed class InMemoryServerTransport : IServerTransport
     /// <summary>True once the connection has ended, from either side.</summary>
     public bool Ended => _ended;
 
+    public Func<OutgoingFrame, OutgoingFrame?>? Filter { get; set; }
+
     public void Enqueue(OutgoingFrame frame)
     {
-        if (_ended || Silenced)
+        if (_ended || Silenced || (Filter is null ? frame : Filter(frame)) is not { } sent)
         {
             return;
         }
 
-        _link.Deliver(frame.GetBytes(Format), Format == WireFormat.MsgPack);
-        OnSent?.Invoke(frame);
+        _link.Deliver(sent.GetBytes(Format), Format == WireFormat.MsgPack);
+        OnSent?.Invoke(sent);
     }
 
     public void EndAfterFlush()

@@ -28,8 +28,11 @@ internal sealed class RealtimeConnections
     /// dropped unanswered (an unreachable host); <paramref name="refusal"/> is set when it must be answered with
     /// DISCONNECTED instead (RTN14d).
     /// </summary>
-    public bool IsUnreachable(string localAddress, out EmulatorError? refusal) =>
-        _server.Faults.TryConsumeConnectFault(localAddress, out refusal) && refusal is null;
+    public bool IsUnreachable(string localAddress, ConnectParams parameters, out EmulatorError? refusal)
+    {
+        _server.Attempts.Record(new EmulatorConnectionAttempt(_server.Time.GetUtcNow(), parameters.All));
+        return _server.Faults.TryConsumeConnectFault(localAddress, out refusal) && refusal is null;
+    }
 
     /// <summary>
     /// Authenticates a new transport and opens or resumes its session, which sends CONNECTED. On a refusal or an auth
@@ -37,6 +40,8 @@ internal sealed class RealtimeConnections
     /// </summary>
     public Session? Accept(ConnectParams parameters, IServerTransport transport, bool isTls, EmulatorError? refusal)
     {
+        // Armed frame faults apply to everything this transport sends, CONNECTED included.
+        transport.Filter = _server.Faults.Frames.ApplyOutbound;
         try
         {
             if (parameters.Error is { } error)
@@ -118,9 +123,15 @@ internal sealed class RealtimeConnections
         }
 
         session.Frames.Record(session.Server.Time.GetUtcNow(), true, pm);
+        if (session.Server.Faults.Frames.Apply(inbound: true, pm) is not { } handled)
+        {
+            // An armed fault swallowed it: recorded as received, never handled.
+            return;
+        }
+
         try
         {
-            await session.HandleAsync(pm).ConfigureAwait(false);
+            await session.HandleAsync(handled).ConfigureAwait(false);
         }
         catch (AblyException ex)
         {

@@ -41,7 +41,7 @@ internal sealed class RealtimeEndpoint
 
         var parameters = ConnectParams.Parse(context.Request.Query);
         var local = context.Connection.LocalIpAddress?.ToString() ?? string.Empty;
-        if (_connections.IsUnreachable(local, out var refusal))
+        if (_connections.IsUnreachable(local, parameters, out var refusal))
         {
             // An unreachable host: no upgrade, no answer.
             context.Abort();

@@ -55,7 +55,15 @@ internal sealed class WsTransport : IServerTransport
         set => _stream.Silenced = value;
     }
 
-    public void Enqueue(OutgoingFrame frame) => _queue.Writer.TryWrite(frame);
+    public Func<OutgoingFrame, OutgoingFrame?>? Filter { get; set; }
+
+    public void Enqueue(OutgoingFrame frame)
+    {
+        if ((Filter is null ? frame : Filter(frame)) is { } sent)
+        {
+            _queue.Writer.TryWrite(sent);
+        }
+    }
 
     /// <summary>Sends everything queued so far, then closes the socket cleanly.</summary>
     public void EndAfterFlush()

@@ -39,13 +39,20 @@ internal sealed class FaultRoutes
             ("POST", ["_emulator", "connections", var id, "fail"]) => Done(x, _faults.FailConnection(id, Error(x))),
             ("POST", ["_emulator", "connections", var id, "auth"]) => Done(x, _faults.RequestReauth(id)),
             ("POST", ["_emulator", "connections", var id, "expire-token"]) => Done(x, _faults.ExpireConnectionToken(id)),
+            ("POST", ["_emulator", "connections", var id, "close"]) => Done(x, _faults.CloseConnection(id)),
+            ("POST", ["_emulator", "connections", var id, "send"]) => SendFrameAsync(x, id),
+            ("GET", ["_emulator", "connection-attempts"]) => x.WriteAsync(200, Attempts(), WireFormat.Json),
+            ("POST", ["_emulator", "faults", "frames", "suppress"]) => Run(x, () => _faults.SuppressFrames(
+                x.Q("direction") == "in" ? EmulatorFrameDirection.Inbound : EmulatorFrameDirection.Outbound,
+                (int)(x.QLong("action") ?? throw new ArgumentException("action is required")), (int?)x.QLong("count"), x.Q("channel"))),
+            ("POST", ["_emulator", "faults", "frames", "replace"]) => ReplaceFramesAsync(x),
             ("POST", ["_emulator", "connections", var id, "channels", var ch, "detach"]) => Done(x, _faults.DetachChannel(id, ch, Error(x))),
             ("POST", ["_emulator", "connections", var id, "channels", var ch, "error"]) => Done(x, _faults.FailChannel(id, ch, Error(x))),
             ("POST", ["_emulator", "faults", "nack"]) => Run(x, () => _faults.NackNextPublishes((int)(x.QLong("count") ?? 1), Error(x), x.Q("connectionId"))),
             ("POST", ["_emulator", "faults", "ack-delay"]) => Run(x, () => _faults.DelayAcks(TimeSpan.FromMilliseconds(x.QLong("ms") ?? 0))),
             ("POST", ["_emulator", "faults", "attach-delay"]) => Run(x, () => _faults.DelayAttached(TimeSpan.FromMilliseconds(x.QLong("ms") ?? 0))),
             ("POST", ["_emulator", "faults", "rest-error"]) => Run(x, () => _faults.FailRestRequests(
-                (int)(x.QLong("status") ?? 503), (int?)x.QLong("count"), Address(x.Q("address")), x.Q("path"))),
+                (int)(x.QLong("status") ?? 503), (int?)x.QLong("count"), Address(x.Q("address")), x.Q("path"), Error(x))),
             ("POST", ["_emulator", "faults", "reject-connections"]) => Run(x, () => _faults.FailConnectionAttempts(
                 (int?)x.QLong("count"), Error(x), Address(x.Q("address")))),
             ("POST", ["_emulator", "connections", "drop-all"]) => RunCount(x, _faults.DropAllConnections()),
@@ -65,6 +72,40 @@ internal sealed class FaultRoutes
             ["connected"] = c.IsConnected,
             ["format"] = c.Format,
         }));
+
+    private JArray Attempts() => new(_server.Attempts.Snapshot().Select(a => new JObject
+    {
+        ["timestamp"] = a.Timestamp.ToUnixTimeMilliseconds(),
+        ["queryParams"] = new JObject(a.Parameters.Select(p => new JProperty(p.Key, p.Value))),
+    }));
+
+    private async Task SendFrameAsync(RestExchange x, string connectionId)
+    {
+        var body = await x.ReadBodyAsync().ConfigureAwait(false) ?? throw new AblyException(40000, 400, "The body is the ProtocolMessage to send");
+        await Done(x, WithArguments(() => _faults.SendFrame(connectionId, body.ToString(Newtonsoft.Json.Formatting.None)))).ConfigureAwait(false);
+    }
+
+    private async Task ReplaceFramesAsync(RestExchange x)
+    {
+        var body = await x.ReadBodyAsync().ConfigureAwait(false) ?? throw new AblyException(40000, 400, "The body is the replacement ProtocolMessage");
+        await Run(x, () => _faults.ReplaceFrames(
+            (int)(x.QLong("action") ?? throw new ArgumentException("action is required")),
+            body.ToString(Newtonsoft.Json.Formatting.None),
+            (int?)x.QLong("count"),
+            x.Q("channel"))).ConfigureAwait(false);
+    }
+
+    private static bool WithArguments(Func<bool> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new AblyException(40003, 400, ex.Message);
+        }
+    }
 
     private Task FramesAsync(RestExchange x, string connectionId)
     {

@@ -36,10 +36,10 @@ internal sealed partial class RestRouter
             }
 
             var local = context.Connection.LocalIpAddress?.ToString() ?? string.Empty;
-            if (_server.Faults.TryConsumeRestFault(local, context.Request.Path.Value ?? "/") is { } status)
+            if (_server.Faults.TryConsumeRestFault(local, context.Request.Path.Value ?? "/") is { } fault)
             {
                 // RSC15: a 5xx here is what makes clients try a fallback host.
-                await x.WriteErrorAsync(status * 100, status, "Injected server error").ConfigureAwait(false);
+                await x.WriteErrorAsync(fault.Code, fault.StatusCode, fault.Message).ConfigureAwait(false);
                 return;
             }
 

@@ -46,6 +46,9 @@ internal sealed class EmulatorServer
 
     public FaultState Faults { get; } = new();
 
+    /// <summary>Every realtime connection attempt, as it arrived.</summary>
+    public ConnectionAttemptLog Attempts { get; } = new();
+
     /// <summary>Signs the connection keys this server issues (<see cref="ConnectionKeys"/>); made with the other ids.</summary>
     public byte[] ConnectionKeySecret { get; }
 

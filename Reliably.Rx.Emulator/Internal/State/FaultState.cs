@@ -10,6 +10,9 @@ internal sealed class FaultState
     private long _ackDelayTicks;
     private long _attachDelayTicks;
 
+    /// <summary>Frames swallowed or replaced, in either direction.</summary>
+    public FrameRules Frames { get; } = new();
+
     public TimeSpan AckDelay
     {
         get => TimeSpan.FromTicks(Interlocked.Read(ref _ackDelayTicks));
@@ -49,15 +52,16 @@ internal sealed class FaultState
         }
     }
 
-    public void AddRestFault(string? address, int statusCode, int? count, string? pathPrefix)
+    public void AddRestFault(string? address, int statusCode, int? count, string? pathPrefix, EmulatorError? error = null)
     {
         lock (_gate)
         {
-            _rest.Add(new RestFault(address, statusCode, pathPrefix) { Remaining = count });
+            _rest.Add(new RestFault(address, statusCode, pathPrefix, error) { Remaining = count });
         }
     }
 
-    public int? TryConsumeRestFault(string localAddress, string path)
+    /// <summary>The error to answer a REST request with, or null when no fault applies.</summary>
+    public EmulatorError? TryConsumeRestFault(string localAddress, string path)
     {
         lock (_gate)
         {
@@ -73,7 +77,9 @@ internal sealed class FaultState
                 _rest.Remove(fault);
             }
 
-            return fault.StatusCode;
+            return fault.Error is { } error
+                ? error with { StatusCode = fault.StatusCode }
+                : new EmulatorError(fault.StatusCode * 100, fault.StatusCode, "Injected server error");
         }
     }
 
@@ -115,6 +121,8 @@ internal sealed class FaultState
             _connects.Clear();
         }
 
+        Frames.Reset();
+
         AckDelay = TimeSpan.Zero;
         AttachDelay = TimeSpan.Zero;
     }
@@ -129,7 +137,7 @@ internal sealed class FaultState
         public int? Remaining { get; set; }
     }
 
-    private sealed record RestFault(string? Address, int StatusCode, string? PathPrefix)
+    private sealed record RestFault(string? Address, int StatusCode, string? PathPrefix, EmulatorError? Error)
     {
         public int? Remaining { get; set; }
     }
