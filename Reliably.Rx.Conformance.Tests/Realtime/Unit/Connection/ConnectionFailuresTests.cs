@@ -26,6 +26,7 @@ public sealed class ConnectionFailuresTests
 
     // UTS: realtime/unit/RTN15h1/token-error-no-renew-0
     [Test]
+    [Ignore("UTS spec error: expects errorReason 40142, the server's error itself; RSA4a2 requires a token error that nothing can renew to fail the connection with 40171 (the server's error as its cause), which the proxy case RTN15h1_RSA4a2 asserts against the emulator")]
     public async Task RTN15h1_DisconnectedWithTokenErrorAndNoMeansToRenew()
     {
         var (scheduler, server) = Uts.Mock();
