@@ -41,17 +41,42 @@ internal sealed partial class ConnectionLoop
     /// <summary>An authentication failure while obtaining credentials for an attempt (RSA4c, RSA4d).</summary>
     private void OnAuthFailure(Exception? exception)
     {
-        var inner = exception is AblyException ably ? ably.ErrorInfo : new ErrorInfo(ErrorCodes.AuthCallbackError, 401, exception?.Message ?? "Authentication failed.");
-        if (inner.Code == ErrorCodes.NoMeansToRenewToken || inner.StatusCode == 403)
+        var error = AuthAttemptError(exception, out var fatal);
+        if (fatal)
         {
-            // RSA4d: a 403 from the auth callback/URL, or no means to obtain a token, is fatal.
-            Fail(inner);
+            Fail(error);
             return;
         }
 
-        // RSA4c: other auth failures leave the connection DISCONNECTED (or SUSPENDED) and retrying.
-        var error = new ErrorInfo(ErrorCodes.AuthCallbackFailed, 401, "Unable to obtain a token: " + inner.Message) { Cause = inner };
+        // RSA4c2: the attempt was unsuccessful: DISCONNECTED (or SUSPENDED), and retrying.
         AttemptFailed(error, qualifiesForFallback: false);
+    }
+
+    /// <summary>
+    /// The error to surface when a token for the connection could not be obtained, and whether it is fatal. RSA4c1: 80019,
+    /// 401, the underlying error as the cause; RSA4d: 80019, 403 and FAILED when that error has status 403. The client's
+    /// own "no means to obtain a token" (40171, 40106) is fatal and surfaced as it is (RSA4a2).
+    /// </summary>
+    private static ErrorInfo AuthAttemptError(Exception? exception, out bool fatal)
+    {
+        var error = exception is AblyException ably
+            ? ably.ErrorInfo
+            : new ErrorInfo(ErrorCodes.AuthCallbackError, 401, exception?.Message ?? "Authentication failed.");
+        if (error.Code is ErrorCodes.NoMeansToRenewToken or ErrorCodes.NoAuthMeans)
+        {
+            fatal = true;
+            return error;
+        }
+
+        // The shared auth reports a failing authCallback or authUrl as 40170 with their own error as the cause (RSA4e):
+        // that error is the underlying cause here.
+        var underlying = error.Code == ErrorCodes.AuthCallbackError && error.Cause is { } cause ? cause : error;
+        fatal = underlying.StatusCode == 403;
+        return new ErrorInfo(ErrorCodes.AuthCallbackFailed, fatal ? 403 : 401, "Unable to obtain a token: " + underlying.Message)
+        {
+            Cause = underlying,
+            Href = ErrorInfo.HrefFor(ErrorCodes.AuthCallbackFailed),
+        };
     }
 
     /// <summary>RTN22: the server asks for re-authentication; renew the token and send it in band.</summary>
@@ -73,7 +98,9 @@ internal sealed partial class ConnectionLoop
     /// </summary>
     public Task ReauthorizeAsync(AuthCredentials? credentials)
     {
-        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // AuthorizeAsync awaits this task before its own completes. In virtual time everything runs on the test's thread,
+        // and a continuation sent to the thread pool would arrive after the test has stopped advancing: it runs inline.
+        var done = new TaskCompletionSource<bool>(_dedicatedThread ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
         if (!Execute(() => BeginReauthorize(credentials, done)))
         {
             done.TrySetException(new AblyException(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed."));
@@ -120,12 +147,16 @@ internal sealed partial class ConnectionLoop
     {
         if (!task.IsCompletedSuccessfully)
         {
-            var error = task.Exception?.GetBaseException() is AblyException ably
-                ? ably.ErrorInfo
-                : new ErrorInfo(ErrorCodes.AuthCallbackError, 401, "Re-authentication failed.");
-            if (_state == ConnectionState.Connected)
+            var error = AuthAttemptError(task.Exception?.GetBaseException(), out var fatal);
+            if (fatal)
             {
-                // RSA4c3: a failed re-authentication leaves a live connection CONNECTED, reported as an UPDATE.
+                // RSA4d, RSA4d1: a 403 while re-authenticating fails the connection, even a live one.
+                Fail(error);
+            }
+            else if (_state == ConnectionState.Connected)
+            {
+                // RSA4c3: a failed re-authentication leaves a live connection CONNECTED; RSA4c1: the error becomes the
+                // connection's errorReason, reported as an UPDATE.
                 SetState(ConnectionState.Connected, error);
             }
 
