@@ -206,6 +206,9 @@ public sealed class ChannelAttachTests
         c.Receive(c.Detached());
         c.Receive(c.Attached());
         Assert.That(c.Sent(ProtocolAction.Detach).Count(), Is.EqualTo(3), "while DETACHED");
+        Assert.That(c.Channel.State, Is.EqualTo(ChannelState.Detaching), "RTL5k: DETACHING again until the server confirms");
+
+        c.Receive(c.Detached());
         Assert.That(c.Channel.State, Is.EqualTo(ChannelState.Detached));
     }
 

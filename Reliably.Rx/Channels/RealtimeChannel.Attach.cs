@@ -57,7 +57,8 @@ public sealed partial class RealtimeChannel
     /// <param name="cancellationToken">Stops waiting; the detach itself goes on.</param>
     /// <exception cref="AblyException">
     /// 90007 when no DETACHED arrives within realtimeRequestTimeout (the channel returns to its previous state, RTL5f);
-    /// 90001 on a FAILED channel (RTL5b) or after release; the connection's error when it is closing or failed (RTL5g).
+    /// 90001 on a FAILED channel (RTL5b) or after release. When the connection is not CONNECTED the channel goes DETACHED at
+    /// once (RTL5l).
     /// </exception>
     public Task DetachAsync(CancellationToken cancellationToken = default)
     {
@@ -266,13 +267,7 @@ public sealed partial class RealtimeChannel
                 return;
         }
 
-        // ATTACHED. RTL5g: not on a closing or failed connection.
-        if (_loop.State is ConnectionState.Closing or ConnectionState.Failed)
-        {
-            waiter.TrySetException(new AblyException(ConnectionRefusal(_loop.State)!));
-            return;
-        }
-
+        // ATTACHED: RTL5d when connected, otherwise RTL5l (StartDetach).
         _detachWaiters.Add(waiter);
         StartDetach();
     }

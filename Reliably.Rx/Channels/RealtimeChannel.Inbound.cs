@@ -110,9 +110,14 @@ public sealed partial class RealtimeChannel
 
                 break;
             case ChannelState.Detaching:
-            case ChannelState.Detached:
-                // RTL5k: the server thinks we are attached; tell it again that we are not.
+                // RTL5k: the server thinks we are attached; tell it again that we are not (the RTL5f timer runs on).
                 _loop.TrySendNow(new ProtocolMessage(ProtocolAction.Detach, Name));
+                break;
+            case ChannelState.Detached:
+                // RTL5k: the same, and DETACHING again until the server confirms (RTL5f: back to DETACHED if it never does).
+                _stateBeforeDetach = ChannelState.Detached;
+                SetState(ChannelState.Detaching, null);
+                SendDetach();
                 break;
         }
     }
@@ -241,7 +246,8 @@ public sealed partial class RealtimeChannel
                 SendAttach();
                 break;
             case ChannelState.Detaching:
-                // RTL5h: the DETACH waits for the connection.
+                // The DETACH may have been lost with the transport (RTL3e leaves the channel DETACHING): send it again
+                // (RTL5d) with a fresh RTL5f timer.
                 SendDetach();
                 break;
         }
