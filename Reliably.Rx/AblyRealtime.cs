@@ -48,7 +48,7 @@ public sealed partial class AblyRealtime : IAsyncDisposable
         var loop = new ConnectionLoop(
             options,
             provider,
-            transports ?? options.TransportFactory ?? new WebSocketTransportFactory(CreateTransportLogger(options)),
+            transports ?? options.TransportFactory ?? new WebSocketTransportFactory(CreateTransportLogger(options), Security.ServerCertificateTrust.Callback(options)),
             new RandomSource(random ?? options.Random),
             connectivityCheck ?? Rest.CheckConnectivityAsync,
             Rest.Hosts.UseRealtimeHost);

@@ -222,6 +222,17 @@ public sealed record ClientOptions
     /// </summary>
     public bool IdempotentRealtimePublishing { get; init; } = true;
 
+    /// <summary>
+    /// Certificates trusted for TLS connections (REST and realtime) besides those the platform trusts; default none.
+    /// A server whose certificate fails the platform's validation only because of its chain (self-signed, or from an
+    /// authority the machine does not trust) is accepted when it presents exactly one of these certificates; its host
+    /// name must still match. Without this option a self-signed server, such as the emulator started with TLS
+    /// (<c>AblyEmulator.Certificate</c>), is refused. Pin only certificates you control: it is meant for a local or
+    /// private server, never to relax validation. Cannot be combined with <see cref="HttpMessageHandlerFactory"/>,
+    /// whose handler owns its own TLS settings (40003).
+    /// </summary>
+    public IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? TrustedServerCertificates { get; init; }
+
     /// <summary>Supplies the HTTP handler for REST requests (a test seam or a custom proxy); null uses SocketsHttpHandler.</summary>
     public Func<HttpMessageHandler>? HttpMessageHandlerFactory { get; init; }
 
@@ -340,4 +351,11 @@ public sealed record ClientOptions
     /// Null leaves the client without one: a delta then fails its channel with 40019, as a client without the plugin does.
     /// </summary>
     public IVcdiffDecoder? VcdiffDecoder { get; init; } = Rx.VcdiffDecoder.Default;
+
+    /// <summary>
+    /// Prints the options for diagnostics without their secrets: <see cref="Key"/> as its key name only, and
+    /// <see cref="Token"/>, <see cref="AuthHeaders"/> and <see cref="AuthParams"/> values as <c>(redacted)</c>.
+    /// </summary>
+    private bool PrintMembers(System.Text.StringBuilder builder) =>
+        Security.Redacted.PrintMembers(this, builder, nameof(Key), nameof(Token), nameof(AuthHeaders), nameof(AuthParams));
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Reliably.Rx.Emulator;
+using Reliably.Rx.Tests.TestSupport;
 
 namespace Reliably.Rx.Tests.Security;
 
@@ -63,7 +64,8 @@ public sealed class SecurityTests
         var tokens = new ConcurrentBag<string>();
         var secret = _emulator.DefaultKey.Split(':')[1];
         using var issuer = new AblyRest(Options() with { LoggerFactory = logs });
-        var cipher = new ChannelOptions { Cipher = new CipherParams(CipherParams.GenerateRandomKey()), AutoBackfill = true };
+        var cipherKey = CipherParams.GenerateRandomKey();
+        var cipher = new ChannelOptions { Cipher = new CipherParams(cipherKey), AutoBackfill = true };
         var name = "secure-" + Guid.NewGuid().ToString("N")[..8];
 
         await using var keyClient = new AblyRealtime(Options(msgpack: false) with { LoggerFactory = logs });
@@ -130,6 +132,7 @@ public sealed class SecurityTests
         {
             Assert.That(line, Does.Not.Contain(secret), "key secret in: " + line);
             Assert.That(line, Does.Not.Contain(Marker), "decrypted payload in: " + line);
+            Assert.That(line, Does.Not.Contain(Convert.ToBase64String(cipherKey)).And.Not.Contain(Convert.ToHexString(cipherKey)).IgnoreCase, "cipher key in: " + line);
             foreach (var token in tokens)
             {
                 Assert.That(line, Does.Not.Contain(token), "token in: " + line);
@@ -222,38 +225,5 @@ public sealed class SecurityTests
         Assert.That(seen.Values, Is.All.EqualTo(1), "exactly once");
         Assert.That(publisherClient.Connection.State, Is.EqualTo(ConnectionState.Connected));
         Assert.That(subscriberClient.Connection.State, Is.EqualTo(ConnectionState.Connected));
-    }
-
-    private sealed class RecordingLoggerFactory : ILoggerFactory
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Recorder(this, categoryName);
-
-        public void AddProvider(ILoggerProvider provider)
-        {
-        }
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Recorder(RecordingLoggerFactory owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull
-            {
-                owner.Lines.Enqueue(category + " scope: " + state);
-                return null;
-            }
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var structured = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(";", pairs.Select(p => p.Key + "=" + p.Value)) : string.Empty;
-                owner.Lines.Enqueue($"{logLevel} {category} {eventId} {formatter(state, exception)} {structured} {exception}");
-            }
-        }
     }
 }

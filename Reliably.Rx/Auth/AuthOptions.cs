@@ -46,4 +46,8 @@ public sealed record AuthOptions
 
     /// <summary>True when a new token can be obtained with these options (RSA4a).</summary>
     internal bool CanObtainToken => Key is not null || AuthCallback is not null || AuthUrl is not null;
+
+    /// <summary>Prints the options without their secrets: the key as its key name, header and parameter values redacted.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder) =>
+        Security.Redacted.PrintMembers(this, builder, nameof(Key), nameof(AuthHeaders), nameof(AuthParams));
 }

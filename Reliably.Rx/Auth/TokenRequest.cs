@@ -26,4 +26,8 @@ public sealed record TokenRequest
 
     /// <summary>The HMAC-SHA256 signature, base64 (RSA9g).</summary>
     public string Mac { get; init; } = string.Empty;
+
+    /// <summary>Prints the request without its signature: whoever holds the MAC can exchange the request for a token.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder) =>
+        Security.Redacted.PrintMembers(this, builder, nameof(Mac));
 }

@@ -54,5 +54,5 @@ internal static class RestErrors
         new(new ErrorInfo(ErrorCodes.Timeout, 500, $"The request to {host} timed out.") { Href = ErrorInfo.HrefFor(ErrorCodes.Timeout) }, inner);
 
     public static AblyException ConnectionFailed(string host, Exception inner) =>
-        new(new ErrorInfo(ErrorCodes.InternalError, 500, $"Could not reach {host}: {inner.Message}") { Href = ErrorInfo.HrefFor(ErrorCodes.InternalError) }, inner);
+        new(new ErrorInfo(ErrorCodes.InternalError, 500, $"Could not reach {host}: {ExceptionText.WithCause(inner)}") { Href = ErrorInfo.HrefFor(ErrorCodes.InternalError) }, inner);
 }

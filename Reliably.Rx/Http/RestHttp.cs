@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Reliably.Rx.Auth;
 using Reliably.Rx.Hosts;
 using Reliably.Rx.Randomness;
+using Reliably.Rx.Security;
 
 namespace Reliably.Rx.Http;
 
@@ -40,6 +41,7 @@ internal sealed class RestHttp : IDisposable
             ConnectTimeout = options.HttpOpenTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = DecompressionMethods.All,
+            SslOptions = { RemoteCertificateValidationCallback = ServerCertificateTrust.Callback(options) },
         };
 
         // Each attempt has its own timeout (RSC15l2) so the client-wide one is off.

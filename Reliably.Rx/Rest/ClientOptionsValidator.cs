@@ -25,6 +25,20 @@ internal static class ClientOptionsValidator
         {
             throw Invalid(nameof(ClientOptions.HttpMaxRetryCount), "must not be negative");
         }
+
+        if (options.TrustedServerCertificates is { Count: > 0 } trusted)
+        {
+            if (trusted.Any(c => c is null))
+            {
+                throw Invalid(nameof(ClientOptions.TrustedServerCertificates), "must not contain null");
+            }
+
+            if (options.HttpMessageHandlerFactory is not null)
+            {
+                // The factory's handler owns its TLS settings; pinning would silently not apply to REST.
+                throw Invalid(nameof(ClientOptions.TrustedServerCertificates), "cannot be combined with HttpMessageHandlerFactory, whose handler validates certificates itself");
+            }
+        }
     }
 
     private static void CheckPort(int port, string name)

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ internal sealed class WebSocketTransport : ITransport
     private readonly List<IDisposable> _subscriptions = new();
     private readonly Channel<(byte[] Frame, TransportFrameKind Kind)> _outbound =
         Channel.CreateUnbounded<(byte[] Frame, TransportFrameKind Kind)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly RemoteCertificateValidationCallback? _certificateValidation;
     private WebsocketClient? _client;
     private bool _closed;
 
@@ -27,19 +29,20 @@ internal sealed class WebSocketTransport : ITransport
     private volatile bool _opened;
     private int _closedFlag;
 
-    public WebSocketTransport(Uri uri, TransportFrameKind kind, ITransportListener listener, ILogger logger)
+    public WebSocketTransport(Uri uri, TransportFrameKind kind, ITransportListener listener, ILogger logger, RemoteCertificateValidationCallback? certificateValidation = null)
     {
         Uri = uri;
         _kind = kind;
         _listener = listener;
         _logger = logger;
+        _certificateValidation = certificateValidation;
     }
 
     public Uri Uri { get; }
 
     public void Connect()
     {
-        var client = new WebsocketClient(Uri)
+        var client = new WebsocketClient(Uri, CreateSocket)
         {
             // The loop owns reconnection and inactivity detection (RTN14, RTN15, RTN23): the client is a dumb pipe.
             IsReconnectionEnabled = false,
@@ -89,6 +92,18 @@ internal sealed class WebSocketTransport : ITransport
     }
 
     public void Dispose() => Close();
+
+    /// <summary>A plain ClientWebSocket, with the pinned server certificates of ClientOptions when there are any.</summary>
+    private ClientWebSocket CreateSocket()
+    {
+        var socket = new ClientWebSocket();
+        if (_certificateValidation is not null)
+        {
+            socket.Options.RemoteCertificateValidationCallback = _certificateValidation;
+        }
+
+        return socket;
+    }
 
     private async Task StartAsync(WebsocketClient client)
     {
@@ -192,7 +207,7 @@ internal sealed class WebSocketTransport : ITransport
 
         // Websocket.Client reports a failed start here too, and possibly before StartOrFail throws: whichever comes first
         // must say whether the socket ever opened.
-        var description = info.Exception?.Message ?? info.CloseStatusDescription ?? info.Type.ToString();
+        var description = (info.Exception is { } exception ? ExceptionText.WithCause(exception) : null) ?? info.CloseStatusDescription ?? info.Type.ToString();
         var error = new ErrorInfo(ErrorCodes.Disconnected, 400, "WebSocket closed: " + description);
         var connectFailure = !_opened;
         Emit(l => l.OnClosed(error, connectFailure), final: true);
@@ -218,12 +233,14 @@ internal sealed class WebSocketTransport : ITransport
 internal sealed class WebSocketTransportFactory : ITransportFactory
 {
     private readonly ILogger _logger;
+    private readonly RemoteCertificateValidationCallback? _certificateValidation;
 
-    public WebSocketTransportFactory(ILogger logger)
+    public WebSocketTransportFactory(ILogger logger, RemoteCertificateValidationCallback? certificateValidation = null)
     {
         _logger = logger;
+        _certificateValidation = certificateValidation;
     }
 
     public ITransport Create(Uri uri, TransportFrameKind frameKind, ITransportListener listener) =>
-        new WebSocketTransport(uri, frameKind, listener, _logger);
+        new WebSocketTransport(uri, frameKind, listener, _logger, _certificateValidation);
 }
