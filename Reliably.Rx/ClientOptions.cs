@@ -191,7 +191,7 @@ public sealed record ClientOptions
     /// <summary>Use TLS (https and wss); default true.</summary>
     public bool Tls { get; init; } = true;
 
-    /// <summary>Explicit fallback hosts; null means the endpoint's defaults, empty means none (RSC15b).</summary>
+    /// <summary>Explicit fallback hosts; null means the endpoint's defaults, empty means none (REC2a).</summary>
     public IReadOnlyList<string>? FallbackHosts { get; init; }
 
     /// <summary>Use MessagePack on the wire (default) rather than JSON (RSC8).</summary>

@@ -98,7 +98,7 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
 
     /// <summary>
     /// The members present (RTP11), after the SYNC has completed when <paramref name="waitForSync"/> (RTP11c1),
-    /// optionally filtered by clientId and connectionId (RTP11c2, RTP11c3). Attaches the channel implicitly (RTP11b).
+    /// optionally filtered by clientId and connectionId (RTP11c2, RTP11c3). Attaches the channel implicitly (RTP11e).
     /// </summary>
     /// <exception cref="AblyException">
     /// 91005 when the channel is SUSPENDED and <paramref name="waitForSync"/> (RTP11d); 90001 when it is FAILED or
@@ -137,7 +137,7 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
                 _syncWaiters.Add((answer, clientId, connectionId, waitForSync));
                 return;
             default:
-                // RTP11b: get() attaches implicitly; the answer follows the attach (and the SYNC).
+                // RTP11e: get() attaches implicitly; the answer follows the attach (and the SYNC).
                 _syncWaiters.Add((answer, clientId, connectionId, waitForSync));
                 StartImplicitAttach();
                 return;
