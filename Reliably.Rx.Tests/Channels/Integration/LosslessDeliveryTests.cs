@@ -162,14 +162,24 @@ public sealed class LosslessDeliveryTests : RealtimeEmulatorFixture
         using var s6 = v[5].Wrap(channel.StateChanges).Subscribe(s => states.Add(s));
         await channel.WaitForStateAsync(ChannelState.Attached, Wait);
 
+        // A gap by construction: from message 1,000 the channel's MESSAGE frames stop reaching clients (they still reach
+        // history); 80 messages later, by when at least the first 40 of them are acknowledged, the server forgets the
+        // subscriber's connection and the frames flow again.
+        var suppressed = false;
         var forgotten = false;
         await PublishSequenceAsync(publisher.Channels.Get(name), 0, total, batch: 10, inFlight: 4, afterBatch: async sent =>
         {
-            if (!forgotten && sent >= 1_000)
+            if (!suppressed && sent >= 1_000)
+            {
+                suppressed = true;
+                await collector.WaitForCountAsync(500, Wait);
+                Emulator.Faults.SuppressFrames(Reliably.Rx.Emulator.EmulatorFrameDirection.Outbound, action: 15, channel: name);
+            }
+            else if (suppressed && !forgotten && sent >= 1_080)
             {
                 forgotten = true;
-                await collector.WaitForCountAsync(500, Wait);
                 Assert.That(Emulator.Faults.ForgetConnection(subscriber.Connection.Id!, dropTransport: true), Is.True);
+                Emulator.Faults.Reset();
             }
         });
 
