@@ -13,6 +13,9 @@ public abstract class RestSandbox
     /// <summary>The specs' waits, generous for a loaded machine.</summary>
     protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
+    /// <summary>The specs' protocol variants, for <c>[TestCaseSource(nameof(ProtocolVariants))]</c>: <c>useBinaryProtocol: PROTOCOL == "msgpack"</c>.</summary>
+    protected static readonly object[] ProtocolVariants = ["json", "msgpack"];
+
     private readonly List<IAsyncDisposable> _clients = [];
 
     /// <summary>The emulator.</summary>

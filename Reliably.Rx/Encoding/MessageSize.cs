@@ -70,6 +70,14 @@ internal static class MessageSize
         string text when encoding?.EndsWith(PayloadTransform.Base64, StringComparison.Ordinal) == true => Base64Length(text),
         string text => Utf8(text),
 
+        // What the encoder sends as a string or as bytes counts as one (TM6c, TM6f), whatever its .NET form (TP5: a
+        // message not yet encoded is measured as it will be sent).
+        JValue { Type: JTokenType.String, Value: string text } => Utf8(text),
+        JValue { Type: JTokenType.Bytes, Value: byte[] bytes } => bytes.Length,
+        JValue { Type: JTokenType.Null or JTokenType.Undefined } => 0,
+        ReadOnlyMemory<byte> memory => memory.Length,
+        ArraySegment<byte> segment => segment.Count,
+
         // Encoded data is always text or bytes; a caller that measures unencoded JSON gets TM6b's rule.
         JToken token => Utf8(token.ToString(Formatting.None)),
         var other => Utf8(JsonConvert.SerializeObject(other)),

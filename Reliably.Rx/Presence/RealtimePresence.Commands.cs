@@ -1,32 +1,63 @@
+using Newtonsoft.Json.Linq;
+
 namespace Reliably.Rx;
 
-/// <summary>Entering, updating and leaving the presence set (RTP8, RTP9, RTP10, RTP14, RTP15, RTP17).</summary>
+/// <summary>
+/// Entering, updating and leaving the presence set (RTP8, RTP9, RTP10, RTP14, RTP15, RTP17). Each command takes data and,
+/// in its second form, extras too (RTP8a, RTP9a, RTP10a): a JSON object sent as the presence message's extras (TP3i),
+/// counted in its size (TP5) and kept for automatic re-entry (RTP17g).
+/// </summary>
 public sealed partial class RealtimePresence
 {
     /// <summary>Enters this client into the presence set with optional data (RTP8). Completes on the server's ACK.</summary>
     /// <exception cref="AblyException">91000 when this client has no clientId (RTP8j); the NACK's error otherwise.</exception>
     public Task EnterAsync(object? data = null, CancellationToken cancellationToken = default) =>
-        SendOwnAsync(PresenceAction.Enter, data, cancellationToken);
+        SendOwnAsync(PresenceAction.Enter, data, null, cancellationToken);
 
     /// <summary>Updates this client's data (RTP9); enters it when it is not present. Completes on ACK.</summary>
     public Task UpdateAsync(object? data = null, CancellationToken cancellationToken = default) =>
-        SendOwnAsync(PresenceAction.Update, data, cancellationToken);
+        SendOwnAsync(PresenceAction.Update, data, null, cancellationToken);
 
     /// <summary>Leaves the presence set (RTP10). Completes on ACK.</summary>
     public Task LeaveAsync(object? data = null, CancellationToken cancellationToken = default) =>
-        SendOwnAsync(PresenceAction.Leave, data, cancellationToken);
+        SendOwnAsync(PresenceAction.Leave, data, null, cancellationToken);
 
     /// <summary>Enters <paramref name="clientId"/> on behalf of others; needs a wildcard clientId (RTP14, RTP15).</summary>
     public Task EnterClientAsync(string clientId, object? data = null, CancellationToken cancellationToken = default) =>
-        SendForClientAsync(PresenceAction.Enter, clientId, data, cancellationToken);
+        SendForClientAsync(PresenceAction.Enter, clientId, data, null, cancellationToken);
 
     /// <summary>Updates the data of <paramref name="clientId"/> (RTP15).</summary>
     public Task UpdateClientAsync(string clientId, object? data = null, CancellationToken cancellationToken = default) =>
-        SendForClientAsync(PresenceAction.Update, clientId, data, cancellationToken);
+        SendForClientAsync(PresenceAction.Update, clientId, data, null, cancellationToken);
 
     /// <summary>Removes <paramref name="clientId"/> from the presence set (RTP15).</summary>
     public Task LeaveClientAsync(string clientId, object? data = null, CancellationToken cancellationToken = default) =>
-        SendForClientAsync(PresenceAction.Leave, clientId, data, cancellationToken);
+        SendForClientAsync(PresenceAction.Leave, clientId, data, null, cancellationToken);
+
+    /// <summary>Enters this client with data and extras (RTP8a, RTP8e). Completes on the server's ACK.</summary>
+    /// <exception cref="AblyException">91000 when this client has no clientId (RTP8j); the NACK's error otherwise.</exception>
+    public Task EnterAsync(object? data, JObject? extras, CancellationToken cancellationToken = default) =>
+        SendOwnAsync(PresenceAction.Enter, data, extras, cancellationToken);
+
+    /// <summary>Updates this client's data and extras (RTP9a); enters it when it is not present. Completes on ACK.</summary>
+    public Task UpdateAsync(object? data, JObject? extras, CancellationToken cancellationToken = default) =>
+        SendOwnAsync(PresenceAction.Update, data, extras, cancellationToken);
+
+    /// <summary>Leaves the presence set with data and extras (RTP10a). Completes on ACK.</summary>
+    public Task LeaveAsync(object? data, JObject? extras, CancellationToken cancellationToken = default) =>
+        SendOwnAsync(PresenceAction.Leave, data, extras, cancellationToken);
+
+    /// <summary>Enters <paramref name="clientId"/> with data and extras on behalf of others (RTP14, RTP15).</summary>
+    public Task EnterClientAsync(string clientId, object? data, JObject? extras, CancellationToken cancellationToken = default) =>
+        SendForClientAsync(PresenceAction.Enter, clientId, data, extras, cancellationToken);
+
+    /// <summary>Updates the data and extras of <paramref name="clientId"/> (RTP15).</summary>
+    public Task UpdateClientAsync(string clientId, object? data, JObject? extras, CancellationToken cancellationToken = default) =>
+        SendForClientAsync(PresenceAction.Update, clientId, data, extras, cancellationToken);
+
+    /// <summary>Removes <paramref name="clientId"/> from the presence set, with data and extras (RTP15).</summary>
+    public Task LeaveClientAsync(string clientId, object? data, JObject? extras, CancellationToken cancellationToken = default) =>
+        SendForClientAsync(PresenceAction.Leave, clientId, data, extras, cancellationToken);
 
     private string? OwnClientId =>
         _channel.Client.Connection.Details?.ClientId ?? _channel.Client.Options.ClientId ?? _channel.Client.Auth.ClientId;
@@ -37,7 +68,7 @@ public sealed partial class RealtimePresence
         : _channel.IsReleased ? Task.FromException(new AblyException(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Channel '{_channel.Name}' has been released."))
         : null;
 
-    private Task SendOwnAsync(PresenceAction action, object? data, CancellationToken cancellationToken)
+    private Task SendOwnAsync(PresenceAction action, object? data, JObject? extras, CancellationToken cancellationToken)
     {
         if (Refusal() is { } refusal)
         {
@@ -53,10 +84,10 @@ public sealed partial class RealtimePresence
         }
 
         // The client omits clientId when acting as itself (PROTOCOL.md 6.1); the server fills it in.
-        return SendAsync(new PresenceMessage(action, null, data), cancellationToken);
+        return SendAsync(new PresenceMessage(action, null, data) { Extras = (JObject?)extras?.DeepClone() }, cancellationToken);
     }
 
-    private Task SendForClientAsync(PresenceAction action, string clientId, object? data, CancellationToken cancellationToken)
+    private Task SendForClientAsync(PresenceAction action, string clientId, object? data, JObject? extras, CancellationToken cancellationToken)
     {
         if (Refusal() is { } refusal)
         {
@@ -76,7 +107,7 @@ public sealed partial class RealtimePresence
                 $"This client is identified as another clientId and cannot act for '{clientId}' (RTP15f)."));
         }
 
-        return SendAsync(new PresenceMessage(action, clientId, data), cancellationToken);
+        return SendAsync(new PresenceMessage(action, clientId, data) { Extras = (JObject?)extras?.DeepClone() }, cancellationToken);
     }
 
     private Task SendAsync(PresenceMessage message, CancellationToken cancellationToken)

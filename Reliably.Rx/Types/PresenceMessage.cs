@@ -62,6 +62,13 @@ public sealed record PresenceMessage
     /// </summary>
     public bool IsSynthesized => Id is null || ConnectionId is null || !Id.StartsWith(ConnectionId, StringComparison.Ordinal);
 
+    /// <summary>
+    /// What this presence message counts against maxMessageSize (TP5, TO3l8): as a message does (TM6), the UTF-8 bytes of
+    /// clientId, data and the JSON of extras; JSON data counts the bytes of its JSON text, binary data its length. It is
+    /// measured as the message stands: on an encrypted channel the client checks the size of the ciphertext it sends.
+    /// </summary>
+    public long Size => PayloadEncoding.MessageSize.Of(this);
+
     /// <summary>The data as <typeparamref name="T"/>; see <see cref="Message.DataAs{T}"/>.</summary>
     public T? DataAs<T>() => MessageData.As<T>(Data);
 

@@ -12,8 +12,6 @@ public sealed class BatchPresenceTests : RestSandbox
 {
     private const string OneRecordPerResult = "BatchPresenceSuccessResult and BatchPresenceFailureResult are one record, BatchPresenceResult, whose Success (no Error) tells them apart.";
 
-    private static readonly object[] Protocols = ["json", "msgpack"];
-
     /// <summary>A connected realtime client with the full-access key.</summary>
     private async Task<AblyRealtime> ConnectedAsync(string protocol)
     {
@@ -34,7 +32,7 @@ public sealed class BatchPresenceTests : RestSandbox
     }
 
     // UTS: rest/integration/RSC24/batch-presence-multiple-channels-0
-    [TestCaseSource(nameof(Protocols))]
+    [TestCaseSource(nameof(ProtocolVariants))]
     [Adapted(OneRecordPerResult)]
     public async Task RSC24_BGR2_MembersAcrossMultipleChannels(string protocol)
     {
@@ -58,7 +56,7 @@ public sealed class BatchPresenceTests : RestSandbox
     }
 
     // UTS: rest/integration/RSC24/restricted-key-channel-failure-1
-    [TestCaseSource(nameof(Protocols))]
+    [TestCaseSource(nameof(ProtocolVariants))]
     [Adapted(OneRecordPerResult)]
     [Ignore("UTS spec error: the case closes the realtime client before the query, and a cleanly closed connection's members leave at once " +
         "(as the same file's empty-channel-presence-2 note says), so the allowed channel has no member-1 to return; the per-channel failure it checks " +
@@ -86,7 +84,7 @@ public sealed class BatchPresenceTests : RestSandbox
     }
 
     // UTS: rest/integration/RSC24/empty-channel-presence-2
-    [TestCaseSource(nameof(Protocols))]
+    [TestCaseSource(nameof(ProtocolVariants))]
     [Adapted(OneRecordPerResult)]
     public async Task RSC24_EmptyChannelReturnsEmptyPresence(string protocol)
     {

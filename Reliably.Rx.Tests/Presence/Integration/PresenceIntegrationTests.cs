@@ -1,5 +1,6 @@
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
+using Newtonsoft.Json.Linq;
 using Reliably.Rx.Emulator;
 
 namespace Reliably.Rx.Tests.Presence.Integration;
@@ -137,6 +138,43 @@ public sealed class PresenceIntegrationTests
         Assert.That(page.Items.Select(m => m.Action), Is.EqualTo(new[] { PresenceAction.Enter, PresenceAction.Update, PresenceAction.Leave }));
         Assert.That(page.Items.Select(m => m.Data), Is.EqualTo(new[] { "first", "second", "last" }), "decrypted with the channel's cipher");
         Assert.That(page.Items.All(m => m.Encoding is null), Is.True);
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public async Task RTP8e_RTP9a_RTP10a_DataAndExtras_ReachOtherClients_EncodedAndDecoded(string format)
+    {
+        var channel = Unique("extras");
+        var cipher = new ChannelOptions { Cipher = new CipherParams(CipherParams.GenerateRandomKey()) };
+        var member = (await Connect(format, "carol")).Channels.Get(channel, cipher).Presence;
+        var observer = (await Connect(format, "dave")).Channels.Get(channel, cipher).Presence;
+        static JObject Extras(string value) => new() { ["headers"] = new JObject { ["step"] = value } };
+
+        await member.EnterAsync(new JObject { ["mood"] = "calm" }, Extras("enter")).WaitAsync(Wait);
+        var seen = (await observer.GetAsync(clientId: "carol").WaitAsync(Wait)).Single();
+        Assert.That(JToken.DeepEquals(seen.Extras, Extras("enter")), Is.True, "extras as entered");
+        Assert.That(JToken.DeepEquals(seen.Data as JToken, new JObject { ["mood"] = "calm" }), Is.True, "data encrypted, then decrypted and parsed");
+        Assert.That(seen.Encoding, Is.Null);
+
+        await member.UpdateAsync("updated", Extras("update")).WaitAsync(Wait);
+        await member.LeaveAsync(null, Extras("leave")).WaitAsync(Wait);
+        var page = await observer.HistoryAsync(new HistoryQuery { Direction = PaginationDirection.Forwards }).WaitAsync(Wait);
+
+        Assert.That(page.Items.Select(m => m.Action), Is.EqualTo(new[] { PresenceAction.Enter, PresenceAction.Update, PresenceAction.Leave }));
+        Assert.That(page.Items.Select(m => (string?)m.Extras?["headers"]?["step"]), Is.EqualTo(new[] { "enter", "update", "leave" }));
+    }
+
+    [Test]
+    public async Task RTP15_EnterClientWithExtras_OnBehalfOfAnotherClient()
+    {
+        var channel = Unique("extras-client");
+        var host = await Connect("json", clientId: null);
+        var presence = host.Channels.Get(channel).Presence;
+
+        await presence.EnterClientAsync("erin", "here", new JObject { ["tag"] = "x" }).WaitAsync(Wait);
+
+        var member = (await presence.GetAsync(clientId: "erin").WaitAsync(Wait)).Single();
+        Assert.That((string?)member.Extras?["tag"], Is.EqualTo("x"));
+        Assert.That(member.Data, Is.EqualTo("here"));
     }
 
     private async Task<AblyRealtime> Connect(string format, string? clientId)
