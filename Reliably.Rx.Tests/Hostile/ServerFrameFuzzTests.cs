@@ -39,11 +39,12 @@ public sealed class ServerFrameFuzzTests
     public async Task Random_protocol_messages_never_break_the_loop_or_a_subscriber(int seed)
     {
         TestContext.Progress.WriteLine($"[fuzz] protocol messages, seed {seed}");
-        var generator = new RandomProtocolMessages(seed);
+        using var generator = ProtocolGen.Stream(ProtocolGen.ProtocolMessage, seed).GetEnumerator();
         var rng = new Random(seed);
         await RunAsync(rng, () =>
         {
-            var pm = generator.Next();
+            generator.MoveNext();
+            var pm = generator.Current;
             pm.Channel = rng.Next(3) switch { 0 => "chat", 1 => "unknown-" + rng.Next(5), _ => pm.Channel };
             return pm;
         });
