@@ -133,6 +133,28 @@ public sealed class ChannelBackfillTests
         Assert.That(c.Discontinuities.Single().Backfilling, Is.False);
     }
 
+    /// <summary>
+    /// Found by the chaos run's server restart: a server that lost its idempotency memory accepts a publisher's resend
+    /// after a failed resume (RTN19a2), and subscribers received those messages twice. With AutoBackfill, a live message
+    /// whose id or serial matches a recently delivered one is the same message (RSL1k) and is not delivered again.
+    /// </summary>
+    [Test]
+    public async Task A_live_message_already_delivered_is_not_delivered_again()
+    {
+        var (c, requests) = await Start();
+        await using var owned = c;
+        Deliver(c, 1, 2, 3);
+
+        // The same ids again, as a restarted server re-publishes a resend (new serials), then a new message.
+        c.Receive(c.MessageFrame("pm-x", "cs-x", M(2) with { Serial = "other-2" }, M(3) with { Serial = "other-3" }));
+        c.Receive(c.MessageFrame("pm-y", "cs-y", M(3) with { Id = "id-new", Serial = "s-0003" }));
+        Deliver(c, 4);
+
+        Assert.That(Names(c), Is.EqualTo(new[] { "m1", "m2", "m3", "m4" }));
+        Assert.That(c.Channel.SuppressedDuplicates, Is.EqualTo(3), "two by id, one by serial");
+        Assert.That(requests, Is.Empty);
+    }
+
     private static async Task<(ChannelHarness Channel, List<(BackfillRequest Request, TaskCompletionSource<BackfillResult> Result)> Requests)> Start()
     {
         var c = new ChannelHarness(options: new ChannelOptions { AutoBackfill = true });

@@ -5,11 +5,16 @@ using Reliably.Rx.Emulator;
 namespace Reliably.Rx.Tests.Chaos;
 
 /// <summary>
-/// One publisher and three AutoBackfill subscribers (JSON and msgpack) stream tens of thousands of messages on one
-/// channel while a seeded injector fires faults at random clients. Every acknowledged message must reach every
-/// subscriber exactly once and in publish order; every NACK must fault its publish; every failed resume must be
-/// followed by a discontinuity. The seed is printed; replay it with RELIABLY_RX_CHAOS_SEED. The soak (longer, more
-/// messages) runs only with RELIABLY_RX_SOAK=1 or <c>--filter TestCategory=Soak</c>.
+/// One publisher and three AutoBackfill subscribers (JSON and msgpack; key and token auth; bounded with Fail, unbounded,
+/// bounded with DropOldest and slow spells) stream tens of thousands of messages on one channel while a seeded
+/// injector fires a fault every 80-240 ms at random clients: drops, DISCONNECTED, forgotten connections, delayed ACKs,
+/// NACKs, DETACHED, idle stalls, token expiry and in-band re-authentication, latency spikes, server clock skew, slow
+/// consumers and one server restart that loses all state. Every acknowledged message must reach every subscriber
+/// exactly once and in publish order, except what only the restart's lost history held, which the subscriber must be
+/// told about (BackfillIncomplete); every NACK must fault its publish; every failed resume and the restart must be
+/// followed by a discontinuity; gaps cut by DropOldest are repaired from history. The seed is printed; replay it with
+/// RELIABLY_RX_CHAOS_SEED. The soak (RELIABLY_RX_SOAK_MESSAGES over RELIABLY_RX_SOAK_MINUTES) runs only with
+/// RELIABLY_RX_SOAK=1 or <c>--filter TestCategory=Soak</c>.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -26,7 +31,7 @@ public sealed class ChaosStreamTests
     [Explicit("Soak: minutes long; run with --filter TestCategory=Soak or RELIABLY_RX_SOAK=1")]
     [Category("Soak")]
     public Task Soak_half_a_million_messages_survive_random_faults() =>
-        RunAsync(messages: SoakMessages(), spread: TimeSpan.FromMinutes(10), deadline: TimeSpan.FromMinutes(30));
+        RunAsync(messages: SoakMessages(), spread: SoakSpread(), deadline: SoakSpread() * 1.5 + TimeSpan.FromMinutes(10));
 
     [Test]
     [Category("Chaos")]
@@ -37,8 +42,12 @@ public sealed class ChaosStreamTests
             Assert.Ignore("set RELIABLY_RX_SOAK=1 to run the soak");
         }
 
-        return RunAsync(messages: SoakMessages(), spread: TimeSpan.FromMinutes(10), deadline: TimeSpan.FromMinutes(30));
+        return RunAsync(messages: SoakMessages(), spread: SoakSpread(), deadline: SoakSpread() * 1.5 + TimeSpan.FromMinutes(10));
     }
+
+    /// <summary>How long the soak publishes for: RELIABLY_RX_SOAK_MINUTES, default 10 (the 1-hour soak: 60).</summary>
+    private static TimeSpan SoakSpread() =>
+        TimeSpan.FromMinutes(int.TryParse(Environment.GetEnvironmentVariable("RELIABLY_RX_SOAK_MINUTES"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var m) && m > 0 ? m : 10);
 
     private static int SoakMessages() =>
         int.TryParse(Environment.GetEnvironmentVariable("RELIABLY_RX_SOAK_MESSAGES"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 500_000;
@@ -53,22 +62,38 @@ public sealed class ChaosStreamTests
         var seed = ChooseSeed();
         TestContext.Progress.WriteLine($"[chaos] seed {seed} (replay: RELIABLY_RX_CHAOS_SEED={seed}), {messages} messages");
         var clock = Stopwatch.StartNew();
+        var serverClock = new SkewedClock();
         await using var emulator = await AblyEmulator.StartAsync(new EmulatorOptions
         {
             ChannelHistoryLimit = messages + 10_000,
             MaxIdleInterval = TimeSpan.FromSeconds(1),
             ConnectionStateTtl = TimeSpan.FromSeconds(120),
+            TimeProvider = serverClock,
         }).WaitAsync(Wait);
         var channelName = "chaos-" + seed.ToString(CultureInfo.InvariantCulture);
-        var run = new ChaosRun(emulator, seed, messages, channelName);
+        var run = new ChaosRun(emulator, serverClock, seed, messages, channelName);
+        using var issuer = new AblyRest(ChaosRun.ClientOptions(emulator, msgpack: false));
 
-        await using var publisher = new AblyRealtime(ChaosRun.ClientOptions(emulator, msgpack: true));
-        var formats = new[] { false, true, false };
-        var subscriberClients = formats.Select(msgpack => new AblyRealtime(ChaosRun.ClientOptions(emulator, msgpack))).ToList();
+        // The publisher and one subscriber use short-lived tokens; the others the key. Subscriber 0 is bounded and fails
+        // rather than drop (it never falls that far behind), subscriber 1 is unbounded, subscriber 2 is bounded with
+        // DropOldest and is made slow for spells, and repairs the gaps from history afterwards.
+        await using var publisher = new AblyRealtime(ChaosRun.TokenClientOptions(emulator, issuer, msgpack: true, TimeSpan.FromSeconds(45)));
+        var subscriberClients = new List<AblyRealtime>
+        {
+            new(ChaosRun.ClientOptions(emulator, msgpack: false)),
+            new(ChaosRun.TokenClientOptions(emulator, issuer, msgpack: true, TimeSpan.FromSeconds(45))),
+            new(ChaosRun.ClientOptions(emulator, msgpack: false)),
+        };
+        var delivery = new[]
+        {
+            new DeliveryOptions { Capacity = 200_000, Overflow = OverflowPolicy.Fail },
+            DeliveryOptions.Default,
+            new DeliveryOptions { Capacity = 5_000, Overflow = OverflowPolicy.DropOldest, SlowConsumerThreshold = 2_500 },
+        };
         try
         {
             var subscribers = subscriberClients
-                .Select(c => new ChaosSubscriber(c, c.Channels.Get(channelName, new ChannelOptions { AutoBackfill = true }), messages))
+                .Select((c, i) => new ChaosSubscriber(c, c.Channels.Get(channelName, new ChannelOptions { AutoBackfill = true }), messages, delivery[i], () => run.Elapsed))
                 .ToList();
             foreach (var s in subscribers)
             {
@@ -81,7 +106,7 @@ public sealed class ChaosStreamTests
 
             using var stop = new CancellationTokenSource();
             using var progress = ReportProgress(run, subscribers, clock, messages >= 200_000 ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(15));
-            var injector = run.InjectAsync(publisher, subscriberClients, stop.Token);
+            var injector = run.InjectAsync(publisher, subscriberClients, subscribers, spread, stop.Token);
             try
             {
                 await run.PublishAllAsync(outbound, batch: 50, inFlight: 32, spread: spread, timeout: deadline);
@@ -92,20 +117,33 @@ public sealed class ChaosStreamTests
                 await injector.WaitAsync(Wait);
             }
 
+            // A last message after everything: once a subscriber has it, everything it will ever get has arrived (a
+            // backfill in progress holds live delivery until it ends), so the check waits for an event, not a time.
             TestContext.Progress.WriteLine($"[chaos] all {messages} acknowledged after {clock.Elapsed.TotalSeconds:F1} s; waiting for delivery");
+            await outbound.PublishAsync(ChaosSubscriber.Sentinel, "end").WaitAsync(Wait);
             foreach (var s in subscribers)
             {
                 try
                 {
-                    await s.WaitForAllAsync(TimeSpan.FromSeconds(60));
+                    await s.WaitForSentinelAsync(TimeSpan.FromSeconds(90));
                 }
                 catch (TimeoutException)
                 {
                     Report(run, subscribers, clock.Elapsed);
-                    Assert.Fail($"seed {seed}: subscriber {subscribers.IndexOf(s)} has {s.Distinct} of {messages} 60 s after the last ACK");
+                    Assert.Fail($"seed {seed}: subscriber {subscribers.IndexOf(s)} has {s.Distinct} of {messages} and no end marker 90 s after the last ACK (a hang)");
                 }
             }
 
+            var history = new List<int>();
+            await foreach (var m in issuer.Channels.Get(channelName).History(new HistoryQuery { Direction = PaginationDirection.Forwards, Limit = 1000 }))
+            {
+                if (m.Name != ChaosSubscriber.Sentinel)
+                {
+                    history.Add(int.Parse(m.Name!, CultureInfo.InvariantCulture));
+                }
+            }
+
+            subscribers.ForEach(s => s.Repair(history));
             Report(run, subscribers, clock.Elapsed);
             AssertInvariants(run, subscribers);
             subscribers.ForEach(s => s.Dispose());
@@ -146,15 +184,28 @@ public sealed class ChaosStreamTests
             }
         }
 
+        var restartAt = run.Restarts.IsEmpty ? (TimeSpan?)null : run.Restarts.Min();
+        var common = subscribers.Select(s => s.Received.ToHashSet()).Aggregate((a, b) => { a.IntersectWith(b); return a; });
+        var referenceOrder = reference.Where(common.Contains).ToList();
         for (var i = 0; i < subscribers.Count; i++)
         {
             var s = subscribers[i];
             var received = s.Received;
             var who = $"{seedNote}, subscriber {i}";
             Assert.That(s.Duplicates, Is.Zero, $"{who}: duplicated");
-            Assert.That(received.Count, Is.EqualTo(run.Messages), $"{who}: lost or duplicated");
-            Assert.That(received.ToHashSet().SetEquals(Enumerable.Range(0, run.Messages)), Is.True, $"{who}: exactly the acknowledged set");
-            Assert.That(received, Is.EqualTo(reference), $"{who}: same order as every other subscriber");
+            Assert.That(received, Is.Unique, $"{who}: duplicated (after the repair)");
+            Assert.That(received.ToHashSet().IsSubsetOf(Enumerable.Range(0, run.Messages)), Is.True, $"{who}: only published messages");
+            var lost = run.Messages - received.Count;
+            var incomplete = Incomplete(s, restartAt);
+            if (lost > 0)
+            {
+                // Only a server restart loses messages, and never silently: the subscriber was told that history could not
+                // close the gap.
+                Assert.That(restartAt, Is.Not.Null, $"{who}: {lost} lost without a server restart");
+                Assert.That(incomplete.Count + s.Unrepairable, Is.GreaterThan(0), $"{who}: {lost} lost after the restart, and neither a BackfillIncomplete nor a dropped gap said so");
+            }
+
+            Assert.That(received.Where(common.Contains), Is.EqualTo(referenceOrder), $"{who}: same order as every other subscriber");
             var firstTry = received.Where(seq => !run.Retried.ContainsKey(seq) && !run.ResentAfterFailedResume.ContainsKey(seq)).ToList();
             var violation = firstTry.Zip(firstTry.Skip(1)).Select((pair, index) => (pair, index)).FirstOrDefault(x => x.pair.Second < x.pair.First);
             if (violation.pair.Second < violation.pair.First)
@@ -170,6 +221,8 @@ public sealed class ChaosStreamTests
             Assert.That(s.Validator.Overlaps, Is.Zero, $"{who}: overlapping OnNext");
             Assert.That(s.DiscontinuityValidator.Overlaps, Is.Zero, who);
             Assert.That(s.SubscriberErrors, Is.Empty, who);
+            Assert.That(s.Repaired + s.Unrepairable, Is.GreaterThanOrEqualTo(s.Dropped), $"{who}: every message the bound dropped was read back from history, or its gap was erased by the restart");
+            Assert.That(restartAt is not null || s.Unrepairable == 0, Is.True, $"{who}: gaps are unrepairable only after a restart");
             lock (s.Discontinuities)
             {
                 foreach (var failed in s.FailedResumes)
@@ -177,8 +230,24 @@ public sealed class ChaosStreamTests
                     Assert.That(s.Discontinuities.Any(d => d.At >= failed), Is.True, $"{who}: the failed resume at {failed} was followed by a discontinuity");
                 }
 
-                Assert.That(s.Discontinuities.Select(d => d.D.Kind), Has.None.EqualTo(DiscontinuityKind.BackfillIncomplete), $"{who}: history covered every gap");
+                // Never claim continuity across a restart: every subscriber learns that its stream was broken.
+                if (restartAt is { } at)
+                {
+                    Assert.That(s.Discontinuities.Any(d => d.At >= at && d.D.Kind != DiscontinuityKind.SlowConsumer), Is.True, $"{who}: no discontinuity after the server restart");
+                }
+
+                var early = s.Discontinuities.Where(d => d.D.Kind == DiscontinuityKind.BackfillIncomplete && (restartAt is null || d.At < restartAt));
+                Assert.That(early, Is.Empty, $"{who}: history covered every gap that no restart erased");
             }
+        }
+    }
+
+    /// <summary>The BackfillIncomplete reports after the server restart: what the client said it could not recover.</summary>
+    private static List<ChannelDiscontinuity> Incomplete(ChaosSubscriber s, TimeSpan? restartAt)
+    {
+        lock (s.Discontinuities)
+        {
+            return s.Discontinuities.Where(d => restartAt is { } at && d.At >= at && d.D.Kind == DiscontinuityKind.BackfillIncomplete).Select(d => d.D).ToList();
         }
     }
 
@@ -220,7 +289,7 @@ public sealed class ChaosStreamTests
     private static void Report(ChaosRun run, List<ChaosSubscriber> subscribers, TimeSpan elapsed)
     {
         var p = TestContext.Progress;
-        p.WriteLine($"[chaos] seed {run.Seed}: {run.Messages} messages x {subscribers.Count} subscribers in {elapsed.TotalSeconds:F1} s");
+        p.WriteLine($"[chaos] seed {run.Seed}: {run.Messages} messages x {subscribers.Count} subscribers in {elapsed.TotalSeconds:F1} s; {run.FaultsByKind.Where(kv => !kv.Key.StartsWith("skipped", StringComparison.Ordinal) && !kv.Key.EndsWith("(target gone)", StringComparison.Ordinal) && !kv.Key.Contains("detected", StringComparison.Ordinal)).Sum(kv => kv.Value)} faults of {run.FaultsByKind.Keys.Count(k => !k.StartsWith("skipped", StringComparison.Ordinal) && !k.EndsWith("(target gone)", StringComparison.Ordinal) && !k.Contains("detected", StringComparison.Ordinal))} kinds; server restarts at {string.Join(", ", run.Restarts.Select(r => $"{r.TotalSeconds:F1} s"))}");
         foreach (var (kind, count) in run.FaultsByKind.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             p.WriteLine($"[chaos]   fault {kind}: {count}");
@@ -240,7 +309,8 @@ public sealed class ChaosStreamTests
             p.WriteLine(
                 $"[chaos]   subscriber {i} ({(s.Client.Options.UseBinaryProtocol ? "msgpack" : "json")}): received {received.Count}, resumes {s.Resumes}, " +
                 $"failed resumes {s.FailedResumes.Count}, discontinuities {s.Discontinuities.Count}, backfilled {s.Channel.BackfilledMessages}, " +
-                $"lost {lost}, duplicated {s.Duplicates}");
+                $"bound {(s.Options.Capacity is { } c ? $"{c} {s.Options.Overflow}" : "none")}, slow spells {s.SlowSpells}, gaps {s.Gaps}, dropped {s.Dropped}, repaired {s.Repaired}, unrepairable {s.Unrepairable}, duplicates suppressed {s.Channel.SuppressedDuplicates}, " +
+                $"lost {lost}{(lost > 0 ? $" (reported: {Incomplete(s, run.Restarts.IsEmpty ? null : run.Restarts.Min()).Count} BackfillIncomplete)" : string.Empty)}, duplicated {s.Duplicates}");
             if (lost > 0)
             {
                 p.WriteLine($"[chaos]     state: connection {s.Client.Connection.State} {s.Client.Connection.Id} ({s.Client.Connection.ErrorReason?.Code}), channel {s.Channel.State} ({s.Channel.ErrorReason?.Code} {s.Channel.ErrorReason?.Message})");

@@ -18,12 +18,16 @@ public sealed partial class RealtimeChannel
     private string? _lastDeliveredSerial;
     private BackfillRun? _backfill;
     private long _backfilled;
+    private long _suppressedDuplicates;
 
     /// <summary>Replaces the history fetch of a backfill (a test seam); null reads history over REST.</summary>
     internal Func<BackfillRequest, Task<BackfillResult>>? BackfillSource { get; set; }
 
     /// <summary>How many missed messages backfill has delivered so far (diagnostics and tests).</summary>
     internal long BackfilledMessages => Interlocked.Read(ref _backfilled);
+
+    /// <summary>Live messages not delivered because one with the same id or serial was delivered recently (with AutoBackfill).</summary>
+    internal long SuppressedDuplicates => Interlocked.Read(ref _suppressedDuplicates);
 
     /// <summary>Every loss of continuity on this channel's message stream.</summary>
     /// <remarks>
@@ -48,7 +52,15 @@ public sealed partial class RealtimeChannel
             return;
         }
 
-        // The keys only serve backfill de-duplication: track them only when a backfill can start.
+        if (Options.AutoBackfill && _recent.Contains(message))
+        {
+            // Already delivered: the same id is the same message (RSL1k). A server that lost its idempotency memory (a
+            // restart, in the emulator) accepts a publisher's resend after a failed resume (RTN19a2) a second time.
+            Interlocked.Increment(ref _suppressedDuplicates);
+            return;
+        }
+
+        // The keys only serve de-duplication with backfill: track them only when a backfill can start.
         DeliverNow(message, track: Options.AutoBackfill);
     }
 
