@@ -7,8 +7,8 @@ namespace Reliably.Rx.Tests.Chaos;
 /// <summary>
 /// One subscriber client's view: the sequence numbers it received, its resumes and its discontinuities. It subscribes
 /// with the delivery contract's bounds (<see cref="DeliveryOptions"/>): with <see cref="OverflowPolicy.DropOldest"/> it
-/// can be made slow for a spell, records each gap the bound cut (the last message delivered before it), and repairs
-/// the gaps from history afterwards, as an application would.
+/// can be made slow for a spell and records each gap the bound cut (the last message delivered before it); with
+/// AutoBackfill the library reads each gap back from history into the stream.
 /// </summary>
 internal sealed class ChaosSubscriber : IDisposable
 {
@@ -94,7 +94,7 @@ internal sealed class ChaosSubscriber : IDisposable
 
     public int Duplicates { get; private set; }
 
-    /// <summary>Messages the bound dropped, and how many of them the repair read back from history.</summary>
+    /// <summary>Messages the bound dropped (the library reads them back from history).</summary>
     public long Dropped => _subscription.Dropped;
 
     public int Gaps
@@ -107,11 +107,6 @@ internal sealed class ChaosSubscriber : IDisposable
             }
         }
     }
-
-    public int Repaired { get; private set; }
-
-    /// <summary>Messages in gaps whose anchor a server restart erased from history: reported, not repairable.</summary>
-    public long Unrepairable { get; private set; }
 
     public int SlowSpells { get; private set; }
 
@@ -189,36 +184,6 @@ internal sealed class ChaosSubscriber : IDisposable
             // the same gap report its running total.
             var after = e.LastDeliveredId is { } id ? int.Parse(id[(id.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture) : -1;
             _gaps[after] = Math.Max(_gaps.GetValueOrDefault(after), e.Dropped);
-        }
-    }
-
-    /// <summary>
-    /// Fills each gap the bound cut with the messages history holds between the last message delivered before it and
-    /// the first delivered after it, in history order, which is the channel's order.
-    /// </summary>
-    public void Repair(IReadOnlyList<int> history)
-    {
-        lock (_gate)
-        {
-            var position = history.Select((seq, index) => (seq, index)).ToDictionary(p => p.seq, p => p.index);
-            foreach (var after in _gaps.Keys.OrderByDescending(a => _received.IndexOf(a)))
-            {
-                var at = after < 0 ? -1 : _received.IndexOf(after);
-                var next = at + 1 < _received.Count ? _received[at + 1] : (int?)null;
-                var from = after < 0 ? 0 : position.GetValueOrDefault(after, -2) + 1;
-                var until = next is { } n ? position.GetValueOrDefault(n, history.Count) : history.Count;
-                if (from < 0)
-                {
-                    // The message before the gap is no longer in history (a restart lost it): reported, unrepairable.
-                    Unrepairable += _gaps[after];
-                    continue;
-                }
-
-                var fill = history.Skip(from).Take(Math.Max(0, until - from)).Where(seq => !_distinct.Contains(seq)).ToList();
-                _received.InsertRange(at + 1, fill);
-                fill.ForEach(seq => _distinct.Add(seq));
-                Repaired += fill.Count;
-            }
         }
     }
 
