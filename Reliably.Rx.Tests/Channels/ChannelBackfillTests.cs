@@ -43,6 +43,30 @@ public sealed class ChannelBackfillTests
     }
 
     [Test]
+    public async Task RTL15c_RTL10b_a_gap_before_any_delivery_is_filled_from_the_attachSerial_the_stream_began_at()
+    {
+        var (c, requests) = await Start();
+        await using var owned = c;
+
+        // Nothing delivered yet, then a re-attach that did not resume: the gap starts at the first attachment.
+        c.Receive(c.Attached("attach-2"));
+        var d = c.Discontinuities.Single();
+        Assert.That(d.Backfilling, Is.True, "no delivered message, but the first attachSerial bounds the gap");
+        Assert.That(d.LastDeliveredId, Is.Null);
+        Assert.That(requests.Single().Request, Is.EqualTo(new BackfillRequest("attach-2", null, null, FloorSerial: "attach-1")));
+
+        Deliver(c, 6);
+        requests[0].Result.SetResult(new BackfillResult(new[] { M(4), M(5) }, Reached: true));
+        c.Pump();
+        Assert.That(Names(c), Is.EqualTo(new[] { "m4", "m5", "m6" }));
+
+        // Once something was delivered, it is the anchor again, and a second re-attach does not look past it.
+        c.Receive(c.Attached("attach-3"));
+        Assert.That(requests[1].Request, Is.EqualTo(new BackfillRequest("attach-3", "id-6", "s-0006")));
+        Assert.That(c.Discontinuities.Count(x => x.Kind == DiscontinuityKind.BackfillIncomplete), Is.Zero);
+    }
+
+    [Test]
     public async Task An_incomplete_gap_delivers_what_was_found_and_reports_BackfillIncomplete()
     {
         var (c, requests) = await Start();

@@ -19,10 +19,15 @@ internal sealed record BackfillResult(IReadOnlyList<Message> Missed, bool Reache
 /// <summary>
 /// A backfill to run: history backwards from <paramref name="FromSerial"/> (or from the newest message) until the anchor
 /// message. With a bound (the repair of one subscription's gap, whose later messages are still queued for it), only the
-/// messages older than the bound are kept.
+/// messages older than the bound are kept. Without an anchor (nothing delivered yet), <paramref name="FloorSerial"/> is
+/// the attachSerial the channel's continuity began at: the anchor is then the newest message before it (RTL10b), or the
+/// start of the channel's history when there is none.
 /// </summary>
-internal sealed record BackfillRequest(string? FromSerial, string? AnchorId, string? AnchorSerial, string? BoundId = null, string? BoundSerial = null)
+internal sealed record BackfillRequest(string? FromSerial, string? AnchorId, string? AnchorSerial, string? BoundId = null, string? BoundSerial = null, string? FloorSerial = null)
 {
+    /// <summary>True when the request names the last delivered message.</summary>
+    public bool HasAnchor => AnchorId is not null || AnchorSerial is not null;
+
     /// <summary>A request to fill the gap between two messages of the channel (<paramref name="bound"/> excluded).</summary>
     public static BackfillRequest Between(Message anchor, Message? bound) =>
         new(null, anchor.Id, anchor.Serial, bound?.Id, bound?.Serial);
@@ -57,34 +62,36 @@ internal sealed class BackfillFetch
     public async Task<BackfillResult> RunAsync()
     {
         var newestFirst = new List<Message>();
-        var query = new List<KeyValuePair<string, string>>
-        {
-            new("direction", "backwards"),
-            new("limit", PageSize.ToString(CultureInfo.InvariantCulture)),
-        };
-        if (_request.FromSerial is not null)
-        {
-            query.Add(new("fromSerial", _request.FromSerial));
-        }
+        var request = _request;
 
         // Newest first: with a bound, what comes before it in this order is already queued for the subscriber.
-        var skipUntilBound = _request.BoundId is not null || _request.BoundSerial is not null;
+        var skipUntilBound = request.BoundId is not null || request.BoundSerial is not null;
 
         try
         {
-            var page = await _channel.FetchHistoryAsync(query, CancellationToken.None).ConfigureAwait(false);
+            // Nothing delivered yet: everything after the attach point the continuity began at was missed. The newest
+            // message before that point (an untilAttach read, RTL10b) is the anchor; with none, the whole history is.
+            var fromOrigin = false;
+            if (!request.HasAnchor && request.FloorSerial is { } floor)
+            {
+                var before = await _channel.FetchHistoryAsync(Query(floor, limit: 1), CancellationToken.None).ConfigureAwait(false);
+                request = before.Items.FirstOrDefault() is { } last ? request with { AnchorId = last.Id, AnchorSerial = last.Serial } : request;
+                fromOrigin = !request.HasAnchor;
+            }
+
+            var page = await _channel.FetchHistoryAsync(Query(request.FromSerial, PageSize), CancellationToken.None).ConfigureAwait(false);
             for (var pages = 1; ; pages++)
             {
                 foreach (var message in page.Items)
                 {
-                    if (skipUntilBound && _request.IsBound(message))
+                    if (skipUntilBound && request.IsBound(message))
                     {
                         skipUntilBound = false;
                         newestFirst.Clear();
                         continue;
                     }
 
-                    if (_request.IsAnchor(message))
+                    if (request.IsAnchor(message))
                     {
                         newestFirst.Reverse();
                         return new BackfillResult(newestFirst, Reached: true);
@@ -95,19 +102,33 @@ internal sealed class BackfillFetch
 
                 if (!page.HasNext || pages >= RealtimeChannel.MaxBackfillPages)
                 {
-                    break;
+                    // From the origin, the end of history is the anchor; a page cap that cuts it short is not.
+                    newestFirst.Reverse();
+                    return new BackfillResult(newestFirst, Reached: fromOrigin && !page.HasNext);
                 }
 
                 page = (await page.NextAsync(CancellationToken.None).ConfigureAwait(false))!;
             }
-
-            newestFirst.Reverse();
-            return new BackfillResult(newestFirst, Reached: false);
         }
         catch (AblyException ex)
         {
             newestFirst.Reverse();
             return new BackfillResult(newestFirst, Reached: false, ex.ErrorInfo);
         }
+    }
+
+    private static List<KeyValuePair<string, string>> Query(string? fromSerial, int limit)
+    {
+        var query = new List<KeyValuePair<string, string>>
+        {
+            new("direction", "backwards"),
+            new("limit", limit.ToString(CultureInfo.InvariantCulture)),
+        };
+        if (fromSerial is not null)
+        {
+            query.Add(new("fromSerial", fromSerial));
+        }
+
+        return query;
     }
 }

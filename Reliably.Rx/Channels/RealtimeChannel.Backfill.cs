@@ -14,6 +14,7 @@ public sealed partial class RealtimeChannel
     // Loop-only.
     private readonly RecentKeys _recent = new(RecentCapacity);
     private bool _continuity;
+    private string? _continuitySince;
     private string? _lastDeliveredId;
     private string? _lastDeliveredSerial;
     private BackfillRun? _backfill;
@@ -77,9 +78,14 @@ public sealed partial class RealtimeChannel
         ReliablyRxDiagnostics.MessagesReceived.Add(1, _tag);
     }
 
+    /// <summary>A fresh attachment (not a re-attach after a discontinuity) begins continuity at its attachSerial (RTL15c).</summary>
+    private void BeginContinuity() => _continuitySince = _attachSerial;
+
     private void OnDiscontinuity(DiscontinuityKind kind, ErrorInfo? reason)
     {
-        var anchored = _lastDeliveredId is not null || _lastDeliveredSerial is not null;
+        // Without a delivered message, the attachSerial continuity began at bounds the gap (RTL10b), so a subscriber that
+        // has received nothing yet is repaired too rather than left with an unrecoverable gap.
+        var anchored = _lastDeliveredId is not null || _lastDeliveredSerial is not null || _continuitySince is not null;
         var backfill = Options.AutoBackfill && anchored;
         Report(new ChannelDiscontinuity(kind, reason, _attachSerial, _lastDeliveredSerial, _lastDeliveredId, backfill));
         if (backfill)
@@ -103,7 +109,8 @@ public sealed partial class RealtimeChannel
     {
         var run = _backfill ??= new BackfillRun();
         var generation = ++run.Generation;
-        var request = new BackfillRequest(_attachSerial, _lastDeliveredId, _lastDeliveredSerial);
+        var delivered = _lastDeliveredId is not null || _lastDeliveredSerial is not null;
+        var request = new BackfillRequest(_attachSerial, _lastDeliveredId, _lastDeliveredSerial, FloorSerial: delivered ? null : _continuitySince);
         var fetch = BackfillSource?.Invoke(request) ?? new BackfillFetch(this, request).RunAsync();
         _ = fetch.ContinueWith(
             task => _loop.Execute(() => OnBackfillFetched(run, generation, task)),
