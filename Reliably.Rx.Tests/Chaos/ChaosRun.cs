@@ -192,7 +192,7 @@ internal sealed class ChaosRun
     };
 
     /// <summary>
-    /// Fires a random fault every 80–240 ms until <paramref name="stop"/> is cancelled (bounded by count). The server
+    /// Fires a random fault every 50–150 ms until <paramref name="stop"/> is cancelled (bounded by count). The server
     /// restart, which loses every message not yet delivered, comes once, in the first half of
     /// <paramref name="spread"/>; the slow spells of the bounded subscriber come in the second half, so that the gaps they
     /// cut are still in history when the subscriber repairs them.
@@ -219,9 +219,10 @@ internal sealed class ChaosRun
         {
             try
             {
-                // Pacing, not waiting for state: the injector fires a fault every 150-450 ms of real traffic (the
-                // chaos run's specification); every outcome is awaited through events further down.
-                await Task.Delay(80 + _random.Next(160), stop);
+                // Pacing, not waiting for state: the injector fires a fault every 50-150 ms of real traffic (the
+                // chaos run's specification: at least 100 faults in a default run); every outcome is awaited through
+                // events further down.
+                await Task.Delay(50 + _random.Next(100), stop);
             }
             catch (OperationCanceledException)
             {
@@ -265,6 +266,14 @@ internal sealed class ChaosRun
             var kind = _random.Next(12);
             var targetIsPublisher = _random.Next(4) == 0;
             var target = targetIsPublisher ? publisher : subscribers[_random.Next(subscribers.Count)];
+            if (kind is 7 or 8 && target.Options.AuthCallback is null)
+            {
+                // Token faults go to a client that has a token: the publisher or a token subscriber.
+                var tokenClients = subscribers.Where(c => c.Options.AuthCallback is not null).Append(publisher).ToList();
+                target = tokenClients[_random.Next(tokenClients.Count)];
+                targetIsPublisher = ReferenceEquals(target, publisher);
+            }
+
             var id = target.Connection.Id;
             if (id is null || target.Connection.State != ConnectionState.Connected)
             {
@@ -350,6 +359,12 @@ internal sealed class ChaosRun
         watchers.ForEach(w => w.Dispose());
         _emulator.Faults.Reset();
     }
+
+    /// <summary>The faults that took effect, by kind: skipped ones, those whose target was gone and detections left out.</summary>
+    public IReadOnlyDictionary<string, int> AppliedFaults => FaultsByKind
+        .Where(kv => !kv.Key.StartsWith("skipped", StringComparison.Ordinal) && !kv.Key.EndsWith("(target gone)", StringComparison.Ordinal)
+            && !kv.Key.Contains("detected", StringComparison.Ordinal))
+        .ToDictionary(kv => kv.Key, kv => kv.Value);
 
     private void Count(string kind, bool applied = true) =>
         FaultsByKind.AddOrUpdate(applied ? kind : kind + " (target gone)", 1, (_, n) => n + 1);
