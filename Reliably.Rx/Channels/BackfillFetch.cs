@@ -36,8 +36,13 @@ internal sealed record BackfillRequest(string? FromSerial, string? AnchorId, str
 
     public bool IsBound(Message message) => Matches(message, BoundId, BoundSerial);
 
+    /// <summary>
+    /// The same message: by serial when both have one, since the serial is the server's identity for the message it
+    /// stored (TM2r); by id only otherwise. A copy with the same id and another serial is a resend the server accepted
+    /// again after losing its idempotency memory (a restart): finding it says nothing about what came after the original.
+    /// </summary>
     private static bool Matches(Message message, string? id, string? serial) =>
-        (id is not null && message.Id == id) || (serial is not null && message.Serial == serial);
+        serial is not null && message.Serial is not null ? message.Serial == serial : id is not null && message.Id == id;
 }
 
 /// <summary>
