@@ -68,6 +68,13 @@ internal sealed class ChaosRun
     /// </summary>
     public ConcurrentDictionary<int, bool> ResentAfterFailedResume { get; } = new();
 
+    /// <summary>
+    /// Sequence numbers whose publish was in flight across the server restart. The restarted server forgot its
+    /// idempotency window, so it accepts the library's resend as a new message: a subscriber that was delivered the
+    /// original before the restart and one that gets the copy after it see the message at different positions.
+    /// </summary>
+    public ConcurrentDictionary<int, bool> InFlightAcrossRestart { get; } = new();
+
     private long _publisherFailedResumes;
 
     public IDisposable WatchPublisher(AblyRealtime publisher) => publisher.Connection.StateChanges.Subscribe(c =>
@@ -141,9 +148,18 @@ internal sealed class ChaosRun
         {
             var messages = Enumerable.Range(start, size).Select(Create).ToList();
             var failedResumesBefore = Interlocked.Read(ref _publisherFailedResumes);
+            var restartsBefore = Restarts.Count;
             try
             {
                 await channel.PublishAsync(messages).ConfigureAwait(false);
+                if (Restarts.Count != restartsBefore)
+                {
+                    for (var i = start; i < start + size; i++)
+                    {
+                        InFlightAcrossRestart[i] = true;
+                    }
+                }
+
                 if (Interlocked.Read(ref _publisherFailedResumes) != failedResumesBefore)
                 {
                     for (var i = start; i < start + size; i++)

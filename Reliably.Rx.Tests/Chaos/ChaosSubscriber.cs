@@ -46,8 +46,15 @@ internal sealed class ChaosSubscriber : IDisposable
         _subscriptions.Add(channel.StateChanges.Subscribe(c => Log.Enqueue($"{_now()} channel {c.Previous}->{c.Current} {c.Reason?.Code} resumed={c.Resumed} received={Distinct}")));
         _subscriptions.Add(client.Connection.StateChanges.Subscribe(c => Log.Enqueue($"{_now()} connection {c.Previous}->{c.Current} {c.Reason?.Code} {c.Reason?.Message}")));
         var connectedOnce = false;
+        var lostAt = TimeSpan.Zero;
         _subscriptions.Add(client.Connection.StateChanges.Subscribe(change =>
         {
+            if (change.Current == ConnectionState.Disconnected || change.Current == ConnectionState.Suspended)
+            {
+                lostAt = _now();
+                return;
+            }
+
             if (change.Current != ConnectionState.Connected)
             {
                 return;
@@ -57,7 +64,9 @@ internal sealed class ChaosSubscriber : IDisposable
             {
                 if (change.Reason?.Code == ErrorCodes.UnableToRecoverConnection)
                 {
-                    FailedResumes.Add(_now());
+                    // Connection and channel events reach this subscriber through separate queues, so the discontinuity
+                    // may be observed a moment before this CONNECTED. It cannot precede the transport loss behind it.
+                    FailedResumes.Add(lostAt);
                 }
                 else if (connectedOnce)
                 {
@@ -84,6 +93,7 @@ internal sealed class ChaosSubscriber : IDisposable
 
     public List<(TimeSpan At, ChannelDiscontinuity D)> Discontinuities { get; } = new();
 
+    /// <summary>For each failed resume (CONNECTED with 80008), when the connection it replaced was seen lost.</summary>
     public List<TimeSpan> FailedResumes { get; } = new();
 
     public int Resumes { get; private set; }
