@@ -20,6 +20,8 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
     private readonly LosslessBroadcast<T> _owner;
     private readonly IObserver<T> _observer;
     private readonly Func<T, bool>? _filter;
+    private readonly int _kinds;
+    private readonly int _capacity;
     private readonly SubscriptionGaps<T> _gaps;
     private readonly ConcurrentQueue<Entry> _queue = new();
     private readonly object _dropGate = new();
@@ -41,12 +43,14 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
     private bool _behind;
     private volatile bool _cancelled;
 
-    public DeliveryQueue(LosslessBroadcast<T> owner, IObserver<T> observer, DeliveryOptions options, Func<T, bool>? filter, DeliveryTraits<T>? traits)
+    public DeliveryQueue(LosslessBroadcast<T> owner, IObserver<T> observer, DeliveryOptions options, Func<T, bool>? filter, DeliveryTraits<T>? traits, int kinds = LosslessBroadcast<T>.AllKinds)
     {
         _owner = owner;
         _observer = observer;
         Options = options;
         _filter = filter;
+        _kinds = kinds;
+        _capacity = options.Capacity ?? 0;
         _gaps = new SubscriptionGaps<T>(traits);
         _signal = new SlowConsumerSignal(owner.Host.DeliveryScheduler, options.SlowConsumerThreshold, () => Volatile.Read(ref _depth), () => Lag, () => Dropped);
         _tracksAnchor = options.Capacity is not null && options.Overflow == OverflowPolicy.DropOldest;
@@ -81,14 +85,14 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
     public IObservable<SlowConsumerEvent> SlowConsumer => _signal.Events;
 
     /// <summary>Queues an item (producer side; never blocks, never runs user code).</summary>
-    public void Enqueue(T value, long ticks)
+    public void Enqueue(T value, long ticks, int kind = LosslessBroadcast<T>.AllKinds)
     {
-        if (_cancelled || (_filter is not null && !_filter(value)))
+        if (_cancelled || (kind & _kinds) == 0 || (_filter is not null && !_filter(value)))
         {
             return;
         }
 
-        if (Options.Capacity is { } capacity && Volatile.Read(ref _depth) >= capacity && !MakeRoom(capacity))
+        if (_capacity > 0 && Volatile.Read(ref _depth) >= _capacity && !MakeRoom(_capacity))
         {
             return;
         }
