@@ -67,6 +67,23 @@ public sealed class ChannelBackfillTests
     }
 
     [Test]
+    public async Task A_gap_larger_than_the_recent_keys_still_delivers_each_held_message_once()
+    {
+        // After a server restart history cannot reach the anchor, and the whole new history comes back: more messages
+        // than the recent keys keep, with the held live ones early among them.
+        var (c, requests) = await Start();
+        await using var owned = c;
+        Deliver(c, 1);
+        c.Receive(c.Attached("attach-2"));
+        Deliver(c, 2, 3, 4);
+        requests[0].Result.SetResult(new BackfillResult(Enumerable.Range(2, 25_000).Select(M).ToList(), Reached: false));
+        c.Pump(hops: 500);
+
+        Assert.That(Names(c), Is.EqualTo(Enumerable.Range(1, 25_001).Select(i => "m" + i)), "once each, in order");
+        Assert.That(c.Discontinuities.Last().Kind, Is.EqualTo(DiscontinuityKind.BackfillIncomplete));
+    }
+
+    [Test]
     public async Task An_incomplete_gap_delivers_what_was_found_and_reports_BackfillIncomplete()
     {
         var (c, requests) = await Start();

@@ -136,11 +136,16 @@ public sealed partial class RealtimeChannel
         var run = _backfill;
         _backfill = null;
         var recovered = 0;
+
+        // What this flush delivers, whatever its size: the recent keys are bounded, and a gap that history could not
+        // anchor (after a server restart) can hold more messages than they keep, the held live ones among them.
+        var flushed = new RecentKeys(2 * result.Missed.Count);
         foreach (var message in result.Missed)
         {
             if (!_recent.Contains(message))
             {
                 DeliverNow(message, track: true);
+                flushed.Add(message);
                 recovered++;
             }
         }
@@ -148,7 +153,7 @@ public sealed partial class RealtimeChannel
         var held = 0;
         foreach (var message in run?.Held ?? (IEnumerable<Message>)Array.Empty<Message>())
         {
-            if (!_recent.Contains(message))
+            if (!_recent.Contains(message) && !flushed.Contains(message))
             {
                 DeliverNow(message, track: true);
                 held++;
