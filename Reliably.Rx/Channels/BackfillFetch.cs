@@ -53,6 +53,15 @@ internal sealed record BackfillRequest(string? FromSerial, string? AnchorId, str
 /// </summary>
 internal sealed class BackfillFetch
 {
+    /// <summary>
+    /// The first read: pages this size, which cover the usual gap (a reconnection misses little), so that what a backfill
+    /// reads grows with the gap rather than with the page size.
+    /// </summary>
+    private const int SmallPageSize = 100;
+
+    /// <summary>How many small pages before a long gap is read again from the start in pages of <see cref="PageSize"/>.</summary>
+    private const int SmallPages = 5;
+
     private const int PageSize = 1000;
 
     private readonly RealtimeChannel _channel;
@@ -66,25 +75,45 @@ internal sealed class BackfillFetch
 
     public async Task<BackfillResult> RunAsync()
     {
-        var newestFirst = new List<Message>();
         var request = _request;
+        var fromOrigin = false;
+        if (!request.HasAnchor && request.FloorSerial is { } floor)
+        {
+            // Nothing delivered yet: everything after the attach point the continuity began at was missed. The newest
+            // message before that point (an untilAttach read, RTL10b) is the anchor; with none, the whole history is.
+            try
+            {
+                var before = await _channel.FetchHistoryAsync(Query(floor, limit: 1), CancellationToken.None).ConfigureAwait(false);
+                request = before.Items.FirstOrDefault() is { } last ? request with { AnchorId = last.Id, AnchorSerial = last.Serial } : request;
+                fromOrigin = !request.HasAnchor;
+            }
+            catch (AblyException ex)
+            {
+                return new BackfillResult(Array.Empty<Message>(), Reached: false, ex.ErrorInfo);
+            }
+        }
+
+        // At most SmallPages * SmallPageSize messages are read twice, and only for a gap longer than that.
+        var first = await ReadAsync(request, fromOrigin, SmallPageSize, SmallPages).ConfigureAwait(false);
+        return first.Reached || first.Error is not null || !first.HasMore
+            ? first.Result
+            : (await ReadAsync(request, fromOrigin, PageSize, RealtimeChannel.MaxBackfillPages).ConfigureAwait(false)).Result;
+    }
+
+    /// <summary>
+    /// Reads backwards in pages of <paramref name="pageSize"/> until the anchor, the end of history or
+    /// <paramref name="maxPages"/>. From the origin (<paramref name="fromOrigin"/>), the end of history is the anchor.
+    /// </summary>
+    private async Task<Read> ReadAsync(BackfillRequest request, bool fromOrigin, int pageSize, int maxPages)
+    {
+        var newestFirst = new List<Message>();
 
         // Newest first: with a bound, what comes before it in this order is already queued for the subscriber.
         var skipUntilBound = request.BoundId is not null || request.BoundSerial is not null;
 
         try
         {
-            // Nothing delivered yet: everything after the attach point the continuity began at was missed. The newest
-            // message before that point (an untilAttach read, RTL10b) is the anchor; with none, the whole history is.
-            var fromOrigin = false;
-            if (!request.HasAnchor && request.FloorSerial is { } floor)
-            {
-                var before = await _channel.FetchHistoryAsync(Query(floor, limit: 1), CancellationToken.None).ConfigureAwait(false);
-                request = before.Items.FirstOrDefault() is { } last ? request with { AnchorId = last.Id, AnchorSerial = last.Serial } : request;
-                fromOrigin = !request.HasAnchor;
-            }
-
-            var page = await _channel.FetchHistoryAsync(Query(request.FromSerial, PageSize), CancellationToken.None).ConfigureAwait(false);
+            var page = await _channel.FetchHistoryAsync(Query(request.FromSerial, pageSize), CancellationToken.None).ConfigureAwait(false);
             for (var pages = 1; ; pages++)
             {
                 foreach (var message in page.Items)
@@ -99,17 +128,17 @@ internal sealed class BackfillFetch
                     if (request.IsAnchor(message))
                     {
                         newestFirst.Reverse();
-                        return new BackfillResult(newestFirst, Reached: true);
+                        return new Read(new BackfillResult(newestFirst, Reached: true), HasMore: false);
                     }
 
                     newestFirst.Add(message);
                 }
 
-                if (!page.HasNext || pages >= RealtimeChannel.MaxBackfillPages)
+                if (!page.HasNext || pages >= maxPages)
                 {
                     // From the origin, the end of history is the anchor; a page cap that cuts it short is not.
                     newestFirst.Reverse();
-                    return new BackfillResult(newestFirst, Reached: fromOrigin && !page.HasNext);
+                    return new Read(new BackfillResult(newestFirst, Reached: fromOrigin && !page.HasNext), HasMore: page.HasNext);
                 }
 
                 page = (await page.NextAsync(CancellationToken.None).ConfigureAwait(false))!;
@@ -118,7 +147,7 @@ internal sealed class BackfillFetch
         catch (AblyException ex)
         {
             newestFirst.Reverse();
-            return new BackfillResult(newestFirst, Reached: false, ex.ErrorInfo);
+            return new Read(new BackfillResult(newestFirst, Reached: false, ex.ErrorInfo), HasMore: false);
         }
     }
 
@@ -135,5 +164,13 @@ internal sealed class BackfillFetch
         }
 
         return query;
+    }
+
+    /// <summary>A read's outcome, and whether history goes on past where it stopped.</summary>
+    private readonly record struct Read(BackfillResult Result, bool HasMore)
+    {
+        public bool Reached => Result.Reached;
+
+        public ErrorInfo? Error => Result.Error;
     }
 }
