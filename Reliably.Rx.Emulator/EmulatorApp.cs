@@ -45,4 +45,7 @@ public sealed class EmulatorApp
     internal ChannelState GetChannel(string name) => _channels.GetOrAdd(name, n => new ChannelState(n, this));
 
     internal ChannelState? TryGetChannel(string name) => _channels.TryGetValue(name, out var c) ? c : null;
+
+    /// <summary>Forgets every channel (a restart): the next use of a name starts a new channel with a new serial epoch.</summary>
+    internal void ForgetChannels() => _channels.Clear();
 }

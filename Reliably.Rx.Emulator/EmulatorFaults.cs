@@ -174,6 +174,44 @@ public sealed class EmulatorFaults
         return transports.Count;
     }
 
+    /// <summary>
+    /// A latency spike on one WebSocket connection: the frames the server sends it during the next
+    /// <paramref name="duration"/> are held and then delivered late, in order, with nothing lost (a congested network,
+    /// unlike <see cref="SetSilent"/>). Keep it under the client's idle timeout to model latency rather than an outage.
+    /// False for an unknown connection or one on the in-memory host.
+    /// </summary>
+    public bool DelayFrames(string connectionId, TimeSpan duration) =>
+        _server.Sessions.Find(connectionId)?.Transport is Internal.Realtime.WsTransport ws && Hold(ws, duration);
+
+    /// <summary>
+    /// A server restart that loses all state: every connection is dropped abruptly and forgotten (each resume fails with
+    /// 80008), and every channel of every app is forgotten with its history, presence, serials and idempotency window.
+    /// Apps, keys and issued tokens survive, as the configuration and credentials of a restarted server do. Returns the
+    /// number of connections dropped.
+    /// </summary>
+    public int Restart()
+    {
+        var sessions = _server.Sessions.All.ToList();
+        foreach (var session in sessions)
+        {
+            _server.Sessions.Remove(session);
+            session.Transport?.Abort();
+        }
+
+        foreach (var app in _server.Apps)
+        {
+            app.ForgetChannels();
+        }
+
+        return sessions.Count;
+    }
+
+    private static bool Hold(Internal.Realtime.WsTransport transport, TimeSpan duration)
+    {
+        transport.Hold(duration);
+        return true;
+    }
+
     /// <summary>Expires a token now: REST requests with it get 40142, and connections using it get DISCONNECTED 40142 (RTN15h).
     /// Returns the number of connections disconnected, or -1 if the token is unknown.</summary>
     public int ExpireToken(string token)

@@ -43,6 +43,47 @@ public sealed class ChannelBackfillTests
     }
 
     [Test]
+    public async Task RTL15c_RTL10b_a_gap_before_any_delivery_is_filled_from_the_attachSerial_the_stream_began_at()
+    {
+        var (c, requests) = await Start();
+        await using var owned = c;
+
+        // Nothing delivered yet, then a re-attach that did not resume: the gap starts at the first attachment.
+        c.Receive(c.Attached("attach-2"));
+        var d = c.Discontinuities.Single();
+        Assert.That(d.Backfilling, Is.True, "no delivered message, but the first attachSerial bounds the gap");
+        Assert.That(d.LastDeliveredId, Is.Null);
+        Assert.That(requests.Single().Request, Is.EqualTo(new BackfillRequest("attach-2", null, null, FloorSerial: "attach-1")));
+
+        Deliver(c, 6);
+        requests[0].Result.SetResult(new BackfillResult(new[] { M(4), M(5) }, Reached: true));
+        c.Pump();
+        Assert.That(Names(c), Is.EqualTo(new[] { "m4", "m5", "m6" }));
+
+        // Once something was delivered, it is the anchor again, and a second re-attach does not look past it.
+        c.Receive(c.Attached("attach-3"));
+        Assert.That(requests[1].Request, Is.EqualTo(new BackfillRequest("attach-3", "id-6", "s-0006")));
+        Assert.That(c.Discontinuities.Count(x => x.Kind == DiscontinuityKind.BackfillIncomplete), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_gap_larger_than_the_recent_keys_still_delivers_each_held_message_once()
+    {
+        // After a server restart history cannot reach the anchor, and the whole new history comes back: more messages
+        // than the recent keys keep, with the held live ones early among them.
+        var (c, requests) = await Start();
+        await using var owned = c;
+        Deliver(c, 1);
+        c.Receive(c.Attached("attach-2"));
+        Deliver(c, 2, 3, 4);
+        requests[0].Result.SetResult(new BackfillResult(Enumerable.Range(2, 25_000).Select(M).ToList(), Reached: false));
+        c.Pump(hops: 500);
+
+        Assert.That(Names(c), Is.EqualTo(Enumerable.Range(1, 25_001).Select(i => "m" + i)), "once each, in order");
+        Assert.That(c.Discontinuities.Last().Kind, Is.EqualTo(DiscontinuityKind.BackfillIncomplete));
+    }
+
+    [Test]
     public async Task An_incomplete_gap_delivers_what_was_found_and_reports_BackfillIncomplete()
     {
         var (c, requests) = await Start();
@@ -131,6 +172,28 @@ public sealed class ChannelBackfillTests
         Assert.That(Names(c), Is.EqualTo(new[] { "m1", "m5" }));
         Assert.That(fetched, Is.False);
         Assert.That(c.Discontinuities.Single().Backfilling, Is.False);
+    }
+
+    /// <summary>
+    /// Found by the chaos run's server restart: a server that lost its idempotency memory accepts a publisher's resend
+    /// after a failed resume (RTN19a2), and subscribers received those messages twice. With AutoBackfill, a live message
+    /// whose id or serial matches a recently delivered one is the same message (RSL1k) and is not delivered again.
+    /// </summary>
+    [Test]
+    public async Task A_live_message_already_delivered_is_not_delivered_again()
+    {
+        var (c, requests) = await Start();
+        await using var owned = c;
+        Deliver(c, 1, 2, 3);
+
+        // The same ids again, as a restarted server re-publishes a resend (new serials), then a new message.
+        c.Receive(c.MessageFrame("pm-x", "cs-x", M(2) with { Serial = "other-2" }, M(3) with { Serial = "other-3" }));
+        c.Receive(c.MessageFrame("pm-y", "cs-y", M(3) with { Id = "id-new", Serial = "s-0003" }));
+        Deliver(c, 4);
+
+        Assert.That(Names(c), Is.EqualTo(new[] { "m1", "m2", "m3", "m4" }));
+        Assert.That(c.Channel.SuppressedDuplicates, Is.EqualTo(3), "two by id, one by serial");
+        Assert.That(requests, Is.Empty);
     }
 
     private static async Task<(ChannelHarness Channel, List<(BackfillRequest Request, TaskCompletionSource<BackfillResult> Result)> Requests)> Start()

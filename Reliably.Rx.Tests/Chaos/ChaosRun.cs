@@ -22,9 +22,10 @@ internal sealed class ChaosRun
     private readonly string _channelName;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    public ChaosRun(AblyEmulator emulator, int seed, int messages, string channelName)
+    public ChaosRun(AblyEmulator emulator, SkewedClock serverClock, int seed, int messages, string channelName)
     {
         _emulator = emulator;
+        ServerClock = serverClock;
         _random = new Random(seed);
         Seed = seed;
         Messages = messages;
@@ -32,6 +33,13 @@ internal sealed class ChaosRun
     }
 
     public int Seed { get; }
+
+    public SkewedClock ServerClock { get; }
+
+    /// <summary>When the server restarted (all state lost), on the run's clock.</summary>
+    public ConcurrentQueue<TimeSpan> Restarts { get; } = new();
+
+    public TimeSpan Elapsed => _clock.Elapsed;
 
     public int Messages { get; }
 
@@ -60,6 +68,13 @@ internal sealed class ChaosRun
     /// </summary>
     public ConcurrentDictionary<int, bool> ResentAfterFailedResume { get; } = new();
 
+    /// <summary>
+    /// Sequence numbers whose publish was in flight across the server restart. The restarted server forgot its
+    /// idempotency window, so it accepts the library's resend as a new message: a subscriber that was delivered the
+    /// original before the restart and one that gets the copy after it see the message at different positions.
+    /// </summary>
+    public ConcurrentDictionary<int, bool> InFlightAcrossRestart { get; } = new();
+
     private long _publisherFailedResumes;
 
     public IDisposable WatchPublisher(AblyRealtime publisher) => publisher.Connection.StateChanges.Subscribe(c =>
@@ -70,6 +85,19 @@ internal sealed class ChaosRun
             Interlocked.Increment(ref _publisherFailedResumes);
         }
     });
+
+    /// <summary>
+    /// Token auth through an authCallback that asks <paramref name="issuer"/> for tokens of <paramref name="ttl"/>: the
+    /// server renews them in band before they expire (RTN22), and the injector expires them early or asks for a
+    /// re-authentication mid-stream.
+    /// </summary>
+    public static ClientOptions TokenClientOptions(AblyEmulator emulator, AblyRest issuer, bool msgpack, TimeSpan ttl) =>
+        ClientOptions(emulator, msgpack) with
+        {
+            Key = null,
+            AllowInsecureBasicAuth = false,
+            AuthCallback = async (_, ct) => await issuer.Auth.RequestTokenAsync(new TokenParams { Ttl = ttl }, cancellationToken: ct).ConfigureAwait(false),
+        };
 
     public static ClientOptions ClientOptions(AblyEmulator emulator, bool msgpack) => new()
     {
@@ -120,9 +148,18 @@ internal sealed class ChaosRun
         {
             var messages = Enumerable.Range(start, size).Select(Create).ToList();
             var failedResumesBefore = Interlocked.Read(ref _publisherFailedResumes);
+            var restartsBefore = Restarts.Count;
             try
             {
                 await channel.PublishAsync(messages).ConfigureAwait(false);
+                if (Restarts.Count != restartsBefore)
+                {
+                    for (var i = start; i < start + size; i++)
+                    {
+                        InFlightAcrossRestart[i] = true;
+                    }
+                }
+
                 if (Interlocked.Read(ref _publisherFailedResumes) != failedResumesBefore)
                 {
                     for (var i = start; i < start + size; i++)
@@ -170,9 +207,17 @@ internal sealed class ChaosRun
         Id = "chaos-" + Seed.ToString(CultureInfo.InvariantCulture) + "-" + seq.ToString(CultureInfo.InvariantCulture),
     };
 
-    /// <summary>Fires a random fault every 150–450 ms until <paramref name="stop"/> is cancelled (bounded by count).</summary>
-    public async Task InjectAsync(AblyRealtime publisher, IReadOnlyList<AblyRealtime> subscribers, CancellationToken stop, int maxFaults = 2_000)
+    /// <summary>
+    /// Fires a random fault every 50–150 ms until <paramref name="stop"/> is cancelled (bounded by count). The server
+    /// restart, which loses every message not yet delivered, comes once, in the first half of
+    /// <paramref name="spread"/>; the slow spells of the bounded subscriber come in the second half, so that the gaps they
+    /// cut are still in history when the subscriber repairs them.
+    /// </summary>
+    public async Task InjectAsync(AblyRealtime publisher, IReadOnlyList<AblyRealtime> subscribers, IReadOnlyList<ChaosSubscriber> views, TimeSpan spread, CancellationToken stop, int maxFaults = 100_000)
     {
+        var restartAt = spread * (0.2 + 0.25 * _random.NextDouble());
+        var restarted = false;
+        var slowFrom = spread * 0.55;
         // The emulator's silence swallows bytes, which a live TCP connection never does: a stall is only restored after
         // the client's idle timer has noticed it (the transport is then gone and the resume replays what was swallowed).
         var silenced = new List<(string Id, AblyRealtime Client, int Disconnects)>();
@@ -190,9 +235,10 @@ internal sealed class ChaosRun
         {
             try
             {
-                // Pacing, not waiting for state: the injector fires a fault every 150-450 ms of real traffic (the
-                // chaos run's specification); every outcome is awaited through events further down.
-                await Task.Delay(150 + _random.Next(300), stop);
+                // Pacing, not waiting for state: the injector fires a fault every 50-150 ms of real traffic (the
+                // chaos run's specification: at least 100 faults in a default run); every outcome is awaited through
+                // events further down.
+                await Task.Delay(50 + _random.Next(100), stop);
             }
             catch (OperationCanceledException)
             {
@@ -216,9 +262,34 @@ internal sealed class ChaosRun
                 ackDelayed = false;
             }
 
-            var kind = _random.Next(7);
+            if (!restarted && _clock.Elapsed >= restartAt)
+            {
+                restarted = true;
+                Restarts.Enqueue(_clock.Elapsed);
+                PublisherLog.Enqueue($"{_clock.Elapsed} fault: server restart, all state lost");
+                silenced.Clear();
+                Count("server restart (all state lost)", _emulator.Faults.Restart() > 0);
+                continue;
+            }
+
+            if (_clock.Elapsed >= slowFrom && _random.Next(12) == 0 && views.FirstOrDefault(v => v.Options.Overflow == OverflowPolicy.DropOldest) is { } bounded)
+            {
+                bounded.BeSlow(1_500 + _random.Next(1_500));
+                Count("slow spell of the bounded subscriber");
+                continue;
+            }
+
+            var kind = _random.Next(12);
             var targetIsPublisher = _random.Next(4) == 0;
             var target = targetIsPublisher ? publisher : subscribers[_random.Next(subscribers.Count)];
+            if (kind is 7 or 8 && target.Options.AuthCallback is null)
+            {
+                // Token faults go to a client that has a token: the publisher or a token subscriber.
+                var tokenClients = subscribers.Where(c => c.Options.AuthCallback is not null).Append(publisher).ToList();
+                target = tokenClients[_random.Next(tokenClients.Count)];
+                targetIsPublisher = ReferenceEquals(target, publisher);
+            }
+
             var id = target.Connection.Id;
             if (id is null || target.Connection.State != ConnectionState.Connected)
             {
@@ -268,6 +339,25 @@ internal sealed class ChaosRun
                     var sub = subscribers[_random.Next(subscribers.Count)];
                     Count("server DETACHED", sub.Connection.Id is { } subId && _emulator.Faults.DetachChannel(subId, _channelName, new EmulatorError(DetachCode, 500, "chaos detach")));
                     break;
+                case 7:
+                    // Token clients only: the token expires now (DISCONNECTED 40142, RTN15h2: renew, then resume).
+                    Count(target.Options.AuthCallback is null ? "skipped (key auth)" : "token expired mid-stream",
+                        target.Options.AuthCallback is not null && _emulator.Faults.ExpireConnectionToken(id));
+                    break;
+                case 8:
+                    // Token clients only: the server asks for a new token in band (RTN22, RTC8a).
+                    Count(target.Options.AuthCallback is null ? "skipped (key auth)" : "server AUTH (in-band renewal)",
+                        target.Options.AuthCallback is not null && _emulator.Faults.RequestReauth(id));
+                    break;
+                case 9:
+                    // Latency, not an outage: frames held for less than the idle timeout, then delivered in order.
+                    Count("latency spike", _emulator.Faults.DelayFrames(id, TimeSpan.FromMilliseconds(200 + _random.Next(1800))));
+                    break;
+                case 10:
+                    // The server's clock jumps: token issue and expiry times, timestamps and serials all move with it.
+                    ServerClock.Offset = TimeSpan.FromSeconds(_random.Next(-180, 181));
+                    Count("clock skew");
+                    break;
                 default:
                     if (silenced.Exists(s => s.Id == id))
                     {
@@ -286,122 +376,12 @@ internal sealed class ChaosRun
         _emulator.Faults.Reset();
     }
 
+    /// <summary>The faults that took effect, by kind: skipped ones, those whose target was gone and detections left out.</summary>
+    public IReadOnlyDictionary<string, int> AppliedFaults => FaultsByKind
+        .Where(kv => !kv.Key.StartsWith("skipped", StringComparison.Ordinal) && !kv.Key.EndsWith("(target gone)", StringComparison.Ordinal)
+            && !kv.Key.Contains("detected", StringComparison.Ordinal))
+        .ToDictionary(kv => kv.Key, kv => kv.Value);
+
     private void Count(string kind, bool applied = true) =>
         FaultsByKind.AddOrUpdate(applied ? kind : kind + " (target gone)", 1, (_, n) => n + 1);
-}
-
-/// <summary>One subscriber client's view: the sequence numbers it received, its resumes and its discontinuities.</summary>
-internal sealed class ChaosSubscriber : IDisposable
-{
-    private readonly object _gate = new();
-    private readonly List<int> _received = new();
-    private readonly HashSet<int> _distinct = new();
-    private readonly List<IDisposable> _subscriptions = new();
-    private readonly int _target;
-    private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-
-    public ChaosSubscriber(AblyRealtime client, RealtimeChannel channel, int target)
-    {
-        Client = client;
-        Channel = channel;
-        _target = target;
-        _subscriptions.Add(Validator.Wrap(channel.Messages()).Subscribe(OnMessage, e => _all.TrySetException(e)));
-        _subscriptions.Add(DiscontinuityValidator.Wrap(channel.Discontinuities).Subscribe(d =>
-        {
-            lock (_gate)
-            {
-                Discontinuities.Add((_clock.Elapsed, d));
-            }
-        }));
-        _subscriptions.Add(channel.SubscriberErrors.Subscribe(e => SubscriberErrors.Add(e)));
-        _subscriptions.Add(channel.StateChanges.Subscribe(c => Log.Enqueue($"{_clock.Elapsed} channel {c.Previous}->{c.Current} {c.Reason?.Code} resumed={c.Resumed} received={Distinct}")));
-        _subscriptions.Add(client.Connection.StateChanges.Subscribe(c => Log.Enqueue($"{_clock.Elapsed} connection {c.Previous}->{c.Current} {c.Reason?.Code} {c.Reason?.Message}")));
-        var connectedOnce = false;
-        _subscriptions.Add(client.Connection.StateChanges.Subscribe(change =>
-        {
-            if (change.Current != ConnectionState.Connected)
-            {
-                return;
-            }
-
-            lock (_gate)
-            {
-                if (change.Reason?.Code == ErrorCodes.UnableToRecoverConnection)
-                {
-                    FailedResumes.Add(_clock.Elapsed);
-                }
-                else if (connectedOnce)
-                {
-                    Resumes++;
-                }
-
-                connectedOnce = true;
-            }
-        }));
-    }
-
-    public AblyRealtime Client { get; }
-
-    public RealtimeChannel Channel { get; }
-
-    public SynchronizationValidator Validator { get; } = new();
-
-    public SynchronizationValidator DiscontinuityValidator { get; } = new();
-
-    public List<(TimeSpan At, ChannelDiscontinuity D)> Discontinuities { get; } = new();
-
-    public List<TimeSpan> FailedResumes { get; } = new();
-
-    public int Resumes { get; private set; }
-
-    public ConcurrentQueue<string> Log { get; } = new();
-
-    public ConcurrentBag<Exception> SubscriberErrors { get; } = new();
-
-    public int Duplicates { get; private set; }
-
-    public List<int> Received
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _received.ToList();
-            }
-        }
-    }
-
-    public int Distinct
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _distinct.Count;
-            }
-        }
-    }
-
-    public Task WaitForAllAsync(TimeSpan timeout) => _all.Task.WaitAsync(timeout);
-
-    private void OnMessage(Message message)
-    {
-        var seq = int.Parse(message.Name!, CultureInfo.InvariantCulture);
-        lock (_gate)
-        {
-            _received.Add(seq);
-            if (!_distinct.Add(seq))
-            {
-                Duplicates++;
-            }
-
-            if (_distinct.Count >= _target)
-            {
-                _all.TrySetResult();
-            }
-        }
-    }
-
-    public void Dispose() => _subscriptions.ForEach(s => s.Dispose());
 }

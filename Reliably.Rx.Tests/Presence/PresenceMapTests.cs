@@ -93,7 +93,7 @@ public sealed class PresenceMapTests
     }
 
     [Test]
-    public void RTP2h2_LeaveDuringSync_IsKeptAbsent_BlocksOlderPresent_AndIsPurgedSilently()
+    public void RTP2h2_LeaveDuringSync_IsKeptAbsent_NotEmitted_BlocksOlderPresent_AndIsPurgedSilently()
     {
         var map = NewMap();
         map.Apply(Msg(PresenceAction.Enter, "alice", "c1", "c1:3:0"));
@@ -113,6 +113,36 @@ public sealed class PresenceMapTests
         Assert.That(leaves, Is.Empty, "the ABSENT purge emits nothing");
         Assert.That(map.Members, Is.Empty);
         Assert.That(map.SyncInProgress, Is.False);
+    }
+
+    [Test]
+    public void RTP19_AStaleLeaveDuringSync_DoesNotKeepAMemberTheSyncNeverListed()
+    {
+        // Found by PresenceMapModelTests: any message for a member used to count as a sighting, so a stale LEAVE left a
+        // member the server no longer listed in the set for good.
+        var map = NewMap();
+        map.Apply(Msg(PresenceAction.Enter, "alice", "c1", "c1:5:0", data: "a"));
+        map.BeginSyncPage("s:more");
+
+        Assert.That(map.Apply(Msg(PresenceAction.Leave, "alice", "c1", "c1:4:0")), Is.Null, "stale: discarded (RTP2a)");
+        map.BeginSyncPage("s:");
+        var leaves = map.EndSyncPageIfLast("s:");
+
+        Assert.That(leaves.Select(l => (l.ClientId, l.Action, l.Id)), Is.EqualTo(new[] { ("alice", PresenceAction.Leave, (string?)null) }));
+        Assert.That(map.Members, Is.Empty);
+    }
+
+    [Test]
+    public void RTP19_AStalePresentDuringSync_StillCountsAsSeen()
+    {
+        var map = NewMap();
+        map.Apply(Msg(PresenceAction.Enter, "alice", "c1", "c1:5:0", data: "original"));
+        map.BeginSyncPage("s:");
+
+        Assert.That(map.Apply(Msg(PresenceAction.Present, "alice", "c1", "c1:3:0", data: "stale")), Is.Null);
+
+        Assert.That(map.EndSyncPageIfLast("s:"), Is.Empty);
+        Assert.That(map.Members.Single().Data, Is.EqualTo("original"));
     }
 
     [Test]

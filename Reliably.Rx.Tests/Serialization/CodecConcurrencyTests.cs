@@ -10,12 +10,14 @@ public sealed class CodecConcurrencyTests
     public async Task Codecs_AreSafeToShareAcrossThreads()
     {
         const int seed = 99;
-        var gen = new RandomProtocolMessages(seed);
-        var frames = Enumerable.Range(0, 50).Select(_ =>
+        using var texts = ProtocolGen.Stream(ProtocolGen.Text, seed).GetEnumerator();
+        using var bytes = ProtocolGen.Stream(ProtocolGen.Bytes, seed).GetEnumerator();
+        var frames = ProtocolGen.Stream(ProtocolGen.ProtocolMessage, seed).Take(50).Select(pm =>
         {
-            var pm = gen.Next();
+            texts.MoveNext();
+            bytes.MoveNext();
             // Codec-level data only (strings and bytes), so the expected bytes are stable.
-            pm.Messages = new[] { new Message("n", gen.Text("d")), new Message("b", gen.Bytes()) };
+            pm.Messages = new[] { new Message("n", texts.Current), new Message("b", bytes.Current) };
             return pm;
         }).ToArray();
         var expected = Both.ToDictionary(c => c.Format, c => frames.Select(f => c.Write(f)).ToArray());

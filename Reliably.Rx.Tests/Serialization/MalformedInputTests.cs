@@ -15,11 +15,10 @@ public sealed class MalformedInputTests
 {
     private static ProtocolMessage RichFrame(int seed)
     {
-        var gen = new RandomProtocolMessages(seed);
-        var pm = gen.Next();
+        var pm = ProtocolGen.Stream(ProtocolGen.ProtocolMessage, seed).First();
         pm.Messages = new[] { new Message("n", "text"), new Message("b", new byte[] { 1, 2, 3 }) { Extras = Newtonsoft.Json.Linq.JObject.Parse("""{"a":{"b":[1,2]}}""") } };
         pm.Presence = new[] { new PresenceMessage(PresenceAction.Enter, "c", "d") };
-        pm.Error = gen.Error(1);
+        pm.Error = ProtocolGen.Stream(ProtocolGen.Error(1), seed).First();
         return pm;
     }
 

@@ -22,6 +22,12 @@ public sealed class SynchronizationValidator
         error => Guard(() => observer.OnError(error), terminal: true),
         () => Guard(observer.OnCompleted, terminal: true)));
 
+    /// <summary>The same checks on an observer, for subscriptions that take one directly (with delivery options).</summary>
+    public IObserver<T> Wrap<T>(IObserver<T> observer) => System.Reactive.Observer.Create<T>(
+        value => Guard(() => observer.OnNext(value), terminal: false),
+        error => Guard(() => observer.OnError(error), terminal: true),
+        () => Guard(observer.OnCompleted, terminal: true));
+
     private void Guard(Action action, bool terminal)
     {
         if (Volatile.Read(ref _terminated) == 1)

@@ -19,10 +19,15 @@ internal sealed record BackfillResult(IReadOnlyList<Message> Missed, bool Reache
 /// <summary>
 /// A backfill to run: history backwards from <paramref name="FromSerial"/> (or from the newest message) until the anchor
 /// message. With a bound (the repair of one subscription's gap, whose later messages are still queued for it), only the
-/// messages older than the bound are kept.
+/// messages older than the bound are kept. Without an anchor (nothing delivered yet), <paramref name="FloorSerial"/> is
+/// the attachSerial the channel's continuity began at: the anchor is then the newest message before it (RTL10b), or the
+/// start of the channel's history when there is none.
 /// </summary>
-internal sealed record BackfillRequest(string? FromSerial, string? AnchorId, string? AnchorSerial, string? BoundId = null, string? BoundSerial = null)
+internal sealed record BackfillRequest(string? FromSerial, string? AnchorId, string? AnchorSerial, string? BoundId = null, string? BoundSerial = null, string? FloorSerial = null)
 {
+    /// <summary>True when the request names the last delivered message.</summary>
+    public bool HasAnchor => AnchorId is not null || AnchorSerial is not null;
+
     /// <summary>A request to fill the gap between two messages of the channel (<paramref name="bound"/> excluded).</summary>
     public static BackfillRequest Between(Message anchor, Message? bound) =>
         new(null, anchor.Id, anchor.Serial, bound?.Id, bound?.Serial);
@@ -31,8 +36,13 @@ internal sealed record BackfillRequest(string? FromSerial, string? AnchorId, str
 
     public bool IsBound(Message message) => Matches(message, BoundId, BoundSerial);
 
+    /// <summary>
+    /// The same message: by serial when both have one, since the serial is the server's identity for the message it
+    /// stored (TM2r); by id only otherwise. A copy with the same id and another serial is a resend the server accepted
+    /// again after losing its idempotency memory (a restart): finding it says nothing about what came after the original.
+    /// </summary>
     private static bool Matches(Message message, string? id, string? serial) =>
-        (id is not null && message.Id == id) || (serial is not null && message.Serial == serial);
+        serial is not null && message.Serial is not null ? message.Serial == serial : id is not null && message.Id == id;
 }
 
 /// <summary>
@@ -65,45 +75,57 @@ internal sealed class BackfillFetch
 
     public async Task<BackfillResult> RunAsync()
     {
-        // At most SmallPages * SmallPageSize messages are read twice, and only for a gap longer than that.
-        var first = await ReadAsync(SmallPageSize, SmallPages).ConfigureAwait(false);
-        return first.Reached || first.Error is not null || !first.HasMore
-            ? first.Result
-            : (await ReadAsync(PageSize, RealtimeChannel.MaxBackfillPages).ConfigureAwait(false)).Result;
-    }
-
-    /// <summary>Reads backwards in pages of <paramref name="pageSize"/> until the anchor, the end of history or <paramref name="maxPages"/>.</summary>
-    private async Task<Read> ReadAsync(int pageSize, int maxPages)
-    {
-        var newestFirst = new List<Message>();
-        var query = new List<KeyValuePair<string, string>>
+        var request = _request;
+        var fromOrigin = false;
+        if (!request.HasAnchor && request.FloorSerial is { } floor)
         {
-            new("direction", "backwards"),
-            new("limit", pageSize.ToString(CultureInfo.InvariantCulture)),
-        };
-        if (_request.FromSerial is not null)
-        {
-            query.Add(new("fromSerial", _request.FromSerial));
+            // Nothing delivered yet: everything after the attach point the continuity began at was missed. The newest
+            // message before that point (an untilAttach read, RTL10b) is the anchor; with none, the whole history is.
+            try
+            {
+                var before = await _channel.FetchHistoryAsync(Query(floor, limit: 1), CancellationToken.None).ConfigureAwait(false);
+                request = before.Items.FirstOrDefault() is { } last ? request with { AnchorId = last.Id, AnchorSerial = last.Serial } : request;
+                fromOrigin = !request.HasAnchor;
+            }
+            catch (AblyException ex)
+            {
+                return new BackfillResult(Array.Empty<Message>(), Reached: false, ex.ErrorInfo);
+            }
         }
 
+        // At most SmallPages * SmallPageSize messages are read twice, and only for a gap longer than that.
+        var first = await ReadAsync(request, fromOrigin, SmallPageSize, SmallPages).ConfigureAwait(false);
+        return first.Reached || first.Error is not null || !first.HasMore
+            ? first.Result
+            : (await ReadAsync(request, fromOrigin, PageSize, RealtimeChannel.MaxBackfillPages).ConfigureAwait(false)).Result;
+    }
+
+    /// <summary>
+    /// Reads backwards in pages of <paramref name="pageSize"/> until the anchor, the end of history or
+    /// <paramref name="maxPages"/>. From the origin (<paramref name="fromOrigin"/>), the end of history is the anchor.
+    /// </summary>
+    private async Task<Read> ReadAsync(BackfillRequest request, bool fromOrigin, int pageSize, int maxPages)
+    {
+        var newestFirst = new List<Message>();
+
         // Newest first: with a bound, what comes before it in this order is already queued for the subscriber.
-        var skipUntilBound = _request.BoundId is not null || _request.BoundSerial is not null;
+        var skipUntilBound = request.BoundId is not null || request.BoundSerial is not null;
 
         try
         {
-            var page = await _channel.FetchHistoryAsync(query, CancellationToken.None).ConfigureAwait(false);
+            var page = await _channel.FetchHistoryAsync(Query(request.FromSerial, pageSize), CancellationToken.None).ConfigureAwait(false);
             for (var pages = 1; ; pages++)
             {
                 foreach (var message in page.Items)
                 {
-                    if (skipUntilBound && _request.IsBound(message))
+                    if (skipUntilBound && request.IsBound(message))
                     {
                         skipUntilBound = false;
                         newestFirst.Clear();
                         continue;
                     }
 
-                    if (_request.IsAnchor(message))
+                    if (request.IsAnchor(message))
                     {
                         newestFirst.Reverse();
                         return new Read(new BackfillResult(newestFirst, Reached: true), HasMore: false);
@@ -114,8 +136,9 @@ internal sealed class BackfillFetch
 
                 if (!page.HasNext || pages >= maxPages)
                 {
+                    // From the origin, the end of history is the anchor; a page cap that cuts it short is not.
                     newestFirst.Reverse();
-                    return new Read(new BackfillResult(newestFirst, Reached: false), HasMore: page.HasNext);
+                    return new Read(new BackfillResult(newestFirst, Reached: fromOrigin && !page.HasNext), HasMore: page.HasNext);
                 }
 
                 page = (await page.NextAsync(CancellationToken.None).ConfigureAwait(false))!;
@@ -126,6 +149,21 @@ internal sealed class BackfillFetch
             newestFirst.Reverse();
             return new Read(new BackfillResult(newestFirst, Reached: false, ex.ErrorInfo), HasMore: false);
         }
+    }
+
+    private static List<KeyValuePair<string, string>> Query(string? fromSerial, int limit)
+    {
+        var query = new List<KeyValuePair<string, string>>
+        {
+            new("direction", "backwards"),
+            new("limit", limit.ToString(CultureInfo.InvariantCulture)),
+        };
+        if (fromSerial is not null)
+        {
+            query.Add(new("fromSerial", fromSerial));
+        }
+
+        return query;
     }
 
     /// <summary>A read's outcome, and whether history goes on past where it stopped.</summary>

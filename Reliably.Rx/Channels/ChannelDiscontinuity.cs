@@ -14,8 +14,9 @@ namespace Reliably.Rx;
 /// <param name="Backfilling">
 /// True when automatic backfill started for this gap (live delivery is held until it ends; for a
 /// <see cref="DiscontinuityKind.SlowConsumer"/> gap, only that subscription's). False without
-/// <see cref="ChannelOptions.AutoBackfill"/>, and also with it when no message had been delivered yet: backfill needs
-/// the last delivered message as the point to fill from.
+/// <see cref="ChannelOptions.AutoBackfill"/>, and also with it when there is no point to fill from: no message has been
+/// delivered yet and the attachment that began the stream had no attachSerial (RTL15c). With one, a stream that has
+/// received nothing is filled from the newest message before that attachment (RTL10b), or from the start of history.
 /// </param>
 public sealed record ChannelDiscontinuity(
     DiscontinuityKind Kind,

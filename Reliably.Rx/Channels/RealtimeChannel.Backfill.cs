@@ -14,16 +14,21 @@ public sealed partial class RealtimeChannel
     // Loop-only.
     private readonly RecentKeys _recent = new(RecentCapacity);
     private bool _continuity;
+    private string? _continuitySince;
     private string? _lastDeliveredId;
     private string? _lastDeliveredSerial;
     private BackfillRun? _backfill;
     private long _backfilled;
+    private long _suppressedDuplicates;
 
     /// <summary>Replaces the history fetch of a backfill (a test seam); null reads history over REST.</summary>
     internal Func<BackfillRequest, Task<BackfillResult>>? BackfillSource { get; set; }
 
     /// <summary>How many missed messages backfill has delivered so far (diagnostics and tests).</summary>
     internal long BackfilledMessages => Interlocked.Read(ref _backfilled);
+
+    /// <summary>Live messages not delivered because one with the same id or serial was delivered recently (with AutoBackfill).</summary>
+    internal long SuppressedDuplicates => Interlocked.Read(ref _suppressedDuplicates);
 
     /// <summary>Every loss of continuity on this channel's message stream.</summary>
     /// <remarks>
@@ -48,7 +53,15 @@ public sealed partial class RealtimeChannel
             return;
         }
 
-        // The keys only serve backfill de-duplication: track them only when a backfill can start.
+        if (Options.AutoBackfill && _recent.Contains(message))
+        {
+            // Already delivered: the same id is the same message (RSL1k). A server that lost its idempotency memory (a
+            // restart, in the emulator) accepts a publisher's resend after a failed resume (RTN19a2) a second time.
+            Interlocked.Increment(ref _suppressedDuplicates);
+            return;
+        }
+
+        // The keys only serve de-duplication with backfill: track them only when a backfill can start.
         DeliverNow(message, track: Options.AutoBackfill);
     }
 
@@ -65,9 +78,14 @@ public sealed partial class RealtimeChannel
         ReliablyRxDiagnostics.MessagesReceived.Add(1, _tag);
     }
 
+    /// <summary>A fresh attachment (not a re-attach after a discontinuity) begins continuity at its attachSerial (RTL15c).</summary>
+    private void BeginContinuity() => _continuitySince = _attachSerial;
+
     private void OnDiscontinuity(DiscontinuityKind kind, ErrorInfo? reason)
     {
-        var anchored = _lastDeliveredId is not null || _lastDeliveredSerial is not null;
+        // Without a delivered message, the attachSerial continuity began at bounds the gap (RTL10b), so a subscriber that
+        // has received nothing yet is repaired too rather than left with an unrecoverable gap.
+        var anchored = _lastDeliveredId is not null || _lastDeliveredSerial is not null || _continuitySince is not null;
         var backfill = Options.AutoBackfill && anchored;
         Report(new ChannelDiscontinuity(kind, reason, _attachSerial, _lastDeliveredSerial, _lastDeliveredId, backfill));
         if (backfill)
@@ -91,7 +109,8 @@ public sealed partial class RealtimeChannel
     {
         var run = _backfill ??= new BackfillRun();
         var generation = ++run.Generation;
-        var request = new BackfillRequest(_attachSerial, _lastDeliveredId, _lastDeliveredSerial);
+        var delivered = _lastDeliveredId is not null || _lastDeliveredSerial is not null;
+        var request = new BackfillRequest(_attachSerial, _lastDeliveredId, _lastDeliveredSerial, FloorSerial: delivered ? null : _continuitySince);
         var fetch = BackfillSource?.Invoke(request) ?? new BackfillFetch(this, request).RunAsync();
         _ = fetch.ContinueWith(
             task => _loop.Execute(() => OnBackfillFetched(run, generation, task)),
@@ -117,11 +136,16 @@ public sealed partial class RealtimeChannel
         var run = _backfill;
         _backfill = null;
         var recovered = 0;
+
+        // What this flush delivers, whatever its size: the recent keys are bounded, and a gap that history could not
+        // anchor (after a server restart) can hold more messages than they keep, the held live ones among them.
+        var flushed = new RecentKeys(2 * result.Missed.Count);
         foreach (var message in result.Missed)
         {
             if (!_recent.Contains(message))
             {
                 DeliverNow(message, track: true);
+                flushed.Add(message);
                 recovered++;
             }
         }
@@ -129,7 +153,7 @@ public sealed partial class RealtimeChannel
         var held = 0;
         foreach (var message in run?.Held ?? (IEnumerable<Message>)Array.Empty<Message>())
         {
-            if (!_recent.Contains(message))
+            if (!_recent.Contains(message) && !flushed.Contains(message))
             {
                 DeliverNow(message, track: true);
                 held++;

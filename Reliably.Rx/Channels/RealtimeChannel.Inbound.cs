@@ -70,6 +70,11 @@ public sealed partial class RealtimeChannel
 
                 // A non-resumed ATTACHED after the channel had been attached means messages may have been missed.
                 var discontinuity = _continuity && !resumed;
+                if (!_continuity)
+                {
+                    BeginContinuity();
+                }
+
                 var reason = message.Error ?? (discontinuity ? _connectionResumeError : null);
                 SetState(ChannelState.Attached, message.Error, resumed, hasBacklog);
                 EndAttachActivity(null);

@@ -21,7 +21,10 @@ internal static class PayloadTransform
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>RSL4: JSON → text + json; with a cipher, text → UTF-8 + utf-8, then AES + cipher step; on JSON, bytes → base64.</summary>
-    /// <exception cref="AblyException">40013 when the data cannot be encoded (an object JSON.NET cannot serialize).</exception>
+    /// <exception cref="AblyException">
+    /// 40013 when the data cannot be encoded: an object JSON.NET cannot serialize, or text with an unpaired surrogate,
+    /// which has no UTF-8 form and would otherwise reach subscribers silently replaced by U+FFFD.
+    /// </exception>
     public static (object? Data, string? Encoding) Encode(object? data, string? encoding, CipherParams? cipher, WireFormat format)
     {
         switch (data)
@@ -49,6 +52,11 @@ internal static class PayloadTransform
                 data = ToJsonText(data);
                 encoding = Append(encoding, Json);
                 break;
+        }
+
+        if (data is string wire)
+        {
+            EnsureWellFormed(wire);
         }
 
         if (cipher is not null)
@@ -269,6 +277,24 @@ internal static class PayloadTransform
         }
 
         return token.ToString(Formatting.None);
+    }
+
+    /// <summary>Throws 40013 for an unpaired UTF-16 surrogate: both wire formats carry text as UTF-8, which cannot hold one.</summary>
+    private static void EnsureWellFormed(string text)
+    {
+        var span = text.AsSpan();
+        var at = span.IndexOfAnyInRange('\uD800', '\uDFFF');
+        while (at >= 0)
+        {
+            if (!char.IsHighSurrogate(span[at]) || at + 1 >= span.Length || !char.IsLowSurrogate(span[at + 1]))
+            {
+                throw new AblyException(ErrorCodes.InvalidMessageDataOrEncoding, 400,
+                    $"Message data is not valid Unicode text: an unpaired surrogate at index {at} has no UTF-8 form.");
+            }
+
+            var next = span[(at + 2)..].IndexOfAnyInRange('\uD800', '\uDFFF');
+            at = next < 0 ? -1 : at + 2 + next;
+        }
     }
 
     private static string Append(string? encoding, string step) =>

@@ -62,7 +62,12 @@ internal sealed class PresenceMap
     {
         ArgumentNullException.ThrowIfNull(message);
         var key = _keyOf is null ? FindMemberKey(message) : _keyOf(message);
-        _residual?.Remove(key);
+        if (message.Action != PresenceAction.Leave)
+        {
+            // RTP19: a member the sync has seen is not residual, even when this message is stale (the member is still
+            // listed). A LEAVE is not a sighting: a member the server no longer lists must still go when the sync ends.
+            _residual?.Remove(key);
+        }
 
         if (_members.TryGetValue(key, out var existing) && !IsNewer(message, existing))
         {

@@ -20,6 +20,7 @@ internal sealed class WsTransport : IServerTransport
     private readonly ITimer? _heartbeat;
     private int _aborted;
     private volatile bool _completed;
+    private long _heldUntilTicks;
 
     public WsTransport(WebSocket socket, SilenceableStream stream, HttpContext context, WireFormat format, bool protocolHeartbeats, TimeProvider time, TimeSpan heartbeatInterval)
     {
@@ -64,6 +65,13 @@ internal sealed class WsTransport : IServerTransport
             _queue.Writer.TryWrite(sent);
         }
     }
+
+    /// <summary>
+    /// A latency spike: frames queued from now on are held for <paramref name="duration"/> and then sent in order, as a
+    /// congested network delivers them late; nothing is lost (unlike <see cref="Silenced"/>, which swallows them).
+    /// </summary>
+    public void Hold(TimeSpan duration) =>
+        Interlocked.Exchange(ref _heldUntilTicks, Environment.TickCount64 + (long)duration.TotalMilliseconds);
 
     /// <summary>Sends everything queued so far, then closes the socket cleanly.</summary>
     public void EndAfterFlush()
@@ -117,6 +125,12 @@ internal sealed class WsTransport : IServerTransport
                     if (Silenced || _socket.State != WebSocketState.Open)
                     {
                         continue;
+                    }
+
+                    var hold = Interlocked.Read(ref _heldUntilTicks) - Environment.TickCount64;
+                    if (hold > 0)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(hold)).ConfigureAwait(false);
                     }
 
                     var frame = (OutgoingFrame)item;
