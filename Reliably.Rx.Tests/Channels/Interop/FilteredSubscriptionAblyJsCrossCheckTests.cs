@@ -1,6 +1,5 @@
 using System.Globalization;
 using Newtonsoft.Json.Linq;
-using Reliably.Rx.Emulator;
 using Reliably.Rx.Tests.Channels.Integration;
 using Reliably.Rx.Tests.TestSupport;
 
@@ -13,30 +12,8 @@ namespace Reliably.Rx.Tests.Channels.Interop;
 [TestFixture]
 [Category("Interop")]
 [NonParallelizable]
-public sealed class FilteredSubscriptionAblyJsCrossCheckTests
+public sealed class FilteredSubscriptionAblyJsCrossCheckTests : RealtimeEmulatorFixture
 {
-    public static readonly object[] Formats = { "json", "msgpack" };
-
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
-
-    private AblyEmulator _emulator = null!;
-
-    [OneTimeSetUp]
-    public async Task Setup()
-    {
-        await AblyJs.EnsureInstalledAsync();
-        _emulator = await AblyEmulator.StartAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task TearDown()
-    {
-        if (_emulator is not null)
-        {
-            await _emulator.DisposeAsync();
-        }
-    }
-
     [TestCaseSource(nameof(Formats))]
     public async Task RTS5a1_ably_js_derived_channel_and_Reliably_Rx_filtered_channel_see_the_same_messages(string format)
     {
@@ -48,15 +25,8 @@ public sealed class FilteredSubscriptionAblyJsCrossCheckTests
         }).ToList();
         var expected = messages.Where(m => m.Name != "news" && m.Extras!["headers"]!.Value<string>("venue") == "XLON").Select(m => (string)m.Data!).ToList();
 
-        await using var client = new AblyRealtime(new ClientOptions
-        {
-            Key = _emulator.DefaultKey,
-            Endpoint = "127.0.0.1",
-            Port = _emulator.Port,
-            Tls = false,
-            AllowInsecureBasicAuth = true,
-            UseBinaryProtocol = format == "msgpack",
-        });
+        await AblyJs.EnsureInstalledAsync();
+        var client = await ConnectedClient(format);
         var filtered = client.Channels.GetFiltered(name, filter);
         var collector = new MessageCollector();
         using var subscription = filtered.Messages().Subscribe(collector);
@@ -66,8 +36,8 @@ public sealed class FilteredSubscriptionAblyJsCrossCheckTests
             Path.Combine(Vectors.RepoRoot!, "Reliably.Rx.Tests", "Channels", "Interop", "filtered-crosscheck.js"),
             new Dictionary<string, string>
             {
-                ["EMULATOR_PORT"] = _emulator.Port.ToString(CultureInfo.InvariantCulture),
-                ["EMULATOR_KEY"] = _emulator.DefaultKey,
+                ["EMULATOR_PORT"] = Emulator.Port.ToString(CultureInfo.InvariantCulture),
+                ["EMULATOR_KEY"] = Emulator.DefaultKey,
                 ["USE_BINARY"] = format == "msgpack" ? "true" : "false",
                 ["CHANNEL"] = name,
                 ["FILTER"] = filter.Expression,
