@@ -33,6 +33,7 @@ internal sealed class SlowConsumerSignal(IScheduler deliveryScheduler, int thres
     }
 
     /// <summary>Called by the producer with the depth after an enqueue.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Grew(int newDepth)
     {
         if (newDepth >= threshold && Volatile.Read(ref _slow) == 0)
@@ -42,6 +43,7 @@ internal sealed class SlowConsumerSignal(IScheduler deliveryScheduler, int thres
     }
 
     /// <summary>Called by the drainer with the depth after a take.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Shrank(int newDepth)
     {
         if (Volatile.Read(ref _slow) == 1 && newDepth <= threshold / 2)

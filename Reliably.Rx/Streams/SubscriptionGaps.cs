@@ -111,7 +111,10 @@ internal sealed class SubscriptionGaps<T>(DeliveryTraits<T>? traits)
     }
 
     /// <summary>True for a queued message that a repair has already delivered.</summary>
-    public bool IsRepeat(T item)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool IsRepeat(T item) => _recovered is not null && IsRecovered(item);
+
+    private bool IsRecovered(T item)
     {
         if (_recovered is null || traits?.MessageOf(item) is not { } message)
         {

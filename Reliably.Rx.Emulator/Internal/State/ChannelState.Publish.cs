@@ -82,8 +82,8 @@ internal sealed partial class ChannelState
             {
                 _history.Enqueue(new StoredItem(_ordinal++, seq, m.Value<long>("timestamp"), m));
 
-                // Detached from the inbound ProtocolMessage so the outgoing frame's array takes it as is: JArray deep-clones
-                // a token that already has a parent. History and frame may share it: neither is mutated once stored.
+                // Detached from the inbound ProtocolMessage, so that history does not keep the whole inbound frame alive.
+                // The outgoing frame has its own copies (WireMessages); the stored message is never mutated again.
                 if (m.Parent is not null)
                 {
                     m.Remove();
@@ -95,17 +95,18 @@ internal sealed partial class ChannelState
                 _history.Dequeue();
             }
 
+            var frameId = connectionId is null ? null : string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}");
             var frame = new JObject
             {
                 ["action"] = Actions.Message,
                 ["channel"] = Name,
                 ["channelSerial"] = FormatSerial(seq),
                 ["timestamp"] = now,
-                ["messages"] = new JArray(fresh),
+                ["messages"] = WireMessages.For(fresh, frameId, connectionId, now),
             };
             if (connectionId is not null)
             {
-                frame["id"] = string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}");
+                frame["id"] = frameId;
                 frame["connectionId"] = connectionId;
             }
 
