@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using Newtonsoft.Json.Linq;
 using Reliably.Rx.Emulator.Tests.Support;
@@ -39,13 +38,9 @@ public sealed class JwtTests : EmulatorTestBase
 
     private static string Jwt(EmulatorKey key, string? clientId, DateTimeOffset expires, string? capability)
     {
-        static string B64(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var header = new JObject { ["typ"] = "JWT", ["alg"] = "HS256", ["kid"] = key.KeyName };
         var claims = new JObject { ["iat"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["exp"] = expires.ToUnixTimeSeconds() };
         if (clientId is not null) claims["x-ably-clientId"] = clientId;
         if (capability is not null) claims["x-ably-capability"] = capability;
-        var signingInput = B64(Encoding.UTF8.GetBytes(header.ToString(Newtonsoft.Json.Formatting.None))) + "." + B64(Encoding.UTF8.GetBytes(claims.ToString(Newtonsoft.Json.Formatting.None)));
-        using var hmac = new HMACSHA256(Encoding.UTF8.GetBytes(key.Secret));
-        return signingInput + "." + B64(hmac.ComputeHash(Encoding.ASCII.GetBytes(signingInput)));
+        return TestJwt.Sign(key, claims);
     }
 }

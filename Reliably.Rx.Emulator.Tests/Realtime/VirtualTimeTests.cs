@@ -87,26 +87,6 @@ public sealed class VirtualTimeTests : EmulatorTestBase
         Assert.That(brief.Pending().Any(f => f.Is(Frames.Auth)), Is.False);
     }
 
-    [Test]
-    public async Task RSA17f_AllowReauthMargin_DelaysTheRevocationBy30s()
-    {
-        var app = Emulator.CreateAppFromSetup("{\"keys\":[{\"revocableTokens\":true}]}");
-        var key = app.Keys[0];
-        using var http = Http.Client(Emulator.BaseUri, key.KeyString);
-        var token = (await Http.ReadAsync(await http.PostAsync($"/keys/{key.KeyName}/requestToken", Http.Json(new JObject { ["clientId"] = "late" })))).Value<string>("token")!;
-        await using var client = await WsClient.ConnectAsync(Emulator.BaseUri, "access_token=" + token);
-        await client.ReceiveActionAsync(Frames.Connected);
-
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var result = await Http.ReadAsync(await http.PostAsync($"/keys/{key.KeyName}/revokeTokens",
-            Http.Json(new JObject { ["targets"] = new JArray("clientId:late"), ["allowReauthMargin"] = true })));
-        Assert.That(result["results"]![0]!.Value<long>("appliesAt"), Is.EqualTo(now + 30_000));
-        _time.Advance(TimeSpan.FromSeconds(29));
-        Assert.That(client.Pending().Any(f => f.Is(Frames.Disconnected)), Is.False, "still inside the margin");
-        _time.Advance(TimeSpan.FromSeconds(2));
-        Assert.That((await client.ReceiveActionAsync(Frames.Disconnected))["error"]!.Value<int>("code"), Is.EqualTo(40141));
-    }
-
     private static async Task WaitUntil(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

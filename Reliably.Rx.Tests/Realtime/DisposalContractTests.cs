@@ -123,6 +123,8 @@ public sealed class DisposalContractTests
             _ when t == typeof(IEnumerable<string>) => new[] { "chat" },
             _ when t == typeof(HttpMethod) => HttpMethod.Get,
             _ when t == typeof(BatchPublishSpec) => new BatchPublishSpec { Channels = ["chat"], Messages = [new Message("m", "d")] },
+            _ when t == typeof(TokenRevocationTargetSpecifier) => TokenRevocationTargetSpecifier.ClientId("bob"),
+            _ when t == typeof(IEnumerable<TokenRevocationTargetSpecifier>) => new[] { TokenRevocationTargetSpecifier.ClientId("bob") },
             _ when t == typeof(IEnumerable<BatchPublishSpec>) => new[] { new BatchPublishSpec { Channels = ["chat"], Messages = [new Message("m", "d")] } },
             _ when t.IsValueType => Activator.CreateInstance(t),
             _ => null,

@@ -63,12 +63,21 @@ public sealed class RealtimeChannels : IEnumerable<RealtimeChannel>
     /// <summary>
     /// A derived channel of <paramref name="name"/> (RTS5a): the channel named <c>[filter=&lt;base64 of the
     /// filter&gt;]name</c> (RTS5a1), and <c>[filter=&lt;base64&gt;?p1=v1&amp;p2=v2]name</c> when <paramref name="options"/>
-    /// has params (RTS5a2), which are also set on the channel with the rest of the options. Otherwise as <see cref="Get"/>.
+    /// has params (RTS5a2), which are also set on the channel with the rest of the options. A <c>[?params]name</c>
+    /// prefix moves into the derived qualifier. Otherwise as <see cref="Get"/>.
     /// </summary>
+    /// <remarks>
+    /// The server applies the filter (Ably's subscription filters): the channel receives only the base channel's messages
+    /// that match, and messages that do not match are never sent to this client. See docs/realtime.md for how this
+    /// differs from filtering the stream on the client.
+    /// </remarks>
     /// <param name="name">The base channel's name.</param>
     /// <param name="deriveOptions">How to derive it: its filter (DO2a).</param>
     /// <param name="options">The derived channel's options.</param>
-    /// <exception cref="AblyException">40003 without derive options or with an empty filter; as <see cref="Get"/> otherwise.</exception>
+    /// <exception cref="AblyException">
+    /// 40003 without derive options or with an empty filter; 40010 when <paramref name="name"/> has a qualifier other
+    /// than <c>[?params]</c>; as <see cref="Get"/> otherwise.
+    /// </exception>
     public RealtimeChannel GetDerived(string name, DeriveOptions deriveOptions, ChannelOptions? options = null)
     {
         if (string.IsNullOrEmpty(deriveOptions?.Filter))
@@ -77,14 +86,19 @@ public sealed class RealtimeChannels : IEnumerable<RealtimeChannel>
         }
 
         RestChannels.ValidateName(name);
-        var qualifier = "filter=" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(deriveOptions.Filter));
-        if (options?.Params is { Count: > 0 } parameters)
-        {
-            qualifier += "?" + string.Join("&", parameters.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
-        }
-
-        return Get("[" + qualifier + "]" + name, options);
+        return Get(DerivedChannelName.Build(name, deriveOptions.Filter, options?.Params), options);
     }
+
+    /// <summary>
+    /// The channel of <paramref name="name"/> filtered on the server by <paramref name="filter"/>: the same as
+    /// <see cref="GetDerived"/> with <see cref="SubscriptionFilter.ToDeriveOptions"/>.
+    /// </summary>
+    /// <param name="name">The base channel's name.</param>
+    /// <param name="filter">Which messages the server sends.</param>
+    /// <param name="options">The derived channel's options.</param>
+    /// <exception cref="AblyException">As <see cref="GetDerived"/>; 40003 without a filter.</exception>
+    public RealtimeChannel GetFiltered(string name, SubscriptionFilter filter, ChannelOptions? options = null) =>
+        GetDerived(name, (filter ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "A subscription filter is required.")).ToDeriveOptions(), options);
 
     /// <summary>The channel called <paramref name="name"/>; the same as <see cref="Get"/> without options.</summary>
     /// <exception cref="AblyException">40010 for an invalid channel name.</exception>

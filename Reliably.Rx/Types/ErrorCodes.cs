@@ -53,6 +53,8 @@ public static class ErrorCodes
     public const int TokenUnrecognised = 40143;
     /// <summary>40160: action not permitted by the capability.</summary>
     public const int OperationNotPermitted = 40160;
+    /// <summary>40162: the operation needs Basic auth with an API key, e.g. token revocation (RSA17d).</summary>
+    public const int BasicAuthRequired = 40162;
     /// <summary>40170: error from the authCallback or authUrl.</summary>
     public const int AuthCallbackError = 40170;
     /// <summary>40171: no means to renew an expired token.</summary>

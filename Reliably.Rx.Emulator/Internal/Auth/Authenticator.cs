@@ -40,7 +40,7 @@ internal sealed class Authenticator
             throw ErrorInfo.TokenUnrecognised();
         }
 
-        if (info.Revoked)
+        if (_server.Tokens.IsRevoked(info))
         {
             throw new AblyException(40141, 401, "Token revoked");
         }

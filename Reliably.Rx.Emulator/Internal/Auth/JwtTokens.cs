@@ -81,6 +81,7 @@ internal static class JwtTokens
             Expires = exp * 1000,
             Capability = string.IsNullOrEmpty(capability) ? key.ParsedCapability : key.ParsedCapability.Intersect(Capability.Parse(capability)),
             ClientId = claims.Value<string?>("x-ably-clientId"),
+            RevocationKey = claims.Value<string?>("x-ably-revocation-key"),
         };
     }
 

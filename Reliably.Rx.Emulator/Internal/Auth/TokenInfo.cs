@@ -11,6 +11,9 @@ internal sealed class TokenInfo
 
     public required long Issued { get; init; }
 
+    /// <summary>The order in which the store learnt of the token: it tells tokens of the same millisecond apart (RSA17).</summary>
+    public long Serial { get; set; }
+
     /// <summary>Expiry in ms since the epoch; lowered by the expire-token fault.</summary>
     public long Expires { get; set; }
 
@@ -18,6 +21,6 @@ internal sealed class TokenInfo
 
     public string? ClientId { get; init; }
 
-    /// <summary>Set by POST /keys/{keyName}/revokeTokens (RSA17); a revoked token fails with 40141.</summary>
-    public volatile bool Revoked;
+    /// <summary>A JWT's <c>x-ably-revocation-key</c> claim: revocation targets <c>revocationKey:value</c> designate it (RSA17).</summary>
+    public string? RevocationKey { get; init; }
 }

@@ -11,7 +11,9 @@ internal sealed class TokenStore
     private readonly ConcurrentDictionary<string, TokenInfo> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _nonces = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ITimer, byte> _scheduled = new();
+    private readonly ConcurrentQueue<Revocation> _revocations = new();
     private readonly EmulatorServer _server;
+    private long _serial;
 
     public TokenStore(EmulatorServer server) => _server = server;
 
@@ -32,10 +34,30 @@ internal sealed class TokenStore
             return null;
         }
 
-        return _tokens.GetOrAdd(token, JwtTokens.Validate(token, _server));
+        var validated = JwtTokens.Validate(token, _server);
+        validated.Serial = Interlocked.Increment(ref _serial);
+        return _tokens.GetOrAdd(token, validated);
     }
 
     public IEnumerable<TokenInfo> All => _tokens.Values;
+
+    /// <summary>The serial of the last token the store learnt of, which a revocation made now covers (RSA17).</summary>
+    public long LastSerial => Interlocked.Read(ref _serial);
+
+    /// <summary>Records an accepted revocation target (RSA17); it is enforced from its appliesAt on.</summary>
+    public void Revoke(Revocation revocation) => _revocations.Enqueue(revocation);
+
+    /// <summary>True if an applicable revocation covers <paramref name="token"/> (40141).</summary>
+    public bool IsRevoked(TokenInfo token)
+    {
+        if (!token.Key.RevocableTokens)
+        {
+            return false;
+        }
+
+        var now = _server.NowMs;
+        return _revocations.Any(r => r.Revokes(token, now));
+    }
 
     /// <summary>Runs <paramref name="action"/> after <paramref name="due"/> on the server's clock (a delayed revocation, RSA17f).</summary>
     public void Schedule(TimeSpan due, Action action)
@@ -77,6 +99,7 @@ internal sealed class TokenStore
             Expires = now + (long)ttl.TotalMilliseconds,
             Capability = granted,
             ClientId = string.IsNullOrEmpty(clientId) ? null : clientId,
+            Serial = Interlocked.Increment(ref _serial),
         };
         _tokens[info.Token] = info;
         return info;

@@ -89,9 +89,14 @@ internal sealed class RealtimeConnections
         }
     }
 
-    /// <summary>True when frames from <paramref name="transport"/> still belong to <paramref name="session"/>.</summary>
+    /// <summary>
+    /// True when frames from <paramref name="transport"/> still belong to <paramref name="session"/>: not once the server
+    /// has ended that transport (DISCONNECTED, ERROR or CLOSED sent; RTN15h: the server then closes it). A publish read
+    /// from it afterwards would be ACKed on whatever transport the resumed connection has by then, ahead of the resends
+    /// of the earlier serials, which the client must take as their implicit NACK; unhandled, it is simply resent.
+    /// </summary>
     public static bool IsCurrent(Session? session, IServerTransport transport) =>
-        session is { Discarded: false } && ReferenceEquals(session.Transport, transport);
+        session is { Discarded: false } && ReferenceEquals(session.Transport, transport) && !transport.EndedByServer;
 
     /// <summary>An inbound frame over the size limit is a connection error.</summary>
     public static void FailOversizedFrame(Session? session) =>
