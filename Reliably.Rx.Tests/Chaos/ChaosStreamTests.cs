@@ -132,6 +132,12 @@ public sealed class ChaosStreamTests
                     TestContext.Progress.WriteLine($"[chaos]     {line}");
                 }
 
+                // What the server saw and sent on the publisher's connection at the end.
+                foreach (var frame in publisher.Connection.Id is { } publisherId ? emulator.GetFrames(publisherId).TakeLast(30) : [])
+                {
+                    TestContext.Progress.WriteLine($"[chaos]     frame {frame.Timestamp:HH:mm:ss.fff} {frame.Direction} {(frame.Json.Length > 300 ? frame.Json[..300] + "..." : frame.Json)}");
+                }
+
                 Report(run, subscribers, clock.Elapsed);
                 Assert.Fail($"seed {seed}: the end marker was not acknowledged within {Wait.TotalSeconds} s of the last ACK (a publisher hang)");
             }
