@@ -40,6 +40,9 @@ public sealed class AblyEmulator : IAsyncDisposable
     /// <summary>The options the emulator runs with.</summary>
     public EmulatorOptions Options { get; }
 
+    /// <summary>The server state (tests drive races through it).</summary>
+    internal EmulatorServer Server => _server;
+
     /// <summary>The port every listen address is bound to.</summary>
     public int Port => _server.Port;
 

@@ -46,11 +46,11 @@ internal sealed class ChannelFeed
     /// <summary>The latest state change; only meaningful on the loop.</summary>
     public ChannelStateChange LastState => _lastState.Change;
 
-    public void Message(Message message) => _broadcast.Publish(new MessageNotification(++_sequence, message));
+    public void Message(Message message) => _broadcast.Publish(new MessageNotification(++_sequence, message), (int)FeedKinds.Message);
 
-    public void Presence(PresenceMessage presence) => _broadcast.Publish(new PresenceNotification(++_sequence, presence));
+    public void Presence(PresenceMessage presence) => _broadcast.Publish(new PresenceNotification(++_sequence, presence), (int)FeedKinds.Presence);
 
-    public void Discontinuity(ChannelDiscontinuity discontinuity) => _broadcast.Publish(new DiscontinuityNotification(++_sequence, discontinuity));
+    public void Discontinuity(ChannelDiscontinuity discontinuity) => _broadcast.Publish(new DiscontinuityNotification(++_sequence, discontinuity), (int)FeedKinds.Discontinuity);
 
     public void StateChanged(ChannelStateChange change)
     {
@@ -59,7 +59,7 @@ internal sealed class ChannelFeed
             lock (_stateGate)
             {
                 _lastState = new StateChangeNotification(++_sequence, change);
-                _broadcast.Publish(_lastState);
+                _broadcast.Publish(_lastState, (int)FeedKinds.State);
             }
         }
     }
@@ -71,12 +71,7 @@ internal sealed class ChannelFeed
     /// </summary>
     public DeliverySubscription Subscribe(IObserver<ChannelNotification> observer, FeedKinds kinds, Func<ChannelNotification, bool>? where, DeliveryOptions options)
     {
-        Func<ChannelNotification, bool>? filter = (kinds, where) switch
-        {
-            (FeedKinds.All, null) => null,
-            (_, null) => n => (n.Kind & kinds) != 0,
-            _ => n => (n.Kind & kinds) != 0 && where(n),
-        };
+        // The kinds are a mask the producer tests without a call; where, when given, runs only on items of those kinds.
 
         // A gap of a bounded DropOldest subscription is reported in its place when the stream carries discontinuities,
         // and filled from history when the stream carries messages and the channel repairs gaps.
@@ -87,14 +82,14 @@ internal sealed class ChannelFeed
             (kinds & FeedKinds.Message) != 0 ? static m => new MessageNotification(0, m) : null);
         if ((kinds & FeedKinds.State) == 0)
         {
-            return _broadcast.Subscribe(observer, options, filter, traits, hasFirst: false, null!);
+            return _broadcast.Subscribe(observer, options, where, traits, hasFirst: false, null!, (int)kinds);
         }
 
         using (DeliveryGuard.Enter())
         {
             lock (_stateGate)
             {
-                return _broadcast.Subscribe(observer, options, filter, traits, hasFirst: true, _lastState);
+                return _broadcast.Subscribe(observer, options, where, traits, hasFirst: true, _lastState, (int)kinds);
             }
         }
     }

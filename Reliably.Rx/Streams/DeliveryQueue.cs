@@ -20,11 +20,19 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
     private readonly LosslessBroadcast<T> _owner;
     private readonly IObserver<T> _observer;
     private readonly Func<T, bool>? _filter;
+    private readonly int _kinds;
+    private readonly int _capacity;
     private readonly SubscriptionGaps<T> _gaps;
     private readonly ConcurrentQueue<Entry> _queue = new();
     private readonly object _dropGate = new();
     private readonly AsyncSubject<Unit> _ended = new();
     private readonly SlowConsumerSignal _signal;
+
+    // Only a bounded DropOldest subscription can have gaps, and only its gaps need the last delivered message.
+    private readonly bool _tracksAnchor;
+
+    // The thread pool never runs a drain inline (on the loop or under a library lock): no need to look at the thread.
+    private readonly bool _mayRunInline;
     private Exception? _failure;
     private long _gap;
     private long _delivered;
@@ -35,14 +43,18 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
     private bool _behind;
     private volatile bool _cancelled;
 
-    public DeliveryQueue(LosslessBroadcast<T> owner, IObserver<T> observer, DeliveryOptions options, Func<T, bool>? filter, DeliveryTraits<T>? traits)
+    public DeliveryQueue(LosslessBroadcast<T> owner, IObserver<T> observer, DeliveryOptions options, Func<T, bool>? filter, DeliveryTraits<T>? traits, int kinds = LosslessBroadcast<T>.AllKinds)
     {
         _owner = owner;
         _observer = observer;
         Options = options;
         _filter = filter;
+        _kinds = kinds;
+        _capacity = options.Capacity ?? 0;
         _gaps = new SubscriptionGaps<T>(traits);
         _signal = new SlowConsumerSignal(owner.Host.DeliveryScheduler, options.SlowConsumerThreshold, () => Volatile.Read(ref _depth), () => Lag, () => Dropped);
+        _tracksAnchor = options.Capacity is not null && options.Overflow == OverflowPolicy.DropOldest;
+        _mayRunInline = owner.Host.DeliveryScheduler is not (DefaultScheduler or ThreadPoolScheduler or TaskPoolScheduler);
     }
 
     public DeliveryOptions Options { get; }
@@ -51,7 +63,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
 
     public IObservable<Unit> Ended => _ended;
 
-    public long Delivered => Interlocked.Read(ref _delivered);
+    public long Delivered => Volatile.Read(ref _delivered);
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
@@ -60,7 +72,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         get
         {
             var queued = Math.Max(Volatile.Read(ref _depth), 0);
-            if (queued == 0 || !_queue.TryPeek(out var oldest))
+            if (queued == 0 || !_queue.TryPeek(out var oldest) || oldest.IsCompletion)
             {
                 return new SubscriptionLag(queued, TimeSpan.Zero);
             }
@@ -73,26 +85,26 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
     public IObservable<SlowConsumerEvent> SlowConsumer => _signal.Events;
 
     /// <summary>Queues an item (producer side; never blocks, never runs user code).</summary>
-    public void Enqueue(T value, long ticks)
+    public void Enqueue(T value, long ticks, int kind = LosslessBroadcast<T>.AllKinds)
     {
-        if (_cancelled || (_filter is not null && !_filter(value)))
+        if (_cancelled || (kind & _kinds) == 0 || (_filter is not null && !_filter(value)))
         {
             return;
         }
 
-        if (Options.Capacity is { } capacity && Volatile.Read(ref _depth) >= capacity && !MakeRoom(capacity))
+        if (_capacity > 0 && Volatile.Read(ref _depth) >= _capacity && !MakeRoom(_capacity))
         {
             return;
         }
 
-        Add(new Entry(value, ticks, EntryKind.Item));
+        Add(new Entry(value, ticks));
     }
 
     /// <summary>Queues completion after everything already queued, whatever the capacity.</summary>
-    public void EnqueueCompletion() => Add(new Entry(default!, 0, EntryKind.Completed));
+    public void EnqueueCompletion() => Add(Entry.Completion);
 
     /// <summary>Queues the first item (a stream's current value), ahead of anything published later.</summary>
-    public void EnqueueFirst(T value, long ticks) => Add(new Entry(value, ticks, EntryKind.Item));
+    public void EnqueueFirst(T value, long ticks) => Add(new Entry(value, ticks));
 
     public void Cancel()
     {
@@ -139,7 +151,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         {
             while (Volatile.Read(ref _depth) >= capacity && _queue.TryDequeue(out var oldest))
             {
-                if (oldest.Kind == EntryKind.Completed)
+                if (oldest.IsCompletion)
                 {
                     // Never dropped: put back in front is impossible, so keep the stream's end by refusing the item.
                     _queue.Enqueue(oldest);
@@ -170,7 +182,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
 
     private void Drain()
     {
-        if (_owner.Host.MustNotRunUserCode)
+        if (_mayRunInline && _owner.Host.MustNotRunUserCode)
         {
             // A scheduler that ran the drain inline, on the loop or inside a library lock: user code must not run here.
             ThreadPool.UnsafeQueueUserWorkItem(static s => s.Drain(), this, preferLocal: false);
@@ -211,7 +223,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
             }
 
             var depth = Interlocked.Decrement(ref _depth);
-            if (entry.Kind == EntryKind.Completed)
+            if (entry.IsCompletion)
             {
                 _cancelled = true;
                 _owner.Remove(this);
@@ -240,8 +252,10 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         }
 
         // Release the drain flag, then re-check: an item enqueued between the last take and the release would
-        // otherwise wait for the next Publish.
-        Volatile.Write(ref _draining, 0);
+        // otherwise wait for the next Publish. A full fence (the producer's CAS is its own): with a release write alone
+        // the emptiness check could be read before the release is visible, and the producer, still seeing the flag
+        // set, would not schedule a drain either.
+        Interlocked.Exchange(ref _draining, 0);
         if (!_cancelled && (!_queue.IsEmpty || Volatile.Read(ref _failure) is not null))
         {
             ScheduleDrain();
@@ -277,8 +291,12 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
             _owner.OnSubscriberFaulted(ex);
         }
 
-        Interlocked.Increment(ref _delivered);
-        _gaps.Delivered(value);
+        // Single writer (the drainer); readers take a volatile read.
+        Volatile.Write(ref _delivered, _delivered + 1);
+        if (_tracksAnchor)
+        {
+            _gaps.Delivered(value);
+        }
     }
 
     /// <summary>Completion (null) or the subscription's failure, then the end of the subscription.</summary>
@@ -310,7 +328,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
     private Task<BackfillResult>? ReportGap(long gap)
     {
         var anchor = _gaps.Anchor;
-        var queued = _queue.Where(e => e.Kind == EntryKind.Item).Select(e => e.Value);
+        var queued = _queue.Where(e => !e.IsCompletion).Select(e => e.Value);
         var repair = _gaps.StartRepair(queued);
         _signal.Raise(SlowConsumerState.Dropped, gap, anchor);
         if (_gaps.GapItem(gap, Options.Capacity, repair is not null) is { } item)
@@ -373,11 +391,11 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         }
     }
 
-    private enum EntryKind : byte
+    /// <summary>A queued item and when it was published; the end of the stream has no time (16 bytes per slot, not 24).</summary>
+    private readonly record struct Entry(T Value, long Ticks)
     {
-        Item,
-        Completed,
-    }
+        public static Entry Completion => new(default!, long.MinValue);
 
-    private readonly record struct Entry(T Value, long Ticks, EntryKind Kind);
+        public bool IsCompletion => Ticks == long.MinValue;
+    }
 }

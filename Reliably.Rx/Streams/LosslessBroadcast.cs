@@ -39,8 +39,17 @@ internal sealed class LosslessBroadcast<T> : IObservable<T>, IDisposable
 
     public int SubscriberCount => _subscribers.Length;
 
+    /// <summary>Every kind: the kinds mask of a subscriber that takes everything, and of an item of no particular kind.</summary>
+    public const int AllKinds = -1;
+
     /// <summary>Queues an item for every current subscriber that accepts it. Never blocks on subscribers, never throws.</summary>
-    public void Publish(T item)
+    public void Publish(T item) => Publish(item, AllKinds);
+
+    /// <summary>
+    /// Queues an item of one <paramref name="kind"/> (a bit) for every current subscriber whose kinds include it and
+    /// whose filter accepts it: a mask test per subscriber, so that streams of one kind cost no call for the others.
+    /// </summary>
+    public void Publish(T item, int kind)
     {
         var subscribers = _subscribers;
         if (subscribers.Length == 0)
@@ -52,7 +61,7 @@ internal sealed class LosslessBroadcast<T> : IObservable<T>, IDisposable
         var ticks = Host.Clock.Now.UtcTicks;
         foreach (var subscriber in subscribers)
         {
-            subscriber.Enqueue(item, ticks);
+            subscriber.Enqueue(item, ticks, kind);
         }
     }
 
@@ -82,16 +91,19 @@ internal sealed class LosslessBroadcast<T> : IObservable<T>, IDisposable
 
     /// <summary>
     /// Subscribes with <paramref name="first"/> queued ahead of everything published afterwards: for streams that
-    /// start with the current value. Call it under the same lock the producer holds around <see cref="Publish"/> (inside
+    /// start with the current value. Call it under the same lock the producer holds around <see cref="Publish(T)"/> (inside
     /// a <see cref="DeliveryGuard"/> scope) to rule out a gap or a duplicate.
     /// </summary>
     public IDisposable Subscribe(IObserver<T> observer, T first) => Subscribe(observer, DeliveryOptions.Default, null, null, hasFirst: true, first);
 
-    /// <summary>Subscribes with options, an optional filter (applied by the producer) and traits for gap reports.</summary>
-    public DeliverySubscription Subscribe(IObserver<T> observer, DeliveryOptions options, Func<T, bool>? filter, DeliveryTraits<T>? traits, bool hasFirst, T first)
+    /// <summary>
+    /// Subscribes with options, the kinds taken (a mask of the kinds given to <see cref="Publish(T, int)"/>), an optional
+    /// filter (both applied by the producer) and traits for gap reports.
+    /// </summary>
+    public DeliverySubscription Subscribe(IObserver<T> observer, DeliveryOptions options, Func<T, bool>? filter, DeliveryTraits<T>? traits, bool hasFirst, T first, int kinds = AllKinds)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        var subscriber = new DeliveryQueue<T>(this, observer, options, filter, traits);
+        var subscriber = new DeliveryQueue<T>(this, observer, options, filter, traits, kinds);
         if (hasFirst)
         {
             subscriber.EnqueueFirst(first, Host.Clock.Now.UtcTicks);

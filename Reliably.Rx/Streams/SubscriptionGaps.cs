@@ -96,7 +96,8 @@ internal sealed class SubscriptionGaps<T>(DeliveryTraits<T>? traits)
     /// <summary>The outcome of a finished repair, once; null when none is waiting.</summary>
     public BackfillResult? TakeFinished()
     {
-        var fetch = Interlocked.Exchange(ref _finished, null);
+        // Read first: the exchange (a full fence) only when a repair has finished, not at every drain.
+        var fetch = Volatile.Read(ref _finished) is null ? null : Interlocked.Exchange(ref _finished, null);
         return fetch is null ? null : BackfillResult.Of(fetch, "Gap repair");
     }
 

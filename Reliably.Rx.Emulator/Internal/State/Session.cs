@@ -113,9 +113,11 @@ internal sealed partial class Session
     public void Connect(IServerTransport transport, bool echo, JObject? error, bool continued)
     {
         IServerTransport? old;
+        List<Attachment> bound;
         lock (_gate)
         {
             old = _transport;
+            bound = _attachments.Values.ToList();
 
             // Nothing is delivered while the transport is being switched, so CONNECTED is the new transport's first frame.
             _transport = null;
@@ -137,7 +139,7 @@ internal sealed partial class Session
         // subscriptions end too: the client re-attaches with its channelSerials and gets the gap replayed.
         if (old is not null && !ReferenceEquals(old, transport))
         {
-            DetachAllFromChannels();
+            DetachFromChannels(bound);
             old.Abort();
         }
 
@@ -188,6 +190,7 @@ internal sealed partial class Session
     /// </summary>
     public void OnTransportLost(IServerTransport transport)
     {
+        List<Attachment> bound;
         lock (_gate)
         {
             if (!ReferenceEquals(_transport, transport) || Discarded)
@@ -196,6 +199,7 @@ internal sealed partial class Session
             }
 
             _transport = null;
+            bound = _attachments.Values.ToList();
             var time = Server.Time;
             _leaveTimer?.Dispose();
             _leaveTimer = time.CreateTimer(_ => LeaveAllPresence(), null, Server.Options.PresenceLeaveDelay, Timeout.InfiniteTimeSpan);
@@ -205,8 +209,10 @@ internal sealed partial class Session
 
         Hosting.EmulatorLog.TransportLost(Server.Logger, Id, Server.Options.ConnectionStateTtl);
 
-        // Until the client re-attaches after a resume, nothing is delivered; the re-ATTACH replays the gap.
-        DetachAllFromChannels();
+        // Until the client re-attaches after a resume, nothing is delivered; the re-ATTACH replays the gap. Only the
+        // attachments of the lost transport end: a resume may already have bound a new transport and re-attached (this
+        // thread can be preempted after the lock), and those new attachments must keep receiving.
+        DetachFromChannels(bound);
     }
 
     /// <summary>Ends the session: members leave, it can no longer be resumed, the transport (if any) is closed.</summary>
@@ -283,6 +289,15 @@ internal sealed partial class Session
         foreach (var a in attachments)
         {
             a.Channel.RemoveSession(this);
+        }
+    }
+
+    /// <summary>Stops fan-out to exactly these attachments (those bound when a transport went away).</summary>
+    private static void DetachFromChannels(List<Attachment> attachments)
+    {
+        foreach (var a in attachments)
+        {
+            a.Channel.Detach(a);
         }
     }
 
