@@ -57,7 +57,11 @@ public sealed partial class RealtimeChannel
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <exception cref="AblyException">40003 for an empty serial; 40400 when there is no such message; the server's error otherwise.</exception>
     public Task<Message> GetMessageAsync(string serial, CancellationToken cancellationToken = default) =>
-        Reported.Run(() => MessageChanges.GetAsync(_client.Rest, RestPath, Options.Cipher, serial, cancellationToken));
+        Reported.Run(() =>
+        {
+            ThrowIfUnusable();
+            return MessageChanges.GetAsync(_client.Rest, RestPath, Options.Cipher, serial, cancellationToken);
+        });
 
     /// <summary>The latest version of a message received earlier (RTL28, RSL11a1), by its <see cref="Message.Serial"/>.</summary>
     /// <param name="message">A message with a serial.</param>
@@ -72,7 +76,11 @@ public sealed partial class RealtimeChannel
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <exception cref="AblyException">40003 for an empty serial; 40400 when there is no such message; the server's error otherwise.</exception>
     public Task<PaginatedResult<Message>> GetMessageVersionsAsync(string serial, IReadOnlyDictionary<string, string>? parameters = null, CancellationToken cancellationToken = default) =>
-        Reported.Run(() => MessageChanges.VersionsAsync(_client.Rest, RestPath, Options.Cipher, serial, parameters, cancellationToken));
+        Reported.Run(() =>
+        {
+            ThrowIfUnusable();
+            return MessageChanges.VersionsAsync(_client.Rest, RestPath, Options.Cipher, serial, parameters, cancellationToken);
+        });
 
     /// <summary>Every version of a message received earlier (RTL31, RSL14a1), by its <see cref="Message.Serial"/>.</summary>
     /// <param name="message">A message with a serial.</param>

@@ -48,5 +48,10 @@ public sealed partial class RestChannel
         ChangeAsync(message, MessageAction.Append, operation, parameters, cancellationToken);
 
     private Task<UpdateDeleteResult> ChangeAsync(Message message, MessageAction action, MessageOperation? operation, IReadOnlyDictionary<string, string>? parameters, CancellationToken cancellationToken) =>
-        Reported.Run(() => MessageChanges.SendAsync(_rest, BasePath, Options.Cipher, MessageChanges.Build(message, action, operation), parameters, cancellationToken));
+        Reported.Run(() =>
+        {
+            // A disposed client answers 80017 before it looks at the arguments, as every other call does.
+            _rest.ThrowIfDisposed();
+            return MessageChanges.SendAsync(_rest, BasePath, Options.Cipher, MessageChanges.Build(message, action, operation), parameters, cancellationToken);
+        });
 }
