@@ -28,21 +28,25 @@ public sealed class DeltaIntegrationTests : RealtimeEmulatorFixture
         Assert.That(whole.Select(m => m.Data), Is.EqualTo(documents));
         TestContext.Progress.WriteLine($"{format}: {Documents} documents of ~4 KB: {deltaBytes:N0} bytes received with deltas, {wholeBytes:N0} without ({100.0 * deltaBytes / wholeBytes:0.0}%)");
 
-        // Each delta frame still carries ~430 bytes of framing (ids, serial, timestamps, extras.delta), so the ratio
-        // stays above the 3% that the payloads alone would give.
+        // One message per frame: each delta frame still carries about 400 bytes of framing (the frame's ids and
+        // serial, the message's serial and idempotent id, encoding, extras.delta), so the ratio stays above the 3% that
+        // the payloads alone would give.
         Assert.That(deltaBytes, Is.LessThan(wholeBytes * 15 / 100));
     }
 
     /// <summary>
     /// 10,000 versions of the document through five faults (two dropped transports, a server DETACHED, a DISCONNECTED
-    /// and a connection the server forgot, whose gap history fills): each version decoded, in order, once.
+    /// and a connection the server forgot, whose gap history fills): each version decoded, in order, once; and the bytes
+    /// it took (every realtime frame, and the history the backfill read over REST) under 10% of the same versions sent
+    /// whole, without faults.
     /// </summary>
     [TestCaseSource(nameof(Formats))]
     public async Task RTL18_RTL19_ten_thousand_versions_through_five_faults_arrive_decoded_in_order_once(string format)
     {
         const int total = 10_000;
         var counter = new CountingTransportFactory(new WebSocketTransportFactory(NullLogger.Instance));
-        var subscriber = await ConnectedClient(format, o => o with { TransportFactory = counter });
+        var http = new CountingHttpHandler();
+        var subscriber = await ConnectedClient(format, o => o with { TransportFactory = counter, HttpMessageHandlerFactory = () => http });
         var publisher = await ConnectedClient(format);
         var name = UniqueChannel("delta-faults");
         var options = new ChannelOptions { AutoBackfill = true, Params = new Dictionary<string, string> { ["delta"] = "vcdiff" } };
@@ -88,6 +92,37 @@ public sealed class DeltaIntegrationTests : RealtimeEmulatorFixture
         Assert.That(received.Select(m => (string?)m.Data), Is.EqualTo(ChangingDocument(total)), "every version decoded, in order, once");
         Assert.That(received.Count(m => m.Extras?["delta"] is not null), Is.GreaterThan(total * 9 / 10), "most arrived as deltas");
         Assert.That(channel.State, Is.EqualTo(ChannelState.Attached));
+
+        var deltaBytes = counter.Received + http.Received;
+        var wholeBytes = await WholeRunBytesAsync(format, total);
+        TestContext.Progress.WriteLine($"{format}: {total} versions through 5 faults: {counter.Received:N0} realtime + {http.Received:N0} history bytes with deltas, {wholeBytes:N0} sent whole ({100.0 * deltaBytes / wholeBytes:0.0}%)");
+        Assert.That(deltaBytes, Is.LessThan(wholeBytes / 10), "under 10% of the bytes of the versions sent whole");
+    }
+
+    /// <summary>The realtime bytes a subscriber without deltas receives for the same versions, published the same way.</summary>
+    private async Task<long> WholeRunBytesAsync(string format, int total)
+    {
+        var counter = new CountingTransportFactory(new WebSocketTransportFactory(NullLogger.Instance));
+        var subscriber = await ConnectedClient(format, o => o with { TransportFactory = counter });
+        var publisher = await ConnectedClient(format);
+        var name = UniqueChannel("whole");
+        var (collector, subscription) = await SubscribeAsync(subscriber.Channels.Get(name));
+        using var owned = subscription;
+        var before = counter.Received;
+        var target = publisher.Channels.Get(name);
+        var pending = new Queue<Task>();
+        foreach (var batch in ChangingDocument(total).Chunk(10))
+        {
+            pending.Enqueue(target.PublishAsync(batch.Select(d => new Message("doc", d)).ToList()));
+            if (pending.Count >= 4)
+            {
+                await pending.Dequeue().WaitAsync(Wait);
+            }
+        }
+
+        await Task.WhenAll(pending).WaitAsync(Wait);
+        await collector.WaitForCountAsync(total, TimeSpan.FromMinutes(3));
+        return counter.Received - before;
     }
 
     /// <summary>Awaits a wait, and when it times out says where things stood.</summary>
@@ -132,6 +167,22 @@ public sealed class DeltaIntegrationTests : RealtimeEmulatorFixture
         {
             notes[random.Next(notes.Length)] = string.Concat(Enumerable.Range(0, 40).Select(_ => (char)('A' + random.Next(26))));
             yield return "{\"sensor\":\"s-7\",\"notes\":[" + string.Join(",", notes.Select(n => "\"" + n + "\"")) + "]}";
+        }
+    }
+
+    /// <summary>Counts the bytes of every REST response body the client receives (history read by backfill).</summary>
+    private sealed class CountingHttpHandler() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private long _received;
+
+        public long Received => Interlocked.Read(ref _received);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _received, (await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false)).LongLength);
+            return response;
         }
     }
 

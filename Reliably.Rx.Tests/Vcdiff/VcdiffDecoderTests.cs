@@ -104,8 +104,13 @@ public sealed class VcdiffDecoderTests
         var cases = Fixtures.Select(Fixture).ToArray();
         var decoder = new VcdiffDecoder { MaxTargetSize = 1 << 20 };
         int decoded = 0, refused = 0;
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var slowest = TimeSpan.Zero;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
+            var started = clock.Elapsed;
             var (source, _, delta) = cases[random.Next(cases.Length)];
             var mutated = Mutate(random, delta, cases[random.Next(cases.Length)].Delta);
             var against = random.Next(4) == 0 ? cases[random.Next(cases.Length)].Source : source;
@@ -123,9 +128,18 @@ public sealed class VcdiffDecoderTests
             {
                 Assert.Fail($"case {i} (seed {seed}): {ex.GetType().Name}: {ex.Message}\ndelta: {Convert.ToHexString(mutated)}");
             }
+
+            var took = clock.Elapsed - started;
+            slowest = took > slowest ? took : slowest;
         }
 
-        TestContext.Progress.WriteLine($"vcdiff fuzz: {count} deltas, {decoded} decoded, {refused} refused with 40018");
+        // Unbounded allocation would show as heap left behind (the decoder keeps nothing between calls) or as a
+        // per-delta allocation far beyond the largest target it may produce.
+        var allocatedPerDelta = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / count;
+        var heapGrowth = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
+        TestContext.Progress.WriteLine($"vcdiff fuzz: {count} deltas in {clock.Elapsed.TotalSeconds:0.0} s, {decoded} decoded, {refused} refused with 40018; " +
+            $"slowest {slowest.TotalMilliseconds:0.0} ms, {allocatedPerDelta:N0} bytes allocated per delta, heap growth {heapGrowth:N0} bytes");
+        Assert.That(heapGrowth, Is.LessThan(16 << 20), "nothing retained across decodes");
         Assert.That(refused, Is.GreaterThan(count / 10), "the mutations reach the checks");
     }
 

@@ -43,6 +43,15 @@ internal sealed record BackfillRequest(string? FromSerial, string? AnchorId, str
 /// </summary>
 internal sealed class BackfillFetch
 {
+    /// <summary>
+    /// The first read: pages this size, which cover the usual gap (a reconnection misses little), so that what a backfill
+    /// reads grows with the gap rather than with the page size.
+    /// </summary>
+    private const int SmallPageSize = 100;
+
+    /// <summary>How many small pages before a long gap is read again from the start in pages of <see cref="PageSize"/>.</summary>
+    private const int SmallPages = 5;
+
     private const int PageSize = 1000;
 
     private readonly RealtimeChannel _channel;
@@ -56,11 +65,21 @@ internal sealed class BackfillFetch
 
     public async Task<BackfillResult> RunAsync()
     {
+        // At most SmallPages * SmallPageSize messages are read twice, and only for a gap longer than that.
+        var first = await ReadAsync(SmallPageSize, SmallPages).ConfigureAwait(false);
+        return first.Reached || first.Error is not null || !first.HasMore
+            ? first.Result
+            : (await ReadAsync(PageSize, RealtimeChannel.MaxBackfillPages).ConfigureAwait(false)).Result;
+    }
+
+    /// <summary>Reads backwards in pages of <paramref name="pageSize"/> until the anchor, the end of history or <paramref name="maxPages"/>.</summary>
+    private async Task<Read> ReadAsync(int pageSize, int maxPages)
+    {
         var newestFirst = new List<Message>();
         var query = new List<KeyValuePair<string, string>>
         {
             new("direction", "backwards"),
-            new("limit", PageSize.ToString(CultureInfo.InvariantCulture)),
+            new("limit", pageSize.ToString(CultureInfo.InvariantCulture)),
         };
         if (_request.FromSerial is not null)
         {
@@ -87,27 +106,33 @@ internal sealed class BackfillFetch
                     if (_request.IsAnchor(message))
                     {
                         newestFirst.Reverse();
-                        return new BackfillResult(newestFirst, Reached: true);
+                        return new Read(new BackfillResult(newestFirst, Reached: true), HasMore: false);
                     }
 
                     newestFirst.Add(message);
                 }
 
-                if (!page.HasNext || pages >= RealtimeChannel.MaxBackfillPages)
+                if (!page.HasNext || pages >= maxPages)
                 {
-                    break;
+                    newestFirst.Reverse();
+                    return new Read(new BackfillResult(newestFirst, Reached: false), HasMore: page.HasNext);
                 }
 
                 page = (await page.NextAsync(CancellationToken.None).ConfigureAwait(false))!;
             }
-
-            newestFirst.Reverse();
-            return new BackfillResult(newestFirst, Reached: false);
         }
         catch (AblyException ex)
         {
             newestFirst.Reverse();
-            return new BackfillResult(newestFirst, Reached: false, ex.ErrorInfo);
+            return new Read(new BackfillResult(newestFirst, Reached: false, ex.ErrorInfo), HasMore: false);
         }
+    }
+
+    /// <summary>A read's outcome, and whether history goes on past where it stopped.</summary>
+    private readonly record struct Read(BackfillResult Result, bool HasMore)
+    {
+        public bool Reached => Result.Reached;
+
+        public ErrorInfo? Error => Result.Error;
     }
 }

@@ -77,15 +77,40 @@ internal sealed class Attachment
         copy["channel"] = WireName;
         if (messages is not null)
         {
-            var kept = messages.OfType<JObject>().Where(m => Filter is null || Filter.Matches(m)).ToList();
+            var frameId = frame.Message.Value<string?>("id");
+            var kept = new List<JObject>(messages.Count);
+            for (var i = 0; i < messages.Count; i++)
+            {
+                if (messages[i] is JObject m && (Filter is null || Filter.Matches(m)))
+                {
+                    // Once a message is left out, the later ones move up: their ids can no longer be derived from
+                    // their index (TM2a), so they carry them.
+                    kept.Add(kept.Count == i ? m : Identified(m, frameId, i));
+                }
+            }
+
             if (kept.Count == 0)
             {
                 return;
             }
 
-            copy["messages"] = new JArray(Deltas is null ? kept.Select(m => m.DeepClone()) : kept.Select(Deltas.Encode));
+            copy["messages"] = new JArray(Deltas is null
+                ? kept.Select(m => m.DeepClone())
+                : kept.Select((m, k) => Deltas.Encode(m, m.Value<string?>("id") ?? (frameId is null ? null : $"{frameId}:{k}"))));
         }
 
         Session.Send(new OutgoingFrame(copy));
+    }
+
+    private static JObject Identified(JObject message, string? frameId, int index)
+    {
+        if (message["id"] is not null || frameId is null)
+        {
+            return message;
+        }
+
+        var copy = (JObject)message.DeepClone();
+        copy.AddFirst(new JProperty("id", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{frameId}:{index}")));
+        return copy;
     }
 }

@@ -83,7 +83,7 @@ internal sealed partial class ChannelState
             delivered["id"] = connectionId is not null
                 ? string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}:0")
                 : Ids.Alnum(12) + ":0";
-            var frame = MessageFrame(seq, now, new JArray(delivered), connectionId, msgSerial);
+            var frame = MessageFrame(seq, now, [delivered], connectionId, msgSerial);
 
             _seq = seq;
             Emit(new ChannelEvent(seq, new OutgoingFrame(frame), connectionId, false, now) { IsChange = true });
@@ -102,7 +102,7 @@ internal sealed partial class ChannelState
             }
 
             if (e.Frame.Message["messages"] is not JArray messages
-                || !messages.OfType<JObject>().Any(m => m.Value<string?>("serial") is { } s && !ReferenceEquals(Versions.Latest(s), m)))
+                || !messages.OfType<JObject>().Any(m => m.Value<string?>("serial") is { } s && Versions.Latest(s)?["version"] is not null))
             {
                 yield return e;
                 continue;

@@ -83,8 +83,8 @@ internal sealed partial class ChannelState
             {
                 _history.Enqueue(new StoredItem(_ordinal++, seq, m.Value<long>("timestamp"), m));
 
-                // Detached from the inbound ProtocolMessage so the outgoing frame's array takes it as is: JArray deep-clones
-                // a token that already has a parent. History and frame may share it: neither is mutated once stored.
+                // Detached from the inbound ProtocolMessage, so that history does not keep the whole inbound frame alive.
+                // The outgoing frame has its own copies (WireMessages); the stored message is never mutated again.
                 if (m.Parent is not null)
                 {
                     m.Remove();
@@ -96,7 +96,7 @@ internal sealed partial class ChannelState
                 _history.Dequeue();
             }
 
-            var frame = MessageFrame(seq, now, new JArray(fresh), connectionId, msgSerial);
+            var frame = MessageFrame(seq, now, fresh, connectionId, msgSerial);
 
             MessagesPublished += fresh.Count;
             published = fresh.Count;
@@ -112,20 +112,24 @@ internal sealed partial class ChannelState
         return serials;
     }
 
-    /// <summary>The MESSAGE frame that fans published or changed messages out; a realtime publisher's id and connectionId on it.</summary>
-    private JObject MessageFrame(long seq, long now, JArray messages, string? connectionId, long? msgSerial)
+    /// <summary>
+    /// The MESSAGE frame that fans published or changed messages out; a realtime publisher's id and connectionId on it,
+    /// and each message without what the client derives from the frame (<see cref="WireMessages"/>).
+    /// </summary>
+    private JObject MessageFrame(long seq, long now, IReadOnlyList<JObject> messages, string? connectionId, long? msgSerial)
     {
+        var frameId = connectionId is null ? null : string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}");
         var frame = new JObject
         {
             ["action"] = Actions.Message,
             ["channel"] = Name,
             ["channelSerial"] = FormatSerial(seq),
             ["timestamp"] = now,
-            ["messages"] = messages,
+            ["messages"] = WireMessages.For(messages, frameId, connectionId, now),
         };
         if (connectionId is not null)
         {
-            frame["id"] = string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}");
+            frame["id"] = frameId;
             frame["connectionId"] = connectionId;
         }
 

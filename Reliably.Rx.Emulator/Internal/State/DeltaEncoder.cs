@@ -17,7 +17,9 @@ internal sealed class DeltaEncoder
     private byte[]? _previousPayload;
 
     /// <summary>The message as this attachment gets it: a delta when possible; the input is never modified.</summary>
-    public JObject Encode(JObject message)
+    /// <param name="message">The message as the frame carries it.</param>
+    /// <param name="id">Its id: its own, or the one the client derives from the frame (TM2a).</param>
+    public JObject Encode(JObject message, string? id)
     {
         var payload = message["data"] switch
         {
@@ -25,7 +27,6 @@ internal sealed class DeltaEncoder
             JValue { Type: JTokenType.Bytes } b => (byte[]?)b.Value ?? [],
             _ => null,
         };
-        var id = message.Value<string?>("id");
         var previousId = _previousId;
         var previousPayload = _previousPayload;
         _previousId = payload is null ? null : id;
