@@ -75,7 +75,7 @@ public sealed class AblyEmulator : IAsyncDisposable
         {
             var port = options.Port != 0 ? options.Port : FreePort();
             var server = new EmulatorServer(options) { Host = options.Addresses[0].ToString(), Port = port };
-            server.CreateApp(new JObject { ["keys"] = new JArray(new JObject()) }, options.DefaultKey);
+            server.CreateApp(DefaultAppSetup(), options.DefaultKey);
             var app = Build(options, server, port, certificate);
             try
             {
@@ -89,19 +89,34 @@ public sealed class AblyEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The default app: one key with every capability, and, as in Ably's test-app-setup.json, the <c>mutable</c>
+    /// namespace with mutableMessages on (updates, deletes, appends and annotations on <c>mutable:*</c> channels).
+    /// </summary>
+    private static JObject DefaultAppSetup() => new()
+    {
+        ["keys"] = new JArray(new JObject()),
+        ["namespaces"] = new JArray(new JObject { ["id"] = "mutable", ["mutableMessages"] = true }),
+    };
+
     /// <summary>The base URI for one of the listen addresses.</summary>
     /// <param name="address">A listen address from <see cref="EmulatorOptions.Addresses"/>.</param>
     public Uri GetBaseUri(IPAddress address) =>
         new((Options.Tls ? "https://" : "http://") + (address.AddressFamily == AddressFamily.InterNetworkV6 ? "[" + address + "]" : address.ToString()) + ":" + Port);
 
-    /// <summary>Creates an isolated app with one key per capability (default: one key with <c>{"*":["*"]}</c>).</summary>
+    /// <summary>
+    /// Creates an isolated app with one key per capability (default: one key with <c>{"*":["*"]}</c>) and, like the
+    /// default app, the <c>mutable</c> namespace with mutableMessages on.
+    /// </summary>
     /// <param name="keyCapabilities">Capability JSON per key, in order.</param>
     public EmulatorApp CreateApp(params string[] keyCapabilities)
     {
         var keys = keyCapabilities.Length == 0
             ? new JArray(new JObject())
             : new JArray(keyCapabilities.Select(c => new JObject { ["capability"] = c }));
-        return _server.CreateApp(new JObject { ["keys"] = keys });
+        var setup = DefaultAppSetup();
+        setup["keys"] = keys;
+        return _server.CreateApp(setup);
     }
 
     /// <summary>Creates an app from a sandbox <c>post_apps</c> JSON body (keys, namespaces, presence fixtures), like POST /apps.</summary>

@@ -42,6 +42,18 @@ public sealed class EmulatorApp
 
     internal EmulatorKey? FindKey(string keyName) => Keys.FirstOrDefault(k => k.KeyName == keyName);
 
+    /// <summary>
+    /// True when the channel's namespace (the part of its name before the first ':') has the "Message annotations,
+    /// updates, deletes, and appends" rule (<c>mutableMessages</c>) that updates, deletes, appends, versions and
+    /// annotations need (93002 otherwise).
+    /// </summary>
+    internal bool MutableMessages(string channel)
+    {
+        var colon = channel.IndexOf(':', StringComparison.Ordinal);
+        var ns = colon > 0 ? channel[..colon] : null;
+        return ns is not null && Namespaces.OfType<JObject>().Any(n => n.Value<string?>("id") == ns && n.Value<bool?>("mutableMessages") == true);
+    }
+
     internal ChannelState GetChannel(string name) => _channels.GetOrAdd(name, n => new ChannelState(n, this));
 
     internal ChannelState? TryGetChannel(string name) => _channels.TryGetValue(name, out var c) ? c : null;

@@ -1,17 +1,19 @@
 using Reliably.Rx;
 using Reliably.Rx.Samples.PresenceDemo;
+using Reliably.Rx.Samples.Streaming;
 using Reliably.Rx.Samples.Telemetry;
 using Reliably.Rx.Samples.Tour;
 using Reliably.Rx.Samples.Trading;
 using Reliably.Rx.Samples.VirtualTime;
 
-// dotnet run --project Reliably.Rx.Samples [-- tour|trading|telemetry|presence|virtual-time]
+// dotnet run --project Reliably.Rx.Samples [-- tour|trading|telemetry|presence|streaming|virtual-time]
 var samples = new Dictionary<string, (string Description, Func<Task> Run)>(StringComparer.OrdinalIgnoreCase)
 {
     ["tour"] = ("connect, publish/subscribe, LINQ, presence, history, encryption, reconnection with backfill", TourSample.RunAsync),
     ["trading"] = ("price ticks sampled and throttled with Rx for a trading screen", TradingSample.RunAsync),
     ["telemetry"] = ("sensor readings aggregated in windows with Buffer", TelemetrySample.RunAsync),
     ["presence"] = ("who is online: presence members combined with connection state", PresenceSample.RunAsync),
+    ["streaming"] = ("messages that change: chat edits and deletes, and an answer streamed with appends", StreamingSample.RunAsync),
     ["virtual-time"] = ("reconnection logic tested in virtual time with a scheduler", VirtualTimeSample.RunAsync),
 };
 

@@ -123,7 +123,12 @@ public sealed class HostileUserInputTests
         await AblyCode(() => channel.PublishAsync((IEnumerable<Message>)null!), "REST PublishAsync(null list)");
         await AblyCode(() => channel.PublishAsync(new List<Message>()), "REST PublishAsync(empty list)");
         await AblyCode(() => channel.PublishAsync(new List<Message> { null! }), "REST PublishAsync(list with null)");
-        await AblyCode(() => channel.GetMessageAsync(null!), "GetMessageAsync(null)");
+        await AblyCode(() => channel.GetMessageAsync((string)null!), "GetMessageAsync(null)");
+        await AblyCode(() => channel.GetMessageAsync((Message)null!), "GetMessageAsync(null message)");
+        await AblyCode(() => channel.GetMessageVersionsAsync((string)null!), "GetMessageVersionsAsync(null)");
+        await AblyCode(() => channel.UpdateMessageAsync(null!), "UpdateMessageAsync(null)");
+        await AblyCode(() => channel.DeleteMessageAsync(new Message()), "DeleteMessageAsync(no serial)");
+        await AblyCode(() => channel.AppendMessageAsync(new Message { Serial = string.Empty }), "AppendMessageAsync(empty serial)");
         await AblyCode(() => channel.GetMessageAsync(string.Empty), "GetMessageAsync(\"\")");
     }
 

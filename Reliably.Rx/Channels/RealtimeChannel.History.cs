@@ -46,7 +46,7 @@ public sealed partial class RealtimeChannel
     {
         var rest = _client.Rest;
         rest.ThrowIfDisposed();
-        var request = new RestRequest(HttpMethod.Get, "/channels/" + Uri.EscapeDataString(Name) + "/messages") { Query = query, Format = rest.Format };
+        var request = new RestRequest(HttpMethod.Get, RestPath + "/messages") { Query = query, Format = rest.Format };
         return new PageFetcher<Message>(rest.Pipeline, request, rest.DecodeWith(DecodeHistory)).FirstPageAsync(cancellationToken);
     }
 

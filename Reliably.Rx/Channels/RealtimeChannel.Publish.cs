@@ -79,13 +79,7 @@ public sealed partial class RealtimeChannel
 
     private Task<PublishResult> PublishEncoded(Message[] encoded, CancellationToken cancellationToken)
     {
-        var size = CheckSize(encoded);
-        if (State is ChannelState.Suspended or ChannelState.Failed && !ConnectionRefusesPublishes())
-        {
-            // RTL6c4. A connection that refuses publishes answers with its own error instead (the server's, for a
-            // FAILED one): the loop reports it, as it does for a publish queued before the failure.
-            throw new AblyException(new ErrorInfo(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Cannot publish on a {State} channel (RTL6c4).") { Cause = ErrorReason });
-        }
+        var size = CheckPublishable(encoded);
 
         if (_loop.Options.IdempotentRealtimePublishing)
         {
@@ -95,6 +89,20 @@ public sealed partial class RealtimeChannel
         }
 
         return SendAsync(new ProtocolMessage(ProtocolAction.Message, Name) { Messages = encoded }, encoded.Length, size, cancellationToken);
+    }
+
+    /// <summary>TO3l8 size and RTL6c4 channel state; returns the size for the loop's own check.</summary>
+    private long CheckPublishable(IReadOnlyList<Message> encoded)
+    {
+        var size = CheckSize(encoded);
+        if (State is ChannelState.Suspended or ChannelState.Failed && !ConnectionRefusesPublishes())
+        {
+            // RTL6c4. A connection that refuses publishes answers with its own error instead (the server's, for a
+            // FAILED one): the loop reports it, as it does for a publish queued before the failure.
+            throw new AblyException(new ErrorInfo(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Cannot publish on a {State} channel (RTL6c4).") { Cause = ErrorReason });
+        }
+
+        return size;
     }
 
     private bool ConnectionRefusesPublishes() =>

@@ -42,10 +42,14 @@ internal sealed class PendingMessage : TaskCompletionSource<PublishResult>
     /// <summary>TM6 size of the frame's messages, measured once by the submitter (ackable frames only).</summary>
     public long Size { get; init; }
 
+    /// <summary>The ACK's result, set before the outcome is reported (so an observer can read the serials on the loop).</summary>
+    public PublishResult? AckResult { get; private set; }
+
     public void Ack(PublishResult? result)
     {
         if (Interlocked.Exchange(ref _done, 1) == 0)
         {
+            AckResult = result ?? PublishResult.None;
             try
             {
                 Report(null);

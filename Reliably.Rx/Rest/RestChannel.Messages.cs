@@ -1,5 +1,4 @@
-using Reliably.Rx.Http;
-using Reliably.Rx.PayloadEncoding;
+using Reliably.Rx.Rest;
 
 namespace Reliably.Rx;
 
@@ -12,23 +11,32 @@ public sealed partial class RestChannel
     /// <param name="serial">The message serial, for example from <see cref="RestPublishResult.Serials"/>.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <exception cref="AblyException">40003 for an empty serial; 40400 when there is no such message; the server's error otherwise.</exception>
-    public async Task<Message> GetMessageAsync(string serial, CancellationToken cancellationToken = default)
-    {
-        _rest.ThrowIfDisposed();
-        if (string.IsNullOrEmpty(serial))
-        {
-            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "A message serial is required (RSL11).");
-        }
+    public Task<Message> GetMessageAsync(string serial, CancellationToken cancellationToken = default) =>
+        Reported.Run(() => MessageChanges.GetAsync(_rest, BasePath, Options.Cipher, serial, cancellationToken));
 
-        var request = new RestRequest(HttpMethod.Get, BasePath + "/messages/" + Uri.EscapeDataString(serial)) { Format = _rest.Format };
-        var response = await _rest.Pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var messages = _rest.Pipeline.Codecs.ForResponse(response, _rest.Format).ReadMessages(response.Body);
-        if (messages.Length != 1)
-        {
-            throw new AblyException(ErrorCodes.InternalError, 500, "The server did not answer with exactly one message.");
-        }
+    /// <summary>The latest version of a message received or read earlier (RSL11a1), by its <see cref="Message.Serial"/>.</summary>
+    /// <param name="message">A message with a serial.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="AblyException">40003 when the message is null or has no serial; otherwise as <see cref="GetMessageAsync(string, CancellationToken)"/>.</exception>
+    public Task<Message> GetMessageAsync(Message message, CancellationToken cancellationToken = default) =>
+        GetMessageAsync(message?.Serial!, cancellationToken);
 
-        MessageEncoder.DecodeInPlace(messages[0], Options.Cipher);
-        return messages[0];
-    }
+    /// <summary>
+    /// Every version of one message (RSL14): the original create and each update, delete and append, oldest first
+    /// unless <paramref name="parameters"/> ask otherwise (for example <c>direction</c>, <c>limit</c>).
+    /// </summary>
+    /// <param name="serial">The message serial.</param>
+    /// <param name="parameters">Query parameters sent as they are (RSL14a).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="AblyException">40003 for an empty serial; 40400 when there is no such message; the server's error otherwise.</exception>
+    public Task<PaginatedResult<Message>> GetMessageVersionsAsync(string serial, IReadOnlyDictionary<string, string>? parameters = null, CancellationToken cancellationToken = default) =>
+        Reported.Run(() => MessageChanges.VersionsAsync(_rest, BasePath, Options.Cipher, serial, parameters, cancellationToken));
+
+    /// <summary>Every version of a message received or read earlier (RSL14a1), by its <see cref="Message.Serial"/>.</summary>
+    /// <param name="message">A message with a serial.</param>
+    /// <param name="parameters">Query parameters sent as they are.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="AblyException">As <see cref="GetMessageVersionsAsync(string, IReadOnlyDictionary{string, string}?, CancellationToken)"/>.</exception>
+    public Task<PaginatedResult<Message>> GetMessageVersionsAsync(Message message, IReadOnlyDictionary<string, string>? parameters = null, CancellationToken cancellationToken = default) =>
+        GetMessageVersionsAsync(message?.Serial!, parameters, cancellationToken);
 }

@@ -31,6 +31,9 @@ internal interface IProtocolCodec
 
     void WriteMessages(IReadOnlyList<Message> messages, IBufferWriter<byte> output);
 
+    /// <summary>Writes one message as an object, not an array: the body of an update, delete or append (RSL15b).</summary>
+    void WriteMessage(Message message, IBufferWriter<byte> output);
+
     Message[] ReadMessages(ReadOnlyMemory<byte> body);
 
     void WritePresenceMessages(IReadOnlyList<PresenceMessage> messages, IBufferWriter<byte> output);

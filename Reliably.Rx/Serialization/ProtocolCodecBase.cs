@@ -24,6 +24,8 @@ internal abstract class ProtocolCodecBase : IProtocolCodec
 
     public abstract void WriteMessages(IReadOnlyList<Message> messages, IBufferWriter<byte> output);
 
+    public abstract void WriteMessage(Message message, IBufferWriter<byte> output);
+
     public abstract Message[] ReadMessages(ReadOnlyMemory<byte> body);
 
     public abstract void WritePresenceMessages(IReadOnlyList<PresenceMessage> messages, IBufferWriter<byte> output);

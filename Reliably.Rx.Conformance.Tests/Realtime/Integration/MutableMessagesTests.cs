@@ -1,74 +1,132 @@
+using Reliably.Rx.Conformance.Tests.Support;
+
 namespace Reliably.Rx.Conformance.Tests.Realtime.Integration;
 
 /// <summary>
 /// uts/realtime/integration/mutable_messages_test.md (RTL28, RTL31, RTL32, RTAN1, RTAN2, RTAN4), once per protocol
-/// (json, msgpack): translated ahead of the features. Each body lists the case's calls as they will be written once the
-/// API exists; channels are in the <c>mutable:</c> namespace (mutableMessages on in test-app-setup.json).
+/// (json, msgpack); channels are in the <c>mutable:</c> namespace (mutableMessages on in test-app-setup.json). The
+/// annotation cases are translated ahead of the feature: each body lists the calls as they will be written.
 /// </summary>
 [TestFixture]
 [Category("uts/realtime/integration/mutable_messages_test.md")]
-public sealed class MutableMessagesTests
+public sealed class MutableMessagesTests : EmulatorSandbox
 {
-    private const string NoRealtimeMutations = "not implemented: realtime message updates, deletes and appends (RTL32)";
     private const string NoAnnotations = "not implemented: realtime annotations (RTAN)";
+
+    /// <summary>Two connected clients on one <c>mutable:</c> channel; the second's messages are collected.</summary>
+    private async Task<(RealtimeChannel A, Collector<Message> Received, IDisposable Subscription)> PairAsync(string protocol, string prefix)
+    {
+        var binary = protocol == "msgpack";
+        var name = "mutable:" + UniqueChannel(prefix);
+        var clientA = await ConnectedAsync(binary: binary);
+        var clientB = await ConnectedAsync(binary: binary);
+        var channelB = clientB.Channels.Get(name);
+        var received = new Collector<Message>();
+        var subscription = channelB.Messages().Subscribe(received);
+        await channelB.AttachAsync().WaitAsync(Wait);
+        var channelA = clientA.Channels.Get(name);
+        await channelA.AttachAsync().WaitAsync(Wait);
+        return (channelA, received, subscription);
+    }
 
     // UTS: realtime/integration/RTL32/update-message-observed-0
     [Test]
-    [Ignore(NoRealtimeMutations)]
-    public void RTL32_UpdateAMessageViaRealtimeAndObserveOnSubscriber([Values("json", "msgpack")] string protocol)
+    public async Task RTL32_UpdateAMessageViaRealtimeAndObserveOnSubscriber([Values("json", "msgpack")] string protocol)
     {
-        // clientA, clientB connected; channelB attached and subscribed (received); channelA attached.
-        // await channelA.PublishAsync("original", "v1"); await received.WaitForAsync(1); serial = received[0].Serial;
-        // var result = await channelA.UpdateMessageAsync(new Message("updated", "v2") { Serial = serial }, new MessageOperation { Description = "edited" });
-        // await received.WaitForAsync(2);
-        // Assert: result.VersionSerial non-empty; received[0] is MessageCreate "original"/"v1" with a non-empty serial;
-        // received[1] is MessageUpdate "updated"/"v2" with the same serial.
-        Assert.Fail(NoRealtimeMutations);
+        var (channelA, received, subscription) = await PairAsync(protocol, "test-RTL32-update");
+        using var _ = subscription;
+        await channelA.PublishAsync("original", "v1").WaitAsync(Wait);
+        await received.WaitForAsync(1, Wait);
+        var serial = received.Items[0].Serial;
+
+        var result = await channelA.UpdateMessageAsync(new Message("updated", "v2") { Serial = serial }, new MessageOperation { Description = "edited" }).WaitAsync(Wait);
+        await received.WaitForAsync(2, Wait);
+
+        Assert.That(result.VersionSerial, Is.Not.Null.And.Not.Empty);
+        Assert.That((received.Items[0].Action, received.Items[0].Name, received.Items[0].Data), Is.EqualTo(((MessageAction?)MessageAction.Create, "original", (object)"v1")));
+        Assert.That(serial, Is.Not.Null.And.Not.Empty);
+        Assert.That((received.Items[1].Action, received.Items[1].Name, received.Items[1].Data), Is.EqualTo(((MessageAction?)MessageAction.Update, "updated", (object)"v2")));
+        Assert.That(received.Items[1].Serial, Is.EqualTo(serial));
+        Assert.That(received.Items[1].Version!.Serial, Is.EqualTo(result.VersionSerial));
+        Assert.That(received.Items[1].Version!.Description, Is.EqualTo("edited"));
     }
 
     // UTS: realtime/integration/RTL32/delete-message-observed-1
     [Test]
-    [Ignore(NoRealtimeMutations)]
-    public void RTL32_DeleteAMessageViaRealtimeAndObserveOnSubscriber([Values("json", "msgpack")] string protocol)
+    public async Task RTL32_DeleteAMessageViaRealtimeAndObserveOnSubscriber([Values("json", "msgpack")] string protocol)
     {
-        // Publish "to-delete"/"ephemeral"; serial from received[0];
-        // var result = await channelA.DeleteMessageAsync(new Message { Serial = serial }); await received.WaitForAsync(2);
-        // Assert: result.VersionSerial non-empty; received[1].Action == MessageDelete, same serial.
-        Assert.Fail(NoRealtimeMutations);
+        var (channelA, received, subscription) = await PairAsync(protocol, "test-RTL32-delete");
+        using var _ = subscription;
+        await channelA.PublishAsync("to-delete", "ephemeral").WaitAsync(Wait);
+        await received.WaitForAsync(1, Wait);
+        var serial = received.Items[0].Serial;
+
+        var result = await channelA.DeleteMessageAsync(new Message { Serial = serial }).WaitAsync(Wait);
+        await received.WaitForAsync(2, Wait);
+
+        Assert.That(result.VersionSerial, Is.Not.Null.And.Not.Empty);
+        Assert.That(received.Items[1].Action, Is.EqualTo(MessageAction.Delete));
+        Assert.That(received.Items[1].Serial, Is.EqualTo(serial));
     }
 
     // UTS: realtime/integration/RTL32/append-message-observed-2
     [Test]
-    [Ignore(NoRealtimeMutations)]
-    public void RTL32_AppendToAMessageViaRealtimeAndObserveOnSubscriber([Values("json", "msgpack")] string protocol)
+    public async Task RTL32_AppendToAMessageViaRealtimeAndObserveOnSubscriber([Values("json", "msgpack")] string protocol)
     {
-        // Publish "appendable"/"original"; serial from received[0];
-        // var result = await channelA.AppendMessageAsync(new Message { Serial = serial, Data = "appended-data" }, new MessageOperation { Description = "thread reply" });
-        // Assert: result.VersionSerial non-empty; received[1].Action == MessageAppend, Data "appended-data", same serial.
-        Assert.Fail(NoRealtimeMutations);
+        var (channelA, received, subscription) = await PairAsync(protocol, "test-RTL32-append");
+        using var _ = subscription;
+        await channelA.PublishAsync("appendable", "original").WaitAsync(Wait);
+        await received.WaitForAsync(1, Wait);
+        var serial = received.Items[0].Serial;
+
+        var result = await channelA.AppendMessageAsync(new Message { Serial = serial, Data = "appended-data" }, new MessageOperation { Description = "thread reply" }).WaitAsync(Wait);
+        await received.WaitForAsync(2, Wait);
+
+        Assert.That(result.VersionSerial, Is.Not.Null.And.Not.Empty);
+        Assert.That(received.Items[1].Action, Is.EqualTo(MessageAction.Append));
+        Assert.That(received.Items[1].Data, Is.EqualTo("appended-data"));
+        Assert.That(received.Items[1].Serial, Is.EqualTo(serial));
     }
 
     // UTS: realtime/integration/RTL32/full-mutation-lifecycle-3
     [Test]
-    [Ignore(NoRealtimeMutations)]
-    public void RTL32_FullMutationLifecycleObservedInSequence([Values("json", "msgpack")] string protocol)
+    public async Task RTL32_FullMutationLifecycleObservedInSequence([Values("json", "msgpack")] string protocol)
     {
-        // Publish "lifecycle"/"v1"; update to "v2" ("edit 1"); append "reply-data" ("thread reply"); delete; await 4 received.
-        // Assert: exactly 4, in order MessageCreate (v1), MessageUpdate (lifecycle, v2), MessageAppend (reply-data),
-        // MessageDelete, all with the original serial.
-        Assert.Fail(NoRealtimeMutations);
+        var (channelA, received, subscription) = await PairAsync(protocol, "test-RTL32-lifecycle");
+        using var _ = subscription;
+        await channelA.PublishAsync("lifecycle", "v1").WaitAsync(Wait);
+        await received.WaitForAsync(1, Wait);
+        var serial = received.Items[0].Serial;
+
+        await channelA.UpdateMessageAsync(new Message("lifecycle", "v2") { Serial = serial }, new MessageOperation { Description = "edit 1" }).WaitAsync(Wait);
+        await channelA.AppendMessageAsync(new Message { Serial = serial, Data = "reply-data" }, new MessageOperation { Description = "thread reply" }).WaitAsync(Wait);
+        await channelA.DeleteMessageAsync(new Message { Serial = serial }).WaitAsync(Wait);
+        await received.WaitForAsync(4, Wait);
+
+        Assert.That(received.Items, Has.Count.EqualTo(4));
+        Assert.That(received.Items.Select(m => m.Action), Is.EqualTo(new MessageAction?[] { MessageAction.Create, MessageAction.Update, MessageAction.Append, MessageAction.Delete }));
+        Assert.That((received.Items[1].Name, received.Items[1].Data), Is.EqualTo(("lifecycle", (object)"v2")));
+        Assert.That(received.Items[2].Data, Is.EqualTo("reply-data"));
+        Assert.That(received.Items.Select(m => m.Serial), Is.All.EqualTo(serial));
     }
 
     // UTS: realtime/integration/RTL28/get-message-and-versions-0
     [Test]
-    [Ignore("not implemented: RealtimeChannel getMessage and getMessageVersions (RTL28, RTL31), and realtime updates (RTL32)")]
-    public void RTL28_RTL31_GetMessageAndGetMessageVersionsFromRealtimeChannel([Values("json", "msgpack")] string protocol)
+    public async Task RTL28_RTL31_GetMessageAndGetMessageVersionsFromRealtimeChannel([Values("json", "msgpack")] string protocol)
     {
-        // One client; channel attached and subscribed; publish "versioned"/"v1"; update to "v2" then "v3";
-        // msg = poll channel.GetMessageAsync(serial) until MessageUpdate with "v3";
-        // versions = poll channel.GetMessageVersionsAsync(serial) until >= 3 items.
-        // Assert: msg.Serial == serial, Data "v3", MessageUpdate; versions has >= 3 items, each with that serial.
-        Assert.Fail("not implemented");
+        var client = await ConnectedAsync(binary: protocol == "msgpack");
+        var channel = client.Channels.Get("mutable:" + UniqueChannel("test-RTL28-versions"));
+        await channel.AttachAsync().WaitAsync(Wait);
+        var serial = (await channel.PublishAsync("versioned", "v1").WaitAsync(Wait)).Serials[0]!;
+        await channel.UpdateMessageAsync(new Message { Serial = serial, Data = "v2" }).WaitAsync(Wait);
+        await channel.UpdateMessageAsync(new Message { Serial = serial, Data = "v3" }).WaitAsync(Wait);
+
+        var message = await channel.GetMessageAsync(serial).WaitAsync(Wait);
+        var versions = await channel.GetMessageVersionsAsync(serial).WaitAsync(Wait);
+
+        Assert.That((message.Serial, message.Data, message.Action), Is.EqualTo((serial, (object)"v3", (MessageAction?)MessageAction.Update)));
+        Assert.That(versions.Items, Has.Count.GreaterThanOrEqualTo(3));
+        Assert.That(versions.Items.Select(v => v.Serial), Is.All.EqualTo(serial));
     }
 
     // UTS: realtime/integration/RTAN1/annotation-publish-delete-0

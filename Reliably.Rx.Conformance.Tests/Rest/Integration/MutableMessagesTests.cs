@@ -4,15 +4,14 @@ namespace Reliably.Rx.Conformance.Tests.Rest.Integration;
 
 /// <summary>
 /// uts/rest/integration/mutable_messages.md (RSL1n, RSL11, RSL14, RSL15, RSAN1-RSAN3) against the emulator, once per
-/// protocol, on <c>mutable:</c> channels. Publishing and getMessage exist; message updates, deletes, appends, versions
-/// and annotations are translated up to what exists, with the intended calls written out, and ignored until they land.
+/// protocol, on <c>mutable:</c> channels. Annotations are translated up to what exists, with the intended calls written
+/// out, and ignored until they land.
 /// The specs poll the eventually consistent store; the emulator's is consistent once the publish is answered.
 /// </summary>
 [TestFixture]
 [Category("uts/rest/integration/mutable_messages.md")]
 public sealed class MutableMessagesTests : RestSandbox
 {
-    private const string NotImplementedMutations = "not implemented: message updates, deletes and appends (RSL15) and their versions (RSL14)";
     private const string NotImplementedAnnotations = "not implemented: REST annotations (RSAN1-RSAN3)";
 
     private static readonly object[] Protocols = ["json", "msgpack"];
@@ -65,14 +64,11 @@ public sealed class MutableMessagesTests : RestSandbox
 
     // UTS: rest/integration/RSL15/update-message-0
     [TestCaseSource(nameof(Protocols))]
-    [Ignore(NotImplementedMutations)]
     public async Task RSL15_UpdateMessage(string protocol)
     {
         var (channel, serial) = await PublishedAsync(protocol, "test-RSL15-update", "original", "original-data");
-
-        // Once RSL15 lands:
-        // var result = await Await(channel.UpdateMessageAsync(new Message("updated", "updated-data") { Serial = serial }, new MessageOperation { Description = "edited content" }));
-        // Assert.That(result.VersionSerial, Is.Not.Null.And.Not.Empty);
+        var result = await Await(channel.UpdateMessageAsync(new Message("updated", "updated-data") { Serial = serial }, new MessageOperation { Description = "edited content" }));
+        Assert.That(result.VersionSerial, Is.Not.Null.And.Not.Empty);
         var updated = await Await(channel.GetMessageAsync(serial));
         Assert.That((updated.Name, updated.Data, updated.Action), Is.EqualTo(("updated", (object)"updated-data", (MessageAction?)MessageAction.Update)));
         Assert.That(updated.Version?.Description, Is.EqualTo("edited content"));
@@ -80,42 +76,32 @@ public sealed class MutableMessagesTests : RestSandbox
 
     // UTS: rest/integration/RSL15/delete-message-1
     [TestCaseSource(nameof(Protocols))]
-    [Ignore(NotImplementedMutations)]
     public async Task RSL15_DeleteMessage(string protocol)
     {
         var (channel, serial) = await PublishedAsync(protocol, "test-RSL15-delete", "to-delete", "delete-me");
-
-        // Once RSL15 lands:
-        // await Await(channel.DeleteMessageAsync(new Message { Serial = serial }, new MessageOperation { Description = "removed" }));
+        await Await(channel.DeleteMessageAsync(new Message { Serial = serial }, new MessageOperation { Description = "removed" }));
         var deleted = await Await(channel.GetMessageAsync(serial));
         Assert.That(deleted.Action, Is.EqualTo(MessageAction.Delete));
     }
 
     // UTS: rest/integration/RSL14/get-message-versions-0
     [TestCaseSource(nameof(Protocols))]
-    [Ignore(NotImplementedMutations)]
     public async Task RSL14_GetMessageVersions(string protocol)
     {
         var (channel, serial) = await PublishedAsync(protocol, "test-RSL14-versions", "v1", "version-1");
-
-        // Once RSL14 and RSL15 land:
-        // await Await(channel.UpdateMessageAsync(new Message("v2", "version-2") { Serial = serial }, new MessageOperation { Description = "second version" }));
-        // var versions = await Await(channel.GetMessageVersionsAsync(serial));
-        // Assert.That(versions.Items, Has.Count.GreaterThanOrEqualTo(2));
-        // Assert.That(versions.Items.Select(v => v.Action), Does.Contain(MessageAction.Create).And.Contain(MessageAction.Update));
+        await Await(channel.UpdateMessageAsync(new Message("v2", "version-2") { Serial = serial }, new MessageOperation { Description = "second version" }));
+        var versions = await Await(channel.GetMessageVersionsAsync(serial));
+        Assert.That(versions.Items, Has.Count.GreaterThanOrEqualTo(2));
+        Assert.That(versions.Items.Select(v => v.Action), Does.Contain(MessageAction.Create).And.Contain(MessageAction.Update));
         Assert.That(serial, Is.Not.Empty);
-        Assert.Fail("RSL14 not implemented");
     }
 
     // UTS: rest/integration/RSL15/append-message-2
     [TestCaseSource(nameof(Protocols))]
-    [Ignore(NotImplementedMutations)]
     public async Task RSL15_AppendMessage(string protocol)
     {
         var (channel, serial) = await PublishedAsync(protocol, "test-RSL15-append", "stream", "Hello");
-
-        // Once RSL15 lands:
-        // await Await(channel.AppendMessageAsync(new Message { Serial = serial, Data = " World" }));
+        await Await(channel.AppendMessageAsync(new Message { Serial = serial, Data = " World" }));
         var appended = await Await(channel.GetMessageAsync(serial));
         Assert.That(appended.Data, Is.EqualTo("Hello World"));
     }

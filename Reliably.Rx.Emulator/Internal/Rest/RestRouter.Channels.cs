@@ -197,16 +197,6 @@ internal sealed partial class RestRouter
         await x.WriteAsync(200, DataCodec.EgressArray(page.Select(p => p.Item), x.Format)).ConfigureAwait(false);
     }
 
-    private async Task GetMessageAsync(RestExchange x, string channel, string serial)
-    {
-        var auth = Authenticate(x);
-        Require(auth, channel, "history");
-        var found = auth.App.TryGetChannel(channel)?.HistorySnapshot(null, null, null)
-            .FirstOrDefault(i => i.Item.Value<string?>("serial") == serial)
-            ?? throw new AblyException(40400, 404, "Message not found: " + serial);
-        await x.WriteAsync(200, DataCodec.Egress(found.Item, x.Format)).ConfigureAwait(false);
-    }
-
     private async Task PresenceAsync(RestExchange x, string channel)
     {
         var auth = Authenticate(x);

@@ -8,4 +8,8 @@ namespace Reliably.Rx.Emulator.Internal.State;
 /// <param name="OriginConnectionId">Publisher (or presence member) connection, for echo and RTP17a.</param>
 /// <param name="IsPresence">PRESENCE rather than MESSAGE.</param>
 /// <param name="Timestamp">Server time of the event, ms.</param>
-internal sealed record ChannelEvent(long Seq, OutgoingFrame Frame, string? OriginConnectionId, bool IsPresence, long Timestamp);
+internal sealed record ChannelEvent(long Seq, OutgoingFrame Frame, string? OriginConnectionId, bool IsPresence, long Timestamp)
+{
+    /// <summary>An update, delete or append of an earlier message: live and on resume, but not a message of its own on rewind.</summary>
+    public bool IsChange { get; init; }
+}

@@ -68,6 +68,7 @@ internal sealed partial class ChannelState
                 }
 
                 Remember(id, serial);
+                Versions.Created(serial, m);
                 fresh.Add(m);
                 serials.Add(serial);
             }
@@ -95,20 +96,7 @@ internal sealed partial class ChannelState
                 _history.Dequeue();
             }
 
-            var frameId = connectionId is null ? null : string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}");
-            var frame = new JObject
-            {
-                ["action"] = Actions.Message,
-                ["channel"] = Name,
-                ["channelSerial"] = FormatSerial(seq),
-                ["timestamp"] = now,
-                ["messages"] = WireMessages.For(fresh, frameId, connectionId, now),
-            };
-            if (connectionId is not null)
-            {
-                frame["id"] = frameId;
-                frame["connectionId"] = connectionId;
-            }
+            var frame = MessageFrame(seq, now, fresh, connectionId, msgSerial);
 
             MessagesPublished += fresh.Count;
             published = fresh.Count;
@@ -124,6 +112,30 @@ internal sealed partial class ChannelState
         return serials;
     }
 
+    /// <summary>
+    /// The MESSAGE frame that fans published or changed messages out; a realtime publisher's id and connectionId on it,
+    /// and each message without what the client derives from the frame (<see cref="WireMessages"/>).
+    /// </summary>
+    private JObject MessageFrame(long seq, long now, IReadOnlyList<JObject> messages, string? connectionId, long? msgSerial)
+    {
+        var frameId = connectionId is null ? null : string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}");
+        var frame = new JObject
+        {
+            ["action"] = Actions.Message,
+            ["channel"] = Name,
+            ["channelSerial"] = FormatSerial(seq),
+            ["timestamp"] = now,
+            ["messages"] = WireMessages.For(messages, frameId, connectionId, now),
+        };
+        if (connectionId is not null)
+        {
+            frame["id"] = frameId;
+            frame["connectionId"] = connectionId;
+        }
+
+        return frame;
+    }
+
     /// <summary>Total messages published, for stats.</summary>
     public long MessagesPublished { get; private set; }
 
@@ -133,8 +145,12 @@ internal sealed partial class ChannelState
         var until = UntilSeq(fromSerial);
         lock (_gate)
         {
+            // A changed message appears at the place of the original, at its latest version.
             return _history.Where(h => (start is null || h.Timestamp >= start) && (end is null || h.Timestamp <= end)
-                && (until is null || h.Seq <= until)).ToList();
+                && (until is null || h.Seq <= until))
+                .Select(h => _versions is { AnyChanged: true } versions && h.Item.Value<string?>("serial") is { } serial
+                    && versions.Latest(serial) is { } latest && !ReferenceEquals(latest, h.Item) ? h with { Item = latest } : h)
+                .ToList();
         }
     }
 

@@ -190,6 +190,11 @@ internal sealed partial class ChannelState
     private IEnumerable<ChannelEvent> Rewind(ChannelParams parameters)
     {
         var messages = _events.Where(e => !e.IsPresence).ToList();
+        if (_versions is { AnyChanged: true })
+        {
+            messages = LatestVersions(messages).ToList();
+        }
+
         if (parameters.RewindCount is { } count)
         {
             return messages.Skip(Math.Max(0, messages.Count - count));

@@ -18,6 +18,13 @@ internal sealed partial class Session
         try
         {
             var name = RequireChannel(pm);
+            if (IsChange(pm))
+            {
+                // Changes need the message-update/delete capabilities, not publish.
+                PublishChange(pm, msgSerial, name);
+                return;
+            }
+
             if (!Auth.Capability.Allows(name.Resource, "publish"))
             {
                 throw ErrorInfo.CapabilityDenied("publish to channel " + name.Wire);

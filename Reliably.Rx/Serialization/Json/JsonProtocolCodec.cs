@@ -67,6 +67,13 @@ internal sealed partial class JsonProtocolCodec : ProtocolCodecBase
         w.Flush();
     }
 
+    public override void WriteMessage(Message message, IBufferWriter<byte> output)
+    {
+        var w = CreateWriter(output);
+        WriteMessage(w, message);
+        w.Flush();
+    }
+
     public override Message[] ReadMessages(ReadOnlyMemory<byte> body)
     {
         try

@@ -67,6 +67,14 @@ internal sealed partial class MsgPackProtocolCodec : ProtocolCodecBase
         w.Flush();
     }
 
+    public override void WriteMessage(Message message, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var w = new MessagePackWriter(output);
+        WriteMessage(ref w, message);
+        w.Flush();
+    }
+
     public override Message[] ReadMessages(ReadOnlyMemory<byte> body)
     {
         try

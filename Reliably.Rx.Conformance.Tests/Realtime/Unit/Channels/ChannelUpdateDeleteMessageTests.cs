@@ -1,3 +1,4 @@
+using Reliably.Rx.Conformance.Tests.Support;
 using Newtonsoft.Json.Linq;
 
 namespace Reliably.Rx.Conformance.Tests.Realtime.Unit.Channels;
@@ -37,11 +38,10 @@ public sealed class ChannelUpdateDeleteMessageTests
 
     // UTS: realtime/unit/RTL32b/update-message-action-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTL32b_RTL32b1_UpdateMessageSendsMessageWithActionMessageUpdate()
     {
         await using var f = Attached("test-RTL32-update");
-        // var result = f.Scheduler.Await(f.Channel.UpdateMessageAsync(new Message("updated", "new-data") { Serial = "msg-serial-1" }));
+        var result = f.Scheduler.Await(f.Channel.UpdateMessageAsync(new Message("updated", "new-data") { Serial = "msg-serial-1" }));
         var frames = f.Server.FramesFromClient(ProtocolAction.Message);
         Assert.That(frames, Has.Count.EqualTo(1));
         Assert.That(frames[0].Channel, Is.EqualTo("test-RTL32-update"));
@@ -55,11 +55,10 @@ public sealed class ChannelUpdateDeleteMessageTests
 
     // UTS: realtime/unit/RTL32b/delete-message-action-1
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTL32b_RTL32b1_DeleteMessageSendsMessageWithActionMessageDelete()
     {
         await using var f = Attached("test-RTL32-delete");
-        // f.Scheduler.Await(f.Channel.DeleteMessageAsync(new Message { Serial = "msg-serial-1" }));
+        f.Scheduler.Await(f.Channel.DeleteMessageAsync(new Message { Serial = "msg-serial-1" }));
         var msg = SentMessage(f);
         Assert.That(msg.Value<int>("action"), Is.EqualTo(2), "MESSAGE_DELETE");
         Assert.That(msg.Value<string>("serial"), Is.EqualTo("msg-serial-1"));
@@ -67,11 +66,10 @@ public sealed class ChannelUpdateDeleteMessageTests
 
     // UTS: realtime/unit/RTL32b/append-message-action-2
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTL32b_RTL32b1_AppendMessageSendsMessageWithActionMessageAppend()
     {
         await using var f = Attached("test-RTL32-append");
-        // f.Scheduler.Await(f.Channel.AppendMessageAsync(new Message { Serial = "msg-serial-1", Data = "appended-data" }, new MessageOperation { Description = "appended content" }));
+        f.Scheduler.Await(f.Channel.AppendMessageAsync(new Message { Serial = "msg-serial-1", Data = "appended-data" }, new MessageOperation { Description = "appended content" }));
         var msg = SentMessage(f);
         Assert.That(msg.Value<int>("action"), Is.EqualTo(5), "MESSAGE_APPEND");
         Assert.That(msg.Value<string>("serial"), Is.EqualTo("msg-serial-1"));
@@ -80,12 +78,11 @@ public sealed class ChannelUpdateDeleteMessageTests
 
     // UTS: realtime/unit/RTL32b2/version-from-operation-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTL32b2_VersionFieldSetFromMessageOperation()
     {
         await using var f = Attached("test-RTL32b2");
-        // f.Scheduler.Await(f.Channel.UpdateMessageAsync(new Message { Serial = "msg-serial-1", Data = "v2" }, new MessageOperation { Description = "edited content", Metadata = new Dictionary<string, string> { ["reason"] = "typo" } }));
-        // f.Scheduler.Await(f.Channel.UpdateMessageAsync(new Message { Serial = "msg-serial-2", Data = "v2" }));
+        f.Scheduler.Await(f.Channel.UpdateMessageAsync(new Message { Serial = "msg-serial-1", Data = "v2" }, new MessageOperation { Description = "edited content", Metadata = new Dictionary<string, string> { ["reason"] = "typo" } }));
+        f.Scheduler.Await(f.Channel.UpdateMessageAsync(new Message { Serial = "msg-serial-2", Data = "v2" }));
         Assert.That(f.Server.FramesFromClient(ProtocolAction.Message), Has.Count.EqualTo(2));
         var withOperation = SentMessage(f, 0);
         Assert.That(withOperation["version"], Is.Not.Null);
@@ -96,12 +93,11 @@ public sealed class ChannelUpdateDeleteMessageTests
 
     // UTS: realtime/unit/RTL32c/no-message-mutation-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTL32c_DoesNotMutateUserSuppliedMessage()
     {
         await using var f = Attached("test-RTL32c");
         var original = new Message("original", "original-data") { Serial = "msg-serial-1" };
-        // f.Scheduler.Await(f.Channel.UpdateMessageAsync(original));
+        f.Scheduler.Await(f.Channel.UpdateMessageAsync(original));
         Assert.That(f.Server.FramesFromClient(ProtocolAction.Message), Has.Count.EqualTo(1), "the update was sent");
         Assert.That(original.Name, Is.EqualTo("original"));
         Assert.That(original.Data, Is.EqualTo("original-data"));
@@ -111,34 +107,31 @@ public sealed class ChannelUpdateDeleteMessageTests
 
     // UTS: realtime/unit/RTL32d/ack-returns-result-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTL32d_ReturnsUpdateDeleteResultFromAck()
     {
         await using var f = Attached("test-RTL32d", versionSerial: "01770000000000-000@abcdef:000");
-        // var result = f.Scheduler.Await(f.Channel.UpdateMessageAsync(new Message { Serial = "msg-serial-1", Data = "updated" }));
-        // Assert.That(result, Is.TypeOf<UpdateDeleteResult>());
-        // Assert.That(result.VersionSerial, Is.EqualTo("01770000000000-000@abcdef:000"));
+        var result = f.Scheduler.Await(f.Channel.UpdateMessageAsync(new Message { Serial = "msg-serial-1", Data = "updated" }));
+        Assert.That(result, Is.TypeOf<UpdateDeleteResult>());
+        Assert.That(result.VersionSerial, Is.EqualTo("01770000000000-000@abcdef:000"));
         Assert.That(f.Server.FramesFromClient(ProtocolAction.Message), Has.Count.EqualTo(1));
     }
 
     // UTS: realtime/unit/RTL32d/nack-returns-error-1
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTL32d_NackReturnsError()
     {
         await using var f = Attached("test-RTL32d-nack", nack: new ErrorInfo(40160, 401, "Not permitted"));
-        // var error = f.Scheduler.AwaitFailure(f.Channel.UpdateMessageAsync(new Message { Serial = "msg-serial-1", Data = "updated" }));
-        // Assert.That(error.Code, Is.EqualTo(40160));
+        var error = f.Scheduler.AwaitFailure(f.Channel.UpdateMessageAsync(new Message { Serial = "msg-serial-1", Data = "updated" }));
+        Assert.That(error.Code, Is.EqualTo(40160));
         Assert.That(f.Server.FramesFromClient(ProtocolAction.Message), Has.Count.EqualTo(1));
     }
 
     // UTS: realtime/unit/RTL32e/params-in-protocol-message-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTL32e_ParamsSentInProtocolMessageParams()
     {
         await using var f = Attached("test-RTL32e");
-        // f.Scheduler.Await(f.Channel.UpdateMessageAsync(new Message { Serial = "msg-serial-1", Data = "v2" }, null, new Dictionary<string, string> { ["key1"] = "value1", ["key2"] = "value2" }));
+        f.Scheduler.Await(f.Channel.UpdateMessageAsync(new Message { Serial = "msg-serial-1", Data = "v2" }, null, new Dictionary<string, string> { ["key1"] = "value1", ["key2"] = "value2" }));
         var frames = f.Server.FramesFromClient(ProtocolAction.Message);
         Assert.That(frames, Has.Count.EqualTo(1));
         Assert.That(frames[0].Json["params"]?.Value<string>("key1"), Is.EqualTo("value1"));
@@ -147,14 +140,12 @@ public sealed class ChannelUpdateDeleteMessageTests
 
     // UTS: realtime/unit/RTL32a/serial-validation-required-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTL32a_SerialValidation()
     {
         await using var f = Attached("test-RTL32a");
-        // var empty = f.Scheduler.AwaitFailure(f.Channel.UpdateMessageAsync(new Message { Serial = "", Data = "v2" }));
-        // Assert.That(empty.Code, Is.EqualTo(40003));
-        // var missing = f.Scheduler.AwaitFailure(f.Channel.DeleteMessageAsync(new Message { Data = "v2" }));
-        // Assert.That(missing.Code, Is.EqualTo(40003));
-        Assert.Fail("RealtimeChannel.UpdateMessageAsync and DeleteMessageAsync do not exist yet");
+        var empty = f.Scheduler.AwaitFailure(f.Channel.UpdateMessageAsync(new Message { Serial = "", Data = "v2" }));
+        Assert.That(empty.Code, Is.EqualTo(40003));
+        var missing = f.Scheduler.AwaitFailure(f.Channel.DeleteMessageAsync(new Message { Data = "v2" }));
+        Assert.That(missing.Code, Is.EqualTo(40003));
     }
 }

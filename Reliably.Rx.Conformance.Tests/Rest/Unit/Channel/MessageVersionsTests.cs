@@ -28,47 +28,44 @@ public sealed class MessageVersionsTests
 
     // UTS: rest/unit/RSL14b/get-correct-endpoint-0
     [Test]
-    [Ignore(NotImplemented)]
     public void RSL14b_GetMessageVersionsSendsGetToTheVersionsEndpoint()
     {
         var (mock, client, channel) = Setup("test-RSL14b", TwoVersions);
         using var _ = client;
-        // mock.Await(channel.GetMessageVersionsAsync("msg-serial-1"));
-        // Assert.That(mock.Requests, Has.Count.EqualTo(1));
-        // Assert.That(mock.Requests[0].Method, Is.EqualTo(HttpMethod.Get));
-        // Assert.That(mock.Requests[0].Path, Is.EqualTo("/channels/" + Uri.EscapeDataString(channel.Name) + "/messages/msg-serial-1/versions"));
+        mock.Await(channel.GetMessageVersionsAsync("msg-serial-1"));
+        Assert.That(mock.Requests, Has.Count.EqualTo(1));
+        Assert.That(mock.Requests[0].Method, Is.EqualTo(HttpMethod.Get));
+        Assert.That(mock.Requests[0].Path, Is.EqualTo("/channels/" + Uri.EscapeDataString(channel.Name) + "/messages/msg-serial-1/versions"));
         Assert.That(mock.Requests, Has.Count.EqualTo(1), channel.Name);
     }
 
     // UTS: rest/unit/RSL14c/returns-paginated-result-0
     [Test]
-    [Ignore(NotImplemented)]
     public void RSL14c_GetMessageVersionsReturnsPaginatedResultOfMessages()
     {
         var (mock, client, channel) = Setup("test-RSL14c", TwoVersions);
         using var _ = client;
-        // var result = mock.Await(channel.GetMessageVersionsAsync("msg-serial-1"));
-        // Assert.That(result, Is.InstanceOf<PaginatedResult<Message>>());
-        // Assert.That(result.Items, Has.Count.EqualTo(2));
-        // Assert.That(result.Items[0].Data, Is.EqualTo("updated-data"));
-        // Assert.That(result.Items[0].Action, Is.EqualTo(MessageAction.Update));
-        // Assert.That(result.Items[0].Version!.Serial, Is.EqualTo("vs2"));
-        // Assert.That(result.Items[0].Version!.Description, Is.EqualTo("edit"));
-        // Assert.That(result.Items[1].Data, Is.EqualTo("original-data"));
-        // Assert.That(result.Items[1].Action, Is.EqualTo(MessageAction.Create));
+        var result = mock.Await(channel.GetMessageVersionsAsync("msg-serial-1"));
+        Assert.That(result, Is.InstanceOf<PaginatedResult<Message>>());
+        Assert.That(result.Items, Has.Count.EqualTo(2));
+        Assert.That(result.Items[0].Data, Is.EqualTo("updated-data"));
+        Assert.That(result.Items[0].Action, Is.EqualTo(MessageAction.Update));
+        Assert.That(result.Items[0].Version!.Serial, Is.EqualTo("vs2"));
+        Assert.That(result.Items[0].Version!.Description, Is.EqualTo("edit"));
+        Assert.That(result.Items[1].Data, Is.EqualTo("original-data"));
+        Assert.That(result.Items[1].Action, Is.EqualTo(MessageAction.Create));
         Assert.That(mock.Requests, Has.Count.EqualTo(1), channel.Name);
     }
 
     // UTS: rest/unit/RSL14a/params-as-querystring-0
     [Test]
-    [Ignore(NotImplemented)]
     public void RSL14a_GetMessageVersionsPassesParamsAsQuerystring()
     {
         var (mock, client, channel) = Setup("test-RSL14a-params", "[]");
         using var _ = client;
-        // mock.Await(channel.GetMessageVersionsAsync("msg-serial-1", new Dictionary<string, string> { ["direction"] = "backwards", ["limit"] = "10" }));
-        // Assert.That(mock.Requests[0].Query("direction"), Is.EqualTo("backwards"));
-        // Assert.That(mock.Requests[0].Query("limit"), Is.EqualTo("10"));
+        mock.Await(channel.GetMessageVersionsAsync("msg-serial-1", new Dictionary<string, string> { ["direction"] = "backwards", ["limit"] = "10" }));
+        Assert.That(mock.Requests[0].Query("direction"), Is.EqualTo("backwards"));
+        Assert.That(mock.Requests[0].Query("limit"), Is.EqualTo("10"));
         Assert.That(mock.Requests, Has.Count.EqualTo(1), channel.Name);
     }
 }

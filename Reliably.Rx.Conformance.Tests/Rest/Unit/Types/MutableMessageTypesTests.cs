@@ -96,32 +96,47 @@ public sealed class MutableMessageTypesTests
 
     // UTS: rest/unit/MOP2a/message-operation-fields-0
     [Test]
-    [Ignore("not implemented: MessageOperation (MOP2), part of message updates and deletes (RSL15)")]
     public void MOP2a_MOP2b_MOP2c_MessageOperationFields()
     {
-        // var op = new MessageOperation { ClientId = "user-1", Description = "edit description",
-        //     Metadata = new Dictionary<string, string> { ["reason"] = "typo", ["tool"] = "editor" } };
-        // Assert.That(op.ClientId, Is.EqualTo("user-1"));
-        // Assert.That(op.Description, Is.EqualTo("edit description"));
-        // Assert.That(op.Metadata!["reason"], Is.EqualTo("typo"));
-        // Assert.That(op.Metadata["tool"], Is.EqualTo("editor"));
+        var op = new MessageOperation
+        {
+            ClientId = "user-1",
+            Description = "edit description",
+            Metadata = new Dictionary<string, string> { ["reason"] = "typo", ["tool"] = "editor" },
+        };
+        Assert.That(op.ClientId, Is.EqualTo("user-1"));
+        Assert.That(op.Description, Is.EqualTo("edit description"));
+        Assert.That(op.Metadata!["reason"], Is.EqualTo("typo"));
+        Assert.That(op.Metadata["tool"], Is.EqualTo("editor"));
+
         // Serialization, through an update's request body (RSL15b7): "version" carries clientId, description, metadata;
         // an empty MessageOperation serializes none of them.
-        // var empty = new MessageOperation();
-        // Assert.That(empty.ClientId, Is.Null); Assert.That(empty.Description, Is.Null); Assert.That(empty.Metadata, Is.Null);
-        Assert.Fail("not implemented: MessageOperation (MOP2)");
+        var mock = new MockHttp(req => req.RespondWith(200, "{}"));
+        using var client = mock.Rest();
+        var channel = client.Channels.Get(MockHttp.RandomName("test-MOP2"));
+        mock.Await(channel.UpdateMessageAsync(new Message { Serial = "s1" }, op));
+        mock.Await(channel.UpdateMessageAsync(new Message { Serial = "s1" }, new MessageOperation()));
+        var version = MockHttp.Body(mock.Requests[0])["version"]!;
+        Assert.That((string?)version["clientId"], Is.EqualTo("user-1"));
+        Assert.That((string?)version["description"], Is.EqualTo("edit description"));
+        Assert.That((string?)version["metadata"]!["tool"], Is.EqualTo("editor"));
+        Assert.That(((JObject)MockHttp.Body(mock.Requests[1])["version"]!).Properties(), Is.Empty);
+        var empty = new MessageOperation();
+        Assert.That((empty.ClientId, empty.Description, empty.Metadata), Is.EqualTo(((string?)null, (string?)null, (IReadOnlyDictionary<string, string>?)null)));
     }
 
     // UTS: rest/unit/UDR2a/update-delete-result-fields-0
-    [Test]
-    [Ignore("not implemented: UpdateDeleteResult (UDR2), the result of message updates and deletes (RSL15)")]
-    public void UDR2a_UpdateDeleteResultFields()
+    [TestCase("""{"versionSerial":"version-serial-abc"}""", "version-serial-abc")]
+    [TestCase("""{"versionSerial":null}""", null)]
+    [TestCase("{}", null)]
+    public void UDR2a_UpdateDeleteResultFields(string body, string? expected)
     {
-        // Read from an update's response (RSL15e): {"versionSerial":"version-serial-abc"} gives VersionSerial
-        // "version-serial-abc"; {"versionSerial":null} and {} give null.
-        // Assert.That(result1, Is.InstanceOf<UpdateDeleteResult>()); Assert.That(result1.VersionSerial, Is.EqualTo("version-serial-abc"));
-        // Assert.That(result2.VersionSerial, Is.Null); Assert.That(result3.VersionSerial, Is.Null);
-        Assert.Fail("not implemented: UpdateDeleteResult (UDR2)");
+        // Read from an update's response (RSL15e).
+        var mock = new MockHttp(req => req.RespondWith(200, body));
+        using var client = mock.Rest();
+        var result = mock.Await(client.Channels.Get(MockHttp.RandomName("test-UDR2a")).DeleteMessageAsync(new Message { Serial = "s1" }));
+        Assert.That(result, Is.InstanceOf<UpdateDeleteResult>());
+        Assert.That(result.VersionSerial, Is.EqualTo(expected));
     }
 
     // UTS: rest/unit/TAN2/annotation-attributes-and-action-0
