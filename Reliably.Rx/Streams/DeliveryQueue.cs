@@ -21,18 +21,13 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
     private readonly IObserver<T> _observer;
     private readonly Func<T, bool>? _filter;
     private readonly int _kinds;
-    private readonly int _capacity;
     private readonly SubscriptionGaps<T> _gaps;
-    private readonly ConcurrentQueue<Entry> _queue = new();
+    private readonly ConcurrentQueue<DeliveryEntry<T>> _queue = new();
     private readonly object _dropGate = new();
     private readonly AsyncSubject<Unit> _ended = new();
     private readonly SlowConsumerSignal _signal;
 
-    // Only a bounded DropOldest subscription can have gaps, and only its gaps need the last delivered message.
-    private readonly bool _tracksAnchor;
-
-    // The thread pool never runs a drain inline (on the loop or under a library lock): no need to look at the thread.
-    private readonly bool _mayRunInline;
+    private readonly Traits _traits;
     private Exception? _failure;
     private long _gap;
     private long _delivered;
@@ -50,11 +45,10 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         Options = options;
         _filter = filter;
         _kinds = kinds;
-        _capacity = options.Capacity ?? 0;
         _gaps = new SubscriptionGaps<T>(traits);
         _signal = new SlowConsumerSignal(owner.Host.DeliveryScheduler, options.SlowConsumerThreshold, () => Volatile.Read(ref _depth), () => Lag, () => Dropped);
-        _tracksAnchor = options.Capacity is not null && options.Overflow == OverflowPolicy.DropOldest;
-        _mayRunInline = owner.Host.DeliveryScheduler is not (DefaultScheduler or ThreadPoolScheduler or TaskPoolScheduler);
+        _traits = (options.Capacity is not null && options.Overflow == OverflowPolicy.DropOldest ? Traits.TracksAnchor : Traits.None)
+            | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler or TaskPoolScheduler ? Traits.None : Traits.MayRunInline);
     }
 
     public DeliveryOptions Options { get; }
@@ -92,19 +86,19 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
             return;
         }
 
-        if (_capacity > 0 && Volatile.Read(ref _depth) >= _capacity && !MakeRoom(_capacity))
+        if (Options.Capacity is { } capacity && Volatile.Read(ref _depth) >= capacity && !MakeRoom(capacity))
         {
             return;
         }
 
-        Add(new Entry(value, ticks));
+        Add(new DeliveryEntry<T>(value, ticks));
     }
 
     /// <summary>Queues completion after everything already queued, whatever the capacity.</summary>
-    public void EnqueueCompletion() => Add(Entry.Completion);
+    public void EnqueueCompletion() => Add(DeliveryEntry<T>.Completion);
 
     /// <summary>Queues the first item (a stream's current value), ahead of anything published later.</summary>
-    public void EnqueueFirst(T value, long ticks) => Add(new Entry(value, ticks));
+    public void EnqueueFirst(T value, long ticks) => Add(new DeliveryEntry<T>(value, ticks));
 
     public void Cancel()
     {
@@ -120,7 +114,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         SignalEnded();
     }
 
-    private void Add(Entry entry)
+    private void Add(DeliveryEntry<T> entry)
     {
         if (_cancelled)
         {
@@ -182,7 +176,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
 
     private void Drain()
     {
-        if (_mayRunInline && _owner.Host.MustNotRunUserCode)
+        if ((_traits & Traits.MayRunInline) != 0 && _owner.Host.MustNotRunUserCode)
         {
             // A scheduler that ran the drain inline, on the loop or inside a library lock: user code must not run here.
             ThreadPool.UnsafeQueueUserWorkItem(static s => s.Drain(), this, preferLocal: false);
@@ -262,7 +256,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         }
     }
 
-    private bool TryTake(out Entry entry, out long gap)
+    private bool TryTake(out DeliveryEntry<T> entry, out long gap)
     {
         if (Options.Overflow != OverflowPolicy.DropOldest || Options.Capacity is null)
         {
@@ -293,7 +287,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
 
         // Single writer (the drainer); readers take a volatile read.
         Volatile.Write(ref _delivered, _delivered + 1);
-        if (_tracksAnchor)
+        if ((_traits & Traits.TracksAnchor) != 0)
         {
             _gaps.Delivered(value);
         }
@@ -391,11 +385,15 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         }
     }
 
-    /// <summary>A queued item and when it was published; the end of the stream has no time (16 bytes per slot, not 24).</summary>
-    private readonly record struct Entry(T Value, long Ticks)
+    [Flags]
+    private enum Traits : byte
     {
-        public static Entry Completion => new(default!, long.MinValue);
+        None = 0,
 
-        public bool IsCompletion => Ticks == long.MinValue;
+        /// <summary>Bounded with DropOldest: only such a subscription has gaps, and only gaps need the last delivered message.</summary>
+        TracksAnchor = 1,
+
+        /// <summary>Not the thread pool, which never runs a drain inline (on the loop or under a library lock).</summary>
+        MayRunInline = 2,
     }
 }
