@@ -4,7 +4,8 @@ namespace Reliably.Rx.Tests.Realtime;
 
 /// <summary>
 /// Enforces the architecture rule that the injected IScheduler is the realtime core's only clock: no wall-clock reads,
-/// sleeps or timers in Reliably.Rx/Realtime, Reliably.Rx/Transport or AblyRealtime*.cs.
+/// sleeps or timers in Reliably.Rx/Realtime, Channels, Presence, Time, Transport or the realtime façade
+/// (AblyRealtime*.cs, RealtimeChannel*.cs, RealtimePresence*.cs).
 /// </summary>
 [TestFixture]
 public sealed class SchedulerOnlyClockTests
@@ -18,9 +19,9 @@ public sealed class SchedulerOnlyClockTests
     {
         var root = FindRepositoryRoot();
         var library = Path.Combine(root, "Reliably.Rx");
-        var files = Directory.GetFiles(Path.Combine(library, "Realtime"), "*.cs", SearchOption.AllDirectories)
-            .Concat(Directory.GetFiles(Path.Combine(library, "Transport"), "*.cs", SearchOption.AllDirectories))
-            .Concat(Directory.GetFiles(library, "AblyRealtime*.cs"))
+        var files = new[] { "Realtime", "Channels", "Presence", "Time", "Transport" }
+            .SelectMany(folder => Directory.GetFiles(Path.Combine(library, folder), "*.cs", SearchOption.AllDirectories))
+            .Concat(new[] { "AblyRealtime*.cs", "RealtimeChannel*.cs", "RealtimePresence*.cs" }.SelectMany(glob => Directory.GetFiles(library, glob)))
             .ToList();
         Assert.That(files, Is.Not.Empty);
 

@@ -2,49 +2,6 @@ using System.Globalization;
 
 namespace Reliably.Rx.Channels;
 
-/// <summary>What a backfill found: the missed messages oldest first, and whether history reached the anchor.</summary>
-internal sealed record BackfillResult(IReadOnlyList<Message> Missed, bool Reached, ErrorInfo? Error = null)
-{
-    /// <summary>The outcome of a finished fetch: its result, or nothing recovered and why (<paramref name="what"/> names the fetch).</summary>
-    public static BackfillResult Of(Task<BackfillResult> fetch, string what) => fetch.Status == TaskStatus.RanToCompletion
-        ? fetch.Result
-        : new BackfillResult(Array.Empty<Message>(), Reached: false, fetch.Exception?.InnerException switch
-        {
-            AblyException ably => ably.ErrorInfo,
-            { } other => new ErrorInfo(ErrorCodes.InternalError, 500, $"{what} history request failed: {other.GetType().Name}"),
-            null => new ErrorInfo(ErrorCodes.InternalError, 500, $"{what} was cancelled."),
-        });
-}
-
-/// <summary>
-/// A backfill to run: history backwards from <paramref name="FromSerial"/> (or from the newest message) until the anchor
-/// message. With a bound (the repair of one subscription's gap, whose later messages are still queued for it), only the
-/// messages older than the bound are kept. Without an anchor (nothing delivered yet), <paramref name="FloorSerial"/> is
-/// the attachSerial the channel's continuity began at: the anchor is then the newest message before it (RTL10b), or the
-/// start of the channel's history when there is none.
-/// </summary>
-internal sealed record BackfillRequest(string? FromSerial, string? AnchorId, string? AnchorSerial, string? BoundId = null, string? BoundSerial = null, string? FloorSerial = null)
-{
-    /// <summary>True when the request names the last delivered message.</summary>
-    public bool HasAnchor => AnchorId is not null || AnchorSerial is not null;
-
-    /// <summary>A request to fill the gap between two messages of the channel (<paramref name="bound"/> excluded).</summary>
-    public static BackfillRequest Between(Message anchor, Message? bound) =>
-        new(null, anchor.Id, anchor.Serial, bound?.Id, bound?.Serial);
-
-    public bool IsAnchor(Message message) => Matches(message, AnchorId, AnchorSerial);
-
-    public bool IsBound(Message message) => Matches(message, BoundId, BoundSerial);
-
-    /// <summary>
-    /// The same message: by serial when both have one, since the serial is the server's identity for the message it
-    /// stored (TM2r); by id only otherwise. A copy with the same id and another serial is a resend the server accepted
-    /// again after losing its idempotency memory (a restart): finding it says nothing about what came after the original.
-    /// </summary>
-    private static bool Matches(Message message, string? id, string? serial) =>
-        serial is not null && message.Serial is not null ? message.Serial == serial : id is not null && message.Id == id;
-}
-
 /// <summary>
 /// Reads history backwards from an attachSerial (RTL10b <c>fromSerial</c>), or from the newest message, until the last
 /// delivered message (matched by id or serial), paging as needed. With a bound, the messages from the bound onwards are
@@ -64,12 +21,12 @@ internal sealed class BackfillFetch
 
     private const int PageSize = 1000;
 
-    private readonly RealtimeChannel _channel;
+    private readonly Func<IReadOnlyList<KeyValuePair<string, string>>, CancellationToken, Task<PaginatedResult<Message>>> _history;
     private readonly BackfillRequest _request;
 
-    public BackfillFetch(RealtimeChannel channel, BackfillRequest request)
+    public BackfillFetch(Func<IReadOnlyList<KeyValuePair<string, string>>, CancellationToken, Task<PaginatedResult<Message>>> history, BackfillRequest request)
     {
-        _channel = channel;
+        _history = history;
         _request = request;
     }
 
@@ -83,7 +40,7 @@ internal sealed class BackfillFetch
             // message before that point (an untilAttach read, RTL10b) is the anchor; with none, the whole history is.
             try
             {
-                var before = await _channel.FetchHistoryAsync(Query(floor, limit: 1), CancellationToken.None).ConfigureAwait(false);
+                var before = await _history(Query(floor, limit: 1), CancellationToken.None).ConfigureAwait(false);
                 request = before.Items.FirstOrDefault() is { } last ? request with { AnchorId = last.Id, AnchorSerial = last.Serial } : request;
                 fromOrigin = !request.HasAnchor;
             }
@@ -113,7 +70,7 @@ internal sealed class BackfillFetch
 
         try
         {
-            var page = await _channel.FetchHistoryAsync(Query(request.FromSerial, pageSize), CancellationToken.None).ConfigureAwait(false);
+            var page = await _history(Query(request.FromSerial, pageSize), CancellationToken.None).ConfigureAwait(false);
             for (var pages = 1; ; pages++)
             {
                 foreach (var message in page.Items)

@@ -15,7 +15,7 @@ internal static class PayloadTransform
     public const string Json = "json";
     public const string Utf8 = "utf-8";
     public const string LegacyUtf8 = "utf8";
-    public const string Base64 = "base64";
+    public const string Base64 = MessageSize.Base64Encoding;
     public const string CipherPrefix = "cipher+";
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

@@ -6,6 +6,10 @@ namespace Reliably.Rx.Protocol;
 /// </summary>
 internal sealed class ProtocolMessage
 {
+    /// <summary>TO3l8f: what the frame counts against maxMessageSize, the sum over its messages and presence messages.</summary>
+    public long Size() =>
+        (Messages is { } messages ? PayloadEncoding.MessageSize.Of(messages) : 0) + (Presence is { } presence ? PayloadEncoding.MessageSize.Of(presence) : 0);
+
     public ProtocolMessage()
     {
     }

@@ -51,7 +51,7 @@ internal sealed partial class ConnectionLoop
             Loop = this,
 
             // TO3l8f: measured here, on the caller's thread, unless the caller measured it already; the loop only compares.
-            Size = ackable ? size ?? MessageSize.Of(message) : 0,
+            Size = ackable ? size ?? message.Size() : 0,
         };
         if (!Execute(SubmitWork, pending))
         {

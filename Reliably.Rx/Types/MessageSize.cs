@@ -1,7 +1,6 @@
 using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
-using Reliably.Rx.Protocol;
 
 namespace Reliably.Rx.PayloadEncoding;
 
@@ -14,6 +13,9 @@ internal static class MessageSize
 {
     /// <summary>The default maximum message size, 64 KiB (TO3l8).</summary>
     public const int DefaultMaxMessageSize = 65536;
+
+    /// <summary>The last step of an encoding that is base64 text on the wire (RSL4b); the payload chain names its step with it.</summary>
+    public const string Base64Encoding = "base64";
 
     /// <summary>
     /// TM6a: the sizes of name, clientId, data and extras, measured on the encoded message (JSON objects already turned
@@ -52,10 +54,6 @@ internal static class MessageSize
         return total;
     }
 
-    /// <summary>TO3l8f for a whole ProtocolMessage: its messages and its presence messages.</summary>
-    public static long Of(ProtocolMessage frame) =>
-        (frame.Messages is { } messages ? Of(messages) : 0) + (frame.Presence is { } presence ? Of(presence) : 0);
-
     /// <summary>The 40009 error for a publish of <paramref name="size"/> bytes over <paramref name="max"/> (RSL1i, TO3l8).</summary>
     public static ErrorInfo TooLarge(long size, long max) =>
         new(ErrorCodes.MessageTooLarge, 400, $"The message size {size} bytes exceeds the maximum of {max} bytes (TO3l8).")
@@ -67,7 +65,7 @@ internal static class MessageSize
     {
         null => 0,
         byte[] bytes => bytes.Length,
-        string text when encoding?.EndsWith(PayloadTransform.Base64, StringComparison.Ordinal) == true => Base64Length(text),
+        string text when encoding?.EndsWith(Base64Encoding, StringComparison.Ordinal) == true => Base64Length(text),
         string text => Utf8(text),
 
         // What the encoder sends as a string or as bytes counts as one (TM6c, TM6f), whatever its .NET form (TP5: a

@@ -111,7 +111,7 @@ public sealed partial class RealtimeChannel
         var generation = ++run.Generation;
         var delivered = _lastDeliveredId is not null || _lastDeliveredSerial is not null;
         var request = new BackfillRequest(_attachSerial, _lastDeliveredId, _lastDeliveredSerial, FloorSerial: delivered ? null : _continuitySince);
-        var fetch = BackfillSource?.Invoke(request) ?? new BackfillFetch(this, request).RunAsync();
+        var fetch = BackfillSource?.Invoke(request) ?? new BackfillFetch(FetchHistoryAsync, request).RunAsync();
         _ = fetch.ContinueWith(
             task => _loop.Execute(() => OnBackfillFetched(run, generation, task)),
             CancellationToken.None,
@@ -176,7 +176,7 @@ public sealed partial class RealtimeChannel
     /// and touches no channel state.
     /// </summary>
     private Task<BackfillResult>? RepairGap(BackfillRequest request) =>
-        Options.AutoBackfill ? BackfillSource?.Invoke(request) ?? new BackfillFetch(this, request).RunAsync() : null;
+        Options.AutoBackfill ? BackfillSource?.Invoke(request) ?? new BackfillFetch(FetchHistoryAsync, request).RunAsync() : null;
 
     /// <summary>Entering DETACHED or FAILED ends a backfill: what is held is delivered, the gap stays reported.</summary>
     private void OnStateEntered(ChannelState state)

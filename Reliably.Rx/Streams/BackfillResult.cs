@@ -1,0 +1,15 @@
+namespace Reliably.Rx.Channels;
+
+/// <summary>What a backfill found: the missed messages oldest first, and whether history reached the anchor.</summary>
+internal sealed record BackfillResult(IReadOnlyList<Message> Missed, bool Reached, ErrorInfo? Error = null)
+{
+    /// <summary>The outcome of a finished fetch: its result, or nothing recovered and why (<paramref name="what"/> names the fetch).</summary>
+    public static BackfillResult Of(Task<BackfillResult> fetch, string what) => fetch.Status == TaskStatus.RanToCompletion
+        ? fetch.Result
+        : new BackfillResult(Array.Empty<Message>(), Reached: false, fetch.Exception?.InnerException switch
+        {
+            AblyException ably => ably.ErrorInfo,
+            { } other => new ErrorInfo(ErrorCodes.InternalError, 500, $"{what} history request failed: {other.GetType().Name}"),
+            null => new ErrorInfo(ErrorCodes.InternalError, 500, $"{what} was cancelled."),
+        });
+}
