@@ -215,9 +215,7 @@ public sealed partial class RealtimeChannel
     private void ScheduleRetry()
     {
         _retryCount++;
-        var backoff = Math.Min((_retryCount + 2) / 3.0, 2.0);
-        var jitter = 1.0 - (_loop.Random.NextDouble() * 0.2);
-        var delay = TimeSpan.FromTicks((long)(_loop.Options.ChannelRetryTimeout.Ticks * backoff * jitter));
+        var delay = RetryBackoff.Delay(_loop.Options.ChannelRetryTimeout, _retryCount, _loop.Random);
         _retryTimer.Start(delay, () =>
         {
             if (_state == ChannelState.Suspended && _loop.State == ConnectionState.Connected)

@@ -1,4 +1,5 @@
 using Reliably.Rx.Channels;
+using Reliably.Rx.Realtime;
 using Reliably.Rx.Streams;
 
 namespace Reliably.Rx;
@@ -112,11 +113,7 @@ public sealed partial class RealtimeChannel
         var delivered = _lastDeliveredId is not null || _lastDeliveredSerial is not null;
         var request = new BackfillRequest(_attachSerial, _lastDeliveredId, _lastDeliveredSerial, FloorSerial: delivered ? null : _continuitySince);
         var fetch = BackfillSource?.Invoke(request) ?? new BackfillFetch(FetchHistoryAsync, request).RunAsync();
-        _ = fetch.ContinueWith(
-            task => _loop.Execute(() => OnBackfillFetched(run, generation, task)),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        _loop.WhenDone(fetch, task => OnBackfillFetched(run, generation, task));
     }
 
     private void OnBackfillFetched(BackfillRun run, int generation, Task<BackfillResult> task)

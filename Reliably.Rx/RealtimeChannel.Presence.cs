@@ -37,13 +37,6 @@ public sealed partial class RealtimeChannel
     /// <summary>Decodes a received presence message in place; the error of a step that could not be undone, or null.</summary>
     internal ErrorInfo? Decode(PresenceMessage message) => MessageEncoder.DecodeInPlace(message, Cipher);
 
-    /// <summary>
-    /// Sends encoded presence messages through the publish pipeline (msgSerial, queueing, ACK/NACK), the same path as
-    /// <see cref="PublishAsync(IEnumerable{Message}, CancellationToken)"/>. Completes on ACK, faults with the NACK's error.
-    /// </summary>
-    internal Task SendPresenceAsync(IReadOnlyList<PresenceMessage> encoded, CancellationToken cancellationToken) =>
-        SendAsync(new ProtocolMessage(ProtocolAction.Presence, Name) { Presence = encoded.ToArray() }, encoded.Count, MessageSize.Of(encoded), cancellationToken);
-
     /// <summary>Reports a presence delivery problem on <see cref="SubscriberErrors"/>.</summary>
     internal void ReportError(Exception error) => _errors.Publish(error);
 }

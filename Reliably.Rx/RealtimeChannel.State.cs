@@ -2,6 +2,7 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Reliably.Rx.Channels;
 using Reliably.Rx.Protocol;
+using Reliably.Rx.Realtime;
 using Reliably.Rx.Streams;
 
 namespace Reliably.Rx;
@@ -73,22 +74,19 @@ public sealed partial class RealtimeChannel
     /// <exception cref="AblyException">50003 on timeout; the channel's reason when it goes FAILED while waiting for another state; 90001 if released meanwhile.</exception>
     public async Task<ChannelStateChange> WaitForStateAsync(ChannelState state, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        if (timeout < TimeSpan.Zero)
-        {
-            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The timeout must not be negative.");
-        }
-
+        StateWait.CheckTimeout(timeout);
         ThrowIfUnusable();
-        var timedOut = Observable.Timer(timeout, _loop.Scheduler).Select<long, ChannelStateChange>(_ =>
-            throw new AblyException(ErrorCodes.Timeout, 504, $"Timed out waiting for channel state {state}."));
-        var ended = Observable.Defer(() => Observable.Throw<ChannelStateChange>(new AblyException(_released ? ReleasedError() : DisposedError())));
-        var reached = StateChanges
-            .Select(change => change.Current == ChannelState.Failed && state != ChannelState.Failed
-                ? throw new AblyException(change.Reason ?? new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, "Channel failed."))
-                : change)
-            .Where(change => change.Current == state)
-            .Concat(ended);
-        return await reached.Amb(timedOut).FirstAsync().ToTask(cancellationToken).ConfigureAwait(false);
+        return await StateWait.ForAsync(
+            StateChanges,
+            change => change.Current == state,
+            change => change.Current == ChannelState.Failed && state != ChannelState.Failed
+                ? new AblyException(change.Reason ?? new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, "Channel failed."))
+                : null,
+            () => new AblyException(_released ? ReleasedError() : DisposedError()),
+            $"channel state {state}",
+            timeout,
+            _loop.Scheduler,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Moves to <paramref name="next"/> and publishes the change. Loop only. A same-state move publishes nothing.</summary>

@@ -90,11 +90,7 @@ public sealed class Connection
     /// <exception cref="AblyException">50003 on timeout; the connection's reason when it goes FAILED while waiting for another state; 80017 when the client is disposed first.</exception>
     public async Task<ConnectionStateChange> WaitForStateAsync(ConnectionState state, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        if (timeout < TimeSpan.Zero)
-        {
-            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The timeout must not be negative.");
-        }
-
+        StateWait.CheckTimeout(timeout);
         if (_loop.IsDisposed)
         {
             throw new AblyException(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed.");
@@ -107,17 +103,19 @@ public sealed class Connection
             return last;
         }
 
-        var timedOut = Observable.Timer(timeout, _loop.Scheduler).Select<long, ConnectionStateChange>(_ =>
-            throw new AblyException(ErrorCodes.Timeout, 504, $"Timed out waiting for connection state {state}."));
-        var reached = StateChanges
-            .Select(change => change.Current == ConnectionState.Failed && state != ConnectionState.Failed
-                ? throw new AblyException(change.Reason ?? new ErrorInfo(ErrorCodes.ConnectionFailed, 400, "Connection failed."))
-                : change)
-            .Where(change => change.Current == state)
-            .Concat(Observable.Throw<ConnectionStateChange>(new AblyException(ErrorCodes.ConnectionClosed, 400, "The realtime client was disposed while waiting.")));
         try
         {
-            return await reached.Amb(timedOut).FirstAsync().ToTask(cancellationToken).ConfigureAwait(false);
+            return await StateWait.ForAsync(
+                StateChanges,
+                change => change.Current == state,
+                change => change.Current == ConnectionState.Failed && state != ConnectionState.Failed
+                    ? new AblyException(change.Reason ?? new ErrorInfo(ErrorCodes.ConnectionFailed, 400, "Connection failed."))
+                    : null,
+                () => new AblyException(ErrorCodes.ConnectionClosed, 400, "The realtime client was disposed while waiting."),
+                $"connection state {state}",
+                timeout,
+                _loop.Scheduler,
+                cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectDisposedException)
         {

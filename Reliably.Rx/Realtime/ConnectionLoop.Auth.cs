@@ -128,19 +128,7 @@ internal sealed partial class ConnectionLoop
             renewal = ValueTask.FromException<AuthCredentials>(ex);
         }
 
-        if (renewal.IsCompleted)
-        {
-            OnReauthorizeCredentials(renewal.AsTask());
-        }
-        else
-        {
-            renewal.AsTask().ContinueWith(
-                (t, state) => ((ConnectionLoop)state!).Post(() => OnReauthorizeCredentials(t)),
-                this,
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
+        this.WhenDone(renewal.AsTask(), OnReauthorizeCredentials);
     }
 
     private void OnReauthorizeCredentials(Task<AuthCredentials> task)

@@ -109,19 +109,7 @@ internal sealed partial class ConnectionLoop
             pending = ValueTask.FromException<AuthCredentials>(ex);
         }
 
-        if (pending.IsCompleted)
-        {
-            OnCredentials(attempt, pending.AsTask());
-        }
-        else
-        {
-            pending.AsTask().ContinueWith(
-                (t, state) => ((ConnectionLoop)state!).Post(() => OnCredentials(attempt, t)),
-                this,
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
+        this.WhenDone(pending.AsTask(), t => OnCredentials(attempt, t));
     }
 
     private int _attemptId;
@@ -266,18 +254,7 @@ internal sealed partial class ConnectionLoop
             check = Task.FromException<bool>(ex);
         }
 
-        if (check.IsCompleted)
-        {
-            OnConnectivityChecked(attempt, check, error);
-            return;
-        }
-
-        check.ContinueWith(
-            (t, state) => ((ConnectionLoop)state!).Post(() => OnConnectivityChecked(attempt, t, error)),
-            this,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        this.WhenDone(check, t => OnConnectivityChecked(attempt, t, error));
     }
 
     private void OnConnectivityChecked(int attempt, Task<bool> check, ErrorInfo error)
@@ -351,13 +328,8 @@ internal sealed partial class ConnectionLoop
         _retryTimer.Start(delay, () => StartConnecting(renewToken: false, startHostIndex: 0));
     }
 
-    /// <summary>RTB1: disconnectedRetryTimeout × min((n+2)/3, 2) × jitter, jitter uniform in [0.8, 1].</summary>
-    private TimeSpan RetryDelay(int attempt)
-    {
-        var backoff = Math.Min((attempt + 2) / 3.0, 2.0);
-        var jitter = 1.0 - (_random.NextDouble() * 0.2);
-        return TimeSpan.FromTicks((long)(_options.DisconnectedRetryTimeout.Ticks * backoff * jitter));
-    }
+    /// <summary>RTN14d: the RTB1 backoff of disconnectedRetryTimeout.</summary>
+    private TimeSpan RetryDelay(int attempt) => RetryBackoff.Delay(_options.DisconnectedRetryTimeout, attempt, _random);
 
     private void OnSuspendTimeout()
     {
