@@ -100,7 +100,7 @@ internal sealed partial class ConnectionLoop
     {
         // AuthorizeAsync awaits this task before its own completes. In virtual time everything runs on the test's thread,
         // and a continuation sent to the thread pool would arrive after the test has stopped advancing: it runs inline.
-        var done = new TaskCompletionSource<bool>(_dedicatedThread ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
+        var done = new TaskCompletionSource<bool>(_turns.DedicatedThread ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
         if (!Execute(() => BeginReauthorize(credentials, done)))
         {
             done.TrySetException(new AblyException(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed."));

@@ -132,7 +132,7 @@ internal sealed partial class ConnectionLoop
     public Task DisposeAsync()
     {
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (_disposed)
+        if (_turns.IsStopped)
         {
             return Task.CompletedTask;
         }
@@ -150,7 +150,7 @@ internal sealed partial class ConnectionLoop
             }
 
             CompleteAuthWaiters(new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed."));
-            _disposed = true;
+            _turns.Stop();
             _lifetime.Cancel();
             using (DeliveryGuard.Enter())
             {

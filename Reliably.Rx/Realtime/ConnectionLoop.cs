@@ -29,20 +29,10 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
     private readonly RealtimeHosts _hosts;
     private readonly CancellationTokenSource _lifetime = new();
 
-    // Loop mechanics: a FIFO of work with a single drainer at a time. Without a caller's scheduler the drainer is a
-    // thread-pool work item queued when the FIFO goes from idle to busy (no thread per client); with one (virtual time),
-    // every post is its own scheduled item, so each hop costs one scheduler step as before.
-    private readonly object _gate = new();
-    private readonly Queue<LoopWork> _work = new();
-    private readonly LoopDrain? _poolDrain;
-    private bool _draining;
-    private int _drainThread;
-    private int _lastTurnThread;
-    private readonly bool _dedicatedThread;
-    private volatile bool _disposed;
-
-    // Turns drained by one thread-pool work item before it yields the thread.
-    private const int TurnsPerDrain = 256;
+    // Loop mechanics: a FIFO of work with a single drainer at a time (LoopTurns). Without a caller's scheduler the
+    // drainer is a thread-pool work item queued when the FIFO goes from idle to busy (no thread per client); with one
+    // (virtual time), every post is its own scheduled item, so each hop costs one scheduler step.
+    private readonly LoopTurns _turns;
 
     // Published state: written on the loop, read from anywhere.
     private readonly object _publishGate = new();
@@ -83,15 +73,15 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
             // In virtual time notifications are delivered on the test's scheduler too, as separate work items after the
             // loop turn, so tests stay deterministic. A real scheduler of the caller's (an EventLoopScheduler) is the
             // loop's own thread: subscribers must not share it, so they get the thread pool.
-            _dedicatedThread = !VirtualTime.Is(scheduler);
-            DeliveryScheduler = options.DeliveryScheduler ?? (_dedicatedThread ? ThreadPoolScheduler.Instance : scheduler);
+            _turns = new LoopTurns(scheduler, _logger);
+            DeliveryScheduler = options.DeliveryScheduler ?? (_turns.DedicatedThread ? ThreadPoolScheduler.Instance : scheduler);
         }
         else
         {
             // The system clock and thread-pool timers; turns run on the thread pool, one at a time (see Post).
             Scheduler = DefaultScheduler.Instance;
             DeliveryScheduler = options.DeliveryScheduler ?? ThreadPoolScheduler.Instance;
-            _poolDrain = new LoopDrain(this);
+            _turns = new LoopTurns(null, _logger);
         }
 
         _connectionStateTtl = options.ConnectionStateTtl;
@@ -140,7 +130,7 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
     /// dedicated thread (a caller's real scheduler) even between turns. Delivery that finds itself here moves to the pool.
     /// </summary>
     public bool MustNotRunUserCode =>
-        IsOnLoop || DeliveryGuard.Active || (_dedicatedThread && Volatile.Read(ref _lastTurnThread) == Environment.CurrentManagedThreadId);
+        IsOnLoop || DeliveryGuard.Active || _turns.OnDedicatedThread;
 
 
     /// <summary>The channel seam: registered channels receive their frames and connection state changes on the loop.</summary>
@@ -174,10 +164,10 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
     }
 
     /// <summary>True once the client is disposed.</summary>
-    public bool IsDisposed => _disposed;
+    public bool IsDisposed => _turns.IsStopped;
 
     /// <summary>True when called from inside a loop turn.</summary>
-    public bool IsOnLoop => Volatile.Read(ref _draining) && Volatile.Read(ref _drainThread) == Environment.CurrentManagedThreadId;
+    public bool IsOnLoop => _turns.IsOnLoop;
 
     /// <summary>The current state; only meaningful on the loop (use <see cref="Snapshot"/> elsewhere).</summary>
     public ConnectionState State => _state;
@@ -189,180 +179,22 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
     public long MsgSerial => Interlocked.Read(ref _msgSerial);
 
     /// <summary>Schedules <paramref name="action"/> as a new loop turn. Returns false when the client is disposed.</summary>
-    public bool Post(Action action) => Post(LoopWork.Of(action));
+    public bool Post(Action action) => _turns.Post(action);
 
     /// <summary>Schedules <c>run(state)</c> as a new loop turn; a cached delegate and a state avoid a closure per call.</summary>
-    public bool Post(Action<object?> run, object? state) => Post(new LoopWork(run, state));
-
-    private bool Post(LoopWork work)
-    {
-        if (_disposed)
-        {
-            return false;
-        }
-
-        if (_poolDrain is null)
-        {
-            try
-            {
-                Scheduler.Schedule((Loop: this, Work: work), static (_, s) =>
-                {
-                    s.Loop.RunOnLoop(s.Work);
-                    return System.Reactive.Disposables.Disposable.Empty;
-                });
-                return true;
-            }
-            catch (ObjectDisposedException)
-            {
-                return false;
-            }
-        }
-
-        bool start;
-        lock (_gate)
-        {
-            _work.Enqueue(work);
-            start = !_draining;
-            _draining = true;
-        }
-
-        if (start)
-        {
-            // The FIFO went from idle to busy: one work item drains it. Everything posted until it runs joins the same
-            // drain, so a burst of commands costs one pool hop.
-            ThreadPool.UnsafeQueueUserWorkItem(_poolDrain, preferLocal: false);
-        }
-
-        return true;
-    }
+    public bool Post(Action<object?> run, object? state) => _turns.Post(run, state);
 
     /// <summary>Runs <paramref name="action"/> now when already on the loop (keeping its order), otherwise posts it.</summary>
-    public bool Execute(Action action) => Execute(LoopWork.Of(action));
+    public bool Execute(Action action) => _turns.Execute(action);
 
     /// <summary>Runs <c>run(state)</c> now when already on the loop (keeping its order), otherwise posts it.</summary>
-    public bool Execute(Action<object?> run, object? state) => Execute(new LoopWork(run, state));
-
-    private bool Execute(LoopWork work)
-    {
-        if (IsOnLoop)
-        {
-            RunSafely(work);
-            return true;
-        }
-
-        return Post(work);
-    }
+    public bool Execute(Action<object?> run, object? state) => _turns.Execute(run, state);
 
     /// <summary>
     /// Runs <paramref name="action"/> on the loop: immediately on this thread when no turn is running, otherwise after
     /// the running turn's queue (by its drainer). Either way actions never overlap.
     /// </summary>
-    internal void RunOnLoop(Action action) => RunOnLoop(LoopWork.Of(action));
-
-    private void RunOnLoop(LoopWork work)
-    {
-        lock (_gate)
-        {
-            _work.Enqueue(work);
-            if (_draining)
-            {
-                return;
-            }
-
-            _draining = true;
-        }
-
-        // Without a caller's scheduler this may be a timer or user thread: it drains a bounded number of turns, then
-        // hands what is left to the thread-pool drainer, as the drainer itself does.
-        if (Drain(_poolDrain is null ? int.MaxValue : TurnsPerDrain))
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(_poolDrain!, preferLocal: false);
-        }
-    }
-
-    /// <summary>
-    /// The drainer: the caller has set <c>_draining</c>. Runs up to <paramref name="budget"/> queued actions before going
-    /// idle. Returns true when work is left (budget spent).
-    /// </summary>
-    private bool Drain(int budget)
-    {
-        lock (_gate)
-        {
-            _drainThread = Environment.CurrentManagedThreadId;
-        }
-
-        Volatile.Write(ref _lastTurnThread, Environment.CurrentManagedThreadId);
-
-        var ran = 0;
-        while (true)
-        {
-            var next = default(LoopWork);
-            lock (_gate)
-            {
-                if (ran < budget)
-                {
-                    _work.TryDequeue(out next);
-                }
-            }
-
-            if (next.Run is not null)
-            {
-                ran++;
-                RunSafely(next);
-                continue;
-            }
-
-            lock (_gate)
-            {
-                if (_work.Count == 0)
-                {
-                    _draining = false;
-                    _drainThread = 0;
-                    return false;
-                }
-
-                if (ran >= budget)
-                {
-                    // Budget spent: stay "draining" (posts keep queueing) and let the caller re-queue the drainer.
-                    _drainThread = 0;
-                    return true;
-                }
-            }
-        }
-    }
-
-    /// <summary>The cached thread-pool work item that drains the loop's FIFO (default mode).</summary>
-    private sealed class LoopDrain(ConnectionLoop loop) : IThreadPoolWorkItem
-    {
-        public void Execute()
-        {
-            if (loop.Drain(TurnsPerDrain))
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-            }
-        }
-    }
-
-    private void RunSafely(LoopWork work)
-    {
-        try
-        {
-            work.Run(work.State);
-        }
-        catch (Exception ex)
-        {
-            // Nothing may kill the loop; a bug is logged and the loop carries on.
-            RealtimeLog.LoopFault(_logger, ex);
-        }
-    }
-
-    /// <summary>One queued turn: a delegate and its state (a plain <see cref="Action"/> travels as the state of a shared runner).</summary>
-    private readonly record struct LoopWork(Action<object?> Run, object? State)
-    {
-        private static readonly Action<object?> RunAction = static a => ((Action)a!)();
-
-        public static LoopWork Of(Action action) => new(RunAction, action);
-    }
+    internal void RunOnLoop(Action action) => _turns.RunOnLoop(action);
 
     internal void InitializeStreams()
     {
