@@ -15,6 +15,13 @@ internal static class JsonTree
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
+    // Line info is never reported to clients; recording it cost an annotation object on every token of every frame.
+    private static readonly JsonLoadSettings LoadSettings = new() { LineInfoHandling = LineInfoHandling.Ignore };
+
+    // The protocol's field names are shared instead of allocated per frame (the reader only looks names up, so one
+    // table serves every thread).
+    private static readonly DefaultJsonNameTable Names = KnownNames();
+
     [ThreadStatic]
     private static MemoryStream? t_output;
 
@@ -78,14 +85,26 @@ internal static class JsonTree
             FloatParseHandling = FloatParseHandling.Double,
             MaxDepth = 64,
             ArrayPool = CharPool.Instance,
+            PropertyNameTable = Names,
         };
-        var token = JToken.ReadFrom(reader);
+        var token = JToken.ReadFrom(reader, LoadSettings);
         if (reader.Read())
         {
             throw ErrorInfo.BadRequest("Trailing data after JSON value");
         }
 
         return token;
+    }
+
+    private static DefaultJsonNameTable KnownNames()
+    {
+        var table = new DefaultJsonNameTable();
+        foreach (var name in MsgPackTree.KnownKeyNames)
+        {
+            table.Add(name);
+        }
+
+        return table;
     }
 
     private sealed class CharPool : IArrayPool<char>
