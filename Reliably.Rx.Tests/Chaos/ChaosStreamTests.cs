@@ -24,7 +24,6 @@ public sealed class ChaosStreamTests
 
     [Test]
     [Category("Chaos")]
-    [Explicit("Open finding: in about 1 run in 10 the publisher's last publish gets no ACK or NACK for 30 s while CONNECTED (seeds 1812920914, 443469646; a replay does not always reproduce it), and once the DropOldest subscriber saw a block out of order after the server restart (seed 1737678681). Run it with --filter FullyQualifiedName~Fifty_thousand; on a hang it prints the publisher's timeline and the server's last frames on its connection")]
     public Task Fifty_thousand_messages_survive_random_faults_exactly_once_and_in_order() =>
         RunAsync(messages: 50_000, spread: TimeSpan.FromSeconds(25), deadline: TimeSpan.FromSeconds(120));
 
