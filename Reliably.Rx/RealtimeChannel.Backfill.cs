@@ -110,6 +110,7 @@ public sealed partial class RealtimeChannel
     {
         var run = _backfill ??= new BackfillRun();
         var generation = ++run.Generation;
+        run.HeldBeforeLatest = run.Held.Count;
         var delivered = _lastDeliveredId is not null || _lastDeliveredSerial is not null;
         var request = new BackfillRequest(_attachSerial, _lastDeliveredId, _lastDeliveredSerial, FloorSerial: delivered ? null : _continuitySince);
         var fetch = BackfillSource?.Invoke(request) ?? new BackfillFetch(FetchHistoryAsync, request).RunAsync();
@@ -139,23 +140,26 @@ public sealed partial class RealtimeChannel
         var flushed = new RecentKeys(2 * result.Missed.Count);
         foreach (var message in result.Missed)
         {
+            flushed.Add(message);
+        }
+
+        var heldMessages = run?.Held ?? new List<Message>();
+        var earlier = run?.HeldBeforeLatest ?? 0;
+
+        // Held before the latest discontinuity and not in the history read since: history lost them (a server restart
+        // while the backfill ran), and they precede everything it returned. Otherwise history holds them and delivers
+        // them in its order.
+        var held = DeliverHeld(heldMessages.Take(earlier), flushed);
+        foreach (var message in result.Missed)
+        {
             if (!_recent.Contains(message))
             {
                 DeliverNow(message, track: true);
-                flushed.Add(message);
                 recovered++;
             }
         }
 
-        var held = 0;
-        foreach (var message in run?.Held ?? (IEnumerable<Message>)Array.Empty<Message>())
-        {
-            if (!_recent.Contains(message) && !flushed.Contains(message))
-            {
-                DeliverNow(message, track: true);
-                held++;
-            }
-        }
+        held += DeliverHeld(heldMessages.Skip(earlier), flushed);
 
         Interlocked.Add(ref _backfilled, recovered);
         ChannelLog.BackfillDone(_logger, Name, recovered, held, result.Reached);
@@ -165,6 +169,22 @@ public sealed partial class RealtimeChannel
                 "History did not reach back to the last delivered message; messages may have been lost.");
             Report(new ChannelDiscontinuity(DiscontinuityKind.BackfillIncomplete, reason, _attachSerial, _lastDeliveredSerial, _lastDeliveredId));
         }
+    }
+
+    /// <summary>Delivers the held messages that neither history (<paramref name="fetched"/>) nor an earlier delivery has.</summary>
+    private int DeliverHeld(IEnumerable<Message> held, RecentKeys fetched)
+    {
+        var count = 0;
+        foreach (var message in held)
+        {
+            if (!_recent.Contains(message) && !fetched.Contains(message))
+            {
+                DeliverNow(message, track: true);
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>
@@ -191,5 +211,8 @@ public sealed partial class RealtimeChannel
         public List<Message> Held { get; } = new();
 
         public int Generation { get; set; }
+
+        /// <summary>How many of <see cref="Held"/> arrived before the latest discontinuity (the current fetch's).</summary>
+        public int HeldBeforeLatest { get; set; }
     }
 }

@@ -87,6 +87,33 @@ public sealed class VirtualTimeTests : EmulatorTestBase
         Assert.That(brief.Pending().Any(f => f.Is(Frames.Auth)), Is.False);
     }
 
+    [Test]
+    public async Task RTN7a_DelayedAcks_are_timed_on_the_monotonic_clock_not_the_servers_wall_clock()
+    {
+        // The ack-delay fault holds ACKs for a duration. A server clock that jumps back meanwhile (clock skew) must not
+        // hold them for the jump as well: the client would see a publish with neither ACK nor NACK while CONNECTED.
+        var channel = Unique("skew-ack");
+        var (client, _) = await ConnectedAsync();
+        await using var _c = client;
+        Emulator.Faults.DelayAcks(TimeSpan.FromMilliseconds(400));
+        await client.SendAsync(Frames.Publish(channel, 0, Frames.Msg("a")));
+
+        // An ATTACHED, which is never held, says the server has handled the frames sent before the ATTACH.
+        await client.SendAsync(Frames.AttachFrame(channel));
+        await client.ReceiveActionAsync(Frames.Attached, channel);
+        _time.Skew(TimeSpan.FromMinutes(-3));
+        Emulator.Faults.DelayAcks(TimeSpan.Zero);
+        await client.SendAsync(Frames.Publish(channel, 1, Frames.Msg("b")));
+        await client.SendAsync(Frames.AttachFrame(channel + "-marker"));
+        await client.ReceiveActionAsync(Frames.Attached, channel + "-marker");
+
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.That(client.Pending().Any(f => f.Is(Frames.Ack)), Is.False, "not before the delay");
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.That((await client.ReceiveActionAsync(Frames.Ack)).Value<long>("msgSerial"), Is.Zero);
+        Assert.That((await client.ReceiveActionAsync(Frames.Ack)).Value<long>("msgSerial"), Is.EqualTo(1), "the undelayed ACK behind it follows, in msgSerial order");
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

@@ -1,19 +1,43 @@
 namespace Reliably.Rx.Emulator.Tests.Support;
 
-/// <summary>A TimeProvider whose clock moves only when a test calls <see cref="Advance"/>; due timers fire then.</summary>
+/// <summary>
+/// A TimeProvider whose clock moves only when a test calls <see cref="Advance"/>; due timers fire then. The monotonic
+/// timestamp and the timers follow <see cref="Advance"/> alone; <see cref="Skew"/> moves only the wall-clock reading, as
+/// a server clock set wrong does.
+/// </summary>
 public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly object _gate = new();
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now;
+    private TimeSpan _skew;
 
     public ManualTimeProvider(DateTimeOffset start) => _now = start;
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
     public override DateTimeOffset GetUtcNow()
     {
         lock (_gate)
         {
-            return _now;
+            return _now + _skew;
+        }
+    }
+
+    public override long GetTimestamp()
+    {
+        lock (_gate)
+        {
+            return _now.UtcTicks;
+        }
+    }
+
+    /// <summary>Moves the wall-clock reading by <paramref name="by"/> (either way); timers and timestamps do not move.</summary>
+    public void Skew(TimeSpan by)
+    {
+        lock (_gate)
+        {
+            _skew += by;
         }
     }
 

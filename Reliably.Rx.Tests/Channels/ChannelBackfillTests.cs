@@ -139,6 +139,43 @@ public sealed class ChannelBackfillTests
     }
 
     [Test]
+    public async Task RTL15c_messages_held_before_a_second_discontinuity_that_history_lost_come_before_what_history_returns()
+    {
+        // A server restart while a backfill runs: the live messages held so far were published before the restart, and
+        // the newer fetch reads only the restarted channel's history, which no longer has them. They precede every
+        // message history returns, so they are delivered first; the loss is reported.
+        var (c, requests) = await Start();
+        await using var owned = c;
+        Deliver(c, 1);
+        c.Receive(c.Attached("attach-2"));
+        Deliver(c, 4, 5);
+        c.Receive(c.Attached("attach-3"));
+        Deliver(c, 102);
+        requests[1].Result.SetResult(new BackfillResult(new[] { M(100), M(101), M(102) }, Reached: false));
+        c.Pump();
+
+        Assert.That(Names(c), Is.EqualTo(new[] { "m1", "m4", "m5", "m100", "m101", "m102" }), "in publish order, once each");
+        Assert.That(c.Discontinuities.Last().Kind, Is.EqualTo(DiscontinuityKind.BackfillIncomplete));
+    }
+
+    [Test]
+    public async Task Messages_held_before_a_second_discontinuity_that_history_returns_are_delivered_once_in_history_order()
+    {
+        var (c, requests) = await Start();
+        await using var owned = c;
+        Deliver(c, 1);
+        c.Receive(c.Attached("attach-2"));
+        Deliver(c, 4, 5);
+        c.Receive(c.Attached("attach-3"));
+        Deliver(c, 8);
+        requests[1].Result.SetResult(new BackfillResult(new[] { M(2), M(3), M(4), M(5), M(6), M(7) }, Reached: true));
+        c.Pump();
+
+        Assert.That(Names(c), Is.EqualTo(Enumerable.Range(1, 8).Select(i => "m" + i)));
+        Assert.That(c.Discontinuities.Count(x => x.Kind == DiscontinuityKind.BackfillIncomplete), Is.Zero);
+    }
+
+    [Test]
     public async Task Detaching_during_a_backfill_delivers_the_held_messages_and_reports_the_gap()
     {
         var (c, requests) = await Start();

@@ -24,7 +24,7 @@ public sealed class ChaosStreamTests
 
     [Test]
     [Category("Chaos")]
-    [Explicit("Open finding: in about 1 run in 10 the publisher's last publish gets no ACK or NACK for 30 s while CONNECTED (seeds 1812920914, 443469646; a replay does not always reproduce it), and once the DropOldest subscriber saw a block out of order after the server restart (seed 1737678681). Run it with --filter FullyQualifiedName~Fifty_thousand; on a hang it prints the publisher's timeline and the server's last frames on its connection")]
+    [Explicit("Open finding: seed 1707457967 (1 of 20 consecutive runs): after the server restart, subscriber 1 received messages 800-2299 in another order than subscriber 0 (its first message in common was 2300, subscriber 0's was 800); not diagnosed. Run it with --filter FullyQualifiedName~Fifty_thousand_messages; on a failure it prints the timelines")]
     public Task Fifty_thousand_messages_survive_random_faults_exactly_once_and_in_order() =>
         RunAsync(messages: 50_000, spread: TimeSpan.FromSeconds(25), deadline: TimeSpan.FromSeconds(120));
 
@@ -133,8 +133,8 @@ public sealed class ChaosStreamTests
                     TestContext.Progress.WriteLine($"[chaos]     {line}");
                 }
 
-                // What the server saw and sent on the publisher's connection at the end.
-                foreach (var frame in publisher.Connection.Id is { } publisherId ? emulator.GetFrames(publisherId).TakeLast(30) : [])
+                // What the server saw and sent on the publisher's connection at the end, heartbeats left out.
+                foreach (var frame in publisher.Connection.Id is { } publisherId ? emulator.GetFrames(publisherId).Where(f => !f.Json.StartsWith("{\"action\":0", StringComparison.Ordinal)).TakeLast(30) : [])
                 {
                     TestContext.Progress.WriteLine($"[chaos]     frame {frame.Timestamp:HH:mm:ss.fff} {frame.Direction} {(frame.Json.Length > 300 ? frame.Json[..300] + "..." : frame.Json)}");
                 }
@@ -251,7 +251,20 @@ public sealed class ChaosStreamTests
             {
                 foreach (var failed in s.FailedResumes)
                 {
-                    Assert.That(s.Discontinuities.Any(d => d.At >= failed), Is.True, $"{who}: the failed resume after the connection loss at {failed} was followed by a discontinuity");
+                    // Unless the server vouched for continuity: the ATTACHED of the new connection was lost with its
+                    // transport, that connection then resumed, and the re-attach from the subscriber's channelSerial
+                    // came back RESUMED with the messages since (RTL4c1, RTL2f: no loss of continuity).
+                    var vouched = s.Attaches.FirstOrDefault(a => a.At >= failed).Resumed;
+                    var reported = s.Discontinuities.Any(d => d.At >= failed);
+                    if (!reported && !vouched)
+                    {
+                        foreach (var line in s.Log)
+                        {
+                            TestContext.Progress.WriteLine($"[chaos]     {line}");
+                        }
+                    }
+
+                    Assert.That(reported || vouched, Is.True, $"{who}: the failed resume after the connection loss at {failed} was followed by a discontinuity, or by a RESUMED re-attach");
                 }
 
                 // Never claim continuity across a restart: every subscriber learns that its stream was broken.

@@ -43,7 +43,17 @@ internal sealed class ChaosSubscriber : IDisposable
             }
         }));
         _subscriptions.Add(channel.SubscriberErrors.Subscribe(e => SubscriberErrors.Add(e)));
-        _subscriptions.Add(channel.StateChanges.Subscribe(c => Log.Enqueue($"{_now()} channel {c.Previous}->{c.Current} {c.Reason?.Code} resumed={c.Resumed} received={Distinct}")));
+        _subscriptions.Add(channel.StateChanges.Subscribe(c =>
+        {
+            Log.Enqueue($"{_now()} channel {c.Previous}->{c.Current} {c.Reason?.Code} resumed={c.Resumed} received={Distinct}");
+            if (c.Current == ChannelState.Attached)
+            {
+                lock (_gate)
+                {
+                    Attaches.Add((_now(), c.Resumed));
+                }
+            }
+        }));
         _subscriptions.Add(client.Connection.StateChanges.Subscribe(c => Log.Enqueue($"{_now()} connection {c.Previous}->{c.Current} {c.Reason?.Code} {c.Reason?.Message}")));
         var connectedOnce = false;
         var lostAt = TimeSpan.Zero;
@@ -92,6 +102,9 @@ internal sealed class ChaosSubscriber : IDisposable
     public SynchronizationValidator DiscontinuityValidator { get; } = new();
 
     public List<(TimeSpan At, ChannelDiscontinuity D)> Discontinuities { get; } = new();
+
+    /// <summary>Each time the channel became ATTACHED, and whether the server said continuity survived (RESUMED, RTL2f).</summary>
+    public List<(TimeSpan At, bool Resumed)> Attaches { get; } = new();
 
     /// <summary>For each failed resume (CONNECTED with 80008), when the connection it replaced was seen lost.</summary>
     public List<TimeSpan> FailedResumes { get; } = new();

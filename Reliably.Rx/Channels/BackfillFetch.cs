@@ -6,7 +6,7 @@ namespace Reliably.Rx.Channels;
 /// Reads history backwards from an attachSerial (RTL10b <c>fromSerial</c>), or from the newest message, until the last
 /// delivered message (matched by id or serial), paging as needed. With a bound, the messages from the bound onwards are
 /// left out; when history does not hold the bound, everything after the anchor is returned (the caller skips what it
-/// still has queued). Runs off the loop; touches no channel state.
+/// still has queued), or nothing when it holds neither. Runs off the loop; touches no channel state.
 /// </summary>
 internal sealed class BackfillFetch
 {
@@ -94,6 +94,7 @@ internal sealed class BackfillFetch
                 if (!page.HasNext || pages >= maxPages)
                 {
                     // From the origin, the end of history is the anchor; a page cap that cuts it short is not.
+                    KeepOnlyWhatPrecedesTheBound(newestFirst, skipUntilBound);
                     newestFirst.Reverse();
                     return new Read(new BackfillResult(newestFirst, Reached: fromOrigin && !page.HasNext), HasMore: page.HasNext);
                 }
@@ -103,8 +104,22 @@ internal sealed class BackfillFetch
         }
         catch (AblyException ex)
         {
+            KeepOnlyWhatPrecedesTheBound(newestFirst, skipUntilBound);
             newestFirst.Reverse();
             return new Read(new BackfillResult(newestFirst, Reached: false, ex.ErrorInfo), HasMore: false);
+        }
+    }
+
+    /// <summary>
+    /// Neither the anchor nor the bound was found: what was read is all newer than the bound (history lost both, as after
+    /// a server restart, or the bound lies beyond the pages read), and the subscriber has the bound and what follows it
+    /// still queued, so none of it belongs in the gap.
+    /// </summary>
+    private static void KeepOnlyWhatPrecedesTheBound(List<Message> newestFirst, bool boundNotFound)
+    {
+        if (boundNotFound)
+        {
+            newestFirst.Clear();
         }
     }
 

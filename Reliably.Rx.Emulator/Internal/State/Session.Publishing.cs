@@ -194,7 +194,7 @@ internal sealed partial class Session
 
         // Delayed ACKs go to the transport the publish arrived on; if that one has died, the resent publish is re-ACKed.
         // They keep msgSerial order (see DelayedReplies).
-        delayed.Add(Server.Time.GetUtcNow() + delay, frame, transport);
+        delayed.Add(delay, frame, transport);
     }
 
     private void CheckSize(long size)

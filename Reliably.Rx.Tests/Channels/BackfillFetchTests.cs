@@ -1,0 +1,58 @@
+using Microsoft.Reactive.Testing;
+using Reliably.Rx.Channels;
+using Reliably.Rx.Testing;
+
+namespace Reliably.Rx.Tests.Channels;
+
+/// <summary>The history read behind a bounded subscription's gap repair, against the in-memory Ably's real history.</summary>
+[TestFixture]
+public sealed class BackfillFetchTests
+{
+    [Test]
+    public async Task RTL10b_a_repair_whose_anchor_and_bound_history_no_longer_holds_returns_nothing_it_cannot_place()
+    {
+        // After a server restart the channel's history starts again: neither the last message delivered before the gap
+        // nor the first one still queued after it is there. Everything history has is newer than the queued messages
+        // (it was published after the restart), so delivering it in the gap would put newer messages before older ones.
+        var (scheduler, ably, channel) = await Start("restarted");
+        await using var _ = ably;
+        var result = Fetch(scheduler, channel, BackfillRequest.Between(Gone(1), Gone(2)));
+
+        Assert.That(result.Missed, Is.Empty);
+        Assert.That(result.Reached, Is.False, "reported as a gap history could not close");
+    }
+
+    [Test]
+    public async Task A_repair_whose_bound_history_does_not_hold_returns_everything_after_the_anchor()
+    {
+        var (scheduler, ably, channel) = await Start("unbounded");
+        await using var _ = ably;
+        var history = Fetch(scheduler, channel, new BackfillRequest(null, null, null));
+        var anchor = history.Missed[0];
+        var result = Fetch(scheduler, channel, BackfillRequest.Between(anchor, Gone(2)));
+
+        Assert.That(result.Reached, Is.True);
+        Assert.That(result.Missed.Select(m => m.Name), Is.EqualTo(new[] { "p1", "p2" }), "the caller skips what it still has queued");
+    }
+
+    private static Message Gone(int i) => new("gone" + i, "x") { Id = "gone:" + i, Serial = "epoch-gone:" + i };
+
+    private static BackfillResult Fetch(TestScheduler scheduler, RealtimeChannel channel, BackfillRequest request) =>
+        scheduler.AdvanceUntilCompleted(new BackfillFetch(channel, request).RunAsync(), TimeSpan.FromMinutes(1));
+
+    private static async Task<(TestScheduler Scheduler, AblyRealtime Client, RealtimeChannel Channel)> Start(string name)
+    {
+        var scheduler = new TestScheduler();
+        var ably = new InMemoryAbly(scheduler);
+        var client = ably.CreateRealtime();
+        using var rest = ably.CreateRest();
+        var publisher = rest.Channels.Get(name);
+        for (var i = 0; i < 3; i++)
+        {
+            scheduler.AdvanceUntilCompleted(publisher.PublishAsync("p" + i, "x"), TimeSpan.FromMinutes(1));
+        }
+
+        await Task.CompletedTask;
+        return (scheduler, client, client.Channels.Get(name));
+    }
+}
