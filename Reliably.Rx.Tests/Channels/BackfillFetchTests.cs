@@ -38,7 +38,7 @@ public sealed class BackfillFetchTests
     private static Message Gone(int i) => new("gone" + i, "x") { Id = "gone:" + i, Serial = "epoch-gone:" + i };
 
     private static BackfillResult Fetch(TestScheduler scheduler, RealtimeChannel channel, BackfillRequest request) =>
-        scheduler.AdvanceUntilCompleted(new BackfillFetch(channel, request).RunAsync(), TimeSpan.FromMinutes(1));
+        scheduler.AdvanceUntilCompleted(new BackfillFetch(channel.FetchHistoryAsync, request).RunAsync(), TimeSpan.FromMinutes(1));
 
     private static async Task<(TestScheduler Scheduler, AblyRealtime Client, RealtimeChannel Channel)> Start(string name)
     {
