@@ -81,6 +81,16 @@ internal static class AnnotationWire
         return o;
     }
 
+    /// <summary>RSAN1a4: the TO3l8 size of a written annotation, measured as a message's (name, clientId, data, extras).</summary>
+    public static long SizeOf(JObject written) => MessageSize.Of(new Message
+    {
+        Name = (string?)written[Name],
+        ClientId = (string?)written[ClientId],
+        Data = (string?)written[Data],
+        Encoding = (string?)written[Encoding],
+        Extras = written[Extras] as JObject,
+    });
+
     /// <summary>
     /// TAN3: a received annotation, decoded (a step that cannot be undone stays in <see cref="Annotation.Encoding"/>,
     /// RSL6b); a missing timestamp is the frame's (as TM2f for messages). 40013 when an item is not an annotation.
