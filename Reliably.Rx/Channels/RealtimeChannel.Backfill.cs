@@ -139,7 +139,16 @@ public sealed partial class RealtimeChannel
 
         // What this flush delivers, whatever its size: the recent keys are bounded, and a gap that history could not
         // anchor (after a server restart) can hold more messages than they keep, the held live ones among them.
-        var flushed = new RecentKeys(2 * result.Missed.Count);
+        var flushed = new RecentKeys(2 * result.Missed.Count + 2);
+
+        // The last delivered message, changed during the gap: its new version comes first, as history places it.
+        if (result.Anchor is { } anchor && _recent.HasOlderVersionOf(anchor))
+        {
+            DeliverNow(anchor, track: true);
+            flushed.Add(anchor);
+            recovered++;
+        }
+
         foreach (var message in result.Missed)
         {
             if (!_recent.Contains(message))
