@@ -52,6 +52,7 @@ internal static class AnnotationRequests
             Format = rest.Format,
             Query = parameters?.Select(kv => new KeyValuePair<string, string>(kv.Key, kv.Value)).ToArray() ?? Array.Empty<KeyValuePair<string, string>>(),
         };
-        return new PageFetcher<Annotation>(rest.Pipeline, request, rest.DecodeWith((codec, body) => AnnotationWire.ReadAll(codec.ReadTree(body)))).FirstPageAsync(cancellationToken);
+        return new PageFetcher<Annotation>(rest.Pipeline, request, rest.DecodeWith((codec, body) =>
+            AnnotationWire.ReadAll(codec is Serialization.ProtocolCodecBase tree ? tree.ReadTreeKeepingBinary(body) : codec.ReadTree(body)))).FirstPageAsync(cancellationToken);
     }
 }
