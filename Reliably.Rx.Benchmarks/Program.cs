@@ -7,7 +7,8 @@ namespace Reliably.Rx.Benchmarks;
 /// micro-benchmarks; any arguments go to BenchmarkDotNet's switcher. <c>e2e [--quick]</c> runs the end-to-end
 /// harness (Reliably.Rx vs ably-js against the embedded emulator; see docs/benchmarks.md; <c>e2e --help</c> lists its
 /// options), which prints progress while it runs, then one table, and writes the table and charts to <c>--out</c>;
-/// <c>e2e-memchild</c> is its memory-measurement child process.
+/// <c>e2e-memchild</c> is its memory-measurement child process; <c>receive-cpu</c> measures the receive path's CPU time
+/// per message with a blocking caller (<see cref="Pipeline.ReceiveCpuProbe"/>).
 /// </summary>
 public static class Program
 {
@@ -21,6 +22,11 @@ public static class Program
         if (args.Length > 0 && args[0] == EndToEnd.RxMemoryProbe.ChildVerb)
         {
             return EndToEnd.RxMemoryProbe.ChildAsync(args[1..]).GetAwaiter().GetResult();
+        }
+
+        if (args.Length > 0 && args[0] == Pipeline.ReceiveCpuProbe.Verb)
+        {
+            return Pipeline.ReceiveCpuProbe.Run(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

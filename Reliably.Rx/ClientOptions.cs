@@ -299,6 +299,14 @@ public sealed record ClientOptions
     /// <summary>Queue publishes while connecting or disconnected; default true (RTP16, RTL6c2).</summary>
     public bool QueueMessages { get; init; } = true;
 
+    /// <summary>
+    /// An opt-in bound on the realtime publishes (messages, presence, annotations) the client holds at once: sent and
+    /// awaiting their ACK (RTN7) or queued while not connected (RTL6c2). At the bound a new publish fails at once with
+    /// 42910 and nothing already accepted is affected; await earlier publishes and retry. Since the transport's outbound
+    /// queue holds only frames of such publishes and a few control frames, this bounds it too. Default null: unbounded.
+    /// </summary>
+    public int? MaxPendingPublishes { get; init; }
+
     /// <summary>A recovery key from <c>Connection.CreateRecoveryKey()</c> to continue a connection (RTN16).</summary>
     public string? Recover { get; init; }
 

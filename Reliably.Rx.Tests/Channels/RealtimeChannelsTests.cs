@@ -59,6 +59,36 @@ public sealed class RealtimeChannelsTests
     }
 
     [Test]
+    public async Task RTS4a_a_release_ends_in_the_loop_turn_of_the_DETACHED_so_virtual_time_decides_when()
+    {
+        await using var c = new ChannelHarness();
+        await c.AttachNow();
+        var release = c.H.Client.Channels.ReleaseAsync("chat");
+        c.Pump();
+        Assert.That(c.H.Client.Channels.Exists("chat"), Is.True, "still there while the DETACH is unanswered");
+        Assert.That(release.IsCompleted, Is.False);
+
+        c.Receive(c.Detached());
+
+        // No await and no wall-clock wait: the turn that handled DETACHED removed the channel.
+        Assert.That(c.H.Client.Channels.Exists("chat"), Is.False);
+        Assert.That(await release.WaitAsync(TimeSpan.FromSeconds(5)), Is.True);
+        Assert.That(c.Channel.State, Is.EqualTo(ChannelState.Detached));
+    }
+
+    [Test]
+    public async Task RTS4a_releasing_a_channel_that_needs_no_detach_ends_in_the_turn_that_runs_it()
+    {
+        await using var c = new ChannelHarness();
+        var release = c.H.Client.Channels.ReleaseAsync("chat");
+        Assert.That(c.H.Client.Channels.Exists("chat"), Is.True, "nothing happens before the loop runs");
+        c.Pump(1);
+        Assert.That(c.H.Client.Channels.Exists("chat"), Is.False);
+        Assert.That(await release.WaitAsync(TimeSpan.FromSeconds(5)), Is.True);
+        Assert.That(c.Sent(ProtocolAction.Detach), Is.Empty);
+    }
+
+    [Test]
     public async Task Disposing_the_client_completes_channel_streams_and_Get_fails_with_80017()
     {
         var c = new ChannelHarness();

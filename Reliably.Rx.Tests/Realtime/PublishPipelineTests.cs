@@ -199,4 +199,50 @@ public sealed class PublishPipelineTests
         public void OnPublishOutcome(PendingMessage pending, ErrorInfo? error) =>
             Seen.Add((pending.Message.Channel, error?.Code, pending.Task.IsCompleted, h.Loop.IsOnLoop));
     }
+
+    [Test]
+    public async Task RTN7_MaxPendingPublishes_refuses_a_publish_beyond_the_bound_with_42910_and_accepts_again_after_an_ACK()
+    {
+        await using var h = new RealtimeHarness(o => o with { MaxPendingPublishes = 2 });
+        var transport = h.ConnectNow();
+        var first = h.Publish();
+        var second = h.Publish();
+        var refused = h.Publish();
+        var attach = h.Loop.SendAsync(new ProtocolMessage(ProtocolAction.Attach, "chat"));
+        h.Pump(1);
+
+        var error = Assert.ThrowsAsync<AblyException>(async () => await refused);
+        Assert.That(error!.Code, Is.EqualTo(ErrorCodes.RateLimitExceeded));
+        Assert.That(attach.IsCompletedSuccessfully, Is.True, "frames that need no ACK are not counted");
+        Assert.That(transport.SentOf(ProtocolAction.Message).Select(m => m.MsgSerial), Is.EqualTo(new long?[] { 0, 1 }), "nothing sent for the refused publish");
+
+        transport.Receive(new ProtocolMessage(ProtocolAction.Ack) { MsgSerial = 0, Count = 1 });
+        var third = h.Publish();
+        h.Pump(1);
+        Assert.That(first.IsCompletedSuccessfully, Is.True);
+        Assert.That(transport.SentOf(ProtocolAction.Message).Select(m => m.MsgSerial), Is.EqualTo(new long?[] { 0, 1, 2 }));
+        Assert.That(third.IsCompleted, Is.False, "accepted, awaiting its ACK");
+        Assert.That(second.IsCompleted, Is.False);
+    }
+
+    [Test]
+    public async Task RTL6c2_MaxPendingPublishes_counts_publishes_queued_while_connecting()
+    {
+        await using var h = new RealtimeHarness(o => o with { MaxPendingPublishes = 1 });
+        var queued = h.Publish();
+        var refused = h.Publish();
+        h.Pump(1);
+        Assert.That(Assert.ThrowsAsync<AblyException>(async () => await refused)!.Code, Is.EqualTo(ErrorCodes.RateLimitExceeded));
+        var transport = h.ConnectNow();
+        h.Pump(1);
+        Assert.That(transport.SentOf(ProtocolAction.Message).Count(), Is.EqualTo(1), "the queued publish is sent once connected");
+        Assert.That(queued.IsCompleted, Is.False);
+    }
+
+    [Test]
+    public void MaxPendingPublishes_below_1_is_rejected_with_40003()
+    {
+        var error = Assert.Throws<AblyException>(() => new AblyRealtime(new ClientOptions("app.key:secret") { AutoConnect = false, MaxPendingPublishes = 0 }));
+        Assert.That(error!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
+    }
 }

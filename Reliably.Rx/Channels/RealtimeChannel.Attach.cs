@@ -76,6 +76,24 @@ public sealed partial class RealtimeChannel
         return waiter.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Detaches as <see cref="DetachAsync"/> does and, whatever the outcome, runs <paramref name="then"/> on the loop in
+    /// the turn that settles the detach, so that a release (RTS4a) ends at a definite point of the client's scheduler
+    /// (in virtual time too). False when the channel is unusable or the loop has stopped: the caller finishes at once.
+    /// </summary>
+    internal bool DetachThen(Action then)
+    {
+        if (Unusable() is not null)
+        {
+            return false;
+        }
+
+        // Not RunContinuationsAsynchronously: the continuation runs where the waiter is settled, which is the loop.
+        var waiter = new TaskCompletionSource<bool>();
+        waiter.Task.ContinueWith(static (_, state) => ((Action)state!)(), then, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return _loop.Execute(() => BeginDetach(waiter));
+    }
+
     /// <summary>Starts an attach in the background (implicit attach, RTL7g); its outcome is visible as state changes.</summary>
     private void AttachInBackground() => _loop.Execute(() => BeginAttach(null));
 

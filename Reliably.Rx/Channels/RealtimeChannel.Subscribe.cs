@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Reliably.Rx.Channels;
 using Reliably.Rx.PayloadEncoding;
 using Reliably.Rx.Protocol;
@@ -92,29 +90,25 @@ public sealed partial class RealtimeChannel
         Typed<T>(name ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message name must not be null."), onFailure);
 
     /// <summary>
-    /// The channel's messages as an async enumerable: <see cref="Messages()"/> bridged through an unbounded
-    /// <see cref="System.Threading.Channels.Channel{T}"/>, so nothing is lost while the consumer is busy (and the buffer
-    /// grows without limit if it never catches up). Subscribes (and attaches, RTL7g) when enumeration starts; ends when
-    /// the channel is released or the client is disposed, or stops with <paramref name="cancellationToken"/>.
+    /// The channel's messages as an async enumerable, unbounded and lossless: <see cref="ReadAllAsync(DeliveryOptions, CancellationToken)"/>
+    /// with <see cref="DeliveryOptions.Default"/>.
     /// </summary>
     /// <exception cref="AblyException">90001 after release; 80017 after the client is disposed.</exception>
-    public IAsyncEnumerable<Message> ReadAllAsync(CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<Message> ReadAllAsync(CancellationToken cancellationToken = default) =>
+        ReadAllAsync(DeliveryOptions.Default, cancellationToken);
+
+    /// <summary>
+    /// The channel's messages (<see cref="Messages()"/>) as an async enumerable that pulls: messages the consumer has not
+    /// reached wait in the subscription's own queue, where <paramref name="options"/> apply (capacity and overflow
+    /// policy; see <see cref="DeliveryStreamExtensions.ReadAllAsync{T}"/>). Subscribes (and attaches, RTL7g) when
+    /// enumeration starts; ends when the channel is released or the client is disposed, or stops with
+    /// <paramref name="cancellationToken"/>.
+    /// </summary>
+    /// <exception cref="AblyException">90001 after release; 80017 after the client is disposed; 40003 for null or invalid options.</exception>
+    public IAsyncEnumerable<Message> ReadAllAsync(DeliveryOptions options, CancellationToken cancellationToken = default)
     {
         ThrowIfUnusable();
-        return Read(cancellationToken);
-
-        async IAsyncEnumerable<Message> Read([EnumeratorCancellation] CancellationToken token)
-        {
-            var buffer = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-            using var subscription = _messageView.Subscribe(
-                m => buffer.Writer.TryWrite(m),
-                ex => buffer.Writer.TryComplete(ex),
-                () => buffer.Writer.TryComplete());
-            await foreach (var message in buffer.Reader.ReadAllAsync(token).WithCancellation(token).ConfigureAwait(false))
-            {
-                yield return message;
-            }
-        }
+        return _messageView.ReadAllAsync(options, cancellationToken);
     }
 
     /// <summary>Errors in delivering this channel's messages and events.</summary>

@@ -112,22 +112,31 @@ public sealed class RealtimeChannels : IEnumerable<RealtimeChannel>
     /// instance is unusable afterwards (90001); a later <see cref="Get"/> creates a new one.
     /// </summary>
     /// <returns>False when there was no such channel.</returns>
-    public async Task<bool> ReleaseAsync(string name, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// The channel is removed and its streams completed on the connection loop, in the turn that settles the detach (the
+    /// DETACHED, or at once when no detach is needed), so with a virtual-time scheduler the release happens at a definite
+    /// virtual time. A detach that fails (a FAILED channel cannot detach, RTL5b; a closed connection need not) does not
+    /// stop the release. Cancelling <paramref name="cancellationToken"/> stops the wait, not the release.
+    /// </remarks>
+    public Task<bool> ReleaseAsync(string name, CancellationToken cancellationToken = default)
     {
         if (name is null || !_channels.TryGetValue(name, out var channel))
         {
-            return false;
+            return Task.FromResult(false);
         }
 
-        try
+        var released = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Finish() => released.TrySetResult(Remove(name, channel));
+        if (!channel.DetachThen(Finish))
         {
-            await channel.DetachAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (AblyException)
-        {
-            // A failed channel cannot detach (RTL5b) and a closed connection need not: release anyway.
+            Finish();
         }
 
+        return released.Task.WaitAsync(cancellationToken);
+    }
+
+    private bool Remove(string name, RealtimeChannel channel)
+    {
         lock (_createGate)
         {
             if (!_channels.TryRemove(new KeyValuePair<string, RealtimeChannel>(name, channel)))

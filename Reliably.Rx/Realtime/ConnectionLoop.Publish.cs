@@ -86,6 +86,13 @@ internal sealed partial class ConnectionLoop
             return;
         }
 
+        if (pending.AckRequired && _options.MaxPendingPublishes is { } bound && _pending.Count + _queued.Count >= bound)
+        {
+            pending.Fail(new ErrorInfo(ErrorCodes.RateLimitExceeded, 429,
+                $"The client already holds {bound} publishes awaiting acknowledgement or a connection (ClientOptions.MaxPendingPublishes); this one was refused. Await earlier publishes and retry."));
+            return;
+        }
+
         switch (_state)
         {
             case ConnectionState.Connected when _queued.Count == 0:

@@ -21,6 +21,11 @@ internal static class ClientOptionsValidator
             throw Invalid(nameof(ClientOptions.MaxMessageSize), "must be positive");
         }
 
+        if (options.MaxPendingPublishes is < 1)
+        {
+            throw Invalid(nameof(ClientOptions.MaxPendingPublishes), "must be at least 1 when set");
+        }
+
         if (options.HttpMaxRetryCount < 0)
         {
             throw Invalid(nameof(ClientOptions.HttpMaxRetryCount), "must not be negative");

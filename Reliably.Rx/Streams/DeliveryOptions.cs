@@ -28,6 +28,12 @@ public sealed record DeliveryOptions
     /// <summary>How often <see cref="DeliverySubscription.LagChanges"/> samples the lag, on the client's scheduler. Default 1 s.</summary>
     public TimeSpan LagSampleInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The subscriber pulls: its queue delivers only what it asked for (<see cref="DeliverySubscription.Request"/>), so
+    /// items it has not taken stay in the queue, where <see cref="Capacity"/> applies. Set by the async readers.
+    /// </summary>
+    internal bool Pull { get; init; }
+
     internal void Validate()
     {
         if (Capacity is < 1 || SlowConsumerThreshold < 1 || LagSampleInterval <= TimeSpan.Zero || !Enum.IsDefined(Overflow))
@@ -35,5 +41,16 @@ public sealed record DeliveryOptions
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400,
                 "Invalid delivery options: Capacity and SlowConsumerThreshold must be at least 1, LagSampleInterval positive, Overflow a defined policy.");
         }
+    }
+
+    /// <summary>The error that ends a full subscription under <see cref="OverflowPolicy.Fail"/> (80020).</summary>
+    internal AblyException OverflowFailure()
+    {
+        var error = new ErrorInfo(ErrorCodes.DeliveryRateExceeded, 400,
+            $"The subscriber fell {Capacity} items behind, its capacity, so the subscription was ended (OverflowPolicy.Fail); nothing was skipped.")
+        {
+            Href = ErrorInfo.HrefFor(ErrorCodes.DeliveryRateExceeded),
+        };
+        return new AblyException(error);
     }
 }

@@ -23,19 +23,18 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
     private readonly int _kinds;
     private readonly SubscriptionGaps<T> _gaps;
     private readonly ConcurrentQueue<DeliveryEntry<T>> _queue = new();
-    private readonly object _dropGate = new();
     private readonly AsyncSubject<Unit> _ended = new();
     private readonly SlowConsumerSignal _signal;
 
-    private readonly Traits _traits;
+    private readonly QueueTraits _traits;
     private Exception? _failure;
     private long _gap;
     private long _delivered;
     private long _dropped;
     private int _draining;
+    private int _credit;
     private int _depth;
     private int _ending;
-    private bool _behind;
     private volatile bool _cancelled;
 
     public DeliveryQueue(LosslessBroadcast<T> owner, IObserver<T> observer, DeliveryOptions options, Func<T, bool>? filter, DeliveryTraits<T>? traits, int kinds = LosslessBroadcast<T>.AllKinds)
@@ -47,8 +46,9 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         _kinds = kinds;
         _gaps = new SubscriptionGaps<T>(traits);
         _signal = new SlowConsumerSignal(owner.Host.DeliveryScheduler, options.SlowConsumerThreshold, () => Volatile.Read(ref _depth), () => Lag, () => Dropped);
-        _traits = (options.Capacity is not null && options.Overflow == OverflowPolicy.DropOldest ? Traits.TracksAnchor : Traits.None)
-            | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler or TaskPoolScheduler ? Traits.None : Traits.MayRunInline);
+        _traits = (options.Capacity is not null && options.Overflow == OverflowPolicy.DropOldest ? QueueTraits.TracksAnchor : QueueTraits.None)
+            | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler or TaskPoolScheduler ? QueueTraits.None : QueueTraits.MayRunInline)
+            | (options.Pull ? QueueTraits.Pull : QueueTraits.None);
     }
 
     public DeliveryOptions Options { get; }
@@ -124,6 +124,21 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         _queue.Enqueue(entry);
         _signal.Grew(Interlocked.Increment(ref _depth));
 
+        // A pulling subscriber with no credit is woken by its next request, not by every item.
+        if (HasCredit)
+        {
+            ScheduleDrain();
+        }
+    }
+
+    /// <summary>
+    /// A pulling subscriber asks for items: the drain delivers while it has credit, and the rest stay in this queue,
+    /// where the capacity and its overflow policy apply. Sets the credit to at least <paramref name="atLeast"/>.
+    /// </summary>
+    public void Request(int atLeast)
+    {
+        // Credit first, then the claim (both full fences); the drainer releases its claim, then reads the credit.
+        Atomic.RaiseTo(ref _credit, atLeast);
         ScheduleDrain();
     }
 
@@ -132,7 +147,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
     {
         if (Options.Overflow == OverflowPolicy.Fail)
         {
-            if (Interlocked.CompareExchange(ref _failure, Failure(capacity), null) is null)
+            if (Interlocked.CompareExchange(ref _failure, Options.OverflowFailure(), null) is null)
             {
                 _signal.Raise(SlowConsumerState.Failed);
                 ScheduleDrain();
@@ -141,7 +156,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
             return false;
         }
 
-        lock (_dropGate)
+        lock (_gaps)
         {
             while (Volatile.Read(ref _depth) >= capacity && _queue.TryDequeue(out var oldest))
             {
@@ -176,7 +191,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
 
     private void Drain()
     {
-        if ((_traits & Traits.MayRunInline) != 0 && _owner.Host.MustNotRunUserCode)
+        if ((_traits & QueueTraits.MayRunInline) != 0 && _owner.Host.MustNotRunUserCode)
         {
             // A scheduler that ran the drain inline, on the loop or inside a library lock: user code must not run here.
             ThreadPool.UnsafeQueueUserWorkItem(static s => s.Drain(), this, preferLocal: false);
@@ -196,6 +211,11 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
                 Cancel();
                 Deliver(failure);
                 return;
+            }
+
+            if ((_traits & QueueTraits.Pull) != 0 && Volatile.Read(ref _credit) <= 0)
+            {
+                break;
             }
 
             if (!TryTake(out var entry, out var gap))
@@ -233,16 +253,9 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
             }
         }
 
-        // The depth is sampled while the subscriber is behind (a full batch), and once more when it has caught up.
-        if (delivered == BatchSize)
+        if (_signal.DepthToSample(delivered == BatchSize, Volatile.Read(ref _depth)) is { } sampled)
         {
-            _behind = true;
-            _owner.OnDepthSample(Volatile.Read(ref _depth));
-        }
-        else if (_behind && Volatile.Read(ref _depth) == 0)
-        {
-            _behind = false;
-            _owner.OnDepthSample(0);
+            _owner.OnDepthSample(sampled);
         }
 
         // Release the drain flag, then re-check: an item enqueued between the last take and the release would
@@ -250,11 +263,13 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         // the emptiness check could be read before the release is visible, and the producer, still seeing the flag
         // set, would not schedule a drain either.
         Interlocked.Exchange(ref _draining, 0);
-        if (!_cancelled && (!_queue.IsEmpty || Volatile.Read(ref _failure) is not null))
+        if (!_cancelled && ((!_queue.IsEmpty && HasCredit) || Volatile.Read(ref _failure) is not null))
         {
             ScheduleDrain();
         }
     }
+
+    private bool HasCredit => (_traits & QueueTraits.Pull) == 0 || Volatile.Read(ref _credit) > 0;
 
     private bool TryTake(out DeliveryEntry<T> entry, out long gap)
     {
@@ -265,7 +280,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         }
 
         // Dropping happens at the head: the gap is reported before the next item, under the same lock as the drops.
-        lock (_dropGate)
+        lock (_gaps)
         {
             gap = _gap;
             _gap = 0;
@@ -287,7 +302,12 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
 
         // Single writer (the drainer); readers take a volatile read.
         Volatile.Write(ref _delivered, _delivered + 1);
-        if ((_traits & Traits.TracksAnchor) != 0)
+        if ((_traits & QueueTraits.Pull) != 0)
+        {
+            Interlocked.Decrement(ref _credit);
+        }
+
+        if ((_traits & QueueTraits.TracksAnchor) != 0)
         {
             _gaps.Delivered(value);
         }
@@ -365,16 +385,6 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         return count;
     }
 
-    private AblyException Failure(int capacity)
-    {
-        var error = new ErrorInfo(ErrorCodes.DeliveryRateExceeded, 400,
-            $"The subscriber fell {capacity} items behind, its capacity, so the subscription was ended (OverflowPolicy.Fail); nothing was skipped.")
-        {
-            Href = ErrorInfo.HrefFor(ErrorCodes.DeliveryRateExceeded),
-        };
-        return new AblyException(error);
-    }
-
     private void SignalEnded()
     {
         if (Interlocked.Exchange(ref _ending, 1) == 0)
@@ -383,17 +393,5 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
             _ended.OnCompleted();
             _signal.Complete();
         }
-    }
-
-    [Flags]
-    private enum Traits : byte
-    {
-        None = 0,
-
-        /// <summary>Bounded with DropOldest: only such a subscription has gaps, and only gaps need the last delivered message.</summary>
-        TracksAnchor = 1,
-
-        /// <summary>Not the thread pool, which never runs a drain inline (on the loop or under a library lock).</summary>
-        MayRunInline = 2,
     }
 }

@@ -47,6 +47,9 @@ public sealed class DeliverySubscription : IDisposable
     /// </summary>
     public IObservable<SlowConsumerEvent> SlowConsumer => _queue.SlowConsumer;
 
+    /// <summary>For a pulling subscription (<see cref="DeliveryOptions.Pull"/>): asks for up to <paramref name="atLeast"/> items.</summary>
+    internal void Request(int atLeast) => _queue.Request(atLeast);
+
     /// <summary>Unsubscribes: nothing more is delivered, and queued items are released. Idempotent.</summary>
     public void Dispose() => _queue.Cancel();
 }

@@ -23,4 +23,7 @@ internal interface IDeliveryQueue
     IObservable<SlowConsumerEvent> SlowConsumer { get; }
 
     void Cancel();
+
+    /// <summary>For a pulling subscription: lets the drain deliver until <paramref name="atLeast"/> items are handed over.</summary>
+    void Request(int atLeast);
 }

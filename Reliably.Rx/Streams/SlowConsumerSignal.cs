@@ -16,6 +16,7 @@ internal sealed class SlowConsumerSignal(IScheduler deliveryScheduler, int thres
     private readonly object _gate = new();
     private LosslessBroadcast<SlowConsumerEvent>? _events;
     private int _slow;
+    private bool _behind;
 
     public IObservable<SlowConsumerEvent> Events
     {
@@ -62,6 +63,27 @@ internal sealed class SlowConsumerSignal(IScheduler deliveryScheduler, int thres
         }
 
         Volatile.Read(ref _events)?.Publish(new SlowConsumerEvent(state, lag(), count == 0 ? dropped() : count, anchor?.Id, anchor?.Serial));
+    }
+
+    /// <summary>
+    /// After a drain (drainer only): the depth to sample, while the subscriber is behind (a full batch) and once more
+    /// when it has caught up, so the depth histogram sees the recovery; otherwise null.
+    /// </summary>
+    public int? DepthToSample(bool fullBatch, int depth)
+    {
+        if (fullBatch)
+        {
+            _behind = true;
+            return depth;
+        }
+
+        if (_behind && depth == 0)
+        {
+            _behind = false;
+            return 0;
+        }
+
+        return null;
     }
 
     public void Complete() => Volatile.Read(ref _events)?.Complete();

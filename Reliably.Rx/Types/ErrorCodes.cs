@@ -61,6 +61,11 @@ public static class ErrorCodes
     public const int NoMeansToRenewToken = 40171;
     /// <summary>40400: not found.</summary>
     public const int NotFound = 40400;
+    /// <summary>
+    /// 42910: a limit was reached and the operation refused; it can be retried. The client uses it when
+    /// <see cref="ClientOptions.MaxPendingPublishes"/> publishes are already held.
+    /// </summary>
+    public const int RateLimitExceeded = 42910;
     /// <summary>50000: internal error.</summary>
     public const int InternalError = 50000;
     /// <summary>50003: timeout error.</summary>

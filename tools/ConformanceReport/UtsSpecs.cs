@@ -17,7 +17,7 @@ internal static partial class UtsSpecs
     [GeneratedRegex(@"\*\*Test ID\*\*: `([^`]+)`")]
     private static partial Regex TestId();
 
-    [GeneratedRegex(@"^#{2,4} +`?(?<head>[A-Z]{1,5}\d+[a-z0-9]*[^\n]*)$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(?<level>#{2,4}) +`?(?<head>[A-Z]{1,5}\d+[a-z0-9]*[^\n]*)$", RegexOptions.Multiline)]
     private static partial Regex CaseHeading();
 
     [GeneratedRegex(@"\| Spec \| Requirement \|\n\|[-| ]+\|\n((?:\|.*\|\n)+)")]
@@ -86,7 +86,17 @@ internal static partial class UtsSpecs
             }
         }
 
-        return new UtsFile(path, Math.Max(ids.Count, headings.Count), points);
+        // A case is a leaf: a heading followed by a deeper case heading is a group of cases ("RTP8 - enter" over
+        // "RTP8a ..."), whether the test id sits on the group or on its cases. Setup/Assertions sub-headings are not
+        // case headings, so they do not make their case a group.
+        var leaves = 0;
+        for (var i = 0; i < headings.Count; i++)
+        {
+            var grouping = i + 1 < headings.Count && headings[i + 1].Groups["level"].Length > headings[i].Groups["level"].Length;
+            leaves += grouping ? 0 : 1;
+        }
+
+        return new UtsFile(path, Math.Max(ids.Count, leaves), points);
     }
 
     private static void AddPoints(HashSet<string> points, string text)

@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.Diagnostics;
+using Reliably.Rx.Serialization;
+
+namespace Reliably.Rx.Benchmarks.Pipeline;
+
+/// <summary>
+/// <c>receive-cpu</c>: the receive pipeline's CPU cost per delivered message, measured as process CPU time (all threads)
+/// while the caller blocks instead of spinning, so the figure does not depend on how the OS shares the cores between
+/// the caller, the loop and the subscribers' drains. Same path as <see cref="ReceivePipelineBenchmarks"/>: MESSAGE
+/// frames with one ~100-byte message through the real codec, the loop, the channel and N <c>Messages()</c>
+/// subscribers on the thread pool. Prints one line per round and the median.
+/// Usage: <c>receive-cpu [json|msgpack] [subscribers] [frames per round] [rounds]</c>.
+/// </summary>
+public static class ReceiveCpuProbe
+{
+    public const string Verb = "receive-cpu";
+
+    public static int Run(string[] args)
+    {
+        var format = args.Length > 0 ? args[0] : "msgpack";
+        var subscribers = args.Length > 1 ? int.Parse(args[1]) : 20;
+        var frames = args.Length > 2 ? int.Parse(args[2]) : 50_000;
+        var rounds = args.Length > 3 ? int.Parse(args[3]) : 7;
+
+        var factory = new LoopbackTransportFactory();
+        var client = new AblyRealtime(
+            new ClientOptions { Key = "app.key:secret", Endpoint = "127.0.0.1", Port = 1, Tls = false, AllowInsecureBasicAuth = true, UseBinaryProtocol = format == "msgpack" },
+            factory, auth: null, random: null);
+        client.Connection.WaitForStateAsync(ConnectionState.Connected, TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+        var channel = client.Channels.Get("bench:channel");
+        var counters = new Counter[subscribers];
+        var subscriptions = new IDisposable[subscribers];
+        for (var i = 0; i < subscribers; i++)
+        {
+            var counter = counters[i] = new Counter();
+            subscriptions[i] = channel.Messages().Subscribe(_ => counter.Add(), _ => { });
+        }
+
+        channel.AttachAsync().WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+        var transport = factory.Last!;
+        var buffer = new ArrayBufferWriter<byte>();
+        ProtocolCodecs.For(format == "msgpack" ? WireFormat.MsgPack : WireFormat.Json).WriteProtocolMessage(Codecs.CodecBenchmarkFrames.MessageFrame(1), buffer);
+        var frame = buffer.WrittenMemory.ToArray();
+
+        var process = Process.GetCurrentProcess();
+        var results = new List<(double Cpu, double Wall)>();
+        for (var round = -1; round < rounds; round++)
+        {
+            using var done = new CountdownEvent(subscribers);
+            foreach (var counter in counters)
+            {
+                counter.Arm(frames, done);
+            }
+
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            process.Refresh();
+            var cpu0 = process.TotalProcessorTime;
+            var bytes0 = GC.GetTotalAllocatedBytes(precise: true);
+            var gcs0 = GC.CollectionCount(0);
+            var wall = Stopwatch.StartNew();
+            for (var i = 0; i < frames; i++)
+            {
+                transport.Receive(frame);
+            }
+
+            if (!done.Wait(TimeSpan.FromSeconds(120)))
+            {
+                Console.Error.WriteLine("timed out waiting for deliveries");
+                return 1;
+            }
+
+            wall.Stop();
+            process.Refresh();
+            var cpu = (process.TotalProcessorTime - cpu0).TotalMilliseconds * 1e6 / frames;
+            var wallNs = wall.Elapsed.TotalMilliseconds * 1e6 / frames;
+            var allocated = (GC.GetTotalAllocatedBytes(precise: true) - bytes0) / (double)frames;
+            var gcs = GC.CollectionCount(0) - gcs0;
+            if (round >= 0)
+            {
+                results.Add((cpu, wallNs));
+                Console.WriteLine($"round {round}: {cpu / 1000:F3} us CPU and {wallNs / 1000:F3} us wall per message, {allocated:F0} B allocated per message, {gcs} gen0 GCs ({subscribers} subscribers, {format})");
+            }
+        }
+
+        var cpus = results.Select(r => r.Cpu).Order().ToArray();
+        var walls = results.Select(r => r.Wall).Order().ToArray();
+        Console.WriteLine($"median: {cpus[cpus.Length / 2] / 1000:F3} us CPU, {walls[walls.Length / 2] / 1000:F3} us wall per message; {format}, {subscribers} subscribers, {frames} frames x {rounds} rounds");
+        foreach (var s in subscriptions)
+        {
+            s.Dispose();
+        }
+
+        client.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+        return 0;
+    }
+
+    private sealed class Counter
+    {
+        private long _count;
+        private long _target;
+        private CountdownEvent? _done;
+
+        public void Arm(long more, CountdownEvent done)
+        {
+            _target = Interlocked.Read(ref _count) + more;
+            Volatile.Write(ref _done, done);
+        }
+
+        public void Add()
+        {
+            // One subscriber's notifications never overlap: only this thread writes the count.
+            var count = Interlocked.Increment(ref _count);
+            if (count == _target)
+            {
+                Volatile.Read(ref _done)!.Signal();
+            }
+        }
+    }
+}
