@@ -54,7 +54,7 @@ public sealed class EmulatorApp
         return ns is not null && Namespaces.OfType<JObject>().Any(n => n.Value<string?>("id") == ns && n.Value<bool?>("mutableMessages") == true);
     }
 
-    internal ChannelState GetChannel(string name) => _channels.GetOrAdd(name, n => new ChannelState(n, this));
+    internal ChannelState GetChannel(string name) => _channels.GetOrAdd(name, static (n, app) => new ChannelState(n, app), this);
 
     internal ChannelState? TryGetChannel(string name) => _channels.TryGetValue(name, out var c) ? c : null;
 

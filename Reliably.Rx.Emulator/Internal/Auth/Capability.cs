@@ -77,8 +77,19 @@ internal sealed class Capability
         new(40000, 400, $"Invalid capability for resource '{resource}': {why}");
 
     /// <summary>True if any resource pattern matching <paramref name="channel"/> grants <paramref name="operation"/>.</summary>
-    public bool Allows(string channel, string operation) =>
-        _entries.Any(e => ResourceMatches(e.Key, channel) && (e.Value.Contains("*") || e.Value.Contains(operation)));
+    public bool Allows(string channel, string operation)
+    {
+        // A loop, not LINQ: this runs on every publish.
+        foreach (var e in _entries)
+        {
+            if (ResourceMatches(e.Key, channel) && (e.Value.Contains("*") || e.Value.Contains(operation)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>True if some resource grants the operation (for app-level operations such as stats).</summary>
     public bool AllowsAnywhere(string operation) =>

@@ -1,5 +1,8 @@
 using System.Buffers;
+using System.Globalization;
+using System.Numerics;
 using System.Text;
+using System.Text.Json;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -15,24 +18,41 @@ internal static class JsonTree
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
+    // Line info is never reported to clients; recording it cost an annotation object on every token of every frame.
+    private static readonly JsonLoadSettings LoadSettings = new() { LineInfoHandling = LineInfoHandling.Ignore };
+
+    // The protocol's field names are shared instead of allocated per frame (the reader only looks names up, so one
+    // table serves every thread).
+    private static readonly DefaultJsonNameTable Names = KnownNames();
+    private static readonly (byte[] Utf8, string Name)[] KnownNameBytes = [.. MsgPackTree.KnownKeyNames.Select(n => (Encoding.UTF8.GetBytes(n), n))];
+    private const int MaxDepth = 64;
+
     [ThreadStatic]
     private static MemoryStream? t_output;
 
     [ThreadStatic]
     private static StreamWriter? t_writer;
 
+    /// <summary>
+    /// Reads a frame or body straight from its UTF-8 bytes (System.Text.Json's reader: no UTF-16 copy of the text, no
+    /// reader object per frame), with Newtonsoft's tree semantics: strings stay strings, numbers with a fraction or an
+    /// exponent are doubles, other numbers are longs (BigInteger beyond), a repeated name keeps its last value.
+    /// </summary>
     public static JToken Read(ReadOnlySpan<byte> utf8)
     {
-        var chars = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(utf8.Length));
-        try
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Skip });
+        if (!reader.Read())
         {
-            var length = Encoding.UTF8.GetChars(utf8, chars);
-            return Read(new CharBufferReader(chars, length));
+            throw ErrorInfo.BadRequest("Empty JSON body");
         }
-        finally
+
+        var token = ReadValue(ref reader);
+        if (reader.Read())
         {
-            ArrayPool<char>.Shared.Return(chars);
+            throw ErrorInfo.BadRequest("Trailing data after JSON value");
         }
+
+        return token;
     }
 
     public static JToken Read(string text) => Read(new StringReader(text));
@@ -76,16 +96,97 @@ internal static class JsonTree
         {
             DateParseHandling = DateParseHandling.None,
             FloatParseHandling = FloatParseHandling.Double,
-            MaxDepth = 64,
+            MaxDepth = MaxDepth,
             ArrayPool = CharPool.Instance,
+            PropertyNameTable = Names,
         };
-        var token = JToken.ReadFrom(reader);
+        var token = JToken.ReadFrom(reader, LoadSettings);
         if (reader.Read())
         {
             throw ErrorInfo.BadRequest("Trailing data after JSON value");
         }
 
         return token;
+    }
+
+    private static JToken ReadValue(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject:
+            {
+                var obj = new JObject();
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var name = PropertyName(ref reader);
+                    reader.Read();
+                    obj[name] = ReadValue(ref reader);
+                }
+
+                return obj;
+            }
+
+            case JsonTokenType.StartArray:
+            {
+                var array = new JArray();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    array.Add(ReadValue(ref reader));
+                }
+
+                return array;
+            }
+
+            case JsonTokenType.String:
+                return new JValue(reader.GetString());
+            case JsonTokenType.Number:
+                return Number(ref reader);
+            case JsonTokenType.True:
+                return new JValue(true);
+            case JsonTokenType.False:
+                return new JValue(false);
+            default:
+                return JValue.CreateNull();
+        }
+    }
+
+    private static JValue Number(ref Utf8JsonReader reader)
+    {
+        // Numbers are never escaped, so the raw bytes are the number's text.
+        var text = reader.ValueSpan;
+        if (text.IndexOfAny((byte)'.', (byte)'e', (byte)'E') >= 0)
+        {
+            return new JValue(double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
+        }
+
+        return reader.TryGetInt64(out var l) ? new JValue(l) : new JValue(BigInteger.Parse(Encoding.UTF8.GetString(text), CultureInfo.InvariantCulture));
+    }
+
+    private static string PropertyName(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            foreach (var (bytes, name) in KnownNameBytes)
+            {
+                if (reader.ValueSpan.SequenceEqual(bytes))
+                {
+                    return name;
+                }
+            }
+        }
+
+        return reader.GetString()!;
+    }
+
+    private static DefaultJsonNameTable KnownNames()
+    {
+        var table = new DefaultJsonNameTable();
+        foreach (var name in MsgPackTree.KnownKeyNames)
+        {
+            table.Add(name);
+        }
+
+        return table;
     }
 
     private sealed class CharPool : IArrayPool<char>
@@ -100,39 +201,6 @@ internal static class JsonTree
             {
                 ArrayPool<char>.Shared.Return(array);
             }
-        }
-    }
-
-    /// <summary>A TextReader over a char buffer the caller owns for the duration of the read.</summary>
-    private sealed class CharBufferReader : TextReader
-    {
-        private readonly char[] _chars;
-        private readonly int _length;
-        private int _position;
-
-        public CharBufferReader(char[] chars, int length)
-        {
-            _chars = chars;
-            _length = length;
-        }
-
-        public override int Peek() => _position < _length ? _chars[_position] : -1;
-
-        public override int Read() => _position < _length ? _chars[_position++] : -1;
-
-        public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
-
-        public override int Read(Span<char> buffer)
-        {
-            var n = Math.Min(buffer.Length, _length - _position);
-            if (n <= 0)
-            {
-                return 0;
-            }
-
-            _chars.AsSpan(_position, n).CopyTo(buffer);
-            _position += n;
-            return n;
         }
     }
 }

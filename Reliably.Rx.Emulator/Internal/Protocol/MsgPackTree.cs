@@ -26,6 +26,9 @@ internal static class MsgPackTree
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
+    /// <summary>The protocol's field names that readers share rather than allocate.</summary>
+    public static IEnumerable<string> KnownKeyNames => KnownKeys.Select(k => k.Name);
+
     public static JToken Read(ReadOnlyMemory<byte> bytes)
     {
         var reader = new MessagePackReader(bytes);
@@ -148,7 +151,8 @@ internal static class MsgPackTree
         }
     }
 
-    private static void WriteToken(ref MessagePackWriter writer, JToken token)
+    /// <summary>Writes one JToken as msgpack (binary stays binary).</summary>
+    public static void WriteToken(ref MessagePackWriter writer, JToken token)
     {
         switch (token.Type)
         {

@@ -16,7 +16,7 @@ internal static class WireCodec
         {
             throw;
         }
-        catch (Exception ex) when (ex is JsonException or MessagePack.MessagePackSerializationException
+        catch (Exception ex) when (ex is JsonException or System.Text.Json.JsonException or MessagePack.MessagePackSerializationException
             or EndOfStreamException or InvalidOperationException or FormatException or OverflowException)
         {
             throw new AblyException(40000, 400, "Unable to decode " + (format == WireFormat.MsgPack ? "msgpack" : "JSON") + " body: " + ex.Message);

@@ -127,7 +127,7 @@ internal sealed class RealtimeConnections
             return;
         }
 
-        session.Frames.Record(session.Server.Time.GetUtcNow(), true, pm);
+        session.Frames.RecordInbound(session.Server.Time.GetUtcNow(), bytes, format);
         if (session.Server.Faults.Frames.Apply(inbound: true, pm) is not { } handled)
         {
             // An armed fault swallowed it: recorded as received, never handled.

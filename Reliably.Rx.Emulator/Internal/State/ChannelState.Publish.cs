@@ -29,8 +29,9 @@ internal sealed partial class ChannelState
         long publishedBytes = 0;
         lock (_gate)
         {
-            var fresh = new List<JObject>();
+            var fresh = new List<JObject>(messages.Count);
             var seq = _seq + 1;
+            string? channelSerial = null; // built once, on the first fresh message
             for (var i = 0; i < messages.Count; i++)
             {
                 var m = messages[i];
@@ -50,7 +51,8 @@ internal sealed partial class ChannelState
                     m["id"] = id;
                 }
 
-                var serial = FormatSerial(seq) + ":" + fresh.Count.ToString("D4", CultureInfo.InvariantCulture);
+                channelSerial ??= FormatSerial(seq);
+                var serial = string.Create(CultureInfo.InvariantCulture, $"{channelSerial}:{fresh.Count:D4}");
                 m["serial"] = serial;
 
                 // TM2j: a published message is a message.create (0), as Ably marks it in deliveries, history and getMessage.
@@ -96,12 +98,12 @@ internal sealed partial class ChannelState
                 _history.Dequeue();
             }
 
-            var frame = MessageFrame(seq, now, fresh, connectionId, msgSerial);
+            var frame = MessageFrameFor(channelSerial!, now, fresh, connectionId, msgSerial);
 
             MessagesPublished += fresh.Count;
             published = fresh.Count;
             publishedBytes = fresh.Sum(DataCodec.Size);
-            Emit(new ChannelEvent(seq, new OutgoingFrame(frame), connectionId, false, now));
+            Emit(new ChannelEvent(seq, frame, connectionId, false, now));
         }
 
         if (published > 0)
@@ -112,28 +114,11 @@ internal sealed partial class ChannelState
         return serials;
     }
 
-    /// <summary>
-    /// The MESSAGE frame that fans published or changed messages out; a realtime publisher's id and connectionId on it,
-    /// and each message without what the client derives from the frame (<see cref="WireMessages"/>).
-    /// </summary>
-    private JObject MessageFrame(long seq, long now, IReadOnlyList<JObject> messages, string? connectionId, long? msgSerial)
+    /// <summary>The MESSAGE frame that fans published or changed messages out (<see cref="State.MessageFrame"/>).</summary>
+    private OutgoingFrame MessageFrameFor(string channelSerial, long now, IReadOnlyList<JObject> messages, string? connectionId, long? msgSerial)
     {
         var frameId = connectionId is null ? null : string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}");
-        var frame = new JObject
-        {
-            ["action"] = Actions.Message,
-            ["channel"] = Name,
-            ["channelSerial"] = FormatSerial(seq),
-            ["timestamp"] = now,
-            ["messages"] = WireMessages.For(messages, frameId, connectionId, now),
-        };
-        if (connectionId is not null)
-        {
-            frame["id"] = frameId;
-            frame["connectionId"] = connectionId;
-        }
-
-        return frame;
+        return new OutgoingFrame(new MessageFrame(Name, channelSerial, now, messages, frameId, connectionId));
     }
 
     /// <summary>Total messages published, for stats.</summary>

@@ -37,7 +37,17 @@ internal sealed class FaultState
     {
         lock (_gate)
         {
-            var fault = _nacks.FirstOrDefault(n => n.ConnectionId is null || n.ConnectionId == connectionId);
+            // A loop, not LINQ: this runs on every publish, almost always with no fault armed.
+            NackFault? fault = null;
+            foreach (var n in _nacks)
+            {
+                if (n.ConnectionId is null || n.ConnectionId == connectionId)
+                {
+                    fault = n;
+                    break;
+                }
+            }
+
             if (fault is null)
             {
                 return null;

@@ -7,8 +7,22 @@ namespace Reliably.Rx.Emulator.Internal.State;
 internal sealed partial class Session
 {
     /// <summary>True when the ProtocolMessage asks to change a message; it is then handled (ACKed or NACKed) here.</summary>
-    private static bool IsChange(JObject pm) =>
-        pm["messages"] is JArray messages && messages.OfType<JObject>().Any(m => m["action"] is { Type: JTokenType.Integer } a && MessageActions.IsChange((int)a));
+    private static bool IsChange(JObject pm)
+    {
+        // A loop, not LINQ: this runs on every publish.
+        if (pm["messages"] is JArray messages)
+        {
+            for (var i = 0; i < messages.Count; i++)
+            {
+                if (messages[i] is JObject m && m["action"] is { Type: JTokenType.Integer } a && MessageActions.IsChange((int)a))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     private void PublishChange(JObject pm, long msgSerial, ChannelName name)
     {

@@ -62,7 +62,7 @@ internal sealed partial class Session
             CheckSize(size);
             ThrowIfInjectedNack();
             var serials = App.GetChannel(name.Resource).Publish(messages, Id, msgSerial);
-            Ack(msgSerial, new JArray(new JObject { ["serials"] = new JArray(serials.Select(s => (JToken?)s ?? JValue.CreateNull())) }));
+            Reply(msgSerial, new OutgoingFrame(new AckFrame(msgSerial, serials)));
         }
         catch (AblyException ex)
         {
@@ -118,7 +118,7 @@ internal sealed partial class Session
             CheckSize(size);
             ThrowIfInjectedNack();
             App.GetChannel(name.Resource).ApplyPresence(items, Id, msgSerial);
-            Ack(msgSerial, null);
+            Reply(msgSerial, new OutgoingFrame(new AckFrame(msgSerial, null)));
         }
         catch (AblyException ex)
         {
@@ -137,7 +137,7 @@ internal sealed partial class Session
         {
             if (msgSerial >= 0 && _acks.TryGetValue(msgSerial, out var previous))
             {
-                Send(new OutgoingFrame((JObject)previous.DeepClone()));
+                Send(previous);
                 return false;
             }
         }
@@ -145,6 +145,7 @@ internal sealed partial class Session
         return true;
     }
 
+    /// <summary>An ACK with a result given as a tree (rare paths; publishes use <see cref="AckFrame"/>).</summary>
     private void Ack(long msgSerial, JArray? res)
     {
         var ack = new JObject { ["action"] = Actions.Ack, ["msgSerial"] = msgSerial, ["count"] = 1 };
@@ -153,13 +154,14 @@ internal sealed partial class Session
             ack["res"] = res;
         }
 
-        Reply(msgSerial, ack);
+        Reply(msgSerial, new OutgoingFrame(ack));
     }
 
     private void Nack(long msgSerial, JObject error) =>
-        Reply(msgSerial, new JObject { ["action"] = Actions.Nack, ["msgSerial"] = msgSerial, ["count"] = 1, ["error"] = error });
+        Reply(msgSerial, new OutgoingFrame(new JObject { ["action"] = Actions.Nack, ["msgSerial"] = msgSerial, ["count"] = 1, ["error"] = error }));
 
-    private void Reply(long msgSerial, JObject reply)
+    /// <summary>Sends an ACK or NACK and remembers it for a resend of the same msgSerial (RTN19a); frames are immutable once sent.</summary>
+    private void Reply(long msgSerial, OutgoingFrame frame)
     {
         if (msgSerial < 0)
         {
@@ -168,7 +170,7 @@ internal sealed partial class Session
 
         lock (_gate)
         {
-            _acks[msgSerial] = reply;
+            _acks[msgSerial] = frame;
             _ackOrder.Enqueue(msgSerial);
             if (_ackOrder.Count > AckMemory)
             {
@@ -177,7 +179,6 @@ internal sealed partial class Session
         }
 
         var delay = Server.Faults.AckDelay;
-        var frame = new OutgoingFrame(reply);
         var transport = _transport;
         DelayedReplies delayed;
         lock (_gate)
@@ -236,6 +237,12 @@ internal sealed partial class Session
             throw new AblyException(40000, 400, $"ProtocolMessage has no {field}");
         }
 
-        return array.Select(t => t as JObject ?? throw new AblyException(40000, 400, $"Invalid entry in {field}")).ToList();
+        var items = new List<JObject>(array.Count);
+        for (var i = 0; i < array.Count; i++)
+        {
+            items.Add(array[i] as JObject ?? throw new AblyException(40000, 400, $"Invalid entry in {field}"));
+        }
+
+        return items;
     }
 }

@@ -19,7 +19,7 @@ internal sealed partial class Session
     private readonly object _gate = new();
     private readonly Dictionary<string, Attachment> _attachments = new(StringComparer.Ordinal);
     private readonly HashSet<string> _everAttached = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, JObject> _acks = [];
+    private readonly Dictionary<long, OutgoingFrame> _acks = [];
     private readonly Queue<long> _ackOrder = new();
     private readonly HashSet<string> _issuedKeys = new(StringComparer.Ordinal);
     private volatile IServerTransport? _transport;
@@ -143,7 +143,7 @@ internal sealed partial class Session
             old.Abort();
         }
 
-        transport.OnSent = frame => Frames.Record(Server.Time.GetUtcNow(), false, frame.Message);
+        transport.OnSent = frame => Frames.RecordOutbound(Server.Time.GetUtcNow(), frame);
         transport.Enqueue(new OutgoingFrame(BuildConnected(error)));
         Hosting.EmulatorLog.Connected(Server.Logger, Id, transport.Format.ToString(), Auth.ClientId,
             continued ? "resumed" : error is null ? "new" : "new after failed resume " + error.Value<int>("code"));

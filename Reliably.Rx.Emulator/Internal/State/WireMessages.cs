@@ -10,8 +10,6 @@ namespace Reliably.Rx.Emulator.Internal.State;
 /// </summary>
 internal static class WireMessages
 {
-    private static readonly HashSet<string> Derivable = new(StringComparer.Ordinal) { "id", "connectionId", "timestamp" };
-
     /// <param name="stored">The stored messages, in frame order (not modified).</param>
     /// <param name="frameId">The frame's id, when it has one (realtime publishes).</param>
     /// <param name="connectionId">The frame's connectionId, when it has one.</param>
@@ -25,7 +23,7 @@ internal static class WireMessages
             var wire = new JObject();
             foreach (var property in message.Properties())
             {
-                if (!Derivable.Contains(property.Name) || !IsDerived(property, index, frameId, connectionId, timestamp))
+                if (Keeps(property, index, frameId, connectionId, timestamp))
                 {
                     // JProperty copies a value that already has a parent (the stored message); strings are shared.
                     wire.Add(new JProperty(property.Name, property.Value));
@@ -38,12 +36,18 @@ internal static class WireMessages
         return array;
     }
 
-    private static bool IsDerived(JProperty property, int index, string? frameId, string? connectionId, long timestamp) => property.Name switch
+    /// <summary>Whether the property of the message at <paramref name="index"/> goes on the wire (it is not derivable from the frame).</summary>
+    public static bool Keeps(JProperty property, int index, string? frameId, string? connectionId, long timestamp) => property.Name switch
     {
-        "id" => frameId is not null && property.Value.Type == JTokenType.String
-            && (string?)property.Value == string.Create(CultureInfo.InvariantCulture, $"{frameId}:{index}"),
-        "connectionId" => connectionId is not null && property.Value.Type == JTokenType.String && (string?)property.Value == connectionId,
-        "timestamp" => property.Value.Type == JTokenType.Integer && (long)property.Value == timestamp,
-        _ => false,
+        "id" => !(frameId is not null && property.Value is JValue { Value: string id } && IsIndexedId(id, frameId, index)),
+        "connectionId" => !(connectionId is not null && property.Value is JValue { Value: string c } && c == connectionId),
+        "timestamp" => !(property.Value.Type == JTokenType.Integer && (long)property.Value == timestamp),
+        _ => true,
     };
+
+    /// <summary><c>id == frameId + ":" + index</c>, compared without building the string (this runs per message per publish).</summary>
+    private static bool IsIndexedId(string id, string frameId, int index) =>
+        id.Length > frameId.Length + 1 && id.StartsWith(frameId, StringComparison.Ordinal) && id[frameId.Length] == ':'
+        && int.TryParse(id.AsSpan(frameId.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+        && parsed == index && (id.Length == frameId.Length + 2 || id[frameId.Length + 1] != '0');
 }
