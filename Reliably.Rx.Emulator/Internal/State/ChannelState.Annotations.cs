@@ -79,7 +79,7 @@ internal sealed partial class ChannelState
                 ["annotations"] = new JObject { ["summary"] = AnnotationSummary.Of(AnnotationLog.Of(messageSerial)) },
             };
             _seq = summarySeq;
-            Emit(new ChannelEvent(summarySeq, new OutgoingFrame(MessageFrame(summarySeq, now, [summary], null, null)), null, false, now) { IsChange = true });
+            Emit(new ChannelEvent(summarySeq, MessageFrameFor(FormatSerial(summarySeq), now, [summary], null, null), null, false, now) { IsChange = true });
             return serial;
         }
     }
