@@ -20,7 +20,6 @@ public sealed partial class RealtimeChannel
     private string? _lastDeliveredSerial;
     private BackfillRun? _backfill;
     private long _backfilled;
-    private long _suppressedDuplicates;
 
     /// <summary>Replaces the history fetch of a backfill (a test seam); null reads history over REST.</summary>
     internal Func<BackfillRequest, Task<BackfillResult>>? BackfillSource { get; set; }
@@ -29,7 +28,7 @@ public sealed partial class RealtimeChannel
     internal long BackfilledMessages => Interlocked.Read(ref _backfilled);
 
     /// <summary>Live messages not delivered because one with the same id or serial was delivered recently (with AutoBackfill).</summary>
-    internal long SuppressedDuplicates => Interlocked.Read(ref _suppressedDuplicates);
+    internal long SuppressedDuplicates => _recent.Suppressed;
 
     /// <summary>Every loss of continuity on this channel's message stream.</summary>
     /// <remarks>
@@ -58,7 +57,7 @@ public sealed partial class RealtimeChannel
         {
             // Already delivered: the same id is the same message (RSL1k). A server that lost its idempotency memory (a
             // restart, in the emulator) accepts a publisher's resend after a failed resume (RTN19a2) a second time.
-            Interlocked.Increment(ref _suppressedDuplicates);
+            _recent.CountSuppressed();
             return;
         }
 
@@ -137,7 +136,16 @@ public sealed partial class RealtimeChannel
 
         // What this flush delivers, whatever its size: the recent keys are bounded, and a gap that history could not
         // anchor (after a server restart) can hold more messages than they keep, the held live ones among them.
-        var flushed = new RecentKeys(2 * result.Missed.Count);
+        var flushed = new RecentKeys(2 * result.Missed.Count + 2);
+
+        // The last delivered message, changed during the gap: its new version comes first, as history places it.
+        if (result.Anchor is { } anchor && _recent.HasOlderVersionOf(anchor))
+        {
+            DeliverNow(anchor, track: true);
+            flushed.Add(anchor);
+            recovered++;
+        }
+
         foreach (var message in result.Missed)
         {
             flushed.Add(message);

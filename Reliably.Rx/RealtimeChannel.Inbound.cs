@@ -40,8 +40,11 @@ public sealed partial class RealtimeChannel
                 // A SYNC's channelSerial is the sync cursor (RTP18), not a channel position.
                 PresenceHandler?.OnPresenceFrame(message);
                 break;
-            case ProtocolAction.Object:
             case ProtocolAction.Annotation:
+                StoreChannelSerial(message);
+                OnAnnotationFrame(message);
+                break;
+            case ProtocolAction.Object:
                 StoreChannelSerial(message);
                 break;
         }

@@ -103,10 +103,17 @@ public sealed class LayerTests
     [
         "Reliably.Rx.AblyAuth",
         "Reliably.Rx.Capability",
+
+        // MessageFold, AnnotationWire, RealtimeAnnotations and AnnotationRequests: annotations travel as JSON trees in
+        // the ProtocolMessage (its Annotations array) until the codecs read them into typed annotations.
+        "Reliably.Rx.Channels.MessageFold",
+        "Reliably.Rx.PayloadEncoding.AnnotationWire",
         "Reliably.Rx.PayloadEncoding.DeltaBase",
         "Reliably.Rx.PayloadEncoding.MessageSize",
         "Reliably.Rx.PayloadEncoding.PayloadTransform",
         "Reliably.Rx.Protocol.ProtocolMessage",
+        "Reliably.Rx.RealtimeAnnotations",
+        "Reliably.Rx.Rest.AnnotationRequests",
         "Reliably.Rx.Rest.MessageChanges",
         "Reliably.Rx.RestChannel",
     ];

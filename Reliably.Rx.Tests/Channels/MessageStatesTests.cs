@@ -23,7 +23,7 @@ public sealed class MessageStatesTests
         source.OnNext(Create("s2", "other"));
         source.OnNext(Change(MessageAction.Append, "s1", "s1v2", "lo"));
         source.OnNext(Change(MessageAction.Append, "s1", "s1v3", " World"));
-        source.OnNext(new Message { Action = MessageAction.Summary, Serial = "s2", Annotations = new Newtonsoft.Json.Linq.JObject { ["summary"] = new Newtonsoft.Json.Linq.JObject() } });
+        source.OnNext(new Message { Action = MessageAction.Summary, Serial = "s2", Annotations = MessageAnnotations.Empty });
         source.OnNext(Change(MessageAction.Update, "s2", "s2v2", "edited", "renamed"));
         source.OnNext(Change(MessageAction.Delete, "s1", "s1v4", null));
 

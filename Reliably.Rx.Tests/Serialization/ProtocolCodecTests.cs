@@ -151,7 +151,7 @@ public sealed class ProtocolCodecTests
         Assert.That(m.Version.ClientId, Is.EqualTo("editor"));
         Assert.That(m.Version.Description, Is.EqualTo("typo"));
         Assert.That(m.Version.Metadata, Is.EquivalentTo(new Dictionary<string, string> { ["k"] = "v" }));
-        Assert.That(m.Annotations!["summary"], Is.Not.Null);
+        Assert.That(m.Annotations!.Summary, Is.Not.Null);
         AssertSameModel(pm, _codec.RoundTrip(pm));
     }
 

@@ -169,7 +169,7 @@ internal static class ProtocolGen
             Action = (MessageAction?)b.Item3,
             Serial = b.Item4,
             Version = c.Item1,
-            Annotations = c.Item2 is null ? null : new JObject { ["summary"] = c.Item2 },
+            Annotations = c.Item2 is null ? null : MessageAnnotations.FromWire(new JObject { ["summary"] = c.Item2 }),
         });
 
     public static readonly Gen<PresenceMessage> Presence = Gen.Select(

@@ -85,7 +85,7 @@ internal sealed class BackfillFetch
                     if (request.IsAnchor(message))
                     {
                         newestFirst.Reverse();
-                        return new Read(new BackfillResult(newestFirst, Reached: true), HasMore: false);
+                        return new Read(new BackfillResult(newestFirst, Reached: true) { Anchor = message }, HasMore: false);
                     }
 
                     newestFirst.Add(message);

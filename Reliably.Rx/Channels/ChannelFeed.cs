@@ -50,6 +50,8 @@ internal sealed class ChannelFeed
 
     public void Presence(PresenceMessage presence) => _broadcast.Publish(new PresenceNotification(++_sequence, presence), (int)FeedKinds.Presence);
 
+    public void Annotation(Annotation annotation) => _broadcast.Publish(new AnnotationNotification(++_sequence, annotation), (int)FeedKinds.Annotation);
+
     public void Discontinuity(ChannelDiscontinuity discontinuity) => _broadcast.Publish(new DiscontinuityNotification(++_sequence, discontinuity), (int)FeedKinds.Discontinuity);
 
     public void StateChanged(ChannelStateChange change)

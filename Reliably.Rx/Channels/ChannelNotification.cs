@@ -4,7 +4,8 @@ namespace Reliably.Rx;
 
 /// <summary>
 /// One event of a channel, in the single order in which the client saw it (<see cref="RealtimeChannel.Events"/>): a
-/// <see cref="MessageNotification"/>, a <see cref="PresenceNotification"/>, a <see cref="StateChangeNotification"/> or a
+/// <see cref="MessageNotification"/>, a <see cref="PresenceNotification"/>, an <see cref="AnnotationNotification"/> (only on a
+/// channel attached with <see cref="ChannelModes.AnnotationSubscribe"/>), a <see cref="StateChangeNotification"/> or a
 /// <see cref="DiscontinuityNotification"/>. The set of kinds is closed: switch over them exhaustively.
 /// </summary>
 public abstract record ChannelNotification

@@ -9,5 +9,6 @@ internal enum FeedKinds
     Presence = 2,
     State = 4,
     Discontinuity = 8,
-    All = Message | Presence | State | Discontinuity,
+    Annotation = 16,
+    All = Message | Presence | State | Discontinuity | Annotation,
 }

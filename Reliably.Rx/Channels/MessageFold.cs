@@ -30,7 +30,10 @@ internal static class MessageFold
 
         if (incoming.Action is not MessageAction.Append)
         {
-            return incoming;
+            // A new version without a summary of its own keeps the summary the message had: annotations outlive edits.
+            return current?.Annotations is { Summary.Count: > 0 } kept && incoming.Annotations is not { Summary.Count: > 0 }
+                ? incoming with { Annotations = kept }
+                : incoming;
         }
 
         // An append whose base was never seen cannot be joined: it stays an Append, so a reader can tell it is partial.

@@ -2,13 +2,17 @@ namespace Reliably.Rx.Channels;
 
 /// <summary>
 /// The ids and serials of the most recently delivered messages, bounded (oldest forgotten first): what backfill
-/// de-duplicates against. Keys are (kind, value) structs, so tracking allocates no strings. Loop-only.
+/// de-duplicates against. An update, delete or append keeps its message's serial and carries a later version serial
+/// (TM2s), so a serial is remembered with the latest version delivered for it, and a message is a duplicate only when
+/// its version is no newer (version serials order lexicographically, TM2s1). Keys are (kind, value) structs, so
+/// tracking allocates no strings. Loop-only.
 /// </summary>
 internal sealed class RecentKeys
 {
     private readonly int _capacity;
-    private readonly HashSet<Key> _set = new();
+    private readonly Dictionary<Key, string?> _versions = new();
     private readonly Queue<Key> _order = new();
+    private long _suppressed;
 
     public RecentKeys(int capacity)
     {
@@ -19,29 +23,58 @@ internal sealed class RecentKeys
     {
         if (message.Id is { } id)
         {
-            Add(new Key(false, id));
+            Add(new Key(false, id), null);
         }
 
         if (message.Serial is { } serial)
         {
-            Add(new Key(true, serial));
+            Add(new Key(true, serial), VersionOf(message));
         }
     }
 
-    public bool Contains(Message message) =>
-        (message.Id is { } id && _set.Contains(new Key(false, id))) || (message.Serial is { } serial && _set.Contains(new Key(true, serial)));
+    /// <summary>Live messages not delivered because they were found here (diagnostics and tests; read from any thread).</summary>
+    public long Suppressed => Interlocked.Read(ref _suppressed);
 
-    private void Add(Key key)
+    /// <summary>Counts one message not delivered because it was found here (on the loop).</summary>
+    public void CountSuppressed() => Interlocked.Increment(ref _suppressed);
+
+    public bool Contains(Message message)
     {
-        if (!_set.Add(key))
+        if (message.Id is { } id && _versions.ContainsKey(new Key(false, id)))
         {
+            // The same id is the same message, at the same version (RSL1k): each change has an id of its own.
+            return true;
+        }
+
+        return message.Serial is { } serial && _versions.TryGetValue(new Key(true, serial), out var delivered)
+            && string.CompareOrdinal(VersionOf(message), delivered) <= 0;
+    }
+
+    /// <summary>True when an earlier version of <paramref name="message"/> was delivered, but not this one.</summary>
+    public bool HasOlderVersionOf(Message message) =>
+        message.Serial is { } serial && _versions.TryGetValue(new Key(true, serial), out var delivered)
+        && string.CompareOrdinal(VersionOf(message), delivered) > 0;
+
+    /// <summary>TM2s1: a message without a version serial is its serial's first version.</summary>
+    private static string? VersionOf(Message message) => message.Version?.Serial ?? message.Serial;
+
+    private void Add(Key key, string? version)
+    {
+        if (_versions.TryGetValue(key, out var known))
+        {
+            if (string.CompareOrdinal(version, known) > 0)
+            {
+                _versions[key] = version;
+            }
+
             return;
         }
 
+        _versions[key] = version;
         _order.Enqueue(key);
         if (_order.Count > _capacity)
         {
-            _set.Remove(_order.Dequeue());
+            _versions.Remove(_order.Dequeue());
         }
     }
 

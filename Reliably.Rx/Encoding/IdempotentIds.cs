@@ -40,6 +40,9 @@ internal static class IdempotentIds
         }
     }
 
+    /// <summary>RSAN1c4: the id of a single item published alone, its base then <c>:0</c>.</summary>
+    public static string Single(RandomSource random) => NewBase(random) + ":0";
+
     /// <summary>9 random bytes as 12 url-safe base64 characters, built on the stack: one string allocated.</summary>
     private static string NewBase(RandomSource random)
     {

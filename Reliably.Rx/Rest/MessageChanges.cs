@@ -11,13 +11,6 @@ namespace Reliably.Rx.Rest;
 /// </summary>
 internal static class MessageChanges
 {
-    /// <summary>RSL11a, RSL14a: a serial to look a message up by; 40003 when there is none.</summary>
-    public static string RequireSerial(string? serial) =>
-        string.IsNullOrEmpty(serial)
-            ? throw new AblyException(ErrorCodes.InvalidParameterValue, 400,
-                "This message lacks a serial: pass a message received from the channel (or its serial); a newly built message has none.")
-            : serial;
-
     /// <summary>
     /// RSL15b, RTL32b: a copy of <paramref name="message"/> with the action set and the operation as its version; the
     /// caller's message is not changed (RSL15c, RTL32c). 40003 when the message is null or has no serial.
@@ -29,7 +22,7 @@ internal static class MessageChanges
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message must not be null.");
         }
 
-        RequireSerial(message.Serial);
+        MessageSerials.Require(message.Serial);
         return message with
         {
             Action = action,
@@ -41,7 +34,7 @@ internal static class MessageChanges
     public static async Task<Message> GetAsync(AblyRest rest, string basePath, CipherParams? cipher, string? serial, CancellationToken cancellationToken)
     {
         rest.ThrowIfDisposed();
-        var request = new RestRequest(HttpMethod.Get, basePath + "/messages/" + Uri.EscapeDataString(RequireSerial(serial))) { Format = rest.Format };
+        var request = new RestRequest(HttpMethod.Get, basePath + "/messages/" + Uri.EscapeDataString(MessageSerials.Require(serial))) { Format = rest.Format };
         var response = await rest.Pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var messages = rest.Pipeline.Codecs.ForResponse(response, rest.Format).ReadMessages(response.Body);
         if (messages.Length != 1)
@@ -58,7 +51,7 @@ internal static class MessageChanges
     public static Task<PaginatedResult<Message>> VersionsAsync(AblyRest rest, string basePath, CipherParams? cipher, string? serial, IReadOnlyDictionary<string, string>? parameters, CancellationToken cancellationToken)
     {
         rest.ThrowIfDisposed();
-        var request = new RestRequest(HttpMethod.Get, basePath + "/messages/" + Uri.EscapeDataString(RequireSerial(serial)) + "/versions")
+        var request = new RestRequest(HttpMethod.Get, basePath + "/messages/" + Uri.EscapeDataString(MessageSerials.Require(serial)) + "/versions")
         {
             Format = rest.Format,
             Query = Query(parameters),

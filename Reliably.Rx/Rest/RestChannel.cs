@@ -17,6 +17,7 @@ public sealed partial class RestChannel
         Name = name;
         _options = options;
         Presence = new RestPresence(this);
+        Annotations = new RestAnnotations(this);
     }
 
     /// <summary>The channel name.</summary>
@@ -31,6 +32,9 @@ public sealed partial class RestChannel
 
     /// <summary>REST presence of this channel (RSP).</summary>
     public RestPresence Presence { get; }
+
+    /// <summary>The annotations of this channel's messages (RSL10, RSAN).</summary>
+    public RestAnnotations Annotations { get; }
 
     internal AblyRest Rest => _rest;
 

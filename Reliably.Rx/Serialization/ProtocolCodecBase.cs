@@ -34,6 +34,9 @@ internal abstract class ProtocolCodecBase : IProtocolCodec
 
     public abstract JToken ReadTree(ReadOnlyMemory<byte> body);
 
+    /// <summary>As <see cref="ReadTree"/>, with binary values kept as bytes where the format has them (payload-carrying trees).</summary>
+    public virtual JToken ReadTreeKeepingBinary(ReadOnlyMemory<byte> body) => ReadTree(body);
+
     public abstract void WriteTree(JToken tree, IBufferWriter<byte> output);
 
     public void WriteTokenRequest(TokenRequest request, IBufferWriter<byte> output)

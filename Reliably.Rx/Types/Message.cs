@@ -23,6 +23,7 @@ public sealed record Message
     private string? _connectionId;
     private DateTimeOffset? _timestamp;
     private MessageVersion? _version;
+    private MessageAnnotations? _annotations;
 
     /// <summary>Creates an empty message.</summary>
     public Message()
@@ -76,8 +77,11 @@ public sealed record Message
     /// </summary>
     public MessageVersion? Version { get => _version; init => _version = value; }
 
-    /// <summary>Annotations summary, as JSON.</summary>
-    public JObject? Annotations { get; init; }
+    /// <summary>
+    /// What the message's annotations add up to (TM2u): a received message always has one, empty when the wire carried
+    /// none; a <see cref="MessageAction.Summary"/> message carries the new summary.
+    /// </summary>
+    public MessageAnnotations? Annotations { get => _annotations; init => _annotations = value; }
 
     /// <summary>
     /// The data as <typeparamref name="T"/>: a string or byte array as it is, JSON converted to the requested type.
@@ -100,7 +104,7 @@ public sealed record Message
         Action = action,
         Serial = serial,
         Version = version,
-        Annotations = annotations,
+        Annotations = annotations is null ? null : MessageAnnotations.FromWire(annotations),
     };
 
     /// <inheritdoc />
@@ -113,10 +117,14 @@ public sealed record Message
     /// <summary>
     /// TM2s: a received message always has a version; a version the wire did not carry, or carried without a serial or
     /// timestamp, takes the message's serial (TM2s1) and timestamp (TM2s2), the latter after the TM2f fill. Only on an
-    /// instance not yet delivered. The codecs leave this to the receive path so that they stay lossless both ways.
+    /// instance not yet delivered. The codecs leave this to the receive path so that they stay lossless both ways. TM2u:
+    /// it also gives the message its (possibly empty) annotations.
     /// </summary>
     internal void CompleteVersion()
     {
+        // TM2u: and always annotations, empty when the wire had none.
+        _annotations ??= MessageAnnotations.Empty;
+
         // One allocation per received message at most: the common case is a message the wire sent without a version.
         _version = _version is not { } version ? new MessageVersion { Serial = Serial, Timestamp = _timestamp }
             : (version.Serial is null && Serial is not null) || (version.Timestamp is null && _timestamp is not null)

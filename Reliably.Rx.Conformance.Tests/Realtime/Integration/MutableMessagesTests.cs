@@ -4,15 +4,12 @@ namespace Reliably.Rx.Conformance.Tests.Realtime.Integration;
 
 /// <summary>
 /// uts/realtime/integration/mutable_messages_test.md (RTL28, RTL31, RTL32, RTAN1, RTAN2, RTAN4), once per protocol
-/// (json, msgpack); channels are in the <c>mutable:</c> namespace (mutableMessages on in test-app-setup.json). The
-/// annotation cases are translated ahead of the feature: each body lists the calls as they will be written.
+/// (json, msgpack); channels are in the <c>mutable:</c> namespace (mutableMessages on in test-app-setup.json).
 /// </summary>
 [TestFixture]
 [Category("uts/realtime/integration/mutable_messages_test.md")]
 public sealed class MutableMessagesTests : EmulatorSandbox
 {
-    private const string NoAnnotations = "not implemented: realtime annotations (RTAN)";
-
     /// <summary>Two connected clients on one <c>mutable:</c> channel; the second's messages are collected.</summary>
     private async Task<(RealtimeChannel A, Collector<Message> Received, IDisposable Subscription)> PairAsync(string protocol, string prefix)
     {
@@ -129,37 +126,66 @@ public sealed class MutableMessagesTests : EmulatorSandbox
         Assert.That(versions.Items.Select(v => v.Serial), Is.All.EqualTo(serial));
     }
 
+    /// <summary>A channel attached with the annotation modes, on a connected client.</summary>
+    private async Task<RealtimeChannel> AnnotatingAsync(string protocol, string name, ChannelModes modes)
+    {
+        var client = await ConnectedAsync(binary: protocol == "msgpack");
+        var channel = client.Channels.Get(name, new ChannelOptions { Modes = modes });
+        await channel.AttachAsync().WaitAsync(Wait);
+        return channel;
+    }
+
     // UTS: realtime/integration/RTAN1/annotation-publish-delete-0
     [Test]
-    [Ignore(NoAnnotations)]
-    public void RTAN1_RTAN2_RTAN4_AnnotationPublishSubscribeAndDeleteViaRealtime([Values("json", "msgpack")] string protocol)
+    public async Task RTAN1_RTAN2_RTAN4_AnnotationPublishSubscribeAndDeleteViaRealtime([Values("json", "msgpack")] string protocol)
     {
-        // channelA modes Publish|Subscribe|AnnotationPublish|AnnotationSubscribe; channelB Subscribe|AnnotationSubscribe.
-        // channelB.Annotations subscribed (annotations); channelA messages subscribed; publish "annotatable"/"content";
-        // await channelA.Annotations.PublishAsync(serial, new Annotation { Type = "com.ably.reactions", Name = "like" });
-        // await channelA.Annotations.DeleteAsync(serial, new Annotation { Type = "com.ably.reactions", Name = "like" });
-        // Assert: 2 annotations: AnnotationCreate then AnnotationDelete, type com.ably.reactions, name like, MessageSerial == serial.
-        Assert.Fail(NoAnnotations);
+        var name = "mutable:" + UniqueChannel("test-RTAN1-annotations");
+        var channelA = await AnnotatingAsync(protocol, name, ChannelModes.Publish | ChannelModes.Subscribe | ChannelModes.AnnotationPublish | ChannelModes.AnnotationSubscribe);
+        var channelB = await AnnotatingAsync(protocol, name, ChannelModes.Subscribe | ChannelModes.AnnotationSubscribe);
+        var annotations = new Collector<Annotation>();
+        using var subscription = channelB.Annotations.Events.Subscribe(annotations);
+        var serial = (await channelA.PublishAsync("annotatable", "content").WaitAsync(Wait)).Serials[0]!;
+
+        await channelA.Annotations.PublishAsync(serial, new Annotation { Type = "com.ably.reactions", Name = "like" }).WaitAsync(Wait);
+        await channelA.Annotations.DeleteAsync(serial, new Annotation { Type = "com.ably.reactions", Name = "like" }).WaitAsync(Wait);
+        await annotations.WaitForAsync(2, Wait);
+
+        Assert.That(annotations.Items.Select(a => a.Action), Is.EqualTo(new[] { AnnotationAction.Create, AnnotationAction.Delete }));
+        Assert.That(annotations.Items.Select(a => (a.Type, a.Name, a.MessageSerial)), Is.All.EqualTo(("com.ably.reactions", "like", serial)));
     }
 
     // UTS: realtime/integration/RTAN4c/annotation-type-filtering-0
     [Test]
-    [Ignore(NoAnnotations)]
-    public void RTAN4c_AnnotationSubscribeWithTypeFiltering([Values("json", "msgpack")] string protocol)
+    public async Task RTAN4c_AnnotationSubscribeWithTypeFiltering([Values("json", "msgpack")] string protocol)
     {
-        // channelB.Annotations filtered by type "com.ably.reactions" (filtered) and unfiltered (all);
-        // publish "multi-type"; annotate like (com.ably.reactions), comment (com.example.comments), heart (com.ably.reactions).
-        // Assert: all has 3; filtered has 2: like then heart, both com.ably.reactions.
-        Assert.Fail(NoAnnotations);
+        var name = "mutable:" + UniqueChannel("test-RTAN4c-filter");
+        var channelA = await AnnotatingAsync(protocol, name, ChannelModes.Publish | ChannelModes.AnnotationPublish);
+        var channelB = await AnnotatingAsync(protocol, name, ChannelModes.Subscribe | ChannelModes.AnnotationSubscribe);
+        var all = new Collector<Annotation>();
+        var filtered = new Collector<Annotation>();
+        using var allSubscription = channelB.Annotations.Events.Subscribe(all);
+        using var filteredSubscription = channelB.Annotations.EventsOf("com.ably.reactions").Subscribe(filtered);
+        var serial = (await channelA.PublishAsync("multi-type", "content").WaitAsync(Wait)).Serials[0]!;
+
+        await channelA.Annotations.PublishAsync(serial, new Annotation { Type = "com.ably.reactions", Name = "like" }).WaitAsync(Wait);
+        await channelA.Annotations.PublishAsync(serial, new Annotation { Type = "com.example.comments", Name = "comment" }).WaitAsync(Wait);
+        await channelA.Annotations.PublishAsync(serial, new Annotation { Type = "com.ably.reactions", Name = "heart" }).WaitAsync(Wait);
+        await all.WaitForAsync(3, Wait);
+        await filtered.WaitForAsync(2, Wait);
+
+        Assert.That(all.Items, Has.Count.EqualTo(3));
+        Assert.That(filtered.Items.Select(a => (a.Type, a.Name)), Is.EqualTo(new[] { ("com.ably.reactions", "like"), ("com.ably.reactions", "heart") }));
     }
 
     // UTS: realtime/integration/RTAN4d/annotation-implicit-attach-0
     [Test]
-    [Ignore(NoAnnotations)]
-    public void RTAN4d_AnnotationSubscribeImplicitlyAttachesChannel([Values("json", "msgpack")] string protocol)
+    public async Task RTAN4d_AnnotationSubscribeImplicitlyAttachesChannel([Values("json", "msgpack")] string protocol)
     {
-        // Channel with mode AnnotationSubscribe, INITIALIZED; subscribing to channel.Annotations attaches it:
-        // AWAIT_STATE channel ATTACHED.
-        Assert.Fail(NoAnnotations);
+        var client = await ConnectedAsync(binary: protocol == "msgpack");
+        var channel = client.Channels.Get("mutable:" + UniqueChannel("test-RTAN4d-attach"), new ChannelOptions { Modes = ChannelModes.AnnotationSubscribe });
+        Assert.That(channel.State, Is.EqualTo(ChannelState.Initialized));
+        using var subscription = channel.Annotations.Events.Subscribe(_ => { });
+        await AwaitStateAsync(channel, ChannelState.Attached);
+        Assert.That(channel.State, Is.EqualTo(ChannelState.Attached));
     }
 }

@@ -4,16 +4,13 @@ namespace Reliably.Rx.Conformance.Tests.Rest.Integration;
 
 /// <summary>
 /// uts/rest/integration/mutable_messages.md (RSL1n, RSL11, RSL14, RSL15, RSAN1-RSAN3) against the emulator, once per
-/// protocol, on <c>mutable:</c> channels. Annotations are translated up to what exists, with the intended calls written
-/// out, and ignored until they land.
+/// protocol, on <c>mutable:</c> channels.
 /// The specs poll the eventually consistent store; the emulator's is consistent once the publish is answered.
 /// </summary>
 [TestFixture]
 [Category("uts/rest/integration/mutable_messages.md")]
 public sealed class MutableMessagesTests : RestSandbox
 {
-    private const string NotImplementedAnnotations = "not implemented: REST annotations (RSAN1-RSAN3)";
-
     private static readonly object[] Protocols = ["json", "msgpack"];
 
     private RestChannel Channel(string protocol, string prefix) =>
@@ -108,33 +105,30 @@ public sealed class MutableMessagesTests : RestSandbox
 
     // UTS: rest/integration/RSAN1/annotation-lifecycle-0
     [TestCaseSource(nameof(Protocols))]
-    [Ignore(NotImplementedAnnotations)]
     public async Task RSAN1_RSAN2_PublishAndDeleteAnnotations(string protocol)
     {
         var (channel, serial) = await PublishedAsync(protocol, "test-RSAN1-annotations", "annotated", "data");
 
-        // Once RSAN lands:
-        // await Await(channel.Annotations.PublishAsync(serial, new Annotation { Type = "com.ably.reactions", Name = "like" }));
-        // var annotations = await Await(channel.Annotations.GetAsync(serial));
-        // Assert.That(annotations.Items.Single().Action, Is.EqualTo(AnnotationAction.Create));
-        // await Await(channel.Annotations.DeleteAsync(serial, new Annotation { Type = "com.ably.reactions", Name = "like" }));
-        Assert.That(serial, Is.Not.Empty);
-        Assert.Fail("RSAN1/RSAN2 not implemented");
+        await channel.Annotations.PublishAsync(serial, new Annotation { Type = "com.ably.reactions", Name = "like" }).WaitAsync(Wait);
+        var annotations = await Await(channel.Annotations.GetAsync(serial));
+        var found = annotations.Items.Single(a => a.Type == "com.ably.reactions" && a.Name == "like");
+        Assert.That(found.Action, Is.EqualTo(AnnotationAction.Create));
+        Assert.That(found.MessageSerial, Is.EqualTo(serial));
+        await channel.Annotations.DeleteAsync(serial, new Annotation { Type = "com.ably.reactions", Name = "like" }).WaitAsync(Wait);
+        var after = await Await(channel.Annotations.GetAsync(serial));
+        Assert.That(after.Items.Select(a => a.Action), Is.EqualTo(new[] { AnnotationAction.Create, AnnotationAction.Delete }));
     }
 
     // UTS: rest/integration/RSAN3/get-annotations-paginated-0
     [TestCaseSource(nameof(Protocols))]
-    [Ignore(NotImplementedAnnotations)]
     public async Task RSAN3_GetAnnotationsReturnsPaginatedResult(string protocol)
     {
         var (channel, serial) = await PublishedAsync(protocol, "test-RSAN3-get", "annotated", "data");
 
-        // Once RSAN lands:
-        // await Await(channel.Annotations.PublishAsync(serial, new Annotation { Type = "com.ably.reactions", Name = "like" }));
-        // await Await(channel.Annotations.PublishAsync(serial, new Annotation { Type = "com.ably.reactions", Name = "heart" }));
-        // var page = await Await(channel.Annotations.GetAsync(serial));
-        // Assert.That(page.Items.Select(a => a.Name), Is.EquivalentTo(new[] { "like", "heart" }));
-        Assert.That(serial, Is.Not.Empty);
-        Assert.Fail("RSAN3 not implemented");
+        await channel.Annotations.PublishAsync(serial, new Annotation { Type = "com.ably.reactions", Name = "like" }).WaitAsync(Wait);
+        await channel.Annotations.PublishAsync(serial, new Annotation { Type = "com.ably.reactions", Name = "heart" }).WaitAsync(Wait);
+        var page = await Await(channel.Annotations.GetAsync(serial));
+        Assert.That(page, Is.InstanceOf<PaginatedResult<Annotation>>());
+        Assert.That(page.Items.Select(a => a.Name), Is.EquivalentTo(new[] { "like", "heart" }));
     }
 }

@@ -19,6 +19,9 @@ internal static class Actions
     public const int Detached = 13;
     public const int Presence = 14;
     public const int Message = 15;
+
+    /// <summary>ANNOTATION: annotations of published messages (RTAN1c, RTAN4b).</summary>
+    public const int Annotation = 21;
     public const int Sync = 16;
     public const int Auth = 17;
 }

@@ -73,7 +73,7 @@ internal static class DataCodec
         }
 
         JObject? copy = null;
-        foreach (var field in new[] { "messages", "presence" })
+        foreach (var field in new[] { "messages", "presence", "annotations" })
         {
             if (pm[field] is not JArray items || !items.Any(i => i is JObject o && o["data"]?.Type == JTokenType.Bytes))
             {

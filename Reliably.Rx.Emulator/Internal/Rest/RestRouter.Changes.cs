@@ -40,17 +40,23 @@ internal sealed partial class RestRouter
     {
         var auth = Authenticate(x);
         Require(auth, channel, "history");
+        var versions = (auth.App.TryGetChannel(channel) ?? throw new AblyException(40400, 404, "Message not found: " + serial)).AllVersions(serial);
+        await WriteOldestFirstPageAsync(x, "versions", versions).ConfigureAwait(false);
+    }
+
+    /// <summary>One page of a message's items (versions, annotations), oldest first unless the query asks otherwise.</summary>
+    private static async Task WriteOldestFirstPageAsync(RestExchange x, string resource, IReadOnlyList<JObject> items)
+    {
         var backwards = Pagination.Backwards(x, defaultBackwards: false);
         var limit = Pagination.Limit(x);
-        var versions = (auth.App.TryGetChannel(channel) ?? throw new AblyException(40400, 404, "Message not found: " + serial)).AllVersions(serial);
-        var indexes = Enumerable.Range(0, versions.Count).ToList();
+        var indexes = Enumerable.Range(0, items.Count).ToList();
         if (backwards)
         {
             indexes.Reverse();
         }
 
         var (page, next) = Pagination.Page(indexes, i => i, x.QLong("from"), limit, backwards);
-        Pagination.SetLinks(x, "versions", limit, backwards, next);
-        await x.WriteAsync(200, DataCodec.EgressArray(page.Select(i => versions[i]), x.Format)).ConfigureAwait(false);
+        Pagination.SetLinks(x, resource, limit, backwards, next);
+        await x.WriteAsync(200, DataCodec.EgressArray(page.Select(i => items[i]), x.Format)).ConfigureAwait(false);
     }
 }

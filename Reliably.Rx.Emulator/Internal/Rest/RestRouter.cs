@@ -99,6 +99,8 @@ internal sealed partial class RestRouter
         ("GET", ["channels", var ch, "messages", var serial]) => GetMessageAsync(x, Channel(ch), serial),
         ("PATCH", ["channels", var ch, "messages", var serial]) => ChangeMessageAsync(x, Channel(ch), serial),
         ("GET", ["channels", var ch, "messages", var serial, "versions"]) => MessageVersionsAsync(x, Channel(ch), serial),
+        ("POST", ["channels", var ch, "messages", var serial, "annotations"]) => PublishAnnotationsAsync(x, Channel(ch), serial),
+        ("GET", ["channels", var ch, "messages", var serial, "annotations"]) => AnnotationsAsync(x, Channel(ch), serial),
         ("GET", ["channels", var ch, "presence"]) => PresenceAsync(x, Channel(ch)),
         ("GET", ["channels", var ch, "presence", "history"]) => PresenceHistoryAsync(x, Channel(ch)),
         _ => throw new AblyException(40400, 404, $"No route for {x.Method} /{string.Join('/', x.Segments)}"),

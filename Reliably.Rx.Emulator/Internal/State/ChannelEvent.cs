@@ -12,4 +12,7 @@ internal sealed record ChannelEvent(long Seq, OutgoingFrame Frame, string? Origi
 {
     /// <summary>An update, delete or append of an earlier message: live and on resume, but not a message of its own on rewind.</summary>
     public bool IsChange { get; init; }
+
+    /// <summary>An ANNOTATION: only for attachments with the annotation-subscribe mode, and never replayed by rewind.</summary>
+    public bool IsAnnotation { get; init; }
 }

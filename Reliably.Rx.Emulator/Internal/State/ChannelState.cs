@@ -183,13 +183,19 @@ internal sealed partial class ChannelState
             return own || attachment.Has(Flags.PresenceSubscribe);
         }
 
+        if (e.IsAnnotation)
+        {
+            // RTAN4: annotations reach only the attachments that asked for them (ANNOTATION_SUBSCRIBE, RTL4m).
+            return attachment.Has(Flags.AnnotationSubscribe) && (!own || (attachment.Session.Echo && attachment.Params.Echo));
+        }
+
         // RTN2b (the connection's echo) and the per-channel echo param both suppress a connection's own messages.
         return attachment.Has(Flags.Subscribe) && (!own || (attachment.Session.Echo && attachment.Params.Echo));
     }
 
     private IEnumerable<ChannelEvent> Rewind(ChannelParams parameters)
     {
-        var messages = _events.Where(e => !e.IsPresence).ToList();
+        var messages = _events.Where(e => !e.IsPresence && !e.IsAnnotation).ToList();
         if (_versions is { AnyChanged: true })
         {
             messages = LatestVersions(messages).ToList();

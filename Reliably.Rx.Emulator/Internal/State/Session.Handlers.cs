@@ -53,12 +53,15 @@ internal sealed partial class Session
             case Actions.Auth:
                 Reauthorise(pm);
                 break;
-            case 19 or 21:
-                // OBJECT / ANNOTATION carry a msgSerial and expect an ACK; refuse them explicitly rather than stall the
-                // client's ACK pipeline (a skipped serial would be an implicit NACK anyway).
+            case Actions.Annotation:
+                PublishAnnotations(pm);
+                break;
+            case 19:
+                // OBJECT carries a msgSerial and expects an ACK; refuse it explicitly rather than stall the client's ACK
+                // pipeline (a skipped serial would be an implicit NACK anyway).
                 if (BeginAck(pm, out var unsupportedSerial))
                 {
-                    Nack(unsupportedSerial, ErrorInfo.Create(40000, 400, "OBJECT and ANNOTATION messages are not supported by Reliably.Rx.Emulator"));
+                    Nack(unsupportedSerial, ErrorInfo.Create(40000, 400, "OBJECT messages are not supported by Reliably.Rx.Emulator"));
                 }
 
                 break;

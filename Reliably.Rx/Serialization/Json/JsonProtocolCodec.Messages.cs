@@ -196,7 +196,7 @@ internal sealed partial class JsonProtocolCodec
             w.WriteEndObject();
         }
 
-        if (m.Annotations is { } annotations)
+        if (m.Annotations?.ToWire() is { } annotations)
         {
             w.WritePropertyName(N.Annotations);
             annotations.WriteTo(w);

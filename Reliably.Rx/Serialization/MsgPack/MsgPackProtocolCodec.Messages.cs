@@ -162,7 +162,7 @@ internal sealed partial class MsgPackProtocolCodec
         var kind = WireData.Prepare(m.Data, m.Encoding, binaryAllowed: true, out var text, out var bytes, out var encoding);
         w.WriteMapHeader(Count(m.Id) + Count(m.Name) + (kind == WireDataKind.None ? 0 : 1) + Count(encoding) + Count(m.ClientId)
             + Count(m.ConnectionId) + Count(m.ConnectionKey) + Count(m.Timestamp) + Count(m.Extras) + Count(m.Action)
-            + Count(m.Serial) + Count(m.Version) + Count(m.Annotations));
+            + Count(m.Serial) + Count(m.Version) + Count(m.Annotations?.ToWire()));
         if (m.Id is { } id) { MsgPackWrite.Field(ref w, K.Id, id); }
         if (m.Name is { } name) { MsgPackWrite.Field(ref w, K.Name, name); }
         WriteData(ref w, kind, text, bytes);
@@ -194,7 +194,7 @@ internal sealed partial class MsgPackProtocolCodec
             }
         }
 
-        if (m.Annotations is { } annotations)
+        if (m.Annotations?.ToWire() is { } annotations)
         {
             w.WriteRaw(K.Annotations);
             MsgPackWrite.Token(ref w, annotations);

@@ -32,7 +32,7 @@ internal sealed partial class MsgPackProtocolCodec
                 case N.MsgSerial: pm.MsgSerial = R.Int64(ref r, N.MsgSerial); break;
                 case N.Messages: pm.Messages = ReadMessageArray(ref r); break;
                 case N.Presence: pm.Presence = ReadPresenceArray(ref r); break;
-                case N.Annotations: pm.Annotations = R.Array(ref r, N.Annotations); break;
+                case N.Annotations: pm.Annotations = R.Array(ref r, N.Annotations, keepBinary: true); break;
                 case N.State: pm.State = R.Array(ref r, N.State); break;
                 case N.Timestamp: pm.Timestamp = R.Int64(ref r, N.Timestamp); break;
                 case N.Params: pm.Params = R.StringMap(ref r, N.Params); break;

@@ -131,7 +131,11 @@ internal sealed partial class MsgPackProtocolCodec : ProtocolCodecBase
         }
     }
 
-    public override JToken ReadTree(ReadOnlyMemory<byte> body)
+    public override JToken ReadTree(ReadOnlyMemory<byte> body) => ReadTree(body, keepBinary: false);
+
+    public override JToken ReadTreeKeepingBinary(ReadOnlyMemory<byte> body) => ReadTree(body, keepBinary: true);
+
+    private static JToken ReadTree(ReadOnlyMemory<byte> body, bool keepBinary)
     {
         try
         {
@@ -141,7 +145,7 @@ internal sealed partial class MsgPackProtocolCodec : ProtocolCodecBase
                 throw CodecErrors.Malformed("The msgpack body is empty.");
             }
 
-            var token = MsgPackRead.Token(ref r, 0);
+            var token = MsgPackRead.Token(ref r, 0, keepBinary);
             EnsureEnd(ref r);
             return token;
         }

@@ -1,20 +1,19 @@
+using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
 using Reliably.Rx.Conformance.Tests.Support;
 
 namespace Reliably.Rx.Conformance.Tests.Realtime.Unit.Channels;
 
 /// <summary>
-/// uts/realtime/unit/channels/channel_annotations.md (RTL26, RTAN1-RTAN5): <c>channel.annotations</c>. Annotations are
-/// not implemented yet: each case sets up its server and channel, and carries in a comment the calls and assertions it
-/// will make once <c>RealtimeChannel.Annotations</c> exists; what it can already check (the ANNOTATION frames the
-/// client sends) it checks. RTAN3a (get) has no case of its own: it defers to rest/unit/channel/annotations.md.
+/// uts/realtime/unit/channels/channel_annotations.md (RTL26, RTAN1-RTAN5): <c>channel.annotations</c>. The spec's
+/// <c>subscribe(type?, listener)</c> is <see cref="RealtimeAnnotations.Events"/> / <see cref="RealtimeAnnotations.EventsOf"/>
+/// (as <see cref="RealtimePresence.Events"/>), and <c>unsubscribe</c> disposing the subscription. RTAN3a (get) has no
+/// case of its own: it defers to rest/unit/channel/annotations.md.
 /// </summary>
 [TestFixture]
 [Category("uts/realtime/unit/channels/channel_annotations.md")]
 public sealed class ChannelAnnotationsTests
 {
-    private const string NotImplemented = "not implemented: annotations (RTL26, RTAN1-RTAN5)";
-
     /// <summary>The ANNOTATION ProtocolMessage action (TR2), which the scripted server's enum does not name yet.</summary>
     private const ProtocolAction Annotation = (ProtocolAction)21;
 
@@ -35,8 +34,10 @@ public sealed class ChannelAnnotationsTests
             }
         };
 
-    private static ChannelFixture Attached(string name, int flags = Flags.Publish | AnnotationPublish, ErrorInfo? nack = null, ChannelOptions? options = null) =>
-        ChannelFixture.Attached(name, Server(flags, nack), channelOptions: options);
+    private static ChannelFixture Attached(string name, int flags = Flags.Publish | AnnotationPublish, ErrorInfo? nack = null, ChannelOptions? options = null, Func<ClientOptions, ClientOptions>? configure = null) =>
+        ChannelFixture.Attached(name, Server(flags, nack), configure, channelOptions: options);
+
+    private static readonly Annotation Like = new() { Type = "com.example.reaction", Name = "like" };
 
     private static JObject Ann(string type, string name, string serial, long timestamp) => new()
     {
@@ -51,21 +52,20 @@ public sealed class ChannelAnnotationsTests
 
     // UTS: realtime/unit/RTL26/annotations-attribute-type-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTL26_ChannelAnnotationsReturnsRealtimeAnnotations()
     {
         await using var f = ChannelFixture.Connected("test-RTL26");
-        // Assert.That(f.Channel.Annotations, Is.TypeOf<RealtimeAnnotations>());
-        Assert.That(f.Channel.GetType().GetProperty("Annotations"), Is.Not.Null);
+        Assert.That(f.Channel.Annotations, Is.TypeOf<RealtimeAnnotations>());
+        Assert.That(f.Channel.Annotations, Is.SameAs(f.Channel.Annotations));
+        Assert.That(f.Channel.Annotations.Channel, Is.SameAs(f.Channel));
     }
 
     // UTS: realtime/unit/RTAN1a/publish-sends-annotation-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTAN1a_RTAN1c_PublishSendsAnnotationProtocolMessageWithAnnotationCreate()
     {
         await using var f = Attached("test-RTAN1a");
-        // f.Scheduler.Await(f.Channel.Annotations.PublishAsync("msg-serial-1", new Annotation { Type = "com.example.reaction", Name = "like" }));
+        f.Scheduler.Await(f.Channel.Annotations.PublishAsync("msg-serial-1", Like));
         var frames = f.Server.FramesFromClient(Annotation);
         Assert.That(frames, Has.Count.EqualTo(1));
         Assert.That(frames[0].Channel, Is.EqualTo("test-RTAN1a"));
@@ -74,26 +74,27 @@ public sealed class ChannelAnnotationsTests
         Assert.That(ann.Value<string>("messageSerial"), Is.EqualTo("msg-serial-1"));
         Assert.That(ann.Value<string>("type"), Is.EqualTo("com.example.reaction"));
         Assert.That(ann.Value<string>("name"), Is.EqualTo("like"));
+        Assert.That(Like.MessageSerial, Is.Null, "the caller's annotation is not changed");
     }
 
     // UTS: realtime/unit/RTAN1a/validates-type-required-1
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTAN1a_PublishValidatesTypeIsRequired()
     {
         await using var f = Attached("test-RTAN1a-validate");
-        // var error = f.Scheduler.AwaitFailure(f.Channel.Annotations.PublishAsync("msg-serial-1", new Annotation { Name = "like" }));
-        // Assert.That(error, Is.Not.Null);
-        Assert.Fail("RealtimeChannel.Annotations.PublishAsync does not exist yet");
+        var error = f.Scheduler.AwaitFailure(f.Channel.Annotations.PublishAsync("msg-serial-1", new Annotation { Name = "like" }));
+        Assert.That(error.Code, Is.EqualTo(40003));
+        Assert.That(f.Scheduler.AwaitFailure(f.Channel.Annotations.PublishAsync("", Like)).Code, Is.EqualTo(40003), "RSAN1a: a serial is required too");
+        Assert.That(f.Scheduler.AwaitFailure(f.Channel.Annotations.PublishAsync(new Message(), Like)).Code, Is.EqualTo(40003), "RSAN1a1: a message without a serial");
+        Assert.That(f.Server.FramesFromClient(Annotation), Is.Empty);
     }
 
     // UTS: realtime/unit/RTAN1a/encodes-data-json-2
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTAN1a_PublishEncodesDataPerRSL4()
     {
         await using var f = Attached("test-RTAN1a-encode");
-        // f.Scheduler.Await(f.Channel.Annotations.PublishAsync("msg-serial-1", new Annotation { Type = "com.example.data", Data = JObject.Parse("""{"key":"value","nested":{"a":1}}""") }));
+        f.Scheduler.Await(f.Channel.Annotations.PublishAsync("msg-serial-1", new Annotation { Type = "com.example.data", Data = JObject.Parse("""{"key":"value","nested":{"a":1}}""") }));
         var frames = f.Server.FramesFromClient(Annotation);
         Assert.That(frames, Has.Count.EqualTo(1));
         var ann = (JObject)frames[0].Json["annotations"]![0]!;
@@ -104,7 +105,6 @@ public sealed class ChannelAnnotationsTests
 
     // UTS: realtime/unit/RTAN1b/publish-channel-state-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTAN1b_PublishHasSameConnectionAndChannelStateConditionsAsMessagePublishing()
     {
         await using var f = ChannelFixture.Connected("test-RTAN1b", (c, msg) =>
@@ -116,35 +116,33 @@ public sealed class ChannelAnnotationsTests
         });
         f.Scheduler.AwaitFailure(f.Channel.AttachAsync());
         Assert.That(f.Channel.State, Is.EqualTo(ChannelState.Failed));
-        // var error = f.Scheduler.AwaitFailure(f.Channel.Annotations.PublishAsync("msg-serial-1", new Annotation { Type = "com.example.reaction", Name = "like" }));
-        // Assert.That(error, Is.Not.Null);
-        Assert.Fail("RealtimeChannel.Annotations.PublishAsync does not exist yet");
+        var error = f.Scheduler.AwaitFailure(f.Channel.Annotations.PublishAsync("msg-serial-1", Like));
+        Assert.That(error.Code, Is.EqualTo(90001), "RTL6c4: not on a FAILED channel");
+        Assert.That(f.Server.FramesFromClient(Annotation), Is.Empty);
     }
 
     // UTS: realtime/unit/RTAN1d/publish-ack-nack-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTAN1d_PublishIndicatesSuccessOrFailureViaAckNack()
     {
         await using (var acked = Attached("test-RTAN1d-ack"))
         {
-            // acked.Scheduler.Await(acked.Channel.Annotations.PublishAsync("msg-serial-1", new Annotation { Type = "com.example.reaction", Name = "like" }));
+            acked.Scheduler.Await(acked.Channel.Annotations.PublishAsync("msg-serial-1", Like));
             Assert.That(acked.Server.FramesFromClient(Annotation), Has.Count.EqualTo(1));
         }
 
         await using var nacked = Attached("test-RTAN1d-nack", nack: new ErrorInfo(40160, 401, "Not permitted"));
-        // var error = nacked.Scheduler.AwaitFailure(nacked.Channel.Annotations.PublishAsync("msg-serial-1", new Annotation { Type = "com.example.reaction", Name = "like" }));
-        // Assert.That(error.Code, Is.EqualTo(40160));
+        var error = nacked.Scheduler.AwaitFailure(nacked.Channel.Annotations.PublishAsync("msg-serial-1", Like));
+        Assert.That(error.Code, Is.EqualTo(40160));
         Assert.That(nacked.Server.FramesFromClient(Annotation), Has.Count.EqualTo(1));
     }
 
     // UTS: realtime/unit/RTAN2a/delete-sends-annotation-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTAN2a_DeleteSendsAnnotationProtocolMessageWithAnnotationDelete()
     {
         await using var f = Attached("test-RTAN2a");
-        // f.Scheduler.Await(f.Channel.Annotations.DeleteAsync("msg-serial-1", new Annotation { Type = "com.example.reaction", Name = "like" }));
+        f.Scheduler.Await(f.Channel.Annotations.DeleteAsync("msg-serial-1", Like));
         var frames = f.Server.FramesFromClient(Annotation);
         Assert.That(frames, Has.Count.EqualTo(1));
         var ann = (JObject)frames[0].Json["annotations"]![0]!;
@@ -156,12 +154,11 @@ public sealed class ChannelAnnotationsTests
 
     // UTS: realtime/unit/RTAN4a/subscribe-delivers-annotations-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTAN4a_RTAN4b_SubscribeDeliversAnnotationsFromAnnotationProtocolMessage()
     {
         await using var f = Attached("test-RTAN4a", Flags.Publish | AnnotationPublish | AnnotationSubscribe, options: new ChannelOptions { AttachOnSubscribe = false });
-        var received = new List<JObject>();
-        // using var subscription = f.Channel.Annotations.Subscribe().Subscribe(received.Add);
+        var received = new List<Annotation>();
+        using var subscription = f.Channel.Annotations.Events.Subscribe(received.Add);
         var first = Ann("com.example.reaction", "like", "ann-serial-1", 1700000000000);
         first["id"] = "ann-1";
         first["clientId"] = "user-1";
@@ -170,92 +167,101 @@ public sealed class ChannelAnnotationsTests
         second["clientId"] = "user-2";
         SendAnnotations(f, first, second);
 
-        // Assert: received[0] is an Annotation with Id "ann-1", Action AnnotationAction.Create, Type "com.example.reaction",
-        // Name "like", ClientId "user-1", Serial "ann-serial-1", MessageSerial "msg-serial-1", Timestamp 1700000000000;
-        // received[1] has Name "heart" and ClientId "user-2".
         Assert.That(received, Has.Count.EqualTo(2));
+        Assert.That(received[0], Is.EqualTo(new Annotation
+        {
+            Id = "ann-1", Action = AnnotationAction.Create, Type = "com.example.reaction", Name = "like", ClientId = "user-1",
+            Serial = "ann-serial-1", MessageSerial = "msg-serial-1", Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(1700000000000),
+        }));
+        Assert.That((received[1].Name, received[1].ClientId), Is.EqualTo(("heart", "user-2")));
     }
 
     // UTS: realtime/unit/RTAN4c/subscribe-type-filter-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTAN4c_SubscribeWithTypeFilterDeliversOnlyMatchingAnnotations()
     {
         await using var f = Attached("test-RTAN4c", Flags.Publish | AnnotationPublish | AnnotationSubscribe, options: new ChannelOptions { AttachOnSubscribe = false });
-        var reactions = new List<JObject>();
-        // using var subscription = f.Channel.Annotations.Subscribe("com.example.reaction").Subscribe(reactions.Add);
+        var reactions = new List<Annotation>();
+        using var subscription = f.Channel.Annotations.EventsOf("com.example.reaction").Subscribe(reactions.Add);
         SendAnnotations(
             f,
             Ann("com.example.reaction", "like", "ann-serial-1", 1700000000000),
             Ann("com.example.comment", "text", "ann-serial-2", 1700000001000),
             Ann("com.example.reaction", "heart", "ann-serial-3", 1700000002000));
 
-        Assert.That(reactions.Select(a => a.Value<string>("name")), Is.EqualTo(new[] { "like", "heart" }));
+        Assert.That(reactions.Select(a => a.Name), Is.EqualTo(new[] { "like", "heart" }));
     }
 
     // UTS: realtime/unit/RTAN4d/subscribe-implicit-attach-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTAN4d_SubscribeImplicitlyAttachesChannel()
     {
         await using var f = ChannelFixture.Connected("test-RTAN4d", Server(Flags.Publish | AnnotationPublish | AnnotationSubscribe));
-        // using var subscription = f.Channel.Annotations.Subscribe().Subscribe(_ => { });
+        Assert.That(f.Channel.State, Is.EqualTo(ChannelState.Initialized));
+        using var subscription = f.Channel.Annotations.Events.Subscribe(_ => { });
         f.Scheduler.AwaitState(f.Channel, ChannelState.Attached);
         Assert.That(f.Channel.State, Is.EqualTo(ChannelState.Attached));
     }
 
     // UTS: realtime/unit/RTAN4e/subscribe-warns-no-mode-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTAN4e_SubscribeWarnsWhenAnnotationSubscribeModeNotGranted()
     {
-        var warnings = new List<string>();
-        // The client is created with a log handler that keeps the WARN lines in `warnings`.
-        await using var f = Attached("test-RTAN4e-warn", Flags.Publish, options: new ChannelOptions { AttachOnSubscribe = false });
-        // using var subscription = f.Channel.Annotations.Subscribe().Subscribe(_ => { });
+        var logs = new CapturedLogs(LogLevel.Warning);
+        await using var f = Attached("test-RTAN4e-warn", Flags.Publish, options: new ChannelOptions { AttachOnSubscribe = false }, configure: o => o with { LoggerFactory = logs });
+        using var subscription = f.Channel.Annotations.Events.Subscribe(_ => { });
+        var warnings = logs.Logs.Where(l => l.Level == LogLevel.Warning).Select(l => l.Message).ToList();
         Assert.That(warnings.Any(w => w.Contains("ANNOTATION_SUBSCRIBE", StringComparison.Ordinal)), Is.True);
+    }
+
+    // RTAN4e: the check is on the modes granted, so a channel attached with ANNOTATION_SUBSCRIBE does not warn.
+    [Test]
+    public async Task RTAN4e_SubscribeDoesNotWarnWhenTheModeIsGranted()
+    {
+        var logs = new CapturedLogs(LogLevel.Warning);
+        await using var f = Attached("test-RTAN4e-granted", Flags.Publish | AnnotationSubscribe, configure: o => o with { LoggerFactory = logs });
+        using var subscription = f.Channel.Annotations.Events.Subscribe(_ => { });
+        f.Scheduler.ProcessPendingEvents();
+        Assert.That(logs.Logs.Any(l => l.Message.Contains("ANNOTATION_SUBSCRIBE", StringComparison.Ordinal)), Is.False);
     }
 
     // UTS: realtime/unit/RTAN4e1/no-warn-unattached-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTAN4e1_SubscribeDoesNotWarnWhenNotAttachedAndAttachOnSubscribeIsFalse()
     {
-        var warnings = new List<string>();
-        // The client is created with a log handler that keeps the WARN lines in `warnings`.
-        await using var f = ChannelFixture.Connected("test-RTAN4e1", channelOptions: new ChannelOptions { AttachOnSubscribe = false });
+        var logs = new CapturedLogs(LogLevel.Warning);
+        await using var f = ChannelFixture.Connected("test-RTAN4e1", configure: o => o with { LoggerFactory = logs }, channelOptions: new ChannelOptions { AttachOnSubscribe = false });
         Assert.That(f.Channel.State, Is.EqualTo(ChannelState.Initialized));
-        // using var subscription = f.Channel.Annotations.Subscribe().Subscribe(_ => { });
-        Assert.That(warnings.Any(w => w.Contains("ANNOTATION_SUBSCRIBE", StringComparison.Ordinal)), Is.False);
-        Assert.Fail("RealtimeChannel.Annotations.Subscribe does not exist yet");
+        using var subscription = f.Channel.Annotations.Events.Subscribe(_ => { });
+        f.Scheduler.ProcessPendingEvents();
+        Assert.That(f.Channel.State, Is.EqualTo(ChannelState.Initialized));
+        Assert.That(logs.Logs.Any(l => l.Message.Contains("ANNOTATION_SUBSCRIBE", StringComparison.Ordinal)), Is.False);
     }
 
     // UTS: realtime/unit/RTAN5a/unsubscribe-removes-listeners-0
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTAN5a_UnsubscribeRemovesListeners()
     {
         await using var f = Attached("test-RTAN5-unsub", Flags.Publish | AnnotationPublish | AnnotationSubscribe, options: new ChannelOptions { AttachOnSubscribe = false });
-        var received = new List<JObject>();
-        // var subscription = f.Channel.Annotations.Subscribe().Subscribe(received.Add);
+        var received = new List<Annotation>();
+        var subscription = f.Channel.Annotations.Events.Subscribe(received.Add);
         SendAnnotations(f, Ann("com.example.reaction", "like", "ann-serial-1", 1700000000000));
         Assert.That(received, Has.Count.EqualTo(1));
-        // subscription.Dispose();
+        subscription.Dispose();
         SendAnnotations(f, Ann("com.example.reaction", "heart", "ann-serial-2", 1700000001000));
         Assert.That(received, Has.Count.EqualTo(1));
     }
 
     // UTS: realtime/unit/RTAN5a/unsubscribe-type-filter-1
     [Test]
-    [Ignore(NotImplemented)]
     public async Task RTAN5a_UnsubscribeWithTypeRemovesOnlyTypeFilteredListener()
     {
         await using var f = Attached("test-RTAN5-unsub-type", Flags.Publish | AnnotationPublish | AnnotationSubscribe, options: new ChannelOptions { AttachOnSubscribe = false });
-        var reactions = new List<JObject>();
-        var comments = new List<JObject>();
-        // var reactionSubscription = f.Channel.Annotations.Subscribe("com.example.reaction").Subscribe(reactions.Add);
-        // using var commentSubscription = f.Channel.Annotations.Subscribe("com.example.comment").Subscribe(comments.Add);
-        // reactionSubscription.Dispose();
+        var reactions = new List<Annotation>();
+        var comments = new List<Annotation>();
+        var reactionSubscription = f.Channel.Annotations.EventsOf("com.example.reaction").Subscribe(reactions.Add);
+        using var commentSubscription = f.Channel.Annotations.EventsOf("com.example.comment").Subscribe(comments.Add);
+        reactionSubscription.Dispose();
         SendAnnotations(
             f,
             Ann("com.example.reaction", "like", "ann-serial-1", 1700000000000),
@@ -263,6 +269,32 @@ public sealed class ChannelAnnotationsTests
 
         Assert.That(reactions, Is.Empty, "the reaction listener was removed");
         Assert.That(comments, Has.Count.EqualTo(1));
-        Assert.That(comments[0].Value<string>("type"), Is.EqualTo("com.example.comment"));
+        Assert.That(comments[0].Type, Is.EqualTo("com.example.comment"));
+    }
+
+    // RTAN4b with RTL15b: annotations and summaries keep the channel's one order, and the position advances with ANNOTATION.
+    [Test]
+    public async Task RTAN4b_AnnotationsAndMessagesShareTheChannelsOrder()
+    {
+        await using var f = Attached("test-RTAN4b-order", Flags.Publish | Flags.Subscribe | AnnotationSubscribe, options: new ChannelOptions { AttachOnSubscribe = false });
+        var events = new List<string>();
+        using var subscription = f.Channel.Events().Subscribe(n => events.Add(n switch
+        {
+            AnnotationNotification a => "annotation:" + a.Annotation.Name,
+            MessageNotification m => "message:" + m.Message.Action,
+            _ => "other",
+        }));
+        f.Server.SendToClient(ChannelMocks.Frame(new JObject
+        {
+            ["action"] = (int)Annotation, ["channel"] = f.Channel.Name, ["channelSerial"] = "cs-1",
+            ["annotations"] = new JArray(Ann("r:distinct.v1", "like", "a1", 1)),
+        }));
+        f.Server.SendToClient(ChannelMocks.Frame(new JObject
+        {
+            ["action"] = 15, ["channel"] = f.Channel.Name, ["channelSerial"] = "cs-2",
+            ["messages"] = new JArray(new JObject { ["action"] = 4, ["serial"] = "msg-serial-1", ["annotations"] = new JObject { ["summary"] = new JObject() } }),
+        }));
+        f.Scheduler.ProcessPendingEvents();
+        Assert.That(events.Where(e => e != "other"), Is.EqualTo(new[] { "annotation:like", "message:Summary" }));
     }
 }

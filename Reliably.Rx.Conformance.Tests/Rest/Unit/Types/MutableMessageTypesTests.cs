@@ -84,14 +84,12 @@ public sealed class MutableMessageTypesTests
 
     // UTS: rest/unit/TM2u/annotations-defaults-empty-0
     [Test]
-    [Ignore("not implemented: MessageAnnotations (TM2u, TM8): Message.Annotations is the raw JSON summary, null when the wire has none")]
     public void TM2u_TM8a_MessageAnnotationsDefaultsToEmpty()
     {
         var msg = MessageTypesTests.FromEncoded(JObject.Parse("""{"serial":"msg-serial-1","name":"test"}"""));
 
-        // Assert.That(msg.Annotations, Is.InstanceOf<MessageAnnotations>());
-        // Assert.That(msg.Annotations.Summary, Is.Not.Null.And.Empty);
-        Assert.That(msg.Annotations, Is.Not.Null);
+        Assert.That(msg.Annotations, Is.InstanceOf<MessageAnnotations>());
+        Assert.That(msg.Annotations!.Summary, Is.Not.Null.And.Empty);
     }
 
     // UTS: rest/unit/MOP2a/message-operation-fields-0
@@ -141,18 +139,30 @@ public sealed class MutableMessageTypesTests
 
     // UTS: rest/unit/TAN2/annotation-attributes-and-action-0
     [Test]
-    [Ignore("not implemented: annotations (TAN2, RSAN)")]
     public void TAN2_AnnotationTypeAttributesAndActionEncoding()
     {
-        // Read from an annotations page (RSAN3c) holding {"id":"ann-id-1","action":0,"clientId":"user-1","name":"like",
-        // "count":5,"data":"thumbs-up","encoding":null,"timestamp":1700000000000,"serial":"ann-serial-1",
-        // "messageSerial":"msg-serial-1","type":"com.example.reaction","extras":{"custom":"metadata"}}:
-        // Assert.That(ann.Id, Is.EqualTo("ann-id-1")); Assert.That(ann.Action, Is.EqualTo(AnnotationAction.Create));
-        // Assert.That(ann.ClientId, Is.EqualTo("user-1")); Assert.That(ann.Name, Is.EqualTo("like")); Assert.That(ann.Count, Is.EqualTo(5));
-        // Assert.That(ann.Data, Is.EqualTo("thumbs-up")); Assert.That(ann.Timestamp!.Value.ToUnixTimeMilliseconds(), Is.EqualTo(1700000000000));
-        // Assert.That(ann.Serial, Is.EqualTo("ann-serial-1")); Assert.That(ann.MessageSerial, Is.EqualTo("msg-serial-1"));
-        // Assert.That(ann.Type, Is.EqualTo("com.example.reaction")); Assert.That((string?)ann.Extras!["custom"], Is.EqualTo("metadata"));
-        // Assert.That((int)AnnotationAction.Create, Is.EqualTo(0)); Assert.That((int)AnnotationAction.Delete, Is.EqualTo(1));
-        Assert.Fail("not implemented: Annotation (TAN2)");
+        // Read from an annotations page (RSAN3c).
+        var mock = new MockHttp(req => req.RespondWith(200, """
+            [{"id":"ann-id-1","action":0,"clientId":"user-1","name":"like","count":5,"data":"thumbs-up","encoding":null,
+              "timestamp":1700000000000,"serial":"ann-serial-1","messageSerial":"msg-serial-1","type":"com.example.reaction",
+              "extras":{"custom":"metadata"}}]
+            """));
+        using var client = mock.Rest();
+        var ann = mock.Await(client.Channels.Get(MockHttp.RandomName("test-TAN2")).Annotations.GetAsync("msg-serial-1")).Items.Single();
+
+        Assert.That(ann.Id, Is.EqualTo("ann-id-1"));
+        Assert.That(ann.Action, Is.EqualTo(AnnotationAction.Create));
+        Assert.That(ann.ClientId, Is.EqualTo("user-1"));
+        Assert.That(ann.Name, Is.EqualTo("like"));
+        Assert.That(ann.Count, Is.EqualTo(5));
+        Assert.That(ann.Data, Is.EqualTo("thumbs-up"));
+        Assert.That(ann.Encoding, Is.Null);
+        Assert.That(ann.Timestamp!.Value.ToUnixTimeMilliseconds(), Is.EqualTo(1700000000000));
+        Assert.That(ann.Serial, Is.EqualTo("ann-serial-1"));
+        Assert.That(ann.MessageSerial, Is.EqualTo("msg-serial-1"));
+        Assert.That(ann.Type, Is.EqualTo("com.example.reaction"));
+        Assert.That((string?)ann.Extras!["custom"], Is.EqualTo("metadata"));
+        Assert.That((int)AnnotationAction.Create, Is.EqualTo(0));
+        Assert.That((int)AnnotationAction.Delete, Is.EqualTo(1));
     }
 }
