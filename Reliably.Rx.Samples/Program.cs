@@ -13,7 +13,7 @@ var samples = new Dictionary<string, (string Description, Func<Task> Run)>(Strin
     ["trading"] = ("price ticks sampled and throttled with Rx for a trading screen", TradingSample.RunAsync),
     ["telemetry"] = ("sensor readings aggregated in windows with Buffer", TelemetrySample.RunAsync),
     ["presence"] = ("who is online: presence members combined with connection state", PresenceSample.RunAsync),
-    ["streaming"] = ("messages that change: chat edits and deletes, and an answer streamed with appends", StreamingSample.RunAsync),
+    ["streaming"] = ("messages that change: chat edits and deletes, reactions, and an answer streamed with appends", StreamingSample.RunAsync),
     ["virtual-time"] = ("reconnection logic tested in virtual time with a scheduler", VirtualTimeSample.RunAsync),
 };
 
