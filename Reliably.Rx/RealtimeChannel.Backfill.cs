@@ -157,7 +157,7 @@ public sealed partial class RealtimeChannel
         // Held before the latest discontinuity and not in the history read since: history lost them (a server restart
         // while the backfill ran), and they precede everything it returned. Otherwise history holds them and delivers
         // them in its order.
-        var held = DeliverHeld(heldMessages.Take(earlier), flushed);
+        var held = DeliverHeld(run, 0, earlier, flushed);
         foreach (var message in result.Missed)
         {
             if (!_recent.Contains(message))
@@ -167,7 +167,8 @@ public sealed partial class RealtimeChannel
             }
         }
 
-        held += DeliverHeld(heldMessages.Skip(earlier), flushed);
+        held += DeliverHeld(run, earlier, heldMessages.Count, flushed);
+        DeliverHeldAnnotations(run, int.MaxValue);
 
         Interlocked.Add(ref _backfilled, recovered);
         ChannelLog.BackfillDone(_logger, Name, recovered, held, result.Reached);
@@ -179,12 +180,17 @@ public sealed partial class RealtimeChannel
         }
     }
 
-    /// <summary>Delivers the held messages that neither history (<paramref name="fetched"/>) nor an earlier delivery has.</summary>
-    private int DeliverHeld(IEnumerable<Message> held, RecentKeys fetched)
+    /// <summary>
+    /// Delivers the held messages <paramref name="from"/> to <paramref name="to"/> that neither history
+    /// (<paramref name="fetched"/>) nor an earlier delivery has, each after the annotations that arrived before it.
+    /// </summary>
+    private int DeliverHeld(BackfillRun? run, int from, int to, RecentKeys fetched)
     {
         var count = 0;
-        foreach (var message in held)
+        for (var i = from; run is not null && i < to; i++)
         {
+            DeliverHeldAnnotations(run, i);
+            var message = run.Held[i];
             if (!_recent.Contains(message) && !fetched.Contains(message))
             {
                 DeliverNow(message, track: true);
@@ -193,6 +199,27 @@ public sealed partial class RealtimeChannel
         }
 
         return count;
+    }
+
+    /// <summary>An annotation waits with the live messages a backfill holds, after those that came before it (RTAN4b).</summary>
+    private void DeliverAnnotation(Annotation annotation)
+    {
+        if (_backfill is { } run)
+        {
+            run.HeldAnnotations.Add((run.Held.Count, annotation));
+            return;
+        }
+
+        _feed.Annotation(annotation);
+    }
+
+    /// <summary>Delivers, in arrival order, the held annotations that arrived while fewer than <paramref name="before"/> messages were held.</summary>
+    private void DeliverHeldAnnotations(BackfillRun? run, int before)
+    {
+        while (run is not null && run.NextAnnotation < run.HeldAnnotations.Count && run.HeldAnnotations[run.NextAnnotation].HeldBefore <= before)
+        {
+            _feed.Annotation(run.HeldAnnotations[run.NextAnnotation++].Annotation);
+        }
     }
 
     /// <summary>
@@ -222,5 +249,11 @@ public sealed partial class RealtimeChannel
 
         /// <summary>How many of <see cref="Held"/> arrived before the latest discontinuity (the current fetch's).</summary>
         public int HeldBeforeLatest { get; set; }
+
+        /// <summary>Annotations that arrived during the backfill, each with the number of messages held before it.</summary>
+        public List<(int HeldBefore, Annotation Annotation)> HeldAnnotations { get; } = new();
+
+        /// <summary>The first of <see cref="HeldAnnotations"/> not delivered yet.</summary>
+        public int NextAnnotation { get; set; }
     }
 }

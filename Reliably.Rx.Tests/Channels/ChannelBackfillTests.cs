@@ -176,6 +176,46 @@ public sealed class ChannelBackfillTests
     }
 
     [Test]
+    public async Task RTAN4b_annotations_that_arrive_during_a_backfill_wait_in_their_place_among_the_held_messages()
+    {
+        var (c, requests) = await Start();
+        await using var owned = c;
+        var events = new List<string>();
+        using var all = c.Channel.Events().Subscribe(n => events.Add(n switch
+        {
+            MessageNotification m => m.Message.Name!,
+            AnnotationNotification a => "a:" + a.Annotation.Name,
+            _ => string.Empty,
+        }));
+        Deliver(c, 1);
+        c.Receive(c.Attached("attach-2"));
+
+        // While history is read: an annotation, a live message, another annotation.
+        Annotate(c, "before-m4");
+        Deliver(c, 4);
+        Annotate(c, "after-m4");
+        Assert.That(events.Where(e => e.Length > 0), Is.EqualTo(new[] { "m1" }), "held with the live messages");
+
+        requests[0].Result.SetResult(new BackfillResult(new[] { M(2), M(3) }, Reached: true));
+        c.Pump();
+        Assert.That(events.Where(e => e.Length > 0), Is.EqualTo(new[] { "m1", "m2", "m3", "a:before-m4", "m4", "a:after-m4" }));
+
+        // Live delivery resumes, annotations included.
+        Annotate(c, "live");
+        Assert.That(events.Last(), Is.EqualTo("a:live"));
+    }
+
+    private static void Annotate(ChannelHarness c, string name)
+    {
+        var annotation = new Annotation { Type = "reaction:distinct.v1", Name = name, MessageSerial = "s-0001", ClientId = "alice", Action = AnnotationAction.Create };
+        c.Receive(new ProtocolMessage(ProtocolAction.Annotation, c.Name)
+        {
+            Id = "an-" + name, ConnectionId = "pub-conn", Timestamp = 1_700_000_000_000,
+            Annotations = new Newtonsoft.Json.Linq.JArray(Reliably.Rx.PayloadEncoding.AnnotationWire.Write(annotation)),
+        });
+    }
+
+    [Test]
     public async Task Detaching_during_a_backfill_delivers_the_held_messages_and_reports_the_gap()
     {
         var (c, requests) = await Start();
