@@ -240,6 +240,21 @@ public sealed class PublishPipelineTests
     }
 
     [Test]
+    public async Task RTL6c2_MaxPendingPublishes_does_not_count_an_ATTACH_waiting_for_the_connection()
+    {
+        await using var h = new RealtimeHarness(o => o with { MaxPendingPublishes = 1 });
+        _ = h.Client.Channels.Get("chat").AttachAsync();
+        h.Pump();
+        var publish = h.Publish();
+        h.Pump(1);
+        Assert.That(publish.IsFaulted, Is.False, "one publish held, within the bound");
+        var transport = h.ConnectNow();
+        h.Pump();
+        Assert.That(transport.SentOf(ProtocolAction.Attach).Count(), Is.EqualTo(1));
+        Assert.That(transport.SentOf(ProtocolAction.Message).Count(), Is.EqualTo(1));
+    }
+
+    [Test]
     public void MaxPendingPublishes_below_1_is_rejected_with_40003()
     {
         var error = Assert.Throws<AblyException>(() => new AblyRealtime(new ClientOptions("app.key:secret") { AutoConnect = false, MaxPendingPublishes = 0 }));

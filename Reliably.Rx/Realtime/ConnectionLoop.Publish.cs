@@ -86,7 +86,7 @@ internal sealed partial class ConnectionLoop
             return;
         }
 
-        if (pending.AckRequired && _options.MaxPendingPublishes is { } bound && _pending.Count + _queued.Count >= bound)
+        if (pending.AckRequired && _options.MaxPendingPublishes is { } bound && HoldsPublishes(bound))
         {
             pending.Fail(new ErrorInfo(ErrorCodes.RateLimitExceeded, 429,
                 $"The client already holds {bound} publishes awaiting acknowledgement or a connection (ClientOptions.MaxPendingPublishes); this one was refused. Await earlier publishes and retry."));
@@ -121,6 +121,15 @@ internal sealed partial class ConnectionLoop
                 break;
         }
     }
+
+    /// <summary>
+    /// True when <paramref name="bound"/> publishes are held: awaiting their ACK, or queued for a connection. Queued
+    /// operations that are not publishes (an ATTACH waiting for CONNECTED) do not count; they are counted exactly only
+    /// when the cheap upper bound reaches the limit.
+    /// </summary>
+    private bool HoldsPublishes(int bound) =>
+        _pending.Count + _queued.Count >= bound
+        && _pending.Count + _queued.Count(static q => q.Pending is { AckRequired: true }) >= bound;
 
     private void SendPendingNow(PendingMessage pending)
     {
