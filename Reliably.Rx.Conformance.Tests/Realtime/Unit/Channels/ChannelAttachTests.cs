@@ -363,7 +363,7 @@ public sealed class ChannelAttachTests
     public async Task TR3f_AttachResumeFlagSetForReattach()
     {
         var attaches = new List<ProtocolFrame>();
-        await using var f = ChannelFixture.Connected("test-RTL4j", CapturingAttaches(attaches));
+        await using var f = ChannelFixture.Connected("test-TR3f", CapturingAttaches(attaches));
 
         f.Scheduler.Await(f.Channel.AttachAsync());
         f.Scheduler.Await(f.Channel.SetOptionsAsync(new ChannelOptions { Params = new Dictionary<string, string> { ["rewind"] = "1" } }));

@@ -161,7 +161,7 @@ public sealed class ChannelPropertiesTests
     [Test]
     public async Task RTL15b2_ChannelSerialClearedOnDetachedState()
     {
-        await using var f = ChannelFixture.Attached("test-RTL15b1-detached", AttachedWithSerial(() => "serial-001"));
+        await using var f = ChannelFixture.Attached("test-RTL15b2-detached", AttachedWithSerial(() => "serial-001"));
         Assert.That(f.Channel.ChannelSerial, Is.EqualTo("serial-001"));
 
         f.Scheduler.Await(f.Channel.DetachAsync());
@@ -177,7 +177,7 @@ public sealed class ChannelPropertiesTests
     {
         var attachCount = 0;
         await using var f = ChannelFixture.Attached(
-            "test-RTL15b1-suspended",
+            "test-RTL15b2-suspended",
             (c, msg) =>
             {
                 if (msg.Action == ProtocolAction.Attach && ++attachCount == 1)
@@ -202,7 +202,7 @@ public sealed class ChannelPropertiesTests
     [Test]
     public async Task RTL15b2_ChannelSerialClearedOnFailedState()
     {
-        await using var f = ChannelFixture.Attached("test-RTL15b1-failed", AttachedWithSerial(() => "serial-001"));
+        await using var f = ChannelFixture.Attached("test-RTL15b2-failed", AttachedWithSerial(() => "serial-001"));
         Assert.That(f.Channel.ChannelSerial, Is.EqualTo("serial-001"));
 
         f.Server.SendToClient(ProtocolFrame.ErrorFrame(new ErrorInfo(40160, 401, "Not permitted"), f.Channel.Name));
