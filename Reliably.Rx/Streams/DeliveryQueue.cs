@@ -156,6 +156,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
             return false;
         }
 
+        // The gap bookkeeping object is also the lock over drops and the gap count (TryTake takes it too).
         lock (_gaps)
         {
             while (Volatile.Read(ref _depth) >= capacity && _queue.TryDequeue(out var oldest))
@@ -213,7 +214,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
                 return;
             }
 
-            if ((_traits & QueueTraits.Pull) != 0 && Volatile.Read(ref _credit) <= 0)
+            if (!HasCredit)
             {
                 break;
             }
