@@ -15,7 +15,9 @@ public abstract class RealtimeEmulatorFixture
 
     [OneTimeSetUp]
     public async Task StartEmulator() =>
-        Emulator = await AblyEmulator.StartAsync(new EmulatorOptions { ChannelHistoryLimit = HistoryLimit }).WaitAsync(Wait);
+        // The frame log keeps every frame of the busiest connection here (8 x 600 publishes and their ACKs): with the
+        // default 1,000 the last frames can all be ACKs, and a test that reads the publisher's frames would see none.
+        Emulator = await AblyEmulator.StartAsync(new EmulatorOptions { ChannelHistoryLimit = HistoryLimit, FrameLogLimit = 12_000 }).WaitAsync(Wait);
 
     /// <summary>Messages the emulator keeps per channel (history, resume).</summary>
     protected virtual int HistoryLimit => 200_000;
