@@ -156,18 +156,13 @@ public sealed class ChannelAnnotationsTests
     [Test]
     public async Task RTAN3_RTAN3a_GetIsIdenticalToRestAnnotationsGet()
     {
-        var requests = new List<ScriptedHttpRequest>();
         await using var f = ChannelFixture.Connected("test-RTAN3a");
-        f.Server.OnHttpRequest = req =>
-        {
-            requests.Add(req);
-            req.RespondWith(200, """
-                [{"id":"ann-1","action":0,"type":"com.example.reaction","name":"like","clientId":"user-1","count":1,"data":"thumbs-up",
-                  "serial":"ann-serial-1","messageSerial":"msg-serial-1","timestamp":1700000000000,"extras":{"custom":"metadata"}},
-                 {"id":"ann-2","action":1,"type":"com.example.reaction","name":"heart","clientId":"user-2","serial":"ann-serial-2",
-                  "messageSerial":"msg-serial-1","timestamp":1700000001000}]
-                """);
-        };
+        var requests = f.AnswerHttp("""
+            [{"id":"ann-1","action":0,"type":"com.example.reaction","name":"like","clientId":"user-1","count":1,"data":"thumbs-up",
+              "serial":"ann-serial-1","messageSerial":"msg-serial-1","timestamp":1700000000000,"extras":{"custom":"metadata"}},
+             {"id":"ann-2","action":1,"type":"com.example.reaction","name":"heart","clientId":"user-2","serial":"ann-serial-2",
+              "messageSerial":"msg-serial-1","timestamp":1700000001000}]
+            """);
 
         var result = f.Scheduler.Await(f.Channel.Annotations.GetAsync("msg-serial-1", new Dictionary<string, string> { ["limit"] = "50" }));
 
