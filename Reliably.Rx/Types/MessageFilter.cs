@@ -1,5 +1,3 @@
-using Newtonsoft.Json.Linq;
-
 namespace Reliably.Rx;
 
 /// <summary>
@@ -35,15 +33,11 @@ public sealed record MessageFilter
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message must not be null.");
         }
 
-        // A ref that is not a JSON object is no ref: its timeserial and type cannot be read.
-        var reference = message.Extras?["ref"] as JObject;
-        return (IsRef is not { } isRef || isRef == reference is not null)
-            && (RefTimeserial is null || StringField(reference, "timeserial") == RefTimeserial)
-            && (RefType is null || StringField(reference, "type") == RefType)
+        var reference = message.Reference();
+        return (IsRef is not { } isRef || isRef == reference.HasValue)
+            && (RefTimeserial is null || reference?.Timeserial == RefTimeserial)
+            && (RefType is null || reference?.Type == RefType)
             && (Name is null || message.Name == Name)
             && (ClientId is null || message.ClientId == ClientId);
     }
-
-    private static string? StringField(JObject? reference, string key) =>
-        reference?[key] is JValue { Type: JTokenType.String } value ? (string?)value : null;
 }
