@@ -12,7 +12,8 @@ namespace Reliably.Rx.Benchmarks.Pipeline;
 /// subscribers on the thread pool. Prints one line per round and the median.
 /// With a number of channels, each has the subscribers and the frames go to the channels in turn, so the figure shows
 /// how the cost per message grows with the channels on a connection.
-/// Usage: <c>receive-cpu [json|msgpack] [subscribers per channel] [frames per round] [rounds] [channels]</c>.
+/// A sixth argument sets the size of each message's string data (default 100 characters).
+/// Usage: <c>receive-cpu [json|msgpack] [subscribers per channel] [frames per round] [rounds] [channels] [data length]</c>.
 /// </summary>
 public static class ReceiveCpuProbe
 {
@@ -25,6 +26,7 @@ public static class ReceiveCpuProbe
         var frames = args.Length > 2 ? int.Parse(args[2]) : 50_000;
         var rounds = args.Length > 3 ? int.Parse(args[3]) : 7;
         var channelCount = args.Length > 4 ? int.Parse(args[4]) : 1;
+        var payload = args.Length > 5 ? int.Parse(args[5]) : Codecs.CodecBenchmarkFrames.DataLength;
         if (frames % channelCount != 0)
         {
             Console.Error.WriteLine("frames per round must be a multiple of the number of channels");
@@ -56,7 +58,7 @@ public static class ReceiveCpuProbe
 
             attaches[c] = channel.AttachAsync();
             var buffer = new ArrayBufferWriter<byte>();
-            var pm = Codecs.CodecBenchmarkFrames.MessageFrame(1);
+            var pm = Codecs.CodecBenchmarkFrames.MessageFrame(1, payload);
             pm.Channel = name;
             codec.WriteProtocolMessage(pm, buffer);
             channelFrames[c] = buffer.WrittenMemory.ToArray();
@@ -114,7 +116,7 @@ public static class ReceiveCpuProbe
 
         var cpus = results.Select(r => r.Cpu).Order().ToArray();
         var walls = results.Select(r => r.Wall).Order().ToArray();
-        Console.WriteLine($"median: {cpus[cpus.Length / 2] / 1000:F3} us CPU, {walls[walls.Length / 2] / 1000:F3} us wall per message ({cpus[cpus.Length / 2] / 1000 / subscribers:F3} us CPU per delivery); {format}, {subscribers} subscribers on each of {channelCount} channels, {frames} frames x {rounds} rounds");
+        Console.WriteLine($"median: {cpus[cpus.Length / 2] / 1000:F3} us CPU, {walls[walls.Length / 2] / 1000:F3} us wall per message ({cpus[cpus.Length / 2] / 1000 / subscribers:F3} us CPU per delivery); {format}, {subscribers} subscribers on each of {channelCount} channels, {frames} frames x {rounds} rounds, {payload} B of data per message: {payload / (cpus[cpus.Length / 2] / 1000):F1} MB of data per CPU-second");
         foreach (var s in subscriptions)
         {
             s.Dispose();
