@@ -187,8 +187,6 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
     /// </summary>
     internal void RunOnLoop(Action action) => _turns.RunOnLoop(action);
 
-    private DateTimeOffset Now => Scheduler.Now;
-
     private void SetState(ConnectionState next, ErrorInfo? reason, TimeSpan? retryIn = null, bool resumed = false)
     {
         if (_state == ConnectionState.Connected && next != ConnectionState.Connected)
