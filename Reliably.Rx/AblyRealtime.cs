@@ -52,7 +52,6 @@ public sealed partial class AblyRealtime : IAsyncDisposable
             new RandomSource(random ?? options.Random),
             connectivityCheck ?? Rest.CheckConnectivityAsync,
             Rest.Hosts.UseRealtimeHost);
-        loop.InitializeStreams();
         Connection = new Connection(loop);
 
         // RTC8: an explicit Auth.AuthorizeAsync re-authenticates the connection with the new token, and completes with it.

@@ -56,7 +56,6 @@ public sealed class ConnectionTimerTests
         h.Transports.OnConnect = t => t.Refuse();
         var loop = new Reliably.Rx.Realtime.ConnectionLoop(
             h.Options with { AutoConnect = false }, h.Auth, h.Transports, new Reliably.Rx.Randomness.RandomSource(new MaxJitterRandom()));
-        loop.InitializeStreams();
         var sink = new RecordingChannelSink(h.Scheduler);
         loop.Channels.Register(sink);
         loop.Post(loop.Connect);

@@ -1,14 +1,10 @@
 using Reliably.Rx.Protocol;
-using Reliably.Rx.Streams;
 
 namespace Reliably.Rx.Realtime;
 
 /// <summary>Close (RTN12), FAILED (RTN14g, RTN15j) and disposal.</summary>
 internal sealed partial class ConnectionLoop
 {
-    private readonly LoopTimer _closeTimer;
-    private readonly List<TaskCompletionSource<bool>> _closeWaiters = new();
-
     /// <summary>RTN12: closes the connection; completes when CLOSED (or at once when there is nothing to close).</summary>
     public Task CloseAsync()
     {
@@ -19,110 +15,6 @@ internal sealed partial class ConnectionLoop
         }
 
         return done.Task;
-    }
-
-    private void BeginClose(TaskCompletionSource<bool> done)
-    {
-        switch (_state)
-        {
-            case ConnectionState.Closed:
-            case ConnectionState.Failed:
-                // RTN12d: nothing to close.
-                done.TrySetResult(true);
-                return;
-            case ConnectionState.Initialized:
-            case ConnectionState.Disconnected:
-            case ConnectionState.Suspended:
-                // RTN12d: no transport: CLOSED at once, and no more retries.
-                _closeWaiters.Add(done);
-                EnterClosed();
-                return;
-            case ConnectionState.Closing:
-                _closeWaiters.Add(done);
-                return;
-            case ConnectionState.Connecting:
-                // RTN12f: CLOSING now; CLOSE goes out if CONNECTED arrives, the attempt's failure means CLOSED.
-                _closeWaiters.Add(done);
-                SetState(ConnectionState.Closing, null);
-                _closeTimer.Start(_options.RealtimeRequestTimeout, EnterClosed);
-                return;
-            case ConnectionState.Connected:
-                // RTN12a, RTN12b: CLOSE, then CLOSED from the server or after realtimeRequestTimeout.
-                _closeWaiters.Add(done);
-                _idleTimer.Cancel();
-                SendFrame(new ProtocolMessage(ProtocolAction.Close));
-                SetState(ConnectionState.Closing, null);
-                _closeTimer.Start(_options.RealtimeRequestTimeout, EnterClosed);
-                return;
-        }
-    }
-
-    private void EnterClosed()
-    {
-        OnAttemptEnded(new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "Closed before the connection attempt completed."));
-        if (_state == ConnectionState.Closed)
-        {
-            return;
-        }
-
-        StopEverything();
-        var closed = new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "Connection closed.");
-        FailAllMessages(closed);
-
-        // RTN12a: the connection's state is discarded by the server; it cannot be resumed.
-        _connectionId = null;
-        _connectionKey = null;
-        SetState(ConnectionState.Closed, null);
-        CompleteCloseWaiters();
-    }
-
-    /// <summary>FAILED with <paramref name="error"/>: fatal, no retries (RTN14g, RTN15j).</summary>
-    private void Fail(ErrorInfo error)
-    {
-        OnAttemptEnded(error);
-        if (_state == ConnectionState.Failed)
-        {
-            return;
-        }
-
-        StopEverything();
-        FailAllMessages(error);
-        _connectionId = null;
-        _connectionKey = null;
-        SetState(ConnectionState.Failed, error);
-        CompleteCloseWaiters();
-    }
-
-    private void StopEverything()
-    {
-        DisposeTransport();
-        _connectTimer.Cancel();
-        _retryTimer.Cancel();
-        _suspendTimer.Cancel();
-        _idleTimer.Cancel();
-        _closeTimer.Cancel();
-        _disconnectedSince = null;
-        _retryCount = 0;
-    }
-
-    private void CompleteCloseWaiters()
-    {
-        var waiters = _closeWaiters.ToArray();
-        _closeWaiters.Clear();
-        foreach (var waiter in waiters)
-        {
-            waiter.TrySetResult(true);
-        }
-    }
-
-    /// <summary>Auth waiters fault when the connection can no longer complete a re-authentication.</summary>
-    private void OnStateChangedForWaiters(ConnectionStateChange change)
-    {
-        OnStateChangedForPings(change);
-        if (change.Current is ConnectionState.Failed or ConnectionState.Suspended or ConnectionState.Closed)
-        {
-            CompleteAuthWaiters(change.Reason ?? StateError(change.Current));
-        }
     }
 
     /// <summary>
@@ -141,7 +33,7 @@ internal sealed partial class ConnectionLoop
         {
             if (_state == ConnectionState.Connected)
             {
-                SendFrame(new ProtocolMessage(ProtocolAction.Close));
+                _transport.Write(new ProtocolMessage(ProtocolAction.Close));
             }
 
             if (_state is not (ConnectionState.Failed or ConnectionState.Closed))
@@ -149,21 +41,91 @@ internal sealed partial class ConnectionLoop
                 EnterClosed();
             }
 
-            CompleteAuthWaiters(new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed."));
+            _auth.Complete(ConnectionErrors.Disposed);
             _turns.Stop();
             _lifetime.Cancel();
-            using (DeliveryGuard.Enter())
-            {
-                lock (_publishGate)
-                {
-                    _stateChanges.Complete();
-                }
-            }
-
+            _status.Complete();
             done.TrySetResult(true);
         });
 
         return DisposeAfter(done.Task);
+    }
+
+    private void BeginClose(TaskCompletionSource<bool> done)
+    {
+        switch (_state)
+        {
+            case ConnectionState.Closed:
+            case ConnectionState.Failed:
+                // RTN12d: nothing to close.
+                done.TrySetResult(true);
+                return;
+            case ConnectionState.Initialized:
+            case ConnectionState.Disconnected:
+            case ConnectionState.Suspended:
+                // RTN12d: no transport: CLOSED at once, and no more retries.
+                _close.Await(done);
+                EnterClosed();
+                return;
+            case ConnectionState.Closing:
+                _close.Await(done);
+                return;
+            case ConnectionState.Connecting:
+                // RTN12f: CLOSING now; CLOSE goes out if CONNECTED arrives, the attempt's failure means CLOSED.
+                _close.Await(done);
+                SetState(ConnectionState.Closing, null);
+                _close.StartTimer(_options.RealtimeRequestTimeout, EnterClosed);
+                return;
+            case ConnectionState.Connected:
+                // RTN12a, RTN12b: CLOSE, then CLOSED from the server or after realtimeRequestTimeout.
+                _close.Await(done);
+                _idle.Stop();
+                _transport.Write(new ProtocolMessage(ProtocolAction.Close));
+                SetState(ConnectionState.Closing, null);
+                _close.StartTimer(_options.RealtimeRequestTimeout, EnterClosed);
+                return;
+        }
+    }
+
+    private void EnterClosed()
+    {
+        _telemetry.Ended(new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "Closed before the connection attempt completed."));
+        if (_state == ConnectionState.Closed)
+        {
+            return;
+        }
+
+        StopEverything();
+        _publish.FailAll(new ErrorInfo(ErrorCodes.ConnectionClosed, 400, "Connection closed."));
+
+        // RTN12a: the connection's state is discarded by the server; it cannot be resumed.
+        _session.Forget();
+        SetState(ConnectionState.Closed, null);
+        _close.Complete();
+    }
+
+    /// <summary>FAILED with <paramref name="error"/>: fatal, no retries (RTN14g, RTN15j).</summary>
+    private void Fail(ErrorInfo error)
+    {
+        _telemetry.Ended(error);
+        if (_state == ConnectionState.Failed)
+        {
+            return;
+        }
+
+        StopEverything();
+        _publish.FailAll(error);
+        _session.Forget();
+        SetState(ConnectionState.Failed, error);
+        _close.Complete();
+    }
+
+    private void StopEverything()
+    {
+        _transport.Close();
+        _attempts.Stop();
+        _idle.Stop();
+        _close.CancelTimer();
     }
 
     private async Task DisposeAfter(Task closed)

@@ -1,5 +1,4 @@
 using Reliably.Rx.Auth;
-using Reliably.Rx.Protocol;
 using Reliably.Rx.Transport;
 
 namespace Reliably.Rx.Realtime;
@@ -7,24 +6,6 @@ namespace Reliably.Rx.Realtime;
 /// <summary>Connection attempts, retry with backoff, suspension and fallback hosts (RTN11, RTN14, RTN15, RTN17, RTB1).</summary>
 internal sealed partial class ConnectionLoop
 {
-    private readonly Func<CancellationToken, Task<bool>> _connectivityCheck;
-    private readonly Action<string?>? _connectedHost;
-    private readonly LoopTimer _connectTimer;
-    private readonly LoopTimer _retryTimer;
-    private readonly LoopTimer _suspendTimer;
-    private RecoveryKey? _recover;
-    private bool _recoverAttempted;
-    private ProtocolTransport? _transport;
-    private AuthCredentials? _credentials;
-    private List<string> _hostPlan = new();
-    private int _hostIndex;
-    private string? _sentResumeKey;
-    private bool _sentRecover;
-    private bool _tokenRenewedThisCycle;
-    private int _retryCount;
-    private DateTimeOffset? _disconnectedSince;
-    private DateTimeOffset _lastActivity;
-
     /// <summary>RTN11: connect, or reconnect now from DISCONNECTED/SUSPENDED; a no-op while connecting or connected.</summary>
     public void Connect()
     {
@@ -39,8 +20,8 @@ internal sealed partial class ConnectionLoop
                 ResetConnectionState();
                 break;
             case ConnectionState.Closing:
-                _closeTimer.Cancel();
-                DisposeTransport();
+                _close.CancelTimer();
+                _transport.Close();
                 ResetConnectionState();
                 break;
         }
@@ -48,33 +29,22 @@ internal sealed partial class ConnectionLoop
         StartConnecting(renewToken: false, startHostIndex: 0);
     }
 
+    /// <summary>REC3: the connectivity check, callable from any thread.</summary>
+    public Task<bool> CheckConnectivityAsync(CancellationToken cancellationToken) => _hosts.CheckConnectivityAsync(cancellationToken);
+
     private void ResetConnectionState()
     {
-        _connectionId = null;
-        _connectionKey = null;
-        _details = null;
-        Interlocked.Exchange(ref _msgSerial, 0);
-        _disconnectedSince = null;
-        _retryCount = 0;
-        _tokenRenewedThisCycle = false;
+        _session.Reset();
+        _publish.ResetSerial();
+        _attempts.Reset();
     }
 
     private void StartConnecting(bool renewToken, int startHostIndex)
     {
-        _retryTimer.Cancel();
-        _hostPlan = _hosts.Plan(_random);
-        _hostIndex = Math.Min(startHostIndex, _hostPlan.Count - 1);
-
         // RTN14h: however long the client has been away (SUSPENDED included), a connection that had a key tries to
         // resume it; the server says whether it still can (RTN15c6, RTN15c7).
-
-        // RTN14e: connectionStateTtl counts from the first attempt (or the loss of the connection) until CONNECTED.
-        if (_disconnectedSince is null)
-        {
-            _disconnectedSince = Now;
-            _suspendTimer.Start(_connectionStateTtl, OnSuspendTimeout);
-        }
-
+        _attempts.StartCycle(_session.ConnectionStateTtl, OnSuspendTimeout);
+        _hosts.StartCycle(startHostIndex);
         if (_state != ConnectionState.Connecting)
         {
             SetState(ConnectionState.Connecting, null);
@@ -85,45 +55,27 @@ internal sealed partial class ConnectionLoop
 
     private void BeginAttempt(bool renewToken)
     {
-        DisposeTransport();
-        var attempt = ++_attemptId;
+        _transport.Close();
 
         // RTN14c: the whole attempt, token included, must end in CONNECTED within realtimeRequestTimeout.
-        _connectTimer.Start(_options.RealtimeRequestTimeout, () => OnConnectTimeout(attempt));
-        _awaitingCredentials = true;
-        ValueTask<AuthCredentials> pending;
-        try
+        var attempt = _attempts.Begin(_options.RealtimeRequestTimeout, OnConnectTimeout);
+        var pending = _auth.Obtain(renewToken, _lifetime.Token, out var renewed);
+        if (renewed)
         {
-            if (renewToken && _credentials is not null)
-            {
-                _tokenRenewedThisCycle = true;
-                pending = _auth.RenewAsync(_credentials, _lifetime.Token);
-            }
-            else
-            {
-                pending = _auth.GetCredentialsAsync(_lifetime.Token);
-            }
-        }
-        catch (Exception ex)
-        {
-            pending = ValueTask.FromException<AuthCredentials>(ex);
+            _attempts.TokenRenewed = true;
         }
 
         this.WhenDone(pending.AsTask(), t => OnCredentials(attempt, t));
     }
 
-    private int _attemptId;
-    private bool _awaitingCredentials;
-
     private void OnCredentials(int attempt, Task<AuthCredentials> task)
     {
-        if (attempt != _attemptId || _state is not (ConnectionState.Connecting or ConnectionState.Closing))
+        if (!_attempts.IsCurrent(attempt) || _state is not (ConnectionState.Connecting or ConnectionState.Closing))
         {
             return;
         }
 
-        _awaitingCredentials = false;
-
+        _attempts.AwaitingCredentials = false;
         if (_state == ConnectionState.Closing)
         {
             EnterClosed();
@@ -143,24 +95,22 @@ internal sealed partial class ConnectionLoop
             return;
         }
 
-        _credentials = credentials;
-        var host = _hostPlan[_hostIndex];
-        _sentResumeKey = _connectionKey;
-        _sentRecover = _sentResumeKey is null && _recover is not null && !_recoverAttempted;
-        _recoverAttempted |= _sentRecover;
-        var uri = ConnectUri.Build(_options, host, credentials, _sentResumeKey, _sentRecover ? _recover!.ConnectionKey : null);
-        RealtimeLog.Connecting(_logger, host, _sentResumeKey is not null, _sentRecover);
-        OnAttemptStarted(host, _sentResumeKey is not null, _sentRecover);
+        _auth.Credentials = credentials;
+        var host = _hosts.Current;
+        var recoverKey = _session.BeginAttempt();
+        var resuming = _session.ResumeKeySent is not null;
+        var uri = ConnectUri.Build(_options, host, credentials, _session.ResumeKeySent, recoverKey);
+        RealtimeLog.Connecting(_logger, host, resuming, _session.RecoverSent);
+        _telemetry.Started(host, resuming, _session.RecoverSent);
 
         // The transport's events reach the loop as turns, in order; the codec decodes frames before they are posted.
         // One delegate per transport, the event as its state: no closure per frame.
         ProtocolTransport? transport = null;
         Action<object?> onEvent = e => OnTransportEvent(transport!, (TransportEvent)e!);
-        transport = new ProtocolTransport(uri, _options.UseBinaryProtocol, e => Post(onEvent, e));
-        _transport = transport;
+        transport = _transport.Open(uri, _options.UseBinaryProtocol, e => Post(onEvent, e));
         try
         {
-            transport.Connect(_transports);
+            _transport.Connect();
         }
         catch (Exception ex)
         {
@@ -171,7 +121,7 @@ internal sealed partial class ConnectionLoop
 
     private void OnConnectTimeout(int attempt)
     {
-        if (attempt != _attemptId)
+        if (!_attempts.IsCurrent(attempt))
         {
             return;
         }
@@ -185,13 +135,13 @@ internal sealed partial class ConnectionLoop
         if (_state == ConnectionState.Connecting)
         {
             var timeout = new ErrorInfo(ErrorCodes.Timeout, 504, "Connection attempt timed out (RTN14c).");
-            if (_awaitingCredentials)
+            if (_attempts.AwaitingCredentials)
             {
                 // RSA4c: obtaining the token took longer than realtimeRequestTimeout: an auth failure (80019), not a
                 // transport one, so no fallback host either.
-                _awaitingCredentials = false;
+                _attempts.AwaitingCredentials = false;
                 AttemptFailed(
-                    AuthAttemptError(new AblyException(timeout with { Message = "Obtaining a token timed out after realtimeRequestTimeout." }), out _),
+                    AuthRenewal.AttemptError(new AblyException(timeout with { Message = "Obtaining a token timed out after realtimeRequestTimeout." }), out _),
                     qualifiesForFallback: false);
                 return;
             }
@@ -203,18 +153,18 @@ internal sealed partial class ConnectionLoop
     /// <summary>The current attempt failed: try the next fallback host when the failure qualifies (RTN17f), else retry later.</summary>
     private void AttemptFailed(ErrorInfo error, bool qualifiesForFallback)
     {
-        OnAttemptEnded(error);
-        DisposeTransport();
-        _connectTimer.Cancel();
+        _telemetry.Ended(error);
+        _transport.Close();
+        _attempts.EndAttempt();
         if (_state == ConnectionState.Closing)
         {
             EnterClosed();
             return;
         }
 
-        if (qualifiesForFallback && _hostIndex + 1 < _hostPlan.Count)
+        if (qualifiesForFallback && _hosts.HasNext)
         {
-            if (_hostIndex == 0)
+            if (_hosts.OnPrimary)
             {
                 // RTN17j: leaving the primary host, first make sure the network itself is up; without it, every
                 // fallback would fail the same way and the cycle is better spent waiting to retry.
@@ -231,35 +181,21 @@ internal sealed partial class ConnectionLoop
 
     private void TryNextHost()
     {
-        _hostIndex++;
-        RealtimeLog.TryingFallback(_logger, _hostPlan[_hostIndex]);
+        RealtimeLog.TryingFallback(_logger, _hosts.Next());
         BeginAttempt(renewToken: false);
     }
-
-    /// <summary>REC3: the connectivity check, callable from any thread.</summary>
-    public Task<bool> CheckConnectivityAsync(CancellationToken cancellationToken) => _connectivityCheck(cancellationToken);
 
     private void CheckConnectivityBeforeFallback(ErrorInfo error)
     {
         // A new attempt id: callbacks of the failed attempt (its timer, its credentials) are now stale.
-        var attempt = ++_attemptId;
+        var attempt = _attempts.Supersede();
         RealtimeLog.CheckingConnectivity(_logger, error.Code);
-        Task<bool> check;
-        try
-        {
-            check = _connectivityCheck(_lifetime.Token);
-        }
-        catch (Exception ex)
-        {
-            check = Task.FromException<bool>(ex);
-        }
-
-        this.WhenDone(check, t => OnConnectivityChecked(attempt, t, error));
+        this.WhenDone(_hosts.CheckConnectivityAsync(_lifetime.Token), t => OnConnectivityChecked(attempt, t, error));
     }
 
     private void OnConnectivityChecked(int attempt, Task<bool> check, ErrorInfo error)
     {
-        if (attempt != _attemptId)
+        if (!_attempts.IsCurrent(attempt))
         {
             return;
         }
@@ -288,21 +224,15 @@ internal sealed partial class ConnectionLoop
     /// <summary>The CONNECTED transport was lost (RTN15a, RTN15h3, RTN23a): resume at once.</summary>
     private void ConnectionLost(ErrorInfo error, bool renewToken = false, bool preferFallback = false)
     {
-        DisposeTransport();
-        _idleTimer.Cancel();
+        _transport.Close();
+        _idle.Stop();
         EnterDisconnectedOrSuspended(error, immediateRetry: true, renewToken, preferFallback);
     }
 
     private void EnterDisconnectedOrSuspended(ErrorInfo error, bool immediateRetry, bool renewToken = false, bool preferFallback = false)
     {
-        OnAttemptEnded(error);
-        _disconnectedSince ??= Now;
-        if (!_suspendTimer.IsRunning && _state == ConnectionState.Connected)
-        {
-            _suspendTimer.Start(_connectionStateTtl, OnSuspendTimeout);
-        }
-
-        if (Now - _disconnectedSince.Value >= _connectionStateTtl)
+        _telemetry.Ended(error);
+        if (_attempts.Lost(_session.ConnectionStateTtl, _state == ConnectionState.Connected, OnSuspendTimeout))
         {
             EnterSuspended(error);
             return;
@@ -311,7 +241,7 @@ internal sealed partial class ConnectionLoop
         if (!_options.QueueMessages)
         {
             // RTN7d: without queueing, nothing waits for a reconnection.
-            FailAllMessages(error);
+            _publish.FailAll(error);
         }
 
         if (immediateRetry)
@@ -322,55 +252,35 @@ internal sealed partial class ConnectionLoop
             return;
         }
 
-        _retryCount++;
-        var delay = RetryDelay(_retryCount);
+        // RTN14d: the RTB1 backoff of disconnectedRetryTimeout.
+        var delay = _attempts.NextRetryDelay();
         SetState(ConnectionState.Disconnected, error, delay);
-        _retryTimer.Start(delay, () => StartConnecting(renewToken: false, startHostIndex: 0));
+        _attempts.RetryAfter(delay, RetryNow);
     }
 
-    /// <summary>RTN14d: the RTB1 backoff of disconnectedRetryTimeout.</summary>
-    private TimeSpan RetryDelay(int attempt) => RetryBackoff.Delay(_options.DisconnectedRetryTimeout, attempt, _random);
+    private void RetryNow() => StartConnecting(renewToken: false, startHostIndex: 0);
 
     private void OnSuspendTimeout()
     {
         // RTN14e: connectionStateTtl has passed without a connection.
         if (_state is ConnectionState.Disconnected or ConnectionState.Connecting)
         {
-            DisposeTransport();
-            _connectTimer.Cancel();
-            EnterSuspended(_errorReason);
+            _transport.Close();
+            _attempts.EndAttempt();
+            EnterSuspended(_status.ErrorReason);
         }
     }
 
     private void EnterSuspended(ErrorInfo? cause)
     {
-        DisposeTransport();
-        _connectTimer.Cancel();
-        _retryTimer.Cancel();
-        _suspendTimer.Cancel();
+        _transport.Close();
+        _attempts.Suspend();
         var reason = new ErrorInfo(ErrorCodes.ConnectionSuspended, 400, "Connection to server unavailable; suspended (RTN14e).") { Cause = cause };
 
         // RTN7e: pending and queued publishes fail on SUSPENDED.
-        FailAllMessages(reason);
+        _publish.FailAll(reason);
         SetState(ConnectionState.Suspended, reason, _options.SuspendedRetryTimeout);
-        _retryTimer.Start(_options.SuspendedRetryTimeout, () => StartConnecting(renewToken: false, startHostIndex: 0));
-    }
-
-    private void DisposeTransport()
-    {
-        var transport = _transport;
-        _transport = null;
-        if (transport is not null)
-        {
-            try
-            {
-                transport.Close();
-            }
-            catch (Exception ex)
-            {
-                RealtimeLog.LoopFault(_logger, ex);
-            }
-        }
+        _attempts.RetryAfter(_options.SuspendedRetryTimeout, RetryNow);
     }
 
     private static ErrorInfo ErrorFrom(Exception? ex, int fallbackCode) => ex switch

@@ -10,8 +10,8 @@ internal sealed partial class ConnectionLoop
         if (_state == ConnectionState.Closing)
         {
             // RTN12f: closed while connecting: now that the server answered, close it cleanly.
-            _connectTimer.Cancel();
-            SendFrame(new ProtocolMessage(ProtocolAction.Close));
+            _attempts.EndAttempt();
+            _transport.Write(new ProtocolMessage(ProtocolAction.Close));
             return;
         }
 
@@ -21,7 +21,7 @@ internal sealed partial class ConnectionLoop
             if (ApplyConnectionDetails(message))
             {
                 SetState(ConnectionState.Connected, message.Error);
-                CompleteAuthWaiters(null);
+                _auth.Complete(null);
             }
 
             return;
@@ -40,45 +40,38 @@ internal sealed partial class ConnectionLoop
             return;
         }
 
-        _connectTimer.Cancel();
-        var previousId = _connectionId;
+        _attempts.EndAttempt();
+        var previousId = _session.Id;
         if (!ApplyConnectionDetails(message))
         {
             return;
         }
 
-        var resumed = _sentResumeKey is not null && previousId == _connectionId;
-        var recovered = _sentRecover && message.Error is null;
-        OnAttemptConnected(_sentResumeKey is not null || _sentRecover, resumed || recovered);
-        if (!resumed && !recovered)
+        var continued = _session.Continues(previousId, message.Error);
+        _telemetry.Connected(_session.ContinuationSent, continued);
+        if (!continued)
         {
-            if (_sentResumeKey is not null)
+            if (_session.ResumeKeySent is not null)
             {
                 // RTN15c7: a failed resume: the error is surfaced and msgSerial restarts at 0.
-                RealtimeLog.ResumeFailed(_logger, previousId, _connectionId, message.Error?.Code);
+                RealtimeLog.ResumeFailed(_logger, previousId, _session.Id, message.Error?.Code);
             }
 
-            RenumberPending();
+            _publish.RenumberPending();
         }
 
-        _disconnectedSince = null;
-        _retryCount = 0;
-        _suspendTimer.Cancel();
-        _tokenRenewedThisCycle = false;
-        _lastActivity = Now;
-        StartIdleTimer();
+        _attempts.Connected();
+        _idle.Start();
 
         // RTN19a: resend what was sent but not acknowledged; then CONNECTED; then what waited for it, in the order the
         // application asked (publishes, and the attaches requested while connecting, RTL4i), followed by the
         // re-attaches that CONNECTED itself starts (RTL3d).
-        ResendPending();
-        SetState(ConnectionState.Connected, message.Error, resumed: resumed || recovered);
-        SendQueued();
-
-        // RTN17e: connected through a fallback host, the client's REST requests go to the same datacenter first.
-        _connectedHost?.Invoke(_hostIndex > 0 ? _hostPlan[_hostIndex] : null);
-        SendDeferredPings();
-        CompleteAuthWaiters(null);
+        _publish.ResendPending();
+        SetState(ConnectionState.Connected, message.Error, resumed: continued);
+        _publish.SendQueued();
+        _hosts.OnConnected();
+        _pings.SendDeferred();
+        _auth.Complete(null);
     }
 
     /// <summary>RTN21: connectionDetails override the defaults. Returns false when the connection failed instead (RSA15c).</summary>
@@ -91,13 +84,9 @@ internal sealed partial class ConnectionLoop
             return false;
         }
 
-        _connectionId = message.ConnectionId ?? _connectionId;
-        _connectionKey = details?.ConnectionKey ?? message.ConnectionKey ?? _connectionKey;
-        _details = details;
-        _connectionStateTtl = details?.ConnectionStateTtl ?? _options.ConnectionStateTtl;
-        _maxIdleInterval = details?.MaxIdleInterval ?? _options.MaxIdleInterval;
-        _maxMessageSize = details?.MaxMessageSize ?? DefaultMaxMessageSize;
-        _auth.OnClientIdConfirmed(details?.ClientId);
+        _session.Apply(message);
+        _idle.MaxIdleInterval = details?.MaxIdleInterval ?? _options.MaxIdleInterval;
+        _auth.Provider.OnClientIdConfirmed(details?.ClientId);
         UpdateSnapshot();
         return true;
     }

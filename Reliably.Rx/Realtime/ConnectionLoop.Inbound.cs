@@ -3,14 +3,58 @@ using Reliably.Rx.Transport;
 
 namespace Reliably.Rx.Realtime;
 
-/// <summary>Transport events, frame dispatch and the idle timer (RTN15, RTN23, RTN24).</summary>
+/// <summary>Events from outside: the transport's, frame dispatch, the idle timer and the network's (RTN15, RTN20, RTN23, RTN24).</summary>
 internal sealed partial class ConnectionLoop
 {
-    private readonly LoopTimer _idleTimer;
+    private static ErrorInfo NetworkLost { get; } =
+        new(ErrorCodes.Disconnected, 400, "The operating system reports that the internet connection is no longer available (RTN20a).");
+
+    /// <summary>On the loop: the operating system says the internet connection is now available, or no longer is.</summary>
+    public void OnNetworkAvailability(bool available)
+    {
+        if (!available)
+        {
+            OnNetworkLost();
+            return;
+        }
+
+        switch (_state)
+        {
+            case ConnectionState.Disconnected:
+            case ConnectionState.Suspended:
+                // RTN20b: connect now rather than at the scheduled retry, which StartConnecting cancels.
+                RealtimeLog.NetworkChange(_logger, available, _state);
+                StartConnecting(renewToken: false, startHostIndex: 0);
+                break;
+            case ConnectionState.Connecting:
+                // RTN20c: the pending attempt began on the old network; abandon it and start again.
+                RealtimeLog.NetworkChange(_logger, available, _state);
+                _telemetry.Ended(NetworkLost);
+                StartConnecting(renewToken: false, startHostIndex: 0);
+                break;
+        }
+    }
+
+    private void OnNetworkLost()
+    {
+        switch (_state)
+        {
+            case ConnectionState.Connected:
+                // RTN20a: DISCONNECTED at once, and then the reconnection of a lost connection (RTN15a).
+                RealtimeLog.NetworkChange(_logger, false, _state);
+                ConnectionLost(NetworkLost);
+                break;
+            case ConnectionState.Connecting:
+                // RTN20a: the attempt cannot succeed: DISCONNECTED at once, retrying as after any failed attempt (RTN14d).
+                RealtimeLog.NetworkChange(_logger, false, _state);
+                AttemptFailed(NetworkLost, qualifiesForFallback: false);
+                break;
+        }
+    }
 
     private void OnTransportEvent(ProtocolTransport transport, TransportEvent evt)
     {
-        if (!ReferenceEquals(transport, _transport))
+        if (!_transport.IsCurrent(transport))
         {
             // An event from a transport the loop has already abandoned.
             return;
@@ -19,15 +63,15 @@ internal sealed partial class ConnectionLoop
         switch (evt.Kind)
         {
             case TransportEventKind.Opened:
-                _lastActivity = Now;
+                _idle.Touch();
                 break;
             case TransportEventKind.Message:
-                _lastActivity = Now;
+                _idle.Touch();
                 OnFrame(evt.Message!);
                 break;
             case TransportEventKind.FrameError:
                 // A malformed frame is activity but never fatal: log it and carry on.
-                _lastActivity = Now;
+                _idle.Touch();
                 RealtimeLog.MalformedFrame(_logger, evt.Error?.Code ?? 0, evt.Error?.Message ?? string.Empty);
                 break;
             case TransportEventKind.Closed:
@@ -51,7 +95,7 @@ internal sealed partial class ConnectionLoop
                 EnterClosed();
                 break;
             default:
-                DisposeTransport();
+                _transport.Close();
                 break;
         }
     }
@@ -61,13 +105,13 @@ internal sealed partial class ConnectionLoop
         switch (message.Action)
         {
             case ProtocolAction.Heartbeat:
-                OnHeartbeat(message);
+                _pings.OnHeartbeat(message);
                 break;
             case ProtocolAction.Ack:
-                OnAck(message, nack: false);
+                _publish.OnAck(message, nack: false);
                 break;
             case ProtocolAction.Nack:
-                OnAck(message, nack: true);
+                _publish.OnAck(message, nack: true);
                 break;
             case ProtocolAction.Connected:
                 OnConnected(message);
@@ -121,7 +165,7 @@ internal sealed partial class ConnectionLoop
                 break;
             case ConnectionState.Connected:
                 // RTN15h3: resume at once; a 5xx also qualifies for a fallback host (RTN17f).
-                ConnectionLost(error, preferFallback: error.IsRetriableServerError && _hostPlan.Count > 1);
+                ConnectionLost(error, preferFallback: error.IsRetriableServerError && _hosts.Count > 1);
                 break;
             case ConnectionState.Closing:
                 EnterClosed();
@@ -157,38 +201,12 @@ internal sealed partial class ConnectionLoop
         EnterClosed();
     }
 
-    private void StartIdleTimer()
-    {
-        _idleTimer.Cancel();
-        if (_maxIdleInterval <= TimeSpan.Zero)
-        {
-            // RTN23a: a maxIdleInterval of 0 means the server may stay silent indefinitely.
-            return;
-        }
-
-        ArmIdleTimer(_maxIdleInterval + _options.RealtimeRequestTimeout);
-    }
-
-    private void ArmIdleTimer(TimeSpan dueIn) => _idleTimer.Start(dueIn, OnIdleTimer);
-
+    /// <summary>RTN23a: the idle timer fired; the connection is lost when the server has been silent too long.</summary>
     private void OnIdleTimer()
     {
-        if (_state != ConnectionState.Connected)
+        if (_state == ConnectionState.Connected && _idle.Expired() is { } error)
         {
-            return;
+            ConnectionLost(error);
         }
-
-        // RTN23a: the timer is not restarted per frame (that would cost a scheduler item per frame); instead it checks
-        // the last activity and re-arms for the remainder.
-        var limit = _maxIdleInterval + _options.RealtimeRequestTimeout;
-        var silent = Now - _lastActivity;
-        if (silent < limit)
-        {
-            ArmIdleTimer(limit - silent);
-            return;
-        }
-
-        var ms = (long)limit.TotalMilliseconds;
-        ConnectionLost(new ErrorInfo(ErrorCodes.Disconnected, 408, $"No activity seen from realtime in {ms} ms (RTN23a)."));
     }
 }

@@ -14,19 +14,22 @@ namespace Reliably.Rx.Realtime;
 /// guarantees this even on a concurrent scheduler), so no lock guards protocol state. The scheduler is the only clock.
 /// </summary>
 /// <remarks>
-/// Split by concern: this file holds the loop mechanics and the published state; <c>.Connect</c> the connection
-/// attempt, retry and suspension rules; <c>.Connected</c> the resume outcome and UPDATE; <c>.Inbound</c> frame dispatch and the idle timer; <c>.Publish</c> the
-/// msgSerial/ACK pipeline; <c>.Auth</c> token errors and re-authentication; <c>.Close</c> close, fail and dispose;
-/// <c>.Ping</c> the RTN13 ping.
+/// The loop is the connection's state machine; the state lives in components that it owns and calls, each with its own
+/// fields and file: <see cref="ConnectionStatus"/> (published state), <see cref="ConnectionSession"/> (id, key,
+/// details, resume and recovery), <see cref="ConnectionTransport"/> (the current transport and frame writes),
+/// <see cref="PublishPipeline"/> (msgSerial, ACK/NACK, queue, resend), <see cref="ConnectionAttempts"/> (attempt
+/// timeout, retry backoff, suspension clock), <see cref="HostRotation"/> (fallback hosts), <see cref="AuthRenewal"/>
+/// (credentials and re-authorization), <see cref="PingTracker"/> (RTN13), <see cref="IdleWatch"/> (RTN23a),
+/// <see cref="ConnectionClose"/> (RTN12) and <see cref="AttemptTelemetry"/>. The partial files split the state machine
+/// by the events it handles: <c>.Connect</c> attempts, retries and suspension; <c>.Connected</c> CONNECTED;
+/// <c>.Inbound</c> transport, frame and network events; <c>.Publish</c> the send and ping commands; <c>.Auth</c> token
+/// errors and re-authentication; <c>.Close</c> close, fail and dispose.
 /// </remarks>
 internal sealed partial class ConnectionLoop : IDeliveryHost
 {
     private readonly ClientOptions _options;
-    private readonly IAuthProvider _auth;
-    private readonly ITransportFactory _transports;
     private readonly ILogger _logger;
     private readonly RandomSource _random;
-    private readonly RealtimeHosts _hosts;
     private readonly CancellationTokenSource _lifetime = new();
 
     // Loop mechanics: a FIFO of work with a single drainer at a time (LoopTurns). Without a caller's scheduler the
@@ -34,21 +37,21 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
     // (virtual time), every post is its own scheduled item, so each hop costs one scheduler step.
     private readonly LoopTurns _turns;
 
-    // Published state: written on the loop, read from anywhere.
-    private readonly object _publishGate = new();
-    private readonly LosslessBroadcast<ConnectionStateChange> _stateChanges;
-    private ConnectionStateChange _lastChange;
-    private volatile ConnectionSnapshot _snapshot = ConnectionSnapshot.Initial;
+    // The components: each owns its state; only the loop calls them, on the loop.
+    private readonly ConnectionStatus _status;
+    private readonly ConnectionSession _session;
+    private readonly ConnectionTransport _transport;
+    private readonly PublishPipeline _publish;
+    private readonly ConnectionAttempts _attempts;
+    private readonly HostRotation _hosts;
+    private readonly AuthRenewal _auth;
+    private readonly PingTracker _pings;
+    private readonly IdleWatch _idle;
+    private readonly ConnectionClose _close;
+    private readonly AttemptTelemetry _telemetry = new();
 
-    // Loop-only connection state.
+    // Loop-only: the state machine's state (the published copy is in _status).
     private ConnectionState _state = ConnectionState.Initialized;
-    private ErrorInfo? _errorReason;
-    private string? _connectionId;
-    private string? _connectionKey;
-    private ConnectionDetails? _details;
-    private TimeSpan _connectionStateTtl;
-    private TimeSpan _maxIdleInterval;
-    private long _maxMessageSize = DefaultMaxMessageSize;
 
     public ConnectionLoop(
         ClientOptions options,
@@ -59,13 +62,8 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
         Action<string?>? connectedHost = null)
     {
         _options = options;
-        _connectedHost = connectedHost;
-        _connectivityCheck = connectivityCheck ?? (_ => Task.FromResult(true));
-        _auth = auth;
-        _transports = transports;
         _random = random ?? new RandomSource(options.Random);
         _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Reliably.Rx.Realtime.Connection");
-        _hosts = new RealtimeHosts(options);
         if (options.Scheduler is { } scheduler)
         {
             Scheduler = scheduler;
@@ -84,37 +82,40 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
             _turns = new LoopTurns(null, _logger);
         }
 
-        _connectionStateTtl = options.ConnectionStateTtl;
-        _maxIdleInterval = options.MaxIdleInterval;
-        _lastChange = new ConnectionStateChange(ConnectionState.Initialized, ConnectionState.Initialized, ConnectionEvent.Initialized);
-        _stateChanges = new LosslessBroadcast<ConnectionStateChange>(this);
-        _stateChanges.SubscriberFaulted += ex => RealtimeLog.SubscriberFaulted(_logger, ex);
+        _status = new ConnectionStatus(this, _logger);
         Channels = new ChannelRegistry((name, ex) => RealtimeLog.SinkFaulted(_logger, name, ex));
+        _auth = new AuthRenewal(auth);
+        _hosts = new HostRotation(new RealtimeHosts(options), _random, connectivityCheck, connectedHost);
+        _transport = new ConnectionTransport(transports, _logger);
+        _attempts = new ConnectionAttempts(this, _random, options.DisconnectedRetryTimeout);
+        _pings = new PingTracker(this, _transport, _random, options.RealtimeRequestTimeout);
+        _idle = new IdleWatch(this, options.MaxIdleInterval, options.RealtimeRequestTimeout, OnIdleTimer);
+        _close = new ConnectionClose(this);
 
-        _connectTimer = new LoopTimer(this, "connect");
-        _retryTimer = new LoopTimer(this, "retry");
-        _suspendTimer = new LoopTimer(this, "suspend");
-        _idleTimer = new LoopTimer(this, "idle");
-        _closeTimer = new LoopTimer(this, "close");
-
-        if (options.Recover is { } recover)
+        RecoveryKey? recover = null;
+        if (options.Recover is { } recoveryKey)
         {
-            _recover = RecoveryKey.TryParse(recover);
-            if (_recover is null)
+            recover = RecoveryKey.TryParse(recoveryKey);
+            if (recover is null)
             {
+                // RTN16f1: connect as though no recovery key was given.
                 RealtimeLog.InvalidRecoveryKey(_logger);
             }
             else
             {
-                // RTN16f: the recovered msgSerial continues the recovered connection; RTN16j: channel serials for channels.
-                _msgSerial = _recover.MsgSerial;
-                Channels.RecoveredChannelSerials = _recover.ChannelSerials;
+                // RTN16j: channel serials for the recovered channels.
+                Channels.RecoveredChannelSerials = recover.ChannelSerials;
             }
         }
+
+        _session = new ConnectionSession(options, recover);
+
+        // RTN16f: the recovered msgSerial continues the recovered connection.
+        _publish = new PublishPipeline(_transport, options, _logger, recover?.MsgSerial ?? 0);
     }
 
-    /// <summary>Default maxMessageSize until connectionDetails says otherwise (TO3l8).</summary>
-    public const long DefaultMaxMessageSize = 65_536;
+    /// <summary>Default maxMessageSize until connectionDetails say otherwise (TO3l8).</summary>
+    public const long DefaultMaxMessageSize = ConnectionSession.DefaultMaxMessageSize;
 
     /// <summary>The loop's scheduler: the only clock and timer source.</summary>
     public IScheduler Scheduler { get; }
@@ -132,13 +133,12 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
     public bool MustNotRunUserCode =>
         IsOnLoop || DeliveryGuard.Active || _turns.OnDedicatedThread;
 
-
     /// <summary>The channel seam: registered channels receive their frames and connection state changes on the loop.</summary>
     public ChannelRegistry Channels { get; }
 
     public ClientOptions Options => _options;
 
-    public IAuthProvider Auth => _auth;
+    public IAuthProvider Auth => _auth.Provider;
 
     public ILogger Logger => _logger;
 
@@ -146,22 +146,13 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
     public RandomSource Random => _random;
 
     /// <summary>A consistent view of the published state, for synchronous reads from any thread.</summary>
-    public ConnectionSnapshot Snapshot => _snapshot;
+    public ConnectionSnapshot Snapshot => _status.Snapshot;
 
     /// <summary>Hot; starts with the current state for each subscriber; lossless per-subscriber FIFO on <see cref="DeliveryScheduler"/>.</summary>
-    public IObservable<ConnectionStateChange> StateChanges { get; private set; } = null!;
+    public IObservable<ConnectionStateChange> StateChanges => _status.Changes;
 
     /// <summary>The latest state change published (the current state), readable from any thread.</summary>
-    public ConnectionStateChange LastChange
-    {
-        get
-        {
-            lock (_publishGate)
-            {
-                return _lastChange;
-            }
-        }
-    }
+    public ConnectionStateChange LastChange => _status.Last;
 
     /// <summary>True once the client is disposed.</summary>
     public bool IsDisposed => _turns.IsStopped;
@@ -173,10 +164,10 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
     public ConnectionState State => _state;
 
     /// <summary>The current connectionId, kept across DISCONNECTED for resume; only meaningful on the loop.</summary>
-    public string? ConnectionId => _connectionId;
+    public string? ConnectionId => _session.Id;
 
     /// <summary>The connection's next msgSerial (RTN7, RTN16).</summary>
-    public long MsgSerial => Interlocked.Read(ref _msgSerial);
+    public long MsgSerial => _publish.MsgSerial;
 
     /// <summary>Schedules <paramref name="action"/> as a new loop turn. Returns false when the client is disposed.</summary>
     public bool Post(Action action) => _turns.Post(action);
@@ -196,73 +187,34 @@ internal sealed partial class ConnectionLoop : IDeliveryHost
     /// </summary>
     internal void RunOnLoop(Action action) => _turns.RunOnLoop(action);
 
-    internal void InitializeStreams()
-    {
-        StateChanges = System.Reactive.Linq.Observable.Create<ConnectionStateChange>(observer =>
-        {
-            // Under the publish gate so no change can slip between the snapshot and the subscription: the subscriber
-            // gets the current state first, then every later change, with no gap and no duplicate.
-            using (DeliveryGuard.Enter())
-            {
-                lock (_publishGate)
-                {
-                    return _stateChanges.Subscribe(observer, _lastChange);
-                }
-            }
-        });
-    }
-
-    private DateTimeOffset Now => Scheduler.Now;
-
     private void SetState(ConnectionState next, ErrorInfo? reason, TimeSpan? retryIn = null, bool resumed = false)
     {
         if (_state == ConnectionState.Connected && next != ConnectionState.Connected)
         {
-            // RTN17e: REST stops preferring the datacenter of a connection that is gone.
-            _connectedHost?.Invoke(null);
+            _hosts.OnConnectionGone();
         }
 
         var previous = _state;
         var evt = previous == next && next == ConnectionState.Connected ? ConnectionEvent.Update : ConnectionStateChange.EventFor(next);
         _state = next;
-        if (reason is not null || next == ConnectionState.Connected)
-        {
-            // RTN25: errorReason follows the latest reason; a clean CONNECTED clears it.
-            _errorReason = reason;
-        }
+        _transport.Connected = next == ConnectionState.Connected;
 
         var change = new ConnectionStateChange(previous, next, evt, reason, retryIn);
         RealtimeLog.StateChanged(_logger, previous, next, evt, reason?.Code, retryIn);
-        UpdateSnapshot();
-        using (DeliveryGuard.Enter())
-        {
-            lock (_publishGate)
-            {
-                _lastChange = change;
-                _stateChanges.Publish(change);
-            }
-        }
-
+        _status.Publish(change, _session);
         Channels.OnConnectionStateChanged(change, resumed);
-        OnStateChangedForWaiters(change);
+
+        // RTN13b, RTN13d: pings hear of every change; re-authorizations fault when the connection can no longer complete them.
+        _pings.OnStateChanged(change, _status.ErrorReason);
+        if (next is ConnectionState.Failed or ConnectionState.Suspended or ConnectionState.Closed)
+        {
+            _auth.Complete(reason ?? StateError(next));
+        }
     }
 
-    private void UpdateSnapshot()
-    {
-        // RTN8d, RTN9d: id and key are not exposed while CLOSING, CLOSED or FAILED. SUSPENDED keeps them: the next attempt
-        // still resumes (RTN14h).
-        var hidden = _state is ConnectionState.Closing or ConnectionState.Closed or ConnectionState.Failed;
-        _snapshot = new ConnectionSnapshot(
-            _state,
-            _errorReason,
-            hidden ? null : _connectionId,
-            hidden ? null : _connectionKey,
-            _details);
-    }
-}
+    /// <summary>The error of an operation refused in <paramref name="state"/>, given the connection's error reason.</summary>
+    private ErrorInfo StateError(ConnectionState state) => ConnectionErrors.StateError(state, _status.ErrorReason);
 
-/// <summary>An immutable view of the connection's published state.</summary>
-internal sealed record ConnectionSnapshot(ConnectionState State, ErrorInfo? ErrorReason, string? Id, string? Key, ConnectionDetails? Details)
-{
-    public static ConnectionSnapshot Initial { get; } = new(ConnectionState.Initialized, null, null, null, null);
+    /// <summary>A new snapshot after what the connection is changed without a change of state (RTN21).</summary>
+    private void UpdateSnapshot() => _status.Update(_state, _session);
 }
