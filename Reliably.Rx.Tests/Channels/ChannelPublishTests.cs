@@ -89,6 +89,6 @@ public sealed class ChannelPublishTests
         Assert.That(Assert.ThrowsAsync<AblyException>(() => c.Channel.PublishAsync((Message)null!))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
         Assert.That(Assert.ThrowsAsync<AblyException>(() => c.Channel.PublishAsync((IEnumerable<Message>)null!))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
         Assert.That(Assert.ThrowsAsync<AblyException>(() => c.Channel.PublishAsync(Array.Empty<Message>()))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
-        Assert.That(Assert.Throws<AblyException>(() => c.Channel.Messages(null!))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
+        Assert.That(Assert.Throws<AblyException>(() => c.Channel.Messages((string)null!))!.Code, Is.EqualTo(ErrorCodes.InvalidParameterValue));
     }
 }

@@ -141,4 +141,14 @@ public sealed record Message
 
     /// <summary>RSL1k1: gives an encoded copy its client-assigned id, unless it has one.</summary>
     internal void AssignIdIfMissing(string id) => _id ??= id;
+
+    /// <summary>
+    /// The reference in <c>extras.ref</c>, as <see cref="MessageFilter"/> reads it (MFI2a-c): null without one or when it
+    /// is not a JSON object (its fields cannot be read); a field that is not a string reads as null.
+    /// </summary>
+    internal (string? Timeserial, string? Type)? Reference() =>
+        Extras?["ref"] is JObject reference ? (StringField(reference, "timeserial"), StringField(reference, "type")) : null;
+
+    private static string? StringField(JObject reference, string key) =>
+        reference[key] is JValue { Type: JTokenType.String } value ? (string?)value : null;
 }

@@ -26,6 +26,10 @@ internal static partial class UtsSpecs
     [GeneratedRegex(@"\b([A-Z]{1,5}\d+[a-z0-9]*)\b")]
     public static partial Regex SpecPoint();
 
+    /// <summary>One part of a test name that names a point: a spec point, or a bare type heading such as TM.</summary>
+    [GeneratedRegex(@"^[A-Z]{1,5}(\d+[a-z0-9]*)?$")]
+    public static partial Regex NamedPoint();
+
     public static IReadOnlyList<UtsFile> Read(string utsRoot)
     {
         var files = new List<UtsFile>();

@@ -119,7 +119,7 @@ public sealed partial class BatchPublishTests
     // UTS: rest/unit/BPR2c/serials-null-conflated-0
     [Test]
     [Adapted(OneRecordPerResult)]
-    public void BPR2c_SerialsMayContainNullForConflatedMessages() =>
+    public void BPR2c_BPR2c1_SerialsMayContainNullForConflatedMessages() =>
         Assert.That(OneResult(Success($"test-BPR2c1-{RandomId()}", "msg", "serial1", null, "serial3")).Serials, Is.EqualTo(new[] { "serial1", null, "serial3" }));
 
     // UTS: rest/unit/BPF2a/failure-channel-name-0

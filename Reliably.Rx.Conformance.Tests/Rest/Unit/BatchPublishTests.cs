@@ -74,7 +74,7 @@ public sealed partial class BatchPublishTests
 
     // UTS: rest/unit/RSC22c/single-spec-post-messages-0
     [Test]
-    public void RSC22c_SingleSpecSendsPostToMessages()
+    public void RSC22c_RSC22c1_SingleSpecSendsPostToMessages()
     {
         var (channel1, channel2) = ($"test-RSC22c1-a-{RandomId()}", $"test-RSC22c1-b-{RandomId()}");
         var (scheduler, server, client) = Answering([BatchResultOf(Success(channel1, "m", "s1"), Success(channel2, "m", "s1"))], o => o with { UseBinaryProtocol = false });
@@ -94,7 +94,7 @@ public sealed partial class BatchPublishTests
 
     // UTS: rest/unit/RSC22c/array-specs-post-messages-0
     [Test]
-    public void RSC22c_ArrayOfSpecsSendsPostToMessages()
+    public void RSC22c_RSC22c2_ArrayOfSpecsSendsPostToMessages()
     {
         var (channel1, channel2) = ($"test-RSC22c2-a-{RandomId()}", $"test-RSC22c2-b-{RandomId()}");
         var (scheduler, server, client) = Answering([BatchResultOf(Success(channel1, "m1", "s1")), BatchResultOf(Success(channel2, "m2", "s2"))], o => o with { UseBinaryProtocol = false });
@@ -119,7 +119,7 @@ public sealed partial class BatchPublishTests
 
     // UTS: rest/unit/RSC22c/single-spec-single-result-0
     [Test]
-    public void RSC22b_SingleSpecReturnsSingleBatchResult()
+    public void RSC22b_RSC22c3_SingleSpecReturnsSingleBatchResult()
     {
         var channel = $"test-RSC22c3-{RandomId()}";
         var (scheduler, _, client) = Answering([BatchResultOf(Success(channel, "msg123", "serial1"))]);
@@ -136,7 +136,7 @@ public sealed partial class BatchPublishTests
 
     // UTS: rest/unit/RSC22c/array-specs-array-results-0
     [Test]
-    public void RSC22b_ArrayOfSpecsReturnsArrayOfBatchResults()
+    public void RSC22b_RSC22c4_ArrayOfSpecsReturnsArrayOfBatchResults()
     {
         var (channel1, channel2) = ($"test-RSC22c4-a-{RandomId()}", $"test-RSC22c4-b-{RandomId()}");
         var (scheduler, _, client) = Answering([BatchResultOf(Success(channel1, "msg1", "s1")), BatchResultOf(Success(channel2, "msg2", "s2"))]);
@@ -157,7 +157,7 @@ public sealed partial class BatchPublishTests
 
     // UTS: rest/unit/RSC22c/multiple-channels-multiple-results-0
     [Test]
-    public void RSC22c_MultipleChannelsProduceMultipleResults()
+    public void RSC22c_RSC22c5_MultipleChannelsProduceMultipleResults()
     {
         var channels = new[] { $"test-RSC22c5-a-{RandomId()}", $"test-RSC22c5-b-{RandomId()}", $"test-RSC22c5-c-{RandomId()}" };
         var (scheduler, _, client) = Answering([BatchResultOf(channels.Select(c => Success(c, "m", "s")).ToArray())]);
@@ -171,7 +171,7 @@ public sealed partial class BatchPublishTests
 
     // UTS: rest/unit/RSC22c/messages-encoded-per-rsl4-0
     [Test]
-    public void RSC22c_RSL4_MessagesEncodedPerRsl4()
+    public void RSC22c_RSC22c6_RSL4_MessagesEncodedPerRsl4()
     {
         var channel = $"test-RSC22c6-{RandomId()}";
         var binary = new byte[] { 0x01, 0x02, 0xFF };
@@ -194,7 +194,7 @@ public sealed partial class BatchPublishTests
     // UTS: rest/unit/RSC22c/uses-configured-auth-0
     [TestCase("token")]
     [TestCase("basic")]
-    public void RSC22c_UsesConfiguredAuthentication(string auth)
+    public void RSC22c_RSC22c7_UsesConfiguredAuthentication(string auth)
     {
         var channel = $"test-RSC22c7-{RandomId()}";
         var (scheduler, server, client) = Answering(

@@ -66,7 +66,7 @@ public sealed class LoggingTests
     // UTS: rest/unit/TO3c2/context-contains-expected-keys-0
     [Test]
     [Adapted(LoggerFactory + " The context keys are the template's holes, PascalCase as .NET structured logging names them: Method, Host, Path.")]
-    public void TO3c_StructuredContextContainsExpectedKeys()
+    public void TO3c_TO3c2_StructuredContextContainsExpectedKeys()
     {
         var logs = LogsOfTime(LogLevel.Debug);
 
@@ -79,7 +79,7 @@ public sealed class LoggingTests
     // UTS: rest/unit/RSC2b/log-level-none-suppresses-all-0
     [Test]
     [Adapted(LoggerFactory)]
-    public void RSC3_LogLevelNoneProducesNoEvents()
+    public void RSC2b_RSC3_LogLevelNoneProducesNoEvents()
     {
         var logs = LogsOfTime(LogLevel.None);
 

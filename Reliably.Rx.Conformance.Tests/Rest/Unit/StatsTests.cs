@@ -132,7 +132,7 @@ public sealed class StatsTests
 
     // UTS: rest/unit/RSC6b/all-params-combined-0
     [Test]
-    public void RSC6b1_RSC6b2_RSC6b3_RSC6b4_AllParametersCombined()
+    public void RSC6b_RSC6b1_RSC6b2_RSC6b3_RSC6b4_AllParametersCombined()
     {
         var request = RequestOf(new StatsQuery
         {

@@ -7,8 +7,8 @@ namespace Reliably.Rx.Conformance.Tests.Realtime.Unit.Channels;
 /// <summary>
 /// uts/realtime/unit/channels/channel_annotations.md (RTL26, RTAN1-RTAN5): <c>channel.annotations</c>. The spec's
 /// <c>subscribe(type?, listener)</c> is <see cref="RealtimeAnnotations.Events"/> / <see cref="RealtimeAnnotations.EventsOf"/>
-/// (as <see cref="RealtimePresence.Events"/>), and <c>unsubscribe</c> disposing the subscription. RTAN3a (get) has no
-/// case of its own: it defers to rest/unit/channel/annotations.md.
+/// (as <see cref="RealtimePresence.Events"/>), and <c>unsubscribe</c> disposing the subscription. RTAN3a (get) defers to
+/// rest/unit/channel/annotations.md; its case runs that file's RSAN3 checks on a realtime channel.
 /// </summary>
 [TestFixture]
 [Category("uts/realtime/unit/channels/channel_annotations.md")]
@@ -150,6 +150,36 @@ public sealed class ChannelAnnotationsTests
         Assert.That(ann.Value<string>("messageSerial"), Is.EqualTo("msg-serial-1"));
         Assert.That(ann.Value<string>("type"), Is.EqualTo("com.example.reaction"));
         Assert.That(ann.Value<string>("name"), Is.EqualTo("like"));
+    }
+
+    // RTAN3a: "get is identical to RestAnnotations#get"; the spec defers to uts/rest/unit/channel/annotations.md (RSAN3).
+    [Test]
+    public async Task RTAN3_RTAN3a_GetIsIdenticalToRestAnnotationsGet()
+    {
+        await using var f = ChannelFixture.Connected("test-RTAN3a");
+        var requests = f.AnswerHttp("""
+            [{"id":"ann-1","action":0,"type":"com.example.reaction","name":"like","clientId":"user-1","count":1,"data":"thumbs-up",
+              "serial":"ann-serial-1","messageSerial":"msg-serial-1","timestamp":1700000000000,"extras":{"custom":"metadata"}},
+             {"id":"ann-2","action":1,"type":"com.example.reaction","name":"heart","clientId":"user-2","serial":"ann-serial-2",
+              "messageSerial":"msg-serial-1","timestamp":1700000001000}]
+            """);
+
+        var result = f.Scheduler.Await(f.Channel.Annotations.GetAsync("msg-serial-1", new Dictionary<string, string> { ["limit"] = "50" }));
+
+        // RSAN3b: a GET to the message's annotations endpoint, the params as the query string.
+        Assert.That(requests, Has.Count.EqualTo(1));
+        Assert.That(requests[0].Method, Is.EqualTo(HttpMethod.Get));
+        Assert.That(requests[0].Path, Is.EqualTo("/channels/test-RTAN3a/messages/msg-serial-1/annotations"));
+        Assert.That(requests[0].Query("limit"), Is.EqualTo("50"));
+
+        // RSAN3c: a PaginatedResult of decoded annotations.
+        Assert.That(result.Items, Has.Count.EqualTo(2));
+        var first = result.Items[0];
+        Assert.That((first.Id, first.Action, first.Type, first.Name, first.ClientId), Is.EqualTo(("ann-1", AnnotationAction.Create, "com.example.reaction", "like", "user-1")));
+        Assert.That((first.Count, first.Data, first.Serial, first.MessageSerial), Is.EqualTo(((int?)1, (object?)"thumbs-up", "ann-serial-1", "msg-serial-1")));
+        Assert.That(first.Timestamp, Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1700000000000)));
+        Assert.That((string?)first.Extras!["custom"], Is.EqualTo("metadata"));
+        Assert.That((result.Items[1].Id, result.Items[1].Action), Is.EqualTo(("ann-2", AnnotationAction.Delete)));
     }
 
     // UTS: realtime/unit/RTAN4a/subscribe-delivers-annotations-0

@@ -13,16 +13,11 @@ public sealed class ChannelHistoryTests
     {
         // The spec defers to uts/rest/unit/channel/history.md (RSL2): the same endpoint, parameters and result. Here: the
         // request of RSL2's parameter cases (start, end, direction, limit) and the first page of RSL2a's response.
-        var requests = new List<ScriptedHttpRequest>();
         await using var f = ChannelFixture.Connected("test-RTL10a");
-        f.Server.OnHttpRequest = req =>
-        {
-            requests.Add(req);
-            req.RespondWith(200, """
-                [{ "id": "msg1", "name": "event1", "data": "data1", "timestamp": 1000 },
-                 { "id": "msg2", "name": "event2", "data": "data2", "timestamp": 2000 }]
-                """);
-        };
+        var requests = f.AnswerHttp("""
+            [{ "id": "msg1", "name": "event1", "data": "data1", "timestamp": 1000 },
+             { "id": "msg2", "name": "event2", "data": "data2", "timestamp": 2000 }]
+            """);
 
         var result = f.Scheduler.Await(f.Channel.HistoryAsync(new HistoryQuery
         {
@@ -50,7 +45,6 @@ public sealed class ChannelHistoryTests
     public async Task RTL10b_UntilAttachAddsFromSerialQueryParameter()
     {
         const string attachSerial = "serial-abc:0";
-        var requests = new List<ScriptedHttpRequest>();
         await using var f = ChannelFixture.Connected(
             "test-RTL10b",
             (c, msg) =>
@@ -61,11 +55,7 @@ public sealed class ChannelHistoryTests
                 }
             },
             channelOptions: new ChannelOptions { AttachOnSubscribe = false });
-        f.Server.OnHttpRequest = req =>
-        {
-            requests.Add(req);
-            req.RespondWith(200, "[]");
-        };
+        var requests = f.AnswerHttp("[]");
 
         f.Scheduler.Await(f.Channel.AttachAsync());
         Assert.That(f.Channel.State, Is.EqualTo(ChannelState.Attached));

@@ -135,6 +135,18 @@ internal sealed record ChannelFixture(TestScheduler Scheduler, ScriptedAbly Serv
         return fixture;
     }
 
+    /// <summary>The server answers every HTTP request with 200 and <paramref name="body"/>; returns the requests as they arrive.</summary>
+    public List<ScriptedHttpRequest> AnswerHttp(string body)
+    {
+        var requests = new List<ScriptedHttpRequest>();
+        Server.OnHttpRequest = req =>
+        {
+            requests.Add(req);
+            req.RespondWith(200, body);
+        };
+        return requests;
+    }
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => Client.DisposeAsync();
 }

@@ -171,7 +171,7 @@ public sealed class ChannelServerInitiatedDetachTests
 
     // UTS: realtime/unit/RTL13c/retry-cancelled-disconnected-0
     [Test]
-    [Ignore("UTS spec error: the mock accepts every connection attempt, so after simulate_disconnect the client reconnects at once (RTN15a, RTN15h3) and, CONNECTED again, re-attaches the SUSPENDED channel (RTL3d); the case expects no ATTACH and a SUSPENDED channel 500 ms later, as if the connection stayed DISCONNECTED")]
+    [Adapted("The case's mock accepts every connection attempt, so after the disconnection the client reconnects at once (RTN15a) and, CONNECTED again, re-attaches the SUSPENDED channel (RTL3d); the case expects no ATTACH and a SUSPENDED channel 500 ms later, as if the connection stayed DISCONNECTED. The test keeps it DISCONNECTED by refusing the reconnection attempts, so only RTL13c's cancelled retry is left to check.")]
     public async Task RTL13c_RetryCancelledWhenConnectionIsNoLongerConnected()
     {
         var attachCount = new Counter();
@@ -183,12 +183,14 @@ public sealed class ChannelServerInitiatedDetachTests
         f.Scheduler.AwaitState(f.Channel, ChannelState.Attaching);
         f.Scheduler.AdvanceTime(150);
         f.Scheduler.AwaitState(f.Channel, ChannelState.Suspended);
+        f.Server.OnConnectionAttempt = c => c.Refuse();
         f.Server.LastConnection!.Drop();
         f.Scheduler.AdvanceUntil(() => f.Client.Connection.State != ConnectionState.Connected, Uts.DefaultLimit);
         var attachCountAfterDisconnect = attachCount.Value;
         f.Scheduler.AdvanceTime(500);
 
         Assert.That(attachCount.Value, Is.EqualTo(attachCountAfterDisconnect), "no ATTACH after the disconnection");
+        Assert.That(f.Client.Connection.State, Is.Not.EqualTo(ConnectionState.Connected));
         Assert.That(f.Channel.State, Is.EqualTo(ChannelState.Suspended), "RTL3e: DISCONNECTED leaves the channel as it is");
     }
 

@@ -6,7 +6,7 @@ namespace Reliably.Rx.Conformance.Tests.Realtime.Unit.Channels;
 /// <summary>channel_subscribe.md, unsubscribing (RTL8) and message filters (RTL22, MFI).</summary>
 public sealed partial class ChannelSubscribeTests
 {
-    private const string NoFilters = "not implemented: MessageFilter subscriptions (RTL22, MFI1, MFI2)";
+    private const string NoFilters = "RealtimeChannel had no subscription by MessageFilter (RTL22, MFI1); Messages(MessageFilter) now delivers only the messages meeting every criterion given (isRef, extras.ref.timeserial and type, name, clientId).";
 
     private static JObject Ref(string timeserial, string type) => new() { ["ref"] = new JObject { ["timeserial"] = timeserial, ["type"] = type } };
 
@@ -94,28 +94,34 @@ public sealed partial class ChannelSubscribeTests
 
     // UTS: realtime/unit/RTL22a/filter-matching-name-0
     [Test]
-    [Ignore(NoFilters)]
+    [Divergence(NoFilters)]
     public async Task RTL22_RTL22a_RTL22d_MFI1_MFI2d_SubscribeWithMessageFilterMatchingName()
     {
         await using var f = Attached("test-RTL22a-name");
         var filtered = new List<Message>();
-        // using var subscription = Subscribe(f.Channel.Messages(new MessageFilter { Name = "target-event" }), filtered);
+        using var subscription = Subscribe(f.Channel.Messages(new MessageFilter { Name = "target-event" }), filtered);
         Send(f, Msg("target-event", "match-1"));
         Send(f, Msg("other-event", "no-match"));
         Send(f, Msg("target-event", "match-2"));
         Send(f, Msg(null, "no-name"));
 
+        Assert.That(filtered.Select(m => m.Name), Is.EqualTo(new[] { "target-event", "target-event" }));
         Assert.That(filtered.Select(m => m.Data), Is.EqualTo(new[] { "match-1", "match-2" }));
+
+        // RTL22: the listener is removed as it was attached, by disposing its subscription.
+        subscription.Dispose();
+        Send(f, Msg("target-event", "after-removal"));
+        Assert.That(filtered, Has.Count.EqualTo(2));
     }
 
     // UTS: realtime/unit/RTL22a/filter-matching-ref-timeserial-1
     [Test]
-    [Ignore(NoFilters)]
+    [Divergence(NoFilters)]
     public async Task RTL22a_MFI2b_SubscribeWithMessageFilterMatchingRefTimeserial()
     {
         await using var f = Attached("test-RTL22a-ref-timeserial");
         var filtered = new List<Message>();
-        // using var subscription = Subscribe(f.Channel.Messages(new MessageFilter { RefTimeserial = "abc123@1700000000000-0" }), filtered);
+        using var subscription = Subscribe(f.Channel.Messages(new MessageFilter { RefTimeserial = "abc123@1700000000000-0" }), filtered);
         Send(f, Msg("reply", "match", Ref("abc123@1700000000000-0", "com.ably.reply")));
         Send(f, Msg("reply", "no-match", Ref("xyz789@1700000000000-0", "com.ably.reply")));
         Send(f, Msg("plain", "no-ref"));
@@ -126,12 +132,12 @@ public sealed partial class ChannelSubscribeTests
 
     // UTS: realtime/unit/RTL22b/filter-isref-false-0
     [Test]
-    [Ignore(NoFilters)]
+    [Divergence(NoFilters)]
     public async Task RTL22b_MFI2a_SubscribeWithMessageFilterIsRefFalse()
     {
         await using var f = Attached("test-RTL22b-isref-false");
         var filtered = new List<Message>();
-        // using var subscription = Subscribe(f.Channel.Messages(new MessageFilter { IsRef = false }), filtered);
+        using var subscription = Subscribe(f.Channel.Messages(new MessageFilter { IsRef = false }), filtered);
         Send(f, Msg("plain", "no-extras"));
         Send(f, Msg("reply", "has-ref", Ref("abc123@1700000000000-0", "com.ably.reply")));
         Send(f, Msg("annotated", "extras-no-ref", new JObject { ["headers"] = new JObject { ["custom-key"] = "custom-value" } }));
@@ -143,12 +149,12 @@ public sealed partial class ChannelSubscribeTests
 
     // UTS: realtime/unit/RTL22c/filter-multiple-criteria-0
     [Test]
-    [Ignore(NoFilters)]
+    [Divergence(NoFilters)]
     public async Task RTL22c_MFI2c_MFI2d_SubscribeWithMessageFilterMatchingMultipleCriteria()
     {
         await using var f = Attached("test-RTL22c-multi");
         var filtered = new List<Message>();
-        // using var subscription = Subscribe(f.Channel.Messages(new MessageFilter { Name = "comment", RefType = "com.ably.reply" }), filtered);
+        using var subscription = Subscribe(f.Channel.Messages(new MessageFilter { Name = "comment", RefType = "com.ably.reply" }), filtered);
         Send(f, Msg("comment", "both-match", Ref("abc@1700000000000-0", "com.ably.reply")));
         Send(f, Msg("comment", "name-only", Ref("def@1700000000000-0", "com.ably.reaction")));
         Send(f, Msg("update", "type-only", Ref("ghi@1700000000000-0", "com.ably.reply")));
@@ -160,12 +166,12 @@ public sealed partial class ChannelSubscribeTests
 
     // UTS: realtime/unit/RTL22a/filter-matching-clientid-2
     [Test]
-    [Ignore(NoFilters)]
+    [Divergence(NoFilters)]
     public async Task RTL22a_MFI2e_SubscribeWithMessageFilterMatchingClientId()
     {
         await using var f = Attached("test-RTL22a-clientid");
         var filtered = new List<Message>();
-        // using var subscription = Subscribe(f.Channel.Messages(new MessageFilter { ClientId = "user-42" }), filtered);
+        using var subscription = Subscribe(f.Channel.Messages(new MessageFilter { ClientId = "user-42" }), filtered);
         Send(f, Msg("chat", "hello", clientId: "user-42"));
         Send(f, Msg("chat", "hi", clientId: "user-99"));
         Send(f, Msg("system", "broadcast"));

@@ -77,7 +77,7 @@ public sealed class BackoffJitterTests
 
     // UTS: realtime/unit/RTB1/disconnected-retry-delay-0
     [Test]
-    [Ignore("UTS spec error: takes the first DISCONNECTED after the connection is lost as retry 1, expecting retryIn in [1600, 2000] ms; but RTN15a/RTN15h3 make that reconnection immediate, and RTN14d defines retryIn as the time until the next attempt, so that change carries retryIn 0 and the backoff sequence starts at the next one")]
+    [Adapted("The case takes the first DISCONNECTED after the connection is lost as retry 1, expecting retryIn in [1600, 2000] ms; but RTN15a makes that reconnection immediate and RTN14d defines retryIn as the time until the next attempt, so that change carries retryIn 0. The test checks that, then the backoff sequence on the DISCONNECTED changes that follow, as the case intends.")]
     public async Task RTB1_RTB1a_RTB1b_RetryDelayForDisconnectedConnections()
     {
         var (scheduler, server) = Uts.Mock();
@@ -100,23 +100,24 @@ public sealed class BackoffJitterTests
         client.Connection.Connect();
         scheduler.AwaitState(client.Connection, ConnectionState.Connected);
         server.Connections[0].Drop();
-        for (var i = 0; i < 30 && changes.Into(ConnectionState.Disconnected).Count < 5; i++)
+        for (var i = 0; i < 30 && changes.Into(ConnectionState.Disconnected).Count < 6; i++)
         {
             scheduler.AdvanceTime(5000);
         }
 
         var delays = changes.Into(ConnectionState.Disconnected).Select(c => c.RetryIn!.Value).ToList();
-        Assert.That(delays, Has.Count.GreaterThanOrEqualTo(5));
+        Assert.That(delays, Has.Count.GreaterThanOrEqualTo(6));
+        Assert.That(delays[0], Is.EqualTo(TimeSpan.Zero), "RTN15a: the first reconnection after a loss is immediate");
         double[] backoff = [1.0, 4.0 / 3.0, 5.0 / 3.0, 2.0, 2.0];
         for (var i = 0; i < 5; i++)
         {
-            Assert.That(delays[i], Is.InRange(timeout * backoff[i] * 0.8, timeout * backoff[i]));
+            Assert.That(delays[i + 1], Is.InRange(timeout * backoff[i] * 0.8, timeout * backoff[i]), $"retry {i + 1}");
         }
     }
 
     // UTS: realtime/unit/RTB1/suspended-channel-retry-delay-1
     [Test]
-    [Ignore("UTS spec error: the case sends a channel ERROR to trigger re-attach attempts (citing RTL13b), but RTL14 makes a channel ERROR move the channel to FAILED at once, with no re-attach, so no SUSPENDED retries follow; RTL13b applies to a server DETACHED; and it reads a retryIn that ChannelStateChange does not have (TH1-TH6)")]
+    [Adapted("The case sends a channel ERROR to start the re-attach attempts (citing RTL13b), but RTL14 makes a channel ERROR move the channel to FAILED at once, with no re-attach; RTL13b applies to a DETACHED from the server, which the test sends instead. ChannelStateChange has no retryIn (TH1-TH6), so each delay is measured from SUSPENDED to the next ATTACHING.")]
     public async Task RTB1_RTB1a_RTB1b_RetryDelayForSuspendedChannels()
     {
         var (scheduler, server) = Uts.Mock();
@@ -138,7 +139,6 @@ public sealed class BackoffJitterTests
         client.Connection.Connect();
         scheduler.AwaitState(client.Connection, ConnectionState.Connected);
         var channel = client.Channels.Get(name);
-        // ChannelStateChange has no retryIn (TH1-TH6): the delay is the time from each SUSPENDED to the next ATTACHING.
         var delays = new List<TimeSpan>();
         DateTimeOffset? suspendedAt = null;
         using var watch = channel.StateChanges.Subscribe(change =>
@@ -155,7 +155,7 @@ public sealed class BackoffJitterTests
         });
         _ = channel.AttachAsync();
         scheduler.AwaitState(channel, ChannelState.Attached);
-        server.LastConnection!.Send(ProtocolFrame.ErrorFrame(new ErrorInfo(90001, 500, "Channel error"), name));
+        server.LastConnection!.Send(ProtocolFrame.Detached(name, new ErrorInfo(90001, 500, "Channel detached")));
         for (var i = 0; i < 30 && delays.Count < 4; i++)
         {
             scheduler.AdvanceTime(7000);

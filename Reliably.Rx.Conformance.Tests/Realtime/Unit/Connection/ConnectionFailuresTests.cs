@@ -295,7 +295,7 @@ public sealed class ConnectionFailuresTests
 
     // UTS: realtime/unit/RTN15c5/token-error-during-resume-0
     [Test]
-    [Ignore("UTS spec error: expects 2 token requests (\"initial + renewal\") from a client configured with only a key; by RSA4 a key alone means Basic auth, so the first connection requests no token")]
+    [Adapted("The case expects 2 token requests (\"initial + renewal\") from a client configured with only a key, but by RSA4 a key alone means Basic auth, so the first connection would request no token. The client here also sets useTokenAuth (RSA4), so it connects with a token obtained with its key, as the case assumes.")]
     public async Task RTN15c5_TokenErrorDuringResumeRenewsToken()
     {
         var (scheduler, server) = Uts.Mock();
@@ -305,7 +305,7 @@ public sealed class ConnectionFailuresTests
             if (r.Path.Contains(KeyPath, StringComparison.Ordinal))
             {
                 tokenRequests++;
-                r.RespondWith(200, UtsAuth.TokenResponse(scheduler, "renewed_token"));
+                r.RespondWith(200, UtsAuth.TokenResponse(scheduler, tokenRequests == 1 ? "initial_token" : "renewed_token"));
             }
         };
         var attempts = Answer(server, (n, c) =>
@@ -318,7 +318,7 @@ public sealed class ConnectionFailuresTests
                 _ => Connected("connection-2", "key-2"),
             });
         });
-        await using var client = server.CreateRealtime(o => o with { AutoConnect = false });
+        await using var client = server.CreateRealtime(o => o with { AutoConnect = false, UseTokenAuth = true });
 
         client.Connection.Connect();
         scheduler.AwaitState(client.Connection, ConnectionState.Connected);
@@ -329,6 +329,8 @@ public sealed class ConnectionFailuresTests
         Assert.That(client.Connection.State, Is.EqualTo(ConnectionState.Connected));
         Assert.That(tokenRequests, Is.EqualTo(2));
         Assert.That(attempts, Has.Count.EqualTo(3));
+        Assert.That(attempts.Select(a => a.Param("accessToken")), Is.EqualTo(new[] { "initial_token", "initial_token", "renewed_token" }));
+        Assert.That(attempts[2].Param("resume"), Is.EqualTo("key-1"), "RTN15h2: the new attempt still resumes");
     }
 
     // UTS: realtime/unit/RTN15c4/fatal-error-during-resume-0

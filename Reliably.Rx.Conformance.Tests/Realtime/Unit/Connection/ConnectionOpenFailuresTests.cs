@@ -191,20 +191,22 @@ public sealed class ConnectionOpenFailuresTests
 
     // UTS: realtime/unit/RTN14f/suspended-retries-indefinitely-0
     [Test]
-    [Ignore("UTS spec error: internally inconsistent: attempts 1 and 2 are refused and attempt 3 succeeds about 1 s after the first (disconnectedRetryTimeout 500 ms), long before connectionStateTtl (120 s) could make the connection SUSPENDED, so AWAIT_STATE suspended never completes")]
+    [Adapted("The case is internally inconsistent: attempts 1 and 2 are refused and attempt 3 succeeds about 1 s after the first (disconnectedRetryTimeout 500 ms), long before connectionStateTtl (120 s) could make the connection SUSPENDED, so its AWAIT_STATE suspended never completes. The test refuses every attempt until the connection is SUSPENDED, checks that it keeps retrying every suspendedRetryTimeout while it stays SUSPENDED, then lets an attempt succeed.")]
     public async Task RTN14f_SuspendedStateRetriesIndefinitely()
     {
         var (scheduler, server) = Uts.Mock();
-        var attempts = 0;
+        var attempts = new List<DateTimeOffset>();
+        var accept = false;
         server.WithoutHttp().OnConnectionAttempt = c =>
         {
-            if (++attempts < 3)
+            attempts.Add(scheduler.Now);
+            if (accept)
             {
-                c.Refuse();
+                c.RespondWithSuccess(Connected);
             }
             else
             {
-                c.RespondWithSuccess(Connected);
+                c.Refuse();
             }
         };
         await using var client = server.CreateRealtime(o => o with
@@ -215,14 +217,25 @@ public sealed class ConnectionOpenFailuresTests
         });
 
         client.Connection.Connect();
-        scheduler.AwaitState(client.Connection, ConnectionState.Suspended);
-        scheduler.AdvanceTime(1100);
-        Assert.That(scheduler.AdvanceUntil(() => attempts >= 2, Uts.DefaultLimit), Is.True);
-        scheduler.AdvanceTime(1100);
+        scheduler.AwaitState(client.Connection, ConnectionState.Suspended, TimeSpan.FromMinutes(3));
+        var suspendedAt = scheduler.Now;
+        var before = attempts.Count;
+        scheduler.AdvanceTime(5500);
+
+        // RTN14f: still SUSPENDED, with an attempt every suspendedRetryTimeout (1 s) meanwhile.
+        Assert.That(client.Connection.State, Is.EqualTo(ConnectionState.Suspended));
+        var whileSuspended = attempts.Skip(before).ToList();
+        Assert.That(whileSuspended, Has.Count.InRange(5, 6));
+        var intervals = whileSuspended.Zip(whileSuspended.SkipLast(1).Prepend(suspendedAt), (attempt, previous) => attempt - previous);
+        // Within a millisecond of the timeout: the scheduler's few ticks of processing after each timer count too.
+        Assert.That(intervals, Has.All.InRange(TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(1.001)));
+
+        accept = true;
+        var refused = attempts.Count;
         scheduler.AwaitState(client.Connection, ConnectionState.Connected, TimeSpan.FromSeconds(5));
 
         Assert.That(client.Connection.State, Is.EqualTo(ConnectionState.Connected));
-        Assert.That(attempts, Is.GreaterThanOrEqualTo(3));
+        Assert.That(attempts, Has.Count.EqualTo(refused + 1));
     }
 
     // UTS: realtime/unit/RTN14g/error-empty-channel-failed-0

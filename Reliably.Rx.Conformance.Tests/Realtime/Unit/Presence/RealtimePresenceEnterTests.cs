@@ -356,11 +356,12 @@ public sealed class RealtimePresenceEnterTests
 
     // UTS: realtime/unit/RTP16c/presence-errors-other-states-0
     [Test]
-    [Ignore("UTS spec error: the case answers ATTACH with DETACHED and expects the channel DETACHED, but a DETACHED received while ATTACHING makes the channel SUSPENDED (RTL13b, as the spec's own RTL11 note says); the presence error in that state is covered by the RTL11 cases of realtime_presence_channel_state.md.")]
+    [Adapted("The case answers ATTACH with DETACHED and expects the channel DETACHED, but a DETACHED received while ATTACHING makes the channel SUSPENDED (RTL13b, as the spec's own RTL11 note says). The test checks the error in that SUSPENDED state, as the case's mock makes it, and in the DETACHED state the case names, reached by an attach and a detach (RTP8g).")]
     public async Task RTP16c_PresenceErrorsInOtherChannelStates()
     {
         var name = ChannelName("test-RTP16c");
         var (scheduler, server) = Uts.Mock();
+        var presenceFrames = 0;
         server.OnConnectionAttempt = c => c.RespondWithSuccess();
         server.OnFrameFromClient = (c, msg) =>
         {
@@ -368,17 +369,39 @@ public sealed class RealtimePresenceEnterTests
             {
                 c.Send(ProtocolFrame.Detached(name, new ErrorInfo(90001, 400, "Detached")));
             }
+            else if (msg.Action == ProtocolAction.Presence)
+            {
+                presenceFrames++;
+            }
         };
         await using var client = server.Client("my-client");
         var channel = client.Channels.Get(name);
 
         scheduler.Connect(client);
         scheduler.AwaitFailure(channel.AttachAsync());
-        Assert.That(channel.State, Is.EqualTo(ChannelState.Detached));
+        Assert.That(channel.State, Is.EqualTo(ChannelState.Suspended), "RTL13b");
 
-        var error = scheduler.AwaitFailure(channel.Presence.EnterAsync());
+        Assert.That(scheduler.AwaitFailure(channel.Presence.EnterAsync()), Is.Not.Null);
+        Assert.That(presenceFrames, Is.Zero, "nothing is sent");
 
-        Assert.That(error, Is.Not.Null);
+        // The DETACHED state the case names.
+        var (detachedScheduler, detachedServer, captured) = AckingServer(name);
+        detachedServer.OnFrameFromClient += (c, msg) =>
+        {
+            if (msg.Action == ProtocolAction.Detach)
+            {
+                c.Send(ProtocolFrame.Detached(name));
+            }
+        };
+        await using var detachedClient = detachedServer.Client("my-client");
+        var detached = detachedClient.Channels.Get(name);
+        detachedScheduler.ConnectAndAttach(detachedClient, detached);
+        detachedScheduler.Await(detached.DetachAsync());
+        Assert.That(detached.State, Is.EqualTo(ChannelState.Detached));
+
+        Assert.That(detachedScheduler.AwaitFailure(detached.Presence.EnterAsync()), Is.Not.Null);
+        Assert.That(captured, Is.Empty, "nothing is sent");
+        Assert.That(detached.State, Is.EqualTo(ChannelState.Detached), "RTP8g: no implicit attach from DETACHED");
     }
 
     // UTS: realtime/unit/RTP15c/enterclient-no-side-effects-0

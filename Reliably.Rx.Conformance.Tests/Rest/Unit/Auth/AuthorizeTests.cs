@@ -126,7 +126,7 @@ public sealed class AuthorizeTests
 
     // UTS: rest/unit/RSA10i/authorize-preserves-key-0
     [Test]
-    [Ignore("UTS spec error: the case has no assertion (\"exact assertion depends on whether auth.key is exposed\"), and its mock answers the authUrl request with the channel body {\"channelId\":\"test\"}, which is not a token, so the authorize() step cannot succeed; features.md RSA10i is about following RSA8 for TokenParams, authCallback and authUrl, not about keeping the key.")]
+    [Ignore("UTS spec error: the case has no assertion (\"exact assertion depends on whether auth.key is exposed\"), and its mock answers the authUrl request with the channel body {\"channelId\":\"test\"}, which is not a token, so the authorize() step cannot succeed; features.md RSA10i is about following RSA8 for TokenParams, authCallback and authUrl, not about keeping the key, and RSA10j makes the AuthOptions given to authorize() supersede the configured ones, key included, so createTokenRequest() without arguments then has no key to sign with.")]
     public void RSA10i_AuthorizePreservesKeyFromConstructor()
     {
         MockHttp mock = null!;

@@ -57,7 +57,7 @@ public sealed class RevokeTokensTests
 
     // UTS: rest/unit/RSA17c/all-success-result-0
     [Test]
-    public void RSA17c_BAR2_AllSuccessResult()
+    public void RSA17c_BAR2_BAR2a_BAR2b_BAR2c_AllSuccessResult()
     {
         var (mock, client) = Setup(200, """
             [{"target":"clientId:alice","issuedBefore":1700000000000,"appliesAt":1700000001000},
@@ -68,11 +68,12 @@ public sealed class RevokeTokensTests
         Assert.That(result.SuccessCount, Is.EqualTo(2));
         Assert.That(result.FailureCount, Is.EqualTo(0));
         Assert.That(result.Results, Has.Count.EqualTo(2));
+        Assert.That(result.Results.Select(r => (r.Target, r.Success)), Is.EqualTo(new[] { ("clientId:alice", true), ("clientId:bob", true) }));
     }
 
     // UTS: rest/unit/RSA17c/mixed-success-failure-1
     [Test]
-    public void RSA17c_BAR2_MixedSuccessAndFailureResult()
+    public void RSA17c_BAR2_BAR2a_BAR2b_BAR2c_MixedSuccessAndFailureResult()
     {
         var (mock, client) = Setup(200, """
             {"successCount":1,"failureCount":1,"results":[
@@ -84,11 +85,13 @@ public sealed class RevokeTokensTests
         Assert.That(result.SuccessCount, Is.EqualTo(1));
         Assert.That(result.FailureCount, Is.EqualTo(1));
         Assert.That(result.Results, Has.Count.EqualTo(2));
+        Assert.That(result.Results.Select(r => (r.Target, r.Success)), Is.EqualTo(new[] { ("clientId:alice", true), ("invalidType:abc", false) }));
+        Assert.That(result.Results[1].Error!.Code, Is.EqualTo(40000));
     }
 
     // UTS: rest/unit/RSA17c/all-failure-result-2
     [Test]
-    public void RSA17c_BAR2_AllFailureResult()
+    public void RSA17c_BAR2_BAR2a_BAR2b_BAR2c_AllFailureResult()
     {
         var (mock, client) = Setup(200, """
             {"successCount":0,"failureCount":2,"results":[
@@ -100,11 +103,12 @@ public sealed class RevokeTokensTests
         Assert.That(result.SuccessCount, Is.EqualTo(0));
         Assert.That(result.FailureCount, Is.EqualTo(2));
         Assert.That(result.Results, Has.Count.EqualTo(2));
+        Assert.That(result.Results.Select(r => (r.Target, r.Success)), Is.EqualTo(new[] { ("invalidType:foo", false), ("invalidType:bar", false) }));
     }
 
     // UTS: rest/unit/TRS2/success-result-attributes-0
     [Test]
-    public void TRS2_SuccessResultHasTargetAppliesAtAndIssuedBefore()
+    public void TRS2_TRS2a_TRS2b_TRS2c_SuccessResultHasTargetAppliesAtAndIssuedBefore()
     {
         var (mock, client) = Setup(200, AliceRevoked);
         using var _ = client;
@@ -117,7 +121,7 @@ public sealed class RevokeTokensTests
 
     // UTS: rest/unit/TRF2/failure-result-attributes-0
     [Test]
-    public void TRF2_FailureResultHasTargetAndError()
+    public void TRF2_TRF2a_TRF2b_FailureResultHasTargetAndError()
     {
         var (mock, client) = Setup(200, """
             {"successCount":0,"failureCount":1,"results":[

@@ -65,24 +65,46 @@ public sealed class TokenRenewalTests
 
     // UTS: rest/unit/RSA4b1/preemptive-renewal-0
     [Test]
-    [Ignore("UTS spec error: the case expects a token that was already expired when issued to be renewed before the next request, without the client ever having queried the server time; features.md RSA4b1 makes that check optional and applicable only once the library has queried the time from Ably and persisted the offset (RSA10k), judging expiry by the Ably service time and not the local clock. Without that, the server's token error decides (RSA4b).")]
+    [Adapted("The case expects a token already expired when issued to be renewed before the next request without the client ever having queried the server time; features.md RSA4b1 allows that check only once the library has queried the time from Ably and persisted the offset (RSA10k), and judges expiry by the Ably service time, not the local clock. The client here obtains its tokens with its key and queryTime (RSA9d, RSA10k), from a server whose clock is an hour behind the local one: the token, expired by the local clock, is used while the service time says it is valid, then renewed before the request that follows its expiry by the service time, with no failing request.")]
     public void RSA4b1_PreEmptiveTokenRenewal()
     {
-        var callbacks = 0;
-        var mock = new MockHttp(req => req.RespondWith(200, "[]"));
-        using var client = mock.Rest(o => o with
+        var serverOffset = TimeSpan.FromHours(-1);
+        var tokenRequests = 0;
+        MockHttp mock = null!;
+        mock = new MockHttp(req =>
         {
-            Key = null,
-            AuthCallback = MockHttp.Callback(_ => ++callbacks == 1 ? mock.Token("expired-token", ttlMs: -1000) : mock.Token("fresh-token")),
+            var serverNow = (mock.Now + serverOffset).ToUnixTimeMilliseconds();
+            if (req.Path == "/time")
+            {
+                req.RespondWith(200, $"[{serverNow}]");
+            }
+            else if (req.Path.EndsWith("/requestToken", StringComparison.Ordinal))
+            {
+                var token = ++tokenRequests == 1 ? "first-token" : "fresh-token";
+                req.RespondWith(200, $$"""{"token":"{{token}}","keyName":"appId.keyId","issued":{{serverNow}},"expires":{{serverNow + 600_000}},"capability":"{\"*\":[\"*\"]}"}""");
+            }
+            else
+            {
+                req.RespondWith(200, "[]");
+            }
         });
+        using var client = mock.Rest(o => o with { Key = "appId.keyId:keySecret", UseTokenAuth = true, QueryTime = true });
+        List<ScriptedHttpRequest> History() => mock.Requests.Where(r => r.Path == "/channels/test/messages").ToList();
 
         mock.Await(client.Auth.AuthorizeAsync());
         mock.Await(client.Channels.Get("test").HistoryAsync());
 
-        Assert.That(callbacks, Is.EqualTo(2));
-        var history = mock.Requests.Where(r => r.Path == "/channels/test/messages").ToList();
-        Assert.That(history, Has.Count.EqualTo(1));
-        Assert.That(history[0].Header("Authorization"), Is.EqualTo("Bearer fresh-token"));
+        // Valid by the service time, though its expiry is 50 minutes behind the local clock: no renewal.
+        Assert.That(tokenRequests, Is.EqualTo(1));
+        Assert.That(History().Single().Header("Authorization"), Is.EqualTo("Bearer first-token"));
+
+        mock.Scheduler.AdvanceBy(TimeSpan.FromMinutes(11).Ticks);
+        mock.Await(client.Channels.Get("test").HistoryAsync());
+
+        Assert.That(tokenRequests, Is.EqualTo(2), "renewed before the request");
+        Assert.That(History(), Has.Count.EqualTo(2), "no failing request with the expired token");
+        Assert.That(History()[1].Header("Authorization"), Is.EqualTo("Bearer fresh-token"));
+        Assert.That(mock.Requests.Count(r => r.Path == "/time"), Is.EqualTo(1), "RSA10k: the offset is obtained once");
     }
 
     // UTS: rest/unit/RSA4a2/no-renewal-without-callback-0

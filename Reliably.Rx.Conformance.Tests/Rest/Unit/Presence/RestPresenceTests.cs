@@ -101,17 +101,17 @@ public sealed class RestPresenceTests
 
     // UTS: rest/unit/RSP3a1/get-limit-parameter-0
     [Test]
-    public void RSP3a1_GetWithLimitParameter() =>
+    public void RSP3a1_RSP3a1a_GetWithLimitParameter() =>
         Assert.That(RequestOf(p => p.GetAsync(limit: 50), """[{"action":1,"clientId":"client1"},{"action":1,"clientId":"client2"}]""").Query("limit"), Is.EqualTo("50"));
 
     // UTS: rest/unit/RSP3a1/get-limit-default-100-1
     [Test]
-    public void RSP3a1_GetLimitDefaultsTo100() =>
+    public void RSP3a1_RSP3a1b_GetLimitDefaultsTo100() =>
         Assert.That(RequestOf(p => p.GetAsync()).Query("limit"), Is.Null.Or.EqualTo("100"));
 
     // UTS: rest/unit/RSP3a1/get-limit-max-1000-2
     [Test]
-    public void RSP3a1_GetLimitMaximumIs1000() =>
+    public void RSP3a1_RSP3a1c_GetLimitMaximumIs1000() =>
         Assert.That(RequestOf(p => p.GetAsync(limit: 1000)).Query("limit"), Is.EqualTo("1000"));
 
     // UTS: rest/unit/RSP3a2/get-clientid-filter-0
@@ -168,17 +168,17 @@ public sealed class RestPresenceTests
 
     // UTS: rest/unit/RSP4b1/history-start-parameter-0
     [Test]
-    public void RSP4b1_HistoryWithStartParameter() =>
+    public void RSP4b1_RSP4b1a_HistoryWithStartParameter() =>
         Assert.That(RequestOf(p => p.HistoryAsync(new HistoryQuery { Start = Jan1 })).Query("start"), Is.EqualTo("1609459200000"));
 
     // UTS: rest/unit/RSP4b1/history-end-parameter-1
     [Test]
-    public void RSP4b1_HistoryWithEndParameter() =>
+    public void RSP4b1_RSP4b1b_HistoryWithEndParameter() =>
         Assert.That(RequestOf(p => p.HistoryAsync(new HistoryQuery { End = Jan2 })).Query("end"), Is.EqualTo("1609545600000"));
 
     // UTS: rest/unit/RSP4b1/history-start-end-params-2
     [Test]
-    public void RSP4b1_HistoryWithStartAndEndParameters()
+    public void RSP4b1_RSP4b1c_HistoryWithStartAndEndParameters()
     {
         var request = RequestOf(p => p.HistoryAsync(new HistoryQuery { Start = Jan1, End = Jan2 }));
 
@@ -188,37 +188,37 @@ public sealed class RestPresenceTests
 
     // UTS: rest/unit/RSP4b1/history-datetime-objects-3
     [Test]
-    public void RSP4b1_HistoryAcceptsDateTimeObjectsForStartAndEnd() =>
+    public void RSP4b1_RSP4b1d_HistoryAcceptsDateTimeObjectsForStartAndEnd() =>
         Assert.That(RequestOf(p => p.HistoryAsync(new HistoryQuery { Start = new DateTimeOffset(2021, 1, 1, 0, 0, 0, TimeSpan.Zero) })).Query("start"), Is.EqualTo("1609459200000"));
 
     // UTS: rest/unit/RSP4b2/history-direction-backwards-default-0
     [Test]
-    public void RSP4b2_HistoryDirectionBackwardsByDefault() =>
+    public void RSP4b2_RSP4b2a_HistoryDirectionBackwardsByDefault() =>
         Assert.That(RequestOf(p => p.HistoryAsync()).Query("direction"), Is.Null.Or.EqualTo("backwards"));
 
     // UTS: rest/unit/RSP4b2/history-direction-forwards-1
     [Test]
-    public void RSP4b2_HistoryWithDirectionForwards() =>
+    public void RSP4b2_RSP4b2b_HistoryWithDirectionForwards() =>
         Assert.That(RequestOf(p => p.HistoryAsync(new HistoryQuery { Direction = PaginationDirection.Forwards })).Query("direction"), Is.EqualTo("forwards"));
 
     // UTS: rest/unit/RSP4b2/history-direction-backwards-explicit-2
     [Test]
-    public void RSP4b2_HistoryWithDirectionBackwardsExplicit() =>
+    public void RSP4b2_RSP4b2c_HistoryWithDirectionBackwardsExplicit() =>
         Assert.That(RequestOf(p => p.HistoryAsync(new HistoryQuery { Direction = PaginationDirection.Backwards })).Query("direction"), Is.EqualTo("backwards"));
 
     // UTS: rest/unit/RSP4b3/history-limit-parameter-0
     [Test]
-    public void RSP4b3_HistoryWithLimitParameter() =>
+    public void RSP4b3_RSP4b3a_HistoryWithLimitParameter() =>
         Assert.That(RequestOf(p => p.HistoryAsync(new HistoryQuery { Limit = 50 })).Query("limit"), Is.EqualTo("50"));
 
     // UTS: rest/unit/RSP4b3/history-limit-default-100-1
     [Test]
-    public void RSP4b3_HistoryLimitDefaultsTo100() =>
+    public void RSP4b3_RSP4b3b_HistoryLimitDefaultsTo100() =>
         Assert.That(RequestOf(p => p.HistoryAsync()).Query("limit"), Is.Null.Or.EqualTo("100"));
 
     // UTS: rest/unit/RSP4b3/history-limit-max-1000-2
     [Test]
-    public void RSP4b3_HistoryLimitMaximumIs1000() =>
+    public void RSP4b3_RSP4b3c_HistoryLimitMaximumIs1000() =>
         Assert.That(RequestOf(p => p.HistoryAsync(new HistoryQuery { Limit = 1000 })).Query("limit"), Is.EqualTo("1000"));
 
     // UTS: rest/unit/RSP4/history-all-parameters-0
@@ -235,7 +235,7 @@ public sealed class RestPresenceTests
 
     // UTS: rest/unit/RSP5/decode-string-data-0
     [Test]
-    public void RSP5_StringDataDecodedAsString()
+    public void RSP5_RSP5a_StringDataDecodedAsString()
     {
         var data = Get("""[{"action":1,"clientId":"c1","data":"plain string data"}]""").Items[0].Data;
 
@@ -245,7 +245,7 @@ public sealed class RestPresenceTests
 
     // UTS: rest/unit/RSP5/decode-json-data-1
     [Test]
-    public void RSP5_JsonEncodedDataDecodedToObject()
+    public void RSP5_RSP5b_JsonEncodedDataDecodedToObject()
     {
         var item = Get("""[{"action":1,"clientId":"c1","data":"{\"status\":\"online\",\"count\":42}","encoding":"json"}]""").Items[0];
 
@@ -257,7 +257,7 @@ public sealed class RestPresenceTests
 
     // UTS: rest/unit/RSP5/decode-base64-binary-2
     [Test]
-    public void RSP5_Base64EncodedDataDecodedToBinary()
+    public void RSP5_RSP5c_Base64EncodedDataDecodedToBinary()
     {
         var item = Get("""[{"action":1,"clientId":"c1","data":"SGVsbG8gV29ybGQ=","encoding":"base64"}]""").Items[0];
 
@@ -283,7 +283,7 @@ public sealed class RestPresenceTests
 
     // UTS: rest/unit/RSP5/decode-utf8-data-4
     [Test]
-    public void RSP5_Utf8EncodedDataDecodedCorrectly()
+    public void RSP5_RSP5d_Utf8EncodedDataDecodedCorrectly()
     {
         var data = Get("""[{"action":1,"clientId":"c1","data":"SGVsbG8gV29ybGQ=","encoding":"utf-8/base64"}]""").Items[0].Data;
 
@@ -293,7 +293,7 @@ public sealed class RestPresenceTests
 
     // UTS: rest/unit/RSP5/decode-chained-encoding-5
     [Test]
-    public void RSP5_ChainedEncodingDecodedInOrder()
+    public void RSP5_RSP5e_ChainedEncodingDecodedInOrder()
     {
         var data = Get("""[{"action":1,"clientId":"c1","data":"eyJrZXkiOiJ2YWx1ZSJ9","encoding":"json/base64"}]""").Items[0].Data;
 
@@ -303,7 +303,7 @@ public sealed class RestPresenceTests
 
     // UTS: rest/unit/RSP5/decode-history-messages-6
     [Test]
-    public void RSP5_HistoryMessagesAlsoDecoded()
+    public void RSP5_RSP5f_HistoryMessagesAlsoDecoded()
     {
         var data = Get("""[{"action":2,"clientId":"c1","data":"{\"event\":\"entered\"}","encoding":"json"}]""", history: true).Items[0].Data;
 
@@ -313,16 +313,29 @@ public sealed class RestPresenceTests
 
     // UTS: rest/unit/RSP5/decode-cipher-channel-7
     [Test]
-    [Ignore("UTS spec error: the case's ciphertext is truncated to one block after the IV; with its key that block decrypts to '{\"example\":{\"jso' and carries no valid PKCS#7 padding, so per RSL5b/RSL6b no library can decode it to an object (the decryption fails and the remaining encoding is kept, which is what the library does)")]
-    public void RSP5_CipherDecodingWithChannelOptions()
+    [Adapted("The case's ciphertext is truncated to one block after the IV: with its key that block decrypts to '{\"example\":{\"jso' without valid PKCS#7 padding, so no library can decode it (RSL5b, RSL6b). The test encrypts the case's plaintext {\"secret\":\"data\"} itself with the case's key (AES-128-CBC, PKCS#7, the IV before the ciphertext, RSL5b), using .NET's AES rather than the library's, and checks the channel's cipher decodes it to an object.")]
+    public void RSP5_RSP5g_CipherDecodingWithChannelOptions()
     {
-        var mock = new MockHttp(req => req.RespondWith(200, """[{"action":1,"clientId":"c1","data":"HO4cYSP8LybPYBPZPHQOtuD53yrD3YV3NBoTEYBh4U0=","encoding":"json/utf-8/cipher+aes-128-cbc/base64"}]"""));
+        const string Key = "WUP6u0K7MXI5Zeo0VppPwg==";
+        var mock = new MockHttp(req => req.RespondWith(200, $$"""[{"action":1,"clientId":"c1","data":"{{Encrypt(Key, """{"secret":"data"}""")}}","encoding":"json/utf-8/cipher+aes-128-cbc/base64"}]"""));
         using var client = mock.Rest(o => o with { Key = "appId.keyId:keySecret" });
-        var channel = client.Channels.Get(MockHttp.RandomName("test-RSP5-cipher"), new ChannelOptions { Cipher = CipherParams.FromBase64("WUP6u0K7MXI5Zeo0VppPwg==") });
+        var channel = client.Channels.Get(MockHttp.RandomName("test-RSP5g"), new ChannelOptions { Cipher = CipherParams.FromBase64(Key) });
 
         var item = mock.Await(channel.Presence.GetAsync()).Items[0];
 
         Assert.That(item.Data, Is.InstanceOf<JObject>(), item.Encoding);
+        Assert.That((string?)((JObject)item.Data!)["secret"], Is.EqualTo("data"));
+        Assert.That(item.Encoding, Is.Null);
+    }
+
+    /// <summary>The base64 of IV + AES-128-CBC ciphertext of <paramref name="plaintext"/> (UTF-8, PKCS#7), as RSL5b puts it on the wire.</summary>
+    private static string Encrypt(string base64Key, string plaintext)
+    {
+        using var aes = System.Security.Cryptography.Aes.Create();
+        aes.Key = Convert.FromBase64String(base64Key);
+        var iv = Enumerable.Range(0, 16).Select(i => (byte)(i * 7)).ToArray();
+        var ciphertext = aes.EncryptCbc(System.Text.Encoding.UTF8.GetBytes(plaintext), iv, System.Security.Cryptography.PaddingMode.PKCS7);
+        return Convert.ToBase64String([.. iv, .. ciphertext]);
     }
 
     // UTS: rest/unit/RSP3/get-pagination-link-header-1

@@ -127,7 +127,7 @@ public sealed class MutableMessageTypesTests
     [TestCase("""{"versionSerial":"version-serial-abc"}""", "version-serial-abc")]
     [TestCase("""{"versionSerial":null}""", null)]
     [TestCase("{}", null)]
-    public void UDR2a_UpdateDeleteResultFields(string body, string? expected)
+    public void UDR1_UDR2a_UpdateDeleteResultFields(string body, string? expected)
     {
         // Read from an update's response (RSL15e).
         var mock = new MockHttp(req => req.RespondWith(200, body));
@@ -139,16 +139,19 @@ public sealed class MutableMessageTypesTests
 
     // UTS: rest/unit/TAN2/annotation-attributes-and-action-0
     [Test]
-    public void TAN2_AnnotationTypeAttributesAndActionEncoding()
+    public void TAN1_TAN2_TAN2a_TAN2b_TAN2b1_TAN2c_TAN2l_AnnotationTypeAttributesAndActionEncoding()
     {
         // Read from an annotations page (RSAN3c).
         var mock = new MockHttp(req => req.RespondWith(200, """
             [{"id":"ann-id-1","action":0,"clientId":"user-1","name":"like","count":5,"data":"thumbs-up","encoding":null,
               "timestamp":1700000000000,"serial":"ann-serial-1","messageSerial":"msg-serial-1","type":"com.example.reaction",
-              "extras":{"custom":"metadata"}}]
+              "extras":{"custom":"metadata"}},
+             {"id":"ann-id-2","action":1,"clientId":"user-1","serial":"ann-serial-2","messageSerial":"msg-serial-1","type":"com.example.reaction"}]
             """));
         using var client = mock.Rest();
-        var ann = mock.Await(client.Channels.Get(MockHttp.RandomName("test-TAN2")).Annotations.GetAsync("msg-serial-1")).Items.Single();
+        var items = mock.Await(client.Channels.Get(MockHttp.RandomName("test-TAN2")).Annotations.GetAsync("msg-serial-1")).Items;
+        Assert.That(items, Has.Count.EqualTo(2));
+        var ann = items[0];
 
         Assert.That(ann.Id, Is.EqualTo("ann-id-1"));
         Assert.That(ann.Action, Is.EqualTo(AnnotationAction.Create));
@@ -164,5 +167,9 @@ public sealed class MutableMessageTypesTests
         Assert.That((string?)ann.Extras!["custom"], Is.EqualTo("metadata"));
         Assert.That((int)AnnotationAction.Create, Is.EqualTo(0));
         Assert.That((int)AnnotationAction.Delete, Is.EqualTo(1));
+
+        // TAN2b1: the numeric wire action is exposed as the enum, 1 as ANNOTATION_DELETE.
+        Assert.That(items[1].Action, Is.EqualTo(AnnotationAction.Delete));
+        Assert.That(items[1].Id, Is.EqualTo("ann-id-2"));
     }
 }

@@ -117,7 +117,7 @@ public sealed class OptionsTypesTests
 
     // UTS: rest/unit/AO/auth-options-with-callback-0
     [Test]
-    public void AO2b_AuthOptionsWithAuthCallback()
+    public void AO_AO2b_AuthOptionsWithAuthCallback()
     {
         var called = false;
         var authOptions = new AuthOptions
@@ -136,22 +136,29 @@ public sealed class OptionsTypesTests
     }
 
     // UTS: rest/unit/TO/endpoint-affects-host-0
-    [TestCase(null, "rest.ably.io", TestName = "TO3k8_EndpointAffectsHostSelection(1 production)")]
-    [TestCase("test", "test-rest.ably.io", TestName = "TO3k8_EndpointAffectsHostSelection(2 test)")]
-    [TestCase("custom-env", "custom-env-rest.ably.io", TestName = "TO3k8_EndpointAffectsHostSelection(3 custom-env)")]
-    public void TO3k8_EndpointAffectsHostSelection(string? endpoint, string legacyHost)
+    [TestCase(null, "rest.ably.io", "main.realtime.ably.net", TestName = "TO_TO3k8_EndpointAffectsHostSelection(1 production)")]
+    [TestCase("test", "test-rest.ably.io", "test.realtime.ably.net", TestName = "TO_TO3k8_EndpointAffectsHostSelection(2 test)")]
+    [TestCase("custom-env", "custom-env-rest.ably.io", "custom-env.realtime.ably.net", TestName = "TO_TO3k8_EndpointAffectsHostSelection(3 custom-env)")]
+    public void TO_TO3k8_EndpointAffectsHostSelection(string? endpoint, string legacyHost, string primaryDomain)
     {
         var options = endpoint is null ? new ClientOptions { Key = "appId.keyId:keySecret" } : new ClientOptions { Key = "appId.keyId:keySecret", Endpoint = endpoint };
 
         // The case's table names the hosts of the older environment option (legacyHost); its assertion, which this
-        // checks, is that the endpoint is kept as given (REC1 derives the hosts from it).
+        // checks, is that the endpoint is kept as given.
         Assert.That(options.Endpoint, Is.EqualTo(endpoint), legacyHost);
+
+        // The case's note leaves the host resolution to the HTTP level: a request goes to the primary domain REC1
+        // derives from the endpoint (REC1a without one, REC1b4 for a routing policy id).
+        var mock = new MockHttp(req => req.RespondWith(200, "[1704067200000]"));
+        using var client = mock.Rest(o => o with { Key = "appId.keyId:keySecret", Endpoint = endpoint });
+        mock.Await(client.TimeAsync());
+        Assert.That(mock.Requests.Select(r => r.Host), Is.EqualTo(new[] { primaryDomain }));
     }
 
     // UTS: rest/unit/TO/conflicting-options-validation-1
     [Test]
     [Adapted("The restHost + endpoint conflict (REC1b1) cannot arise: " + NoRestHost + " The other two rows are checked as the spec gives them.")]
-    public void RSC1b_ConflictingOptionsValidation()
+    public void TO_RSC1b_ConflictingOptionsValidation()
     {
         var mock = new MockHttp();
         using (new AblyRest(mock.Options(o => o with { Key = "appId.keyId:keySecret", AuthCallback = MockHttp.Callback(_ => "token") })))

@@ -157,7 +157,7 @@ public sealed class PaginatedResultTests
 
     // UTS: rest/unit/TG/type-parameter-items-2
     [Test]
-    public void TG1_TG3_PaginatedResultTypeParameter()
+    public void TG_TG1_TG3_PaginatedResultTypeParameter()
     {
         var (mock, client) = Serve((_, req) => req.RespondWith(200, """[{"id":"msg1","name":"event","data":"test"}]"""));
         using var _ = client;

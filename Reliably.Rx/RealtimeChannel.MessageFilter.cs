@@ -1,0 +1,23 @@
+using Reliably.Rx.Channels;
+
+namespace Reliably.Rx;
+
+/// <summary>Filtered message subscriptions (RTL22).</summary>
+public sealed partial class RealtimeChannel
+{
+    /// <summary>
+    /// The messages that meet every criterion of <paramref name="filter"/> (RTL22, RTL22c); otherwise as
+    /// <see cref="Messages()"/>. The filter is applied before a message enters the subscription's queue, so messages it
+    /// rejects take no capacity and add no lag.
+    /// </summary>
+    /// <exception cref="AblyException">40003 for a null filter.</exception>
+    public IDeliveryStream<Message> Messages(MessageFilter filter)
+    {
+        if (filter is null)
+        {
+            throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message filter must not be null.");
+        }
+
+        return Stream(FeedKinds.Message, static n => ((MessageNotification)n).Message, attach: true, n => filter.Matches(((MessageNotification)n).Message));
+    }
+}
