@@ -68,7 +68,7 @@ public sealed partial class RealtimeChannel
 
         foreach (var annotation in annotations)
         {
-            DeliverAnnotation(annotation);
+            _backfiller.Deliver(annotation);
         }
     }
 }

@@ -142,7 +142,7 @@ public sealed partial class RealtimeChannel
         var options = Options;
         var message = new ProtocolMessage(ProtocolAction.Attach, Name)
         {
-            ChannelSerial = _channelSerial,
+            ChannelSerial = _position.ChannelSerial,
             Params = options.Params is { Count: > 0 } p ? p : null,
             Flags = options.Modes == ChannelModes.None ? null : (ProtocolFlags)(int)options.Modes,
         };

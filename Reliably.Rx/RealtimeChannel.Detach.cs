@@ -68,7 +68,7 @@ public sealed partial class RealtimeChannel
             case ChannelState.Suspended:
                 // RTL5j: nothing to tell the server.
                 _retryTimer.Cancel();
-                _continuity = false;
+                _backfiller.Continuity = false;
                 SetState(ChannelState.Detached, null);
                 waiter.TrySetResult(true);
                 return;
@@ -79,7 +79,7 @@ public sealed partial class RealtimeChannel
             case ChannelState.Attaching when _loop.State != ConnectionState.Connected:
                 // RTL5l: no connection to tell: DETACHED at once; the attach it supersedes fails.
                 _attachTimer.Cancel();
-                _continuity = false;
+                _backfiller.Continuity = false;
                 SetState(ChannelState.Detached, null);
                 EndAttachActivity(null);
                 FailWaiters(_attachWaiters, new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, "The attach was superseded by a detach (RTL5l)."));
@@ -99,7 +99,7 @@ public sealed partial class RealtimeChannel
 
     private void StartDetach()
     {
-        _continuity = false;
+        _backfiller.Continuity = false;
         if (_loop.State != ConnectionState.Connected)
         {
             // RTL5l: no connection to tell: the server drops this connection's attachments when it is not resumed,

@@ -33,7 +33,7 @@ public sealed partial class RealtimeChannel
                 OnMessageFrame(message);
                 break;
             case ProtocolAction.Presence:
-                StoreChannelSerial(message);
+                _position.Store(message);
                 PresenceHandler?.OnPresenceFrame(message);
                 break;
             case ProtocolAction.Sync:
@@ -41,21 +41,12 @@ public sealed partial class RealtimeChannel
                 PresenceHandler?.OnPresenceFrame(message);
                 break;
             case ProtocolAction.Annotation:
-                StoreChannelSerial(message);
+                _position.Store(message);
                 OnAnnotationFrame(message);
                 break;
             case ProtocolAction.Object:
-                StoreChannelSerial(message);
+                _position.Store(message);
                 break;
-        }
-    }
-
-    /// <summary>RTL15b: the position advances with every frame that carries one.</summary>
-    private void StoreChannelSerial(ProtocolMessage message)
-    {
-        if (message.ChannelSerial is { } serial)
-        {
-            _channelSerial = serial;
         }
     }
 
@@ -69,13 +60,13 @@ public sealed partial class RealtimeChannel
             {
                 _attachTimer.Cancel();
                 _retryCount = 0;
-                ApplyAttached(message);
+                _position.ApplyAttached(message);
 
                 // A non-resumed ATTACHED after the channel had been attached means messages may have been missed.
-                var discontinuity = _continuity && !resumed;
-                if (!_continuity)
+                var discontinuity = _backfiller.Continuity && !resumed;
+                if (!_backfiller.Continuity)
                 {
-                    BeginContinuity();
+                    _backfiller.BeginContinuity();
                 }
 
                 var reason = message.Error ?? (discontinuity ? _connectionResumeError : null);
@@ -87,10 +78,10 @@ public sealed partial class RealtimeChannel
                 PresenceHandler?.OnAttached(message, reenter: true);
                 if (discontinuity)
                 {
-                    OnDiscontinuity(DiscontinuityKind.AttachNotResumed, reason);
+                    _backfiller.OnDiscontinuity(DiscontinuityKind.AttachNotResumed, reason, Options.AutoBackfill);
                 }
 
-                _continuity = true;
+                _backfiller.Continuity = true;
                 _connectionResumeError = null;
                 if (_detachAfterAttach)
                 {
@@ -104,7 +95,7 @@ public sealed partial class RealtimeChannel
 
             case ChannelState.Attached:
                 // RTL12: an extra ATTACHED. Without RESUMED it is an UPDATE and a discontinuity.
-                ApplyAttached(message);
+                _position.ApplyAttached(message);
                 if (!resumed)
                 {
                     PublishUpdate(message.Error, resumed: false, hasBacklog);
@@ -113,7 +104,7 @@ public sealed partial class RealtimeChannel
                 PresenceHandler?.OnAttached(message, reenter: !resumed);
                 if (!resumed)
                 {
-                    OnDiscontinuity(DiscontinuityKind.Update, message.Error);
+                    _backfiller.OnDiscontinuity(DiscontinuityKind.Update, message.Error, Options.AutoBackfill);
                 }
 
                 break;
@@ -211,7 +202,7 @@ public sealed partial class RealtimeChannel
                 if (_state is ChannelState.Attaching or ChannelState.Attached or ChannelState.Detaching)
                 {
                     StopTimers();
-                    _continuity = false;
+                    _backfiller.Continuity = false;
                     SetState(ChannelState.Detached, change.Reason);
                     EndAttachActivity(null);
                     FailWaiters(_attachWaiters, ConnectionRefusal(ConnectionState.Closed)!);

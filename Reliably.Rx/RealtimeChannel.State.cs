@@ -10,8 +10,6 @@ namespace Reliably.Rx;
 /// <summary>State, its published values and the state stream (RTL2, RTL15, RTL4k1, RTL4m).</summary>
 public sealed partial class RealtimeChannel
 {
-    private static readonly IReadOnlyDictionary<string, string> NoParams = new Dictionary<string, string>();
-
     private readonly ChannelFeed _feed;
 
     // Loop-only.
@@ -20,10 +18,7 @@ public sealed partial class RealtimeChannel
     // Published: written on the loop, read from anywhere.
     private volatile StateBox _published = new(ChannelState.Initialized);
     private volatile ErrorInfo? _errorReason;
-    private volatile string? _channelSerial;
-    private volatile string? _attachSerial;
-    private volatile IReadOnlyDictionary<string, string> _params = NoParams;
-    private int _modes;
+    private readonly ChannelPosition _position;
 
     /// <summary>The current state (RTL2b), read synchronously.</summary>
     public ChannelState State => _published.Value;
@@ -32,23 +27,23 @@ public sealed partial class RealtimeChannel
     public ErrorInfo? ErrorReason => _errorReason;
 
     /// <summary>The modes the server granted in the latest ATTACHED (RTL4m); <see cref="ChannelModes.None"/> before that.</summary>
-    public ChannelModes Modes => (ChannelModes)Volatile.Read(ref _modes);
+    public ChannelModes Modes => _position.Modes;
 
     /// <summary>The params the server granted in the latest ATTACHED (RTL4k1); empty before that or when it sent none.</summary>
-    public IReadOnlyDictionary<string, string> Params => _params;
+    public IReadOnlyDictionary<string, string> Params => _position.Params;
 
     /// <summary>
     /// The channelSerial of the latest ATTACHED that did not resume (RTL15c): the point live delivery continues from;
     /// <c>untilAttach</c> history ends there. Null before the first ATTACHED.
     /// </summary>
-    public string? AttachSerial => _attachSerial;
+    public string? AttachSerial => _position.AttachSerial;
 
     /// <summary>
     /// The channel's position: the channelSerial of the latest delivered MESSAGE, PRESENCE or processed ATTACHED frame
     /// (RTL15b), sent in every re-ATTACH so the server can resume (RTL4c1). Cleared on DETACHED and FAILED, kept through
     /// SUSPENDED (RTL15b2).
     /// </summary>
-    public string? ChannelSerial => _channelSerial;
+    public string? ChannelSerial => _position.ChannelSerial;
 
     /// <summary>The channel's state changes (RTL2): the state changes of <see cref="Events"/>.</summary>
     /// <remarks>
@@ -112,11 +107,11 @@ public sealed partial class RealtimeChannel
         if (next is ChannelState.Detached or ChannelState.Failed)
         {
             // RTL15b2: the position is meaningless once the attachment has ended.
-            _channelSerial = null;
+            _position.Clear();
         }
 
         Publish(new ChannelStateChange(previous, next, ChannelStateChange.EventFor(next), reason, resumed, hasBacklog));
-        OnStateEntered(next);
+        _backfiller.OnStateEntered(next);
     }
 
     /// <summary>RTL12: an UPDATE while attached.</summary>
@@ -137,24 +132,6 @@ public sealed partial class RealtimeChannel
         _feed.StateChanged(change);
 
         PresenceHandler?.OnChannelStateChanged(change);
-    }
-
-    /// <summary>RTL15c, RTL15b, RTL4k1, RTL4m: what an ATTACHED tells us.</summary>
-    private void ApplyAttached(ProtocolMessage attached)
-    {
-        // RTL15c: only an ATTACHED that did not resume marks a new attach point; a resumed one continues the attachment.
-        if (!attached.HasFlag(ProtocolFlags.Resumed))
-        {
-            _attachSerial = attached.ChannelSerial;
-        }
-
-        if (attached.ChannelSerial is { } serial)
-        {
-            _channelSerial = serial;
-        }
-
-        Volatile.Write(ref _modes, attached.Flags is { } flags ? (int)(flags & ProtocolFlags.ModeMask) : 0);
-        _params = attached.Params is { } p ? new Dictionary<string, string>(p) : NoParams;
     }
 
     /// <summary>A reference box so the state can be published through a volatile field.</summary>

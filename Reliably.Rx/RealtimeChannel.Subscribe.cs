@@ -185,14 +185,15 @@ public sealed partial class RealtimeChannel
             return;
         }
 
-        var previousSerial = _channelSerial;
-        StoreChannelSerial(frame);
+        var previousSerial = _position.ChannelSerial;
+        _position.Store(frame);
         if (messages is null)
         {
             return;
         }
 
-        var cipher = Options.Cipher;
+        var options = Options;
+        var cipher = options.Cipher;
         var saved = _delta.Save();
         for (var i = 0; i < messages.Length; i++)
         {
@@ -210,12 +211,12 @@ public sealed partial class RealtimeChannel
                     break;
                 case { Code: ErrorCodes.DeltaDecodeFailed } failed:
                     _delta.Restore(saved);
-                    _channelSerial = previousSerial;
+                    _position.ChannelSerial = previousSerial;
                     RecoverFromDeltaFailure(failed);
                     return;
                 case { Code: ErrorCodes.MissingPlugin } missing:
                     _delta.Restore(saved);
-                    _channelSerial = previousSerial;
+                    _position.ChannelSerial = previousSerial;
                     OnChannelError(missing);
                     return;
                 case { } error:
@@ -230,7 +231,7 @@ public sealed partial class RealtimeChannel
         {
             if (message is not null)
             {
-                Deliver(message);
+                _backfiller.Deliver(message, options.AutoBackfill);
             }
         }
     }

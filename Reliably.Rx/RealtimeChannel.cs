@@ -49,6 +49,10 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
         _errors.SubscriberFaulted += ex => ChannelLog.SubscriberFaulted(_logger, Name, ex);
         _feed.DepthChanged += depth => ReliablyRxDiagnostics.SubscriberBufferDepth.Record(depth, _tag);
 
+        // RTN16j: a recovered connection's channel serial is used on the first attach.
+        _position = new ChannelPosition(_loop.Channels.RecoveredChannelSerials.TryGetValue(name, out var recovered) ? recovered : null);
+        _backfiller = new ChannelBackfiller(_loop, _feed, _position, name, _logger, _tag, FetchHistoryAsync);
+
         _attachTimer = new ChannelTimer(_loop);
         _detachTimer = new ChannelTimer(_loop);
         _retryTimer = new ChannelTimer(_loop);
@@ -56,9 +60,6 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
         // Created with the channel so that no SYNC or PRESENCE frame is missed before the first use (RTP1, RTP18).
         _presence = new RealtimePresence(this);
         PresenceHandler = _presence;
-
-        // RTN16j: a recovered connection's channel serial is used on the first attach.
-        _channelSerial = _loop.Channels.RecoveredChannelSerials.TryGetValue(name, out var recovered) ? recovered : null;
 
         StateChanges = Stream(FeedKinds.State, static n => ((StateChangeNotification)n).Change, attach: false);
         Discontinuities = Stream(FeedKinds.Discontinuity, static n => ((DiscontinuityNotification)n).Discontinuity, attach: false);
