@@ -11,20 +11,14 @@ namespace Reliably.Rx;
 public sealed partial class RealtimeChannel
 {
     private readonly ChannelFeed _feed;
-
-    // Loop-only.
-    private ChannelState _state = ChannelState.Initialized;
-
-    // Published: written on the loop, read from anywhere.
-    private volatile StateBox _published = new(ChannelState.Initialized);
-    private volatile ErrorInfo? _errorReason;
     private readonly ChannelPosition _position;
+    private readonly ChannelStateTracker _status;
 
     /// <summary>The current state (RTL2b), read synchronously.</summary>
-    public ChannelState State => _published.Value;
+    public ChannelState State => _status.Published;
 
     /// <summary>The error behind the latest failed or degraded state, or null (RTL2e, RTL24).</summary>
-    public ErrorInfo? ErrorReason => _errorReason;
+    public ErrorInfo? ErrorReason => _status.ErrorReason;
 
     /// <summary>The modes the server granted in the latest ATTACHED (RTL4m); <see cref="ChannelModes.None"/> before that.</summary>
     public ChannelModes Modes => _position.Modes;
@@ -83,57 +77,4 @@ public sealed partial class RealtimeChannel
             _loop.Scheduler,
             cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>Moves to <paramref name="next"/> and publishes the change. Loop only. A same-state move publishes nothing.</summary>
-    private void SetState(ChannelState next, ErrorInfo? reason, bool resumed = false, bool hasBacklog = false)
-    {
-        var previous = _state;
-        if (previous == next)
-        {
-            if (reason is not null)
-            {
-                _errorReason = reason;
-            }
-
-            return;
-        }
-
-        _state = next;
-        if (reason is not null || next == ChannelState.Attached)
-        {
-            _errorReason = reason;
-        }
-
-        if (next is ChannelState.Detached or ChannelState.Failed)
-        {
-            // RTL15b2: the position is meaningless once the attachment has ended.
-            _position.Clear();
-        }
-
-        Publish(new ChannelStateChange(previous, next, ChannelStateChange.EventFor(next), reason, resumed, hasBacklog));
-        _backfiller.OnStateEntered(next);
-    }
-
-    /// <summary>RTL12: an UPDATE while attached.</summary>
-    private void PublishUpdate(ErrorInfo? reason, bool resumed, bool hasBacklog)
-    {
-        if (reason is not null)
-        {
-            _errorReason = reason;
-        }
-
-        Publish(new ChannelStateChange(_state, _state, ChannelEvent.Update, reason, resumed, hasBacklog));
-    }
-
-    private void Publish(ChannelStateChange change)
-    {
-        _published = new StateBox(change.Current);
-        ChannelLog.StateChanged(_logger, Name, change.Previous, change.Current, change.Event, change.Reason?.Code, change.Resumed);
-        _feed.StateChanged(change);
-
-        PresenceHandler?.OnChannelStateChanged(change);
-    }
-
-    /// <summary>A reference box so the state can be published through a volatile field.</summary>
-    private sealed record StateBox(ChannelState Value);
 }

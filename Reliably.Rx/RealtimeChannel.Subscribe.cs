@@ -178,10 +178,10 @@ public sealed partial class RealtimeChannel
     private void OnMessageFrame(ProtocolMessage frame)
     {
         var messages = frame.Messages;
-        if (_state != ChannelState.Attached)
+        if (_status.State != ChannelState.Attached)
         {
             // RTL17. Its channelSerial is not stored: a re-attach must resume from before a message we dropped.
-            ChannelLog.MessagesDropped(_logger, Name, messages?.Length ?? 0, _state);
+            ChannelLog.MessagesDropped(_logger, Name, messages?.Length ?? 0, _status.State);
             return;
         }
 
@@ -217,7 +217,7 @@ public sealed partial class RealtimeChannel
                 case { Code: ErrorCodes.MissingPlugin } missing:
                     _delta.Restore(saved);
                     _position.ChannelSerial = previousSerial;
-                    OnChannelError(missing);
+                    _attachment.Fail(missing);
                     return;
                 case { } error:
                     // RSL6b: delivered with the residual encoding, and reported.
@@ -244,6 +244,6 @@ public sealed partial class RealtimeChannel
     private void RecoverFromDeltaFailure(ErrorInfo error)
     {
         ChannelLog.DeltaDecodeFailed(_logger, Name, error.Message);
-        StartAttach(error);
+        _attachment.StartAttach(error);
     }
 }

@@ -23,7 +23,7 @@ namespace Reliably.Rx;
 /// <c>.Subscribe</c> message streams (RTL7, RTL17); <c>.History</c> (RTL10); <c>.Backfill</c> discontinuities and
 /// backfill; <c>.Presence</c> the internal seam for presence.</para>
 /// </remarks>
-public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
+public sealed partial class RealtimeChannel : IChannelSink, IChannelHost
 {
     private readonly AblyRealtime _client;
     private readonly ConnectionLoop _loop;
@@ -53,13 +53,12 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
         _position = new ChannelPosition(_loop.Channels.RecoveredChannelSerials.TryGetValue(name, out var recovered) ? recovered : null);
         _backfiller = new ChannelBackfiller(_loop, _feed, _position, name, _logger, _tag, FetchHistoryAsync);
 
-        _attachTimer = new ChannelTimer(_loop);
-        _detachTimer = new ChannelTimer(_loop);
-        _retryTimer = new ChannelTimer(_loop);
+        _status = new ChannelStateTracker(name, _logger, _feed, _position, _backfiller);
+        _attachment = new ChannelAttachment(_loop, name, this, _status, _position, _backfiller);
 
         // Created with the channel so that no SYNC or PRESENCE frame is missed before the first use (RTP1, RTP18).
         _presence = new RealtimePresence(this);
-        PresenceHandler = _presence;
+        _status.PresenceHandler = _presence;
 
         StateChanges = Stream(FeedKinds.State, static n => ((StateChangeNotification)n).Change, attach: false);
         Discontinuities = Stream(FeedKinds.Discontinuity, static n => ((DiscontinuityNotification)n).Discontinuity, attach: false);
@@ -83,6 +82,9 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
     internal WireFormat Format => _client.Options.UseBinaryProtocol ? WireFormat.MsgPack : WireFormat.Json;
 
     internal bool IsReleased => _released;
+
+    /// <inheritdoc />
+    bool IChannelHost.IsReleased => _released;
 
     /// <summary>
     /// Replaces the channel's options (RTL16). When the channel is attached or attaching and the params or modes
@@ -109,7 +111,7 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
         }
 
         var done = NewWaiter();
-        if (!_loop.Execute(() => ReattachForOptions(done)))
+        if (!_loop.Execute(() => _attachment.Reattach(done)))
         {
             done.TrySetException(new AblyException(DisposedError()));
         }
@@ -138,11 +140,9 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
         : _released ? new AblyException(ReleasedError())
         : null;
 
-    private ErrorInfo ReleasedError() =>
-        new(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Channel '{Name}' has been released; get it again from Channels.") { Href = ErrorInfo.HrefFor(ErrorCodes.ChannelOperationFailedInvalidState) };
+    private ErrorInfo ReleasedError() => ChannelErrors.Released(Name);
 
-    private static ErrorInfo DisposedError() =>
-        new(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed.") { Href = ErrorInfo.HrefFor(ErrorCodes.ConnectionClosed) };
+    private static ErrorInfo DisposedError() => ChannelErrors.Disposed();
 
     private static TaskCompletionSource<bool> NewWaiter() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -169,13 +169,8 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
 
         _loop.Execute(() =>
         {
-            _attachTimer.Cancel();
-            _detachTimer.Cancel();
-            _retryTimer.Cancel();
             _loop.Channels.Unregister(Name);
-            var error = _released ? ReleasedError() : DisposedError();
-            FailWaiters(_attachWaiters, error);
-            FailWaiters(_detachWaiters, error);
+            _attachment.Complete(_released ? ReleasedError() : DisposedError());
         });
         CompleteStreams();
     }
