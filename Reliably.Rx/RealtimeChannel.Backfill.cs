@@ -33,7 +33,7 @@ public sealed partial class RealtimeChannel
     /// and delivered as <see cref="Messages()"/>. Completes when the channel is released or the client is
     /// disposed.</para>
     /// </remarks>
-    public IDeliveryStream<ChannelDiscontinuity> Discontinuities { get; }
+    public IDeliveryStream<ChannelDiscontinuity> Discontinuities => _streams.Discontinuities;
 
     /// <summary>
     /// Reads the messages of one bounded subscription's gap (<see cref="OverflowPolicy.DropOldest"/>) from history, when

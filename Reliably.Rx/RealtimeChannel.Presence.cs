@@ -42,5 +42,5 @@ public sealed partial class RealtimeChannel
     internal ErrorInfo? Decode(PresenceMessage message) => MessageEncoder.DecodeInPlace(message, Cipher);
 
     /// <summary>Reports a presence delivery problem on <see cref="SubscriberErrors"/>.</summary>
-    internal void ReportError(Exception error) => _errors.Publish(error);
+    internal void ReportError(Exception error) => _streams.ReportError(error);
 }

@@ -10,7 +10,6 @@ namespace Reliably.Rx;
 /// <summary>State, its published values and the state stream (RTL2, RTL15, RTL4k1, RTL4m).</summary>
 public sealed partial class RealtimeChannel
 {
-    private readonly ChannelFeed _feed;
     private readonly ChannelPosition _position;
     private readonly ChannelStateTracker _status;
 
@@ -50,7 +49,7 @@ public sealed partial class RealtimeChannel
     /// lag. A subscriber that throws is reported on <see cref="SubscriberErrors"/> and keeps receiving. Completes (never
     /// errors) when the channel is released or the client is disposed.</para>
     /// </remarks>
-    public IDeliveryStream<ChannelStateChange> StateChanges { get; }
+    public IDeliveryStream<ChannelStateChange> StateChanges => _streams.StateChanges;
 
     /// <summary>
     /// Waits until the channel is in <paramref name="state"/>; completes at once when it already is, so it cannot miss

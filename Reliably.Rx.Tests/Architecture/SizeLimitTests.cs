@@ -6,7 +6,7 @@ namespace Reliably.Rx.Tests.Architecture;
 
 /// <summary>
 /// State belongs to small components (STYLE rule 7): no class of Reliably.Rx holds more than 20 fields and no source
-/// file exceeds 400 lines. The two classes still over the field limit are listed with their present figures, which may only
+/// file exceeds 400 lines. The classes still over the field limit are listed with their present figures, which may only
 /// go down: the list is the remaining work, not a licence.
 /// </summary>
 [TestFixture]
@@ -19,7 +19,6 @@ public sealed class SizeLimitTests
     private static readonly Dictionary<string, int> KnownLargeClasses = new()
     {
         ["Reliably.Rx.Realtime.ConnectionLoop"] = 54,
-        ["Reliably.Rx.RealtimeChannel"] = 23,
     };
 
     /// <summary>Files over the line limit and their present length: none.</summary>
