@@ -1,9 +1,6 @@
-using System.Reactive;
-using Microsoft.Extensions.Logging.Abstractions;
 using Reliably.Rx.Channels;
 using Reliably.Rx.Protocol;
 using Reliably.Rx.Streams;
-using Reliably.Rx.Tests.Realtime;
 
 namespace Reliably.Rx.Tests.Channels;
 
@@ -14,9 +11,7 @@ namespace Reliably.Rx.Tests.Channels;
 [TestFixture]
 public sealed class ChannelBackfillerTests
 {
-    private RealtimeHarness _h = null!;
-    private ChannelFeed _feed = null!;
-    private ChannelPosition _position = null!;
+    private ChannelComponentsRig _rig = null!;
     private ChannelBackfiller _backfiller = null!;
     private List<ChannelNotification> _seen = null!;
     private List<BackfillRequest> _requests = null!;
@@ -25,11 +20,9 @@ public sealed class ChannelBackfillerTests
     [SetUp]
     public void SetUp()
     {
-        _h = new RealtimeHarness();
-        _feed = new ChannelFeed(_h.Loop, new ChannelStateChange(ChannelState.Initialized, ChannelState.Initialized, ChannelEvent.Initialized), _ => null);
-        _position = new ChannelPosition(null);
-        _backfiller = new ChannelBackfiller(_h.Loop, _feed, _position, "chat", NullLogger.Instance, new("channel", "chat"), (_, _) => throw new AssertionException("history is the test source's"));
-        _seen = new List<ChannelNotification>();
+        _rig = new ChannelComponentsRig(connect: false);
+        _backfiller = _rig.Backfiller;
+        _seen = _rig.Seen;
         _requests = new List<BackfillRequest>();
         _history = new TaskCompletionSource<BackfillResult>();
         _backfiller.Source = request =>
@@ -37,30 +30,26 @@ public sealed class ChannelBackfillerTests
             _requests.Add(request);
             return _history.Task;
         };
-        _feed.Subscribe(Observer.Create<ChannelNotification>(_seen.Add), FeedKinds.Message | FeedKinds.Discontinuity | FeedKinds.Annotation, null, DeliveryOptions.Default);
     }
 
     [TearDown]
-    public async Task TearDown() => await _h.DisposeAsync();
+    public async Task TearDown() => await _rig.DisposeAsync();
 
     private static Message M(string id, string? serial = null) => new("m", id) { Id = id, Serial = serial ?? "s-" + id };
 
-    private void OnLoop(Action action)
-    {
-        _h.Loop.Execute(action);
-        _h.Pump();
-    }
+    private void OnLoop(Action action) => _rig.OnLoop(action);
 
     private IEnumerable<string> Delivered() => _seen.Select(n => n switch
     {
         MessageNotification m => m.Message.Id!,
         DiscontinuityNotification d => $"gap:{d.Discontinuity.Kind}:{d.Discontinuity.Backfilling}",
         AnnotationNotification a => "annotation:" + a.Annotation.Name,
+        StateChangeNotification c => "state:" + c.Change.Current,
         _ => "?",
     });
 
     private void AttachAt(string attachSerial) =>
-        OnLoop(() => _position.ApplyAttached(new ProtocolMessage(ProtocolAction.Attached, "chat") { ChannelSerial = attachSerial }));
+        OnLoop(() => _rig.Position.ApplyAttached(new ProtocolMessage(ProtocolAction.Attached, "chat") { ChannelSerial = attachSerial }));
 
     [Test]
     public void Live_messages_are_delivered_in_order_and_a_repeat_is_suppressed_only_with_AutoBackfill()
@@ -97,7 +86,7 @@ public sealed class ChannelBackfillerTests
 
         // History holds the missed message and one of the held ones: each is delivered once, in history's order.
         _history.SetResult(new BackfillResult(new[] { M("2"), M("3") }, Reached: true));
-        _h.Pump();
+        _rig.H.Pump();
         Assert.That(Delivered(), Is.EqualTo(new[] { "1", "gap:AttachNotResumed:True", "2", "3", "4" }));
         Assert.That(_backfiller.Backfilled, Is.EqualTo(2));
     }
@@ -140,7 +129,7 @@ public sealed class ChannelBackfillerTests
 
         // The late history answers a backfill that no longer exists: nothing more is delivered.
         _history.SetResult(new BackfillResult(new[] { M("x") }, Reached: true));
-        _h.Pump();
+        _rig.H.Pump();
         Assert.That(_seen, Has.Count.EqualTo(4));
     }
 
@@ -156,7 +145,7 @@ public sealed class ChannelBackfillerTests
             _backfiller.Deliver(new Annotation { Name = "second" });
         });
         _history.SetResult(new BackfillResult(new[] { M("2") }, Reached: true));
-        _h.Pump();
+        _rig.H.Pump();
         Assert.That(Delivered(), Is.EqualTo(new[] { "1", "gap:AttachNotResumed:True", "2", "annotation:first", "3", "annotation:second" }));
     }
 }
