@@ -89,6 +89,9 @@ public sealed record Message
     /// </summary>
     public T? DataAs<T>() => MessageData.As<T>(Data);
 
+    /// <summary>PC3, RTL20: the id of the message a delta message was computed from (<c>extras.delta.from</c>), or null.</summary>
+    internal string? DeltaFrom => Extras?["delta"]?["from"]?.ToString();
+
     /// <summary>
     /// RTL32: this message with an append's <paramref name="fragment"/> joined to it, as an update: the fragment's data
     /// follows this data (a string to a string, bytes to bytes; otherwise the fragment's replaces it), and its name,
