@@ -117,9 +117,8 @@ public sealed class RealtimeAnnotations
         try
         {
             // RTAN1a: the validation, fields and data encoding of RSAN1; no idempotent id (the msgSerial identifies a resend).
-            var written = AnnotationWire.Write(AnnotationWire.Build(messageSerial, annotation, action));
-            var frame = new Protocol.ProtocolMessage(Protocol.ProtocolAction.Annotation, _channel.Name) { Annotations = new Newtonsoft.Json.Linq.JArray(written) };
-            return _channel.SendAnnotationAsync(frame, AnnotationWire.SizeOf(written), cancellationToken);
+            var written = AnnotationWire.WriteSized(AnnotationWire.Build(messageSerial, annotation, action));
+            return _channel.SendAnnotationAsync(AnnotationWire.Frame(_channel.Name, written), written.Size, cancellationToken);
         }
         catch (AblyException ex)
         {

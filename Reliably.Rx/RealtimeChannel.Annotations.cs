@@ -49,7 +49,7 @@ public sealed partial class RealtimeChannel
     /// <summary>RTAN4b: every annotation of an ANNOTATION frame enters the channel's ordered feed. On the loop.</summary>
     private void OnAnnotationFrame(ProtocolMessage message)
     {
-        if (_state != ChannelState.Attached)
+        if (_status.State != ChannelState.Attached)
         {
             // As messages (RTL17): only an attached channel delivers.
             return;
@@ -68,7 +68,7 @@ public sealed partial class RealtimeChannel
 
         foreach (var annotation in annotations)
         {
-            DeliverAnnotation(annotation);
+            _backfiller.Deliver(annotation);
         }
     }
 }

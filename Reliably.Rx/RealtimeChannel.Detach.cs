@@ -1,10 +1,8 @@
 using Reliably.Rx.Channels;
-using Reliably.Rx.Protocol;
-using Reliably.Rx.Realtime;
 
 namespace Reliably.Rx;
 
-/// <summary>Detach and its timeout (RTL5).</summary>
+/// <summary>Detach (RTL5); the state machine is <see cref="ChannelAttachment"/>.</summary>
 public sealed partial class RealtimeChannel
 {
     /// <summary>
@@ -26,7 +24,7 @@ public sealed partial class RealtimeChannel
         }
 
         var waiter = NewWaiter();
-        if (!_loop.Execute(() => BeginDetach(waiter)))
+        if (!_loop.Execute(() => _attachment.BeginDetach(waiter)))
         {
             waiter.TrySetException(new AblyException(DisposedError()));
         }
@@ -49,101 +47,6 @@ public sealed partial class RealtimeChannel
         // Not RunContinuationsAsynchronously: the continuation runs where the waiter is settled, which is the loop.
         var waiter = new TaskCompletionSource<bool>();
         waiter.Task.ContinueWith(static (_, state) => ((Action)state!)(), then, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return _loop.Execute(() => BeginDetach(waiter));
-    }
-
-    private void BeginDetach(TaskCompletionSource<bool> waiter)
-    {
-        switch (_state)
-        {
-            case ChannelState.Initialized:
-            case ChannelState.Detached:
-                // RTL5a.
-                waiter.TrySetResult(true);
-                return;
-            case ChannelState.Failed:
-                // RTL5b.
-                waiter.TrySetException(new AblyException(ErrorCodes.ChannelOperationFailedInvalidState, 400, "Cannot detach a FAILED channel (RTL5b)."));
-                return;
-            case ChannelState.Suspended:
-                // RTL5j: nothing to tell the server.
-                _retryTimer.Cancel();
-                _continuity = false;
-                SetState(ChannelState.Detached, null);
-                waiter.TrySetResult(true);
-                return;
-            case ChannelState.Detaching:
-                _detachWaiters.Add(waiter);
-                _attachAfterDetach = false;
-                return;
-            case ChannelState.Attaching when _loop.State != ConnectionState.Connected:
-                // RTL5l: no connection to tell: DETACHED at once; the attach it supersedes fails.
-                _attachTimer.Cancel();
-                _continuity = false;
-                SetState(ChannelState.Detached, null);
-                EndAttachActivity(null);
-                FailWaiters(_attachWaiters, new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, "The attach was superseded by a detach (RTL5l)."));
-                waiter.TrySetResult(true);
-                return;
-            case ChannelState.Attaching:
-                // RTL5i: detach once the pending attach completes.
-                _detachWaiters.Add(waiter);
-                _detachAfterAttach = true;
-                return;
-        }
-
-        // ATTACHED: RTL5d when connected, otherwise RTL5l (StartDetach).
-        _detachWaiters.Add(waiter);
-        StartDetach();
-    }
-
-    private void StartDetach()
-    {
-        _continuity = false;
-        if (_loop.State != ConnectionState.Connected)
-        {
-            // RTL5l: no connection to tell: the server drops this connection's attachments when it is not resumed,
-            // and a resumed one is only re-attached for channels that are still attached, so detach locally.
-            SetState(ChannelState.Detached, null);
-            CompleteWaiters(_detachWaiters);
-            return;
-        }
-
-        _stateBeforeDetach = _state;
-        SetState(ChannelState.Detaching, null);
-        SendDetach();
-    }
-
-    private void SendDetach()
-    {
-        if (_loop.TrySendNow(new ProtocolMessage(ProtocolAction.Detach, Name)))
-        {
-            _detachTimer.Start(_loop.Options.RealtimeRequestTimeout, OnDetachTimeout);
-        }
-    }
-
-    private void OnDetachTimeout()
-    {
-        if (_state != ChannelState.Detaching)
-        {
-            return;
-        }
-
-        // RTL5f: no DETACHED in time: back to the previous state.
-        var error = new ErrorInfo(ErrorCodes.ChannelOperationTimeout, 408, $"Channel detach timed out after {_loop.Options.RealtimeRequestTimeout.TotalMilliseconds} ms (RTL5f).");
-        SetState(_stateBeforeDetach, error);
-        FailWaiters(_detachWaiters, error);
-        if (_attachAfterDetach)
-        {
-            _attachAfterDetach = false;
-            if (_state == ChannelState.Attached)
-            {
-                CompleteWaiters(_attachWaiters);
-            }
-            else
-            {
-                StartAttach(null);
-            }
-        }
+        return _loop.Execute(() => _attachment.BeginDetach(waiter));
     }
 }

@@ -1,5 +1,3 @@
-using Reliably.Rx.Channels;
-
 namespace Reliably.Rx;
 
 /// <summary>Filtered message subscriptions (RTL22).</summary>
@@ -18,6 +16,6 @@ public sealed partial class RealtimeChannel
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message filter must not be null.");
         }
 
-        return Stream(FeedKinds.Message, static n => ((MessageNotification)n).Message, attach: true, n => filter.Matches(((MessageNotification)n).Message));
+        return _streams.Filtered(filter);
     }
 }

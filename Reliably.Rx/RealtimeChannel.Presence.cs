@@ -10,7 +10,11 @@ namespace Reliably.Rx;
 public sealed partial class RealtimeChannel
 {
     /// <summary>Receives ATTACHED, PRESENCE/SYNC frames and state changes on the loop; see <see cref="IChannelPresenceHandler"/>.</summary>
-    internal IChannelPresenceHandler? PresenceHandler { get; set; }
+    internal IChannelPresenceHandler? PresenceHandler
+    {
+        get => _status.PresenceHandler;
+        set => _status.PresenceHandler = value;
+    }
 
     /// <summary>The client's loop: the only clock (<see cref="ConnectionLoop.Scheduler"/>) and <see cref="ConnectionLoop.Execute(System.Action)"/>.</summary>
     internal ConnectionLoop Loop => _loop;
@@ -19,7 +23,7 @@ public sealed partial class RealtimeChannel
     internal IScheduler Scheduler => _loop.Scheduler;
 
     /// <summary>The channel's state as the loop sees it; only meaningful on the loop.</summary>
-    internal ChannelState StateOnLoop => _state;
+    internal ChannelState StateOnLoop => _status.State;
 
     /// <summary>The channel's cipher, or null.</summary>
     internal CipherParams? Cipher => Options.Cipher;
@@ -38,5 +42,5 @@ public sealed partial class RealtimeChannel
     internal ErrorInfo? Decode(PresenceMessage message) => MessageEncoder.DecodeInPlace(message, Cipher);
 
     /// <summary>Reports a presence delivery problem on <see cref="SubscriberErrors"/>.</summary>
-    internal void ReportError(Exception error) => _errors.Publish(error);
+    internal void ReportError(Exception error) => _streams.ReportError(error);
 }

@@ -28,7 +28,7 @@ public sealed partial class RealtimeChannel
     /// </summary>
     internal void ReportPresenceReentryFailure(ErrorInfo reason)
     {
-        PublishUpdate(reason, resumed: true, hasBacklog: false);
+        _status.Update(reason, resumed: true, hasBacklog: false);
         ReportError(new AblyException(reason));
     }
 }

@@ -10,45 +10,33 @@ namespace Reliably.Rx;
 /// <summary>State, its published values and the state stream (RTL2, RTL15, RTL4k1, RTL4m).</summary>
 public sealed partial class RealtimeChannel
 {
-    private static readonly IReadOnlyDictionary<string, string> NoParams = new Dictionary<string, string>();
-
-    private readonly ChannelFeed _feed;
-
-    // Loop-only.
-    private ChannelState _state = ChannelState.Initialized;
-
-    // Published: written on the loop, read from anywhere.
-    private volatile StateBox _published = new(ChannelState.Initialized);
-    private volatile ErrorInfo? _errorReason;
-    private volatile string? _channelSerial;
-    private volatile string? _attachSerial;
-    private volatile IReadOnlyDictionary<string, string> _params = NoParams;
-    private int _modes;
+    private readonly ChannelPosition _position;
+    private readonly ChannelStateTracker _status;
 
     /// <summary>The current state (RTL2b), read synchronously.</summary>
-    public ChannelState State => _published.Value;
+    public ChannelState State => _status.Published;
 
     /// <summary>The error behind the latest failed or degraded state, or null (RTL2e, RTL24).</summary>
-    public ErrorInfo? ErrorReason => _errorReason;
+    public ErrorInfo? ErrorReason => _status.ErrorReason;
 
     /// <summary>The modes the server granted in the latest ATTACHED (RTL4m); <see cref="ChannelModes.None"/> before that.</summary>
-    public ChannelModes Modes => (ChannelModes)Volatile.Read(ref _modes);
+    public ChannelModes Modes => _position.Modes;
 
     /// <summary>The params the server granted in the latest ATTACHED (RTL4k1); empty before that or when it sent none.</summary>
-    public IReadOnlyDictionary<string, string> Params => _params;
+    public IReadOnlyDictionary<string, string> Params => _position.Params;
 
     /// <summary>
     /// The channelSerial of the latest ATTACHED that did not resume (RTL15c): the point live delivery continues from;
     /// <c>untilAttach</c> history ends there. Null before the first ATTACHED.
     /// </summary>
-    public string? AttachSerial => _attachSerial;
+    public string? AttachSerial => _position.AttachSerial;
 
     /// <summary>
     /// The channel's position: the channelSerial of the latest delivered MESSAGE, PRESENCE or processed ATTACHED frame
     /// (RTL15b), sent in every re-ATTACH so the server can resume (RTL4c1). Cleared on DETACHED and FAILED, kept through
     /// SUSPENDED (RTL15b2).
     /// </summary>
-    public string? ChannelSerial => _channelSerial;
+    public string? ChannelSerial => _position.ChannelSerial;
 
     /// <summary>The channel's state changes (RTL2): the state changes of <see cref="Events"/>.</summary>
     /// <remarks>
@@ -61,7 +49,7 @@ public sealed partial class RealtimeChannel
     /// lag. A subscriber that throws is reported on <see cref="SubscriberErrors"/> and keeps receiving. Completes (never
     /// errors) when the channel is released or the client is disposed.</para>
     /// </remarks>
-    public IDeliveryStream<ChannelStateChange> StateChanges { get; }
+    public IDeliveryStream<ChannelStateChange> StateChanges => _streams.StateChanges;
 
     /// <summary>
     /// Waits until the channel is in <paramref name="state"/>; completes at once when it already is, so it cannot miss
@@ -88,75 +76,4 @@ public sealed partial class RealtimeChannel
             _loop.Scheduler,
             cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>Moves to <paramref name="next"/> and publishes the change. Loop only. A same-state move publishes nothing.</summary>
-    private void SetState(ChannelState next, ErrorInfo? reason, bool resumed = false, bool hasBacklog = false)
-    {
-        var previous = _state;
-        if (previous == next)
-        {
-            if (reason is not null)
-            {
-                _errorReason = reason;
-            }
-
-            return;
-        }
-
-        _state = next;
-        if (reason is not null || next == ChannelState.Attached)
-        {
-            _errorReason = reason;
-        }
-
-        if (next is ChannelState.Detached or ChannelState.Failed)
-        {
-            // RTL15b2: the position is meaningless once the attachment has ended.
-            _channelSerial = null;
-        }
-
-        Publish(new ChannelStateChange(previous, next, ChannelStateChange.EventFor(next), reason, resumed, hasBacklog));
-        OnStateEntered(next);
-    }
-
-    /// <summary>RTL12: an UPDATE while attached.</summary>
-    private void PublishUpdate(ErrorInfo? reason, bool resumed, bool hasBacklog)
-    {
-        if (reason is not null)
-        {
-            _errorReason = reason;
-        }
-
-        Publish(new ChannelStateChange(_state, _state, ChannelEvent.Update, reason, resumed, hasBacklog));
-    }
-
-    private void Publish(ChannelStateChange change)
-    {
-        _published = new StateBox(change.Current);
-        ChannelLog.StateChanged(_logger, Name, change.Previous, change.Current, change.Event, change.Reason?.Code, change.Resumed);
-        _feed.StateChanged(change);
-
-        PresenceHandler?.OnChannelStateChanged(change);
-    }
-
-    /// <summary>RTL15c, RTL15b, RTL4k1, RTL4m: what an ATTACHED tells us.</summary>
-    private void ApplyAttached(ProtocolMessage attached)
-    {
-        // RTL15c: only an ATTACHED that did not resume marks a new attach point; a resumed one continues the attachment.
-        if (!attached.HasFlag(ProtocolFlags.Resumed))
-        {
-            _attachSerial = attached.ChannelSerial;
-        }
-
-        if (attached.ChannelSerial is { } serial)
-        {
-            _channelSerial = serial;
-        }
-
-        Volatile.Write(ref _modes, attached.Flags is { } flags ? (int)(flags & ProtocolFlags.ModeMask) : 0);
-        _params = attached.Params is { } p ? new Dictionary<string, string>(p) : NoParams;
-    }
-
-    /// <summary>A reference box so the state can be published through a volatile field.</summary>
-    private sealed record StateBox(ChannelState Value);
 }

@@ -8,9 +8,7 @@ namespace Reliably.Rx;
 /// <summary>Message streams (RTL7, RTL17, TM2a/c/f, RSL6b).</summary>
 public sealed partial class RealtimeChannel
 {
-    private readonly LosslessBroadcast<Exception> _errors;
-    private readonly IDeliveryStream<Message> _messageView;
-    private readonly IDeliveryStream<ChannelNotification> _events;
+    private readonly ChannelStreams _streams;
 
     /// <summary>
     /// Every event of the channel in one sequence, in the order the client saw it: messages, presence events, state
@@ -34,7 +32,7 @@ public sealed partial class RealtimeChannel
     /// <see cref="SubscriberErrors"/> and keeps receiving. Completes (never errors, unless a bounded subscription fails
     /// by its own <see cref="OverflowPolicy.Fail"/>) when the channel is released or the client is disposed.</para>
     /// </remarks>
-    public IDeliveryStream<ChannelNotification> Events() => _events;
+    public IDeliveryStream<ChannelNotification> Events() => _streams.Events;
 
     /// <summary>
     /// The channel's messages (RTL7): the messages of <see cref="Events"/>, every message received while the channel is
@@ -59,7 +57,7 @@ public sealed partial class RealtimeChannel
     /// Losses of continuity are reported on <see cref="Discontinuities"/>. Completes (never errors) when the channel is
     /// released or the client is disposed.</para>
     /// </remarks>
-    public IDeliveryStream<Message> Messages() => _messageView;
+    public IDeliveryStream<Message> Messages() => _streams.Messages;
 
     /// <summary>The messages called <paramref name="name"/> (RTL7b); otherwise as <see cref="Messages()"/>.</summary>
     /// <exception cref="AblyException">40003 for a null name.</exception>
@@ -70,7 +68,7 @@ public sealed partial class RealtimeChannel
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The message name must not be null.");
         }
 
-        return Stream(FeedKinds.Message, static n => ((MessageNotification)n).Message, attach: true, n => ((MessageNotification)n).Message.Name == name);
+        return _streams.Named(name);
     }
 
     /// <summary>
@@ -108,7 +106,7 @@ public sealed partial class RealtimeChannel
     public IAsyncEnumerable<Message> ReadAllAsync(DeliveryOptions options, CancellationToken cancellationToken = default)
     {
         ThrowIfUnusable();
-        return _messageView.ReadAllAsync(options, cancellationToken);
+        return _streams.Messages.ReadAllAsync(options, cancellationToken);
     }
 
     /// <summary>Errors in delivering this channel's messages and events.</summary>
@@ -118,7 +116,7 @@ public sealed partial class RealtimeChannel
     /// buffering and threading as <see cref="Messages()"/>; a subscriber of this stream that throws is only logged.
     /// Completes when the channel is released or the client is disposed.
     /// </remarks>
-    public IObservable<Exception> SubscriberErrors { get; }
+    public IObservable<Exception> SubscriberErrors => _streams.SubscriberErrors;
 
     private IDeliveryStream<T> Typed<T>(string? name, ConversionFailure onFailure)
         where T : notnull
@@ -128,32 +126,8 @@ public sealed partial class RealtimeChannel
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "Unknown conversion failure policy.");
         }
 
-        Func<ChannelNotification, bool>? where = name is null ? null : n => ((MessageNotification)n).Message.Name == name;
-        return new DeliveryStream<T>((observer, options) =>
-        {
-            var typed = new TypedDataObserver<T>(observer, onFailure, ex => _errors.Publish(ex));
-            var subscription = _feed.Subscribe(typed, FeedKinds.Message, where, options);
-            typed.Subscription = subscription;
-            AttachOnSubscribe();
-            return subscription;
-        });
+        return _streams.Typed<T>(name, onFailure);
     }
-
-    /// <summary>A stream of the feed's <paramref name="kinds"/>, delivered as <paramref name="project"/> makes them.</summary>
-    private DeliveryStream<T> Stream<T>(FeedKinds kinds, Func<ChannelNotification, T> project, bool attach, Func<ChannelNotification, bool>? where = null) =>
-        new((observer, options) =>
-        {
-            IObserver<ChannelNotification> target = observer as IObserver<ChannelNotification> is { } same && kinds == FeedKinds.All
-                ? same
-                : new ProjectingObserver<T>(observer, project);
-            var subscription = _feed.Subscribe(target, kinds, where, options);
-            if (attach)
-            {
-                AttachOnSubscribe();
-            }
-
-            return subscription;
-        });
 
     /// <summary>RTL7g: subscribing attaches implicitly; unsubscribing never detaches (RTL8).</summary>
     private void AttachOnSubscribe()
@@ -165,7 +139,7 @@ public sealed partial class RealtimeChannel
     }
 
     /// <summary>The feed presence publishes its events into (on the loop), so they share the channel's order.</summary>
-    internal ChannelFeed Feed => _feed;
+    internal ChannelFeed Feed => _streams.Feed;
 
     // Loop-only: the base payload and message id that deltas apply to (RTL19, RTL20).
     private readonly DeltaBase _delta;
@@ -178,21 +152,22 @@ public sealed partial class RealtimeChannel
     private void OnMessageFrame(ProtocolMessage frame)
     {
         var messages = frame.Messages;
-        if (_state != ChannelState.Attached)
+        if (_status.State != ChannelState.Attached)
         {
             // RTL17. Its channelSerial is not stored: a re-attach must resume from before a message we dropped.
-            ChannelLog.MessagesDropped(_logger, Name, messages?.Length ?? 0, _state);
+            ChannelLog.MessagesDropped(_logger, Name, messages?.Length ?? 0, _status.State);
             return;
         }
 
-        var previousSerial = _channelSerial;
-        StoreChannelSerial(frame);
+        var previousSerial = _position.ChannelSerial;
+        _position.Store(frame);
         if (messages is null)
         {
             return;
         }
 
-        var cipher = Options.Cipher;
+        var options = Options;
+        var cipher = options.Cipher;
         var saved = _delta.Save();
         for (var i = 0; i < messages.Length; i++)
         {
@@ -210,18 +185,18 @@ public sealed partial class RealtimeChannel
                     break;
                 case { Code: ErrorCodes.DeltaDecodeFailed } failed:
                     _delta.Restore(saved);
-                    _channelSerial = previousSerial;
+                    _position.ChannelSerial = previousSerial;
                     RecoverFromDeltaFailure(failed);
                     return;
                 case { Code: ErrorCodes.MissingPlugin } missing:
                     _delta.Restore(saved);
-                    _channelSerial = previousSerial;
-                    OnChannelError(missing);
+                    _position.ChannelSerial = previousSerial;
+                    _attachment.Fail(missing);
                     return;
                 case { } error:
                     // RSL6b: delivered with the residual encoding, and reported.
                     ChannelLog.DecodeFailed(_logger, Name, error.Code);
-                    _errors.Publish(new AblyException(error));
+                    _streams.ReportError(new AblyException(error));
                     break;
             }
         }
@@ -230,7 +205,7 @@ public sealed partial class RealtimeChannel
         {
             if (message is not null)
             {
-                Deliver(message);
+                _backfiller.Deliver(message, options.AutoBackfill);
             }
         }
     }
@@ -243,6 +218,6 @@ public sealed partial class RealtimeChannel
     private void RecoverFromDeltaFailure(ErrorInfo error)
     {
         ChannelLog.DeltaDecodeFailed(_logger, Name, error.Message);
-        StartAttach(error);
+        _attachment.StartAttach(error);
     }
 }

@@ -18,12 +18,13 @@ namespace Reliably.Rx;
 /// changes arrive there, and public properties read published values, so every member is thread-safe and none blocks.
 /// User code never runs on the loop: every stream delivers through per-subscriber buffers on the delivery scheduler
 /// (<see cref="ClientOptions.DeliveryScheduler"/>).</para>
-/// <para>Split by concern: <c>.State</c> state and its stream; <c>.Attach</c> attach, detach and retries (RTL4, RTL5,
-/// RTL13); <c>.Inbound</c> frames and connection effects (RTL3, RTL12, RTL14, RTL15); <c>.Publish</c> (RTL6);
-/// <c>.Subscribe</c> message streams (RTL7, RTL17); <c>.History</c> (RTL10); <c>.Backfill</c> discontinuities and
-/// backfill; <c>.Presence</c> the internal seam for presence.</para>
+/// <para>The public surface is split by concern into partial files (<c>.State</c>, <c>.Attach</c>, <c>.Detach</c>,
+/// <c>.Inbound</c>, <c>.Publish</c>, <c>.Subscribe</c>, <c>.History</c>, <c>.Backfill</c>, <c>.Presence</c>,
+/// <c>.Annotations</c>, <c>.Changes</c>); the state belongs to components the channel owns and drives on the loop:
+/// <c>ChannelStateTracker</c> (RTL2), <c>ChannelPosition</c> (RTL15), <c>ChannelAttachment</c> (RTL3, RTL4, RTL5,
+/// RTL12, RTL13, RTL14), <c>ChannelBackfiller</c> (RTL15c) and <c>ChannelStreams</c> (RTL7, RTL8).</para>
 /// </remarks>
-public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
+public sealed partial class RealtimeChannel : IChannelSink, IChannelHost
 {
     private readonly AblyRealtime _client;
     private readonly ConnectionLoop _loop;
@@ -40,31 +41,20 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
         _options = options;
         _tag = new KeyValuePair<string, object?>("channel", name);
         _logger = (client.Options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Reliably.Rx.Realtime.Channel");
-        DeliveryScheduler = _loop.DeliveryScheduler;
         _delta = new PayloadEncoding.DeltaBase(client.Options.VcdiffDecoder);
 
-        _feed = new ChannelFeed(_loop, new ChannelStateChange(ChannelState.Initialized, ChannelState.Initialized, ChannelEvent.Initialized), RepairGap);
-        _errors = new LosslessBroadcast<Exception>(_loop);
-        _feed.SubscriberFaulted += OnSubscriberFaulted;
-        _errors.SubscriberFaulted += ex => ChannelLog.SubscriberFaulted(_logger, Name, ex);
-        _feed.DepthChanged += depth => ReliablyRxDiagnostics.SubscriberBufferDepth.Record(depth, _tag);
+        _streams = new ChannelStreams(_loop, name, _logger, _tag, RepairGap, AttachOnSubscribe);
 
-        _attachTimer = new ChannelTimer(_loop);
-        _detachTimer = new ChannelTimer(_loop);
-        _retryTimer = new ChannelTimer(_loop);
+        // RTN16j: a recovered connection's channel serial is used on the first attach.
+        _position = new ChannelPosition(_loop.Channels.RecoveredChannelSerials.TryGetValue(name, out var recovered) ? recovered : null);
+        _backfiller = new ChannelBackfiller(_loop, _streams.Feed, _position, name, _logger, _tag, FetchHistoryAsync);
+
+        _status = new ChannelStateTracker(name, _logger, _streams.Feed, _position, _backfiller);
+        _attachment = new ChannelAttachment(_loop, name, this, _status, _position, _backfiller);
 
         // Created with the channel so that no SYNC or PRESENCE frame is missed before the first use (RTP1, RTP18).
         _presence = new RealtimePresence(this);
-        PresenceHandler = _presence;
-
-        // RTN16j: a recovered connection's channel serial is used on the first attach.
-        _channelSerial = _loop.Channels.RecoveredChannelSerials.TryGetValue(name, out var recovered) ? recovered : null;
-
-        StateChanges = Stream(FeedKinds.State, static n => ((StateChangeNotification)n).Change, attach: false);
-        Discontinuities = Stream(FeedKinds.Discontinuity, static n => ((DiscontinuityNotification)n).Discontinuity, attach: false);
-        SubscriberErrors = new RawObservable<Exception>(_errors.Subscribe);
-        _events = Stream(FeedKinds.All, static n => n, attach: true);
-        _messageView = Stream(FeedKinds.Message, static n => ((MessageNotification)n).Message, attach: true);
+        _status.PresenceHandler = _presence;
     }
 
     /// <summary>The channel name.</summary>
@@ -77,11 +67,14 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
     public AblyRealtime Client => _client;
 
     /// <summary>Where this channel's streams deliver: <see cref="ClientOptions.DeliveryScheduler"/> or its default.</summary>
-    internal IScheduler DeliveryScheduler { get; }
+    internal IScheduler DeliveryScheduler => _loop.DeliveryScheduler;
 
     internal WireFormat Format => _client.Options.UseBinaryProtocol ? WireFormat.MsgPack : WireFormat.Json;
 
     internal bool IsReleased => _released;
+
+    /// <inheritdoc />
+    bool IChannelHost.IsReleased => _released;
 
     /// <summary>
     /// Replaces the channel's options (RTL16). When the channel is attached or attaching and the params or modes
@@ -108,7 +101,7 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
         }
 
         var done = NewWaiter();
-        if (!_loop.Execute(() => ReattachForOptions(done)))
+        if (!_loop.Execute(() => _attachment.Reattach(done)))
         {
             done.TrySetException(new AblyException(DisposedError()));
         }
@@ -137,11 +130,9 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
         : _released ? new AblyException(ReleasedError())
         : null;
 
-    private ErrorInfo ReleasedError() =>
-        new(ErrorCodes.ChannelOperationFailedInvalidState, 400, $"Channel '{Name}' has been released; get it again from Channels.") { Href = ErrorInfo.HrefFor(ErrorCodes.ChannelOperationFailedInvalidState) };
+    private ErrorInfo ReleasedError() => ChannelErrors.Released(Name);
 
-    private static ErrorInfo DisposedError() =>
-        new(ErrorCodes.ConnectionClosed, 400, "The realtime client has been disposed.") { Href = ErrorInfo.HrefFor(ErrorCodes.ConnectionClosed) };
+    private static ErrorInfo DisposedError() => ChannelErrors.Disposed();
 
     private static TaskCompletionSource<bool> NewWaiter() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -150,12 +141,6 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
         var left = a ?? new Dictionary<string, string>();
         var right = b ?? new Dictionary<string, string>();
         return left.Count == right.Count && left.All(kv => right.TryGetValue(kv.Key, out var v) && v == kv.Value);
-    }
-
-    private void OnSubscriberFaulted(Exception ex)
-    {
-        ChannelLog.SubscriberFaulted(_logger, Name, ex);
-        _errors.Publish(ex);
     }
 
     /// <summary>Release: detached already (or not possible); stop frames, complete every stream. Idempotent.</summary>
@@ -168,13 +153,8 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
 
         _loop.Execute(() =>
         {
-            _attachTimer.Cancel();
-            _detachTimer.Cancel();
-            _retryTimer.Cancel();
             _loop.Channels.Unregister(Name);
-            var error = _released ? ReleasedError() : DisposedError();
-            FailWaiters(_attachWaiters, error);
-            FailWaiters(_detachWaiters, error);
+            _attachment.Complete(_released ? ReleasedError() : DisposedError());
         });
         CompleteStreams();
     }
@@ -182,7 +162,6 @@ public sealed partial class RealtimeChannel : IChannelSink, IConnectedTurn
     private void CompleteStreams()
     {
         _presence.Complete();
-        _feed.Complete();
-        _errors.Complete();
+        _streams.Complete();
     }
 }

@@ -6,7 +6,7 @@ namespace Reliably.Rx.Tests.Architecture;
 
 /// <summary>
 /// State belongs to small components (STYLE rule 7): no class of Reliably.Rx holds more than 20 fields and no source
-/// file exceeds 400 lines. The classes still over the field limit are listed with their present figures, which may only
+/// file exceeds 400 lines. A class over the field limit would be listed with its present figure, which may only
 /// go down: the list is the remaining work, not a licence.
 /// </summary>
 [TestFixture]
@@ -15,10 +15,9 @@ public sealed class SizeLimitTests
     private const int MaxFields = 20;
     private const int MaxLines = 400;
 
-    /// <summary>Classes over the field limit and their present count (to be split into loop-owned components).</summary>
+    /// <summary>Classes over the field limit and their present count: none since the loop and the channel were split.</summary>
     private static readonly Dictionary<string, int> KnownLargeClasses = new()
     {
-        ["Reliably.Rx.RealtimeChannel"] = 47,
     };
 
     /// <summary>Files over the line limit and their present length: none.</summary>

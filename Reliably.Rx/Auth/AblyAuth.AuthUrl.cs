@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Newtonsoft.Json.Linq;
 using Reliably.Rx.Http;
+using Reliably.Rx.Serialization;
 using Reliably.Rx.Auth;
 
 namespace Reliably.Rx;
@@ -89,27 +89,22 @@ public sealed partial class AblyAuth
 
     private async Task<TokenDetails> FromAuthUrlJsonAsync(RestResponse response, CancellationToken cancellationToken)
     {
-        JToken tree;
+        AuthTrees.AuthUrlAnswer answer;
         try
         {
-            tree = _http.Codecs.Json.ReadTree(response.Body);
+            answer = AuthTrees.Classify(_http.Codecs.Json, response.Body);
         }
         catch (AblyException ex)
         {
             throw AuthCallbackFailed("The authUrl returned malformed JSON.", ex);
         }
 
-        if (tree is JObject obj && obj["token"] is { Type: JTokenType.String })
+        return answer switch
         {
-            return _http.Codecs.Json.ReadTokenDetails(response.Body);
-        }
-
-        if (tree is JObject request && request["mac"] is { Type: JTokenType.String } && request["keyName"] is { Type: JTokenType.String })
-        {
-            return await ExchangeAsync(_http.Codecs.Json.ReadTokenRequest(response.Body), cancellationToken).ConfigureAwait(false);
-        }
-
-        throw AuthCallbackFailed("The authUrl's JSON is neither TokenDetails nor a TokenRequest.", null);
+            AuthTrees.AuthUrlAnswer.TokenDetails => _http.Codecs.Json.ReadTokenDetails(response.Body),
+            AuthTrees.AuthUrlAnswer.TokenRequest => await ExchangeAsync(_http.Codecs.Json.ReadTokenRequest(response.Body), cancellationToken).ConfigureAwait(false),
+            _ => throw AuthCallbackFailed("The authUrl's JSON is neither TokenDetails nor a TokenRequest.", null),
+        };
     }
 
     /// <summary>Token params as the string fields an authUrl receives (ttl and timestamp in ms).</summary>

@@ -1,5 +1,4 @@
 using System.Buffers;
-using Newtonsoft.Json.Linq;
 using Reliably.Rx.Http;
 using Reliably.Rx.Serialization;
 
@@ -61,7 +60,7 @@ public sealed partial class AblyAuth
             key = _key;
         }
 
-        var targets = new JArray();
+        var targets = new List<string>();
         foreach (var specifier in specifiers ?? throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The revocation targets must not be null."))
         {
             if (specifier is null || string.IsNullOrEmpty(specifier.Type) || string.IsNullOrEmpty(specifier.Value))
@@ -77,20 +76,10 @@ public sealed partial class AblyAuth
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "A token revocation needs at least one target.");
         }
 
-        var body = new JObject { ["targets"] = targets };
-        if (options?.IssuedBefore is { } issuedBefore)
-        {
-            body["issuedBefore"] = issuedBefore.ToUnixTimeMilliseconds(); // RSA17e
-        }
-
-        if (options?.AllowReauthMargin is { } margin)
-        {
-            body["allowReauthMargin"] = margin; // RSA17f
-        }
-
+        // RSA17e, RSA17f: issuedBefore and allowReauthMargin, each only when set.
         var format = _options.UseBinaryProtocol ? WireFormat.MsgPack : WireFormat.Json;
         var buffer = new ArrayBufferWriter<byte>();
-        _http.Codecs.For(format).WriteTree(body, buffer);
+        AuthTrees.WriteRevocationRequest(_http.Codecs.For(format), targets, options, buffer);
 
         // RSA17g: the key name is the key up to its ':'; it is a path segment, escaped like any other.
         var request = _http.WithRequestId(new RestRequest(HttpMethod.Post, "/keys/" + Uri.EscapeDataString(key.KeyName) + "/revokeTokens")
@@ -104,64 +93,6 @@ public sealed partial class AblyAuth
             throw RestErrors.ExceptionOf(response, _http.Codecs);
         }
 
-        var reply = _http.Codecs.ForResponse(response, format).ReadTree(response.Body);
-        try
-        {
-            return ReadRevocationResult(reply);
-        }
-        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or ArgumentException)
-        {
-            throw new AblyException(ErrorCodes.InternalError, 500, "The token revocation reply is malformed.", ex);
-        }
-    }
-
-    /// <summary>
-    /// Reads the reply (RSA17c): the BatchResult envelope current servers send, or the bare array of per-target results
-    /// of a server that answers without one, whose counts are then taken from the results.
-    /// </summary>
-    private static BatchResult<TokenRevocationResult> ReadRevocationResult(JToken reply)
-    {
-        var items = reply switch
-        {
-            JObject envelope => envelope["results"] as JArray ?? throw new AblyException(ErrorCodes.InternalError, 500, "The token revocation reply has no results."),
-            JArray bare => bare,
-            _ => throw new AblyException(ErrorCodes.InternalError, 500, "The token revocation reply is not a batch result."),
-        };
-
-        var results = new List<TokenRevocationResult>(items.Count);
-        foreach (var item in items)
-        {
-            if (item is not JObject result)
-            {
-                throw new AblyException(ErrorCodes.InternalError, 500, "A token revocation result is not an object.");
-            }
-
-            results.Add(new TokenRevocationResult
-            {
-                Target = result.Value<string>("target") ?? string.Empty,
-                AppliesAt = Instant(result["appliesAt"]),
-                IssuedBefore = Instant(result["issuedBefore"]),
-                Error = result["error"] is JObject e ? ReadBatchError(e) : null,
-            });
-        }
-
-        return new BatchResult<TokenRevocationResult>
-        {
-            SuccessCount = (reply as JObject)?.Value<int?>("successCount") ?? results.Count(r => r.Success),
-            FailureCount = (reply as JObject)?.Value<int?>("failureCount") ?? results.Count(r => !r.Success),
-            Results = results,
-        };
-    }
-
-    private static DateTimeOffset? Instant(JToken? value) =>
-        value?.Type is JTokenType.Integer or JTokenType.Float ? DateTimeOffset.FromUnixTimeMilliseconds((long)value) : null;
-
-    private static ErrorInfo ReadBatchError(JObject e)
-    {
-        var code = e.Value<int?>("code") ?? ErrorCodes.InternalError;
-        return new ErrorInfo(code, e.Value<int?>("statusCode") ?? 500, e.Value<string>("message") ?? string.Empty)
-        {
-            Href = e.Value<string>("href") ?? ErrorInfo.HrefFor(code),
-        };
+        return AuthTrees.ReadRevocationResult(_http.Codecs.ForResponse(response, format), response.Body);
     }
 }

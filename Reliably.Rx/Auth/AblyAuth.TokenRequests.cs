@@ -113,19 +113,7 @@ public sealed partial class AblyAuth
             throw RestErrors.ExceptionOf(response, http.Codecs);
         }
 
-        var tree = http.Codecs.ForResponse(response, WireFormat.Json).ReadTree(response.Body);
         // The service answers [ms]; a bare number or {"time": ms} is accepted too.
-        var value = tree switch
-        {
-            Newtonsoft.Json.Linq.JArray { Count: > 0 } array => array[0],
-            Newtonsoft.Json.Linq.JObject obj when obj["time"] is { } time => time,
-            _ => tree,
-        };
-        if (value.Type is not (Newtonsoft.Json.Linq.JTokenType.Integer or Newtonsoft.Json.Linq.JTokenType.Float))
-        {
-            throw new AblyException(ErrorCodes.InternalError, 500, "The server's /time reply is not a timestamp.");
-        }
-
-        return DateTimeOffset.FromUnixTimeMilliseconds((long)value);
+        return AuthTrees.ReadServerTime(http.Codecs.ForResponse(response, WireFormat.Json), response.Body);
     }
 }

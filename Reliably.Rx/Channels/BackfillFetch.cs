@@ -54,7 +54,7 @@ internal sealed class BackfillFetch
         var first = await ReadAsync(request, fromOrigin, SmallPageSize, SmallPages).ConfigureAwait(false);
         return first.Reached || first.Error is not null || !first.HasMore
             ? first.Result
-            : (await ReadAsync(request, fromOrigin, PageSize, RealtimeChannel.MaxBackfillPages).ConfigureAwait(false)).Result;
+            : (await ReadAsync(request, fromOrigin, PageSize, ChannelBackfiller.MaxBackfillPages).ConfigureAwait(false)).Result;
     }
 
     /// <summary>

@@ -31,32 +31,15 @@ internal static class MessageFold
         if (incoming.Action is not MessageAction.Append)
         {
             // A new version without a summary of its own keeps the summary the message had: annotations outlive edits.
-            return current?.Annotations is { Summary.Count: > 0 } kept && incoming.Annotations is not { Summary.Count: > 0 }
+            return current?.Annotations is { HasSummary: true } kept && incoming.Annotations is not { HasSummary: true }
                 ? incoming with { Annotations = kept }
                 : incoming;
         }
 
         // An append whose base was never seen cannot be joined: it stays an Append, so a reader can tell it is partial.
-        return current is null ? incoming : current with
-        {
-            Action = MessageAction.Update,
-            Name = incoming.Name ?? current.Name,
-            Extras = incoming.Extras ?? current.Extras,
-            Data = Join(current.Data, incoming.Data),
-            Encoding = incoming.Encoding ?? current.Encoding,
-            Version = incoming.Version,
-        };
+        return current is null ? incoming : current.Appended(incoming);
     }
 
     private static bool IsNewer(Message incoming, Message current) =>
         string.CompareOrdinal(incoming.Version?.Serial ?? incoming.Serial, current.Version?.Serial ?? current.Serial) > 0;
-
-    private static object? Join(object? before, object? added) => (before, added) switch
-    {
-        (_, null) => before,
-        (null, _) => added,
-        (string a, string b) => a + b,
-        (byte[] a, byte[] b) => a.Concat(b).ToArray(),
-        _ => added,
-    };
 }

@@ -1,4 +1,5 @@
 using Newtonsoft.Json.Linq;
+using Reliably.Rx.Protocol;
 using Reliably.Rx.Serialization;
 
 namespace Reliably.Rx.PayloadEncoding;
@@ -130,6 +131,28 @@ internal static class AnnotationWire
         }
     }
 
+    /// <summary>
+    /// RSAN1c3, RSAN1a4: <paramref name="annotation"/> written for the wire (<see cref="Write"/>) with its TO3l8 size
+    /// (<see cref="SizeOf"/>), for <see cref="Frame"/> or <see cref="WriteBody"/>.
+    /// </summary>
+    public static Written WriteSized(Annotation annotation)
+    {
+        var tree = Write(annotation);
+        return new Written(tree, SizeOf(tree));
+    }
+
+    /// <summary>RTAN1b: the ANNOTATION ProtocolMessage that carries <paramref name="written"/> on <paramref name="channel"/>.</summary>
+    public static ProtocolMessage Frame(string channel, Written written) =>
+        new(ProtocolAction.Annotation, channel) { Annotations = new JArray(written.Tree) };
+
+    /// <summary>RSAN1c: the body of a REST annotation publish, an array holding <paramref name="written"/>, in <paramref name="codec"/>'s format.</summary>
+    public static void WriteBody(IProtocolCodec codec, Written written, System.Buffers.IBufferWriter<byte> body) =>
+        codec.WriteTree(new JArray(written.Tree), body);
+
+    /// <summary>RSAN3: every annotation of a REST page's body, binary data kept as bytes.</summary>
+    public static Annotation[] ReadAll(IProtocolCodec codec, ReadOnlyMemory<byte> body) =>
+        ReadAll(codec is ProtocolCodecBase tree ? tree.ReadTreeKeepingBinary(body) : codec.ReadTree(body));
+
     /// <summary>Every annotation of a wire array (an ANNOTATION frame's, or a REST page's body).</summary>
     public static Annotation[] ReadAll(JToken? items, long? frameTimestamp = null) =>
         items switch
@@ -156,4 +179,9 @@ internal static class AnnotationWire
             o[key] = value;
         }
     }
+
+    /// <summary>One annotation written for the wire, and its TO3l8 size.</summary>
+    /// <param name="Tree">The wire object.</param>
+    /// <param name="Size">Its size as a message's (RSAN1a4).</param>
+    internal readonly record struct Written(JObject Tree, long Size);
 }

@@ -1,6 +1,4 @@
 using System.Text;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 using Reliably.Rx.Encryption;
 using Reliably.Rx.Serialization;
 
@@ -27,19 +25,14 @@ internal static class PayloadTransform
     /// </exception>
     public static (object? Data, string? Encoding) Encode(object? data, string? encoding, CipherParams? cipher, WireFormat format)
     {
+        // A JSON null, string or bytes value is sent as what it holds.
+        data = JsonPayload.Unwrap(data);
         switch (data)
         {
             case null:
-            case JValue { Type: JTokenType.Null or JTokenType.Undefined }:
                 return (null, encoding);
             case string:
             case byte[]:
-                break;
-            case JValue { Type: JTokenType.String, Value: string s }:
-                data = s;
-                break;
-            case JValue { Type: JTokenType.Bytes, Value: byte[] b }:
-                data = b;
                 break;
             case ReadOnlyMemory<byte> rom:
                 data = rom.ToArray();
@@ -49,7 +42,7 @@ internal static class PayloadTransform
                 break;
             default:
                 // RSL4d3: JSON objects and arrays (and POCOs, which serialize to objects) are sent as JSON text.
-                data = ToJsonText(data);
+                data = JsonPayload.ToText(data);
                 encoding = Append(encoding, Json);
                 break;
         }
@@ -180,11 +173,14 @@ internal static class PayloadTransform
 
     private static string? UndoJson(ref object? data)
     {
+        if (JsonPayload.IsTree(data))
+        {
+            return null;
+        }
+
         string text;
         switch (data)
         {
-            case JToken:
-                return null;
             case string s:
                 text = s;
                 break;
@@ -203,26 +199,13 @@ internal static class PayloadTransform
                 return "the data is not JSON text";
         }
 
-        try
+        if (JsonPayload.Parse(text, out var tree) is { } failure)
         {
-            using var reader = new JsonTextReader(new StringReader(text))
-            {
-                DateParseHandling = DateParseHandling.None,
-                FloatParseHandling = FloatParseHandling.Double,
-            };
-            var token = JToken.ReadFrom(reader);
-            if (reader.Read())
-            {
-                return "the data has content after the JSON value";
-            }
+            return failure;
+        }
 
-            data = token;
-            return null;
-        }
-        catch (JsonException)
-        {
-            return "the data is not valid JSON";
-        }
+        data = tree;
+        return null;
     }
 
     private static string? UndoCipher(string step, ref object? data, CipherParams? cipher)
@@ -251,32 +234,6 @@ internal static class PayloadTransform
 
         data = plain;
         return null;
-    }
-
-    /// <summary>
-    /// RSL4a: a payload is a string, binary, or something with a JSON object or array representation. Numbers,
-    /// booleans and other scalars are rejected with 40013 rather than sent as bare JSON values.
-    /// </summary>
-    private static string ToJsonText(object data)
-    {
-        JToken token;
-        try
-        {
-            token = data as JToken ?? MessageData.Json(data);
-        }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
-        {
-            throw new AblyException(ErrorCodes.InvalidMessageDataOrEncoding, 400,
-                $"Message data of type {data.GetType().Name} cannot be serialized as JSON.", ex);
-        }
-
-        if (token.Type is not (JTokenType.Object or JTokenType.Array))
-        {
-            throw new AblyException(ErrorCodes.InvalidMessageDataOrEncoding, 400,
-                $"Message data of type {data.GetType().Name} is not supported: use a string, a byte array, or a JSON object or array (RSL4a).");
-        }
-
-        return token.ToString(Formatting.None);
     }
 
     /// <summary>Throws 40013 for an unpaired UTF-16 surrogate: both wire formats carry text as UTF-8, which cannot hold one.</summary>

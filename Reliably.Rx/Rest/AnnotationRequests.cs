@@ -1,5 +1,4 @@
 using System.Buffers;
-using Newtonsoft.Json.Linq;
 using Reliably.Rx.Http;
 using Reliably.Rx.PayloadEncoding;
 
@@ -25,16 +24,15 @@ internal static class AnnotationRequests
             built = built with { Id = IdempotentIds.Single(rest.Random) };
         }
 
-        var written = AnnotationWire.Write(built);
-        var size = AnnotationWire.SizeOf(written);
-        if (size > rest.Options.MaxMessageSize)
+        var written = AnnotationWire.WriteSized(built);
+        if (written.Size > rest.Options.MaxMessageSize)
         {
             // RSAN1a4.
-            throw new AblyException(MessageSize.TooLarge(size, rest.Options.MaxMessageSize));
+            throw new AblyException(MessageSize.TooLarge(written.Size, rest.Options.MaxMessageSize));
         }
 
         var body = new ArrayBufferWriter<byte>();
-        rest.Pipeline.Codecs.For(rest.Format).WriteTree(new JArray(written), body);
+        AnnotationWire.WriteBody(rest.Pipeline.Codecs.For(rest.Format), written, body);
         var request = new RestRequest(HttpMethod.Post, Path(basePath, built.MessageSerial!))
         {
             Body = body.WrittenMemory.ToArray(),
@@ -52,7 +50,6 @@ internal static class AnnotationRequests
             Format = rest.Format,
             Query = parameters?.Select(kv => new KeyValuePair<string, string>(kv.Key, kv.Value)).ToArray() ?? Array.Empty<KeyValuePair<string, string>>(),
         };
-        return new PageFetcher<Annotation>(rest.Pipeline, request, rest.DecodeWith((codec, body) =>
-            AnnotationWire.ReadAll(codec is Serialization.ProtocolCodecBase tree ? tree.ReadTreeKeepingBinary(body) : codec.ReadTree(body)))).FirstPageAsync(cancellationToken);
+        return new PageFetcher<Annotation>(rest.Pipeline, request, rest.DecodeWith(AnnotationWire.ReadAll)).FirstPageAsync(cancellationToken);
     }
 }

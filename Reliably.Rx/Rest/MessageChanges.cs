@@ -1,7 +1,7 @@
 using System.Buffers;
-using Newtonsoft.Json.Linq;
 using Reliably.Rx.Http;
 using Reliably.Rx.PayloadEncoding;
+using Reliably.Rx.Serialization;
 
 namespace Reliably.Rx.Rest;
 
@@ -92,9 +92,7 @@ internal static class MessageChanges
 
         try
         {
-            return codec.ReadTree(response.Body) is JObject { } obj && obj["versionSerial"] is { Type: JTokenType.String } serial
-                ? new UpdateDeleteResult { VersionSerial = (string?)serial }
-                : new UpdateDeleteResult();
+            return new UpdateDeleteResult { VersionSerial = ReplyFields.String(codec, response.Body, "versionSerial") };
         }
         catch (AblyException)
         {

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using Newtonsoft.Json.Linq;
 using Reliably.Rx.Http;
 using Reliably.Rx.PayloadEncoding;
+using Reliably.Rx.Serialization;
 using Reliably.Rx.Rest;
 
 namespace Reliably.Rx;
@@ -105,10 +105,9 @@ public sealed partial class RestChannel
 
         try
         {
-            var tree = codec.ReadTree(response.Body);
-            if (tree is JObject { } obj && obj["serials"] is JArray serials)
+            if (ReplyFields.Strings(codec, response.Body, "serials") is { } serials)
             {
-                return new RestPublishResult { Serials = serials.Select(s => s.Type == JTokenType.String ? (string?)s : null).ToArray() };
+                return new RestPublishResult { Serials = serials };
             }
         }
         catch (AblyException)

@@ -89,6 +89,31 @@ public sealed record Message
     /// </summary>
     public T? DataAs<T>() => MessageData.As<T>(Data);
 
+    /// <summary>PC3, RTL20: the id of the message a delta message was computed from (<c>extras.delta.from</c>), or null.</summary>
+    internal string? DeltaFrom => Extras?["delta"]?["from"]?.ToString();
+
+    /// <summary>
+    /// RTL32: this message with an append's <paramref name="fragment"/> joined to it, as an update: the fragment's data
+    /// follows this data (a string to a string, bytes to bytes; otherwise the fragment's replaces it), and its name,
+    /// extras and encoding, when it has them, and its version replace this message's.
+    /// </summary>
+    internal Message Appended(Message fragment) => this with
+    {
+        Action = MessageAction.Update,
+        Name = fragment.Name ?? Name,
+        Extras = fragment.Extras ?? Extras,
+        Data = (Data, fragment.Data) switch
+        {
+            (_, null) => Data,
+            (null, _) => fragment.Data,
+            (string a, string b) => a + b,
+            (byte[] a, byte[] b) => a.Concat(b).ToArray(),
+            _ => fragment.Data,
+        },
+        Encoding = fragment.Encoding ?? Encoding,
+        Version = fragment.Version,
+    };
+
     /// <summary>A received message as the codec read it (it completes it before delivery).</summary>
     internal static Message FromWire(string? id, string? name, object? data, string? encoding, string? clientId, string? connectionId, string? connectionKey, DateTimeOffset? timestamp, JObject? extras, MessageAction? action, string? serial, MessageVersion? version, JObject? annotations) => new()
     {

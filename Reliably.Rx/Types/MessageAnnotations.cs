@@ -36,6 +36,9 @@ public sealed record MessageAnnotations
         }
     }
 
+    /// <summary>True when the summary has at least one entry.</summary>
+    internal bool HasSummary => _summary.Count > 0;
+
     /// <summary>Reads the <c>annotations</c> object of a message; entries that are not objects are kept for the wire only.</summary>
     internal static MessageAnnotations FromWire(JObject wire)
     {

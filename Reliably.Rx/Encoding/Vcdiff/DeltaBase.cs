@@ -61,7 +61,7 @@ internal sealed class DeltaBase(IVcdiffDecoder? decoder)
             return new ErrorInfo(ErrorCodes.MissingPlugin, 400, "A delta (vcdiff) message arrived, and the client has no vcdiff decoder (ClientOptions.VcdiffDecoder is null).");
         }
 
-        var from = message.Extras?["delta"]?["from"]?.ToString();
+        var from = message.DeltaFrom;
         if (from is null || from != _messageId)
         {
             // RTL20: the delta is against a message this channel did not see last.
