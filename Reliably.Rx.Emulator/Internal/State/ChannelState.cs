@@ -56,6 +56,21 @@ internal sealed partial class ChannelState
     }
 
     /// <summary>
+    /// A history page cursor: a position in this channel instance's stored history. It names the instance (its epoch),
+    /// so that a cursor minted before a restart cannot read the history of the channel that replaced it as if it were a
+    /// continuation of the pages already read.
+    /// </summary>
+    public string FormatCursor(long ordinal) => Epoch + "." + ordinal.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Parses a cursor of <see cref="FormatCursor"/>; false if it belongs to another instance or is malformed.</summary>
+    public bool TryParseCursor(string cursor, out long ordinal)
+    {
+        ordinal = 0;
+        return cursor.StartsWith(Epoch + ".", StringComparison.Ordinal)
+            && long.TryParse(cursor.AsSpan(Epoch.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out ordinal);
+    }
+
+    /// <summary>
     /// Attaches (RTL4): sends ATTACHED, then any backlog (resume RTL4c1/RTN15c or rewind), then a presence SYNC (RTP1,
     /// RTP18), all queued atomically with joining the fan-out set.
     /// </summary>
