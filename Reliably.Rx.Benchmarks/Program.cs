@@ -8,7 +8,8 @@ namespace Reliably.Rx.Benchmarks;
 /// harness (Reliably.Rx vs ably-js against the embedded emulator; see docs/benchmarks.md; <c>e2e --help</c> lists its
 /// options), which prints progress while it runs, then one table, and writes the table and charts to <c>--out</c>;
 /// <c>e2e-memchild</c> is its memory-measurement child process; <c>receive-cpu</c> measures the receive path's CPU time
-/// per message with a blocking caller (<see cref="Pipeline.ReceiveCpuProbe"/>).
+/// per message with a blocking caller (<see cref="Pipeline.ReceiveCpuProbe"/>), and <c>decode-cpu</c> the codec's decode CPU
+/// time per message (<see cref="Codecs.DecodeCpuProbe"/>).
 /// </summary>
 public static class Program
 {
@@ -22,6 +23,11 @@ public static class Program
         if (args.Length > 0 && args[0] == EndToEnd.RxMemoryProbe.ChildVerb)
         {
             return EndToEnd.RxMemoryProbe.ChildAsync(args[1..]).GetAwaiter().GetResult();
+        }
+
+        if (args.Length > 0 && args[0] == Codecs.DecodeCpuProbe.Verb)
+        {
+            return Codecs.DecodeCpuProbe.Run(args[1..]);
         }
 
         if (args.Length > 0 && args[0] == Pipeline.ReceiveCpuProbe.Verb)

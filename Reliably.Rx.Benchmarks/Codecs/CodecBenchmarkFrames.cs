@@ -18,9 +18,9 @@ internal static class CodecBenchmarkFrames
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "json or msgpack"),
     };
 
-    public static ProtocolMessage MessageFrame(int messageCount)
+    public static ProtocolMessage MessageFrame(int messageCount, int dataLength = DataLength)
     {
-        var data = new string('x', DataLength - 10) + "0123456789";
+        var data = new string('x', Math.Max(0, dataLength - 10)) + "0123456789";
         var messages = new Message[messageCount];
         for (var i = 0; i < messageCount; i++)
         {

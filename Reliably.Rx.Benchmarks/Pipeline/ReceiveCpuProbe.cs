@@ -10,7 +10,10 @@ namespace Reliably.Rx.Benchmarks.Pipeline;
 /// the caller, the loop and the subscribers' drains. Same path as <see cref="ReceivePipelineBenchmarks"/>: MESSAGE
 /// frames with one ~100-byte message through the real codec, the loop, the channel and N <c>Messages()</c>
 /// subscribers on the thread pool. Prints one line per round and the median.
-/// Usage: <c>receive-cpu [json|msgpack] [subscribers] [frames per round] [rounds]</c>.
+/// With a number of channels, each has the subscribers and the frames go to the channels in turn, so the figure shows
+/// how the cost per message grows with the channels on a connection.
+/// A sixth argument sets the size of each message's string data (default 100 characters).
+/// Usage: <c>receive-cpu [json|msgpack] [subscribers per channel] [frames per round] [rounds] [channels] [data length]</c>.
 /// </summary>
 public static class ReceiveCpuProbe
 {
@@ -22,35 +25,62 @@ public static class ReceiveCpuProbe
         var subscribers = args.Length > 1 ? int.Parse(args[1]) : 20;
         var frames = args.Length > 2 ? int.Parse(args[2]) : 50_000;
         var rounds = args.Length > 3 ? int.Parse(args[3]) : 7;
+        var channelCount = args.Length > 4 ? int.Parse(args[4]) : 1;
+        var payload = args.Length > 5 ? int.Parse(args[5]) : Codecs.CodecBenchmarkFrames.DataLength;
+        if (frames % channelCount != 0)
+        {
+            Console.Error.WriteLine("frames per round must be a multiple of the number of channels");
+            return 2;
+        }
 
         var factory = new LoopbackTransportFactory();
         var client = new AblyRealtime(
             new ClientOptions { Key = "app.key:secret", Endpoint = "127.0.0.1", Port = 1, Tls = false, AllowInsecureBasicAuth = true, UseBinaryProtocol = format == "msgpack" },
             factory, auth: null, random: null);
         client.Connection.WaitForStateAsync(ConnectionState.Connected, TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
-        var channel = client.Channels.Get("bench:channel");
-        var counters = new Counter[subscribers];
-        var subscriptions = new IDisposable[subscribers];
-        for (var i = 0; i < subscribers; i++)
+
+        // Every channel has the same number of subscribers; the frames go to the channels in turn.
+        var counters = new Counter[channelCount * subscribers];
+        var subscriptions = new IDisposable[counters.Length];
+        var channelFrames = new byte[channelCount][];
+        var codec = ProtocolCodecs.For(format == "msgpack" ? WireFormat.MsgPack : WireFormat.Json);
+        var attachStarted = Stopwatch.StartNew();
+        var attaches = new Task[channelCount];
+        for (var c = 0; c < channelCount; c++)
         {
-            var counter = counters[i] = new Counter();
-            subscriptions[i] = channel.Messages().Subscribe(_ => counter.Add(), _ => { });
+            var name = channelCount == 1 ? "bench:channel" : $"bench:channel-{c}";
+            var channel = client.Channels.Get(name);
+            for (var i = 0; i < subscribers; i++)
+            {
+                var counter = counters[(c * subscribers) + i] = new Counter();
+                subscriptions[(c * subscribers) + i] = channel.Messages().Subscribe(_ => counter.Add(), _ => { });
+            }
+
+            attaches[c] = channel.AttachAsync();
+            var buffer = new ArrayBufferWriter<byte>();
+            var pm = Codecs.CodecBenchmarkFrames.MessageFrame(1, payload);
+            pm.Channel = name;
+            codec.WriteProtocolMessage(pm, buffer);
+            channelFrames[c] = buffer.WrittenMemory.ToArray();
         }
 
-        channel.AttachAsync().WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+        Task.WhenAll(attaches).WaitAsync(TimeSpan.FromSeconds(120)).GetAwaiter().GetResult();
+        if (channelCount > 1)
+        {
+            Console.WriteLine($"attached {channelCount} channels in {attachStarted.Elapsed.TotalMilliseconds:F0} ms");
+        }
+
         var transport = factory.Last!;
-        var buffer = new ArrayBufferWriter<byte>();
-        ProtocolCodecs.For(format == "msgpack" ? WireFormat.MsgPack : WireFormat.Json).WriteProtocolMessage(Codecs.CodecBenchmarkFrames.MessageFrame(1), buffer);
-        var frame = buffer.WrittenMemory.ToArray();
+        var perChannel = frames / channelCount;
 
         var process = Process.GetCurrentProcess();
         var results = new List<(double Cpu, double Wall)>();
         for (var round = -1; round < rounds; round++)
         {
-            using var done = new CountdownEvent(subscribers);
+            using var done = new CountdownEvent(counters.Length);
             foreach (var counter in counters)
             {
-                counter.Arm(frames, done);
+                counter.Arm(perChannel, done);
             }
 
             GC.Collect();
@@ -62,7 +92,7 @@ public static class ReceiveCpuProbe
             var wall = Stopwatch.StartNew();
             for (var i = 0; i < frames; i++)
             {
-                transport.Receive(frame);
+                transport.Receive(channelFrames[i % channelCount]);
             }
 
             if (!done.Wait(TimeSpan.FromSeconds(120)))
@@ -80,13 +110,13 @@ public static class ReceiveCpuProbe
             if (round >= 0)
             {
                 results.Add((cpu, wallNs));
-                Console.WriteLine($"round {round}: {cpu / 1000:F3} us CPU and {wallNs / 1000:F3} us wall per message, {allocated:F0} B allocated per message, {gcs} gen0 GCs ({subscribers} subscribers, {format})");
+                Console.WriteLine($"round {round}: {cpu / 1000:F3} us CPU and {wallNs / 1000:F3} us wall per message, {allocated:F0} B allocated per message, {gcs} gen0 GCs ({subscribers} subscribers on each of {channelCount} channels, {format})");
             }
         }
 
         var cpus = results.Select(r => r.Cpu).Order().ToArray();
         var walls = results.Select(r => r.Wall).Order().ToArray();
-        Console.WriteLine($"median: {cpus[cpus.Length / 2] / 1000:F3} us CPU, {walls[walls.Length / 2] / 1000:F3} us wall per message; {format}, {subscribers} subscribers, {frames} frames x {rounds} rounds");
+        Console.WriteLine($"median: {cpus[cpus.Length / 2] / 1000:F3} us CPU, {walls[walls.Length / 2] / 1000:F3} us wall per message ({cpus[cpus.Length / 2] / 1000 / subscribers:F3} us CPU per delivery); {format}, {subscribers} subscribers on each of {channelCount} channels, {frames} frames x {rounds} rounds, {payload} B of data per message: {payload / (cpus[cpus.Length / 2] / 1000):F1} MB of data per CPU-second");
         foreach (var s in subscriptions)
         {
             s.Dispose();

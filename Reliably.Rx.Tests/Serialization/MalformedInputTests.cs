@@ -32,14 +32,15 @@ public sealed class MalformedInputTests
     /// <summary>
     /// A wrapped exception must be a parser's complaint about the input, not a bug in our code (a NullReference,
     /// IndexOutOfRange or InvalidCast would fail here). MessagePack-CSharp reports a negative 32-bit length while
-    /// skipping as ArgumentOutOfRangeException, hence ArgumentException.
+    /// skipping as ArgumentOutOfRangeException, hence ArgumentException. System.Text.Json reports malformed JSON as its
+    /// own JsonException.
     /// </summary>
     private static void AssertExpectedCause(AblyException ex, string context)
     {
         if (ex.InnerException is { } inner)
         {
             Assert.That(inner is FormatException or OverflowException or EndOfStreamException or DecoderFallbackException
-                or JsonException or MessagePackSerializationException or ArgumentException or AblyException,
+                or JsonException or System.Text.Json.JsonException or MessagePackSerializationException or ArgumentException or AblyException,
                 Is.True, $"{context}: unexpected inner exception {inner}");
         }
     }

@@ -11,14 +11,14 @@ internal sealed class ChannelRegistry
 {
     private readonly Dictionary<string, IChannelSink> _sinks = new(StringComparer.Ordinal);
     private readonly Action<string, Exception> _onSinkFault;
-    private volatile IChannelSink[] _snapshot = Array.Empty<IChannelSink>();
+    private volatile SinkList _snapshot = SinkList.Empty;
 
     public ChannelRegistry(Action<string, Exception> onSinkFault)
     {
         _onSinkFault = onSinkFault;
     }
 
-    public int Count => _snapshot.Length;
+    public int Count => _snapshot.Count;
 
     /// <summary>Channel serials recovered from <c>ClientOptions.Recover</c> (RTN16j); channels use them on their first attach.</summary>
     public IReadOnlyDictionary<string, string> RecoveredChannelSerials { get; internal set; } = new Dictionary<string, string>();
@@ -26,8 +26,16 @@ internal sealed class ChannelRegistry
     /// <summary>Registers a channel (on the loop). Replaces a sink of the same name.</summary>
     public void Register(IChannelSink sink)
     {
+        var added = _sinks.TryAdd(sink.Name, sink);
+        if (added)
+        {
+            // Appending is amortised O(1), so registering n channels costs O(n), not O(n²) as a copy per channel did.
+            _snapshot = _snapshot.Append(sink);
+            return;
+        }
+
         _sinks[sink.Name] = sink;
-        _snapshot = _sinks.Values.ToArray();
+        _snapshot = SinkList.Of(_sinks.Values);
     }
 
     /// <summary>Unregisters a channel (on the loop); frames for it are then ignored.</summary>
@@ -35,7 +43,7 @@ internal sealed class ChannelRegistry
     {
         if (_sinks.Remove(name))
         {
-            _snapshot = _sinks.Values.ToArray();
+            _snapshot = SinkList.Of(_sinks.Values);
         }
     }
 
@@ -45,8 +53,10 @@ internal sealed class ChannelRegistry
     public IReadOnlyDictionary<string, string> ChannelSerials()
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var sink in _snapshot)
+        var snapshot = _snapshot;
+        for (var i = 0; i < snapshot.Count; i++)
         {
+            var sink = snapshot.Items[i];
             if (sink.ChannelSerial is { } serial)
             {
                 result[sink.Name] = serial;
@@ -78,8 +88,10 @@ internal sealed class ChannelRegistry
 
     public void OnConnectionStateChanged(ConnectionStateChange change, bool resumed)
     {
-        foreach (var sink in _snapshot)
+        var snapshot = _snapshot;
+        for (var i = 0; i < snapshot.Count; i++)
         {
+            var sink = snapshot.Items[i];
             try
             {
                 sink.OnConnectionStateChanged(change, resumed);
@@ -88,6 +100,45 @@ internal sealed class ChannelRegistry
             {
                 _onSinkFault(sink.Name, ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// An immutable view of the registered sinks: the first <see cref="Count"/> items of an array that only ever grows
+    /// past them. A reader on any thread sees a consistent list; appending writes a slot no published view includes,
+    /// and removing or replacing builds a new array.
+    /// </summary>
+    private sealed class SinkList
+    {
+        public static readonly SinkList Empty = new(Array.Empty<IChannelSink>(), 0);
+
+        private SinkList(IChannelSink[] items, int count)
+        {
+            Items = items;
+            Count = count;
+        }
+
+        public IChannelSink[] Items { get; }
+
+        public int Count { get; }
+
+        public static SinkList Of(ICollection<IChannelSink> sinks)
+        {
+            var items = new IChannelSink[Math.Max(4, sinks.Count)];
+            sinks.CopyTo(items, 0);
+            return new SinkList(items, sinks.Count);
+        }
+
+        public SinkList Append(IChannelSink sink)
+        {
+            var items = Items;
+            if (Count == items.Length)
+            {
+                Array.Resize(ref items, Math.Max(4, items.Length * 2));
+            }
+
+            items[Count] = sink;
+            return new SinkList(items, Count + 1);
         }
     }
 }

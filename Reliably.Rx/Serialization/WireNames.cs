@@ -101,4 +101,40 @@ internal static class WireNames
         ChannelId, Status, IsActive, Occupancy, Metrics, Connections, PresenceConnections, PresenceMembers,
         PresenceSubscribers, Publishers, Subscribers, ObjectPublishers, ObjectSubscribers,
     };
+
+    /// <summary>The names above by UTF-8 length, for <see cref="Lookup"/>; every name is ASCII and at most 32 bytes.</summary>
+    private static readonly (byte[] Utf8, string Name)[]?[] ByLength = BuildTable();
+
+    /// <summary>
+    /// The constant above whose UTF-8 form equals <paramref name="utf8"/>, or null for a name the codecs do not know.
+    /// Readers dispatch on the returned instance, so a known name costs no allocation.
+    /// </summary>
+    public static string? Lookup(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length >= ByLength.Length || ByLength[utf8.Length] is not { } bucket)
+        {
+            return null;
+        }
+
+        foreach (var (bytes, name) in bucket)
+        {
+            if (utf8.SequenceEqual(bytes))
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
+    private static (byte[] Utf8, string Name)[]?[] BuildTable()
+    {
+        var table = new (byte[] Utf8, string Name)[]?[33];
+        foreach (var group in All.Distinct().Select(n => (Utf8: System.Text.Encoding.UTF8.GetBytes(n), Name: n)).GroupBy(k => k.Utf8.Length))
+        {
+            table[group.Key] = group.ToArray();
+        }
+
+        return table;
+    }
 }

@@ -1,4 +1,6 @@
 using Newtonsoft.Json;
+using JsonTokenType = System.Text.Json.JsonTokenType;
+using Utf8JsonReader = System.Text.Json.Utf8JsonReader;
 using Newtonsoft.Json.Linq;
 using N = Reliably.Rx.Serialization.WireNames;
 
@@ -8,40 +10,42 @@ namespace Reliably.Rx.Serialization.Json;
 internal sealed partial class JsonProtocolCodec
 {
     /// <summary>Reads array elements after the StartArray; null elements are dropped.</summary>
-    private static Message[] ReadMessageArrayBody(JsonReader r)
+    private static Message[] ReadMessageArrayBody(ref Utf8JsonReader r)
     {
-        var list = new List<Message>();
-        while (JsonRead.NextElement(r))
+        var list = Scratch<Message>.Take();
+        var repeated = default(RepeatedStrings);
+        while (JsonRead.NextElement(ref r))
         {
             switch (r.TokenType)
             {
-                case JsonToken.StartObject: list.Add(ReadMessageBody(r)); break;
-                case JsonToken.Null or JsonToken.Undefined: break;
+                case JsonTokenType.StartObject: list.Add(ReadMessageBody(ref r, ref repeated)); break;
+                case JsonTokenType.Null: break;
                 default: throw CodecErrors.WrongType(N.Messages, "an array of objects", r.TokenType.ToString());
             }
         }
 
-        return list.ToArray();
+        return Scratch<Message>.ToArrayAndReturn(list);
     }
 
-    private static PresenceMessage[] ReadPresenceArrayBody(JsonReader r)
+    private static PresenceMessage[] ReadPresenceArrayBody(ref Utf8JsonReader r)
     {
-        var list = new List<PresenceMessage>();
-        while (JsonRead.NextElement(r))
+        var list = Scratch<PresenceMessage>.Take();
+        var repeated = default(RepeatedStrings);
+        while (JsonRead.NextElement(ref r))
         {
             switch (r.TokenType)
             {
-                case JsonToken.StartObject: list.Add(ReadPresenceBody(r)); break;
-                case JsonToken.Null or JsonToken.Undefined: break;
+                case JsonTokenType.StartObject: list.Add(ReadPresenceBody(ref r, ref repeated)); break;
+                case JsonTokenType.Null: break;
                 default: throw CodecErrors.WrongType(N.Presence, "an array of objects", r.TokenType.ToString());
             }
         }
 
-        return list.ToArray();
+        return Scratch<PresenceMessage>.ToArrayAndReturn(list);
     }
 
     /// <summary>Reads the properties of a message after its StartObject.</summary>
-    private static Message ReadMessageBody(JsonReader r)
+    private static Message ReadMessageBody(ref Utf8JsonReader r, ref RepeatedStrings repeated)
     {
         string? id = default;
         string? name = default;
@@ -56,31 +60,31 @@ internal sealed partial class JsonProtocolCodec
         string? serial = default;
         MessageVersion? version = default;
         Newtonsoft.Json.Linq.JObject? annotations = default;
-        while (JsonRead.NextProperty(r) is { } key)
+        while (JsonRead.NextProperty(ref r) is { } key)
         {
             switch (key)
             {
-                case N.Id: id = JsonRead.String(r, key); break;
-                case N.Name: name = JsonRead.String(r, key); break;
-                case N.Data: data = ReadData(r); break;
-                case N.Encoding: encoding = JsonRead.String(r, key); break;
-                case N.ClientId: clientId = JsonRead.String(r, key); break;
-                case N.ConnectionId: connectionId = JsonRead.String(r, key); break;
-                case N.ConnectionKey: connectionKey = JsonRead.String(r, key); break;
-                case N.Timestamp: timestamp = JsonRead.Int64(r, key) is { } ts ? WireTime.ToDateTimeOffset(ts, key) : null; break;
-                case N.Extras: extras = JsonRead.Object(r, key); break;
-                case N.Action: action = (MessageAction?)JsonRead.Int32(r, key); break;
-                case N.Serial: serial = JsonRead.String(r, key); break;
-                case N.Version: version = ReadVersion(r); break;
-                case N.Annotations: annotations = JsonRead.Object(r, key); break;
-                default: JsonRead.SkipValue(r); break;
+                case N.Id: id = JsonRead.String(ref r, key); break;
+                case N.Name: name = JsonRead.String(ref r, key, ref repeated.NameBytes, ref repeated.Name); break;
+                case N.Data: data = ReadData(ref r); break;
+                case N.Encoding: encoding = JsonRead.String(ref r, key, ref repeated.EncodingBytes, ref repeated.Encoding); break;
+                case N.ClientId: clientId = JsonRead.String(ref r, key, ref repeated.ClientIdBytes, ref repeated.ClientId); break;
+                case N.ConnectionId: connectionId = JsonRead.String(ref r, key, ref repeated.ConnectionIdBytes, ref repeated.ConnectionId); break;
+                case N.ConnectionKey: connectionKey = JsonRead.String(ref r, key); break;
+                case N.Timestamp: timestamp = JsonRead.Int64(ref r, key) is { } ts ? WireTime.ToDateTimeOffset(ts, key) : null; break;
+                case N.Extras: extras = JsonTree.Object(ref r, key); break;
+                case N.Action: action = (MessageAction?)JsonRead.Int32(ref r, key); break;
+                case N.Serial: serial = JsonRead.String(ref r, key); break;
+                case N.Version: version = ReadVersion(ref r); break;
+                case N.Annotations: annotations = JsonTree.Object(ref r, key); break;
+                default: JsonRead.SkipValue(ref r); break;
             }
         }
 
         return Message.FromWire(id, name, data, encoding, clientId, connectionId, connectionKey, timestamp, extras, action, serial, version, annotations);
     }
 
-    private static PresenceMessage ReadPresenceBody(JsonReader r)
+    private static PresenceMessage ReadPresenceBody(ref Utf8JsonReader r, ref RepeatedStrings repeated)
     {
         string? id = default;
         PresenceAction action = default;
@@ -90,19 +94,19 @@ internal sealed partial class JsonProtocolCodec
         string? encoding = default;
         Newtonsoft.Json.Linq.JObject? extras = default;
         DateTimeOffset? timestamp = default;
-        while (JsonRead.NextProperty(r) is { } key)
+        while (JsonRead.NextProperty(ref r) is { } key)
         {
             switch (key)
             {
-                case N.Id: id = JsonRead.String(r, key); break;
-                case N.Action: action = (PresenceAction)(JsonRead.Int32(r, key) ?? 0); break;
-                case N.ClientId: clientId = JsonRead.String(r, key); break;
-                case N.ConnectionId: connectionId = JsonRead.String(r, key); break;
-                case N.Data: data = ReadData(r); break;
-                case N.Encoding: encoding = JsonRead.String(r, key); break;
-                case N.Extras: extras = JsonRead.Object(r, key); break;
-                case N.Timestamp: timestamp = JsonRead.Int64(r, key) is { } ts ? WireTime.ToDateTimeOffset(ts, key) : null; break;
-                default: JsonRead.SkipValue(r); break;
+                case N.Id: id = JsonRead.String(ref r, key); break;
+                case N.Action: action = (PresenceAction)(JsonRead.Int32(ref r, key) ?? 0); break;
+                case N.ClientId: clientId = JsonRead.String(ref r, key, ref repeated.ClientIdBytes, ref repeated.ClientId); break;
+                case N.ConnectionId: connectionId = JsonRead.String(ref r, key, ref repeated.ConnectionIdBytes, ref repeated.ConnectionId); break;
+                case N.Data: data = ReadData(ref r); break;
+                case N.Encoding: encoding = JsonRead.String(ref r, key, ref repeated.EncodingBytes, ref repeated.Encoding); break;
+                case N.Extras: extras = JsonTree.Object(ref r, key); break;
+                case N.Timestamp: timestamp = JsonRead.Int64(ref r, key) is { } ts ? WireTime.ToDateTimeOffset(ts, key) : null; break;
+                default: JsonRead.SkipValue(ref r); break;
             }
         }
 
@@ -110,30 +114,30 @@ internal sealed partial class JsonProtocolCodec
     }
 
     /// <summary>A JSON string stays a string; an object, array or other value (sent without the json step) stays a JToken.</summary>
-    private static object? ReadData(JsonReader r)
+    private static object? ReadData(ref Utf8JsonReader r)
     {
-        JsonRead.Next(r);
+        JsonRead.Next(ref r);
         // The arms are typed as object on purpose: string converts implicitly to JToken, and a switch expression
         // typed as JToken would silently wrap every string in a JValue.
         return r.TokenType switch
         {
-            JsonToken.String => (object)(string)r.Value!,
-            JsonToken.Null or JsonToken.Undefined => null,
-            _ => (object)JToken.ReadFrom(r),
+            JsonTokenType.String => (object)JsonRead.Text(ref r),
+            JsonTokenType.Null => null,
+            _ => (object)JsonTree.Read(ref r),
         };
     }
 
-    private static MessageVersion? ReadVersion(JsonReader r)
+    private static MessageVersion? ReadVersion(ref Utf8JsonReader r)
     {
-        JsonRead.Next(r);
+        JsonRead.Next(ref r);
         switch (r.TokenType)
         {
-            case JsonToken.Null or JsonToken.Undefined:
+            case JsonTokenType.Null:
                 return null;
-            case JsonToken.String:
+            case JsonTokenType.String:
                 // Protocol versions before 4 sent the version as a bare serial string.
-                return new MessageVersion { Serial = (string)r.Value! };
-            case JsonToken.StartObject:
+                return new MessageVersion { Serial = JsonRead.Text(ref r) };
+            case JsonTokenType.StartObject:
                 break;
             default:
                 throw CodecErrors.WrongType(N.Version, "an object", r.TokenType.ToString());
@@ -142,16 +146,16 @@ internal sealed partial class JsonProtocolCodec
         string? serial = null, clientId = null, description = null;
         DateTimeOffset? timestamp = null;
         Dictionary<string, string>? metadata = null;
-        while (JsonRead.NextProperty(r) is { } name)
+        while (JsonRead.NextProperty(ref r) is { } name)
         {
             switch (name)
             {
-                case N.Serial: serial = JsonRead.String(r, name); break;
-                case N.Timestamp: timestamp = JsonRead.Int64(r, name) is { } ts ? WireTime.ToDateTimeOffset(ts, name) : null; break;
-                case N.ClientId: clientId = JsonRead.String(r, name); break;
-                case N.Description: description = JsonRead.String(r, name); break;
-                case N.Metadata: metadata = JsonRead.StringMap(r, name); break;
-                default: JsonRead.SkipValue(r); break;
+                case N.Serial: serial = JsonRead.String(ref r, name); break;
+                case N.Timestamp: timestamp = JsonRead.Int64(ref r, name) is { } ts ? WireTime.ToDateTimeOffset(ts, name) : null; break;
+                case N.ClientId: clientId = JsonRead.String(ref r, name); break;
+                case N.Description: description = JsonRead.String(ref r, name); break;
+                case N.Metadata: metadata = JsonRead.StringMap(ref r, name); break;
+                default: JsonRead.SkipValue(ref r); break;
             }
         }
 

@@ -1,4 +1,6 @@
 using Newtonsoft.Json;
+using JsonTokenType = System.Text.Json.JsonTokenType;
+using Utf8JsonReader = System.Text.Json.Utf8JsonReader;
 using Reliably.Rx.Protocol;
 using N = Reliably.Rx.Serialization.WireNames;
 
@@ -7,36 +9,36 @@ namespace Reliably.Rx.Serialization.Json;
 /// <summary>ProtocolMessage (TR4), connectionDetails (CD2), ErrorInfo (TI1) and ACK results.</summary>
 internal sealed partial class JsonProtocolCodec
 {
-    private static ProtocolMessage ReadProtocolMessageBody(JsonReader r)
+    private static ProtocolMessage ReadProtocolMessageBody(ref Utf8JsonReader r)
     {
         var pm = new ProtocolMessage();
-        while (JsonRead.NextProperty(r) is { } name)
+        while (JsonRead.NextProperty(ref r) is { } name)
         {
             switch (name)
             {
                 case N.Action:
                     // RTF1: unknown actions are kept as their number.
-                    pm.Action = (ProtocolAction)(JsonRead.Int32(r, name) ?? 0);
+                    pm.Action = (ProtocolAction)(JsonRead.Int32(ref r, name) ?? 0);
                     break;
-                case N.Id: pm.Id = JsonRead.String(r, name); break;
-                case N.Auth: pm.Auth = ReadAuth(r); break;
-                case N.Channel: pm.Channel = JsonRead.String(r, name); break;
-                case N.ChannelSerial: pm.ChannelSerial = JsonRead.String(r, name); break;
-                case N.ConnectionId: pm.ConnectionId = JsonRead.String(r, name); break;
-                case N.ConnectionKey: pm.ConnectionKey = JsonRead.String(r, name); break;
-                case N.ConnectionDetails: pm.ConnectionDetails = ReadConnectionDetails(r); break;
-                case N.Count: pm.Count = JsonRead.Int32(r, name); break;
-                case N.Error: pm.Error = ReadErrorInfo(r, name); break;
-                case N.Flags: pm.Flags = (ProtocolFlags?)JsonRead.Int32(r, name); break;
-                case N.MsgSerial: pm.MsgSerial = JsonRead.Int64(r, name); break;
-                case N.Messages: pm.Messages = JsonRead.BeginArray(r, name) ? ReadMessageArrayBody(r) : null; break;
-                case N.Presence: pm.Presence = JsonRead.BeginArray(r, name) ? ReadPresenceArrayBody(r) : null; break;
-                case N.Annotations: pm.Annotations = JsonRead.Array(r, name); break;
-                case N.State: pm.State = JsonRead.Array(r, name); break;
-                case N.Timestamp: pm.Timestamp = JsonRead.Int64(r, name); break;
-                case N.Params: pm.Params = JsonRead.StringMap(r, name); break;
-                case N.Res: pm.Res = ReadResults(r); break;
-                default: JsonRead.SkipValue(r); break;
+                case N.Id: pm.Id = JsonRead.String(ref r, name); break;
+                case N.Auth: pm.Auth = ReadAuth(ref r); break;
+                case N.Channel: pm.Channel = JsonRead.String(ref r, name); break;
+                case N.ChannelSerial: pm.ChannelSerial = JsonRead.String(ref r, name); break;
+                case N.ConnectionId: pm.ConnectionId = JsonRead.String(ref r, name); break;
+                case N.ConnectionKey: pm.ConnectionKey = JsonRead.String(ref r, name); break;
+                case N.ConnectionDetails: pm.ConnectionDetails = ReadConnectionDetails(ref r); break;
+                case N.Count: pm.Count = JsonRead.Int32(ref r, name); break;
+                case N.Error: pm.Error = ReadErrorInfo(ref r, name); break;
+                case N.Flags: pm.Flags = (ProtocolFlags?)JsonRead.Int32(ref r, name); break;
+                case N.MsgSerial: pm.MsgSerial = JsonRead.Int64(ref r, name); break;
+                case N.Messages: pm.Messages = JsonRead.BeginArray(ref r, name) ? ReadMessageArrayBody(ref r) : null; break;
+                case N.Presence: pm.Presence = JsonRead.BeginArray(ref r, name) ? ReadPresenceArrayBody(ref r) : null; break;
+                case N.Annotations: pm.Annotations = JsonTree.Array(ref r, name); break;
+                case N.State: pm.State = JsonTree.Array(ref r, name); break;
+                case N.Timestamp: pm.Timestamp = JsonRead.Int64(ref r, name); break;
+                case N.Params: pm.Params = JsonRead.StringMap(ref r, name); break;
+                case N.Res: pm.Res = ReadResults(ref r); break;
+                default: JsonRead.SkipValue(ref r); break;
             }
         }
 
@@ -138,71 +140,71 @@ internal sealed partial class JsonProtocolCodec
         w.WriteEndObject();
     }
 
-    private static AuthDetails? ReadAuth(JsonReader r)
+    private static AuthDetails? ReadAuth(ref Utf8JsonReader r)
     {
-        if (!JsonRead.BeginObject(r, N.Auth))
+        if (!JsonRead.BeginObject(ref r, N.Auth))
         {
             return null;
         }
 
         var auth = new AuthDetails();
-        while (JsonRead.NextProperty(r) is { } name)
+        while (JsonRead.NextProperty(ref r) is { } name)
         {
             if (name == N.AccessToken)
             {
-                auth.AccessToken = JsonRead.String(r, name);
+                auth.AccessToken = JsonRead.String(ref r, name);
             }
             else
             {
-                JsonRead.SkipValue(r);
+                JsonRead.SkipValue(ref r);
             }
         }
 
         return auth;
     }
 
-    private static PublishResult[]? ReadResults(JsonReader r)
+    private static PublishResult[]? ReadResults(ref Utf8JsonReader r)
     {
-        if (!JsonRead.BeginArray(r, N.Res))
+        if (!JsonRead.BeginArray(ref r, N.Res))
         {
             return null;
         }
 
         var results = new List<PublishResult>();
-        while (JsonRead.NextElement(r))
+        while (JsonRead.NextElement(ref r))
         {
-            if (r.TokenType is JsonToken.Null or JsonToken.Undefined)
+            if (r.TokenType is JsonTokenType.Null)
             {
                 results.Add(new PublishResult());
                 continue;
             }
 
-            if (r.TokenType != JsonToken.StartObject)
+            if (r.TokenType != JsonTokenType.StartObject)
             {
                 throw CodecErrors.WrongType(N.Res, "an array of objects", r.TokenType.ToString());
             }
 
             var result = new PublishResult();
-            while (JsonRead.NextProperty(r) is { } name)
+            while (JsonRead.NextProperty(ref r) is { } name)
             {
                 if (name != N.Serials)
                 {
-                    JsonRead.SkipValue(r);
+                    JsonRead.SkipValue(ref r);
                     continue;
                 }
 
-                if (!JsonRead.BeginArray(r, name))
+                if (!JsonRead.BeginArray(ref r, name))
                 {
                     continue;
                 }
 
                 var serials = new List<string?>();
-                while (JsonRead.NextElement(r))
+                while (JsonRead.NextElement(ref r))
                 {
                     serials.Add(r.TokenType switch
                     {
-                        JsonToken.String => (string)r.Value!,
-                        JsonToken.Null or JsonToken.Undefined => null,
+                        JsonTokenType.String => JsonRead.Text(ref r),
+                        JsonTokenType.Null => null,
                         _ => throw CodecErrors.WrongType(N.Serials, "an array of strings", r.TokenType.ToString()),
                     });
                 }
@@ -216,9 +218,9 @@ internal sealed partial class JsonProtocolCodec
         return results.ToArray();
     }
 
-    private static ConnectionDetails? ReadConnectionDetails(JsonReader r)
+    private static ConnectionDetails? ReadConnectionDetails(ref Utf8JsonReader r)
     {
-        if (!JsonRead.BeginObject(r, N.ConnectionDetails))
+        if (!JsonRead.BeginObject(ref r, N.ConnectionDetails))
         {
             return null;
         }
@@ -226,22 +228,22 @@ internal sealed partial class JsonProtocolCodec
         string? clientId = null, connectionKey = null, serverId = null, siteCode = null;
         long? maxMessageSize = null, maxFrameSize = null, maxInboundRate = null, maxOutboundRate = null;
         long? ttl = null, idle = null, gc = null;
-        while (JsonRead.NextProperty(r) is { } name)
+        while (JsonRead.NextProperty(ref r) is { } name)
         {
             switch (name)
             {
-                case N.ClientId: clientId = JsonRead.String(r, name); break;
-                case N.ConnectionKey: connectionKey = JsonRead.String(r, name); break;
-                case N.MaxMessageSize: maxMessageSize = JsonRead.Int64(r, name); break;
-                case N.MaxFrameSize: maxFrameSize = JsonRead.Int64(r, name); break;
-                case N.MaxInboundRate: maxInboundRate = JsonRead.Int64(r, name); break;
-                case N.MaxOutboundRate: maxOutboundRate = JsonRead.Int64(r, name); break;
-                case N.ConnectionStateTtl: ttl = JsonRead.Int64(r, name); break;
-                case N.MaxIdleInterval: idle = JsonRead.Int64(r, name); break;
-                case N.ServerId: serverId = JsonRead.String(r, name); break;
-                case N.SiteCode: siteCode = JsonRead.String(r, name); break;
-                case N.ObjectsGCGracePeriod: gc = JsonRead.Int64(r, name); break;
-                default: JsonRead.SkipValue(r); break;
+                case N.ClientId: clientId = JsonRead.String(ref r, name); break;
+                case N.ConnectionKey: connectionKey = JsonRead.String(ref r, name); break;
+                case N.MaxMessageSize: maxMessageSize = JsonRead.Int64(ref r, name); break;
+                case N.MaxFrameSize: maxFrameSize = JsonRead.Int64(ref r, name); break;
+                case N.MaxInboundRate: maxInboundRate = JsonRead.Int64(ref r, name); break;
+                case N.MaxOutboundRate: maxOutboundRate = JsonRead.Int64(ref r, name); break;
+                case N.ConnectionStateTtl: ttl = JsonRead.Int64(ref r, name); break;
+                case N.MaxIdleInterval: idle = JsonRead.Int64(ref r, name); break;
+                case N.ServerId: serverId = JsonRead.String(ref r, name); break;
+                case N.SiteCode: siteCode = JsonRead.String(ref r, name); break;
+                case N.ObjectsGCGracePeriod: gc = JsonRead.Int64(ref r, name); break;
+                default: JsonRead.SkipValue(ref r); break;
             }
         }
 
@@ -278,21 +280,21 @@ internal sealed partial class JsonProtocolCodec
         w.WriteEndObject();
     }
 
-    private static ErrorInfo? ReadErrorInfo(JsonReader r, string field, int depth = 0)
+    private static ErrorInfo? ReadErrorInfo(ref Utf8JsonReader r, string field, int depth = 0)
     {
-        JsonRead.Next(r);
-        if (r.TokenType is JsonToken.Null or JsonToken.Undefined)
+        JsonRead.Next(ref r);
+        if (r.TokenType is JsonTokenType.Null)
         {
             return null;
         }
 
-        if (r.TokenType == JsonToken.String)
+        if (r.TokenType == JsonTokenType.String)
         {
             // Some servers send a bare message as the cause.
-            return new ErrorInfo(0, 0, (string)r.Value!);
+            return new ErrorInfo(0, 0, JsonRead.Text(ref r));
         }
 
-        if (r.TokenType != JsonToken.StartObject)
+        if (r.TokenType != JsonTokenType.StartObject)
         {
             throw CodecErrors.WrongType(field, "an error object", r.TokenType.ToString());
         }
@@ -306,18 +308,18 @@ internal sealed partial class JsonProtocolCodec
         string? message = null, href = null, requestId = null;
         ErrorInfo? cause = null;
         Dictionary<string, string>? detail = null;
-        while (JsonRead.NextProperty(r) is { } name)
+        while (JsonRead.NextProperty(ref r) is { } name)
         {
             switch (name)
             {
-                case N.Code: code = JsonRead.Int32(r, name); break;
-                case N.StatusCode: statusCode = JsonRead.Int32(r, name); break;
-                case N.Message: message = JsonRead.String(r, name); break;
-                case N.Href: href = JsonRead.String(r, name); break;
-                case N.Cause: cause = ReadErrorInfo(r, name, depth + 1); break;
-                case N.Detail: detail = JsonRead.StringMap(r, name); break;
-                case N.RequestId: requestId = JsonRead.String(r, name); break;
-                default: JsonRead.SkipValue(r); break;
+                case N.Code: code = JsonRead.Int32(ref r, name); break;
+                case N.StatusCode: statusCode = JsonRead.Int32(ref r, name); break;
+                case N.Message: message = JsonRead.String(ref r, name); break;
+                case N.Href: href = JsonRead.String(ref r, name); break;
+                case N.Cause: cause = ReadErrorInfo(ref r, name, depth + 1); break;
+                case N.Detail: detail = JsonRead.StringMap(ref r, name); break;
+                case N.RequestId: requestId = JsonRead.String(ref r, name); break;
+                default: JsonRead.SkipValue(ref r); break;
             }
         }
 

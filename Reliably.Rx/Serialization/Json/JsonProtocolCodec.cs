@@ -1,13 +1,17 @@
 using System.Buffers;
 using Newtonsoft.Json;
+using JsonTokenType = System.Text.Json.JsonTokenType;
+using Utf8JsonReader = System.Text.Json.Utf8JsonReader;
 using Newtonsoft.Json.Linq;
 using Reliably.Rx.Protocol;
 
 namespace Reliably.Rx.Serialization.Json;
 
 /// <summary>
-/// The JSON wire format (RSC8, PROTOCOL.md 2.1): hand-written reading and writing over Newtonsoft's
-/// <see cref="JsonTextReader"/>/<see cref="JsonTextWriter"/>, no reflection and no JObject for the hot-path models.
+/// The JSON wire format (RSC8, PROTOCOL.md 2.1), read and written by hand with no reflection and no JObject for the
+/// hot-path models: frames are read straight from their UTF-8 bytes with System.Text.Json's <see cref="Utf8JsonReader"/>
+/// (no transcoding of the frame to UTF-16), and written with Newtonsoft's <see cref="JsonTextWriter"/>, which also
+/// writes the JSON trees the public payload types expose.
 /// </summary>
 /// <remarks>
 /// Data that reaches the writer still as bytes is written as base64 text with a <c>base64</c> step appended to the
@@ -36,16 +40,7 @@ internal sealed partial class JsonProtocolCodec : ProtocolCodecBase
     {
         try
         {
-            using var input = JsonInput.Open(frame.Span);
-            var r = input.Reader;
-            if (!JsonRead.BeginObject(r, "protocol message"))
-            {
-                throw CodecErrors.Malformed("A protocol message must be a JSON object.");
-            }
-
-            var pm = ReadProtocolMessageBody(r);
-            JsonRead.End(r);
-            return pm;
+            return JsonRead.Parse(frame.Span, ReadProtocolMessageDocument);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -78,18 +73,7 @@ internal sealed partial class JsonProtocolCodec : ProtocolCodecBase
     {
         try
         {
-            using var input = JsonInput.Open(body.Span);
-            var r = input.Reader;
-            JsonRead.Next(r);
-            Message[] result = r.TokenType switch
-            {
-                JsonToken.StartArray => ReadMessageArrayBody(r),
-                JsonToken.StartObject => new[] { ReadMessageBody(r) },
-                JsonToken.Null => Array.Empty<Message>(),
-                _ => throw CodecErrors.Malformed("A message body must be a JSON array or object."),
-            };
-            JsonRead.End(r);
-            return result;
+            return JsonRead.Parse(body.Span, ReadMessagesDocument);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -115,18 +99,7 @@ internal sealed partial class JsonProtocolCodec : ProtocolCodecBase
     {
         try
         {
-            using var input = JsonInput.Open(body.Span);
-            var r = input.Reader;
-            JsonRead.Next(r);
-            PresenceMessage[] result = r.TokenType switch
-            {
-                JsonToken.StartArray => ReadPresenceArrayBody(r),
-                JsonToken.StartObject => new[] { ReadPresenceBody(r) },
-                JsonToken.Null => Array.Empty<PresenceMessage>(),
-                _ => throw CodecErrors.Malformed("A presence body must be a JSON array or object."),
-            };
-            JsonRead.End(r);
-            return result;
+            return JsonRead.Parse(body.Span, ReadPresenceDocument);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -138,12 +111,7 @@ internal sealed partial class JsonProtocolCodec : ProtocolCodecBase
     {
         try
         {
-            using var input = JsonInput.Open(body.Span);
-            var r = input.Reader;
-            JsonRead.Next(r);
-            var token = JToken.ReadFrom(r);
-            JsonRead.End(r);
-            return token;
+            return JsonRead.Parse(body.Span, JsonTree.ReadDocument);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -157,6 +125,37 @@ internal sealed partial class JsonProtocolCodec : ProtocolCodecBase
         var w = CreateWriter(output);
         tree.WriteTo(w);
         w.Flush();
+    }
+
+    private static ProtocolMessage ReadProtocolMessageDocument(ref Utf8JsonReader r) =>
+        JsonRead.BeginObject(ref r, "protocol message")
+            ? ReadProtocolMessageBody(ref r)
+            : throw CodecErrors.Malformed("A protocol message must be a JSON object.");
+
+    private static Message[] ReadMessagesDocument(ref Utf8JsonReader r)
+    {
+        JsonRead.Next(ref r);
+        var repeated = default(RepeatedStrings);
+        return r.TokenType switch
+        {
+            JsonTokenType.StartArray => ReadMessageArrayBody(ref r),
+            JsonTokenType.StartObject => new[] { ReadMessageBody(ref r, ref repeated) },
+            JsonTokenType.Null => Array.Empty<Message>(),
+            _ => throw CodecErrors.Malformed("A message body must be a JSON array or object."),
+        };
+    }
+
+    private static PresenceMessage[] ReadPresenceDocument(ref Utf8JsonReader r)
+    {
+        JsonRead.Next(ref r);
+        var repeated = default(RepeatedStrings);
+        return r.TokenType switch
+        {
+            JsonTokenType.StartArray => ReadPresenceArrayBody(ref r),
+            JsonTokenType.StartObject => new[] { ReadPresenceBody(ref r, ref repeated) },
+            JsonTokenType.Null => Array.Empty<PresenceMessage>(),
+            _ => throw CodecErrors.Malformed("A presence body must be a JSON array or object."),
+        };
     }
 
     private static JsonTextWriter CreateWriter(IBufferWriter<byte> output)

@@ -1,177 +1,213 @@
+using System.Buffers;
 using System.Globalization;
-using System.Numerics;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
+using System.Text.Json;
 
 namespace Reliably.Rx.Serialization.Json;
 
 /// <summary>
-/// Typed reads over a <see cref="JsonTextReader"/>. Each helper advances to the next value, accepts <c>null</c> as
-/// "absent", and throws 40000 for a value of the wrong type or a truncated document.
+/// Typed reads over a <see cref="Utf8JsonReader"/> on the frame's UTF-8 bytes (no transcoding to UTF-16 except for the
+/// strings the model keeps). Each helper advances to the next value, accepts <c>null</c> as "absent", and throws 40000
+/// for a value of the wrong type or a truncated document.
 /// </summary>
 internal static class JsonRead
 {
-    /// <summary>Advances to the next token, stepping over comments (which Newtonsoft accepts), in a loop rather than recursively.</summary>
-    public static void Next(JsonReader r)
+    /// <summary>
+    /// What the reader accepts beyond strict JSON: trailing commas, and (see <see cref="Parse{T}"/>) comments, stepped
+    /// over, as the codec always has. Nesting deeper than <see cref="CodecErrors.MaxDepth"/> is malformed.
+    /// </summary>
+    private static readonly JsonReaderOptions Strict = new()
     {
-        do
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = true,
+        MaxDepth = CodecErrors.MaxDepth,
+    };
+
+    private static readonly JsonReaderOptions WithComments = Strict with { CommentHandling = JsonCommentHandling.Skip };
+
+    /// <summary>Reads one document from a reader positioned before its first token.</summary>
+    public delegate T DocumentReader<out T>(ref Utf8JsonReader r);
+
+    /// <summary>
+    /// Reads a whole UTF-8 document (a leading byte order mark skipped) and rejects trailing content. The reader's
+    /// comment-skipping mode costs about a tenth of the decode on every token, and no server sends comments, so the
+    /// document is read without it first and read again with it only when that fails: a document with comments, or a
+    /// malformed one, which then fails the same way in both modes.
+    /// </summary>
+    public static T Parse<T>(ReadOnlySpan<byte> utf8, DocumentReader<T> read)
+    {
+        if (utf8.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
-            if (!r.Read())
-            {
-                throw CodecErrors.Malformed("The JSON text ends early.");
-            }
+            utf8 = utf8[3..];
         }
-        while (r.TokenType == JsonToken.Comment);
+
+        try
+        {
+            return ParseWith(utf8, Strict, read);
+        }
+        catch (JsonException)
+        {
+            return ParseWith(utf8, WithComments, read);
+        }
+    }
+
+    private static T ParseWith<T>(ReadOnlySpan<byte> utf8, JsonReaderOptions options, DocumentReader<T> read)
+    {
+        var r = new Utf8JsonReader(utf8, options);
+        var result = read(ref r);
+        End(ref r);
+        return result;
+    }
+
+    /// <summary>Advances to the next token.</summary>
+    public static void Next(ref Utf8JsonReader r)
+    {
+        if (!r.Read())
+        {
+            throw CodecErrors.Malformed("The JSON text ends early.");
+        }
     }
 
     /// <summary>Advances to the value and returns true for a StartObject, false for null; anything else is an error.</summary>
-    public static bool BeginObject(JsonReader r, string field)
+    public static bool BeginObject(ref Utf8JsonReader r, string field)
     {
-        Next(r);
+        Next(ref r);
         return r.TokenType switch
         {
-            JsonToken.StartObject => true,
-            JsonToken.Null or JsonToken.Undefined => false,
+            JsonTokenType.StartObject => true,
+            JsonTokenType.Null => false,
             _ => throw CodecErrors.WrongType(field, "an object", r.TokenType.ToString()),
         };
     }
 
     /// <summary>Advances to the value and returns true for a StartArray, false for null; anything else is an error.</summary>
-    public static bool BeginArray(JsonReader r, string field)
+    public static bool BeginArray(ref Utf8JsonReader r, string field)
     {
-        Next(r);
+        Next(ref r);
         return r.TokenType switch
         {
-            JsonToken.StartArray => true,
-            JsonToken.Null or JsonToken.Undefined => false,
+            JsonTokenType.StartArray => true,
+            JsonTokenType.Null => false,
             _ => throw CodecErrors.WrongType(field, "an array", r.TokenType.ToString()),
         };
     }
 
-    /// <summary>Inside an object: advances to the next property and returns its (interned) name, or null at the end.</summary>
-    public static string? NextProperty(JsonReader r)
+    /// <summary>
+    /// Inside an object: advances to the next property and returns its <see cref="WireNames"/> constant, the empty
+    /// string for a name the codec does not know (the caller skips its value), or null at the end of the object.
+    /// </summary>
+    public static string? NextProperty(ref Utf8JsonReader r)
     {
-        Next(r);
-        return r.TokenType switch
+        Next(ref r);
+        if (r.TokenType == JsonTokenType.EndObject)
         {
-            JsonToken.PropertyName => (string)r.Value!,
-            JsonToken.EndObject => null,
-            _ => throw CodecErrors.Malformed($"Unexpected {r.TokenType} in a JSON object."),
-        };
+            return null;
+        }
+
+        if (!r.ValueIsEscaped && !r.HasValueSequence)
+        {
+            return WireNames.Lookup(r.ValueSpan) ?? string.Empty;
+        }
+
+        // An escaped name ("n\u0061me") is rare: unescape it, then look it up.
+        var name = PropertyName(ref r);
+        return name.Length <= 32 ? WireNames.Lookup(System.Text.Encoding.UTF8.GetBytes(name)) ?? string.Empty : string.Empty;
+    }
+
+    /// <summary>Inside an object: advances to the next property and returns its name as text, or null at the end.</summary>
+    public static string? NextPropertyName(ref Utf8JsonReader r)
+    {
+        Next(ref r);
+        return r.TokenType == JsonTokenType.EndObject ? null : PropertyName(ref r);
     }
 
     /// <summary>Inside an array: advances to the next element; false at the end.</summary>
-    public static bool NextElement(JsonReader r)
+    public static bool NextElement(ref Utf8JsonReader r)
     {
-        Next(r);
-        return r.TokenType != JsonToken.EndArray;
+        Next(ref r);
+        return r.TokenType != JsonTokenType.EndArray;
     }
 
     /// <summary>Skips the value of the current property, whatever its type or nesting (RSF1: unknown fields are ignored).</summary>
-    public static void SkipValue(JsonReader r)
+    public static void SkipValue(ref Utf8JsonReader r)
     {
-        Next(r);
+        Next(ref r);
         r.Skip();
     }
 
-    public static string? String(JsonReader r, string field)
+    public static string? String(ref Utf8JsonReader r, string field)
     {
-        Next(r);
+        Next(ref r);
         return r.TokenType switch
         {
-            JsonToken.String => (string)r.Value!,
-            JsonToken.Null or JsonToken.Undefined => null,
+            JsonTokenType.String => Text(ref r),
+            JsonTokenType.Null => null,
             _ => throw CodecErrors.WrongType(field, "a string", r.TokenType.ToString()),
         };
     }
 
-    public static long? Int64(JsonReader r, string field)
+    /// <summary>As the two-argument String, reusing the previous message's string when the bytes repeat.</summary>
+    public static string? String(ref Utf8JsonReader r, string field, ref ReadOnlySpan<byte> lastBytes, ref string? last)
     {
-        Next(r);
-        return CurrentInt64(r, field);
+        Next(ref r);
+        return r.TokenType switch
+        {
+            JsonTokenType.String when !r.ValueIsEscaped && !r.HasValueSequence => RepeatedStrings.Decode(r.ValueSpan, ref lastBytes, ref last),
+            JsonTokenType.String => Text(ref r),
+            JsonTokenType.Null => null,
+            _ => throw CodecErrors.WrongType(field, "a string", r.TokenType.ToString()),
+        };
     }
 
-    public static long? CurrentInt64(JsonReader r, string field)
+    public static long? Int64(ref Utf8JsonReader r, string field)
+    {
+        Next(ref r);
+        return CurrentInt64(ref r, field);
+    }
+
+    public static long? CurrentInt64(ref Utf8JsonReader r, string field)
     {
         switch (r.TokenType)
         {
-            case JsonToken.Integer:
-                return r.Value switch
+            case JsonTokenType.Number:
+                if (r.TryGetInt64(out var l))
                 {
-                    long l => l,
-                    int i => i,
-                    BigInteger => throw CodecErrors.Malformed($"Field '{field}' is out of range."),
-                    _ => Convert.ToInt64(r.Value, CultureInfo.InvariantCulture),
-                };
-            case JsonToken.Float:
+                    return l;
+                }
+
+                if (!IsFloatText(ref r))
+                {
+                    throw CodecErrors.Malformed($"Field '{field}' is out of range.");
+                }
+
                 // Tolerated when integral: some encoders write every number as a double.
-                var d = Convert.ToDouble(r.Value, CultureInfo.InvariantCulture);
+                var d = r.TryGetDouble(out var v) ? v : double.NaN;
                 return d == Math.Floor(d) && d is >= -9.2233720368547748E+18 and < 9.2233720368547758E+18
                     ? (long)d
                     : throw CodecErrors.Malformed($"Field '{field}' must be an integer.");
-            case JsonToken.Null or JsonToken.Undefined:
+            case JsonTokenType.Null:
                 return null;
             default:
                 throw CodecErrors.WrongType(field, "a number", r.TokenType.ToString());
         }
     }
 
-    public static int? Int32(JsonReader r, string field)
+    public static int? Int32(ref Utf8JsonReader r, string field)
     {
-        var v = Int64(r, field);
+        var v = Int64(ref r, field);
         return v is null ? null
             : v is >= int.MinValue and <= int.MaxValue ? (int)v.Value
             : throw CodecErrors.Malformed($"Field '{field}' is out of range.");
     }
 
-    public static double? Double(JsonReader r, string field)
+    public static bool? Boolean(ref Utf8JsonReader r, string field)
     {
-        Next(r);
+        Next(ref r);
         return r.TokenType switch
         {
-            JsonToken.Integer or JsonToken.Float => Convert.ToDouble(r.Value, CultureInfo.InvariantCulture),
-            JsonToken.Null or JsonToken.Undefined => null,
-            _ => throw CodecErrors.WrongType(field, "a number", r.TokenType.ToString()),
-        };
-    }
-
-    public static bool? Boolean(JsonReader r, string field)
-    {
-        Next(r);
-        return r.TokenType switch
-        {
-            JsonToken.Boolean => (bool)r.Value!,
-            JsonToken.Null or JsonToken.Undefined => null,
+            JsonTokenType.True => true,
+            JsonTokenType.False => false,
+            JsonTokenType.Null => null,
             _ => throw CodecErrors.WrongType(field, "a boolean", r.TokenType.ToString()),
-        };
-    }
-
-    /// <summary>A JSON tree value of any type; null for JSON null.</summary>
-    public static JToken? Token(JsonReader r)
-    {
-        Next(r);
-        return r.TokenType is JsonToken.Null or JsonToken.Undefined ? null : JToken.ReadFrom(r);
-    }
-
-    public static JObject? Object(JsonReader r, string field)
-    {
-        var token = Token(r);
-        return token switch
-        {
-            null => null,
-            JObject o => o,
-            _ => throw CodecErrors.WrongType(field, "an object", token.Type.ToString()),
-        };
-    }
-
-    public static JArray? Array(JsonReader r, string field)
-    {
-        var token = Token(r);
-        return token switch
-        {
-            null => null,
-            JArray a => a,
-            _ => throw CodecErrors.WrongType(field, "an array", token.Type.ToString()),
         };
     }
 
@@ -179,27 +215,27 @@ internal static class JsonRead
     /// A map of strings (params, detail, metadata). Scalar values of other types are kept as their invariant text,
     /// nulls and nested values are dropped: these maps are advisory and must never fail a frame.
     /// </summary>
-    public static Dictionary<string, string>? StringMap(JsonReader r, string field)
+    public static Dictionary<string, string>? StringMap(ref Utf8JsonReader r, string field)
     {
-        if (!BeginObject(r, field))
+        if (!BeginObject(ref r, field))
         {
             return null;
         }
 
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (NextProperty(r) is { } key)
+        while (NextPropertyName(ref r) is { } key)
         {
-            Next(r);
+            Next(ref r);
             switch (r.TokenType)
             {
-                case JsonToken.String:
-                    map[key] = (string)r.Value!;
+                case JsonTokenType.String:
+                    map[key] = Text(ref r);
                     break;
-                case JsonToken.Integer or JsonToken.Float:
-                    map[key] = Convert.ToString(r.Value, CultureInfo.InvariantCulture)!;
+                case JsonTokenType.Number:
+                    map[key] = NumberText(ref r);
                     break;
-                case JsonToken.Boolean:
-                    map[key] = (bool)r.Value! ? "true" : "false";
+                case JsonTokenType.True or JsonTokenType.False:
+                    map[key] = r.TokenType == JsonTokenType.True ? "true" : "false";
                     break;
                 default:
                     r.Skip();
@@ -211,14 +247,61 @@ internal static class JsonRead
     }
 
     /// <summary>Reads past the end of the top-level value and rejects trailing content.</summary>
-    public static void End(JsonReader r)
+    private static void End(ref Utf8JsonReader r)
     {
-        while (r.Read())
+        if (r.Read())
         {
-            if (r.TokenType != JsonToken.Comment)
-            {
-                throw CodecErrors.Malformed("Unexpected content after the JSON value.");
-            }
+            throw CodecErrors.Malformed("Unexpected content after the JSON value.");
         }
     }
+
+    /// <summary>The current string token's text.</summary>
+    public static string Text(ref Utf8JsonReader r)
+    {
+        try
+        {
+            return r.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\ud800") has no UTF-8 form, so the reader refuses to unescape it. It is
+            // valid JSON (JavaScript's JSON.stringify writes it), and one such string must not cost the whole frame:
+            // unescape it by hand, the surrogate replaced with U+FFFD.
+            return JsonEscapes.Unescape(Raw(ref r));
+        }
+    }
+
+    /// <summary>The current property name's text.</summary>
+    public static string PropertyName(ref Utf8JsonReader r) => Text(ref r);
+
+    /// <summary>
+    /// The current number as the value the JSON trees have always held: a long when it is an integer that fits, a
+    /// <see cref="System.Numerics.BigInteger"/> when it is an integer that does not, otherwise a double.
+    /// </summary>
+    public static object Number(ref Utf8JsonReader r)
+    {
+        if (r.TryGetInt64(out var l))
+        {
+            return l;
+        }
+
+        if (!IsFloatText(ref r))
+        {
+            return System.Numerics.BigInteger.Parse(System.Text.Encoding.ASCII.GetString(Raw(ref r)), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        }
+
+        return r.TryGetDouble(out var d) ? d : throw CodecErrors.Malformed("A JSON number is out of range.");
+    }
+
+    private static string NumberText(ref Utf8JsonReader r) =>
+        Convert.ToString(Number(ref r), CultureInfo.InvariantCulture)!;
+
+    private static bool IsFloatText(ref Utf8JsonReader r)
+    {
+        var raw = Raw(ref r);
+        return raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') >= 0;
+    }
+
+    private static ReadOnlySpan<byte> Raw(ref Utf8JsonReader r) =>
+        r.HasValueSequence ? r.ValueSequence.ToArray() : r.ValueSpan;
 }

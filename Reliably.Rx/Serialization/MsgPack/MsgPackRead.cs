@@ -12,8 +12,6 @@ namespace Reliably.Rx.Serialization.MsgPack;
 /// </summary>
 internal static class MsgPackRead
 {
-    private static readonly (byte[] Utf8, string Name)[]?[] KeysByLength = BuildKeyTable();
-
     public static long Remaining(in MessagePackReader r) => r.Sequence.Length - r.Consumed;
 
     /// <summary>The map's entry count, or -1 for nil.</summary>
@@ -75,29 +73,11 @@ internal static class MsgPackRead
 
         if (r.TryReadStringSpan(out var span))
         {
-            return Lookup(span);
+            return WireNames.Lookup(span);
         }
 
         var seq = r.ReadStringSequence();
-        return seq is { } s && s.Length <= 32 ? Lookup(s.ToArray()) : null;
-    }
-
-    private static string? Lookup(ReadOnlySpan<byte> key)
-    {
-        if (key.Length >= KeysByLength.Length || KeysByLength[key.Length] is not { } bucket)
-        {
-            return null;
-        }
-
-        foreach (var (utf8, name) in bucket)
-        {
-            if (key.SequenceEqual(utf8))
-            {
-                return name;
-            }
-        }
-
-        return null;
+        return seq is { } s && s.Length <= 32 ? WireNames.Lookup(s.ToArray()) : null;
     }
 
     public static string? String(ref MessagePackReader r, string field)
@@ -375,15 +355,4 @@ internal static class MsgPackRead
         bool b => b ? "true" : "false",
         var v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
     };
-
-    private static (byte[] Utf8, string Name)[]?[] BuildKeyTable()
-    {
-        var table = new (byte[] Utf8, string Name)[]?[33];
-        foreach (var group in WireNames.All.Distinct().Select(n => (Utf8: System.Text.Encoding.UTF8.GetBytes(n), Name: n)).GroupBy(k => k.Utf8.Length))
-        {
-            table[group.Key] = group.ToArray();
-        }
-
-        return table;
-    }
 }
