@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Newtonsoft.Json.Linq;
 using Reliably.Rx.Emulator.Tests.Support;
 
@@ -55,7 +54,7 @@ public sealed partial class RestTests : EmulatorTestBase
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             names.AddRange(((JArray)await Http.ReadAsync(response)).Select(m => m.Value<string>("name")!));
             pages++;
-            path = NextPath(response, $"/channels/{channel}/");
+            path = Http.NextPath(response, $"/channels/{channel}/");
         }
 
         Assert.That(pages, Is.EqualTo(3));
@@ -180,7 +179,7 @@ public sealed partial class RestTests : EmulatorTestBase
 
         var page = await http.GetAsync($"/stats?unit=minute&start={start}&end={end}&limit=2");
         Assert.That(((JArray)await Http.ReadAsync(page)).Select(m => m.Value<string>("intervalId")), Is.EqualTo(new[] { "2024-01-01:11:00", "2024-01-01:10:01" }));
-        var next = NextPath(page, "/");
+        var next = Http.NextPath(page, "/");
         Assert.That(next, Is.Not.Null);
         var rest = (JArray)await Http.ReadAsync(await http.GetAsync(next));
         Assert.That(rest.Select(m => m.Value<string>("intervalId")), Is.EqualTo(new[] { "2024-01-01:10:00" }));
@@ -344,39 +343,8 @@ public sealed partial class RestTests : EmulatorTestBase
         Assert.That(error.Value<string>("href"), Does.EndWith(code.ToString()));
     }
 
-    /// <summary>Follows a Link rel="next" exactly as ably-js does: ^\./(\w+)\?(.*)$ relative to the same directory.</summary>
     private static string Canonical(string capability) =>
         new JObject(JObject.Parse(capability).Properties().OrderBy(p => p.Name, StringComparer.Ordinal)
             .Select(p => new JProperty(p.Name, new JArray(p.Value.Values<string>().Order(StringComparer.Ordinal)))))
             .ToString(Newtonsoft.Json.Formatting.None);
-
-    private static string? NextPath(HttpResponseMessage response, string directory)
-    {
-        if (!response.Headers.TryGetValues("Link", out var values))
-        {
-            return null;
-        }
-
-        foreach (var link in string.Join(",", values).Split(','))
-        {
-            var m = LinkRegex().Match(link);
-            Assert.That(m.Success, Is.True, "Link entry in the form ably-js parses: " + link);
-            if (m.Groups[2].Value != "next")
-            {
-                continue;
-            }
-
-            var url = UrlRegex().Match(m.Groups[1].Value);
-            Assert.That(url.Success, Is.True, "relative ./word?query URL: " + m.Groups[1].Value);
-            return directory + url.Groups[1].Value + "?" + url.Groups[2].Value;
-        }
-
-        return null;
-    }
-
-    [GeneratedRegex("^\\s*<(.+)>;\\s*rel=\"(\\w+)\"$")]
-    private static partial Regex LinkRegex();
-
-    [GeneratedRegex("^\\./(\\w+)\\?(.*)$")]
-    private static partial Regex UrlRegex();
 }

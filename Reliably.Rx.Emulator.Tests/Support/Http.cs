@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.RegularExpressions;
 using MessagePack;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -7,7 +8,7 @@ using Newtonsoft.Json.Linq;
 namespace Reliably.Rx.Emulator.Tests.Support;
 
 /// <summary>HttpClient helpers for REST tests.</summary>
-public static class Http
+public static partial class Http
 {
     public static HttpClient Client(Uri baseUri, string? key = null)
     {
@@ -50,4 +51,35 @@ public static class Http
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(msgpack ? "application/x-msgpack" : "application/json"));
         return request;
     }
+
+    /// <summary>Follows a Link rel="next" exactly as ably-js does: ^\./(\w+)\?(.*)$ relative to the same directory.</summary>
+    public static string? NextPath(HttpResponseMessage response, string directory)
+    {
+        if (!response.Headers.TryGetValues("Link", out var values))
+        {
+            return null;
+        }
+
+        foreach (var link in string.Join(",", values).Split(','))
+        {
+            var m = LinkRegex().Match(link);
+            Assert.That(m.Success, Is.True, "Link entry in the form ably-js parses: " + link);
+            if (m.Groups[2].Value != "next")
+            {
+                continue;
+            }
+
+            var url = UrlRegex().Match(m.Groups[1].Value);
+            Assert.That(url.Success, Is.True, "relative ./word?query URL: " + m.Groups[1].Value);
+            return directory + url.Groups[1].Value + "?" + url.Groups[2].Value;
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex("^\\s*<(.+)>;\\s*rel=\"(\\w+)\"$")]
+    private static partial Regex LinkRegex();
+
+    [GeneratedRegex("^\\./(\\w+)\\?(.*)$")]
+    private static partial Regex UrlRegex();
 }

@@ -29,6 +29,7 @@ internal sealed class ChaosRun
         _random = new Random(seed);
         Seed = seed;
         Messages = messages;
+        Target = messages;
         _channelName = channelName;
     }
 
@@ -41,7 +42,10 @@ internal sealed class ChaosRun
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    public int Messages { get; }
+    /// <summary>The messages of the run: <see cref="Target"/>, or as many as were started before a soak's cutoff.</summary>
+    public int Messages { get; private set; }
+
+    public int Target { get; }
 
     public ConcurrentDictionary<string, int> FaultsByKind { get; } = new();
 
@@ -69,9 +73,10 @@ internal sealed class ChaosRun
     public ConcurrentDictionary<int, bool> ResentAfterFailedResume { get; } = new();
 
     /// <summary>
-    /// Sequence numbers whose publish was in flight across the server restart. The restarted server forgot its
-    /// idempotency window, so it accepts the library's resend as a new message: a subscriber that was delivered the
-    /// original before the restart and one that gets the copy after it see the message at different positions.
+    /// Sequence numbers whose publish was in flight across the server restart, from its first attempt to the one
+    /// acknowledged. The restarted server forgot its idempotency window and accepts a second copy as new: the library's
+    /// resend (RTN19a2), or the retry of an attempt that failed without a NACK although the old server had delivered it.
+    /// Subscribers that got the original and the copy see it at different positions, each exactly once.
     /// </summary>
     public ConcurrentDictionary<int, bool> InFlightAcrossRestart { get; } = new();
 
@@ -114,14 +119,21 @@ internal sealed class ChaosRun
     };
 
     /// <summary>Publishes every logical message once acknowledged, retrying NACKed (and otherwise failed) batches.</summary>
-    /// <remarks>Paced over <paramref name="spread"/> so the faults land while messages are in flight (load pacing only).</remarks>
-    public async Task PublishAllAsync(RealtimeChannel channel, int batch, int inFlight, TimeSpan spread, TimeSpan timeout)
+    /// <remarks>Paced over <paramref name="spread"/> so the faults land while messages are in flight (load pacing only). No
+    /// batch starts after a soak's <paramref name="cutoff"/>: <see cref="Messages"/> becomes the number started.</remarks>
+    public async Task PublishAllAsync(RealtimeChannel channel, int batch, int inFlight, TimeSpan spread, TimeSpan timeout, TimeSpan? cutoff = null)
     {
         var pending = new List<Task>();
         var clock = Stopwatch.StartNew();
         var batches = (Messages + batch - 1) / batch;
         for (var start = 0; start < Messages; start += batch)
         {
+            if (clock.Elapsed >= cutoff)
+            {
+                Messages = start;
+                break;
+            }
+
             // Read the clock once: a second read could pass the due time and make the delay negative.
             var wait = spread * ((double)(start / batch) / batches) - clock.Elapsed;
             if (wait > TimeSpan.Zero)
@@ -144,11 +156,12 @@ internal sealed class ChaosRun
 
     private async Task PublishBatchAsync(RealtimeChannel channel, int start, int size)
     {
+        // From the first attempt: a retry after the restart may copy an original the old server accepted.
+        var restartsBefore = Restarts.Count;
         for (var attempt = 1; attempt <= MaxPublishAttempts; attempt++)
         {
             var messages = Enumerable.Range(start, size).Select(Create).ToList();
             var failedResumesBefore = Interlocked.Read(ref _publisherFailedResumes);
-            var restartsBefore = Restarts.Count;
             try
             {
                 await channel.PublishAsync(messages).ConfigureAwait(false);

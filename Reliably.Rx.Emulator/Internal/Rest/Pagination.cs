@@ -53,7 +53,11 @@ internal static class Pagination
         return (page, next);
     }
 
-    public static void SetLinks(RestExchange exchange, string resource, int limit, bool backwards, long? next)
+    public static void SetLinks(RestExchange exchange, string resource, int limit, bool backwards, long? next) =>
+        SetLinks(exchange, resource, limit, backwards, next?.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The links of a page whose next-page cursor is <paramref name="next"/> (opaque to the client).</summary>
+    public static void SetLinks(RestExchange exchange, string resource, int limit, bool backwards, string? next)
     {
         var baseQuery = new List<KeyValuePair<string, string>>();
         foreach (var (key, values) in exchange.Query)
@@ -78,7 +82,7 @@ internal static class Pagination
         links.Add(Link(resource, current, "current"));
         if (next is { } n)
         {
-            links.Add(Link(resource, [.. baseQuery, new("from", n.ToString(CultureInfo.InvariantCulture))], "next"));
+            links.Add(Link(resource, [.. baseQuery, new("from", n)], "next"));
         }
 
         exchange.Context.Response.Headers.Append("Link", string.Join(", ", links));

@@ -186,14 +186,16 @@ internal sealed partial class RestRouter
         var (start, end) = Window(x);
         var backwards = Pagination.Backwards(x);
         var limit = Pagination.Limit(x);
-        var items = auth.App.TryGetChannel(channel)?.HistorySnapshot(start, end, FromSerial(x)) ?? [];
+        var state = auth.App.TryGetChannel(channel);
+        var from = Cursor(x, state);
+        var items = state?.HistorySnapshot(start, end, FromSerial(x)) ?? NoHistory(x);
         if (backwards)
         {
             items.Reverse();
         }
 
-        var (page, next) = Pagination.Page(items, i => i.Ordinal, x.QLong("from"), limit, backwards);
-        Pagination.SetLinks(x, "messages", limit, backwards, next);
+        var (page, next) = Pagination.Page(items, i => i.Ordinal, from, limit, backwards);
+        Pagination.SetLinks(x, "messages", limit, backwards, next is { } n ? state!.FormatCursor(n) : null);
         await x.WriteAsync(200, DataCodec.EgressArray(page.Select(p => p.Item), x.Format)).ConfigureAwait(false);
     }
 
@@ -215,14 +217,16 @@ internal sealed partial class RestRouter
         var (start, end) = Window(x);
         var backwards = Pagination.Backwards(x);
         var limit = Pagination.Limit(x);
-        var items = auth.App.TryGetChannel(channel)?.PresenceHistorySnapshot(start, end, FromSerial(x)) ?? [];
+        var state = auth.App.TryGetChannel(channel);
+        var from = Cursor(x, state);
+        var items = state?.PresenceHistorySnapshot(start, end, FromSerial(x)) ?? NoHistory(x);
         if (backwards)
         {
             items.Reverse();
         }
 
-        var (page, next) = Pagination.Page(items, i => i.Ordinal, x.QLong("from"), limit, backwards);
-        Pagination.SetLinks(x, "history", limit, backwards, next);
+        var (page, next) = Pagination.Page(items, i => i.Ordinal, from, limit, backwards);
+        Pagination.SetLinks(x, "history", limit, backwards, next is { } n ? state!.FormatCursor(n) : null);
         await x.WriteAsync(200, DataCodec.EgressArray(page.Select(p => p.Item), x.Format)).ConfigureAwait(false);
     }
 
@@ -268,6 +272,31 @@ internal sealed partial class RestRouter
             },
         }).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The position a next-page link continues from. The cursor names the channel instance it was read from: after a
+    /// restart (all channel state lost) the channel's history is another one, and serving it as the continuation of the
+    /// pages already read would tell the reader history ended, or was continuous, where it was not (40011).
+    /// </summary>
+    private static long? Cursor(RestExchange x, ChannelState? state)
+    {
+        if (x.Q("from") is not { } cursor)
+        {
+            return null;
+        }
+
+        return state is not null && state.TryParseCursor(cursor, out var ordinal)
+            ? ordinal
+            : throw new AblyException(40011, 400, "Pagination sequence no longer valid: the channel's history has been reset since this page link was issued");
+    }
+
+    /// <summary>
+    /// The history of a channel with no state: empty, unless the request reads back from an attach point (RTL10b), which
+    /// cannot belong to a channel that does not exist (its state was lost in a restart), as for a foreign serial.
+    /// </summary>
+    private static List<StoredItem> NoHistory(RestExchange x) => FromSerial(x) is null
+        ? []
+        : throw new AblyException(40003, 400, "Invalid fromSerial: not a serial of this channel");
 
     /// <summary>RTL10b untilAttach: the spec names it fromSerial; ably-js 2.x sends from_serial. Accept both.</summary>
     private static string? FromSerial(RestExchange x) => x.Q("fromSerial") ?? x.Q("from_serial");

@@ -15,4 +15,7 @@ internal sealed record ChannelEvent(long Seq, OutgoingFrame Frame, string? Origi
 
     /// <summary>An ANNOTATION: only for attachments with the annotation-subscribe mode, and never replayed by rewind.</summary>
     public bool IsAnnotation { get; init; }
+
+    /// <summary>How many messages the frame carries: the replay log is bounded by messages, as history is, not by frames.</summary>
+    public int Items { get; init; } = 1;
 }

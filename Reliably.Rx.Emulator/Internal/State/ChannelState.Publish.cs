@@ -103,7 +103,7 @@ internal sealed partial class ChannelState
             MessagesPublished += fresh.Count;
             published = fresh.Count;
             publishedBytes = fresh.Sum(DataCodec.Size);
-            Emit(new ChannelEvent(seq, frame, connectionId, false, now));
+            Emit(new ChannelEvent(seq, frame, connectionId, false, now) { Items = fresh.Count });
         }
 
         if (published > 0)

@@ -15,6 +15,7 @@ internal sealed partial class ChannelState
     private readonly Queue<ChannelEvent> _events = new(); // a queue: trimming the oldest is O(1) per publish
     private readonly HashSet<Attachment> _subscribers = [];
     private long _seq;
+    private long _eventItems;
 
     public ChannelState(string name, EmulatorApp app)
     {
@@ -53,6 +54,21 @@ internal sealed partial class ChannelState
         }
 
         return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out seq);
+    }
+
+    /// <summary>
+    /// A history page cursor: a position in this channel instance's stored history. It names the instance (its epoch),
+    /// so that a cursor minted before a restart cannot read the history of the channel that replaced it as if it were a
+    /// continuation of the pages already read.
+    /// </summary>
+    public string FormatCursor(long ordinal) => Epoch + "." + ordinal.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Parses a cursor of <see cref="FormatCursor"/>; false if it belongs to another instance or is malformed.</summary>
+    public bool TryParseCursor(string cursor, out long ordinal)
+    {
+        ordinal = 0;
+        return cursor.StartsWith(Epoch + ".", StringComparison.Ordinal)
+            && long.TryParse(cursor.AsSpan(Epoch.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out ordinal);
     }
 
     /// <summary>
@@ -213,10 +229,13 @@ internal sealed partial class ChannelState
     /// <summary>Appends to the replay log and fans the frame out; caller holds the lock.</summary>
     private void Emit(ChannelEvent e)
     {
+        // Bounded by the messages the frames carry, like history: a count of frames would keep up to ChannelHistoryLimit
+        // batches, each of many messages (a long stream of batched publishes grew without bound in practice).
         _events.Enqueue(e);
-        while (_events.Count > Server.Options.ChannelHistoryLimit)
+        _eventItems += e.Items;
+        while (_eventItems > Server.Options.ChannelHistoryLimit && _events.Count > 1)
         {
-            _events.Dequeue();
+            _eventItems -= _events.Dequeue().Items;
         }
 
         foreach (var s in _subscribers)
