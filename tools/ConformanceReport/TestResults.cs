@@ -64,8 +64,11 @@ internal static class TestResults
                     continue;
                 }
 
+                // An [Ignore] on the method or its class, or the Ignore reason of a [TestCase] row.
                 var ignore = Argument(attributes, "IgnoreAttribute").FirstOrDefault()
-                    ?? Argument(type.GetCustomAttributesData(), "IgnoreAttribute").FirstOrDefault();
+                    ?? Argument(type.GetCustomAttributesData(), "IgnoreAttribute").FirstOrDefault()
+                    ?? NamedArgument(attributes, "TestCaseAttribute", "Ignore").FirstOrDefault()
+                    ?? NamedArgument(attributes, "TestCaseAttribute", "IgnoreReason").FirstOrDefault();
                 var outcome = ignore is not null ? Outcome.Ignored
                     : outcomes.TryGetValue((type.FullName!, method.Name), out var o) ? o : Outcome.NotRun;
                 cases.Add(new TranslatedCase(
@@ -104,6 +107,13 @@ internal static class TestResults
     private static IEnumerable<string> Argument(IEnumerable<CustomAttributeData> attributes, string name) =>
         attributes.Where(a => a.AttributeType.Name == name && a.ConstructorArguments.Count > 0)
             .Select(a => a.ConstructorArguments[0].Value as string)
+            .OfType<string>();
+
+    private static IEnumerable<string> NamedArgument(IEnumerable<CustomAttributeData> attributes, string name, string argument) =>
+        attributes.Where(a => a.AttributeType.Name == name)
+            .SelectMany(a => a.NamedArguments)
+            .Where(n => n.MemberName == argument)
+            .Select(n => n.TypedValue.Value as string)
             .OfType<string>();
 
     /// <summary>Outcome per test method; a parameterised method passes only if all its cases pass.</summary>
