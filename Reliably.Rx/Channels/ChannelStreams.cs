@@ -67,12 +67,14 @@ internal sealed class ChannelStreams
     public IDeliveryStream<Message> Messages { get; }
 
     /// <summary>RTL7b: the messages called <paramref name="name"/>, filtered by the producer.</summary>
-    public IDeliveryStream<Message> Named(string name) =>
-        Stream(FeedKinds.Message, static n => ((MessageNotification)n).Message, attach: true, n => ((MessageNotification)n).Message.Name == name);
+    public IDeliveryStream<Message> Named(string name) => MessagesWhere(m => m.Name == name);
 
     /// <summary>RTL22: the messages that meet every criterion of <paramref name="filter"/>, filtered by the producer.</summary>
-    public IDeliveryStream<Message> Filtered(MessageFilter filter) =>
-        Stream(FeedKinds.Message, static n => ((MessageNotification)n).Message, attach: true, n => filter.Matches(((MessageNotification)n).Message));
+    public IDeliveryStream<Message> Filtered(MessageFilter filter) => MessagesWhere(filter.Matches);
+
+    /// <summary>The messages <paramref name="keep"/> accepts, filtered before they enter a subscription's queue.</summary>
+    private DeliveryStream<Message> MessagesWhere(Func<Message, bool> keep) =>
+        Stream(FeedKinds.Message, static n => ((MessageNotification)n).Message, attach: true, n => keep(((MessageNotification)n).Message));
 
     /// <summary>The data of the messages (called <paramref name="name"/>, when given) as <typeparamref name="T"/>, failures handled as <paramref name="onFailure"/> says.</summary>
     public IDeliveryStream<T> Typed<T>(string? name, ConversionFailure onFailure)
