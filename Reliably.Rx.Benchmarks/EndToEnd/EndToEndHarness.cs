@@ -142,6 +142,11 @@ internal static class EndToEndHarness
             }
         }
 
+        // The presence curve is a table of its own (rx and js sides; raw has no presence client).
+        var presence = settings.Scenarios.Contains("presence")
+            ? PresenceCurve.Render(await PresenceCurve.RunAsync(emulator.Port, emulator.DefaultKey, settings).ConfigureAwait(false))
+            : null;
+
         var results = runs.Select(r => (r.Key.Format, r.Key.Scenario, r.Key.Side, Median(r.Value))).ToList();
         if (settings.Repeat > 1)
         {
@@ -151,7 +156,7 @@ internal static class EndToEndHarness
             }
         }
 
-        var report = string.Join(Environment.NewLine, ResultTable.Render(results, settings), ResultTable.RenderCost(results, settings), string.Empty,
+        var report = string.Join(Environment.NewLine, ResultTable.Render(results, settings), ResultTable.RenderCost(results, settings), presence ?? string.Empty,
             $"Total {total.Elapsed.TotalSeconds:0} s; {(settings.Quick ? "--quick" : "full size")}; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         Console.WriteLine();
         Console.WriteLine(report);
