@@ -63,6 +63,18 @@ public sealed class InboundPublishTests
         Assert.That(publish.Messages[0].Encoding, Is.EqualTo("cipher"));
     }
 
+    [Test]
+    public void RTL6_TheConnectionsPreviousChannelName_IsShared([Values] bool msgpack)
+    {
+        var format = msgpack ? WireFormat.MsgPack : WireFormat.Json;
+        var previous = new string("chan".AsSpan());
+        var bytes = WireCodec.Encode(JsonTree.Read(Encoding.UTF8.GetBytes(Frame)), format);
+
+        Assert.That(InboundPublish.TryRead(bytes, format, previous)!.Channel, Is.SameAs(previous));
+        Assert.That(InboundPublish.TryRead(bytes, format, "other")!.Channel, Is.EqualTo("chan"));
+        Assert.That(InboundPublish.TryRead(bytes, format, "cha")!.Channel, Is.EqualTo("chan"));
+    }
+
     private static readonly string[] Declined =
     [
         """{"action":10,"channel":"chan","msgSerial":0}""",

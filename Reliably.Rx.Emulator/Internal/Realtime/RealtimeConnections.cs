@@ -117,7 +117,7 @@ internal sealed class RealtimeConnections
     public static async Task DispatchAsync(Session session, ReadOnlyMemory<byte> bytes, WireFormat format)
     {
         // A publish is read straight into its stored form, unless a frame rule may match it (rules read trees).
-        if (!session.Server.Faults.Frames.Any && InboundPublish.TryRead(bytes, format) is { } publish)
+        if (!session.Server.Faults.Frames.Any && InboundPublish.TryRead(bytes, format, session.LastPublishChannel) is { } publish)
         {
             session.Frames.RecordInbound(session.Server.Time.GetUtcNow(), bytes, format);
             session.Publish(publish);

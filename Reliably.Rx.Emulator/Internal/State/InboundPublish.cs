@@ -16,11 +16,14 @@ namespace Reliably.Rx.Emulator.Internal.State;
 internal sealed record InboundPublish(string Channel, long MsgSerial, List<StoredMessage> Messages)
 {
     /// <summary>The publish a frame carries, or null when the frame is not a MESSAGE this reader takes as it is.</summary>
-    public static InboundPublish? TryRead(ReadOnlyMemory<byte> bytes, WireFormat format)
+    /// <param name="bytes">The frame.</param>
+    /// <param name="format">Its wire format.</param>
+    /// <param name="lastChannel">The channel of the connection's previous publish: an equal name is shared, not allocated again.</param>
+    public static InboundPublish? TryRead(ReadOnlyMemory<byte> bytes, WireFormat format, string? lastChannel = null)
     {
         try
         {
-            return format == WireFormat.MsgPack ? ReadMsgPack(bytes) : ReadJson(bytes.Span);
+            return format == WireFormat.MsgPack ? ReadMsgPack(bytes, lastChannel) : ReadJson(bytes.Span, lastChannel);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or MessagePackSerializationException
             or EndOfStreamException or OverflowException or FormatException or AblyException)
@@ -30,7 +33,7 @@ internal sealed record InboundPublish(string Channel, long MsgSerial, List<Store
         }
     }
 
-    private static InboundPublish? ReadJson(ReadOnlySpan<byte> utf8)
+    private static InboundPublish? ReadJson(ReadOnlySpan<byte> utf8, string? lastChannel)
     {
         var reader = new Utf8JsonReader(utf8, JsonTree.ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -57,7 +60,9 @@ internal sealed record InboundPublish(string Channel, long MsgSerial, List<Store
             else if (reader.ValueTextEquals("channel"u8))
             {
                 reader.Read();
-                channel = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                channel = reader.TokenType != JsonTokenType.String ? null
+                    : lastChannel is not null && reader.ValueTextEquals(lastChannel) ? lastChannel
+                    : reader.GetString();
             }
             else if (reader.ValueTextEquals("msgSerial"u8))
             {
@@ -75,7 +80,7 @@ internal sealed record InboundPublish(string Channel, long MsgSerial, List<Store
                     return null;
                 }
 
-                messages = [];
+                messages = new List<StoredMessage>(1); // one message per publish is the common case (RTL6i1)
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     if (reader.TokenType != JsonTokenType.StartObject || ReadJsonMessage(ref reader) is not { } message)
@@ -140,7 +145,7 @@ internal sealed record InboundPublish(string Channel, long MsgSerial, List<Store
         return message;
     }
 
-    private static InboundPublish? ReadMsgPack(ReadOnlyMemory<byte> bytes)
+    private static InboundPublish? ReadMsgPack(ReadOnlyMemory<byte> bytes, string? lastChannel)
     {
         var reader = new MessagePackReader(bytes);
         if (reader.NextMessagePackType != MessagePackType.Map)
@@ -171,12 +176,12 @@ internal sealed record InboundPublish(string Channel, long MsgSerial, List<Store
             }
             else if (key.SequenceEqual("channel"u8))
             {
-                if (reader.NextMessagePackType != MessagePackType.String)
+                if (reader.NextMessagePackType != MessagePackType.String || !reader.TryReadStringSpan(out var name))
                 {
                     return null;
                 }
 
-                channel = reader.ReadString();
+                channel = lastChannel is not null && Utf8Equals(name, lastChannel) ? lastChannel : System.Text.Encoding.UTF8.GetString(name);
             }
             else if (key.SequenceEqual("msgSerial"u8))
             {
@@ -288,6 +293,18 @@ internal sealed record InboundPublish(string Channel, long MsgSerial, List<Store
 
     private static InboundPublish? Complete(bool isMessage, string? channel, long msgSerial, List<StoredMessage>? messages) =>
         isMessage && channel is not null && messages is { Count: > 0 } ? new InboundPublish(channel, msgSerial, messages) : null;
+
+    /// <summary>UTF-8 bytes equal to a string, compared without allocating.</summary>
+    private static bool Utf8Equals(ReadOnlySpan<byte> utf8, string text)
+    {
+        if (utf8.Length < text.Length || utf8.Length > 256)
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[utf8.Length];
+        return System.Text.Encoding.UTF8.TryGetChars(utf8, chars, out var written) && chars[..written].SequenceEqual(text);
+    }
 
     private static bool IsChange(long action) => action is >= int.MinValue and <= int.MaxValue && MessageActions.IsChange((int)action);
 

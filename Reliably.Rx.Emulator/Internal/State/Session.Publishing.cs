@@ -8,6 +8,12 @@ internal sealed partial class Session
 {
     private DelayedReplies? _delayedReplies;
 
+    // A connection usually publishes to one channel over and over: its name is parsed once, and the reader shares it.
+    private ChannelName? _lastPublishChannel;
+
+    /// <summary>The channel name of this connection's latest publish read without a tree.</summary>
+    public string? LastPublishChannel => _lastPublishChannel?.Wire;
+
     private void Publish(JObject pm)
     {
         var msgSerial = MsgSerial(pm);
@@ -59,7 +65,9 @@ internal sealed partial class Session
 
         try
         {
-            var name = ChannelName.Parse(publish.Channel);
+            var name = _lastPublishChannel is { } last && ReferenceEquals(last.Wire, publish.Channel)
+                ? last
+                : _lastPublishChannel = ChannelName.Parse(publish.Channel);
             CheckPublish(name);
             PublishChecked(name, publish.MsgSerial, publish.Messages);
         }
