@@ -120,10 +120,10 @@ internal static class EndToEndHarness
                     }
                 }
 
-                if (settings.Sides.Contains("js"))
+                // Every node run warms up on its own; memory is measured in the first run only; presence runs on its own below.
+                var jsSettings = settings with { Scenarios = settings.Scenarios.Where(s => s != "presence" && (first || s != "memory")).ToHashSet() };
+                if (settings.Sides.Contains("js") && jsSettings.Scenarios.Count > 0)
                 {
-                    // Every node run warms up on its own; memory is measured in the first run only.
-                    var jsSettings = first ? settings : settings with { Scenarios = settings.Scenarios.Where(s => s != "memory").ToHashSet() };
                     Log($"js {format}{tag}: node ablyjs-bench.js ({string.Join(',', Ordered(jsSettings))})");
                     // Each scenario has its own timeout inside the script; this is the backstop (node is killed after it).
                     var budget = TimeSpan.FromTicks(settings.ScenarioTimeout.Ticks * (2 * Ordered(jsSettings).Count() + 1)) + TimeSpan.FromSeconds(20);
