@@ -103,9 +103,7 @@ public sealed class LayerTests
     /// </summary>
     private static readonly string[] KnownInternalJsonUsers =
     [
-        "Reliably.Rx.Capability",
         "Reliably.Rx.PayloadEncoding.AnnotationWire",
-        "Reliably.Rx.PayloadEncoding.MessageSize",
         "Reliably.Rx.Protocol.ProtocolMessage",
     ];
 
