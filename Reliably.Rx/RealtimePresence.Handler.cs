@@ -113,7 +113,8 @@ public sealed partial class RealtimePresence
             FailSyncWaiters(released);
             FailQueued(released);
         });
-        _memberSets.Complete();
+        _completed = true;
+        Volatile.Read(ref _memberSets)?.Complete();
     }
 
     /// <summary>TP3: id, connectionId and timestamp come from the ProtocolMessage when the member lacks them.</summary>
@@ -162,7 +163,7 @@ public sealed partial class RealtimePresence
 
         _publishedVersion = _members.Version;
         _lastMemberSet = _members.Members;
-        _memberSets.Publish(_lastMemberSet);
+        _memberSets?.Publish(_lastMemberSet);
     }
 
     private void AnswerWaitersNotWaitingForSync()
