@@ -13,12 +13,16 @@ public sealed partial class RealtimePresence
             // RTP1: a SYNC follows. It starts with its first SYNC frame (RTP18a); members not seen in it leave when it
             // ends (RTP19). A SYNC of an earlier attachment is abandoned: this one replaces it.
             _syncComplete = false;
-            _members.DiscardSync();
+            _members?.DiscardSync();
         }
         else
         {
             // RTP1, RTP19a: no members on the server: everyone held locally has left.
-            EmitAll(_members.ClearWithLeaves());
+            if (_members is { } members)
+            {
+                EmitAll(members.ClearWithLeaves());
+            }
+
             CompleteSync();
         }
 
@@ -38,7 +42,7 @@ public sealed partial class RealtimePresence
         var isSync = message.Action == ProtocolAction.Sync;
         if (isSync)
         {
-            _members.BeginSyncPage(message.ChannelSerial);
+            Map.BeginSyncPage(message.ChannelSerial);
         }
 
         for (var i = 0; i < presence.Length; i++)
@@ -57,7 +61,7 @@ public sealed partial class RealtimePresence
             }
 
             TrackOwnMember(member);
-            if (_members.Apply(member) is { } emitted)
+            if (Map.Apply(member) is { } emitted)
             {
                 _channel.Feed.Presence(emitted);
             }
@@ -65,9 +69,9 @@ public sealed partial class RealtimePresence
 
         if (isSync)
         {
-            var leaves = _members.EndSyncPageIfLast(message.ChannelSerial);
+            var leaves = Map.EndSyncPageIfLast(message.ChannelSerial);
             EmitAll(leaves);
-            if (!_members.SyncInProgress)
+            if (!Map.SyncInProgress)
             {
                 CompleteSync();
             }
@@ -87,7 +91,7 @@ public sealed partial class RealtimePresence
             case ChannelState.Detached:
             case ChannelState.Failed:
                 // RTP5a: both maps are cleared without events; waiters for a sync fail.
-                _members.Clear();
+                _members?.Clear();
                 _ownMembers.Clear();
                 var reason = change.Reason ?? new ErrorInfo(ErrorCodes.ChannelOperationFailedInvalidState, 400,
                     $"The channel went {change.Current.ToString().ToUpperInvariant()} before the presence operation completed.");
@@ -156,25 +160,30 @@ public sealed partial class RealtimePresence
 
     private void PublishMemberSetIfChanged()
     {
-        if (_members.Version == _publishedVersion)
+        if (_members is not { } members || members.Version == _publishedVersion)
         {
             return;
         }
 
-        _publishedVersion = _members.Version;
-        _lastMemberSet = _members.Members;
+        _publishedVersion = members.Version;
+        _lastMemberSet = members.Members;
         _memberSets?.Publish(_lastMemberSet);
     }
 
     private void AnswerWaitersNotWaitingForSync()
     {
-        for (var i = _syncWaiters.Count - 1; i >= 0; i--)
+        if (_syncWaiters is not { } waiters)
         {
-            var (waiter, clientId, connectionId, waitForSync) = _syncWaiters[i];
+            return;
+        }
+
+        for (var i = waiters.Count - 1; i >= 0; i--)
+        {
+            var (waiter, clientId, connectionId, waitForSync) = waiters[i];
             if (!waitForSync)
             {
                 waiter.TrySetResult(Filter(clientId, connectionId));
-                _syncWaiters.RemoveAt(i);
+                waiters.RemoveAt(i);
             }
         }
     }
@@ -182,21 +191,21 @@ public sealed partial class RealtimePresence
     private void CompleteSync()
     {
         _syncComplete = true;
-        foreach (var (waiter, clientId, connectionId, _) in _syncWaiters)
+        var waiters = _syncWaiters;
+        _syncWaiters = null;
+        foreach (var (waiter, clientId, connectionId, _) in waiters ?? [])
         {
             waiter.TrySetResult(Filter(clientId, connectionId));
         }
-
-        _syncWaiters.Clear();
     }
 
     private void FailSyncWaiters(ErrorInfo reason)
     {
-        foreach (var (waiter, _, _, _) in _syncWaiters)
+        var waiters = _syncWaiters;
+        _syncWaiters = null;
+        foreach (var (waiter, _, _, _) in waiters ?? [])
         {
             waiter.TrySetException(new AblyException(reason));
         }
-
-        _syncWaiters.Clear();
     }
 }

@@ -13,10 +13,7 @@ namespace Reliably.Rx;
 public sealed partial class RealtimePresence : IChannelPresenceHandler
 {
     private readonly RealtimeChannel _channel;
-    private readonly Presence.PresenceMap _members;
     private readonly Presence.LocalPresenceMap _ownMembers = new();
-    private readonly List<(TaskCompletionSource<IReadOnlyList<PresenceMessage>> Waiter, string? ClientId, string? ConnectionId, bool WaitForSync)> _syncWaiters = new();
-    private readonly List<(PresenceMessage Encoded, long Size, TaskCompletionSource Completion)> _queued = new();
 
     // Created on first use, as a channel's own streams are (docs/benchmarks.md, "Memory per attached channel"): most
     // attached channels never subscribe to presence. The member-set broadcast is created on the loop (Members subscribes
@@ -26,6 +23,14 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
     private IObservable<IReadOnlyList<PresenceMessage>>? _membersStream;
     private volatile bool _completed;
 
+    // Loop-only; created with the first PRESENCE or SYNC frame: a channel nobody is present on never needs one, and until
+    // then the set is empty and its version 0, the version last published.
+    private Presence.PresenceMap? _members;
+
+    // Loop-only; null while nobody waits for a SYNC and no presence message waits for the attach (RTP11c1, RTP16b).
+    private List<(TaskCompletionSource<IReadOnlyList<PresenceMessage>> Waiter, string? ClientId, string? ConnectionId, bool WaitForSync)>? _syncWaiters;
+    private List<(PresenceMessage Encoded, long Size, TaskCompletionSource Completion)>? _queued;
+
     private IReadOnlyList<PresenceMessage> _lastMemberSet = Array.Empty<PresenceMessage>();
     private long _publishedVersion;
     private volatile bool _syncComplete;
@@ -33,7 +38,6 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
     internal RealtimePresence(RealtimeChannel channel)
     {
         _channel = channel;
-        _members = new Presence.PresenceMap(Now);
     }
 
     /// <summary>The channel this presence belongs to.</summary>
@@ -138,11 +142,11 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
                 answer.TrySetResult(Filter(clientId, connectionId));
                 return;
             case ChannelState.Attached:
-                _syncWaiters.Add((answer, clientId, connectionId, waitForSync));
+                (_syncWaiters ??= new()).Add((answer, clientId, connectionId, waitForSync));
                 return;
             default:
                 // RTP11e: get() attaches implicitly; the answer follows the attach (and the SYNC).
-                _syncWaiters.Add((answer, clientId, connectionId, waitForSync));
+                (_syncWaiters ??= new()).Add((answer, clientId, connectionId, waitForSync));
                 StartImplicitAttach();
                 return;
         }
@@ -156,14 +160,14 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
     }
 
     private IReadOnlyList<PresenceMessage> Filter(string? clientId, string? connectionId) =>
-        _members.Members
+        (_members?.Members ?? Array.Empty<PresenceMessage>())
             .Where(m => (clientId is null || m.ClientId == clientId) && (connectionId is null || m.ConnectionId == connectionId))
             .ToArray();
 
     /// <summary>True once the member-set broadcast exists (someone subscribed to <see cref="Members"/>); for tests.</summary>
     internal bool HasMemberSets => Volatile.Read(ref _memberSets) is not null;
 
-    private DateTimeOffset Now() => _channel.Scheduler.Now;
+    private Presence.PresenceMap Map => _members ??= new Presence.PresenceMap(() => _channel.Scheduler.Now);
 
     private LosslessBroadcast<IReadOnlyList<PresenceMessage>> MemberSets()
     {

@@ -10,7 +10,7 @@ namespace Reliably.Rx.Channels;
 /// callback); unsubscribing never detaches (RTL8). The loop appends to the feed; subscribers are served on the delivery
 /// scheduler.
 /// </summary>
-internal sealed class ChannelStreams
+internal sealed class ChannelStreams : IChannelFeedListener
 {
     private readonly ChannelFeed _feed;
     private readonly ConnectionLoop _loop;
@@ -50,8 +50,7 @@ internal sealed class ChannelStreams
         _tag = tag;
         _attachOnSubscribe = attachOnSubscribe;
         _feed = new ChannelFeed(loop, new ChannelStateChange(ChannelState.Initialized, ChannelState.Initialized, ChannelEvent.Initialized), repair);
-        _feed.SubscriberFaulted += OnSubscriberFaulted;
-        _feed.DepthChanged += OnDepthChanged;
+        _feed.Listener = this;
     }
 
     /// <summary>The channel's one ordered sequence of events, which the loop appends to.</summary>
@@ -135,7 +134,8 @@ internal sealed class ChannelStreams
         return errors;
     }
 
-    private void OnSubscriberFaulted(Exception error)
+    /// <inheritdoc />
+    public void OnSubscriberFaulted(Exception error)
     {
         ChannelLog.SubscriberFaulted(_logger, _name, error);
         ReportError(error);
@@ -143,7 +143,8 @@ internal sealed class ChannelStreams
 
     private void OnErrorsSubscriberFaulted(Exception error) => ChannelLog.SubscriberFaulted(_logger, _name, error);
 
-    private void OnDepthChanged(int depth) => ReliablyRxDiagnostics.SubscriberBufferDepth.Record(depth, _tag);
+    /// <inheritdoc />
+    public void OnDepthChanged(int depth) => ReliablyRxDiagnostics.SubscriberBufferDepth.Record(depth, _tag);
 
     /// <summary>
     /// A stream of the feed's kinds, delivered as its projection makes them: one object per stream and no closure, so that
