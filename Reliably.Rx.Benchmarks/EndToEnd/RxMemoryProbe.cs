@@ -84,9 +84,12 @@ internal static class RxMemoryProbe
             var (oneWs, oneHeap) = Settle();
             await HeapDumpAsync("one");
             var attaches = Enumerable.Range(0, channels)
-                .Select(i => first.Channels.Get($"bench-mem-{runId}-{i}").AttachAsync(timeout.Token))
+                .Select(i => first.Channels.Get($"bench-mem-{runId}-{i}").AttachAsync())
                 .ToArray();
-            await Task.WhenAll(attaches);
+
+            // The timeout applies to all the attaches at once: a token per attach would leave one cancellation callback
+            // node per channel in the harness's token source (80 B each, counted as the channel's before).
+            await Task.WhenAll(attaches).WaitAsync(timeout.Token);
             var (chWs, chHeap) = Settle();
             await HeapDumpAsync("channels");
             for (var i = 1; i < connections; i++)
