@@ -123,6 +123,10 @@ internal sealed class WebSocketTransport : ITransport
     private ClientWebSocket CreateSocket()
     {
         var socket = new ClientWebSocket();
+
+        // No WebSocket-level keep-alive pings: they would need a runtime timer per connection (STYLE.md: the scheduler is
+        // the only clock), and liveness is Ably's: the server's heartbeats and the loop's maxIdleInterval watch (RTN23).
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
         if (_certificateValidation is not null)
         {
             socket.Options.RemoteCertificateValidationCallback = _certificateValidation;
