@@ -18,14 +18,16 @@ internal sealed class WebSocketTransport : ITransport
     private readonly ILogger _logger;
     private readonly object _emitGate = new();
     private readonly List<IDisposable> _subscriptions = new();
-
-    // The frames waiting for the socket, and whether a drain is running. An idle connection has no drain task parked on
-    // a queue (a channel reader's pending wait, its segment and the loop's state machine cost ~1.4 KB per connection):
-    // the first frame after a quiet spell starts one drain, which sends everything queued and ends when the queue is empty.
     private readonly object _sendGate = new();
+    private readonly RemoteCertificateValidationCallback? _certificateValidation;
+
+    // The frames waiting for the socket (under _sendGate), and whether a drain is running. An idle connection has no
+    // drain task parked on a queue (a channel reader's pending wait, its segment and the send loop's state machine cost
+    // ~1.4 KB per connection): the first frame after a quiet spell starts one drain, which sends everything queued and
+    // ends when the queue is empty.
     private Queue<(byte[] Frame, TransportFrameKind Kind)>? _outbound;
     private bool _draining;
-    private readonly RemoteCertificateValidationCallback? _certificateValidation;
+
     private WebsocketClient? _client;
     private bool _closed;
 
