@@ -155,7 +155,7 @@ public sealed partial class RealtimePresence
                     return;
                 }
 
-                _queued.Add((encoded, size, completion));
+                (_queued ??= new()).Add((encoded, size, completion));
                 StartImplicitAttach();
                 break;
             default:
@@ -182,8 +182,12 @@ public sealed partial class RealtimePresence
     /// <summary>On the loop: the channel attached; queued presence goes out in order (RTP16b).</summary>
     private void FlushQueued()
     {
-        var queued = _queued.ToArray();
-        _queued.Clear();
+        if (_queued is not { } queued)
+        {
+            return;
+        }
+
+        _queued = null;
         foreach (var (encoded, size, completion) in queued)
         {
             Send(encoded, size, completion);
@@ -193,8 +197,12 @@ public sealed partial class RealtimePresence
     /// <summary>On the loop: the channel cannot attach; queued presence fails (RTP5a, RTP16c).</summary>
     private void FailQueued(ErrorInfo reason)
     {
-        var queued = _queued.ToArray();
-        _queued.Clear();
+        if (_queued is not { } queued)
+        {
+            return;
+        }
+
+        _queued = null;
         foreach (var (_, _, completion) in queued)
         {
             completion.TrySetException(new AblyException(reason));

@@ -13,12 +13,16 @@ public sealed partial class RealtimePresence
             // RTP1: a SYNC follows. It starts with its first SYNC frame (RTP18a); members not seen in it leave when it
             // ends (RTP19). A SYNC of an earlier attachment is abandoned: this one replaces it.
             _syncComplete = false;
-            _members.DiscardSync();
+            _members?.DiscardSync();
         }
         else
         {
             // RTP1, RTP19a: no members on the server: everyone held locally has left.
-            EmitAll(_members.ClearWithLeaves());
+            if (_members is { } members)
+            {
+                EmitAll(members.ClearWithLeaves());
+            }
+
             CompleteSync();
         }
 
@@ -38,7 +42,7 @@ public sealed partial class RealtimePresence
         var isSync = message.Action == ProtocolAction.Sync;
         if (isSync)
         {
-            _members.BeginSyncPage(message.ChannelSerial);
+            Map.BeginSyncPage(message.ChannelSerial);
         }
 
         for (var i = 0; i < presence.Length; i++)
@@ -57,7 +61,7 @@ public sealed partial class RealtimePresence
             }
 
             TrackOwnMember(member);
-            if (_members.Apply(member) is { } emitted)
+            if (Map.Apply(member) is { } emitted)
             {
                 _channel.Feed.Presence(emitted);
             }
@@ -65,9 +69,9 @@ public sealed partial class RealtimePresence
 
         if (isSync)
         {
-            var leaves = _members.EndSyncPageIfLast(message.ChannelSerial);
+            var leaves = Map.EndSyncPageIfLast(message.ChannelSerial);
             EmitAll(leaves);
-            if (!_members.SyncInProgress)
+            if (!Map.SyncInProgress)
             {
                 CompleteSync();
             }
@@ -87,7 +91,7 @@ public sealed partial class RealtimePresence
             case ChannelState.Detached:
             case ChannelState.Failed:
                 // RTP5a: both maps are cleared without events; waiters for a sync fail.
-                _members.Clear();
+                _members?.Clear();
                 _ownMembers.Clear();
                 var reason = change.Reason ?? new ErrorInfo(ErrorCodes.ChannelOperationFailedInvalidState, 400,
                     $"The channel went {change.Current.ToString().ToUpperInvariant()} before the presence operation completed.");
@@ -113,7 +117,8 @@ public sealed partial class RealtimePresence
             FailSyncWaiters(released);
             FailQueued(released);
         });
-        _memberSets.Complete();
+        _completed = true;
+        Volatile.Read(ref _memberSets)?.Complete();
     }
 
     /// <summary>TP3: id, connectionId and timestamp come from the ProtocolMessage when the member lacks them.</summary>
@@ -157,21 +162,21 @@ public sealed partial class RealtimePresence
     {
         // The set is a copy of every member: built on each change only while someone watches Members, so that a change
         // costs the same with 10 members as with 10,000 (RTP2) when nobody does. A later subscriber gets it built then.
-        if (_members.Version == _publishedVersion || _memberSets.SubscriberCount == 0)
+        if (_members is not { } members || members.Version == _publishedVersion || _memberSets is not { SubscriberCount: > 0 } sets)
         {
             return;
         }
 
-        _memberSets.Publish(CurrentMemberSet());
+        sets.Publish(CurrentMemberSet());
     }
 
     /// <summary>The member set as it stands, built again only if the map changed since it was last built.</summary>
     private IReadOnlyList<PresenceMessage> CurrentMemberSet()
     {
-        if (_members.Version != _publishedVersion)
+        if (_members is { } members && members.Version != _publishedVersion)
         {
-            _publishedVersion = _members.Version;
-            _lastMemberSet = _members.Members;
+            _publishedVersion = members.Version;
+            _lastMemberSet = members.Members;
         }
 
         return _lastMemberSet;
@@ -179,13 +184,18 @@ public sealed partial class RealtimePresence
 
     private void AnswerWaitersNotWaitingForSync()
     {
-        for (var i = _syncWaiters.Count - 1; i >= 0; i--)
+        if (_syncWaiters is not { } waiters)
         {
-            var (waiter, clientId, connectionId, waitForSync) = _syncWaiters[i];
+            return;
+        }
+
+        for (var i = waiters.Count - 1; i >= 0; i--)
+        {
+            var (waiter, clientId, connectionId, waitForSync) = waiters[i];
             if (!waitForSync)
             {
                 waiter.TrySetResult(Filter(clientId, connectionId));
-                _syncWaiters.RemoveAt(i);
+                waiters.RemoveAt(i);
             }
         }
     }
@@ -193,21 +203,21 @@ public sealed partial class RealtimePresence
     private void CompleteSync()
     {
         _syncComplete = true;
-        foreach (var (waiter, clientId, connectionId, _) in _syncWaiters)
+        var waiters = _syncWaiters;
+        _syncWaiters = null;
+        foreach (var (waiter, clientId, connectionId, _) in waiters ?? [])
         {
             waiter.TrySetResult(Filter(clientId, connectionId));
         }
-
-        _syncWaiters.Clear();
     }
 
     private void FailSyncWaiters(ErrorInfo reason)
     {
-        foreach (var (waiter, _, _, _) in _syncWaiters)
+        var waiters = _syncWaiters;
+        _syncWaiters = null;
+        foreach (var (waiter, _, _, _) in waiters ?? [])
         {
             waiter.TrySetException(new AblyException(reason));
         }
-
-        _syncWaiters.Clear();
     }
 }

@@ -13,11 +13,24 @@ namespace Reliably.Rx;
 public sealed partial class RealtimePresence : IChannelPresenceHandler
 {
     private readonly RealtimeChannel _channel;
-    private readonly Presence.PresenceMap _members;
     private readonly Presence.LocalPresenceMap _ownMembers = new();
-    private readonly LosslessBroadcast<IReadOnlyList<PresenceMessage>> _memberSets;
-    private readonly List<(TaskCompletionSource<IReadOnlyList<PresenceMessage>> Waiter, string? ClientId, string? ConnectionId, bool WaitForSync)> _syncWaiters = new();
-    private readonly List<(PresenceMessage Encoded, long Size, TaskCompletionSource Completion)> _queued = new();
+
+    // Created on first use, as a channel's own streams are (docs/benchmarks.md, "Memory per attached channel"): most
+    // attached channels never subscribe to presence. The member-set broadcast is created on the loop (Members subscribes
+    // there) and published once; Complete may run on any thread, hence the flag.
+    private LosslessBroadcast<IReadOnlyList<PresenceMessage>>? _memberSets;
+    private IDeliveryStream<PresenceMessage>? _events;
+    private IObservable<IReadOnlyList<PresenceMessage>>? _membersStream;
+    private volatile bool _completed;
+
+    // Loop-only; created with the first PRESENCE or SYNC frame: a channel nobody is present on never needs one, and until
+    // then the set is empty and its version 0, the version last published.
+    private Presence.PresenceMap? _members;
+
+    // Loop-only; null while nobody waits for a SYNC and no presence message waits for the attach (RTP11c1, RTP16b).
+    private List<(TaskCompletionSource<IReadOnlyList<PresenceMessage>> Waiter, string? ClientId, string? ConnectionId, bool WaitForSync)>? _syncWaiters;
+    private List<(PresenceMessage Encoded, long Size, TaskCompletionSource Completion)>? _queued;
+
     private IReadOnlyList<PresenceMessage> _lastMemberSet = Array.Empty<PresenceMessage>();
     private long _publishedVersion;
     private volatile bool _syncComplete;
@@ -25,30 +38,6 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
     internal RealtimePresence(RealtimeChannel channel)
     {
         _channel = channel;
-        _members = new Presence.PresenceMap(() => channel.Scheduler.Now);
-        _memberSets = new LosslessBroadcast<IReadOnlyList<PresenceMessage>>(channel.Loop);
-        _memberSets.SubscriberFaulted += channel.ReportError;
-
-        // The presence events of the channel's one ordered sequence (RealtimeChannel.Events).
-        Events = new DeliveryStream<PresenceMessage>((observer, options) =>
-        {
-            var subscription = channel.Feed.Subscribe(new ProjectingObserver<PresenceMessage>(observer, static n => ((PresenceNotification)n).Presence), FeedKinds.Presence, null, options);
-            AttachOnSubscribe();
-            return subscription;
-        });
-
-        Members = new RawObservable<IReadOnlyList<PresenceMessage>>(observer =>
-        {
-            // The snapshot and the subscription are taken together on the loop, so no change is missed or doubled.
-            var subscription = new SingleAssignmentDisposable();
-            if (!_channel.Execute(() => subscription.Disposable = _memberSets.Subscribe(observer, CurrentMemberSet())))
-            {
-                observer.OnCompleted();
-            }
-
-            AttachOnSubscribe();
-            return subscription;
-        });
     }
 
     /// <summary>The channel this presence belongs to.</summary>
@@ -70,7 +59,14 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
     /// <see cref="RealtimeChannel.SubscriberErrors"/> and keeps receiving. Completes when the channel is released or the
     /// client disposed; never errors. Presence messages are immutable and shared by every subscriber.
     /// </remarks>
-    public IDeliveryStream<PresenceMessage> Events { get; }
+    public IDeliveryStream<PresenceMessage> Events =>
+        _events ??= new DeliveryStream<PresenceMessage>((observer, options) =>
+        {
+            // The presence events of the channel's one ordered sequence (RealtimeChannel.Events).
+            var subscription = _channel.Feed.Subscribe(new ProjectingObserver<PresenceMessage>(observer, static n => ((PresenceNotification)n).Presence), FeedKinds.Presence, null, options);
+            AttachOnSubscribe();
+            return subscription;
+        });
 
     /// <summary>
     /// The members present, as a set: the current snapshot first, then the whole set again after every change. Bind it
@@ -81,7 +77,19 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
     /// no duplicate. Each member is stored with action PRESENT. Same buffering, threading, attach and completion rules
     /// as <see cref="Events"/>.
     /// </remarks>
-    public IObservable<IReadOnlyList<PresenceMessage>> Members { get; }
+    public IObservable<IReadOnlyList<PresenceMessage>> Members =>
+        _membersStream ??= new RawObservable<IReadOnlyList<PresenceMessage>>(observer =>
+        {
+            // The snapshot and the subscription are taken together on the loop, so no change is missed or doubled.
+            var subscription = new SingleAssignmentDisposable();
+            if (!_channel.Execute(() => subscription.Disposable = MemberSets().Subscribe(observer, CurrentMemberSet())))
+            {
+                observer.OnCompleted();
+            }
+
+            AttachOnSubscribe();
+            return subscription;
+        });
 
     /// <summary>The events with one action, for example <c>EventsOf(PresenceAction.Enter)</c>.</summary>
     public IDeliveryStream<PresenceMessage> EventsOf(PresenceAction action) =>
@@ -134,11 +142,11 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
                 answer.TrySetResult(Filter(clientId, connectionId));
                 return;
             case ChannelState.Attached:
-                _syncWaiters.Add((answer, clientId, connectionId, waitForSync));
+                (_syncWaiters ??= new()).Add((answer, clientId, connectionId, waitForSync));
                 return;
             default:
                 // RTP11e: get() attaches implicitly; the answer follows the attach (and the SYNC).
-                _syncWaiters.Add((answer, clientId, connectionId, waitForSync));
+                (_syncWaiters ??= new()).Add((answer, clientId, connectionId, waitForSync));
                 StartImplicitAttach();
                 return;
         }
@@ -152,9 +160,34 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
     }
 
     private IReadOnlyList<PresenceMessage> Filter(string? clientId, string? connectionId) =>
-        _members.Members
+        (_members?.Members ?? Array.Empty<PresenceMessage>())
             .Where(m => (clientId is null || m.ClientId == clientId) && (connectionId is null || m.ConnectionId == connectionId))
             .ToArray();
+
+    /// <summary>True once the member-set broadcast exists (someone subscribed to <see cref="Members"/>); for tests.</summary>
+    internal bool HasMemberSets => Volatile.Read(ref _memberSets) is not null;
+
+    private Presence.PresenceMap Map => _members ??= new Presence.PresenceMap(() => _channel.Scheduler.Now);
+
+    private LosslessBroadcast<IReadOnlyList<PresenceMessage>> MemberSets()
+    {
+        if (Volatile.Read(ref _memberSets) is { } existing)
+        {
+            return existing;
+        }
+
+        var created = new LosslessBroadcast<IReadOnlyList<PresenceMessage>>(_channel.Loop);
+        created.SubscriberFaulted += _channel.ReportError;
+        var memberSets = Interlocked.CompareExchange(ref _memberSets, created, null) ?? created;
+
+        // Complete sets the flag before it reads the field; this reads the flag after publishing the field (see Complete).
+        if (_completed)
+        {
+            memberSets.Complete();
+        }
+
+        return memberSets;
+    }
 
     private void AttachOnSubscribe()
     {

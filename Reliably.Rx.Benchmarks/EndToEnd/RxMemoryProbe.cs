@@ -82,11 +82,16 @@ internal static class RxMemoryProbe
             clients.Add(first);
             await first.Connection.WaitForStateAsync(ConnectionState.Connected, TimeSpan.FromSeconds(15), timeout.Token);
             var (oneWs, oneHeap) = Settle();
+            await HeapDumpAsync("one");
             var attaches = Enumerable.Range(0, channels)
-                .Select(i => first.Channels.Get($"bench-mem-{runId}-{i}").AttachAsync(timeout.Token))
+                .Select(i => first.Channels.Get($"bench-mem-{runId}-{i}").AttachAsync())
                 .ToArray();
-            await Task.WhenAll(attaches);
+
+            // The timeout applies to all the attaches at once: a token per attach would leave one cancellation callback
+            // node per channel in the harness's token source (80 B each, counted as the channel's before).
+            await Task.WhenAll(attaches).WaitAsync(timeout.Token);
             var (chWs, chHeap) = Settle();
+            await HeapDumpAsync("channels");
             for (var i = 1; i < connections; i++)
             {
                 clients.Add(new AblyRealtime(RxScenarios.Options(port, key, format)));
@@ -98,6 +103,7 @@ internal static class RxMemoryProbe
             }
 
             var (connWs, connHeap) = Settle();
+            await HeapDumpAsync("connections");
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 baseWs,
@@ -116,6 +122,31 @@ internal static class RxMemoryProbe
         {
             await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask())).WaitAsync(TimeSpan.FromSeconds(10));
         }
+    }
+
+    /// <summary>
+    /// With RELIABLY_RX_MEMPROBE_GCDUMP set to a path prefix, the child takes a heap dump of itself with dotnet-gcdump
+    /// (which must be on the PATH or in ~/.dotnet/tools) at the named point, for the retained-bytes-by-type tables in
+    /// docs/benchmarks.md. Off by default: a dump takes seconds and perturbs nothing that is measured before it.
+    /// </summary>
+    private static async Task HeapDumpAsync(string point)
+    {
+        var prefix = Environment.GetEnvironmentVariable("RELIABLY_RX_MEMPROBE_GCDUMP");
+        if (string.IsNullOrEmpty(prefix))
+        {
+            return;
+        }
+
+        var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-gcdump");
+        var start = new ProcessStartInfo(File.Exists(tool) ? tool : "dotnet-gcdump") { UseShellExecute = false, RedirectStandardOutput = true };
+        foreach (var arg in new[] { "collect", "-p", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), "-o", $"{prefix}-{point}.gcdump" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var dump = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet-gcdump.");
+        await dump.StandardOutput.ReadToEndAsync();
+        await dump.WaitForExitAsync();
     }
 
     private static (long WorkingSet, long Heap) Settle()

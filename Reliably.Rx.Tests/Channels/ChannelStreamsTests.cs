@@ -90,4 +90,33 @@ public sealed class ChannelStreamsTests
         _h.Pump();
         Assert.That(completed, Is.EqualTo(2));
     }
+
+    [Test]
+    public void Streams_are_created_on_first_use_once_and_the_errors_broadcast_only_for_a_subscriber()
+    {
+        Assert.That(_streams.StateChanges, Is.SameAs(_streams.StateChanges));
+        Assert.That(_streams.Messages, Is.SameAs(_streams.Messages));
+        Assert.That(_streams.HasErrorsBroadcast, Is.False);
+
+        // Nobody listens: an error reported now is heard by nobody, as it was with a broadcast that had no subscriber.
+        _streams.ReportError(new InvalidOperationException("unheard"));
+        Assert.That(_streams.HasErrorsBroadcast, Is.False);
+
+        var errors = new List<Exception>();
+        using var subscription = _streams.SubscriberErrors.Subscribe(errors.Add);
+        Assert.That(_streams.HasErrorsBroadcast, Is.True);
+        _streams.ReportError(new InvalidOperationException("heard"));
+        _h.Pump();
+        Assert.That(errors.Select(e => e.Message), Is.EqualTo(new[] { "heard" }));
+    }
+
+    [Test]
+    public void A_first_subscriber_to_errors_after_Complete_completes_at_once()
+    {
+        _streams.Complete();
+        var completed = false;
+        using var subscription = _streams.SubscriberErrors.Subscribe(_ => { }, () => completed = true);
+        _h.Pump();
+        Assert.That(completed, Is.True);
+    }
 }

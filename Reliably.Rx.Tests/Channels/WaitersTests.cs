@@ -46,4 +46,25 @@ public sealed class WaitersTests
         waiters.Complete();
         Assert.That(late.Task.IsCompletedSuccessfully, Is.True);
     }
+
+    [Test]
+    public void The_list_exists_only_while_someone_waits()
+    {
+        var waiters = new Waiters();
+        Assert.That(waiters.HasWaiters, Is.False);
+        waiters.Add(null);
+        Assert.That(waiters.HasWaiters, Is.False);
+
+        var first = Waiter();
+        waiters.Add(first);
+        Assert.That(waiters.HasWaiters, Is.True);
+        waiters.Complete();
+        Assert.That(waiters.HasWaiters, Is.False);
+        Assert.That(first.Task.IsCompletedSuccessfully, Is.True);
+
+        // Nobody waits: completing or failing again does nothing.
+        waiters.Complete();
+        waiters.Fail(new ErrorInfo(80017, 400, "disposed"));
+        Assert.That(waiters.HasWaiters, Is.False);
+    }
 }

@@ -236,24 +236,34 @@ public sealed class ResourceHygieneTests
         Assert.That(SubscriberCounts(channel).Values, Is.All.Zero, "no subscriber is left attached to a completed stream");
     }
 
-    /// <summary>The subscriber count of each of the channel's and its presence's internal broadcasts.</summary>
+    /// <summary>
+    /// The subscriber count of each of the channel's and its presence's internal broadcasts, found in their fields and in
+    /// the fields of the channel's components (its streams and their feed). A broadcast created on first use that nobody
+    /// used yet counts as one with no subscriber.
+    /// </summary>
     private static Dictionary<string, int> SubscriberCounts(RealtimeChannel channel)
     {
         var result = new Dictionary<string, int>();
-        void Collect(object owner, string prefix)
+        void Collect(object owner, string prefix, int depth)
         {
             foreach (var field in owner.GetType().GetFields(BindingFlags.Instance | BindingFlags.NonPublic))
             {
-                if (field.FieldType.IsGenericType && field.FieldType.GetGenericTypeDefinition().Name.StartsWith("LosslessBroadcast", StringComparison.Ordinal)
-                    && field.GetValue(owner) is { } broadcast)
+                var type = field.FieldType;
+                if (type.IsGenericType && type.GetGenericTypeDefinition().Name.StartsWith("LosslessBroadcast", StringComparison.Ordinal))
                 {
-                    result[prefix + field.Name] = (int)broadcast.GetType().GetProperty("SubscriberCount")!.GetValue(broadcast)!;
+                    result[prefix + field.Name] = field.GetValue(owner) is { } broadcast
+                        ? (int)broadcast.GetType().GetProperty("SubscriberCount")!.GetValue(broadcast)!
+                        : 0;
+                }
+                else if (depth > 0 && type.IsClass && type.Namespace == "Reliably.Rx.Channels" && field.GetValue(owner) is { } component)
+                {
+                    Collect(component, prefix + field.Name + ".", depth - 1);
                 }
             }
         }
 
-        Collect(channel, string.Empty);
-        Collect(channel.Presence, "presence.");
+        Collect(channel, string.Empty, depth: 2);
+        Collect(channel.Presence, "presence.", depth: 0);
         Assert.That(result, Is.Not.Empty, "found the broadcasts");
         return result;
     }

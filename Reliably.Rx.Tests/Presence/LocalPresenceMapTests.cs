@@ -12,6 +12,22 @@ public sealed class LocalPresenceMapTests
         new(action, clientId, data) { ConnectionId = connectionId, Id = id, Timestamp = T0 };
 
     [Test]
+    public void AnEmptyMap_AnswersEverything_AndFillsAgainAfterClear_RTP5a()
+    {
+        var map = new LocalPresenceMap();
+        Assert.That(map.Count, Is.Zero);
+        Assert.That(map.Values, Is.Empty);
+        Assert.That(map.Get("alice"), Is.Null);
+        Assert.That(map.Remove(Msg(PresenceAction.Leave, "alice", "conn-1", "conn-1:1:0")), Is.False);
+
+        map.Put(Msg(PresenceAction.Enter, "alice", "conn-1", "conn-1:1:0"));
+        map.Clear();
+        Assert.That(map.Count, Is.Zero);
+        map.Put(Msg(PresenceAction.Enter, "bob", "conn-1", "conn-1:2:0"));
+        Assert.That(map.Values.Select(m => (m.ClientId, m.Action)), Is.EqualTo(new[] { ("bob", PresenceAction.Present) }));
+    }
+
+    [Test]
     public void RTP17_RTP2a_AStaleEventOfTheSameConnection_DoesNotReplaceOrRemoveTheMember()
     {
         var map = new LocalPresenceMap();

@@ -139,6 +139,25 @@ public sealed class RealtimePresenceTests
     }
 
     [Test]
+    public async Task Members_BroadcastIsCreatedByTheFirstSubscriber_WithTheSetAsItStands()
+    {
+        await using var h = NewHarness();
+        await h.AttachNow(flags: ProtocolFlags.HasPresence);
+        h.Receive(SyncFrame(h.Name, null, Member(PresenceAction.Present, "a", "c1", "c1:0:0")));
+        h.Receive(PresenceFrame(h.Name, Member(PresenceAction.Enter, "b", "c2", "c2:1:0")));
+
+        // Changes with nobody subscribed to Members build no broadcast; the first subscriber still starts with the set.
+        Assert.That(h.Channel.Presence.HasMemberSets, Is.False);
+        Assert.That(h.Channel.Presence.Members, Is.SameAs(h.Channel.Presence.Members));
+        var sets = RecordMembers(h);
+        Assert.That(h.Channel.Presence.HasMemberSets, Is.True);
+        Assert.That(sets.Select(s => string.Join(",", s.Select(m => m.ClientId).OrderBy(x => x))), Is.EqualTo(new[] { "a,b" }));
+
+        h.Receive(PresenceFrame(h.Name, Member(PresenceAction.Leave, "a", "c1", "c1:2:0")));
+        Assert.That(sets.Select(s => string.Join(",", s.Select(m => m.ClientId).OrderBy(x => x))), Is.EqualTo(new[] { "a,b", "b" }));
+    }
+
+    [Test]
     public async Task RTP6_Events_CarryTheOriginalActions_AndEventsOfFilters()
     {
         await using var h = NewHarness();

@@ -14,8 +14,10 @@ internal sealed class AttachRequest : IConnectedTurn
     private readonly IChannelHost _host;
     private readonly ChannelStateTracker _status;
     private readonly ChannelPosition _position;
-    private readonly ChannelTimer _timer;
     private readonly Action<ErrorInfo> _timedOut;
+
+    // Created when first started: most channels never time out an attach or detach, or retry one (docs/benchmarks.md).
+    private ChannelTimer? _timer;
 
     // Loop-only.
     private bool _queued;
@@ -34,7 +36,6 @@ internal sealed class AttachRequest : IConnectedTurn
         _status = status;
         _position = position;
         _timedOut = timedOut;
-        _timer = new ChannelTimer(loop);
     }
 
     /// <summary>
@@ -54,7 +55,7 @@ internal sealed class AttachRequest : IConnectedTurn
     }
 
     /// <summary>Stops the RTL4f timer (ATTACHED came, or the ATTACH is sent again on CONNECTED, RTL3e).</summary>
-    public void CancelTimer() => _timer.Cancel();
+    public void CancelTimer() => _timer?.Cancel();
 
     /// <inheritdoc />
     void IConnectedTurn.OnTurn(bool connected)
@@ -75,7 +76,7 @@ internal sealed class AttachRequest : IConnectedTurn
             Flags = options.Modes == ChannelModes.None ? null : (ProtocolFlags)(int)options.Modes,
         };
         _loop.TrySendNow(message);
-        _timer.Start(_loop.Options.RealtimeRequestTimeout, OnTimeout);
+        (_timer ??= new ChannelTimer(_loop)).Start(_loop.Options.RealtimeRequestTimeout, OnTimeout);
     }
 
     private void OnTimeout()

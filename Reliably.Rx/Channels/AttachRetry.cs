@@ -11,7 +11,9 @@ internal sealed class AttachRetry
     private readonly ConnectionLoop _loop;
     private readonly ChannelStateTracker _status;
     private readonly Action _attach;
-    private readonly ChannelTimer _timer;
+
+    // Created when first started: most channels never time out an attach or detach, or retry one (docs/benchmarks.md).
+    private ChannelTimer? _timer;
 
     // Loop-only.
     private int _count;
@@ -24,21 +26,20 @@ internal sealed class AttachRetry
         _loop = loop;
         _status = status;
         _attach = attach;
-        _timer = new ChannelTimer(loop);
     }
 
     /// <summary>Schedules the next retry.</summary>
     public void Schedule()
     {
         _count++;
-        _timer.Start(RetryBackoff.Delay(_loop.Options.ChannelRetryTimeout, _count, _loop.Random), Fire);
+        (_timer ??= new ChannelTimer(_loop)).Start(RetryBackoff.Delay(_loop.Options.ChannelRetryTimeout, _count, _loop.Random), Fire);
     }
 
     /// <summary>An ATTACHED: the next suspension starts the backoff again.</summary>
     public void Reset() => _count = 0;
 
     /// <summary>Cancels a scheduled retry.</summary>
-    public void Cancel() => _timer.Cancel();
+    public void Cancel() => _timer?.Cancel();
 
     private void Fire()
     {

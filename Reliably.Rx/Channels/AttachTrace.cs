@@ -29,6 +29,13 @@ internal sealed class AttachTrace
         Activity.Current = current;
     }
 
+    /// <summary>Ends <paramref name="trace"/>'s activity, if any, and drops the tracker: an attached channel keeps none.</summary>
+    public static void End(ref AttachTrace? trace, ErrorInfo? error)
+    {
+        trace?.End(error);
+        trace = null;
+    }
+
     /// <summary>Ends the running activity, if any, with <paramref name="error"/> as its status.</summary>
     public void End(ErrorInfo? error)
     {

@@ -17,13 +17,13 @@ internal sealed class ChannelAttachment
     private readonly ChannelPosition _position;
     private readonly ChannelBackfiller _backfiller;
     private readonly ChannelDetach _detach;
-    private readonly AttachTrace _trace;
     private readonly AttachRequest _request;
-    private readonly AttachRetry _retry;
     private readonly Waiters _attachWaiters = new();
 
-    // Loop-only.
+    // Loop-only. The trace and the retry are created when needed: an attached, idle channel holds neither.
     private bool _attachAfterDetach;
+    private AttachTrace? _trace;
+    private AttachRetry? _retry;
 
     // Why the last CONNECTED did not resume (the failed-resume error, RTN15c7), for the discontinuity it causes.
     private ErrorInfo? _connectionResumeError;
@@ -37,9 +37,7 @@ internal sealed class ChannelAttachment
         _position = position;
         _backfiller = backfiller;
         _detach = new ChannelDetach(loop, name, status, backfiller, OnDetachTimedOut);
-        _trace = new AttachTrace(name);
         _request = new AttachRequest(loop, name, host, status, position, error => EnterSuspended(error, retry: true));
-        _retry = new AttachRetry(loop, status, () => StartAttach(null));
     }
 
     private ChannelState State => _status.State;
@@ -84,14 +82,14 @@ internal sealed class ChannelAttachment
     /// <summary>Enters ATTACHING (if not already) and sends ATTACH when connected. RTL4g: from FAILED this clears the reason.</summary>
     public void StartAttach(ErrorInfo? reason)
     {
-        _retry.Cancel();
+        _retry?.Cancel();
         _attachAfterDetach = false;
         if (State == ChannelState.Failed)
         {
             _status.ClearReason();
         }
 
-        _trace.Start();
+        (_trace ??= new AttachTrace(_name)).Start();
         _status.Set(ChannelState.Attaching, reason);
         _request.Send();
     }
@@ -132,7 +130,7 @@ internal sealed class ChannelAttachment
                 return;
             case ChannelState.Suspended:
                 // RTL5j: nothing to tell the server.
-                _retry.Cancel();
+                _retry?.Cancel();
                 _backfiller.Continuity = false;
                 _status.Set(ChannelState.Detached, null);
                 waiter.TrySetResult(true);
@@ -146,7 +144,7 @@ internal sealed class ChannelAttachment
                 _request.CancelTimer();
                 _backfiller.Continuity = false;
                 _status.Set(ChannelState.Detached, null);
-                _trace.End(null);
+                AttachTrace.End(ref _trace, null);
                 _attachWaiters.Fail(new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, "The attach was superseded by a detach (RTL5l)."));
                 waiter.TrySetResult(true);
                 return;
@@ -172,7 +170,7 @@ internal sealed class ChannelAttachment
             case ChannelState.Attaching:
             {
                 _request.CancelTimer();
-                _retry.Reset();
+                _retry?.Reset();
                 _position.ApplyAttached(message);
 
                 // A non-resumed ATTACHED after the channel had been attached means messages may have been missed.
@@ -184,7 +182,7 @@ internal sealed class ChannelAttachment
 
                 var reason = message.Error ?? (discontinuity ? _connectionResumeError : null);
                 _status.Set(ChannelState.Attached, message.Error, resumed, hasBacklog);
-                _trace.End(null);
+                AttachTrace.End(ref _trace, null);
                 _attachWaiters.Complete();
 
                 // RTP17i: the channel was not attached, so its members are re-entered even if the attach resumed.
@@ -259,7 +257,7 @@ internal sealed class ChannelAttachment
     {
         StopTimers();
         _status.Set(ChannelState.Failed, error);
-        _trace.End(error);
+        AttachTrace.End(ref _trace, error);
         _attachWaiters.Fail(error);
         _detach.Waiters.Fail(error);
     }
@@ -281,7 +279,7 @@ internal sealed class ChannelAttachment
             case ConnectionState.Suspended:
                 // RTL3c.
                 _detach.CancelTimer();
-                _retry.Cancel();
+                _retry?.Cancel();
                 if (State is ChannelState.Attaching or ChannelState.Attached)
                 {
                     EnterSuspended(change.Reason, retry: false);
@@ -300,7 +298,7 @@ internal sealed class ChannelAttachment
                     StopTimers();
                     _backfiller.Continuity = false;
                     _status.Set(ChannelState.Detached, change.Reason);
-                    _trace.End(null);
+                    AttachTrace.End(ref _trace, null);
                     _attachWaiters.Fail(ChannelErrors.ConnectionRefusal(ConnectionState.Closed)!);
                     _detach.Waiters.Complete();
                 }
@@ -356,7 +354,7 @@ internal sealed class ChannelAttachment
     {
         _request.CancelTimer();
         _status.Set(ChannelState.Suspended, reason);
-        _trace.End(reason);
+        AttachTrace.End(ref _trace, reason);
         _attachWaiters.Fail(reason ?? new ErrorInfo(ErrorCodes.ChannelOperationFailed, 400, "Channel suspended."));
         if (_detach.AfterAttach)
         {
@@ -368,7 +366,7 @@ internal sealed class ChannelAttachment
 
         if (retry)
         {
-            _retry.Schedule();
+            (_retry ??= new AttachRetry(_loop, _status, () => StartAttach(null))).Schedule();
         }
     }
 
@@ -393,7 +391,7 @@ internal sealed class ChannelAttachment
     {
         _request.CancelTimer();
         _detach.CancelTimer();
-        _retry.Cancel();
+        _retry?.Cancel();
         _attachAfterDetach = false;
         _detach.AfterAttach = false;
     }

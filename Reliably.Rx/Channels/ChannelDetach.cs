@@ -13,8 +13,10 @@ internal sealed class ChannelDetach
     private readonly string _name;
     private readonly ChannelStateTracker _status;
     private readonly ChannelBackfiller _backfiller;
-    private readonly ChannelTimer _timer;
     private readonly Action _timedOut;
+
+    // Created when first started: most channels never time out an attach or detach, or retry one (docs/benchmarks.md).
+    private ChannelTimer? _timer;
 
     // Loop-only.
     private ChannelState _stateBefore;
@@ -31,7 +33,6 @@ internal sealed class ChannelDetach
         _status = status;
         _backfiller = backfiller;
         _timedOut = timedOut;
-        _timer = new ChannelTimer(loop);
     }
 
     /// <summary>The callers waiting for DETACHED.</summary>
@@ -64,7 +65,7 @@ internal sealed class ChannelDetach
     {
         if (_loop.TrySendNow(new ProtocolMessage(ProtocolAction.Detach, _name)))
         {
-            _timer.Start(_loop.Options.RealtimeRequestTimeout, OnTimeout);
+            (_timer ??= new ChannelTimer(_loop)).Start(_loop.Options.RealtimeRequestTimeout, OnTimeout);
         }
     }
 
@@ -89,13 +90,13 @@ internal sealed class ChannelDetach
     /// <summary>DETACHED (from the server, or at once where nothing needs telling): every waiter completes.</summary>
     public void Finish(ErrorInfo? reason)
     {
-        _timer.Cancel();
+        _timer?.Cancel();
         _status.Set(ChannelState.Detached, reason);
         Waiters.Complete();
     }
 
     /// <summary>Stops the RTL5f timer (the DETACH is sent again on CONNECTED, RTL3e).</summary>
-    public void CancelTimer() => _timer.Cancel();
+    public void CancelTimer() => _timer?.Cancel();
 
     private void OnTimeout()
     {

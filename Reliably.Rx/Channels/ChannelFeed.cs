@@ -19,6 +19,11 @@ internal sealed class ChannelFeed
     // Loop-only.
     private long _sequence;
 
+    // The listener is wired to the broadcast with the first subscription (under the state gate): a feed nobody subscribes
+    // to has no subscriber to fault or fall behind, and holds no handler delegates.
+    private IChannelFeedListener? _listener;
+    private bool _listenerWired;
+
     /// <param name="host">Where subscriptions deliver.</param>
     /// <param name="initial">The state a subscription that takes state changes starts with before the first change.</param>
     /// <param name="repair">Reads the messages of a bounded subscription's gap from history, or returns null when the channel does not repair gaps.</param>
@@ -41,6 +46,12 @@ internal sealed class ChannelFeed
     {
         add => _broadcast.DepthChanged += value;
         remove => _broadcast.DepthChanged -= value;
+    }
+
+    /// <summary>Receives subscriber faults and depths once the feed has a subscriber; set before the first subscription.</summary>
+    public IChannelFeedListener? Listener
+    {
+        set => _listener = value;
     }
 
     /// <summary>The latest state change; only meaningful on the loop.</summary>
@@ -82,6 +93,7 @@ internal sealed class ChannelFeed
             (kinds & FeedKinds.Discontinuity) != 0 ? static d => new DiscontinuityNotification(0, d) : null,
             _repair,
             (kinds & FeedKinds.Message) != 0 ? static m => new MessageNotification(0, m) : null);
+        WireListener();
         if ((kinds & FeedKinds.State) == 0)
         {
             return _broadcast.Subscribe(observer, options, where, traits, hasFirst: false, null!, (int)kinds);
@@ -96,6 +108,21 @@ internal sealed class ChannelFeed
         }
     }
 
+    private void WireListener()
+    {
+        lock (_stateGate)
+        {
+            if (_listenerWired || _listener is not { } listener)
+            {
+                return;
+            }
+
+            _listenerWired = true;
+            _broadcast.SubscriberFaulted += listener.OnSubscriberFaulted;
+            _broadcast.DepthChanged += listener.OnDepthChanged;
+        }
+    }
+
     /// <summary>Completes every subscription after what it has queued.</summary>
     public void Complete()
     {
@@ -107,4 +134,14 @@ internal sealed class ChannelFeed
             }
         }
     }
+}
+
+/// <summary>What a channel's feed reports about its subscribers (on the delivery thread).</summary>
+internal interface IChannelFeedListener
+{
+    /// <summary>A subscriber threw; it keeps receiving.</summary>
+    void OnSubscriberFaulted(Exception error);
+
+    /// <summary>A subscriber's depth after a full drain batch.</summary>
+    void OnDepthChanged(int depth);
 }

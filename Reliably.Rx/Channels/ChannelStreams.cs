@@ -10,11 +10,25 @@ namespace Reliably.Rx.Channels;
 /// callback); unsubscribing never detaches (RTL8). The loop appends to the feed; subscribers are served on the delivery
 /// scheduler.
 /// </summary>
-internal sealed class ChannelStreams
+internal sealed class ChannelStreams : IChannelFeedListener
 {
     private readonly ChannelFeed _feed;
-    private readonly LosslessBroadcast<Exception> _errors;
+    private readonly ConnectionLoop _loop;
+    private readonly string _name;
+    private readonly ILogger _logger;
+    private readonly KeyValuePair<string, object?> _tag;
     private readonly Action _attachOnSubscribe;
+
+    // Created on first use: an attached channel nobody subscribes to needs none of them (docs/benchmarks.md, "Memory per
+    // attached channel"). Each stream is a stateless subscribe factory, so two threads racing to create one may both
+    // succeed and either object serves; the errors broadcast holds subscribers, so it is published once (Interlocked).
+    private FeedStream<ChannelStateChange>? _stateChanges;
+    private FeedStream<ChannelDiscontinuity>? _discontinuities;
+    private FeedStream<ChannelNotification>? _events;
+    private FeedStream<Message>? _messages;
+    private RawObservable<Exception>? _subscriberErrors;
+    private LosslessBroadcast<Exception>? _errors;
+    private volatile bool _completed;
 
     /// <param name="loop">Where subscriptions deliver from.</param>
     /// <param name="name">The channel name, for the log.</param>
@@ -30,51 +44,44 @@ internal sealed class ChannelStreams
         Func<BackfillRequest, Task<BackfillResult>?> repair,
         Action attachOnSubscribe)
     {
+        _loop = loop;
+        _name = name;
+        _logger = logger;
+        _tag = tag;
         _attachOnSubscribe = attachOnSubscribe;
         _feed = new ChannelFeed(loop, new ChannelStateChange(ChannelState.Initialized, ChannelState.Initialized, ChannelEvent.Initialized), repair);
-        _errors = new LosslessBroadcast<Exception>(loop);
-        _feed.SubscriberFaulted += ex =>
-        {
-            ChannelLog.SubscriberFaulted(logger, name, ex);
-            _errors.Publish(ex);
-        };
-        _errors.SubscriberFaulted += ex => ChannelLog.SubscriberFaulted(logger, name, ex);
-        _feed.DepthChanged += depth => ReliablyRxDiagnostics.SubscriberBufferDepth.Record(depth, tag);
-
-        StateChanges = Stream(FeedKinds.State, static n => ((StateChangeNotification)n).Change, attach: false);
-        Discontinuities = Stream(FeedKinds.Discontinuity, static n => ((DiscontinuityNotification)n).Discontinuity, attach: false);
-        SubscriberErrors = new RawObservable<Exception>(_errors.Subscribe);
-        Events = Stream(FeedKinds.All, static n => n, attach: true);
-        Messages = Stream(FeedKinds.Message, static n => ((MessageNotification)n).Message, attach: true);
+        _feed.Listener = this;
     }
 
     /// <summary>The channel's one ordered sequence of events, which the loop appends to.</summary>
     public ChannelFeed Feed => _feed;
 
     /// <summary>The state changes, starting with the current state.</summary>
-    public IDeliveryStream<ChannelStateChange> StateChanges { get; }
+    public IDeliveryStream<ChannelStateChange> StateChanges =>
+        _stateChanges ??= new FeedStream<ChannelStateChange>(this, FeedKinds.State, static n => ((StateChangeNotification)n).Change, attach: false, where: null);
 
     /// <summary>The discontinuities.</summary>
-    public IDeliveryStream<ChannelDiscontinuity> Discontinuities { get; }
+    public IDeliveryStream<ChannelDiscontinuity> Discontinuities =>
+        _discontinuities ??= new FeedStream<ChannelDiscontinuity>(this, FeedKinds.Discontinuity, static n => ((DiscontinuityNotification)n).Discontinuity, attach: false, where: null);
 
     /// <summary>Subscriber and decoding errors.</summary>
-    public IObservable<Exception> SubscriberErrors { get; }
+    public IObservable<Exception> SubscriberErrors => _subscriberErrors ??= new RawObservable<Exception>(observer => Errors().Subscribe(observer));
 
     /// <summary>Every event, starting with the current state; subscribing attaches.</summary>
-    public IDeliveryStream<ChannelNotification> Events { get; }
+    public IDeliveryStream<ChannelNotification> Events =>
+        _events ??= new FeedStream<ChannelNotification>(this, FeedKinds.All, static n => n, attach: true, where: null);
 
     /// <summary>The messages; subscribing attaches.</summary>
-    public IDeliveryStream<Message> Messages { get; }
+    public IDeliveryStream<Message> Messages => _messages ??= MessagesWhere(null);
+
+    /// <summary>True once the errors broadcast exists (someone subscribed to <see cref="SubscriberErrors"/>); for tests.</summary>
+    internal bool HasErrorsBroadcast => Volatile.Read(ref _errors) is not null;
 
     /// <summary>RTL7b: the messages called <paramref name="name"/>, filtered by the producer.</summary>
-    public IDeliveryStream<Message> Named(string name) => MessagesWhere(m => m.Name == name);
+    public IDeliveryStream<Message> Named(string name) => MessagesWhere(n => ((MessageNotification)n).Message.Name == name);
 
     /// <summary>RTL22: the messages that meet every criterion of <paramref name="filter"/>, filtered by the producer.</summary>
-    public IDeliveryStream<Message> Filtered(MessageFilter filter) => MessagesWhere(filter.Matches);
-
-    /// <summary>The messages <paramref name="keep"/> accepts, filtered before they enter a subscription's queue.</summary>
-    private DeliveryStream<Message> MessagesWhere(Func<Message, bool> keep) =>
-        Stream(FeedKinds.Message, static n => ((MessageNotification)n).Message, attach: true, n => keep(((MessageNotification)n).Message));
+    public IDeliveryStream<Message> Filtered(MessageFilter filter) => MessagesWhere(n => filter.Matches(((MessageNotification)n).Message));
 
     /// <summary>The data of the messages (called <paramref name="name"/>, when given) as <typeparamref name="T"/>, failures handled as <paramref name="onFailure"/> says.</summary>
     public IDeliveryStream<T> Typed<T>(string? name, ConversionFailure onFailure)
@@ -83,7 +90,7 @@ internal sealed class ChannelStreams
         Func<ChannelNotification, bool>? where = name is null ? null : n => ((MessageNotification)n).Message.Name == name;
         return new DeliveryStream<T>((observer, options) =>
         {
-            var typed = new TypedDataObserver<T>(observer, onFailure, _errors.Publish);
+            var typed = new TypedDataObserver<T>(observer, onFailure, ReportError);
             var subscription = _feed.Subscribe(typed, FeedKinds.Message, where, options);
             typed.Subscription = subscription;
             _attachOnSubscribe();
@@ -91,29 +98,80 @@ internal sealed class ChannelStreams
         });
     }
 
-    /// <summary>Reports an error on <see cref="SubscriberErrors"/>.</summary>
-    public void ReportError(Exception error) => _errors.Publish(error);
+    /// <summary>Reports an error on <see cref="SubscriberErrors"/>: to nobody when nobody ever subscribed to it.</summary>
+    public void ReportError(Exception error) => Volatile.Read(ref _errors)?.Publish(error);
 
     /// <summary>Completes every stream after what it has queued.</summary>
     public void Complete()
     {
+        _completed = true;
         _feed.Complete();
-        _errors.Complete();
+        Volatile.Read(ref _errors)?.Complete();
     }
 
-    /// <summary>A stream of the feed's <paramref name="kinds"/>, delivered as <paramref name="project"/> makes them.</summary>
-    private DeliveryStream<T> Stream<T>(FeedKinds kinds, Func<ChannelNotification, T> project, bool attach, Func<ChannelNotification, bool>? where = null) =>
-        new((observer, options) =>
+    /// <summary>The messages <paramref name="where"/> accepts (all when null), filtered before they enter a subscription's queue.</summary>
+    private FeedStream<Message> MessagesWhere(Func<ChannelNotification, bool>? where) =>
+        new(this, FeedKinds.Message, static n => ((MessageNotification)n).Message, attach: true, where);
+
+    private LosslessBroadcast<Exception> Errors()
+    {
+        if (Volatile.Read(ref _errors) is { } existing)
         {
+            return existing;
+        }
+
+        var created = new LosslessBroadcast<Exception>(_loop);
+        created.SubscriberFaulted += OnErrorsSubscriberFaulted;
+        var errors = Interlocked.CompareExchange(ref _errors, created, null) ?? created;
+
+        // Complete() sets the flag before it reads the field, and this reads the flag after publishing the field: one of
+        // the two completes a broadcast created while the channel completes (Complete is idempotent).
+        if (_completed)
+        {
+            errors.Complete();
+        }
+
+        return errors;
+    }
+
+    /// <inheritdoc />
+    public void OnSubscriberFaulted(Exception error)
+    {
+        ChannelLog.SubscriberFaulted(_logger, _name, error);
+        ReportError(error);
+    }
+
+    private void OnErrorsSubscriberFaulted(Exception error) => ChannelLog.SubscriberFaulted(_logger, _name, error);
+
+    /// <inheritdoc />
+    public void OnDepthChanged(int depth) => ReliablyRxDiagnostics.SubscriberBufferDepth.Record(depth, _tag);
+
+    /// <summary>
+    /// A stream of the feed's kinds, delivered as its projection makes them: one object per stream and no closure, so that
+    /// a channel's streams cost a few dozen bytes each, and nothing until first used.
+    /// </summary>
+    private sealed class FeedStream<T>(
+        ChannelStreams owner,
+        FeedKinds kinds,
+        Func<ChannelNotification, T> project,
+        bool attach,
+        Func<ChannelNotification, bool>? where) : IDeliveryStream<T>
+    {
+        public IDisposable Subscribe(IObserver<T> observer) => Subscribe(observer, DeliveryOptions.Default);
+
+        public DeliverySubscription Subscribe(IObserver<T> observer, DeliveryOptions options)
+        {
+            DeliveryStream<T>.Validate(observer, options);
             IObserver<ChannelNotification> target = observer as IObserver<ChannelNotification> is { } same && kinds == FeedKinds.All
                 ? same
                 : new ProjectingObserver<T>(observer, project);
-            var subscription = _feed.Subscribe(target, kinds, where, options);
+            var subscription = owner._feed.Subscribe(target, kinds, where, options);
             if (attach)
             {
-                _attachOnSubscribe();
+                owner._attachOnSubscribe();
             }
 
             return subscription;
-        });
+        }
+    }
 }

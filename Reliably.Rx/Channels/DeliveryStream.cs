@@ -18,13 +18,19 @@ internal sealed class DeliveryStream<T> : IDeliveryStream<T>
 
     public DeliverySubscription Subscribe(IObserver<T> observer, DeliveryOptions options)
     {
+        Validate(observer, options);
+        return _subscribe(observer, options);
+    }
+
+    /// <summary>The checks every channel stream makes before it subscribes: 40003 for a null observer or options, then the options' own.</summary>
+    internal static void Validate(IObserver<T> observer, DeliveryOptions options)
+    {
         if (observer is null || options is null)
         {
             throw new AblyException(ErrorCodes.InvalidParameterValue, 400, "The observer and the delivery options must not be null.");
         }
 
         options.Validate();
-        return _subscribe(observer, options);
     }
 }
 

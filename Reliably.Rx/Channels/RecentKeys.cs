@@ -10,8 +10,10 @@ namespace Reliably.Rx.Channels;
 internal sealed class RecentKeys
 {
     private readonly int _capacity;
-    private readonly Dictionary<Key, string?> _versions = new();
-    private readonly Queue<Key> _order = new();
+
+    // Created with the first key: a channel whose messages are not tracked (no backfill yet) holds neither.
+    private Dictionary<Key, string?>? _versions;
+    private Queue<Key>? _order;
     private long _suppressed;
 
     public RecentKeys(int capacity)
@@ -40,6 +42,11 @@ internal sealed class RecentKeys
 
     public bool Contains(Message message)
     {
+        if (_versions is null)
+        {
+            return false;
+        }
+
         if (message.Id is { } id && _versions.ContainsKey(new Key(false, id)))
         {
             // The same id is the same message, at the same version (RSL1k): each change has an id of its own.
@@ -52,7 +59,7 @@ internal sealed class RecentKeys
 
     /// <summary>True when an earlier version of <paramref name="message"/> was delivered, but not this one.</summary>
     public bool HasOlderVersionOf(Message message) =>
-        message.Serial is { } serial && _versions.TryGetValue(new Key(true, serial), out var delivered)
+        message.Serial is { } serial && _versions is not null && _versions.TryGetValue(new Key(true, serial), out var delivered)
         && string.CompareOrdinal(VersionOf(message), delivered) > 0;
 
     /// <summary>TM2s1: a message without a version serial is its serial's first version.</summary>
@@ -60,6 +67,8 @@ internal sealed class RecentKeys
 
     private void Add(Key key, string? version)
     {
+        _versions ??= new Dictionary<Key, string?>();
+        _order ??= new Queue<Key>();
         if (_versions.TryGetValue(key, out var known))
         {
             if (string.CompareOrdinal(version, known) > 0)

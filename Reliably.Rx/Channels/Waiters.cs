@@ -3,14 +3,18 @@ namespace Reliably.Rx.Channels;
 /// <summary>The callers waiting for one outcome (an attach or a detach), completed or failed together. Loop-only.</summary>
 internal sealed class Waiters
 {
-    private readonly List<TaskCompletionSource<bool>> _waiting = new();
+    // Null while nobody waits, which is nearly always (an attached channel's attach waiters were completed long ago).
+    private List<TaskCompletionSource<bool>>? _waiting;
+
+    /// <summary>True while a waiter is pending; for tests.</summary>
+    internal bool HasWaiters => _waiting is { Count: > 0 };
 
     /// <summary>Adds a waiter; null (an operation nobody awaits) adds nothing.</summary>
     public void Add(TaskCompletionSource<bool>? waiter)
     {
         if (waiter is not null)
         {
-            _waiting.Add(waiter);
+            (_waiting ??= new List<TaskCompletionSource<bool>>(1)).Add(waiter);
         }
     }
 
@@ -32,10 +36,13 @@ internal sealed class Waiters
         }
     }
 
-    private TaskCompletionSource<bool>[] Take()
+    private List<TaskCompletionSource<bool>> Take()
     {
-        var all = _waiting.ToArray();
-        _waiting.Clear();
+        // The list is handed over whole: a waiter added by a continuation goes into a new list, for the next outcome.
+        var all = _waiting ?? Empty;
+        _waiting = null;
         return all;
     }
+
+    private static readonly List<TaskCompletionSource<bool>> Empty = new(0);
 }

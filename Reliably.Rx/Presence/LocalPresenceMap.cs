@@ -13,26 +13,27 @@ namespace Reliably.Rx.Presence;
 /// </remarks>
 internal sealed class LocalPresenceMap
 {
-    private readonly Dictionary<string, PresenceMessage> _members = new(StringComparer.Ordinal);
+    // Created with the first member: most channels never enter presence from this connection.
+    private Dictionary<string, PresenceMessage>? _members;
 
     /// <summary>The members held, each with action PRESENT.</summary>
-    public IReadOnlyList<PresenceMessage> Values => _members.Values.ToArray();
+    public IReadOnlyList<PresenceMessage> Values => _members is { Count: > 0 } members ? members.Values.ToArray() : Array.Empty<PresenceMessage>();
 
-    public int Count => _members.Count;
+    public int Count => _members?.Count ?? 0;
 
     /// <summary>The member entered as <paramref name="clientId"/>, or null.</summary>
-    public PresenceMessage? Get(string clientId) => _members.GetValueOrDefault(clientId);
+    public PresenceMessage? Get(string clientId) => _members?.GetValueOrDefault(clientId);
 
     /// <summary>Applies an ENTER, UPDATE or PRESENT (RTP17b): stored as PRESENT unless an entry of its memberKey is newer.</summary>
     public void Put(PresenceMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.ClientId is not { } clientId || (_members.TryGetValue(clientId, out var existing) && IsStale(message, existing)))
+        if (message.ClientId is not { } clientId || (_members is not null && _members.TryGetValue(clientId, out var existing) && IsStale(message, existing)))
         {
             return;
         }
 
-        _members[clientId] = message with { Action = PresenceAction.Present };
+        (_members ??= new Dictionary<string, PresenceMessage>(StringComparer.Ordinal))[clientId] = message with { Action = PresenceAction.Present };
     }
 
     /// <summary>
@@ -43,7 +44,7 @@ internal sealed class LocalPresenceMap
     {
         ArgumentNullException.ThrowIfNull(leave);
         if (leave.IsSynthesized || leave.ClientId is not { } clientId
-            || !_members.TryGetValue(clientId, out var existing) || IsStale(leave, existing))
+            || _members is null || !_members.TryGetValue(clientId, out var existing) || IsStale(leave, existing))
         {
             return false;
         }
@@ -52,7 +53,7 @@ internal sealed class LocalPresenceMap
     }
 
     /// <summary>Forgets every member (RTP5a: the channel went DETACHED or FAILED, so nobody is re-entered).</summary>
-    public void Clear() => _members.Clear();
+    public void Clear() => _members = null;
 
     private static bool IsStale(PresenceMessage incoming, PresenceMessage existing) =>
         string.Equals(incoming.ConnectionId, existing.ConnectionId, StringComparison.Ordinal) && !PresenceMap.IsNewer(incoming, existing);

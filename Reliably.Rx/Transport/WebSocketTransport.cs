@@ -1,6 +1,5 @@
 using System.Net.Security;
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Websocket.Client;
 
@@ -19,9 +18,16 @@ internal sealed class WebSocketTransport : ITransport
     private readonly ILogger _logger;
     private readonly object _emitGate = new();
     private readonly List<IDisposable> _subscriptions = new();
-    private readonly Channel<(byte[] Frame, TransportFrameKind Kind)> _outbound =
-        Channel.CreateUnbounded<(byte[] Frame, TransportFrameKind Kind)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly object _sendGate = new();
     private readonly RemoteCertificateValidationCallback? _certificateValidation;
+
+    // The frames waiting for the socket (under _sendGate), and whether a drain is running. An idle connection has no
+    // drain task parked on a queue (a channel reader's pending wait, its segment and the send loop's state machine cost
+    // ~1.4 KB per connection): the first frame after a quiet spell starts one drain, which sends everything queued and
+    // ends when the queue is empty.
+    private Queue<(byte[] Frame, TransportFrameKind Kind)>? _outbound;
+    private bool _draining;
+
     private WebsocketClient? _client;
     private bool _closed;
 
@@ -68,8 +74,27 @@ internal sealed class WebSocketTransport : ITransport
             return;
         }
 
-        // One exact-size copy: the caller's buffer is reused, and the frame is written later by the send loop.
-        _outbound.Writer.TryWrite((frame.ToArray(), kind));
+        // One exact-size copy: the caller's buffer is reused, and the frame is written later by the drain.
+        var item = (frame.ToArray(), kind);
+        lock (_sendGate)
+        {
+            if (Volatile.Read(ref _closedFlag) != 0)
+            {
+                return;
+            }
+
+            (_outbound ??= new Queue<(byte[] Frame, TransportFrameKind Kind)>()).Enqueue(item);
+            if (_draining || !_opened)
+            {
+                // A drain is running and will take it; before the socket opened, the drain that StartAsync begins will.
+                return;
+            }
+
+            _draining = true;
+        }
+
+        // The socket write runs off the caller's thread (the loop), one hand-off per burst rather than per frame.
+        ThreadPool.UnsafeQueueUserWorkItem(static t => _ = t.DrainAsync(), this, preferLocal: false);
     }
 
     public void Close()
@@ -82,7 +107,10 @@ internal sealed class WebSocketTransport : ITransport
             return;
         }
 
-        _outbound.Writer.TryComplete();
+        lock (_sendGate)
+        {
+            _outbound = null;
+        }
 
         var client = _client;
         if (client is not null)
@@ -97,6 +125,10 @@ internal sealed class WebSocketTransport : ITransport
     private ClientWebSocket CreateSocket()
     {
         var socket = new ClientWebSocket();
+
+        // No WebSocket-level keep-alive pings: they would need a runtime timer per connection (STYLE.md: the scheduler is
+        // the only clock), and liveness is Ably's: the server's heartbeats and the loop's maxIdleInterval watch (RTN23).
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
         if (_certificateValidation is not null)
         {
             socket.Options.RemoteCertificateValidationCallback = _certificateValidation;
@@ -110,9 +142,19 @@ internal sealed class WebSocketTransport : ITransport
         try
         {
             await client.StartOrFail().ConfigureAwait(false);
-            _opened = true;
+            bool drain;
+            lock (_sendGate)
+            {
+                _opened = true;
+                drain = _outbound is { Count: > 0 } && !_draining;
+                _draining |= drain;
+            }
+
             Emit(static l => l.OnOpened());
-            _ = SendLoopAsync(client);
+            if (drain)
+            {
+                _ = DrainAsync();
+            }
         }
         catch (Exception ex)
         {
@@ -126,28 +168,42 @@ internal sealed class WebSocketTransport : ITransport
     /// Our own single sender over Websocket.Client's socket: its send queues cost one thread-pool hand-off per frame plus
     /// an async lock, which on a loaded machine capped publish throughput at ~40-50 % of the same client over a plain
     /// ClientWebSocket (docs/benchmarks.md, F1). Websocket.Client still owns the socket's lifetime and the receive loop;
-    /// frames are still dropped while the socket is not open, as its queue did.
+    /// frames are still dropped while the socket is not open, as its queue did. At most one drain runs at a time
+    /// (<see cref="_draining"/>), so frames are written in the order they were sent.
     /// </summary>
-    private async Task SendLoopAsync(WebsocketClient client)
+    private async Task DrainAsync()
     {
         try
         {
-            var reader = _outbound.Reader;
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            while (true)
             {
-                while (reader.TryRead(out var item))
+                (byte[] Frame, TransportFrameKind Kind) item;
+                lock (_sendGate)
                 {
-                    if (client.NativeClient is { State: WebSocketState.Open } socket)
+                    if (_outbound is not { Count: > 0 } queue)
                     {
-                        var type = item.Kind == TransportFrameKind.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-                        await socket.SendAsync(item.Frame, type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                        _draining = false;
+                        return;
                     }
+
+                    item = queue.Dequeue();
+                }
+
+                if (_client?.NativeClient is { State: WebSocketState.Open } socket)
+                {
+                    var type = item.Kind == TransportFrameKind.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+                    await socket.SendAsync(item.Frame, type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                 }
             }
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
-            // The socket went away; the receive side reports the closure.
+            // The socket went away; the receive side reports the closure. What is still queued will never be written.
+            lock (_sendGate)
+            {
+                _outbound = null;
+                _draining = false;
+            }
         }
     }
 
