@@ -184,8 +184,21 @@ public static class AbCommand
             var library = context.LoadFromAssemblyName(new AssemblyName("Reliably.Rx"));
             Console.WriteLine($"{label}: {library.Location} {library.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion}");
             var open = assembly.GetType(typeof(AbProbes).FullName!, throwOnError: true)!.GetMethod(nameof(AbProbes.Open))!;
-            var (round, session) = ((Func<int, long>, IDisposable))open.Invoke(null, [probe, args])!;
-            return new Side(round, session);
+            // Under a heavy load a connection can miss the probe's 15 s wait; a failed attempt is retried, because the
+            // probe file is compiled into old commits and cannot be changed there. The failed attempt's client is left
+            // to the process's end: it only retries its connection, outside the rounds' units.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    var (round, session) = ((Func<int, long>, IDisposable))open.Invoke(null, [probe, args])!;
+                    return new Side(round, session);
+                }
+                catch (TargetInvocationException e) when (attempt < 3 && e.InnerException is AblyException)
+                {
+                    Console.WriteLine($"{label}: opening the probe failed ({e.InnerException.Message}); attempt {attempt + 1}");
+                }
+            }
         }
 
         public Round Measure(int n)
