@@ -194,7 +194,8 @@ public static class AbCommand
                     var (round, session) = ((Func<int, long>, IDisposable))open.Invoke(null, [probe, args])!;
                     return new Side(round, session);
                 }
-                catch (TargetInvocationException e) when (attempt < 3 && e.InnerException is AblyException)
+                // By name: the build's AblyException is its own load context's type, not this assembly's.
+                catch (TargetInvocationException e) when (attempt < 3 && e.InnerException?.GetType().FullName == typeof(AblyException).FullName)
                 {
                     Console.WriteLine($"{label}: opening the probe failed ({e.InnerException.Message}); attempt {attempt + 1}");
                 }
