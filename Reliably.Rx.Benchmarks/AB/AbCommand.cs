@@ -197,7 +197,7 @@ public static class AbCommand
                 // By name: the build's AblyException is its own load context's type, not this assembly's.
                 catch (TargetInvocationException e) when (attempt < 3 && e.InnerException?.GetType().FullName == typeof(AblyException).FullName)
                 {
-                    Console.WriteLine($"{label}: opening the probe failed ({e.InnerException.Message}); attempt {attempt + 1}");
+                    Console.WriteLine($"{label}: opening the probe failed ({e.InnerException!.Message}); attempt {attempt + 1}");
                 }
             }
         }
