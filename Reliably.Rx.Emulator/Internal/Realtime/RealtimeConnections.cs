@@ -116,6 +116,14 @@ internal sealed class RealtimeConnections
     /// <summary>Decodes one inbound frame and hands it to its session; Ably-shaped failures fail the connection.</summary>
     public static async Task DispatchAsync(Session session, ReadOnlyMemory<byte> bytes, WireFormat format)
     {
+        // A publish is read straight into its stored form, unless a frame rule may match it (rules read trees).
+        if (!session.Server.Faults.Frames.Any && InboundPublish.TryRead(bytes, format, session.LastPublishChannel) is { } publish)
+        {
+            session.Frames.RecordInbound(session.Server.Time.GetUtcNow(), bytes, format);
+            session.Publish(publish);
+            return;
+        }
+
         JObject pm;
         try
         {
