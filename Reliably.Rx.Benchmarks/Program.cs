@@ -9,7 +9,8 @@ namespace Reliably.Rx.Benchmarks;
 /// options), which prints progress while it runs, then one table, and writes the table and charts to <c>--out</c>;
 /// <c>e2e-memchild</c> is its memory-measurement child process; <c>receive-cpu</c> measures the receive path's CPU time
 /// per message with a blocking caller (<see cref="Pipeline.ReceiveCpuProbe"/>), and <c>decode-cpu</c> the codec's decode CPU
-/// time per message (<see cref="Codecs.DecodeCpuProbe"/>).
+/// time per message (<see cref="Codecs.DecodeCpuProbe"/>); <c>ab</c> compares two builds of the library in one process
+/// (<see cref="AB.AbCommand"/>; <c>ab --help</c>).
 /// </summary>
 public static class Program
 {
@@ -28,6 +29,11 @@ public static class Program
         if (args.Length > 0 && args[0] == Codecs.DecodeCpuProbe.Verb)
         {
             return Codecs.DecodeCpuProbe.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == AB.AbCommand.Verb)
+        {
+            return AB.AbCommand.Run(args[1..]);
         }
 
         if (args.Length > 0 && args[0] == Pipeline.ReceiveCpuProbe.Verb)

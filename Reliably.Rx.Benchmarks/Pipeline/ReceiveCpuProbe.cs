@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using Reliably.Rx.Benchmarks.AB;
 using Reliably.Rx.Serialization;
 
 namespace Reliably.Rx.Benchmarks.Pipeline;
@@ -40,7 +41,7 @@ public static class ReceiveCpuProbe
         client.Connection.WaitForStateAsync(ConnectionState.Connected, TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
 
         // Every channel has the same number of subscribers; the frames go to the channels in turn.
-        var counters = new Counter[channelCount * subscribers];
+        var counters = new DeliveryCounter[channelCount * subscribers];
         var subscriptions = new IDisposable[counters.Length];
         var channelFrames = new byte[channelCount][];
         var codec = ProtocolCodecs.For(format == "msgpack" ? WireFormat.MsgPack : WireFormat.Json);
@@ -52,7 +53,7 @@ public static class ReceiveCpuProbe
             var channel = client.Channels.Get(name);
             for (var i = 0; i < subscribers; i++)
             {
-                var counter = counters[(c * subscribers) + i] = new Counter();
+                var counter = counters[(c * subscribers) + i] = new DeliveryCounter();
                 subscriptions[(c * subscribers) + i] = channel.Messages().Subscribe(_ => counter.Add(), _ => { });
             }
 
@@ -124,28 +125,5 @@ public static class ReceiveCpuProbe
 
         client.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
         return 0;
-    }
-
-    private sealed class Counter
-    {
-        private long _count;
-        private long _target;
-        private CountdownEvent? _done;
-
-        public void Arm(long more, CountdownEvent done)
-        {
-            _target = Interlocked.Read(ref _count) + more;
-            Volatile.Write(ref _done, done);
-        }
-
-        public void Add()
-        {
-            // One subscriber's notifications never overlap: only this thread writes the count.
-            var count = Interlocked.Increment(ref _count);
-            if (count == _target)
-            {
-                Volatile.Read(ref _done)!.Signal();
-            }
-        }
     }
 }
