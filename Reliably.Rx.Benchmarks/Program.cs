@@ -9,8 +9,9 @@ namespace Reliably.Rx.Benchmarks;
 /// options), which prints progress while it runs, then one table, and writes the table and charts to <c>--out</c>;
 /// <c>e2e-memchild</c> is its memory-measurement child process; <c>receive-cpu</c> measures the receive path's CPU time
 /// per message with a blocking caller (<see cref="Pipeline.ReceiveCpuProbe"/>), and <c>decode-cpu</c> the codec's decode CPU
-/// time per message (<see cref="Codecs.DecodeCpuProbe"/>); <c>ab</c> compares two builds of the library in one process
-/// (<see cref="AB.AbCommand"/>; <c>ab --help</c>).
+/// time per message (<see cref="Codecs.DecodeCpuProbe"/>); <c>publish-cpu</c> the client's CPU time and allocation per
+/// publish without sockets (<see cref="Pipeline.PublishCpuProbe"/>); <c>ab</c> compares two builds of the library in one
+/// process (<see cref="AB.AbCommand"/>; <c>ab --help</c>).
 /// </summary>
 public static class Program
 {
@@ -39,6 +40,11 @@ public static class Program
         if (args.Length > 0 && args[0] == Pipeline.ReceiveCpuProbe.Verb)
         {
             return Pipeline.ReceiveCpuProbe.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == Pipeline.PublishCpuProbe.Verb)
+        {
+            return Pipeline.PublishCpuProbe.Run(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

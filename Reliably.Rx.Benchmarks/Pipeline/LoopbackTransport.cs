@@ -10,7 +10,8 @@ namespace Reliably.Rx.Benchmarks.Pipeline;
 /// for ATTACH, an ACK for every MESSAGE (emitted from inside <c>Send</c>, so it reaches the loop as a new turn, like a
 /// frame from the socket would). Every frame is a real encoded frame: the client's encode cost on the way out, its
 /// decode cost on the way in (ACKs included); the "server" only peeks at the action of a MESSAGE. No sockets, no
-/// Websocket.Client.
+/// Websocket.Client. With <c>receiveLoop</c> the replies are instead handed to an async receive loop of their own, in
+/// order, as a socket's receive loop would deliver them (the loop then gets them from another thread).
 /// </summary>
 internal sealed class LoopbackTransport : ITransport
 {
@@ -18,14 +19,20 @@ internal sealed class LoopbackTransport : ITransport
     private readonly IProtocolCodec _codec;
     private readonly TransportFrameKind _kind;
     private readonly ArrayBufferWriter<byte> _reply = new(256);
+    private readonly System.Threading.Channels.Channel<byte[]>? _received;
     private long _nextSerial;
 
-    public LoopbackTransport(Uri uri, TransportFrameKind kind, ITransportListener listener)
+    public LoopbackTransport(Uri uri, TransportFrameKind kind, ITransportListener listener, bool receiveLoop = false)
     {
         Uri = uri;
         _kind = kind;
         _listener = listener;
         _codec = ProtocolCodecs.For(kind == TransportFrameKind.Binary ? WireFormat.MsgPack : WireFormat.Json);
+        if (receiveLoop)
+        {
+            _received = System.Threading.Channels.Channel.CreateUnbounded<byte[]>(new() { SingleReader = true });
+            _ = Task.Run(ReceiveLoopAsync);
+        }
     }
 
     public Uri Uri { get; }
@@ -86,8 +93,14 @@ internal sealed class LoopbackTransport : ITransport
     /// <summary>A frame from the "socket", decoded by the client as the WebSocket transport's frames are.</summary>
     public void Receive(ReadOnlyMemory<byte> frame) => _listener.OnFrame(frame, _kind);
 
-    public void Close()
+    public void Close() => _received?.Writer.TryComplete();
+
+    private async Task ReceiveLoopAsync()
     {
+        await foreach (var frame in _received!.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            _listener.OnFrame(frame, _kind);
+        }
     }
 
     public void Dispose()
@@ -98,15 +111,21 @@ internal sealed class LoopbackTransport : ITransport
     {
         _reply.ResetWrittenCount();
         _codec.WriteProtocolMessage(message, _reply);
+        if (_received is not null)
+        {
+            _received.Writer.TryWrite(_reply.WrittenMemory.ToArray());
+            return;
+        }
+
         _listener.OnFrame(_reply.WrittenMemory, _kind);
     }
 }
 
 /// <summary>Creates <see cref="LoopbackTransport"/>s and remembers the last one.</summary>
-internal sealed class LoopbackTransportFactory : ITransportFactory
+internal sealed class LoopbackTransportFactory(bool receiveLoop = false) : ITransportFactory
 {
     public LoopbackTransport? Last { get; private set; }
 
     public ITransport Create(Uri uri, TransportFrameKind frameKind, ITransportListener listener) =>
-        Last = new LoopbackTransport(uri, frameKind, listener);
+        Last = new LoopbackTransport(uri, frameKind, listener, receiveLoop);
 }

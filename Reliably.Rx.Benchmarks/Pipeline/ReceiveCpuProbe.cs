@@ -84,13 +84,7 @@ public static class ReceiveCpuProbe
                 counter.Arm(perChannel, done);
             }
 
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            process.Refresh();
-            var cpu0 = process.TotalProcessorTime;
-            var bytes0 = GC.GetTotalAllocatedBytes(precise: true);
-            var gcs0 = GC.CollectionCount(0);
-            var wall = Stopwatch.StartNew();
+            var start = CpuRound.Begin(process);
             for (var i = 0; i < frames; i++)
             {
                 transport.Receive(channelFrames[i % channelCount]);
@@ -102,12 +96,7 @@ public static class ReceiveCpuProbe
                 return 1;
             }
 
-            wall.Stop();
-            process.Refresh();
-            var cpu = (process.TotalProcessorTime - cpu0).TotalMilliseconds * 1e6 / frames;
-            var wallNs = wall.Elapsed.TotalMilliseconds * 1e6 / frames;
-            var allocated = (GC.GetTotalAllocatedBytes(precise: true) - bytes0) / (double)frames;
-            var gcs = GC.CollectionCount(0) - gcs0;
+            var (cpu, wallNs, allocated, gcs) = start.Stop(frames);
             if (round >= 0)
             {
                 results.Add((cpu, wallNs));

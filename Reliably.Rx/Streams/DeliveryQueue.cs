@@ -12,7 +12,7 @@ namespace Reliably.Rx.Streams;
 /// delivers on the delivery scheduler, never on the loop or under a library lock. Tracks the lag (count and the age of
 /// the oldest item), raises edge-triggered slow-consumer events, and applies the subscription's capacity.
 /// </summary>
-internal sealed class DeliveryQueue<T> : IDeliveryQueue
+internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
 {
     // Items drained per scheduled work item, so one busy stream cannot monopolise a pool thread.
     private const int BatchSize = 256;
@@ -48,6 +48,7 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         _signal = new SlowConsumerSignal(owner.Host.DeliveryScheduler, options.SlowConsumerThreshold, () => Volatile.Read(ref _depth), () => Lag, () => Dropped);
         _traits = (options.Capacity is not null && options.Overflow == OverflowPolicy.DropOldest ? QueueTraits.TracksAnchor : QueueTraits.None)
             | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler or TaskPoolScheduler ? QueueTraits.None : QueueTraits.MayRunInline)
+            | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler ? QueueTraits.PoolDrain : QueueTraits.None)
             | (options.Pull ? QueueTraits.Pull : QueueTraits.None);
     }
 
@@ -178,24 +179,12 @@ internal sealed class DeliveryQueue<T> : IDeliveryQueue
         return true;
     }
 
-    private void ScheduleDrain()
-    {
-        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
-        {
-            _owner.Host.DeliveryScheduler.Schedule(this, static (_, s) =>
-            {
-                s.Drain();
-                return Disposable.Empty;
-            });
-        }
-    }
-
     private void Drain()
     {
         if ((_traits & QueueTraits.MayRunInline) != 0 && _owner.Host.MustNotRunUserCode)
         {
             // A scheduler that ran the drain inline, on the loop or inside a library lock: user code must not run here.
-            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Drain(), this, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
             return;
         }
 

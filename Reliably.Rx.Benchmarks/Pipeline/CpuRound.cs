@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace Reliably.Rx.Benchmarks.Pipeline;
+
+/// <summary>One measured round of a CPU probe: process CPU time, wall time, bytes allocated and gen-0 collections, per unit of work.</summary>
+internal readonly record struct CpuRound(double CpuNs, double WallNs, double Allocated, int Gen0)
+{
+    /// <summary>Collects garbage, then takes the starting readings; <see cref="Start.Stop"/> turns them into a round.</summary>
+    public static Start Begin(Process process)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        process.Refresh();
+        return new Start(process, process.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), Stopwatch.StartNew());
+    }
+
+    /// <summary>The readings at the start of a round.</summary>
+    public readonly record struct Start(Process Process, TimeSpan Cpu, long Bytes, int Gen0, Stopwatch Wall)
+    {
+        /// <summary>The round's figures per one of <paramref name="units"/>.</summary>
+        public CpuRound Stop(int units)
+        {
+            Wall.Stop();
+            Process.Refresh();
+            return new CpuRound(
+                (Process.TotalProcessorTime - Cpu).TotalMilliseconds * 1e6 / units,
+                Wall.Elapsed.TotalMilliseconds * 1e6 / units,
+                (GC.GetTotalAllocatedBytes(precise: true) - Bytes) / (double)units,
+                GC.CollectionCount(0) - Gen0);
+        }
+    }
+}
