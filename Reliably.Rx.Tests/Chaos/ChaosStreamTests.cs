@@ -235,7 +235,7 @@ public sealed class ChaosStreamTests
             var violation = firstTry.Zip(firstTry.Skip(1)).Select((pair, index) => (pair, index)).FirstOrDefault(x => x.pair.Second < x.pair.First);
             if (violation.pair.Second < violation.pair.First)
             {
-                TestContext.Progress.WriteLine($"[chaos]   order: {violation.pair.Second} after {violation.pair.First} (subscriber {i}); publisher:");
+                TestContext.Progress.WriteLine($"[chaos]   order: {violation.pair.Second} after {violation.pair.First} (subscriber {i}); received around it: {Ranges(received, received.IndexOf(violation.pair.Second), run)}; publisher:");
                 foreach (var line in run.PublisherLog)
                 {
                     TestContext.Progress.WriteLine($"[chaos]     {line}");
@@ -278,6 +278,27 @@ public sealed class ChaosStreamTests
                 Assert.That(early, Is.Empty, $"{who}: history covered every gap that no restart erased");
             }
         }
+    }
+
+    /// <summary>What was received around <paramref name="at"/> as runs of consecutive numbers (R: retried, F: on a new connection).</summary>
+    private static string Ranges(List<int> received, int at, ChaosRun run)
+    {
+        var window = received.Skip(Math.Max(0, at - 2_000)).Take(4_000).ToList();
+        var runs = new List<string>();
+        for (var i = 0; i < window.Count;)
+        {
+            var j = i;
+            while (j + 1 < window.Count && window[j + 1] == window[j] + 1)
+            {
+                j++;
+            }
+
+            var mark = (run.Retried.ContainsKey(window[i]) ? "R" : string.Empty) + (run.ResentAfterFailedResume.ContainsKey(window[i]) ? "F" : string.Empty);
+            runs.Add($"{window[i]}-{window[j]}{mark}");
+            i = j + 1;
+        }
+
+        return string.Join(" ", runs);
     }
 
     /// <summary>The BackfillIncomplete reports after the server restart: what the client said it could not recover.</summary>
