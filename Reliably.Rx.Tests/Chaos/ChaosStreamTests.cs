@@ -113,6 +113,13 @@ public sealed class ChaosStreamTests
             {
                 await run.PublishAllAsync(outbound, batch: 50, inFlight: 32, spread: spread, timeout: deadline, cutoff: cutoff);
             }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+            {
+                // A batch that could not be published: what the publisher was doing, and why its publishes failed.
+                run.PrintPublisher(publisher, outbound);
+                Report(run, subscribers, clock.Elapsed);
+                throw;
+            }
             finally
             {
                 stop.Cancel();
@@ -128,18 +135,7 @@ public sealed class ChaosStreamTests
             }
             catch (TimeoutException)
             {
-                TestContext.Progress.WriteLine($"[chaos] publisher: connection {publisher.Connection.State} {publisher.Connection.ErrorReason}, channel {outbound.State} {outbound.ErrorReason}");
-                foreach (var line in run.PublisherLog.TakeLast(80))
-                {
-                    TestContext.Progress.WriteLine($"[chaos]     {line}");
-                }
-
-                // What the server saw and sent on the publisher's connection at the end, heartbeats left out.
-                foreach (var frame in publisher.Connection.Id is { } publisherId ? emulator.GetFrames(publisherId).Where(f => !f.Json.StartsWith("{\"action\":0", StringComparison.Ordinal)).TakeLast(30) : [])
-                {
-                    TestContext.Progress.WriteLine($"[chaos]     frame {frame.Timestamp:HH:mm:ss.fff} {frame.Direction} {(frame.Json.Length > 300 ? frame.Json[..300] + "..." : frame.Json)}");
-                }
-
+                run.PrintPublisher(publisher, outbound);
                 Report(run, subscribers, clock.Elapsed);
                 Assert.Fail($"seed {seed}: the end marker was not acknowledged within {Wait.TotalSeconds} s of the last ACK (a publisher hang)");
             }
