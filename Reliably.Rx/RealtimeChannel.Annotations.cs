@@ -58,7 +58,7 @@ public sealed partial class RealtimeChannel
         Annotation[] annotations;
         try
         {
-            annotations = AnnotationWire.ReadAll(message.Annotations, message.Timestamp);
+            annotations = AnnotationWire.DecodeAll(message.Annotations, message.Timestamp);
         }
         catch (AblyException ex)
         {

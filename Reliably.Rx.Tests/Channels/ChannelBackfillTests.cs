@@ -211,7 +211,7 @@ public sealed class ChannelBackfillTests
         c.Receive(new ProtocolMessage(ProtocolAction.Annotation, c.Name)
         {
             Id = "an-" + name, ConnectionId = "pub-conn", Timestamp = 1_700_000_000_000,
-            Annotations = new Newtonsoft.Json.Linq.JArray(Reliably.Rx.PayloadEncoding.AnnotationWire.Write(annotation)),
+            Annotations = [Reliably.Rx.PayloadEncoding.AnnotationWire.Encode(annotation)],
         });
     }
 

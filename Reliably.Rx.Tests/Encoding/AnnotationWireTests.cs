@@ -36,12 +36,12 @@ public sealed class AnnotationWireTests
     {
         var codec = Codec(format);
         var sent = Full with { Data = data };
-        var frame = new ProtocolMessage(ProtocolAction.Annotation, "ch") { MsgSerial = 4, Annotations = new JArray(AnnotationWire.Write(sent)) };
+        var frame = new ProtocolMessage(ProtocolAction.Annotation, "ch") { MsgSerial = 4, Annotations = [AnnotationWire.Encode(sent)] };
 
         var read = codec.ReadProtocolMessage(codec.Write(frame));
 
         Assert.That(read.Action, Is.EqualTo(ProtocolAction.Annotation));
-        var received = AnnotationWire.ReadAll(read.Annotations).Single();
+        var received = AnnotationWire.DecodeAll(read.Annotations).Single();
         Assert.That(received with { Data = null, Extras = null }, Is.EqualTo(sent with { Data = null, Extras = null }));
         Assert.That(JToken.DeepEquals(received.Extras, sent.Extras), Is.True);
         if (data is JToken json)
@@ -57,33 +57,77 @@ public sealed class AnnotationWireTests
     }
 
     [Test]
-    public void RSAN1c3_json_data_is_sent_as_text_with_a_json_step_and_bytes_as_base64()
+    public void RSAN1c3_json_data_is_sent_as_text_with_a_json_step_and_bytes_as_base64([Values("json", "msgpack")] string format)
     {
-        var json = AnnotationWire.Write(Full with { Data = new JObject { ["a"] = 1 } });
-        Assert.That(json["data"]!.Type, Is.EqualTo(JTokenType.String));
-        Assert.That((string?)json["encoding"], Is.EqualTo("json"));
+        var codec = Codec(format);
+        var json = AnnotationWire.Encode(Full with { Data = new JObject { ["a"] = 1 } });
+        Assert.That(json.Data, Is.TypeOf<string>());
+        Assert.That(json.Encoding, Is.EqualTo("json"));
 
-        var bytes = AnnotationWire.Write(Full with { Data = new byte[] { 1, 2 } });
-        Assert.That((string?)bytes["data"], Is.EqualTo("AQI="));
-        Assert.That((string?)bytes["encoding"], Is.EqualTo("base64"));
-        Assert.That((int)bytes["action"]!, Is.EqualTo(1));
+        var bytes = AnnotationWire.Encode(Full with { Data = new byte[] { 1, 2 } });
+        Assert.That(bytes.Data, Is.EqualTo("AQI="));
+        Assert.That(bytes.Encoding, Is.EqualTo("base64"));
+
+        // On the wire, in either format: the data is text, the action its number (TAN2b), every field under its wire name.
+        var frame = new ProtocolMessage(ProtocolAction.Annotation, "ch") { Annotations = [bytes] };
+        var wire = (JObject)codec.ReadTree(codec.Write(frame))["annotations"]![0]!;
+        Assert.That(wire["data"]!.Type, Is.EqualTo(JTokenType.String));
+        Assert.That((string?)wire["data"], Is.EqualTo("AQI="));
+        Assert.That((int)wire["action"]!, Is.EqualTo(1));
+        Assert.That(wire.Properties().Select(p => p.Name), Is.EquivalentTo(new[]
+        {
+            "id", "action", "clientId", "name", "count", "data", "encoding", "timestamp", "serial", "messageSerial", "type", "extras",
+        }));
     }
 
     [Test]
     public void TAN2_a_missing_timestamp_is_the_frames_and_a_step_that_cannot_be_undone_stays_in_the_encoding()
     {
-        var read = AnnotationWire.Read(JObject.Parse("""{"type":"t","data":"x","encoding":"custom"}"""), frameTimestamp: 42);
+        var read = AnnotationWire.Decode(new Annotation { Type = "t", Data = "x", Encoding = "custom" }, frameTimestamp: 42);
         Assert.That(read.Timestamp!.Value.ToUnixTimeMilliseconds(), Is.EqualTo(42));
         Assert.That(read.Encoding, Is.EqualTo("custom"));
         Assert.That(read.Action, Is.EqualTo(AnnotationAction.Create));
     }
 
-    [Test]
-    public void TAN2_malformed_annotations_are_an_AblyException_with_40013()
+    [TestCase("not base64!", "base64")]
+    [TestCase("{not json", "json")]
+    [TestCase("/w==", "utf-8/base64")]
+    public void RSL6b_TAN2f1_a_payload_that_cannot_be_decoded_keeps_its_steps_and_the_annotation_is_delivered(string data, string encoding)
     {
-        Assert.That(() => AnnotationWire.ReadAll(new JArray(1)), Throws.TypeOf<AblyException>().With.Property("Code").EqualTo(40013));
-        Assert.That(() => AnnotationWire.ReadAll(new JObject()), Throws.TypeOf<AblyException>().With.Property("Code").EqualTo(40013));
-        Assert.That(() => AnnotationWire.Read(JObject.Parse("""{"count":"many"}""")), Throws.TypeOf<AblyException>().With.Property("Code").EqualTo(40013));
+        var read = AnnotationWire.Decode(new Annotation { Type = "t", Data = data, Encoding = encoding });
+
+        Assert.That(read.Type, Is.EqualTo("t"));
+        Assert.That(read.Encoding, Is.Not.Null.And.Not.Empty, "the step that could not be undone stays");
+        Assert.That(encoding, Does.StartWith(read.Encoding!), "the steps left are those not yet undone, the first ones");
+    }
+
+    [TestCase("""{"action":21,"channel":"c","annotations":[1]}""")]
+    [TestCase("""{"action":21,"channel":"c","annotations":{"type":"t"}}""")]
+    [TestCase("""{"action":21,"channel":"c","annotations":[{"type":"t","count":"many"}]}""")]
+    [TestCase("""{"action":21,"channel":"c","annotations":[{"type":"t","extras":[1]}]}""")]
+    public void TAN2_an_annotations_array_that_is_not_annotations_makes_the_frame_unreadable_with_40000(string frame)
+    {
+        foreach (var codec in new[] { ProtocolCodecs.Json, ProtocolCodecs.MsgPack })
+        {
+            var bytes = CodecTestSupport.Frame(codec.Format, frame);
+            Assert.That(() => codec.ReadProtocolMessage(bytes), Throws.TypeOf<AblyException>().With.Property("Code").EqualTo(40000), codec.Format.ToString());
+        }
+    }
+
+    [Test]
+    public void RSAN3_a_REST_body_of_annotations_reads_in_both_formats_with_binary_data_as_bytes()
+    {
+        var sent = new[] { Full, Full with { Id = "ann-2", Data = new byte[] { 9, 8 }, Encoding = null, Extras = null } };
+        foreach (var codec in new[] { ProtocolCodecs.Json, ProtocolCodecs.MsgPack })
+        {
+            var body = new System.Buffers.ArrayBufferWriter<byte>();
+            codec.WriteAnnotations(sent.Select(AnnotationWire.Encode).ToArray(), body);
+            var read = AnnotationWire.ReadAll(codec, body.WrittenMemory);
+
+            Assert.That(read.Select(a => a.Id), Is.EqualTo(new[] { "ann-1", "ann-2" }), codec.Format.ToString());
+            Assert.That(read[1].Data, Is.EqualTo(new byte[] { 9, 8 }), codec.Format.ToString());
+            Assert.That(read[0] with { Extras = null }, Is.EqualTo(Full with { Extras = null }), codec.Format.ToString());
+        }
     }
 
     [Test]

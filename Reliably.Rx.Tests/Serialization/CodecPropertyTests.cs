@@ -119,6 +119,7 @@ public sealed class CodecPropertyTests
         var copy = Clone(pm);
         copy.Messages = pm.Messages?.Select(m => MessageEncoder.Encode(m, cipher, format)).ToArray();
         copy.Presence = pm.Presence?.Select(p => MessageEncoder.Encode(p, cipher, format)).ToArray();
+        copy.Annotations = pm.Annotations?.Select(AnnotationWire.Encode).ToArray();
         return copy;
     }
 
@@ -132,6 +133,11 @@ public sealed class CodecPropertyTests
         foreach (var p in pm.Presence ?? Array.Empty<PresenceMessage>())
         {
             Assert.That(MessageEncoder.DecodeInPlace(p, cipher), Is.Null, context);
+        }
+
+        if (pm.Annotations is { } annotations)
+        {
+            pm.Annotations = AnnotationWire.DecodeAll(annotations);
         }
 
         return pm;
@@ -165,7 +171,6 @@ public sealed class CodecPropertyTests
         Messages = pm.Messages,
         Presence = pm.Presence,
         Annotations = pm.Annotations,
-        State = pm.State,
         Timestamp = pm.Timestamp,
         Params = pm.Params,
         Res = pm.Res,

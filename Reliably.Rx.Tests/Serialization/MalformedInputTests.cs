@@ -101,7 +101,7 @@ public sealed class MalformedInputTests
         yield return new TestCaseData(Bytes(map1, Str("channel"), new byte[] { 0xa2, 0xc3, 0x28 })).SetName("InvalidUtf8String");
         yield return new TestCaseData(Bytes(map1, Str("channel"), new byte[] { 0x2a })).SetName("IntWhereStringExpected");
         yield return new TestCaseData(Bytes(map1, Str("messages"), new byte[] { 0x91, 0x81 }, Str("extras"), new byte[] { 0x92, 1, 2 })).SetName("ArrayWhereExtrasObjectExpected");
-        yield return new TestCaseData(Bytes(map1, Str("state"), new byte[] { 0x91, 0xd4, 0x01, 0x02 })).SetName("ExtensionTypeInTree");
+        yield return new TestCaseData(Bytes(map1, Str("messages"), new byte[] { 0x91, 0x81 }, Str("data"), new byte[] { 0x91, 0xd4, 0x01, 0x02 })).SetName("ExtensionTypeInTree");
         yield return new TestCaseData(new byte[] { 0x93, 1, 2, 3 }).SetName("ArrayAtTopLevel");
         yield return new TestCaseData(new byte[] { 0x2a }).SetName("IntAtTopLevel");
         yield return new TestCaseData(new byte[] { 0x80, 0x80 }).SetName("TrailingBytes");
@@ -165,11 +165,25 @@ public sealed class MalformedInputTests
     public void DeepNestingInAKnownJsonField_Is40000NotAStackOverflow()
     {
         const int depth = 100_000;
-        var msgpack = Bytes(new byte[] { 0x81 }, Str("state"), Enumerable.Repeat((byte)0x91, depth).ToArray(), new byte[] { 0xc0 });
-        AssertCodecError(() => ProtocolCodecs.MsgPack.ReadProtocolMessage(msgpack), "msgpack deep state");
-        AssertCodecError(() => ProtocolCodecs.MsgPack.ReadTree(msgpack), "msgpack deep tree");
+        var deep = Enumerable.Repeat((byte)0x91, depth).Append((byte)0xc0).ToArray();
+        var msgpack = Bytes(new byte[] { 0x81 }, Str("messages"), new byte[] { 0x91, 0x81 }, Str("data"), deep);
+        AssertCodecError(() => ProtocolCodecs.MsgPack.ReadProtocolMessage(msgpack), "msgpack deep data");
+        AssertCodecError(() => ProtocolCodecs.MsgPack.ReadTree(Bytes(new byte[] { 0x81 }, Str("state"), deep)), "msgpack deep tree");
 
-        var json = """{"state":""" + new string('[', depth) + new string(']', depth) + "}";
+        var json = """{"messages":[{"data":""" + new string('[', depth) + new string(']', depth) + "}]}";
+        AssertCodecError(() => ProtocolCodecs.Json.ReadProtocolMessage(Utf8(json)), "json deep data");
+    }
+
+    [Test]
+    public void TR4r_DeepNestingInASkippedField_IsSkippedWithoutRecursionOrRejectedWith40000()
+    {
+        // LiveObjects state is not read (the client implements no objects): msgpack skips any depth iteratively, and
+        // System.Text.Json's reader refuses more than its maximum depth; neither recurses per level.
+        const int depth = 100_000;
+        var msgpack = Bytes(new byte[] { 0x82 }, Str("state"), Enumerable.Repeat((byte)0x91, depth).Append((byte)0xc0).ToArray(), Str("action"), new byte[] { 19 });
+        Assert.That(ProtocolCodecs.MsgPack.ReadProtocolMessage(msgpack).Action, Is.EqualTo(Reliably.Rx.Protocol.ProtocolAction.Object));
+
+        var json = """{"state":""" + new string('[', depth) + new string(']', depth) + ""","action":19}""";
         AssertCodecError(() => ProtocolCodecs.Json.ReadProtocolMessage(Utf8(json)), "json deep state");
     }
 

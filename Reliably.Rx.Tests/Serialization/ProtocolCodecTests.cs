@@ -113,12 +113,13 @@ public sealed class ProtocolCodecTests
     }
 
     [Test]
-    public void StateAndAnnotations_ArePassedThroughAsJson()
+    public void TR4r_LiveObjects_state_is_skipped_and_RTAN4b_annotations_are_read_as_annotations()
     {
-        var pm = Read("""{"action":19,"channel":"c","state":[{"operation":{"action":0,"objectId":"root","nested":{"a":[1,2.5,true,null]}}}],"annotations":[{"type":"reaction:like","data":"x"}]}""");
+        var pm = Read("""{"action":19,"channel":"c","state":[{"operation":{"action":0,"objectId":"root","nested":{"a":[1,2.5,true,null]}}}],"annotations":[{"type":"reaction:like","data":"x","action":1,"count":2}],"msgSerial":7}""");
         Assert.That(pm.Action, Is.EqualTo(ProtocolAction.Object));
-        Assert.That(pm.State![0]!["operation"]!["nested"]!["a"]![1]!.Value<double>(), Is.EqualTo(2.5));
-        Assert.That(pm.Annotations![0]!["type"]!.Value<string>(), Is.EqualTo("reaction:like"));
+        Assert.That(pm.MsgSerial, Is.EqualTo(7), "the fields after the skipped state are read");
+        var annotation = pm.Annotations!.Single();
+        Assert.That((annotation.Type, annotation.Data, annotation.Action, annotation.Count), Is.EqualTo(("reaction:like", (object)"x", AnnotationAction.Delete, (int?)2)));
         AssertSameModel(pm, _codec.RoundTrip(pm));
     }
 

@@ -172,6 +172,25 @@ internal static class ProtocolGen
             Annotations = c.Item2 is null ? null : MessageAnnotations.FromWire(new JObject { ["summary"] = c.Item2 }),
         });
 
+    /// <summary>An annotation as it stands on the wire (TAN2), every field present or absent.</summary>
+    public static readonly Gen<Annotation> Annotation = Gen.Select(
+        Gen.Select(OptionalText, Gen.Int[0, 1], OptionalText, OptionalText, AnyInt.Nullable(0.5), UserData),
+        Gen.Select(Timestamp.Nullable(0.5), OptionalText, OptionalText, OptionalText, JsonObject(1).Null(0.7)),
+        (a, b) => new Annotation
+        {
+            Id = a.Item1,
+            Action = (AnnotationAction)a.Item2,
+            ClientId = a.Item3,
+            Name = a.Item4,
+            Count = a.Item5,
+            Data = a.Item6,
+            Timestamp = b.Item1,
+            Serial = b.Item2,
+            MessageSerial = b.Item3,
+            Type = b.Item4,
+            Extras = b.Item5,
+        });
+
     public static readonly Gen<PresenceMessage> Presence = Gen.Select(
         OptionalText, Gen.Int[0, 4], OptionalText, OptionalText, UserData, JsonObject(1).Null(0.6), Timestamp.Nullable(0.5),
         (id, action, clientId, connectionId, data, extras, ts) => new PresenceMessage
@@ -191,7 +210,7 @@ internal static class ProtocolGen
         Gen.Select(AnyInt.Nullable(0.5), AnyInt.Nullable(0.5), AnyLong.Nullable(0.5), LongIn(0, 4_000_000_000_000).Nullable(0.5)),
         Gen.Select(OptionalText, Details.Null(0.6), Error(2).Null(0.6)),
         Gen.Select(Message.Array[0, 4].Null(0.5), Presence.Array[0, 3].Null(0.6), StringMap),
-        Gen.Select(OptionalText.Array[0, 3].Array[0, 3].Null(0.7), JsonArray(2).Null(0.7), JsonArray(1).Null(0.8)),
+        Gen.Select(OptionalText.Array[0, 3].Array[0, 3].Null(0.7), Annotation.Array[0, 3].Null(0.8)),
         (ids, numbers, details, payload, raw) => new ProtocolMessage((ProtocolAction)ids.Item1)
         {
             Id = ids.Item2,
@@ -210,8 +229,7 @@ internal static class ProtocolGen
             Presence = payload.Item2,
             Params = payload.Item3,
             Res = raw.Item1?.Select(serials => new PublishResult { Serials = serials }).ToArray(),
-            State = raw.Item2,
-            Annotations = raw.Item3,
+            Annotations = raw.Item2,
         });
 
     /// <summary>

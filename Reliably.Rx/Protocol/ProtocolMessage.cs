@@ -53,11 +53,12 @@ internal sealed class ProtocolMessage
 
     public PresenceMessage[]? Presence { get; set; }
 
-    /// <summary>Annotations, LiveObjects state: carried as raw JSON so they are never lost.</summary>
-    public Newtonsoft.Json.Linq.JArray? Annotations { get; set; }
-
-    /// <summary>LiveObjects <c>state[]</c>, carried as raw JSON.</summary>
-    public Newtonsoft.Json.Linq.JArray? State { get; set; }
+    /// <summary>
+    /// The annotations of an ANNOTATION frame (RTAN1c, RTAN4b, TAN2) as they stand on the wire: their data still encoded (RSL4),
+    /// decoded by the channel before delivery (RSL6). LiveObjects <c>state</c> (TR4r) has no field: the client implements
+    /// no objects, and its codecs skip it.
+    /// </summary>
+    public Annotation[]? Annotations { get; set; }
 
     /// <summary>Server send time in ms since the epoch (TM2f, TP3g).</summary>
     public long? Timestamp { get; set; }

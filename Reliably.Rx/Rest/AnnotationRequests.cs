@@ -32,7 +32,7 @@ internal static class AnnotationRequests
         }
 
         var body = new ArrayBufferWriter<byte>();
-        AnnotationWire.WriteBody(rest.Pipeline.Codecs.For(rest.Format), written, body);
+        rest.Pipeline.Codecs.For(rest.Format).WriteAnnotations([written.Encoded], body);
         var request = new RestRequest(HttpMethod.Post, Path(basePath, built.MessageSerial!))
         {
             Body = body.WrittenMemory.ToArray(),

@@ -40,6 +40,12 @@ internal interface IProtocolCodec
 
     PresenceMessage[] ReadPresenceMessages(ReadOnlyMemory<byte> body);
 
+    /// <summary>Annotations as they stand on the wire (TAN2), data encoded: a REST publish body (RSAN1c).</summary>
+    void WriteAnnotations(IReadOnlyList<Annotation> annotations, IBufferWriter<byte> output);
+
+    /// <summary>A REST annotations page's body (RSAN3), data as on the wire (bytes kept as bytes).</summary>
+    Annotation[] ReadAnnotations(ReadOnlyMemory<byte> body);
+
     void WriteTokenRequest(TokenRequest request, IBufferWriter<byte> output);
 
     TokenRequest ReadTokenRequest(ReadOnlyMemory<byte> body);

@@ -32,10 +32,11 @@ internal abstract class ProtocolCodecBase : IProtocolCodec
 
     public abstract PresenceMessage[] ReadPresenceMessages(ReadOnlyMemory<byte> body);
 
-    public abstract JToken ReadTree(ReadOnlyMemory<byte> body);
+    public abstract void WriteAnnotations(IReadOnlyList<Annotation> annotations, IBufferWriter<byte> output);
 
-    /// <summary>As <see cref="ReadTree"/>, with binary values kept as bytes where the format has them (payload-carrying trees).</summary>
-    public virtual JToken ReadTreeKeepingBinary(ReadOnlyMemory<byte> body) => ReadTree(body);
+    public abstract Annotation[] ReadAnnotations(ReadOnlyMemory<byte> body);
+
+    public abstract JToken ReadTree(ReadOnlyMemory<byte> body);
 
     public abstract void WriteTree(JToken tree, IBufferWriter<byte> output);
 

@@ -23,7 +23,6 @@ internal static class WireNames
     public const string Messages = "messages";
     public const string Presence = "presence";
     public const string Annotations = "annotations";
-    public const string State = "state";
     public const string Timestamp = "timestamp";
     public const string Params = "params";
     public const string Res = "res";
@@ -38,6 +37,8 @@ internal static class WireNames
     public const string Version = "version";
     public const string Description = "description";
     public const string Metadata = "metadata";
+    public const string Type = "type";
+    public const string MessageSerial = "messageSerial";
 
     public const string Code = "code";
     public const string StatusCode = "statusCode";
@@ -91,8 +92,8 @@ internal static class WireNames
     public static readonly string[] All =
     {
         Action, Id, Auth, AccessToken, Channel, ChannelSerial, ConnectionId, ConnectionKey, ConnectionDetails, Count,
-        Error, Flags, MsgSerial, Messages, Presence, Annotations, State, Timestamp, Params, Res, Serials,
-        Name, Data, Encoding, ClientId, Extras, Serial, Version, Description, Metadata,
+        Error, Flags, MsgSerial, Messages, Presence, Annotations, Timestamp, Params, Res, Serials,
+        Name, Data, Encoding, ClientId, Extras, Serial, Version, Description, Metadata, Type, MessageSerial,
         Code, StatusCode, Message, Href, Cause, Detail, RequestId,
         MaxMessageSize, MaxFrameSize, MaxInboundRate, MaxOutboundRate, ConnectionStateTtl, MaxIdleInterval, ServerId,
         SiteCode, ObjectsGCGracePeriod,

@@ -55,6 +55,9 @@ public sealed record Annotation
     /// <summary>The data as <typeparamref name="T"/>, as <see cref="Message.DataAs{T}"/> converts it.</summary>
     public T? DataAs<T>() => MessageData.As<T>(Data);
 
+    /// <summary>RSAN1a4: the TO3l8 size of the annotation, measured as a message's (name, clientId, data, extras; TM6).</summary>
+    internal long Size => Message.Measure(Name, ClientId, Extras, Data, Encoding);
+
     /// <inheritdoc />
     public override string ToString() =>
         $"Annotation {{ Action = {Action}, Type = {Type}, Name = {Name}, ClientId = {ClientId}, MessageSerial = {MessageSerial}, Serial = {Serial} }}";

@@ -1,5 +1,5 @@
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 
 namespace Reliably.Rx;
 
@@ -41,33 +41,57 @@ public sealed class Capability
     }
 
     /// <summary>The canonical JSON string (sorted), as signed in a TokenRequest.</summary>
+    /// <remarks>
+    /// Only what JSON requires is escaped (quotes, backslashes, control characters): the text is signed as written, so
+    /// a resource such as <c>a&amp;b</c> or <c>café</c> stays as the application wrote it (RSA9f).
+    /// </remarks>
     public string ToJson()
     {
-        var obj = new JObject();
-        foreach (var (resource, ops) in _resources)
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            obj[resource] = new JArray(ops.Cast<object>().ToArray());
+            w.WriteStartObject();
+            foreach (var (resource, ops) in _resources)
+            {
+                w.WriteStartArray(resource);
+                foreach (var op in ops)
+                {
+                    w.WriteStringValue(op);
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteEndObject();
         }
 
-        return obj.ToString(Formatting.None);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>Parses a capability JSON string.</summary>
+    /// <summary>Parses a capability JSON string: an object whose values are arrays of operation strings.</summary>
     /// <exception cref="AblyException">40000 when the text is not a capability object.</exception>
     public static Capability Parse(string json)
     {
+        ArgumentNullException.ThrowIfNull(json);
         try
         {
-            var obj = JObject.Parse(json);
-            var capability = new Capability();
-            foreach (var property in obj.Properties())
+            using var document = JsonDocument.Parse(json, ParseOptions);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                if (property.Value is not JArray ops)
+                throw new AblyException(ErrorCodes.BadRequest, 400, "A capability must be a JSON object of resources and their operations.");
+            }
+
+            var capability = new Capability();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Value.ValueKind != JsonValueKind.Array)
                 {
                     throw new AblyException(ErrorCodes.BadRequest, 400, $"Capability for '{property.Name}' must be an array of operations.");
                 }
 
-                capability.Allow(property.Name, ops.Select(o => o.Type == JTokenType.String ? (string)o! : throw new AblyException(ErrorCodes.BadRequest, 400, "Capability operations must be strings.")).ToArray());
+                // A resource named twice keeps its last operations, as a JSON object's last duplicate wins.
+                capability._resources.Remove(property.Name);
+                capability.Allow(property.Name, property.Value.EnumerateArray().Select(Operation).ToArray());
             }
 
             return capability;
@@ -77,6 +101,15 @@ public sealed class Capability
             throw new AblyException(ErrorCodes.BadRequest, 400, "Capability is not valid JSON.", ex);
         }
     }
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly JsonDocumentOptions ParseOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
+    private static string Operation(JsonElement op) =>
+        op.ValueKind == JsonValueKind.String
+            ? op.GetString()!
+            : throw new AblyException(ErrorCodes.BadRequest, 400, "Capability operations must be strings.");
 
     /// <inheritdoc />
     public override string ToString() => ToJson();

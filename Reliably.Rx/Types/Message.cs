@@ -13,7 +13,7 @@ namespace Reliably.Rx;
 /// A byte array or JSON tree in <see cref="Data"/> or <see cref="Extras"/> is shared too: read it, do not modify it
 /// (<see cref="DataAs{T}"/> gives each caller an object of its own).
 /// </remarks>
-public sealed record Message
+public sealed partial record Message
 {
     // The fields the client completes on a message it owns, before anyone else can see it: the TM2a/TM2c/TM2f fill of a
     // received message, its decoding (RSL6), and the idempotent ids of an encoded copy it is about to publish (RSL1k1).

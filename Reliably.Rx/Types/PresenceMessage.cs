@@ -67,7 +67,7 @@ public sealed record PresenceMessage
     /// clientId, data and the JSON of extras; JSON data counts the bytes of its JSON text, binary data its length. It is
     /// measured as the message stands: on an encrypted channel the client checks the size of the ciphertext it sends.
     /// </summary>
-    public long Size => PayloadEncoding.MessageSize.Of(this);
+    public long Size => Message.Measure(name: null, ClientId, Extras, Data, Encoding);
 
     /// <summary>The data as <typeparamref name="T"/>; see <see cref="Message.DataAs{T}"/>.</summary>
     public T? DataAs<T>() => MessageData.As<T>(Data);

@@ -33,8 +33,7 @@ internal sealed partial class JsonProtocolCodec
                 case N.MsgSerial: pm.MsgSerial = JsonRead.Int64(ref r, name); break;
                 case N.Messages: pm.Messages = JsonRead.BeginArray(ref r, name) ? ReadMessageArrayBody(ref r) : null; break;
                 case N.Presence: pm.Presence = JsonRead.BeginArray(ref r, name) ? ReadPresenceArrayBody(ref r) : null; break;
-                case N.Annotations: pm.Annotations = JsonTree.Array(ref r, name); break;
-                case N.State: pm.State = JsonTree.Array(ref r, name); break;
+                case N.Annotations: pm.Annotations = JsonRead.BeginArray(ref r, name) ? ReadAnnotationArrayBody(ref r) : null; break;
                 case N.Timestamp: pm.Timestamp = JsonRead.Int64(ref r, name); break;
                 case N.Params: pm.Params = JsonRead.StringMap(ref r, name); break;
                 case N.Res: pm.Res = ReadResults(ref r); break;
@@ -105,13 +104,7 @@ internal sealed partial class JsonProtocolCodec
         if (pm.Annotations is { } annotations)
         {
             w.WritePropertyName(N.Annotations);
-            annotations.WriteTo(w);
-        }
-
-        if (pm.State is { } state)
-        {
-            w.WritePropertyName(N.State);
-            state.WriteTo(w);
+            WriteAnnotationArray(w, annotations);
         }
 
         WriteIfNotNull(w, N.Timestamp, pm.Timestamp);

@@ -72,15 +72,4 @@ internal static class JsonTree
             _ => throw CodecErrors.WrongType(field, "an object", token.Type.ToString()),
         };
     }
-
-    public static JArray? Array(ref Utf8JsonReader r, string field)
-    {
-        var token = Next(ref r);
-        return token switch
-        {
-            null => null,
-            JArray a => a,
-            _ => throw CodecErrors.WrongType(field, "an array", token.Type.ToString()),
-        };
-    }
 }

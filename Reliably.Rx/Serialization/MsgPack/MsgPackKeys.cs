@@ -19,7 +19,6 @@ internal static class MsgPackKeys
     public static readonly byte[] Messages = Encode(WireNames.Messages);
     public static readonly byte[] Presence = Encode(WireNames.Presence);
     public static readonly byte[] Annotations = Encode(WireNames.Annotations);
-    public static readonly byte[] State = Encode(WireNames.State);
     public static readonly byte[] Timestamp = Encode(WireNames.Timestamp);
     public static readonly byte[] Params = Encode(WireNames.Params);
     public static readonly byte[] Res = Encode(WireNames.Res);
@@ -28,6 +27,8 @@ internal static class MsgPackKeys
     public static readonly byte[] Data = Encode(WireNames.Data);
     public static readonly byte[] Encoding = Encode(WireNames.Encoding);
     public static readonly byte[] ClientId = Encode(WireNames.ClientId);
+    public static readonly byte[] Type = Encode(WireNames.Type);
+    public static readonly byte[] MessageSerial = Encode(WireNames.MessageSerial);
     public static readonly byte[] Extras = Encode(WireNames.Extras);
     public static readonly byte[] Serial = Encode(WireNames.Serial);
     public static readonly byte[] Version = Encode(WireNames.Version);

@@ -31,25 +31,31 @@ internal sealed partial class MsgPackProtocolCodec
         return n == count ? messages : messages[..n];
     }
 
-    private static PresenceMessage[]? ReadPresenceArray(ref MessagePackReader r)
+    private static PresenceMessage[]? ReadPresenceArray(ref MessagePackReader r) => ReadArray(ref r, N.Presence, ReadPresenceMessage);
+
+    /// <summary>Reads one element of an array (see <see cref="ReadArray{T}"/>).</summary>
+    private delegate T ItemReader<T>(ref MessagePackReader r);
+
+    /// <summary>An array of <typeparamref name="T"/>, null when nil; nil elements are dropped.</summary>
+    private static T[]? ReadArray<T>(ref MessagePackReader r, string field, ItemReader<T> read)
     {
-        var count = R.ArrayHeader(ref r, N.Presence);
+        var count = R.ArrayHeader(ref r, field);
         if (count < 0)
         {
             return null;
         }
 
-        var messages = new PresenceMessage[count];
+        var items = new T[count];
         var n = 0;
         for (var i = 0; i < count; i++)
         {
             if (!r.TryReadNil())
             {
-                messages[n++] = ReadPresenceMessage(ref r);
+                items[n++] = read(ref r);
             }
         }
 
-        return n == count ? messages : messages[..n];
+        return n == count ? items : items[..n];
     }
 
     private static Message ReadMessage(ref MessagePackReader r, ref RepeatedStrings repeated)

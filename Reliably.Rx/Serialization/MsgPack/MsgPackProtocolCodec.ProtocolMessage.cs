@@ -32,8 +32,7 @@ internal sealed partial class MsgPackProtocolCodec
                 case N.MsgSerial: pm.MsgSerial = R.Int64(ref r, N.MsgSerial); break;
                 case N.Messages: pm.Messages = ReadMessageArray(ref r); break;
                 case N.Presence: pm.Presence = ReadPresenceArray(ref r); break;
-                case N.Annotations: pm.Annotations = R.Array(ref r, N.Annotations, keepBinary: true); break;
-                case N.State: pm.State = R.Array(ref r, N.State); break;
+                case N.Annotations: pm.Annotations = ReadAnnotationArray(ref r); break;
                 case N.Timestamp: pm.Timestamp = R.Int64(ref r, N.Timestamp); break;
                 case N.Params: pm.Params = R.StringMap(ref r, N.Params); break;
                 case N.Res: pm.Res = ReadResults(ref r); break;
@@ -48,7 +47,7 @@ internal sealed partial class MsgPackProtocolCodec
     {
         var count = 1 + Count(pm.Id) + Count(pm.Auth) + Count(pm.Channel) + Count(pm.ChannelSerial) + Count(pm.ConnectionId)
             + Count(pm.ConnectionKey) + Count(pm.ConnectionDetails) + Count(pm.Count) + Count(pm.Error) + Count(pm.Flags)
-            + Count(pm.MsgSerial) + Count(pm.Messages) + Count(pm.Presence) + Count(pm.Annotations) + Count(pm.State)
+            + Count(pm.MsgSerial) + Count(pm.Messages) + Count(pm.Presence) + Count(pm.Annotations)
             + Count(pm.Timestamp) + Count(pm.Params) + Count(pm.Res);
         w.WriteMapHeader(count);
         MsgPackWrite.Field(ref w, K.Action, (int)pm.Action);
@@ -137,13 +136,7 @@ internal sealed partial class MsgPackProtocolCodec
         if (pm.Annotations is { } annotations)
         {
             w.WriteRaw(K.Annotations);
-            MsgPackWrite.Token(ref w, annotations);
-        }
-
-        if (pm.State is { } state)
-        {
-            w.WriteRaw(K.State);
-            MsgPackWrite.Token(ref w, state);
+            WriteAnnotationArray(ref w, annotations);
         }
 
         if (pm.Timestamp is { } timestamp)

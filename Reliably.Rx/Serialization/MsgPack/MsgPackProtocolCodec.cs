@@ -131,11 +131,7 @@ internal sealed partial class MsgPackProtocolCodec : ProtocolCodecBase
         }
     }
 
-    public override JToken ReadTree(ReadOnlyMemory<byte> body) => ReadTree(body, keepBinary: false);
-
-    public override JToken ReadTreeKeepingBinary(ReadOnlyMemory<byte> body) => ReadTree(body, keepBinary: true);
-
-    private static JToken ReadTree(ReadOnlyMemory<byte> body, bool keepBinary)
+    public override JToken ReadTree(ReadOnlyMemory<byte> body)
     {
         try
         {
@@ -145,7 +141,7 @@ internal sealed partial class MsgPackProtocolCodec : ProtocolCodecBase
                 throw CodecErrors.Malformed("The msgpack body is empty.");
             }
 
-            var token = MsgPackRead.Token(ref r, 0, keepBinary);
+            var token = MsgPackRead.Token(ref r, 0);
             EnsureEnd(ref r);
             return token;
         }

@@ -230,26 +230,10 @@ internal static class MsgPackRead
             : throw CodecErrors.WrongType(field, "a map", r.NextMessagePackType.ToString());
     }
 
-    /// <param name="r">The reader.</param>
-    /// <param name="field">The field, for errors.</param>
-    /// <param name="keepBinary">bin as bytes, for trees that carry payloads (annotations), rather than base64 text.</param>
-    public static JArray? Array(ref MessagePackReader r, string field, bool keepBinary = false)
-    {
-        if (r.TryReadNil())
-        {
-            return null;
-        }
-
-        return r.NextMessagePackType == MessagePackType.Array
-            ? (JArray)Token(ref r, 0, keepBinary)
-            : throw CodecErrors.WrongType(field, "an array", r.NextMessagePackType.ToString());
-    }
-
     /// <summary>
-    /// Any value as a JSON tree; bin becomes base64 text (RSC19: the generic request sees JSON), or bytes with
-    /// <paramref name="keepBinary"/>.
+    /// Any value as a JSON tree; bin becomes base64 text (RSC19: the generic request sees JSON).
     /// </summary>
-    public static JToken Token(ref MessagePackReader r, int depth, bool keepBinary = false)
+    public static JToken Token(ref MessagePackReader r, int depth)
     {
         if (depth > CodecErrors.MaxDepth)
         {
@@ -276,14 +260,14 @@ internal static class MsgPackRead
             case MessagePackType.String:
                 return new JValue(StringValue(ref r));
             case MessagePackType.Binary:
-                return keepBinary ? new JValue(BinaryValue(ref r)) : new JValue(Convert.ToBase64String(BinaryValue(ref r)));
+                return new JValue(Convert.ToBase64String(BinaryValue(ref r)));
             case MessagePackType.Array:
             {
                 var count = ArrayHeader(ref r, "array");
                 var array = new JArray();
                 for (var i = 0; i < count; i++)
                 {
-                    array.Add(Token(ref r, depth + 1, keepBinary));
+                    array.Add(Token(ref r, depth + 1));
                 }
 
                 return array;
@@ -301,7 +285,7 @@ internal static class MsgPackRead
                         throw CodecErrors.Malformed("A msgpack map key must be a scalar.");
                     }
 
-                    obj[ScalarText((JValue)key)] = Token(ref r, depth + 1, keepBinary);
+                    obj[ScalarText((JValue)key)] = Token(ref r, depth + 1);
                 }
 
                 return obj;
