@@ -155,14 +155,26 @@ public sealed partial class RealtimePresence
 
     private void PublishMemberSetIfChanged()
     {
-        if (_members.Version == _publishedVersion)
+        // The set is a copy of every member: built on each change only while someone watches Members, so that a change
+        // costs the same with 10 members as with 10,000 (RTP2) when nobody does. A later subscriber gets it built then.
+        if (_members.Version == _publishedVersion || _memberSets.SubscriberCount == 0)
         {
             return;
         }
 
-        _publishedVersion = _members.Version;
-        _lastMemberSet = _members.Members;
-        _memberSets.Publish(_lastMemberSet);
+        _memberSets.Publish(CurrentMemberSet());
+    }
+
+    /// <summary>The member set as it stands, built again only if the map changed since it was last built.</summary>
+    private IReadOnlyList<PresenceMessage> CurrentMemberSet()
+    {
+        if (_members.Version != _publishedVersion)
+        {
+            _publishedVersion = _members.Version;
+            _lastMemberSet = _members.Members;
+        }
+
+        return _lastMemberSet;
     }
 
     private void AnswerWaitersNotWaitingForSync()

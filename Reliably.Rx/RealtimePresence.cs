@@ -41,7 +41,7 @@ public sealed partial class RealtimePresence : IChannelPresenceHandler
         {
             // The snapshot and the subscription are taken together on the loop, so no change is missed or doubled.
             var subscription = new SingleAssignmentDisposable();
-            if (!_channel.Execute(() => subscription.Disposable = _memberSets.Subscribe(observer, _lastMemberSet)))
+            if (!_channel.Execute(() => subscription.Disposable = _memberSets.Subscribe(observer, CurrentMemberSet())))
             {
                 observer.OnCompleted();
             }

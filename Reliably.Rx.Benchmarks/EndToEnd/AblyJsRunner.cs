@@ -12,6 +12,44 @@ internal static class AblyJsRunner
 {
     public static async Task<Dictionary<string, ScenarioResult>> RunAsync(int port, string key, string format, E2eSettings settings, TimeSpan timeout)
     {
+        var (exit, line, stderr) = await RunScriptAsync(port, key, format, settings, timeout).ConfigureAwait(false);
+        if (line is null)
+        {
+            return exit == -1
+                ? settings.Scenarios.ToDictionary(s => s, _ => new ScenarioResult { Problem = $"timed out (node killed after {timeout.TotalSeconds:0} s)" })
+                : Failed(settings, $"node exited {exit}: {FirstLines(stderr)}");
+        }
+
+        using var doc = JsonDocument.Parse(line);
+        var results = new Dictionary<string, ScenarioResult>();
+        foreach (var scenario in settings.Scenarios)
+        {
+            results[scenario] = doc.RootElement.TryGetProperty(scenario, out var element) ? Read(scenario, element) : ScenarioResult.Error("not reported");
+        }
+
+        return results;
+    }
+
+    /// <summary>The presence curve on the ably-js side (<see cref="PresenceCurve"/>): one node run per format.</summary>
+    public static async Task<List<PresenceCurve.Point>> RunPresenceAsync(int port, string key, string format, E2eSettings settings)
+    {
+        var only = settings with { Scenarios = new HashSet<string> { "presence" } };
+        var timeout = TimeSpan.FromTicks(settings.ScenarioTimeout.Ticks * (settings.PresenceMembers.Count + 1));
+        var (exit, line, stderr) = await RunScriptAsync(port, key, format, only, timeout).ConfigureAwait(false);
+        if (line is null)
+        {
+            return [new PresenceCurve.Point("js", format, 0, null, null, null, null, null, null, exit == -1 ? "node killed after the timeout" : $"node exited {exit}: {FirstLines(stderr)}")];
+        }
+
+        using var doc = JsonDocument.Parse(line);
+        return doc.RootElement.TryGetProperty("presence", out var element)
+            ? PresenceCurve.FromJs(format, element)
+            : [new PresenceCurve.Point("js", format, 0, null, null, null, null, null, null, "not reported")];
+    }
+
+    /// <summary>Runs the node script for the settings' scenarios; its one-line JSON result, or null.</summary>
+    private static async Task<(int ExitCode, string? Line, string Stderr)> RunScriptAsync(int port, string key, string format, E2eSettings settings, TimeSpan timeout)
+    {
         var repo = FindRepoRoot();
         var interop = Path.Combine(repo, "Reliably.Rx.Emulator.Tests", "interop");
         var modules = Path.Combine(interop, "node_modules");
@@ -21,7 +59,7 @@ internal static class AblyJsRunner
             var (code, _, err) = await RunProcessAsync("npm", ["ci", "--no-audit", "--no-fund"], interop, new Dictionary<string, string>(), TimeSpan.FromMinutes(3)).ConfigureAwait(false);
             if (code != 0)
             {
-                return Failed(settings, "npm ci failed: " + err.Trim());
+                return (code, null, "npm ci failed: " + err.Trim());
             }
         }
 
@@ -41,26 +79,14 @@ internal static class AblyJsRunner
             ["BENCH_REST_CONCURRENCY"] = settings.RestConcurrency.ToString(CultureInfo.InvariantCulture),
             ["BENCH_MEM_CHANNELS"] = settings.MemoryChannels.ToString(CultureInfo.InvariantCulture),
             ["BENCH_MEM_CONNECTIONS"] = settings.MemoryConnections.ToString(CultureInfo.InvariantCulture),
+            ["BENCH_PRESENCE_MEMBERS"] = string.Join(',', settings.PresenceMembers),
+            ["BENCH_PRESENCE_CHANGES"] = PresenceCurve.ChangeCycles.ToString(CultureInfo.InvariantCulture),
             ["BENCH_WARMUP"] = settings.Warmup ? "1" : "0",
             ["BENCH_SCENARIO_TIMEOUT_MS"] = ((long)settings.ScenarioTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
         };
         var (exit, stdout, stderr) = await RunProcessAsync("node", ["--expose-gc", script], repo, env, timeout).ConfigureAwait(false);
         var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.TrimStart().StartsWith('{'));
-        if (line is null)
-        {
-            return exit == -1
-                ? settings.Scenarios.ToDictionary(s => s, _ => new ScenarioResult { Problem = $"timed out (node killed after {timeout.TotalSeconds:0} s)" })
-                : Failed(settings, $"node exited {exit}: {FirstLines(stderr)}");
-        }
-
-        using var doc = JsonDocument.Parse(line);
-        var results = new Dictionary<string, ScenarioResult>();
-        foreach (var scenario in settings.Scenarios)
-        {
-            results[scenario] = doc.RootElement.TryGetProperty(scenario, out var element) ? Read(scenario, element) : ScenarioResult.Error("not reported");
-        }
-
-        return results;
+        return (exit, line, stderr);
     }
 
     private static ScenarioResult Read(string scenario, JsonElement e)

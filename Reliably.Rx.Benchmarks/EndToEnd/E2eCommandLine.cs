@@ -8,11 +8,12 @@ internal static class E2eCommandLine
     private static readonly Option<bool> Quick = new("--quick") { Description = "About a tenth of the sizes, one run per side (a smoke test, not for figures)" };
     private static readonly Option<string[]> Formats = List("--formats", "Wire formats", "json", "msgpack");
     private static readonly Option<string[]> Sides = List("--sides", "Sides: rx, raw (the emulator's ceiling), js (ably-js); rxcws is an experiment run only when named", "rx", "raw", "js", "rxcws");
-    private static readonly Option<string[]> Scenarios = List("--scenarios", "Scenarios", "publish", "fanout", "rest", "memory");
+    private static readonly Option<string[]> Scenarios = List("--scenarios", "Scenarios; presence (the presence-members curve) runs only when named", "publish", "fanout", "rest", "memory", "presence");
     private static readonly Option<int?> PublishN = Positive("--publish-n", "Messages in the publish scenario (default 50000)");
     private static readonly Option<int?> FanoutN = Positive("--fanout-n", "Messages in the fan-out scenario, each to every subscriber (default 20000)");
     private static readonly Option<int?> MemoryChannels = Positive("--memory-channels", "Channels attached on one connection in the memory scenario (default 1000)");
     private static readonly Option<int?> MemoryConnections = Positive("--memory-connections", "Idle connections opened in the memory scenario, at least 2 (default 50)");
+    private static readonly Option<string?> PresenceMembers = new("--presence-members") { Description = "Members entered at each point of the presence curve, comma-separated (default 10,100,1000,10000)", HelpName = "list" };
     private static readonly Option<int?> Repeat = Positive("--repeat", "Measured runs per scenario and side; the median run is tabled (default 3, 1 with --quick)");
     private static readonly Option<double?> Timeout = new("--timeout") { Description = "Seconds before a scenario is reported as timed out (default 90, 45 with --quick)", HelpName = "seconds" };
     private static readonly Option<bool> NoWarmup = new("--no-warmup") { Description = "Skip the warm-up run at a tenth of the size" };
@@ -23,7 +24,7 @@ internal static class E2eCommandLine
     {
         var command = new Command("e2e", "Reliably.Rx vs ably-js (and raw WebSockets) against the embedded emulator; prints a table and writes charts.")
         {
-            new System.CommandLine.Help.HelpOption(), Quick, Formats, Sides, Scenarios, PublishN, FanoutN, MemoryChannels, MemoryConnections, Repeat, Timeout, NoWarmup, Out,
+            new System.CommandLine.Help.HelpOption(), Quick, Formats, Sides, Scenarios, PublishN, FanoutN, MemoryChannels, MemoryConnections, PresenceMembers, Repeat, Timeout, NoWarmup, Out,
         };
         var result = command.Parse(args);
         if (result.Errors.Count > 0)
@@ -58,6 +59,9 @@ internal static class E2eCommandLine
             FanoutMessages = result.GetValue(FanoutN) ?? settings.FanoutMessages,
             MemoryChannels = result.GetValue(MemoryChannels) ?? settings.MemoryChannels,
             MemoryConnections = Math.Max(2, result.GetValue(MemoryConnections) ?? settings.MemoryConnections),
+            PresenceMembers = result.GetValue(PresenceMembers) is { } members
+                ? members.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m => Math.Max(1, int.Parse(m, System.Globalization.CultureInfo.InvariantCulture))).ToList()
+                : settings.PresenceMembers,
             Repeat = result.GetValue(Repeat) ?? settings.Repeat,
             ScenarioTimeout = result.GetValue(Timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : settings.ScenarioTimeout,
             Warmup = !result.GetValue(NoWarmup),

@@ -21,6 +21,9 @@ internal sealed record E2eSettings
 
     public int MemoryConnections { get; init; } = 50;
 
+    /// <summary>The presence curve's points: members entered before a new subscriber attaches (<see cref="PresenceCurve"/>).</summary>
+    public IReadOnlyList<int> PresenceMembers { get; init; } = [10, 100, 1_000, 10_000];
+
     /// <summary>Every scenario gives up after this long and is reported as timed out.</summary>
     public TimeSpan ScenarioTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
@@ -29,7 +32,7 @@ internal sealed record E2eSettings
     /// <summary>Which sides run: rx, raw, js; rxcws (Reliably.Rx over a plain ClientWebSocket, an experiment) only when asked.</summary>
     public IReadOnlySet<string> Sides { get; init; } = new HashSet<string> { "rx", "raw", "js" };
 
-    /// <summary>Which scenarios run: publish, fanout, rest, memory.</summary>
+    /// <summary>Which scenarios run: publish, fanout, rest, memory; presence (a curve of its own) only when asked.</summary>
     public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string> { "publish", "fanout", "rest", "memory" };
 
     /// <summary>

@@ -120,10 +120,10 @@ internal static class EndToEndHarness
                     }
                 }
 
-                if (settings.Sides.Contains("js"))
+                // Every node run warms up on its own; memory is measured in the first run only; presence runs on its own below.
+                var jsSettings = settings with { Scenarios = settings.Scenarios.Where(s => s != "presence" && (first || s != "memory")).ToHashSet() };
+                if (settings.Sides.Contains("js") && jsSettings.Scenarios.Count > 0)
                 {
-                    // Every node run warms up on its own; memory is measured in the first run only.
-                    var jsSettings = first ? settings : settings with { Scenarios = settings.Scenarios.Where(s => s != "memory").ToHashSet() };
                     Log($"js {format}{tag}: node ablyjs-bench.js ({string.Join(',', Ordered(jsSettings))})");
                     // Each scenario has its own timeout inside the script; this is the backstop (node is killed after it).
                     var budget = TimeSpan.FromTicks(settings.ScenarioTimeout.Ticks * (2 * Ordered(jsSettings).Count() + 1)) + TimeSpan.FromSeconds(20);
@@ -142,6 +142,11 @@ internal static class EndToEndHarness
             }
         }
 
+        // The presence curve is a table of its own (rx and js sides; raw has no presence client).
+        var presence = settings.Scenarios.Contains("presence")
+            ? PresenceCurve.Render(await PresenceCurve.RunAsync(emulator.Port, emulator.DefaultKey, settings).ConfigureAwait(false))
+            : null;
+
         var results = runs.Select(r => (r.Key.Format, r.Key.Scenario, r.Key.Side, Median(r.Value))).ToList();
         if (settings.Repeat > 1)
         {
@@ -151,7 +156,7 @@ internal static class EndToEndHarness
             }
         }
 
-        var report = string.Join(Environment.NewLine, ResultTable.Render(results, settings), ResultTable.RenderCost(results, settings), string.Empty,
+        var report = string.Join(Environment.NewLine, ResultTable.Render(results, settings), ResultTable.RenderCost(results, settings), presence ?? string.Empty,
             $"Total {total.Elapsed.TotalSeconds:0} s; {(settings.Quick ? "--quick" : "full size")}; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         Console.WriteLine();
         Console.WriteLine(report);

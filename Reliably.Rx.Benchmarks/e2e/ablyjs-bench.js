@@ -3,7 +3,7 @@
 // against the emulator with the official SDK and prints one JSON object on the last line of stdout.
 //
 // Environment: EMULATOR_PORT, EMULATOR_KEY, BENCH_FORMAT (json|msgpack), BENCH_SCENARIOS (comma list of publish,
-// fanout, rest, memory), BENCH_PUBLISH_N, BENCH_WINDOW, BENCH_FANOUT_N, BENCH_FANOUT_SUBSCRIBERS, BENCH_REST_N,
+// fanout, rest, memory, presence), BENCH_PRESENCE_MEMBERS (comma list of N), BENCH_PRESENCE_CHANGES, BENCH_PUBLISH_N, BENCH_WINDOW, BENCH_FANOUT_N, BENCH_FANOUT_SUBSCRIBERS, BENCH_REST_N,
 // BENCH_REST_CONCURRENCY, BENCH_MEM_CHANNELS, BENCH_MEM_CONNECTIONS, BENCH_SCENARIO_TIMEOUT_MS, BENCH_WARMUP (1: run
 // publish, fan-out and REST once at a tenth of the size before the measured run, as the .NET sides do).
 // NODE_PATH must point at Reliably.Rx.Emulator.Tests/interop/node_modules (the pinned ably 2.28.0).
@@ -252,6 +252,82 @@ async function memoryScenario() {
   }
 }
 
+/**
+ * The presence-members curve: for each N, one client enters N members on behalf of N clientIds, a new subscriber's
+ * attach + SYNC is timed (presence.get waits for the SYNC), its heap gain divided by N, then ENTER/UPDATE/LEAVE of one
+ * more member are timed one at a time from the call to their delivery on the subscriber.
+ */
+async function presenceScenario() {
+  const points = [];
+  const memberCounts = (env.BENCH_PRESENCE_MEMBERS || '10,100,1000,10000').split(',').filter(Boolean).map(Number);
+  const cycles = num('BENCH_PRESENCE_CHANGES', 100);
+  for (const members of memberCounts) {
+    const clients = [];
+    try {
+      points.push(await withTimeout((async () => {
+        const name = `bench-presence-${runId}-${members}`;
+        const enterer = new Ably.Realtime(baseOptions());
+        clients.push(enterer);
+        await connected(enterer);
+        const presence = enterer.channels.get(name).presence;
+        const enterStarted = nowMs();
+        let next = 0;
+        const worker = async () => {
+          while (next < members) {
+            const i = next++;
+            await presence.enterClient('member-' + i, 'present');
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(500, members) }, worker));
+        const enterSeconds = (nowMs() - enterStarted) / 1000;
+
+        const subscriber = new Ably.Realtime(baseOptions());
+        clients.push(subscriber);
+        await connected(subscriber);
+        const watched = subscriber.channels.get(name).presence;
+        await sleep(200);
+        const before = settled();
+        const syncStarted = nowMs();
+        const present = await watched.get();
+        const syncMs = nowMs() - syncStarted;
+        const after = settled();
+        const point = { members, enterSeconds, syncMs, heapPerMember: (after.heap - before.heap) / members };
+        if (present.length !== members) {
+          point.error = `SYNC gave ${present.length} members, not ${members}`;
+          return point;
+        }
+
+        let delivered = null;
+        await watched.subscribe((m) => { if (m.clientId.startsWith('change-') && delivered) delivered(); });
+        const latencies = [];
+        const cpu0 = process.cpuUsage();
+        for (let c = 0; c < cycles; c++) {
+          const clientId = 'change-' + c;
+          for (const step of [() => presence.enterClient(clientId, 'in'), () => presence.updateClient(clientId, 'updated'), () => presence.leaveClient(clientId)]) {
+            const arrived = new Promise((resolve) => { delivered = resolve; });
+            const t0 = nowMs();
+            await step();
+            await withTimeout(arrived, 10000, 'change delivery');
+            latencies.push(nowMs() - t0);
+          }
+        }
+        const cpu = process.cpuUsage(cpu0);
+        const sorted = Float64Array.from(latencies).sort();
+        point.changeP50Ms = percentile(sorted, 50);
+        point.changeMeanMs = latencies.reduce((a, b) => a + b, 0) / latencies.length;
+        point.cpuPerChangeUs = (cpu.user + cpu.system) / latencies.length;
+        return point;
+      })(), scenarioTimeoutMs, `presence ${members}`));
+    } catch (e) {
+      points.push({ members, error: e.timeout ? 'timed out' : String(e && e.message || e) });
+    } finally {
+      closeAll(clients);
+    }
+    await sleep(300);
+  }
+  return { points };
+}
+
 function ablyVersion() {
   try {
     const dir = (env.NODE_PATH || '').split(require('path').delimiter)[0];
@@ -261,14 +337,14 @@ function ablyVersion() {
   }
 }
 
-const all = { publish: publishScenario, fanout: fanoutScenario, rest: restScenario, memory: memoryScenario };
+const all = { publish: publishScenario, fanout: fanoutScenario, rest: restScenario, memory: memoryScenario, presence: presenceScenario };
 
 (async () => {
   const results = { format, node: process.version, ably: ablyVersion() };
   for (const name of scenarios) {
     const run = all[name];
     if (!run) continue;
-    if (warmup && name !== 'memory') {
+    if (warmup && name !== 'memory' && name !== 'presence') {
       // A discarded run at a tenth of the size (same floors as the .NET harness).
       const sizes = [publishN, fanoutN, restN, runId];
       runId += '-warmup';

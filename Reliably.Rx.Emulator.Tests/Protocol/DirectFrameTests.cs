@@ -11,7 +11,7 @@ namespace Reliably.Rx.Emulator.Tests.Protocol;
 /// </summary>
 public sealed class DirectFrameTests
 {
-    private static readonly JObject[] Stored =
+    private static readonly StoredMessage[] Stored =
     [
         Message("conn-1:7:0", "name-a", "text with \"quotes\", é and \u2028", 1000),
         Message("conn-1:7:1", null, null, 1000, extras: JObject.Parse("""{"headers":{"k":"v","n":1.5,"b":true,"z":null},"list":[1,2.0,"x"]}""")),
@@ -58,7 +58,7 @@ public sealed class DirectFrameTests
     public void MessageFrame_WithBinaryData_IsBase64InJsonAndBinaryInMsgPack()
     {
         var binary = Message("conn-1:8:0", "bin", null, 1000);
-        binary["data"] = new JValue(new byte[] { 1, 2, 255 });
+        binary.Data = new byte[] { 1, 2, 255 };
         var frame = new OutgoingFrame(new MessageFrame("chan", "abc-000000000003", 1000, [binary], "conn-1:8", "conn-1"));
 
         var json = (JObject)Parse(frame.GetBytes(WireFormat.Json), WireFormat.Json)["messages"]![0]!;
@@ -84,7 +84,7 @@ public sealed class DirectFrameTests
 
     private static JObject Parse(byte[] bytes, WireFormat format) => (JObject)WireCodec.Decode(bytes, format);
 
-    private static JObject Message(string id, string? name, string? data, long timestamp, JObject? extras = null, string connectionId = "conn-1")
+    private static StoredMessage Message(string id, string? name, string? data, long timestamp, JObject? extras = null, string connectionId = "conn-1")
     {
         var m = new JObject { ["id"] = id };
         if (name is not null)
@@ -105,6 +105,6 @@ public sealed class DirectFrameTests
         m["connectionId"] = connectionId;
         m["timestamp"] = timestamp;
         m["serial"] = "abc-000000000001:0000";
-        return m;
+        return StoredMessage.FromTree(m);
     }
 }

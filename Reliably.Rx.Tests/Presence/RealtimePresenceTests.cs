@@ -96,6 +96,49 @@ public sealed class RealtimePresenceTests
     }
 
     [Test]
+    public async Task Members_SubscribedAgainAfterChangesUnwatched_StartsWithTheCurrentSet()
+    {
+        await using var h = NewHarness();
+        await h.AttachNow(flags: ProtocolFlags.HasPresence);
+        h.Receive(SyncFrame(h.Name, null, Member(PresenceAction.Present, "a", "c1", "c1:0:0")));
+        var first = new List<IReadOnlyList<PresenceMessage>>();
+        var subscription = h.Channel.Presence.Members.Subscribe(first.Add);
+        h.Pump();
+        subscription.Dispose();
+        h.Pump();
+
+        // Nobody watches the set while these arrive.
+        h.Receive(PresenceFrame(h.Name, Member(PresenceAction.Enter, "b", "c2", "c2:1:0")));
+        h.Receive(PresenceFrame(h.Name, Member(PresenceAction.Leave, "a", "c1", "c1:2:0")));
+        var sets = RecordMembers(h);
+        h.Receive(PresenceFrame(h.Name, Member(PresenceAction.Enter, "c", "c3", "c3:1:0")));
+
+        Assert.That(first.Select(s => string.Join(",", s.Select(m => m.ClientId))), Is.EqualTo(new[] { "a" }));
+        Assert.That(sets.Select(s => string.Join(",", s.Select(m => m.ClientId).OrderBy(x => x))), Is.EqualTo(new[] { "b", "b,c" }));
+    }
+
+    [Test]
+    public async Task RTP2_OneChange_WithThousandsPresent_DoesNotCopyTheSet_WhenMembersIsNotWatched()
+    {
+        const int present = 4_000;
+        await using var h = NewHarness();
+        await h.AttachNow(flags: ProtocolFlags.HasPresence);
+        var members = Enumerable.Range(0, present).Select(i => Member(PresenceAction.Present, "m" + i, "c1", $"c1:0:{i}")).ToArray();
+        h.Receive(SyncFrame(h.Name, null, members));
+        var events = new List<PresenceMessage>();
+        h.Channel.Presence.Events.Subscribe(events.Add);
+        h.Pump();
+        h.Receive(PresenceFrame(h.Name, Member(PresenceAction.Update, "m0", "c1", "c1:1:0", "warm")));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        h.Receive(PresenceFrame(h.Name, Member(PresenceAction.Update, "m1", "c1", "c1:2:0", "changed")));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(events.Select(e => e.ClientId), Is.EqualTo(new[] { "m0", "m1" }));
+        Assert.That(allocated, Is.LessThan(present * IntPtr.Size), "a copy of the member set (one reference per member) was made for one change");
+    }
+
+    [Test]
     public async Task RTP6_Events_CarryTheOriginalActions_AndEventsOfFilters()
     {
         await using var h = NewHarness();

@@ -97,20 +97,9 @@ internal static class DataCodec
         long size = 0;
         size += Utf8(message.Value<string?>("name"));
         size += Utf8(message.Value<string?>("clientId"));
-        var data = message["data"];
-        if (data is JValue v)
+        if (message["data"] is { } data)
         {
-            size += v.Type switch
-            {
-                JTokenType.Bytes => ((byte[]?)v.Value)?.Length ?? 0,
-                JTokenType.String => Utf8((string?)v.Value),
-                JTokenType.Null => 0,
-                _ => Utf8(v.ToString(Formatting.None)),
-            };
-        }
-        else if (data is not null)
-        {
-            size += Utf8(data.ToString(Formatting.None));
+            size += TokenSize(data);
         }
 
         if (message["extras"] is { Type: not JTokenType.Null } extras)
@@ -120,6 +109,17 @@ internal static class DataCodec
 
         return size;
     }
+
+    /// <summary>The TM6 size of a data value: bytes count as themselves, a string as its UTF-8, anything else as its JSON.</summary>
+    public static long TokenSize(JToken data) => data is JValue v
+        ? v.Type switch
+        {
+            JTokenType.Bytes => ((byte[]?)v.Value)?.Length ?? 0,
+            JTokenType.String => Utf8((string?)v.Value),
+            JTokenType.Null => 0,
+            _ => Utf8(v.ToString(Formatting.None)),
+        }
+        : Utf8(data.ToString(Formatting.None));
 
     private static int Utf8(string? s) => s is null ? 0 : Encoding.UTF8.GetByteCount(s);
 }

@@ -27,6 +27,9 @@ internal static class JsonTree
     private static readonly (byte[] Utf8, string Name)[] KnownNameBytes = [.. MsgPackTree.KnownKeyNames.Select(n => (Encoding.UTF8.GetBytes(n), n))];
     private const int MaxDepth = 64;
 
+    /// <summary>The reader options of every JSON frame and body: nesting limited, comments skipped.</summary>
+    internal static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Skip };
+
     [ThreadStatic]
     private static MemoryStream? t_output;
 
@@ -40,7 +43,7 @@ internal static class JsonTree
     /// </summary>
     public static JToken Read(ReadOnlySpan<byte> utf8)
     {
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Skip });
+        var reader = new Utf8JsonReader(utf8, ReaderOptions);
         if (!reader.Read())
         {
             throw ErrorInfo.BadRequest("Empty JSON body");
@@ -109,7 +112,8 @@ internal static class JsonTree
         return token;
     }
 
-    private static JToken ReadValue(ref Utf8JsonReader reader)
+    /// <summary>Reads the value the reader is on (its first token) as a tree.</summary>
+    internal static JToken ReadValue(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {
@@ -162,7 +166,8 @@ internal static class JsonTree
         return reader.TryGetInt64(out var l) ? new JValue(l) : new JValue(BigInteger.Parse(Encoding.UTF8.GetString(text), CultureInfo.InvariantCulture));
     }
 
-    private static string PropertyName(ref Utf8JsonReader reader)
+    /// <summary>The property name the reader is on, shared when it is one of the protocol's.</summary>
+    internal static string PropertyName(ref Utf8JsonReader reader)
     {
         if (!reader.ValueIsEscaped)
         {

@@ -66,22 +66,29 @@ internal static class MsgPackTree
     {
         if (reader.NextMessagePackType == MessagePackType.String && reader.TryReadStringSpan(out var utf8))
         {
-            foreach (var (bytes, name) in KnownKeys)
-            {
-                if (utf8.SequenceEqual(bytes))
-                {
-                    return name;
-                }
-            }
-
-            return System.Text.Encoding.UTF8.GetString(utf8);
+            return KeyName(utf8);
         }
 
         var key = ReadToken(ref reader, depth);
         return key.Type == JTokenType.String ? (string)key! : key.ToString(Newtonsoft.Json.Formatting.None);
     }
 
-    private static JToken ReadToken(ref MessagePackReader reader, int depth)
+    /// <summary>A map key from its UTF-8 bytes, shared when it is one of the protocol's field names.</summary>
+    internal static string KeyName(ReadOnlySpan<byte> utf8)
+    {
+        foreach (var (bytes, name) in KnownKeys)
+        {
+            if (utf8.SequenceEqual(bytes))
+            {
+                return name;
+            }
+        }
+
+        return System.Text.Encoding.UTF8.GetString(utf8);
+    }
+
+    /// <summary>Reads the next value as a tree; <paramref name="depth"/> is its nesting depth in the frame.</summary>
+    internal static JToken ReadToken(ref MessagePackReader reader, int depth)
     {
         if (depth > MaxDepth)
         {

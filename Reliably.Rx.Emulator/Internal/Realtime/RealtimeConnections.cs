@@ -140,6 +140,15 @@ internal sealed class RealtimeConnections
     private static async Task HandleAsync(Session session, IServerTransport transport, ReadOnlyMemory<byte> bytes, WireFormat format)
     {
         Session.InboundTransport.Value = transport;
+
+        // A publish is read straight into its stored form, unless a frame rule may match it (rules read trees).
+        if (!session.Server.Faults.Frames.Any && InboundPublish.TryRead(bytes, format, session.LastPublishChannel) is { } publish)
+        {
+            session.Frames.RecordInbound(session.Server.Time.GetUtcNow(), bytes, format);
+            session.Publish(publish);
+            return;
+        }
+
         JObject pm;
         try
         {

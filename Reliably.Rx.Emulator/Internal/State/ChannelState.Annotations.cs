@@ -34,7 +34,7 @@ internal sealed partial class ChannelState
         var now = Server.NowMs;
         lock (_gate)
         {
-            if (Versions.Latest(messageSerial) is null)
+            if (!Versions.Contains(messageSerial))
             {
                 throw ErrorInfo.NotFound("Message not found: " + messageSerial);
             }
@@ -79,7 +79,7 @@ internal sealed partial class ChannelState
                 ["annotations"] = new JObject { ["summary"] = AnnotationSummary.Of(AnnotationLog.Of(messageSerial)) },
             };
             _seq = summarySeq;
-            Emit(new ChannelEvent(summarySeq, MessageFrameFor(FormatSerial(summarySeq), now, [summary], null, null), null, false, now) { IsChange = true });
+            Emit(new ChannelEvent(summarySeq, MessageFrameFor(FormatSerial(summarySeq), now, [StoredMessage.FromTree(summary)], null, null), null, false, now) { IsChange = true });
             return serial;
         }
     }

@@ -83,7 +83,7 @@ internal sealed partial class ChannelState
             delivered["id"] = connectionId is not null
                 ? string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}:0")
                 : Ids.Alnum(12) + ":0";
-            var frame = MessageFrameFor(FormatSerial(seq), now, [delivered], connectionId, msgSerial);
+            var frame = MessageFrameFor(FormatSerial(seq), now, [StoredMessage.FromTree(delivered)], connectionId, msgSerial);
 
             _seq = seq;
             Emit(new ChannelEvent(seq, frame, connectionId, false, now) { IsChange = true });

@@ -13,6 +13,24 @@ internal sealed partial class ChannelState
     private readonly Queue<string> _idempotentOrder = new();
     private long _ordinal;
 
+    /// <summary>Publishes canonical message trees (REST); each tree is given the id it was published with.</summary>
+    public List<string?> Publish(IReadOnlyList<JObject> messages, string? connectionId, long? msgSerial)
+    {
+        var stored = new List<StoredMessage>(messages.Count);
+        foreach (var m in messages)
+        {
+            stored.Add(StoredMessage.FromTree(m));
+        }
+
+        var serials = Publish(stored, connectionId, msgSerial);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            messages[i]["id"] = stored[i].Id;
+        }
+
+        return serials;
+    }
+
     /// <summary>
     /// Publishes canonical messages (already size- and capability-checked). Messages whose id was seen before on this
     /// channel are not republished (RSL1k, idempotent publishing); their original serial is returned instead.
@@ -21,7 +39,7 @@ internal sealed partial class ChannelState
     /// <param name="connectionId">The publishing connection, or null for REST.</param>
     /// <param name="msgSerial">The ProtocolMessage msgSerial for realtime publishes.</param>
     /// <returns>One serial per input message.</returns>
-    public List<string?> Publish(IReadOnlyList<JObject> messages, string? connectionId, long? msgSerial)
+    public List<string?> Publish(List<StoredMessage> messages, string? connectionId, long? msgSerial)
     {
         var now = Server.NowMs;
         var serials = new List<string?>(messages.Count);
@@ -29,16 +47,22 @@ internal sealed partial class ChannelState
         long publishedBytes = 0;
         lock (_gate)
         {
-            var fresh = new List<JObject>(messages.Count);
+            // The common case, every message fresh, keeps the caller's list as the frame's.
+            var fresh = messages;
             var seq = _seq + 1;
             string? channelSerial = null; // built once, on the first fresh message
             for (var i = 0; i < messages.Count; i++)
             {
                 var m = messages[i];
-                var id = m.Value<string?>("id");
+                var id = m.Id;
                 if (id is not null && _idempotent.TryGetValue(id, out var existing))
                 {
                     serials.Add(existing);
+                    if (ReferenceEquals(fresh, messages))
+                    {
+                        fresh = messages.GetRange(0, i);
+                    }
+
                     continue;
                 }
 
@@ -48,30 +72,32 @@ internal sealed partial class ChannelState
                     id = connectionId is not null
                         ? string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}:{i}")
                         : string.Create(CultureInfo.InvariantCulture, $"{Ids.Alnum(12)}:{i}");
-                    m["id"] = id;
+                    m.Id = id;
                 }
 
                 channelSerial ??= FormatSerial(seq);
-                var serial = string.Create(CultureInfo.InvariantCulture, $"{channelSerial}:{fresh.Count:D4}");
-                m["serial"] = serial;
+                var index = ReferenceEquals(fresh, messages) ? i : fresh.Count;
+                var serial = string.Create(CultureInfo.InvariantCulture, $"{channelSerial}:{index:D4}");
+                m.Serial = serial;
 
                 // TM2j: a published message is a message.create (0), as Ably marks it in deliveries, history and getMessage.
-                m["action"] = 0;
-                if (m["timestamp"]?.Type != JTokenType.Integer)
-                {
-                    m["timestamp"] = now;
-                }
+                m.Action = 0;
+                m.Timestamp ??= now;
 
                 // Realtime: the publishing connection. REST: none, or the one the caller published on behalf of (TM2h),
                 // which the REST route has already checked.
                 if (connectionId is not null)
                 {
-                    m["connectionId"] = connectionId;
+                    m.ConnectionId = connectionId;
                 }
 
                 Remember(id, serial);
                 Versions.Created(serial, m);
-                fresh.Add(m);
+                if (!ReferenceEquals(fresh, messages))
+                {
+                    fresh.Add(m);
+                }
+
                 serials.Add(serial);
             }
 
@@ -83,14 +109,8 @@ internal sealed partial class ChannelState
             _seq = seq;
             foreach (var m in fresh)
             {
-                _history.Enqueue(new StoredItem(_ordinal++, seq, m.Value<long>("timestamp"), m));
-
-                // Detached from the inbound ProtocolMessage, so that history does not keep the whole inbound frame alive.
-                // The outgoing frame has its own copies (WireMessages); the stored message is never mutated again.
-                if (m.Parent is not null)
-                {
-                    m.Remove();
-                }
+                _history.Enqueue(new StoredItem(_ordinal++, seq, m.Timestamp!.Value, m));
+                publishedBytes += m.Size();
             }
 
             while (_history.Count > Server.Options.ChannelHistoryLimit)
@@ -102,7 +122,6 @@ internal sealed partial class ChannelState
 
             MessagesPublished += fresh.Count;
             published = fresh.Count;
-            publishedBytes = fresh.Sum(DataCodec.Size);
             Emit(new ChannelEvent(seq, frame, connectionId, false, now) { Items = fresh.Count });
         }
 
@@ -115,7 +134,7 @@ internal sealed partial class ChannelState
     }
 
     /// <summary>The MESSAGE frame that fans published or changed messages out (<see cref="State.MessageFrame"/>).</summary>
-    private OutgoingFrame MessageFrameFor(string channelSerial, long now, IReadOnlyList<JObject> messages, string? connectionId, long? msgSerial)
+    private OutgoingFrame MessageFrameFor(string channelSerial, long now, IReadOnlyList<StoredMessage> messages, string? connectionId, long? msgSerial)
     {
         var frameId = connectionId is null ? null : string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}");
         return new OutgoingFrame(new MessageFrame(Name, channelSerial, now, messages, frameId, connectionId));
@@ -133,8 +152,8 @@ internal sealed partial class ChannelState
             // A changed message appears at the place of the original, at its latest version.
             return _history.Where(h => (start is null || h.Timestamp >= start) && (end is null || h.Timestamp <= end)
                 && (until is null || h.Seq <= until))
-                .Select(h => _versions is { AnyChanged: true } versions && h.Item.Value<string?>("serial") is { } serial
-                    && versions.Latest(serial) is { } latest && !ReferenceEquals(latest, h.Item) ? h with { Item = latest } : h)
+                .Select(h => _versions is { AnyChanged: true } versions && h.Message?.Serial is { } serial
+                    && versions.LatestChange(serial) is { } latest ? h.WithItem(latest) : h)
                 .ToList();
         }
     }

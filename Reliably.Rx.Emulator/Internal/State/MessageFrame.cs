@@ -9,17 +9,19 @@ namespace Reliably.Rx.Emulator.Internal.State;
 /// The MESSAGE frame that fans published or changed messages out (RTL7): written straight from the stored messages,
 /// without what the client derives from the frame (<see cref="WireMessages"/>), and with a realtime publisher's frame id
 /// and connectionId. The stored messages are never mutated once published, so the frame can read them at any time.
+/// Binary data is written as bytes in msgpack and as base64 in JSON, with <c>base64</c> appended to its encoding
+/// (PROTOCOL.md 3.3), as <see cref="DataCodec.Egress"/> does for trees.
 /// </summary>
 internal sealed class MessageFrame : FrameContent
 {
     private readonly string _channel;
     private readonly string _channelSerial;
     private readonly long _timestamp;
-    private readonly IReadOnlyList<JObject> _messages;
+    private readonly IReadOnlyList<StoredMessage> _messages;
     private readonly string? _frameId;
     private readonly string? _connectionId;
 
-    public MessageFrame(string channel, string channelSerial, long timestamp, IReadOnlyList<JObject> messages, string? frameId, string? connectionId)
+    public MessageFrame(string channel, string channelSerial, long timestamp, IReadOnlyList<StoredMessage> messages, string? frameId, string? connectionId)
     {
         _channel = channel;
         _channelSerial = channelSerial;
@@ -30,23 +32,6 @@ internal sealed class MessageFrame : FrameContent
     }
 
     public override int Action => Actions.Message;
-
-    /// <summary>JSON egress base64-encodes binary data and says so in the encoding (PROTOCOL.md 3.3): that goes through the tree.</summary>
-    public override bool WritesJson
-    {
-        get
-        {
-            foreach (var m in _messages)
-            {
-                if (m["data"]?.Type == JTokenType.Bytes)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-    }
 
     public override JObject ToTree()
     {
@@ -67,7 +52,6 @@ internal sealed class MessageFrame : FrameContent
         return frame;
     }
 
-    // The properties are walked through First/Next rather than Properties(): no enumerator per message per format.
     public override void WriteJson(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
@@ -78,17 +62,7 @@ internal sealed class MessageFrame : FrameContent
         writer.WriteStartArray("messages"u8);
         for (var index = 0; index < _messages.Count; index++)
         {
-            writer.WriteStartObject();
-            for (var property = (JProperty?)_messages[index].First; property is not null; property = (JProperty?)property.Next)
-            {
-                if (WireMessages.Keeps(property, index, _frameId, _connectionId, _timestamp))
-                {
-                    writer.WritePropertyName(property.Name);
-                    FrameEncoder.WriteToken(writer, property.Value);
-                }
-            }
-
-            writer.WriteEndObject();
+            WriteJson(writer, _messages[index], index);
         }
 
         writer.WriteEndArray();
@@ -116,22 +90,7 @@ internal sealed class MessageFrame : FrameContent
         writer.WriteArrayHeader(_messages.Count);
         for (var index = 0; index < _messages.Count; index++)
         {
-            var message = _messages[index];
-            var kept = 0;
-            for (var property = (JProperty?)message.First; property is not null; property = (JProperty?)property.Next)
-            {
-                kept += WireMessages.Keeps(property, index, _frameId, _connectionId, _timestamp) ? 1 : 0;
-            }
-
-            writer.WriteMapHeader(kept);
-            for (var property = (JProperty?)message.First; property is not null; property = (JProperty?)property.Next)
-            {
-                if (WireMessages.Keeps(property, index, _frameId, _connectionId, _timestamp))
-                {
-                    writer.Write(property.Name);
-                    MsgPackTree.WriteToken(ref writer, property.Value);
-                }
-            }
+            WriteMsgPack(ref writer, _messages[index], index);
         }
 
         if (_connectionId is not null)
@@ -140,6 +99,144 @@ internal sealed class MessageFrame : FrameContent
             writer.Write(_frameId);
             writer.Write("connectionId");
             writer.Write(_connectionId);
+        }
+    }
+
+    private void WriteJson(Utf8JsonWriter writer, StoredMessage message, int index)
+    {
+        writer.WriteStartObject();
+        if (WireMessages.KeepsId(message, index, _frameId))
+        {
+            writer.WriteString("id"u8, message.Id);
+        }
+
+        WriteString(writer, "clientId"u8, message.ClientId);
+        if (WireMessages.KeepsConnectionId(message, _connectionId))
+        {
+            writer.WriteString("connectionId"u8, message.ConnectionId);
+        }
+
+        WriteString(writer, "name"u8, message.Name);
+        switch (message.Data)
+        {
+            case string text:
+                writer.WriteString("data"u8, text);
+                WriteString(writer, "encoding"u8, message.Encoding);
+                break;
+            case byte[] bytes:
+                writer.WriteBase64String("data"u8, bytes);
+                writer.WriteString("encoding"u8, string.IsNullOrEmpty(message.Encoding) ? "base64" : message.Encoding + "/base64");
+                break;
+            case JToken token:
+                writer.WritePropertyName("data"u8);
+                FrameEncoder.WriteToken(writer, token);
+                WriteString(writer, "encoding"u8, message.Encoding);
+                break;
+            default:
+                WriteString(writer, "encoding"u8, message.Encoding);
+                break;
+        }
+
+        if (message.Others is { } others)
+        {
+            // Walked through First/Next rather than Properties(): no enumerator per message.
+            for (var property = (JProperty?)others.First; property is not null; property = (JProperty?)property.Next)
+            {
+                writer.WritePropertyName(property.Name);
+                FrameEncoder.WriteToken(writer, property.Value);
+            }
+        }
+
+        if (WireMessages.KeepsTimestamp(message, _timestamp))
+        {
+            writer.WriteNumber("timestamp"u8, message.Timestamp!.Value);
+        }
+
+        WriteString(writer, "serial"u8, message.Serial);
+        if (message.Action is { } action)
+        {
+            writer.WriteNumber("action"u8, action);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private void WriteMsgPack(ref MessagePackWriter writer, StoredMessage message, int index)
+    {
+        var keepsId = WireMessages.KeepsId(message, index, _frameId);
+        var keepsConnectionId = WireMessages.KeepsConnectionId(message, _connectionId);
+        var keepsTimestamp = WireMessages.KeepsTimestamp(message, _timestamp);
+        var count = Count(keepsId) + Count(message.ClientId is not null) + Count(keepsConnectionId) + Count(message.Name is not null)
+            + Count(message.Data is not null) + Count(message.Encoding is not null) + (message.Others?.Count ?? 0)
+            + Count(keepsTimestamp) + Count(message.Serial is not null) + Count(message.Action is not null);
+        writer.WriteMapHeader(count);
+        if (keepsId)
+        {
+            Write(ref writer, "id", message.Id);
+        }
+
+        Write(ref writer, "clientId", message.ClientId);
+        if (keepsConnectionId)
+        {
+            Write(ref writer, "connectionId", message.ConnectionId);
+        }
+
+        Write(ref writer, "name", message.Name);
+        switch (message.Data)
+        {
+            case string text:
+                Write(ref writer, "data", text);
+                break;
+            case byte[] bytes:
+                writer.Write("data");
+                writer.Write(bytes);
+                break;
+            case JToken token:
+                writer.Write("data");
+                MsgPackTree.WriteToken(ref writer, token);
+                break;
+        }
+
+        Write(ref writer, "encoding", message.Encoding);
+        if (message.Others is { } others)
+        {
+            for (var property = (JProperty?)others.First; property is not null; property = (JProperty?)property.Next)
+            {
+                writer.Write(property.Name);
+                MsgPackTree.WriteToken(ref writer, property.Value);
+            }
+        }
+
+        if (keepsTimestamp)
+        {
+            writer.Write("timestamp");
+            writer.Write(message.Timestamp!.Value);
+        }
+
+        Write(ref writer, "serial", message.Serial);
+        if (message.Action is { } action)
+        {
+            writer.Write("action");
+            writer.Write(action);
+        }
+    }
+
+    private static int Count(bool present) => present ? 1 : 0;
+
+    private static void WriteString(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void Write(ref MessagePackWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.Write(name);
+            writer.Write(value);
         }
     }
 }

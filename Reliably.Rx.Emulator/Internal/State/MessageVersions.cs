@@ -10,7 +10,9 @@ namespace Reliably.Rx.Emulator.Internal.State;
 /// </summary>
 internal sealed class MessageVersions
 {
-    private readonly Dictionary<string, List<JObject>> _versions = new(StringComparer.Ordinal);
+    // A message never changed is its stored form alone; its first change turns it into a list of trees, oldest first.
+    // (Most messages are never changed: a list and a tree per publish were a large part of the emulator's allocation.)
+    private readonly Dictionary<string, object> _versions = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
     private readonly int _limit;
 
@@ -23,14 +25,13 @@ internal sealed class MessageVersions
     public bool AnyChanged { get; private set; }
 
     /// <summary>Records a freshly published message (it carries its serial) as its first version.</summary>
-    public void Created(string serial, JObject message)
+    public void Created(string serial, StoredMessage message)
     {
-        if (_versions.ContainsKey(serial))
+        if (!_versions.TryAdd(serial, message))
         {
             return;
         }
 
-        _versions[serial] = [message];
         _order.Enqueue(serial);
         while (_order.Count > _limit)
         {
@@ -38,16 +39,35 @@ internal sealed class MessageVersions
         }
     }
 
+    /// <summary>True when the channel still remembers the message.</summary>
+    public bool Contains(string serial) => _versions.ContainsKey(serial);
+
     /// <summary>The latest version of a message, or null when the channel does not know (or no longer remembers) it.</summary>
-    public JObject? Latest(string serial) => _versions.TryGetValue(serial, out var list) ? list[^1] : null;
+    public JObject? Latest(string serial) => _versions.TryGetValue(serial, out var entry)
+        ? entry is List<JObject> list ? list[^1] : ((StoredMessage)entry).ToTree()
+        : null;
+
+    /// <summary>The latest version of a message that has been changed; null for an unchanged or unknown message.</summary>
+    public JObject? LatestChange(string serial) =>
+        _versions.TryGetValue(serial, out var entry) && entry is List<JObject> list ? list[^1] : null;
 
     /// <summary>Every version of a message, oldest first; empty when unknown.</summary>
-    public IReadOnlyList<JObject> All(string serial) => _versions.TryGetValue(serial, out var list) ? list.ToList() : [];
+    public IReadOnlyList<JObject> All(string serial) => _versions.TryGetValue(serial, out var entry)
+        ? entry is List<JObject> list ? list.ToList() : [((StoredMessage)entry).ToTree()]
+        : [];
 
     /// <summary>Adds a new latest version of a known message.</summary>
     public void Add(string serial, JObject version)
     {
-        _versions[serial].Add(version);
+        if (_versions[serial] is List<JObject> list)
+        {
+            list.Add(version);
+        }
+        else
+        {
+            _versions[serial] = new List<JObject> { ((StoredMessage)_versions[serial]).ToTree(), version };
+        }
+
         AnyChanged = true;
     }
 }

@@ -27,9 +27,16 @@ internal sealed partial class Session
         return InboundTransport.Value is { } inbound && !ReferenceEquals(inbound, transport) ? null : transport;
     }
 
+    // A connection usually publishes to one channel over and over: its name is parsed once, and the reader shares it.
+    private ChannelName? _lastPublishChannel;
+
+    /// <summary>The channel name of this connection's latest publish read without a tree.</summary>
+    public string? LastPublishChannel => _lastPublishChannel?.Wire;
+
     private void Publish(JObject pm)
     {
-        if (!BeginAck(pm, out var msgSerial))
+        var msgSerial = MsgSerial(pm);
+        if (!BeginAck(msgSerial))
         {
             return;
         }
@@ -44,49 +51,87 @@ internal sealed partial class Session
                 return;
             }
 
-            if (!Auth.Capability.Allows(name.Resource, "publish"))
-            {
-                throw ErrorInfo.CapabilityDenied("publish to channel " + name.Wire);
-            }
-
-            RequireMode(name, Flags.Publish, "publish a message", "PUBLISH");
-
+            CheckPublish(name);
             if (pm["params"] is JObject publishParams && publishParams.Value<string?>("_forceNack") is "true" or "True")
             {
                 // Test hook used by the SDK suites: the publish is refused with 40099.
                 throw new AblyException(40099, 400, "Forced NACK (_forceNack=true)");
             }
 
-            var messages = Items(pm, "messages");
-            long size = 0;
-            foreach (var m in messages)
+            var items = Items(pm, "messages");
+            var messages = new List<StoredMessage>(items.Count);
+            foreach (var m in items)
             {
-                DataCodec.Ingress(m);
                 m.Remove("connectionKey");
-                if (m.Value<string?>("clientId") is { } cid)
-                {
-                    if (!Auth.PermitsClientId(cid))
-                    {
-                        throw new AblyException(40012, 400, $"Invalid clientId '{cid}' for this connection");
-                    }
-                }
-                else if (Auth.ClientId is { } own && own != "*")
-                {
-                    m["clientId"] = own;
-                }
-
-                size += DataCodec.Size(m);
+                messages.Add(StoredMessage.FromTree(m));
             }
 
-            CheckSize(size);
-            ThrowIfInjectedNack();
-            var serials = App.GetChannel(name.Resource).Publish(messages, Id, msgSerial);
-            Reply(msgSerial, new OutgoingFrame(new AckFrame(msgSerial, serials)));
+            PublishChecked(name, msgSerial, messages);
         }
         catch (AblyException ex)
         {
             Nack(msgSerial, ex.ToErrorInfo());
         }
+    }
+
+    /// <summary>A MESSAGE read straight into the compact form (<see cref="InboundPublish"/>): the same checks, no tree.</summary>
+    public void Publish(InboundPublish publish)
+    {
+        if (!BeginAck(publish.MsgSerial))
+        {
+            return;
+        }
+
+        try
+        {
+            var name = _lastPublishChannel is { } last && ReferenceEquals(last.Wire, publish.Channel)
+                ? last
+                : _lastPublishChannel = ChannelName.Parse(publish.Channel);
+            CheckPublish(name);
+            PublishChecked(name, publish.MsgSerial, publish.Messages);
+        }
+        catch (AblyException ex)
+        {
+            Nack(publish.MsgSerial, ex.ToErrorInfo());
+        }
+    }
+
+    private void CheckPublish(ChannelName name)
+    {
+        if (!Auth.Capability.Allows(name.Resource, "publish"))
+        {
+            throw ErrorInfo.CapabilityDenied("publish to channel " + name.Wire);
+        }
+
+        RequireMode(name, Flags.Publish, "publish a message", "PUBLISH");
+    }
+
+    /// <summary>Decodes, attributes and size-checks the messages (RSL1i), then publishes them and ACKs the serials.</summary>
+    private void PublishChecked(ChannelName name, long msgSerial, List<StoredMessage> messages)
+    {
+        long size = 0;
+        foreach (var m in messages)
+        {
+            m.Ingress();
+            if (m.ClientId is { } cid)
+            {
+                if (!Auth.PermitsClientId(cid))
+                {
+                    throw new AblyException(40012, 400, $"Invalid clientId '{cid}' for this connection");
+                }
+            }
+            else if (Auth.ClientId is { } own && own != "*")
+            {
+                m.ClientId = own;
+            }
+
+            size += m.Size();
+        }
+
+        CheckSize(size);
+        ThrowIfInjectedNack();
+        var serials = App.GetChannel(name.Resource).Publish(messages, Id, msgSerial);
+        Reply(msgSerial, new OutgoingFrame(new AckFrame(msgSerial, serials)));
     }
 
     private void Presence(JObject pm)
@@ -149,9 +194,11 @@ internal sealed partial class Session
     /// Starts ACK bookkeeping. A msgSerial already processed (a resend after a successful resume, RTN19a) is ACKed
     /// again with the original result and not republished.
     /// </summary>
-    private bool BeginAck(JObject pm, out long msgSerial)
+    private bool BeginAck(JObject pm, out long msgSerial) => BeginAck(msgSerial = MsgSerial(pm));
+
+    /// <inheritdoc cref="BeginAck(JObject, out long)"/>
+    private bool BeginAck(long msgSerial)
     {
-        msgSerial = pm["msgSerial"]?.Type == JTokenType.Integer ? pm.Value<long>("msgSerial") : -1;
         lock (_gate)
         {
             if (msgSerial >= 0 && _acks.TryGetValue(msgSerial, out var previous))
@@ -163,6 +210,9 @@ internal sealed partial class Session
 
         return true;
     }
+
+    /// <summary>The msgSerial of a ProtocolMessage that expects an ACK, or -1.</summary>
+    private static long MsgSerial(JObject pm) => pm["msgSerial"]?.Type == JTokenType.Integer ? pm.Value<long>("msgSerial") : -1;
 
     /// <summary>An ACK with a result given as a tree (rare paths; publishes use <see cref="AckFrame"/>).</summary>
     private void Ack(long msgSerial, JArray? res)

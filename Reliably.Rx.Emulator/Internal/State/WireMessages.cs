@@ -14,20 +14,26 @@ internal static class WireMessages
     /// <param name="frameId">The frame's id, when it has one (realtime publishes).</param>
     /// <param name="connectionId">The frame's connectionId, when it has one.</param>
     /// <param name="timestamp">The frame's timestamp.</param>
-    public static JArray For(IReadOnlyList<JObject> stored, string? frameId, string? connectionId, long timestamp)
+    public static JArray For(IReadOnlyList<StoredMessage> stored, string? frameId, string? connectionId, long timestamp)
     {
         var array = new JArray();
         for (var index = 0; index < stored.Count; index++)
         {
             var message = stored[index];
-            var wire = new JObject();
-            foreach (var property in message.Properties())
+            var wire = message.ToTree();
+            if (!KeepsId(message, index, frameId))
             {
-                if (Keeps(property, index, frameId, connectionId, timestamp))
-                {
-                    // JProperty copies a value that already has a parent (the stored message); strings are shared.
-                    wire.Add(new JProperty(property.Name, property.Value));
-                }
+                wire.Remove("id");
+            }
+
+            if (!KeepsConnectionId(message, connectionId))
+            {
+                wire.Remove("connectionId");
+            }
+
+            if (!KeepsTimestamp(message, timestamp))
+            {
+                wire.Remove("timestamp");
             }
 
             array.Add(wire);
@@ -36,14 +42,17 @@ internal static class WireMessages
         return array;
     }
 
-    /// <summary>Whether the property of the message at <paramref name="index"/> goes on the wire (it is not derivable from the frame).</summary>
-    public static bool Keeps(JProperty property, int index, string? frameId, string? connectionId, long timestamp) => property.Name switch
-    {
-        "id" => !(frameId is not null && property.Value is JValue { Value: string id } && IsIndexedId(id, frameId, index)),
-        "connectionId" => !(connectionId is not null && property.Value is JValue { Value: string c } && c == connectionId),
-        "timestamp" => !(property.Value.Type == JTokenType.Integer && (long)property.Value == timestamp),
-        _ => true,
-    };
+    /// <summary>Whether the message's id goes on the wire: not when it is the frame's id and the message's index (TM2a).</summary>
+    public static bool KeepsId(StoredMessage message, int index, string? frameId) =>
+        message.Id is { } id && !(frameId is not null && IsIndexedId(id, frameId, index));
+
+    /// <summary>Whether the message's connectionId goes on the wire: not when it is the frame's (TM2c).</summary>
+    public static bool KeepsConnectionId(StoredMessage message, string? connectionId) =>
+        message.ConnectionId is { } c && !(connectionId is not null && c == connectionId);
+
+    /// <summary>Whether the message's timestamp goes on the wire: not when it is the frame's (TM2f).</summary>
+    public static bool KeepsTimestamp(StoredMessage message, long timestamp) =>
+        message.Timestamp is { } t && t != timestamp;
 
     /// <summary><c>id == frameId + ":" + index</c>, compared without building the string (this runs per message per publish).</summary>
     private static bool IsIndexedId(string id, string frameId, int index) =>
