@@ -175,6 +175,15 @@ public sealed class EmulatorFaults
     }
 
     /// <summary>
+    /// Holds the handling of the frames the server reads from the connection from now on, on this transport and on any
+    /// that a resume gives the connection later, until the returned hold releases them (see
+    /// <see cref="EmulatorInboundHold"/>) or <see cref="Reset"/>. Null for an unknown connection. In process only (no HTTP
+    /// route): the test that holds the frames releases them.
+    /// </summary>
+    public EmulatorInboundHold? HoldInboundFrames(string connectionId) =>
+        _server.Sessions.Find(connectionId) is null ? null : _server.Faults.HoldInbound(connectionId);
+
+    /// <summary>
     /// A latency spike on one WebSocket connection: the frames the server sends it during the next
     /// <paramref name="duration"/> are held and then delivered late, in order, with nothing lost (a congested network,
     /// unlike <see cref="SetSilent"/>). Keep it under the client's idle timeout to model latency rather than an outage.

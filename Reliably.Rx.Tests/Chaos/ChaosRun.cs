@@ -11,7 +11,7 @@ namespace Reliably.Rx.Tests.Chaos;
 /// logical message, application-supplied ids so retries are idempotent) to several AutoBackfill subscribers while a
 /// seeded injector fires faults at random clients. Collects everything the assertions and the printed figures need.
 /// </summary>
-internal sealed class ChaosRun
+internal sealed partial class ChaosRun
 {
     public const int NackCode = 50099;
     public const int DetachCode = 90198;
@@ -80,43 +80,18 @@ internal sealed class ChaosRun
     /// </summary>
     public ConcurrentDictionary<int, bool> InFlightAcrossRestart { get; } = new();
 
-    private long _publisherFailedResumes;
-
-    public IDisposable WatchPublisher(AblyRealtime publisher) => publisher.Connection.StateChanges.Subscribe(c =>
-    {
-        PublisherLog.Enqueue($"{_clock.Elapsed} connection {c.Previous}->{c.Current} {c.Reason?.Code} {c.Reason?.Message}");
-        if (c.Current == ConnectionState.Connected && c.Reason?.Code == ErrorCodes.UnableToRecoverConnection)
-        {
-            Interlocked.Increment(ref _publisherFailedResumes);
-        }
-    });
+    private AblyRealtime? _publisher;
 
     /// <summary>
-    /// Token auth through an authCallback that asks <paramref name="issuer"/> for tokens of <paramref name="ttl"/>: the
-    /// server renews them in band before they expire (RTN22), and the injector expires them early or asks for a
-    /// re-authentication mid-stream.
+    /// Logs the publisher's connection states, and remembers the publisher so that each publish attempt can compare its
+    /// connection id before and after (see <see cref="PublishBatchAsync"/>).
     /// </summary>
-    public static ClientOptions TokenClientOptions(AblyEmulator emulator, AblyRest issuer, bool msgpack, TimeSpan ttl) =>
-        ClientOptions(emulator, msgpack) with
-        {
-            Key = null,
-            AllowInsecureBasicAuth = false,
-            AuthCallback = async (_, ct) => await issuer.Auth.RequestTokenAsync(new TokenParams { Ttl = ttl }, cancellationToken: ct).ConfigureAwait(false),
-        };
-
-    public static ClientOptions ClientOptions(AblyEmulator emulator, bool msgpack) => new()
+    public IDisposable WatchPublisher(AblyRealtime publisher)
     {
-        Key = emulator.DefaultKey,
-        Endpoint = "127.0.0.1",
-        Port = emulator.Port,
-        Tls = false,
-        AllowInsecureBasicAuth = true,
-        UseBinaryProtocol = msgpack,
-        DisconnectedRetryTimeout = TimeSpan.FromMilliseconds(500),
-        SuspendedRetryTimeout = TimeSpan.FromSeconds(1),
-        ChannelRetryTimeout = TimeSpan.FromMilliseconds(500),
-        RealtimeRequestTimeout = TimeSpan.FromSeconds(4),
-    };
+        _publisher = publisher;
+        return publisher.Connection.StateChanges.Subscribe(c =>
+            PublisherLog.Enqueue($"{_clock.Elapsed} connection {c.Previous}->{c.Current} {c.Reason?.Code} {c.Reason?.Message} id={_publisher.Connection.Id}"));
+    }
 
     /// <summary>Publishes every logical message once acknowledged, retrying NACKed (and otherwise failed) batches.</summary>
     /// <remarks>Paced over <paramref name="spread"/> so the faults land while messages are in flight (load pacing only). No
@@ -161,7 +136,11 @@ internal sealed class ChaosRun
         for (var attempt = 1; attempt <= MaxPublishAttempts; attempt++)
         {
             var messages = Enumerable.Range(start, size).Select(Create).ToList();
-            var failedResumesBefore = Interlocked.Read(ref _publisherFailedResumes);
+            // A new connection id means a new connection (RTN15c7: a failed resume), on which the library renumbered and
+            // re-sent this publish if it was still unacknowledged (RTN19a2). The id is read from the connection itself:
+            // the loop sets it from the CONNECTED before it re-sends anything, so before the re-sent publish's ACK can
+            // complete this task. A state-change observer runs on its own queue and may not have run yet by then.
+            var connectionBefore = _publisher?.Connection.Id;
             try
             {
                 await channel.PublishAsync(messages).ConfigureAwait(false);
@@ -173,7 +152,8 @@ internal sealed class ChaosRun
                     }
                 }
 
-                if (Interlocked.Read(ref _publisherFailedResumes) != failedResumesBefore)
+                var connectionAfter = _publisher?.Connection.Id;
+                if (connectionAfter != connectionBefore)
                 {
                     for (var i = start; i < start + size; i++)
                     {
@@ -181,9 +161,9 @@ internal sealed class ChaosRun
                     }
                 }
 
-                if (start % 1000 == 0 || attempt > 1)
+                if (start % 1000 == 0 || attempt > 1 || connectionAfter != connectionBefore)
                 {
-                    PublisherLog.Enqueue($"{_clock.Elapsed} batch {start} acknowledged (attempt {attempt})");
+                    PublisherLog.Enqueue($"{_clock.Elapsed} batch {start} acknowledged (attempt {attempt}) on {connectionAfter}{(connectionAfter != connectionBefore ? $", sent on {connectionBefore}" : string.Empty)}");
                 }
                 for (var i = start; i < start + size; i++)
                 {
@@ -231,6 +211,8 @@ internal sealed class ChaosRun
         var restartAt = spread * (0.2 + 0.25 * _random.NextDouble());
         var restarted = false;
         var slowFrom = spread * 0.55;
+        var slowSpells = new SlowSpellDutyCycle();
+        var boundedView = views.FirstOrDefault(v => v.Options.Overflow == OverflowPolicy.DropOldest);
         // The emulator's silence swallows bytes, which a live TCP connection never does: a stall is only restored after
         // the client's idle timer has noticed it (the transport is then gone and the resume replays what was swallowed).
         var silenced = new List<(string Id, AblyRealtime Client, int Disconnects)>();
@@ -285,7 +267,12 @@ internal sealed class ChaosRun
                 continue;
             }
 
-            if (_clock.Elapsed >= slowFrom && _random.Next(12) == 0 && views.FirstOrDefault(v => v.Options.Overflow == OverflowPolicy.DropOldest) is { } bounded)
+            if (boundedView is not null)
+            {
+                slowSpells.Observe(boundedView, _clock.Elapsed);
+            }
+
+            if (_clock.Elapsed >= slowFrom && _random.Next(12) == 0 && boundedView is { } bounded && slowSpells.MayStart(bounded, _clock.Elapsed))
             {
                 bounded.BeSlow(1_500 + _random.Next(1_500));
                 Count("slow spell of the bounded subscriber");

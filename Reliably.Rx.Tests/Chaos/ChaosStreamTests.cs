@@ -113,6 +113,13 @@ public sealed class ChaosStreamTests
             {
                 await run.PublishAllAsync(outbound, batch: 50, inFlight: 32, spread: spread, timeout: deadline, cutoff: cutoff);
             }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+            {
+                // A batch that could not be published: what the publisher was doing, and why its publishes failed.
+                run.PrintPublisher(publisher, outbound);
+                Report(run, subscribers, clock.Elapsed);
+                throw;
+            }
             finally
             {
                 stop.Cancel();
@@ -128,18 +135,7 @@ public sealed class ChaosStreamTests
             }
             catch (TimeoutException)
             {
-                TestContext.Progress.WriteLine($"[chaos] publisher: connection {publisher.Connection.State} {publisher.Connection.ErrorReason}, channel {outbound.State} {outbound.ErrorReason}");
-                foreach (var line in run.PublisherLog.TakeLast(80))
-                {
-                    TestContext.Progress.WriteLine($"[chaos]     {line}");
-                }
-
-                // What the server saw and sent on the publisher's connection at the end, heartbeats left out.
-                foreach (var frame in publisher.Connection.Id is { } publisherId ? emulator.GetFrames(publisherId).Where(f => !f.Json.StartsWith("{\"action\":0", StringComparison.Ordinal)).TakeLast(30) : [])
-                {
-                    TestContext.Progress.WriteLine($"[chaos]     frame {frame.Timestamp:HH:mm:ss.fff} {frame.Direction} {(frame.Json.Length > 300 ? frame.Json[..300] + "..." : frame.Json)}");
-                }
-
+                run.PrintPublisher(publisher, outbound);
                 Report(run, subscribers, clock.Elapsed);
                 Assert.Fail($"seed {seed}: the end marker was not acknowledged within {Wait.TotalSeconds} s of the last ACK (a publisher hang)");
             }
@@ -235,7 +231,7 @@ public sealed class ChaosStreamTests
             var violation = firstTry.Zip(firstTry.Skip(1)).Select((pair, index) => (pair, index)).FirstOrDefault(x => x.pair.Second < x.pair.First);
             if (violation.pair.Second < violation.pair.First)
             {
-                TestContext.Progress.WriteLine($"[chaos]   order: {violation.pair.Second} after {violation.pair.First} (subscriber {i}); publisher:");
+                TestContext.Progress.WriteLine($"[chaos]   order: {violation.pair.Second} after {violation.pair.First} (subscriber {i}); received around it: {Ranges(received, received.IndexOf(violation.pair.Second), run)}; publisher:");
                 foreach (var line in run.PublisherLog)
                 {
                     TestContext.Progress.WriteLine($"[chaos]     {line}");
@@ -278,6 +274,27 @@ public sealed class ChaosStreamTests
                 Assert.That(early, Is.Empty, $"{who}: history covered every gap that no restart erased");
             }
         }
+    }
+
+    /// <summary>What was received around <paramref name="at"/> as runs of consecutive numbers (R: retried, F: on a new connection).</summary>
+    private static string Ranges(List<int> received, int at, ChaosRun run)
+    {
+        var window = received.Skip(Math.Max(0, at - 2_000)).Take(4_000).ToList();
+        var runs = new List<string>();
+        for (var i = 0; i < window.Count;)
+        {
+            var j = i;
+            while (j + 1 < window.Count && window[j + 1] == window[j] + 1)
+            {
+                j++;
+            }
+
+            var mark = (run.Retried.ContainsKey(window[i]) ? "R" : string.Empty) + (run.ResentAfterFailedResume.ContainsKey(window[i]) ? "F" : string.Empty);
+            runs.Add($"{window[i]}-{window[j]}{mark}");
+            i = j + 1;
+        }
+
+        return string.Join(" ", runs);
     }
 
     /// <summary>The BackfillIncomplete reports after the server restart: what the client said it could not recover.</summary>

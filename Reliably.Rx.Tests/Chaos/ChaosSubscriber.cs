@@ -165,6 +165,9 @@ internal sealed class ChaosSubscriber : IDisposable
         SlowSpells++;
     }
 
+    /// <summary>True while a slow spell still has deliveries to slow down.</summary>
+    public bool IsSlow => Volatile.Read(ref _slowFor) > 0;
+
     /// <summary>Completes once the message published after all the others arrived (or the stream failed).</summary>
     public Task WaitForSentinelAsync(TimeSpan timeout) => Task.WhenAny(_sentinel.Task, _failed.Task).Unwrap().WaitAsync(timeout);
 

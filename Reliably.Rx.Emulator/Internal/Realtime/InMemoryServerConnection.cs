@@ -111,7 +111,7 @@ internal sealed class InMemoryServerConnection
             Task handled;
             try
             {
-                handled = RealtimeConnections.DispatchAsync(_session!, next.Frame, next.Format);
+                handled = RealtimeConnections.DispatchAsync(_session!, _transport, next.Frame, next.Format);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -113,9 +113,34 @@ internal sealed class RealtimeConnections
         }));
     }
 
-    /// <summary>Decodes one inbound frame and hands it to its session; Ably-shaped failures fail the connection.</summary>
-    public static async Task DispatchAsync(Session session, ReadOnlyMemory<byte> bytes, WireFormat format)
+    /// <summary>
+    /// Decodes one inbound frame read from <paramref name="transport"/> and hands it to its session; Ably-shaped failures
+    /// fail the connection. The session's replies to it go to that transport only (<see cref="Session.InboundTransport"/>).
+    /// </summary>
+    public static async Task DispatchAsync(Session session, IServerTransport transport, ReadOnlyMemory<byte> bytes, WireFormat format)
     {
+        if (session.Server.Faults.InboundHold(session.Id)?.Enter() is { } held)
+        {
+            await held.Release.ConfigureAwait(false);
+            try
+            {
+                await HandleAsync(session, transport, bytes, format).ConfigureAwait(false);
+            }
+            finally
+            {
+                held.Handled.TrySetResult();
+            }
+
+            return;
+        }
+
+        await HandleAsync(session, transport, bytes, format).ConfigureAwait(false);
+    }
+
+    private static async Task HandleAsync(Session session, IServerTransport transport, ReadOnlyMemory<byte> bytes, WireFormat format)
+    {
+        Session.InboundTransport.Value = transport;
+
         // A publish is read straight into its stored form, unless a frame rule may match it (rules read trees).
         if (!session.Server.Faults.Frames.Any && InboundPublish.TryRead(bytes, format, session.LastPublishChannel) is { } publish)
         {

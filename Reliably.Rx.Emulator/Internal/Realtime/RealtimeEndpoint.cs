@@ -133,7 +133,7 @@ internal sealed class RealtimeEndpoint
                 if (RealtimeConnections.IsCurrent(session, transport))
                 {
                     var format = result.MessageType == WebSocketMessageType.Text ? WireFormat.Json : WireFormat.MsgPack;
-                    await RealtimeConnections.DispatchAsync(session!, message.WrittenMemory, format).ConfigureAwait(false);
+                    await RealtimeConnections.DispatchAsync(session!, transport, message.WrittenMemory, format).ConfigureAwait(false);
                 }
 
                 message.Clear();

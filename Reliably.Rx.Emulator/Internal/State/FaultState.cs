@@ -10,6 +10,8 @@ internal sealed class FaultState
     private long _ackDelayTicks;
     private long _attachDelayTicks;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, EmulatorInboundHold> _inboundHolds = new(StringComparer.Ordinal);
+
     /// <summary>Frames swallowed or replaced, in either direction.</summary>
     public FrameRules Frames { get; } = new();
 
@@ -122,6 +124,23 @@ internal sealed class FaultState
         }
     }
 
+    /// <summary>Holds the handling of the connection's inbound frames from now on (replacing an earlier hold of it).</summary>
+    public EmulatorInboundHold HoldInbound(string connectionId)
+    {
+        var hold = new EmulatorInboundHold(connectionId);
+        if (_inboundHolds.TryGetValue(connectionId, out var previous))
+        {
+            previous.ReleaseAll();
+        }
+
+        _inboundHolds[connectionId] = hold;
+        return hold;
+    }
+
+    /// <summary>The hold on the connection's inbound frames, if any (checked for every inbound frame).</summary>
+    public EmulatorInboundHold? InboundHold(string connectionId) =>
+        _inboundHolds.IsEmpty ? null : _inboundHolds.GetValueOrDefault(connectionId);
+
     public void Reset()
     {
         lock (_gate)
@@ -130,6 +149,13 @@ internal sealed class FaultState
             _rest.Clear();
             _connects.Clear();
         }
+
+        foreach (var hold in _inboundHolds.Values)
+        {
+            hold.ReleaseAll();
+        }
+
+        _inboundHolds.Clear();
 
         Frames.Reset();
 

@@ -6,7 +6,26 @@ namespace Reliably.Rx.Emulator.Internal.State;
 /// <summary>MESSAGE and PRESENCE from the client, and their ACK/NACK bookkeeping (RTN7, RTN19a).</summary>
 internal sealed partial class Session
 {
+    /// <summary>
+    /// The transport that the frame being handled was read from: set by the receive path for each frame, and flowing
+    /// through its handling. Replies to the frame go to that transport only.
+    /// </summary>
+    internal static readonly AsyncLocal<Realtime.IServerTransport?> InboundTransport = new();
+
     private DelayedReplies? _delayedReplies;
+
+    /// <summary>
+    /// Where a reply (ACK, NACK) to the frame being handled goes: the transport it was read from, or nowhere when a resume
+    /// has replaced that transport meanwhile. Ably acknowledges a connection's publishes in msgSerial order (RTN7b): a
+    /// reply to a frame of the old transport sent on the new one could overtake the re-ACK of an earlier msgSerial that the
+    /// client has just resent there (RTN19a), and the client would take the earlier publish as skipped. The client resends
+    /// everything unacknowledged on the new transport, where the reply remembered for the msgSerial answers it.
+    /// </summary>
+    private Realtime.IServerTransport? ReplyTransport()
+    {
+        var transport = _transport;
+        return InboundTransport.Value is { } inbound && !ReferenceEquals(inbound, transport) ? null : transport;
+    }
 
     // A connection usually publishes to one channel over and over: its name is parsed once, and the reader shares it.
     private ChannelName? _lastPublishChannel;
@@ -184,7 +203,7 @@ internal sealed partial class Session
         {
             if (msgSerial >= 0 && _acks.TryGetValue(msgSerial, out var previous))
             {
-                Send(previous);
+                ReplyTransport()?.Enqueue(previous);
                 return false;
             }
         }
@@ -229,7 +248,12 @@ internal sealed partial class Session
         }
 
         var delay = Server.Faults.AckDelay;
-        var transport = _transport;
+        var transport = ReplyTransport();
+        if (transport is null)
+        {
+            return;
+        }
+
         DelayedReplies delayed;
         lock (_gate)
         {
@@ -238,7 +262,7 @@ internal sealed partial class Session
 
         if (delay <= TimeSpan.Zero && delayed.IsIdle)
         {
-            transport?.Enqueue(frame);
+            transport.Enqueue(frame);
             return;
         }
 
