@@ -5,15 +5,16 @@ using Reliably.Rx.Emulator;
 namespace Reliably.Rx.Tests.Chaos;
 
 /// <summary>
-/// Token clients against a server whose clock jumps (the chaos run's clock skew): a token can be expired by the server's
-/// clock when the client offers it, while the client's own clock says it is valid, or cannot be trusted to say anything
-/// (RSA4b1: a fresh token that already looked expired). The long chaos runs had token clients that stopped for good this
-/// way; the client must keep renewing, one renewal per connection request (RTN14b), until the server accepts a token.
+/// Token clients that must not stop for good, as they did in long chaos runs. Against a server whose clock jumps (the chaos
+/// run's clock skew), a token can be expired by the server's clock when the client offers it, while the client's own clock
+/// says it is valid, or cannot be trusted to say anything (RSA4b1: a fresh token that already looked expired): the client
+/// must keep renewing, one renewal per connection request (RTN14b), until the server accepts a token. An authCallback that
+/// never answers fails the attempt (RSA4c) and must not leave every later attempt waiting for it.
 /// </summary>
 [TestFixture]
 [Category("Integration")]
 [NonParallelizable]
-public sealed class TokenClockSkewTests
+public sealed class TokenClientRecoveryTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(45);
@@ -71,5 +72,45 @@ public sealed class TokenClockSkewTests
         Assert.That(client.Connection.Id, Is.EqualTo(id), "the connection resumed (RTN15h2, RTN15c6)");
         Assert.That(Volatile.Read(ref issued), Is.EqualTo(3), "one renewal for the DISCONNECTED, one for the retry's token error");
         Assert.That(client.Auth.TokenDetails?.Token, Is.Not.Null);
+    }
+
+    /// <summary>
+    /// RSA4c: obtaining a token that takes longer than realtimeRequestTimeout fails the attempt with 80019 and the client
+    /// goes DISCONNECTED and retries (RSA4c2). The retry must ask the authCallback again: a callback that never answers
+    /// (a stalled token server, a request lost in a process stall) must not hold every later attempt.
+    /// </summary>
+    [Test]
+    public async Task RSA4c_RSA4c2_an_authCallback_that_never_answers_fails_the_attempt_and_the_retry_asks_again()
+    {
+        await using var emulator = await AblyEmulator.StartAsync(new EmulatorOptions()).WaitAsync(Wait);
+        using var issuer = new AblyRest(ChaosRun.ClientOptions(emulator, msgpack: false));
+        var calls = 0;
+        var never = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = ChaosRun.TokenClientOptions(emulator, issuer, msgpack: true, Ttl) with
+        {
+            RealtimeRequestTimeout = TimeSpan.FromSeconds(1),
+            DisconnectedRetryTimeout = TimeSpan.FromMilliseconds(200),
+            AutoConnect = false,
+            AuthCallback = async (_, ct) => Interlocked.Increment(ref calls) == 1
+                ? await never.Task.ConfigureAwait(false)
+                : await issuer.Auth.RequestTokenAsync(new TokenParams { Ttl = Ttl }, cancellationToken: ct).ConfigureAwait(false),
+        };
+        await using var client = new AblyRealtime(options);
+        var failed = client.Connection.StateChanges.FirstAsync(c => c.Current == ConnectionState.Disconnected).ToTask();
+        client.Connect();
+
+        var change = await failed.WaitAsync(Wait);
+        Assert.That(change.Reason?.Code, Is.EqualTo(ErrorCodes.AuthCallbackFailed), "RSA4c1: 80019");
+        try
+        {
+            await client.Connection.WaitForStateAsync(ConnectionState.Connected, Wait);
+        }
+        catch (AblyException)
+        {
+            Assert.Fail($"no CONNECTED within {Wait.TotalSeconds} s of the timed-out authCallback: {client.Connection.State} " +
+                $"({client.Connection.ErrorReason?.Code}), authCallback called {Volatile.Read(ref calls)} times");
+        }
+
+        Assert.That(Volatile.Read(ref calls), Is.GreaterThanOrEqualTo(2), "the retry asked the authCallback again");
     }
 }
