@@ -1,5 +1,5 @@
-using System.Reactive.Concurrency;
 using System.Buffers;
+using System.Reactive.Concurrency;
 using Reliably.Rx.Http;
 using Reliably.Rx.Serialization;
 using Reliably.Rx.Auth;
@@ -210,7 +210,7 @@ public sealed partial class AblyAuth
             }
         }
 
-        // The callback's eventual outcome is no longer wanted; observe it so that a late fault goes unreported.
+        // The callback's eventual outcome is no longer wanted; a late fault is observed here, not left unobserved.
         _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         await answered.CancelAsync().ConfigureAwait(false);
         return await timedOut.Task.ConfigureAwait(false);
