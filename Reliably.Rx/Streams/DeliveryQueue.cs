@@ -29,13 +29,16 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
     private readonly QueueTraits _traits;
     private Exception? _failure;
     private long _gap;
-    private long _delivered;
     private long _dropped;
     private int _draining;
     private int _credit;
-    private int _depth;
     private int _ending;
     private volatile bool _cancelled;
+
+    // The depth is Enqueued - Taken: two counters with one writer each, on separate cache lines, instead of one counter
+    // both sides increment and decrement with interlocked instructions for every item.
+    private ProducerPosition _producer;
+    private ConsumerPosition _consumer;
 
     public DeliveryQueue(LosslessBroadcast<T> owner, IObserver<T> observer, DeliveryOptions options, Func<T, bool>? filter, DeliveryTraits<T>? traits, int kinds = LosslessBroadcast<T>.AllKinds)
     {
@@ -45,7 +48,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         _filter = filter;
         _kinds = kinds;
         _gaps = new SubscriptionGaps<T>(traits);
-        _signal = new SlowConsumerSignal(owner.Host.DeliveryScheduler, options.SlowConsumerThreshold, () => Volatile.Read(ref _depth), () => Lag, () => Dropped);
+        _signal = new SlowConsumerSignal(owner.Host.DeliveryScheduler, options.SlowConsumerThreshold, () => (int)Math.Min(Depth, int.MaxValue), () => Lag, () => Dropped);
         _traits = (options.Capacity is not null && options.Overflow == OverflowPolicy.DropOldest ? QueueTraits.TracksAnchor : QueueTraits.None)
             | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler or TaskPoolScheduler ? QueueTraits.None : QueueTraits.MayRunInline)
             | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler ? QueueTraits.PoolDrain : QueueTraits.None)
@@ -58,7 +61,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
 
     public IObservable<Unit> Ended => _ended;
 
-    public long Delivered => Volatile.Read(ref _delivered);
+    public long Delivered => Volatile.Read(ref _consumer.Delivered);
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
@@ -66,7 +69,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
     {
         get
         {
-            var queued = Math.Max(Volatile.Read(ref _depth), 0);
+            var queued = _cancelled ? 0 : (int)Math.Min(Depth, int.MaxValue);
             if (queued == 0 || !_queue.TryPeek(out var oldest) || oldest.IsCompletion)
             {
                 return new SubscriptionLag(queued, TimeSpan.Zero);
@@ -79,27 +82,18 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
 
     public IObservable<SlowConsumerEvent> SlowConsumer => _signal.Events;
 
-    /// <summary>Queues an item (producer side; never blocks, never runs user code).</summary>
-    public void Enqueue(T value, long ticks, int kind = LosslessBroadcast<T>.AllKinds)
+    /// <summary>
+    /// Items queued and not yet taken. Taken is read first: both only grow and Taken never passes Enqueued, so the
+    /// difference read this way is never negative.
+    /// </summary>
+    private long Depth
     {
-        if (_cancelled || (kind & _kinds) == 0 || (_filter is not null && !_filter(value)))
+        get
         {
-            return;
+            var taken = Volatile.Read(ref _consumer.Taken);
+            return Volatile.Read(ref _producer.Enqueued) - taken;
         }
-
-        if (Options.Capacity is { } capacity && Volatile.Read(ref _depth) >= capacity && !MakeRoom(capacity))
-        {
-            return;
-        }
-
-        Add(new DeliveryEntry<T>(value, ticks));
     }
-
-    /// <summary>Queues completion after everything already queued, whatever the capacity.</summary>
-    public void EnqueueCompletion() => Add(DeliveryEntry<T>.Completion);
-
-    /// <summary>Queues the first item (a stream's current value), ahead of anything published later.</summary>
-    public void EnqueueFirst(T value, long ticks) => Add(new DeliveryEntry<T>(value, ticks));
 
     public void Cancel()
     {
@@ -110,26 +104,8 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
 
         _cancelled = true;
         _queue.Clear();
-        Volatile.Write(ref _depth, 0);
         _owner.Remove(this);
         SignalEnded();
-    }
-
-    private void Add(DeliveryEntry<T> entry)
-    {
-        if (_cancelled)
-        {
-            return;
-        }
-
-        _queue.Enqueue(entry);
-        _signal.Grew(Interlocked.Increment(ref _depth));
-
-        // A pulling subscriber with no credit is woken by its next request, not by every item.
-        if (HasCredit)
-        {
-            ScheduleDrain();
-        }
     }
 
     /// <summary>
@@ -141,42 +117,6 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         // Credit first, then the claim (both full fences); the drainer releases its claim, then reads the credit.
         Atomic.RaiseTo(ref _credit, atLeast);
         ScheduleDrain();
-    }
-
-    /// <summary>A full bounded queue: drop the oldest (DropOldest) or end the subscription (Fail). True when the new item may be queued.</summary>
-    private bool MakeRoom(int capacity)
-    {
-        if (Options.Overflow == OverflowPolicy.Fail)
-        {
-            if (Interlocked.CompareExchange(ref _failure, Options.OverflowFailure(), null) is null)
-            {
-                _signal.Raise(SlowConsumerState.Failed);
-                ScheduleDrain();
-            }
-
-            return false;
-        }
-
-        // The gap bookkeeping object is also the lock over drops and the gap count (TryTake takes it too).
-        lock (_gaps)
-        {
-            while (Volatile.Read(ref _depth) >= capacity && _queue.TryDequeue(out var oldest))
-            {
-                if (oldest.IsCompletion)
-                {
-                    // Never dropped: put back in front is impossible, so keep the stream's end by refusing the item.
-                    _queue.Enqueue(oldest);
-                    return false;
-                }
-
-                Interlocked.Decrement(ref _depth);
-                _gap++;
-                Interlocked.Increment(ref _dropped);
-            }
-        }
-
-        ReliablyRxDiagnostics.SubscriberDropped.Add(1);
-        return true;
     }
 
     private void Drain()
@@ -226,7 +166,6 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
                 continue;
             }
 
-            var depth = Interlocked.Decrement(ref _depth);
             if (entry.IsCompletion)
             {
                 _cancelled = true;
@@ -235,7 +174,10 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
                 return;
             }
 
-            _signal.Shrank(depth);
+            if (_signal.IsSlow)
+            {
+                _signal.Shrank((int)Math.Min(Depth, int.MaxValue));
+            }
 
             if (!_gaps.IsRepeat(entry.Value))
             {
@@ -243,7 +185,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
             }
         }
 
-        if (_signal.DepthToSample(delivered == BatchSize, Volatile.Read(ref _depth)) is { } sampled)
+        if (_signal.DepthToSample(delivered == BatchSize, (int)Math.Min(Depth, int.MaxValue)) is { } sampled)
         {
             _owner.OnDepthSample(sampled);
         }
@@ -266,17 +208,29 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         if (Options.Overflow != OverflowPolicy.DropOldest || Options.Capacity is null)
         {
             gap = 0;
-            return _queue.TryDequeue(out entry);
+            return Took(_queue.TryDequeue(out entry));
         }
 
-        // Dropping happens at the head: the gap is reported before the next item, under the same lock as the drops.
+        // Dropping happens at the head: the gap is reported before the next item, under the same lock as the drops
+        // (which also count themselves taken).
         lock (_gaps)
         {
             gap = _gap;
             _gap = 0;
             entry = default;
-            return gap > 0 || _queue.TryDequeue(out entry);
+            return gap > 0 || Took(_queue.TryDequeue(out entry));
         }
+    }
+
+    /// <summary>Counts an item taken off the queue (the drainer, or under the gap lock).</summary>
+    private bool Took(bool took)
+    {
+        if (took)
+        {
+            Volatile.Write(ref _consumer.Taken, _consumer.Taken + 1);
+        }
+
+        return took;
     }
 
     private void Deliver(T value)
@@ -291,7 +245,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         }
 
         // Single writer (the drainer); readers take a volatile read.
-        Volatile.Write(ref _delivered, _delivered + 1);
+        Volatile.Write(ref _consumer.Delivered, _consumer.Delivered + 1);
         if ((_traits & QueueTraits.Pull) != 0)
         {
             Interlocked.Decrement(ref _credit);
