@@ -7,8 +7,9 @@ namespace Reliably.Rx.Streams;
 internal sealed partial class DeliveryQueue<T>
 {
     /// <summary>
-    /// Queues an item without waking the drain (producer side; never blocks, never runs user code): true when it was
-    /// queued, and then the caller issues a full fence and calls <see cref="Wake"/>.
+    /// Queues an item without waking the drain (producer side; never blocks, never runs user code): true when the drain
+    /// has something new to do (the item, or the failure of a full subscription), and then the caller issues a full fence
+    /// and calls <see cref="Wake"/> outside its lock.
     /// </summary>
     public bool Enqueue(T value, long ticks, int kind = LosslessBroadcast<T>.AllKinds)
     {
@@ -17,9 +18,9 @@ internal sealed partial class DeliveryQueue<T>
             return false;
         }
 
-        if (Options.Capacity is { } capacity && IsFull(capacity) && !MakeRoom(capacity))
+        if (Options.Capacity is { } capacity && IsFull(capacity))
         {
-            return false;
+            return MakeRoom(capacity) ? Add(new DeliveryEntry<T>(value, ticks)) : FailedNow();
         }
 
         return Add(new DeliveryEntry<T>(value, ticks));
@@ -32,7 +33,7 @@ internal sealed partial class DeliveryQueue<T>
     /// </summary>
     public void Wake()
     {
-        if (Volatile.Read(ref _draining) == 0 && HasCredit)
+        if (Volatile.Read(ref _draining) == 0 && (HasCredit || Volatile.Read(ref _failure) is not null))
         {
             ScheduleDrain();
         }
@@ -60,58 +61,59 @@ internal sealed partial class DeliveryQueue<T>
             return false;
         }
 
-        _queue.Enqueue(entry);
-        var enqueued = _producer.Enqueued + 1;
-        Volatile.Write(ref _producer.Enqueued, enqueued);
-        if (enqueued - _producer.SeenTaken >= _signal.Threshold)
+        _ring.Enqueue(entry);
+        if (_ring.DepthBound >= _signal.Threshold)
         {
             // The bound reached the threshold: read the drainer's real count (only now, so its line stays where it is).
-            _producer.SeenTaken = Volatile.Read(ref _consumer.Taken);
-            _signal.Grew((int)Math.Min(enqueued - _producer.SeenTaken, int.MaxValue));
+            _signal.Grew((int)Math.Min(_ring.RefreshDepth(), int.MaxValue));
         }
 
         return true;
     }
 
     /// <summary>Producer only: true when <paramref name="capacity"/> items are queued, reading the drainer's count only near the bound.</summary>
-    private bool IsFull(int capacity)
+    private bool IsFull(int capacity) => _ring.DepthBound >= capacity && _ring.RefreshDepth() >= capacity;
+
+    /// <summary>
+    /// A full subscription under <see cref="OverflowPolicy.Fail"/>: true the first time (the drain must deliver the
+    /// failure), false after.
+    /// </summary>
+    private bool FailedNow()
     {
-        if (_producer.Enqueued - _producer.SeenTaken < capacity)
+        if (Options.Overflow != OverflowPolicy.Fail || Interlocked.CompareExchange(ref _failure, Options.OverflowFailure(), null) is not null)
         {
             return false;
         }
 
-        _producer.SeenTaken = Volatile.Read(ref _consumer.Taken);
-        return _producer.Enqueued - _producer.SeenTaken >= capacity;
+        // Raised under the broadcast's producer lock: the guard keeps an inline scheduler from delivering it here.
+        using (DeliveryGuard.Enter())
+        {
+            _signal.Raise(SlowConsumerState.Failed);
+        }
+
+        return true;
     }
 
-    /// <summary>A full bounded queue: drop the oldest (DropOldest) or end the subscription (Fail). True when the new item may be queued.</summary>
+    /// <summary>A full bounded queue: drop the oldest (DropOldest); false when the new item may not be queued (Fail, or the end of the stream is next).</summary>
     private bool MakeRoom(int capacity)
     {
         if (Options.Overflow == OverflowPolicy.Fail)
         {
-            if (Interlocked.CompareExchange(ref _failure, Options.OverflowFailure(), null) is null)
-            {
-                _signal.Raise(SlowConsumerState.Failed);
-                ScheduleDrain();
-            }
-
             return false;
         }
 
         // The gap bookkeeping object is also the lock over drops and the gap count (TryTake takes it too).
         lock (_gaps)
         {
-            while (Depth >= capacity && _queue.TryDequeue(out var oldest))
+            while (_ring.Depth >= capacity && _ring.TryPeek(out var oldest))
             {
                 if (oldest.IsCompletion)
                 {
-                    // Never dropped: put back in front is impossible, so keep the stream's end by refusing the item.
-                    _queue.Enqueue(oldest);
+                    // Never dropped: keep the stream's end by refusing the item.
                     return false;
                 }
 
-                Volatile.Write(ref _consumer.Taken, _consumer.Taken + 1);
+                _ring.TryDequeue(out _);
                 _gap++;
                 Interlocked.Increment(ref _dropped);
             }

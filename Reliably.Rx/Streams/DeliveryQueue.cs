@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
@@ -22,7 +21,6 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
     private readonly Func<T, bool>? _filter;
     private readonly int _kinds;
     private readonly SubscriptionGaps<T> _gaps;
-    private readonly ConcurrentQueue<DeliveryEntry<T>> _queue = new();
     private readonly AsyncSubject<Unit> _ended = new();
     private readonly SlowConsumerSignal _signal;
 
@@ -35,10 +33,12 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
     private int _ending;
     private volatile bool _cancelled;
 
-    // The depth is Enqueued - Taken: two counters with one writer each, on separate cache lines, instead of one counter
-    // both sides increment and decrement with interlocked instructions for every item.
-    private ProducerPosition _producer;
-    private ConsumerPosition _consumer;
+    // Replaced by an empty ring when the subscription is cancelled, which releases the queued items at once, whoever
+    // is draining: the ring has one consumer, so no other thread may take its items.
+    private DeliveryRing<T> _ring = new();
+
+    // Written by the drain for every delivery, away from the fields the producer reads for every item.
+    private PaddedCount _delivered;
 
     public DeliveryQueue(LosslessBroadcast<T> owner, IObserver<T> observer, DeliveryOptions options, Func<T, bool>? filter, DeliveryTraits<T>? traits, int kinds = LosslessBroadcast<T>.AllKinds)
     {
@@ -48,7 +48,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         _filter = filter;
         _kinds = kinds;
         _gaps = new SubscriptionGaps<T>(traits);
-        _signal = new SlowConsumerSignal(owner.Host.DeliveryScheduler, options.SlowConsumerThreshold, () => (int)Math.Min(Depth, int.MaxValue), () => Lag, () => Dropped);
+        _signal = new SlowConsumerSignal(owner.Host.DeliveryScheduler, options.SlowConsumerThreshold, () => DepthNow, () => Lag, () => Dropped);
         _traits = (options.Capacity is not null && options.Overflow == OverflowPolicy.DropOldest ? QueueTraits.TracksAnchor : QueueTraits.None)
             | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler or TaskPoolScheduler ? QueueTraits.None : QueueTraits.MayRunInline)
             | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler ? QueueTraits.PoolDrain : QueueTraits.None)
@@ -61,7 +61,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
 
     public IObservable<Unit> Ended => _ended;
 
-    public long Delivered => Volatile.Read(ref _consumer.Delivered);
+    public long Delivered => Volatile.Read(ref _delivered.Value);
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
@@ -69,31 +69,21 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
     {
         get
         {
-            var queued = _cancelled ? 0 : (int)Math.Min(Depth, int.MaxValue);
-            if (queued == 0 || !_queue.TryPeek(out var oldest) || oldest.IsCompletion)
+            var queued = _cancelled ? 0 : DepthNow;
+            if (queued == 0 || !_ring.TryPeekOldestTicks(out var oldest) || oldest == DeliveryEntry<T>.CompletionTicks)
             {
                 return new SubscriptionLag(queued, TimeSpan.Zero);
             }
 
-            var age = TimeSpan.FromTicks(Math.Max(0, Clock.Now.UtcTicks - oldest.Ticks));
+            var age = TimeSpan.FromTicks(Math.Max(0, Clock.Now.UtcTicks - oldest));
             return new SubscriptionLag(queued, age);
         }
     }
 
     public IObservable<SlowConsumerEvent> SlowConsumer => _signal.Events;
 
-    /// <summary>
-    /// Items queued and not yet taken. Taken is read first: both only grow and Taken never passes Enqueued, so the
-    /// difference read this way is never negative.
-    /// </summary>
-    private long Depth
-    {
-        get
-        {
-            var taken = Volatile.Read(ref _consumer.Taken);
-            return Volatile.Read(ref _producer.Enqueued) - taken;
-        }
-    }
+    /// <summary>Items queued and not yet taken (any thread).</summary>
+    private int DepthNow => (int)Math.Min(_ring.Depth, int.MaxValue);
 
     public void Cancel()
     {
@@ -103,8 +93,8 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         }
 
         _cancelled = true;
-        _queue.Clear();
         _owner.Remove(this);
+        Volatile.Write(ref _ring, new DeliveryRing<T>());
         SignalEnded();
     }
 
@@ -176,7 +166,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
 
             if (_signal.IsSlow)
             {
-                _signal.Shrank((int)Math.Min(Depth, int.MaxValue));
+                _signal.Shrank(DepthNow);
             }
 
             if (!_gaps.IsRepeat(entry.Value))
@@ -185,17 +175,17 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
             }
         }
 
-        if (_signal.DepthToSample(delivered == BatchSize, (int)Math.Min(Depth, int.MaxValue)) is { } sampled)
+        if (_signal.DepthToSample(delivered == BatchSize, DepthNow) is { } sampled)
         {
             _owner.OnDepthSample(sampled);
         }
 
         // Release the drain flag, then re-check: an item enqueued between the last take and the release would
-        // otherwise wait for the next Publish. A full fence (the producer's CAS is its own): with a release write alone
-        // the emptiness check could be read before the release is visible, and the producer, still seeing the flag
-        // set, would not schedule a drain either.
+        // otherwise wait for the next Publish. A full fence, paired with the producer's fence between its item and its
+        // read of the flag (LosslessBroadcast.Wake): with a release write alone the emptiness check could be read before
+        // the release is visible, and the producer, still seeing the flag set, would not schedule a drain either.
         Interlocked.Exchange(ref _draining, 0);
-        if (!_cancelled && ((!_queue.IsEmpty && HasCredit) || Volatile.Read(ref _failure) is not null))
+        if (!_cancelled && ((!_ring.IsEmpty && HasCredit) || Volatile.Read(ref _failure) is not null))
         {
             ScheduleDrain();
         }
@@ -208,7 +198,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         if (Options.Overflow != OverflowPolicy.DropOldest || Options.Capacity is null)
         {
             gap = 0;
-            return Took(_queue.TryDequeue(out entry));
+            return _ring.TryDequeue(out entry);
         }
 
         // Dropping happens at the head: the gap is reported before the next item, under the same lock as the drops
@@ -218,19 +208,8 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
             gap = _gap;
             _gap = 0;
             entry = default;
-            return gap > 0 || Took(_queue.TryDequeue(out entry));
+            return gap > 0 || _ring.TryDequeue(out entry);
         }
-    }
-
-    /// <summary>Counts an item taken off the queue (the drainer, or under the gap lock).</summary>
-    private bool Took(bool took)
-    {
-        if (took)
-        {
-            Volatile.Write(ref _consumer.Taken, _consumer.Taken + 1);
-        }
-
-        return took;
     }
 
     private void Deliver(T value)
@@ -245,7 +224,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         }
 
         // Single writer (the drainer); readers take a volatile read.
-        Volatile.Write(ref _consumer.Delivered, _consumer.Delivered + 1);
+        Volatile.Write(ref _delivered.Value, _delivered.Value + 1);
         if ((_traits & QueueTraits.Pull) != 0)
         {
             Interlocked.Decrement(ref _credit);
@@ -286,8 +265,14 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
     private Task<BackfillResult>? ReportGap(long gap)
     {
         var anchor = _gaps.Anchor;
-        var queued = _queue.Where(e => !e.IsCompletion).Select(e => e.Value);
-        var repair = _gaps.StartRepair(queued);
+        Message? bound;
+        lock (_gaps)
+        {
+            // Under the lock of the drops: the producer may take from the head meanwhile.
+            bound = _gaps.FirstMessage(_ring.Values());
+        }
+
+        var repair = _gaps.StartRepair(bound);
         _signal.Raise(SlowConsumerState.Dropped, gap, anchor);
         if (_gaps.GapItem(gap, Options.Capacity, repair is not null) is { } item)
         {

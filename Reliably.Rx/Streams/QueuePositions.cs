@@ -3,10 +3,10 @@ using System.Runtime.InteropServices;
 namespace Reliably.Rx.Streams;
 
 /// <summary>
-/// What a subscriber's queue's producer (the connection loop) writes for every item, on cache lines of its own: the
-/// count of items it has queued, and its last reading of the drainer's count. Written by the producer only (producers
-/// are serialized by the broadcast), so no interlocked instruction is needed and the line does not travel to the
-/// drainer's core with every item.
+/// What the producer of a subscriber's queue (<see cref="DeliveryRing{T}"/>; the connection loop) writes for every
+/// item, on cache lines of its own: the count of items it has queued, and its last reading of the consumer's count.
+/// Written by one producer at a time (the broadcast serializes them), so no interlocked instruction is needed, and the
+/// line does not travel to the drainer's core with every item.
 /// </summary>
 /// <remarks>Padded on both sides (the layout of the class that holds it is the runtime's), as ConcurrentQueue pads its head and tail.</remarks>
 [StructLayout(LayoutKind.Explicit, Size = 3 * CacheLine)]
@@ -28,9 +28,9 @@ internal struct ProducerPosition
 }
 
 /// <summary>
-/// What a subscriber's drainer writes for every item, on cache lines of its own: how many items it has taken off the
-/// queue, and how many it has delivered. One writer at a time (the drain, or under the gap lock the producer's
-/// DropOldest), read by anyone with a volatile read.
+/// What the consumer of a subscriber's queue (its drain) writes for every item, on cache lines of its own: how many
+/// items it has taken off the queue. One writer at a time (the drain, or under the gap lock the producer's DropOldest),
+/// read by anyone with a volatile read.
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = 3 * ProducerPosition.CacheLine)]
 internal struct ConsumerPosition
@@ -39,7 +39,18 @@ internal struct ConsumerPosition
     [FieldOffset(ProducerPosition.CacheLine)]
     public long Taken;
 
-    /// <summary>Items handed to the subscriber so far (gap reports and repaired messages included).</summary>
+    /// <summary>
+    /// The producer's <see cref="ProducerPosition.Enqueued"/> as the consumer last read it: items up to it can be taken
+    /// without reading the producer's line again.
+    /// </summary>
     [FieldOffset(ProducerPosition.CacheLine + 8)]
-    public long Delivered;
+    public long SeenEnqueued;
+}
+
+/// <summary>A count with one writer that writes it for every item, on cache lines of its own (see <see cref="ProducerPosition"/>).</summary>
+[StructLayout(LayoutKind.Explicit, Size = 3 * ProducerPosition.CacheLine)]
+internal struct PaddedCount
+{
+    [FieldOffset(ProducerPosition.CacheLine)]
+    public long Value;
 }
