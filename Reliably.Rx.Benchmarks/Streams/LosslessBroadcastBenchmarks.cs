@@ -14,8 +14,8 @@ namespace Reliably.Rx.Benchmarks.Streams;
 /// <para>Delivery schedulers:</para>
 /// <list type="bullet">
 /// <item><c>inline</c>: a benchmark-only scheduler that runs the drain at once on the publishing thread with no
-/// allocation: the cost of the broadcast itself (enqueue into each subscriber's ConcurrentQueue, the drain flag, the
-/// dequeue and the OnNext call).</item>
+/// allocation: the cost of the broadcast itself (the append to each subscriber's ring, the fence and the read of each
+/// drain flag, the claim, the take and the OnNext call).</item>
 /// <item><c>immediate</c>: Rx's <see cref="ImmediateScheduler"/>, also synchronous; adds what Rx's scheduler costs per
 /// drain (it allocates per <c>Schedule</c> call).</item>
 /// <item><c>threadpool</c>: <see cref="TaskPoolScheduler.Default"/>, the production default; the invocation waits until

@@ -158,6 +158,43 @@ public sealed class LosslessBroadcastTests
     }
 
     [Test]
+    public void DisposedSubscription_ReleasesWhatItHadQueued()
+    {
+        var scheduler = new TestScheduler();
+        using var broadcast = new LosslessBroadcast<object>(scheduler);
+        var subscription = broadcast.Subscribe(_ => Assert.Fail("delivered after disposal"));
+        var published = PublishUnreferenced(broadcast, 100);
+
+        // No drain has run (the scheduler has not started): disposal itself releases the queued items.
+        subscription.Dispose();
+        Collect();
+
+        Assert.That(published.Count(w => w.IsAlive), Is.Zero, "items still held by the disposed subscription");
+        scheduler.Start();
+    }
+
+    [Test]
+    public void SubscriptionDisposedByItsOwnSubscriber_ReceivesNothingMore_AndReleasesTheRest()
+    {
+        var scheduler = new TestScheduler();
+        using var broadcast = new LosslessBroadcast<object>(scheduler);
+        var received = 0;
+        IDisposable? subscription = null;
+        subscription = broadcast.Subscribe(_ =>
+        {
+            // Inside the drain, which holds the queue: the drain releases the rest when it sees the disposal.
+            received++;
+            subscription!.Dispose();
+        });
+        var published = PublishUnreferenced(broadcast, 100);
+        scheduler.Start();
+        Collect();
+
+        Assert.That(received, Is.EqualTo(1));
+        Assert.That(published.Skip(1).Count(w => w.IsAlive), Is.Zero, "items still held by the disposed subscription");
+    }
+
+    [Test]
     public async Task NotificationsToOneSubscriber_NeverOverlap_OnThePool()
     {
         using var broadcast = new LosslessBroadcast<int>(ThreadPoolScheduler.Instance);
@@ -185,5 +222,27 @@ public sealed class LosslessBroadcastTests
 
         Assert.That(validator.Overlaps, Is.Zero);
         Assert.That(received, Is.EqualTo(count));
+    }
+
+    // In methods of their own: a debug build keeps a method's locals alive to its end.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference[] PublishUnreferenced(LosslessBroadcast<object> broadcast, int count)
+    {
+        var published = new WeakReference[count];
+        for (var i = 0; i < count; i++)
+        {
+            var item = new object();
+            published[i] = new WeakReference(item);
+            broadcast.Publish(item);
+        }
+
+        return published;
+    }
+
+    private static void Collect()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 }

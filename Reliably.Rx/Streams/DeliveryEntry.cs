@@ -6,7 +6,10 @@ namespace Reliably.Rx.Streams;
 /// </summary>
 internal readonly record struct DeliveryEntry<T>(T Value, long Ticks)
 {
-    public static DeliveryEntry<T> Completion => new(default!, long.MinValue);
+    /// <summary>The time of the completion entry, which has none.</summary>
+    public const long CompletionTicks = long.MinValue;
 
-    public bool IsCompletion => Ticks == long.MinValue;
+    public static DeliveryEntry<T> Completion => new(default!, CompletionTicks);
+
+    public bool IsCompletion => Ticks == CompletionTicks;
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
@@ -22,20 +21,24 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
     private readonly Func<T, bool>? _filter;
     private readonly int _kinds;
     private readonly SubscriptionGaps<T> _gaps;
-    private readonly ConcurrentQueue<DeliveryEntry<T>> _queue = new();
     private readonly AsyncSubject<Unit> _ended = new();
     private readonly SlowConsumerSignal _signal;
 
     private readonly QueueTraits _traits;
     private Exception? _failure;
     private long _gap;
-    private long _delivered;
     private long _dropped;
     private int _draining;
     private int _credit;
-    private int _depth;
     private int _ending;
     private volatile bool _cancelled;
+
+    // Replaced by an empty ring when the subscription is cancelled, which releases the queued items at once, whoever
+    // is draining: the ring has one consumer, so no other thread may take its items.
+    private DeliveryRing<T> _ring = new();
+
+    // Written by the drain for every delivery, away from the fields the producer reads for every item.
+    private PaddedCount _delivered;
 
     public DeliveryQueue(LosslessBroadcast<T> owner, IObserver<T> observer, DeliveryOptions options, Func<T, bool>? filter, DeliveryTraits<T>? traits, int kinds = LosslessBroadcast<T>.AllKinds)
     {
@@ -45,7 +48,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         _filter = filter;
         _kinds = kinds;
         _gaps = new SubscriptionGaps<T>(traits);
-        _signal = new SlowConsumerSignal(owner.Host.DeliveryScheduler, options.SlowConsumerThreshold, () => Volatile.Read(ref _depth), () => Lag, () => Dropped);
+        _signal = new SlowConsumerSignal(owner.Host.DeliveryScheduler, options.SlowConsumerThreshold, () => DepthNow, () => Lag, () => Dropped);
         _traits = (options.Capacity is not null && options.Overflow == OverflowPolicy.DropOldest ? QueueTraits.TracksAnchor : QueueTraits.None)
             | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler or TaskPoolScheduler ? QueueTraits.None : QueueTraits.MayRunInline)
             | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler ? QueueTraits.PoolDrain : QueueTraits.None)
@@ -58,7 +61,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
 
     public IObservable<Unit> Ended => _ended;
 
-    public long Delivered => Volatile.Read(ref _delivered);
+    public long Delivered => Volatile.Read(ref _delivered.Value);
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
@@ -66,40 +69,21 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
     {
         get
         {
-            var queued = Math.Max(Volatile.Read(ref _depth), 0);
-            if (queued == 0 || !_queue.TryPeek(out var oldest) || oldest.IsCompletion)
+            var queued = _cancelled ? 0 : DepthNow;
+            if (queued == 0 || !_ring.TryPeekOldestTicks(out var oldest) || oldest == DeliveryEntry<T>.CompletionTicks)
             {
                 return new SubscriptionLag(queued, TimeSpan.Zero);
             }
 
-            var age = TimeSpan.FromTicks(Math.Max(0, Clock.Now.UtcTicks - oldest.Ticks));
+            var age = TimeSpan.FromTicks(Math.Max(0, Clock.Now.UtcTicks - oldest));
             return new SubscriptionLag(queued, age);
         }
     }
 
     public IObservable<SlowConsumerEvent> SlowConsumer => _signal.Events;
 
-    /// <summary>Queues an item (producer side; never blocks, never runs user code).</summary>
-    public void Enqueue(T value, long ticks, int kind = LosslessBroadcast<T>.AllKinds)
-    {
-        if (_cancelled || (kind & _kinds) == 0 || (_filter is not null && !_filter(value)))
-        {
-            return;
-        }
-
-        if (Options.Capacity is { } capacity && Volatile.Read(ref _depth) >= capacity && !MakeRoom(capacity))
-        {
-            return;
-        }
-
-        Add(new DeliveryEntry<T>(value, ticks));
-    }
-
-    /// <summary>Queues completion after everything already queued, whatever the capacity.</summary>
-    public void EnqueueCompletion() => Add(DeliveryEntry<T>.Completion);
-
-    /// <summary>Queues the first item (a stream's current value), ahead of anything published later.</summary>
-    public void EnqueueFirst(T value, long ticks) => Add(new DeliveryEntry<T>(value, ticks));
+    /// <summary>Items queued and not yet taken (any thread).</summary>
+    private int DepthNow => (int)Math.Min(_ring.Depth, int.MaxValue);
 
     public void Cancel()
     {
@@ -109,27 +93,9 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         }
 
         _cancelled = true;
-        _queue.Clear();
-        Volatile.Write(ref _depth, 0);
         _owner.Remove(this);
+        Volatile.Write(ref _ring, new DeliveryRing<T>());
         SignalEnded();
-    }
-
-    private void Add(DeliveryEntry<T> entry)
-    {
-        if (_cancelled)
-        {
-            return;
-        }
-
-        _queue.Enqueue(entry);
-        _signal.Grew(Interlocked.Increment(ref _depth));
-
-        // A pulling subscriber with no credit is woken by its next request, not by every item.
-        if (HasCredit)
-        {
-            ScheduleDrain();
-        }
     }
 
     /// <summary>
@@ -141,42 +107,6 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         // Credit first, then the claim (both full fences); the drainer releases its claim, then reads the credit.
         Atomic.RaiseTo(ref _credit, atLeast);
         ScheduleDrain();
-    }
-
-    /// <summary>A full bounded queue: drop the oldest (DropOldest) or end the subscription (Fail). True when the new item may be queued.</summary>
-    private bool MakeRoom(int capacity)
-    {
-        if (Options.Overflow == OverflowPolicy.Fail)
-        {
-            if (Interlocked.CompareExchange(ref _failure, Options.OverflowFailure(), null) is null)
-            {
-                _signal.Raise(SlowConsumerState.Failed);
-                ScheduleDrain();
-            }
-
-            return false;
-        }
-
-        // The gap bookkeeping object is also the lock over drops and the gap count (TryTake takes it too).
-        lock (_gaps)
-        {
-            while (Volatile.Read(ref _depth) >= capacity && _queue.TryDequeue(out var oldest))
-            {
-                if (oldest.IsCompletion)
-                {
-                    // Never dropped: put back in front is impossible, so keep the stream's end by refusing the item.
-                    _queue.Enqueue(oldest);
-                    return false;
-                }
-
-                Interlocked.Decrement(ref _depth);
-                _gap++;
-                Interlocked.Increment(ref _dropped);
-            }
-        }
-
-        ReliablyRxDiagnostics.SubscriberDropped.Add(1);
-        return true;
     }
 
     private void Drain()
@@ -226,7 +156,6 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
                 continue;
             }
 
-            var depth = Interlocked.Decrement(ref _depth);
             if (entry.IsCompletion)
             {
                 _cancelled = true;
@@ -235,7 +164,10 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
                 return;
             }
 
-            _signal.Shrank(depth);
+            if (_signal.IsSlow)
+            {
+                _signal.Shrank(DepthNow);
+            }
 
             if (!_gaps.IsRepeat(entry.Value))
             {
@@ -243,17 +175,17 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
             }
         }
 
-        if (_signal.DepthToSample(delivered == BatchSize, Volatile.Read(ref _depth)) is { } sampled)
+        if (_signal.DepthToSample(delivered == BatchSize, DepthNow) is { } sampled)
         {
             _owner.OnDepthSample(sampled);
         }
 
         // Release the drain flag, then re-check: an item enqueued between the last take and the release would
-        // otherwise wait for the next Publish. A full fence (the producer's CAS is its own): with a release write alone
-        // the emptiness check could be read before the release is visible, and the producer, still seeing the flag
-        // set, would not schedule a drain either.
+        // otherwise wait for the next Publish. A full fence, paired with the producer's fence between its item and its
+        // read of the flag (LosslessBroadcast.Wake): with a release write alone the emptiness check could be read before
+        // the release is visible, and the producer, still seeing the flag set, would not schedule a drain either.
         Interlocked.Exchange(ref _draining, 0);
-        if (!_cancelled && ((!_queue.IsEmpty && HasCredit) || Volatile.Read(ref _failure) is not null))
+        if (!_cancelled && ((!_ring.IsEmpty && HasCredit) || Volatile.Read(ref _failure) is not null))
         {
             ScheduleDrain();
         }
@@ -266,16 +198,17 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         if (Options.Overflow != OverflowPolicy.DropOldest || Options.Capacity is null)
         {
             gap = 0;
-            return _queue.TryDequeue(out entry);
+            return _ring.TryDequeue(out entry);
         }
 
-        // Dropping happens at the head: the gap is reported before the next item, under the same lock as the drops.
+        // Dropping happens at the head: the gap is reported before the next item, under the same lock as the drops
+        // (which also count themselves taken).
         lock (_gaps)
         {
             gap = _gap;
             _gap = 0;
             entry = default;
-            return gap > 0 || _queue.TryDequeue(out entry);
+            return gap > 0 || _ring.TryDequeue(out entry);
         }
     }
 
@@ -291,7 +224,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         }
 
         // Single writer (the drainer); readers take a volatile read.
-        Volatile.Write(ref _delivered, _delivered + 1);
+        Volatile.Write(ref _delivered.Value, _delivered.Value + 1);
         if ((_traits & QueueTraits.Pull) != 0)
         {
             Interlocked.Decrement(ref _credit);
@@ -332,8 +265,14 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
     private Task<BackfillResult>? ReportGap(long gap)
     {
         var anchor = _gaps.Anchor;
-        var queued = _queue.Where(e => !e.IsCompletion).Select(e => e.Value);
-        var repair = _gaps.StartRepair(queued);
+        Message? bound;
+        lock (_gaps)
+        {
+            // Under the lock of the drops: the producer may take from the head meanwhile.
+            bound = _gaps.FirstMessage(_ring.Values());
+        }
+
+        var repair = _gaps.StartRepair(bound);
         _signal.Raise(SlowConsumerState.Dropped, gap, anchor);
         if (_gaps.GapItem(gap, Options.Capacity, repair is not null) is { } item)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Reactive.Concurrency;
 
 namespace Reliably.Rx.Streams;
@@ -16,6 +17,13 @@ namespace Reliably.Rx.Streams;
 internal sealed class LosslessBroadcast<T> : IObservable<T>, IDisposable
 {
     private readonly object _gate = new();
+
+    // Serializes producers: a subscriber's queue counts what it is given with plain writes (one writer). The loop is
+    // the only producer of a channel's feed, so this lock is uncontended there; completion may come from another thread.
+    private readonly object _produce = new();
+
+    // Up to this many subscribers, Publish notes which were given the item on the stack.
+    private const int StackWakes = 256;
     private volatile DeliveryQueue<T>[] _subscribers = Array.Empty<DeliveryQueue<T>>();
     private bool _completed;
 
@@ -51,17 +59,34 @@ internal sealed class LosslessBroadcast<T> : IObservable<T>, IDisposable
     /// </summary>
     public void Publish(T item, int kind)
     {
-        var subscribers = _subscribers;
-        if (subscribers.Length == 0)
+        if (_subscribers.Length == 0)
         {
             return;
         }
 
         // One clock read per item, whatever the number of subscribers: the age of the oldest item is the lag.
         var ticks = Host.Clock.Now.UtcTicks;
-        foreach (var subscriber in subscribers)
+        DeliveryQueue<T>[] subscribers;
+        var rented = default(bool[]);
+        Span<bool> queued = stackalloc bool[Math.Min(_subscribers.Length, StackWakes)];
+        lock (_produce)
         {
-            subscriber.Enqueue(item, ticks, kind);
+            subscribers = _subscribers;
+            if (subscribers.Length > queued.Length)
+            {
+                queued = rented = ArrayPool<bool>.Shared.Rent(subscribers.Length);
+            }
+
+            for (var i = 0; i < subscribers.Length; i++)
+            {
+                queued[i] = subscribers[i].Enqueue(item, ticks, kind);
+            }
+        }
+
+        Wake(subscribers, queued[..subscribers.Length]);
+        if (rented is not null)
+        {
+            ArrayPool<bool>.Shared.Return(rented);
         }
     }
 
@@ -81,9 +106,32 @@ internal sealed class LosslessBroadcast<T> : IObservable<T>, IDisposable
             _subscribers = Array.Empty<DeliveryQueue<T>>();
         }
 
-        foreach (var subscriber in subscribers)
+        var queued = new bool[subscribers.Length];
+        lock (_produce)
         {
-            subscriber.EnqueueCompletion();
+            for (var i = 0; i < subscribers.Length; i++)
+            {
+                queued[i] = subscribers[i].EnqueueCompletion();
+            }
+        }
+
+        Wake(subscribers, queued);
+    }
+
+    /// <summary>
+    /// Wakes the drains of the subscribers given an item, outside the producers' lock (a drain may run inline on a
+    /// scheduler that does so). One full fence for all of them between their items and the reads of their drain claims
+    /// (see <see cref="DeliveryQueue{T}.Wake"/>), instead of an interlocked instruction on each queue's shared line.
+    /// </summary>
+    private static void Wake(DeliveryQueue<T>[] subscribers, ReadOnlySpan<bool> queued)
+    {
+        Interlocked.MemoryBarrier();
+        for (var i = 0; i < queued.Length; i++)
+        {
+            if (queued[i])
+            {
+                subscribers[i].Wake();
+            }
         }
     }
 
@@ -106,7 +154,7 @@ internal sealed class LosslessBroadcast<T> : IObservable<T>, IDisposable
         var subscriber = new DeliveryQueue<T>(this, observer, options, filter, traits, kinds);
         if (hasFirst)
         {
-            subscriber.EnqueueFirst(first, Host.Clock.Now.UtcTicks);
+            subscriber.EnqueueBeforeProducer(new DeliveryEntry<T>(first, Host.Clock.Now.UtcTicks));
         }
 
         bool completed;
@@ -121,7 +169,7 @@ internal sealed class LosslessBroadcast<T> : IObservable<T>, IDisposable
 
         if (completed)
         {
-            subscriber.EnqueueCompletion();
+            subscriber.EnqueueBeforeProducer(DeliveryEntry<T>.Completion);
         }
 
         return new DeliverySubscription(subscriber);

@@ -18,6 +18,12 @@ internal sealed class SlowConsumerSignal(IScheduler deliveryScheduler, int thres
     private int _slow;
     private bool _behind;
 
+    /// <summary>The depth at which the subscription is slow.</summary>
+    public int Threshold => threshold;
+
+    /// <summary>True between Slow and Recovered: only then does the drainer need the depth after a take.</summary>
+    public bool IsSlow => Volatile.Read(ref _slow) == 1;
+
     public IObservable<SlowConsumerEvent> Events
     {
         get
@@ -33,7 +39,7 @@ internal sealed class SlowConsumerSignal(IScheduler deliveryScheduler, int thres
         }
     }
 
-    /// <summary>Called by the producer with the depth after an enqueue.</summary>
+    /// <summary>Called by the producer with the depth after an enqueue that may have reached the threshold.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Grew(int newDepth)
     {
@@ -43,7 +49,7 @@ internal sealed class SlowConsumerSignal(IScheduler deliveryScheduler, int thres
         }
     }
 
-    /// <summary>Called by the drainer with the depth after a take.</summary>
+    /// <summary>Called by the drainer with the depth after a take, while the subscription is slow.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Shrank(int newDepth)
     {

@@ -27,18 +27,21 @@ internal sealed class SubscriptionGaps<T>(DeliveryTraits<T>? traits)
         }
     }
 
+    /// <summary>The first message among <paramref name="queued"/> (oldest first), if any: where a repair's history read stops.</summary>
+    public Message? FirstMessage(IEnumerable<T> queued) =>
+        traits is null ? null : queued.Select(traits.MessageOf).FirstOrDefault(m => m is not null);
+
     /// <summary>
     /// Starts the repair of a gap, or returns null: no anchor to read back to, or gaps are not repaired. History is read
-    /// up to the first message still queued (<paramref name="queued"/>, oldest first), which the queue delivers itself.
+    /// up to <paramref name="bound"/>, the first message still queued, which the queue delivers itself.
     /// </summary>
-    public Task<BackfillResult>? StartRepair(IEnumerable<T> queued)
+    public Task<BackfillResult>? StartRepair(Message? bound)
     {
         if (Anchor is not { } anchor || traits is null)
         {
             return null;
         }
 
-        var bound = queued.Select(traits.MessageOf).FirstOrDefault(m => m is not null);
         return traits.StartRepair(BackfillRequest.Between(anchor, bound));
     }
 
