@@ -96,11 +96,11 @@ public static class ReceiveCpuProbe
                 return 1;
             }
 
-            var (cpu, wallNs, allocated, gcs) = start.Stop(frames);
+            var (cpu, wallNs, allocated, gcs, gen1, pause, promoted) = start.Stop(frames);
             if (round >= 0)
             {
                 results.Add((cpu, wallNs));
-                Console.WriteLine($"round {round}: {cpu / 1000:F3} us CPU and {wallNs / 1000:F3} us wall per message, {allocated:F0} B allocated per message, {gcs} gen0 GCs ({subscribers} subscribers on each of {channelCount} channels, {format})");
+                Console.WriteLine($"round {round}: {cpu / 1000:F3} us CPU and {wallNs / 1000:F3} us wall per message, {allocated:F0} B allocated per message, {gcs} gen0 GCs ({gen1} gen1), {pause.TotalMilliseconds:F0} ms paused in GC, {promoted / 1024} KB promoted by the last ({subscribers} subscribers on each of {channelCount} channels, {format})");
             }
         }
 
