@@ -43,7 +43,7 @@ public static class AbProbes
         };
     }
 
-    private static ClientOptions EmulatorOptions(string format, int port, string key) => new()
+    private static ClientOptions EmulatorOptions(string format, int port, string key) => OnePerPublish(new()
     {
         Key = key,
         Endpoint = "127.0.0.1",
@@ -52,7 +52,18 @@ public static class AbProbes
         FallbackHosts = [],
         AllowInsecureBasicAuth = true,
         UseBinaryProtocol = format == "msgpack",
-    };
+    });
+
+    /// <summary>
+    /// Builds from before RTL6d's removal bundle concurrent publishes into one ProtocolMessage unless
+    /// <c>BundlePublishes</c> is off. Found by name, because later builds no longer have it: with it off there, every
+    /// build compared sends one ProtocolMessage per publish, as the current spec requires.
+    /// </summary>
+    private static ClientOptions OnePerPublish(ClientOptions options)
+    {
+        typeof(ClientOptions).GetProperty("BundlePublishes")?.SetValue(options, false);
+        return options;
+    }
 
     private static AblyRealtime Connected(ClientOptions options, LoopbackTransportFactory? loopback)
     {

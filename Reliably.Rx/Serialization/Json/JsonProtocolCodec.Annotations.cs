@@ -17,46 +17,8 @@ internal sealed partial class JsonProtocolCodec
         w.Flush();
     }
 
-    public override Annotation[] ReadAnnotations(ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            return JsonRead.Parse(body.Span, ReadAnnotationsDocument);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw CodecErrors.Wrap(ex, "JSON annotations");
-        }
-    }
-
-    private static Annotation[] ReadAnnotationsDocument(ref Utf8JsonReader r)
-    {
-        JsonRead.Next(ref r);
-        return r.TokenType switch
-        {
-            JsonTokenType.StartArray => ReadAnnotationArrayBody(ref r),
-            JsonTokenType.StartObject => new[] { ReadAnnotationBody(ref r) },
-            JsonTokenType.Null => Array.Empty<Annotation>(),
-            _ => throw CodecErrors.Malformed("An annotations body must be a JSON array or object."),
-        };
-    }
-
-    /// <summary>Reads array elements after the StartArray; null elements are dropped.</summary>
-    private static Annotation[] ReadAnnotationArrayBody(ref Utf8JsonReader r)
-    {
-        var list = Scratch<Annotation>.Take();
-        while (JsonRead.NextElement(ref r))
-        {
-            switch (r.TokenType)
-            {
-                case JsonTokenType.StartObject: list.Add(ReadAnnotationBody(ref r)); break;
-                case JsonTokenType.Null: break;
-                default: throw CodecErrors.WrongType(N.Annotations, "an array of objects", r.TokenType.ToString());
-            }
-        }
-
-        return Scratch<Annotation>.ToArrayAndReturn(list);
-    }
+    public override Annotation[] ReadAnnotations(ReadOnlyMemory<byte> body) =>
+        ReadBody<Annotation, AnnotationElements>(body, "JSON annotations");
 
     /// <summary>Reads the properties of an annotation after its StartObject; its data stays as it is on the wire.</summary>
     private static Annotation ReadAnnotationBody(ref Utf8JsonReader r)

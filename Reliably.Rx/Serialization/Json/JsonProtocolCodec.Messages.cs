@@ -9,41 +9,6 @@ namespace Reliably.Rx.Serialization.Json;
 /// <summary>Message (TM2), MessageVersion (TM2s) and PresenceMessage (TP3).</summary>
 internal sealed partial class JsonProtocolCodec
 {
-    /// <summary>Reads array elements after the StartArray; null elements are dropped.</summary>
-    private static Message[] ReadMessageArrayBody(ref Utf8JsonReader r)
-    {
-        var list = Scratch<Message>.Take();
-        var repeated = default(RepeatedStrings);
-        while (JsonRead.NextElement(ref r))
-        {
-            switch (r.TokenType)
-            {
-                case JsonTokenType.StartObject: list.Add(ReadMessageBody(ref r, ref repeated)); break;
-                case JsonTokenType.Null: break;
-                default: throw CodecErrors.WrongType(N.Messages, "an array of objects", r.TokenType.ToString());
-            }
-        }
-
-        return Scratch<Message>.ToArrayAndReturn(list);
-    }
-
-    private static PresenceMessage[] ReadPresenceArrayBody(ref Utf8JsonReader r)
-    {
-        var list = Scratch<PresenceMessage>.Take();
-        var repeated = default(RepeatedStrings);
-        while (JsonRead.NextElement(ref r))
-        {
-            switch (r.TokenType)
-            {
-                case JsonTokenType.StartObject: list.Add(ReadPresenceBody(ref r, ref repeated)); break;
-                case JsonTokenType.Null: break;
-                default: throw CodecErrors.WrongType(N.Presence, "an array of objects", r.TokenType.ToString());
-            }
-        }
-
-        return Scratch<PresenceMessage>.ToArrayAndReturn(list);
-    }
-
     /// <summary>Reads the properties of a message after its StartObject.</summary>
     private static Message ReadMessageBody(ref Utf8JsonReader r, ref RepeatedStrings repeated)
     {

@@ -31,9 +31,9 @@ internal sealed partial class JsonProtocolCodec
                 case N.Error: pm.Error = ReadErrorInfo(ref r, name); break;
                 case N.Flags: pm.Flags = (ProtocolFlags?)JsonRead.Int32(ref r, name); break;
                 case N.MsgSerial: pm.MsgSerial = JsonRead.Int64(ref r, name); break;
-                case N.Messages: pm.Messages = JsonRead.BeginArray(ref r, name) ? ReadMessageArrayBody(ref r) : null; break;
-                case N.Presence: pm.Presence = JsonRead.BeginArray(ref r, name) ? ReadPresenceArrayBody(ref r) : null; break;
-                case N.Annotations: pm.Annotations = JsonRead.BeginArray(ref r, name) ? ReadAnnotationArrayBody(ref r) : null; break;
+                case N.Messages: pm.Messages = JsonRead.BeginArray(ref r, name) ? ReadArrayBody<Message, MessageElements>(ref r) : null; break;
+                case N.Presence: pm.Presence = JsonRead.BeginArray(ref r, name) ? ReadArrayBody<PresenceMessage, PresenceElements>(ref r) : null; break;
+                case N.Annotations: pm.Annotations = JsonRead.BeginArray(ref r, name) ? ReadArrayBody<Annotation, AnnotationElements>(ref r) : null; break;
                 case N.Timestamp: pm.Timestamp = JsonRead.Int64(ref r, name); break;
                 case N.Params: pm.Params = JsonRead.StringMap(ref r, name); break;
                 case N.Res: pm.Res = ReadResults(ref r); break;

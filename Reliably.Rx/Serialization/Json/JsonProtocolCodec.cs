@@ -72,17 +72,7 @@ internal sealed partial class JsonProtocolCodec : ProtocolCodecBase
         w.Flush();
     }
 
-    public override Message[] ReadMessages(ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            return JsonRead.Parse(body.Span, ReadMessagesDocument);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw CodecErrors.Wrap(ex, "JSON messages");
-        }
-    }
+    public override Message[] ReadMessages(ReadOnlyMemory<byte> body) => ReadBody<Message, MessageElements>(body, "JSON messages");
 
     public override void WritePresenceMessages(IReadOnlyList<PresenceMessage> messages, IBufferWriter<byte> output)
     {
@@ -98,17 +88,8 @@ internal sealed partial class JsonProtocolCodec : ProtocolCodecBase
         w.Flush();
     }
 
-    public override PresenceMessage[] ReadPresenceMessages(ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            return JsonRead.Parse(body.Span, ReadPresenceDocument);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw CodecErrors.Wrap(ex, "JSON presence messages");
-        }
-    }
+    public override PresenceMessage[] ReadPresenceMessages(ReadOnlyMemory<byte> body) =>
+        ReadBody<PresenceMessage, PresenceElements>(body, "JSON presence messages");
 
     public override JToken ReadTree(ReadOnlyMemory<byte> body)
     {
@@ -134,32 +115,6 @@ internal sealed partial class JsonProtocolCodec : ProtocolCodecBase
         JsonRead.BeginObject(ref r, "protocol message")
             ? ReadProtocolMessageBody(ref r)
             : throw CodecErrors.Malformed("A protocol message must be a JSON object.");
-
-    private static Message[] ReadMessagesDocument(ref Utf8JsonReader r)
-    {
-        JsonRead.Next(ref r);
-        var repeated = default(RepeatedStrings);
-        return r.TokenType switch
-        {
-            JsonTokenType.StartArray => ReadMessageArrayBody(ref r),
-            JsonTokenType.StartObject => new[] { ReadMessageBody(ref r, ref repeated) },
-            JsonTokenType.Null => Array.Empty<Message>(),
-            _ => throw CodecErrors.Malformed("A message body must be a JSON array or object."),
-        };
-    }
-
-    private static PresenceMessage[] ReadPresenceDocument(ref Utf8JsonReader r)
-    {
-        JsonRead.Next(ref r);
-        var repeated = default(RepeatedStrings);
-        return r.TokenType switch
-        {
-            JsonTokenType.StartArray => ReadPresenceArrayBody(ref r),
-            JsonTokenType.StartObject => new[] { ReadPresenceBody(ref r, ref repeated) },
-            JsonTokenType.Null => Array.Empty<PresenceMessage>(),
-            _ => throw CodecErrors.Malformed("A presence body must be a JSON array or object."),
-        };
-    }
 
     /// <summary>
     /// This thread's JSON writer, over this thread's <see cref="Utf8BufferTextWriter"/> pointed at
