@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.Reactive.Testing;
 using Reliably.Rx.Tests.Http;
 
 namespace Reliably.Rx.Tests.Auth;
@@ -90,6 +91,43 @@ public sealed class AuthCallbackTests
         Assert.That(ex!.Code, Is.EqualTo(ErrorCodes.AuthCallbackError));
         Assert.That(ex.StatusCode, Is.EqualTo(401), "RSA4e: 40170 with statusCode 401");
         Assert.That(ex.ErrorInfo.Cause?.Code, Is.EqualTo(40300));
+    }
+
+    [Test]
+    public async Task RSA4c_ACallbackThatNeverAnswersFailsWith40170AfterRealtimeRequestTimeoutAndTheNextRequestAsksAgain()
+    {
+        // Times are the client's scheduler's: nothing happens until the test advances it.
+        var scheduler = new TestScheduler();
+        var calls = 0;
+        CancellationToken first = default;
+        var never = new TaskCompletionSource<object>();
+        using var rest = TestClients.Rest(new FakeHttpHandler(Respond), o => o with
+        {
+            Key = null,
+            RealtimeRequestTimeout = TimeSpan.FromSeconds(5),
+            AuthCallback = (_, ct) =>
+            {
+                if (++calls == 1)
+                {
+                    first = ct;
+                    return never.Task;
+                }
+
+                return Task.FromResult<object>("second-token");
+            },
+        }, scheduler);
+
+        var hung = rest.Channels.Get("c").HistoryAsync();
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(4.9).Ticks);
+        Assert.That(hung.IsCompleted, Is.False, "still within realtimeRequestTimeout");
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(0.2).Ticks);
+
+        var ex = Assert.ThrowsAsync<AblyException>(() => hung.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.That((ex!.Code, ex.StatusCode), Is.EqualTo((ErrorCodes.AuthCallbackError, 401)), "RSA4c, RSA4e: 40170");
+        Assert.That(first.IsCancellationRequested, Is.True, "the callback is told that its answer is no longer wanted");
+
+        await rest.Channels.Get("c").HistoryAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(calls, Is.EqualTo(2), "the next request asked the callback again instead of waiting for the first");
     }
 
     [Test]

@@ -128,7 +128,7 @@ public sealed class ChaosStreamTests
 
             // A last message after everything: once a subscriber has it, everything it will ever get has arrived (a
             // backfill in progress holds live delivery until it ends), so the check waits for an event, not a time.
-            TestContext.Progress.WriteLine($"[chaos] all {messages} acknowledged after {clock.Elapsed.TotalSeconds:F1} s; waiting for delivery");
+            TestContext.Progress.WriteLine($"[chaos] all {run.Messages} acknowledged after {clock.Elapsed.TotalSeconds:F1} s; waiting for delivery");
             try
             {
                 await outbound.PublishAsync(ChaosSubscriber.Sentinel, "end").WaitAsync(Wait);

@@ -26,18 +26,9 @@ public sealed class ResumeReplyOrderTests : RealtimeEmulatorFixture
     [TestCaseSource(nameof(Formats))]
     public async Task RTN19a_RTN7b_the_reply_to_a_publish_read_from_a_replaced_transport_does_not_overtake_the_re_ACK_of_an_earlier_one(string format)
     {
-        var name = UniqueChannel("reply");
-        var (collector, subscription) = await SubscribeAsync((await ConnectedClient("json")).Channels.Get(name));
+        var (collector, subscription, publisher, outbound, resumed, a) = await PublishWithSwallowedAckAsync(format, o => o);
         using var _ = subscription;
-        var publisher = await ConnectedClient(format);
-        var outbound = publisher.Channels.Get(name);
         var id = publisher.Connection.Id!;
-        var resumed = publisher.Connection.StateChanges.Where(c => c.Current == ConnectionState.Connected).Skip(1).FirstAsync().ToTask();
-
-        // A is published; its ACK is swallowed by the silent transport.
-        Assert.That(Emulator.Faults.SetSilent(id, true), Is.True);
-        var a = outbound.PublishAsync(Batch(0));
-        await collector.WaitForCountAsync(50, Wait);
 
         // B is read from the same transport; the server holds its handling.
         var hold = Emulator.Faults.HoldInboundFrames(id)!;
@@ -61,6 +52,104 @@ public sealed class ResumeReplyOrderTests : RealtimeEmulatorFixture
         await collector.WaitForCountAsync(150, Wait);
         Assert.That(collector.Messages.Select(m => int.Parse(m.Name!, CultureInfo.InvariantCulture)), Is.EqualTo(Enumerable.Range(0, 150)), "each once, in order");
         Assert.That(publisher.Connection.Id, Is.EqualTo(id));
+    }
+
+    /// <summary>
+    /// Batch A (msgSerial 0) is published but its ACK is swallowed; batch B (msgSerial 1) is read from the same transport
+    /// and its handling is still under way when the transport drops and the connection resumes. The client resends A and
+    /// B on the new transport (RTN19a), and the resend of B arrives while the original is still being handled. The server
+    /// must answer the resend with the original's reply, not handle it a second time: the messages carry no ids
+    /// (idempotent publishing off), so nothing else would stop B being published twice.
+    /// </summary>
+    [TestCaseSource(nameof(Formats))]
+    public async Task RTN19a_a_resend_that_arrives_while_the_original_is_still_being_handled_gets_its_reply_and_is_not_published_again(string format)
+    {
+        var (collector, subscription, publisher, outbound, resumed, a) =
+            await PublishWithSwallowedAckAsync(format, o => o with { IdempotentRealtimePublishing = false });
+        using var _ = subscription;
+        var id = publisher.Connection.Id!;
+
+        // The original B stays in its handling until released; a second handling of msgSerial 1 is the fault.
+        var faults = Emulator.Server.Faults;
+        var inHandling = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handledTwice = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var resendWaits = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim();
+        var handlings = 0;
+        faults.AfterAckBegun = (connection, msgSerial) =>
+        {
+            if (connection == id && msgSerial == 1)
+            {
+                if (Interlocked.Increment(ref handlings) == 1)
+                {
+                    inHandling.TrySetResult();
+                    release.Wait(Wait);
+                }
+                else
+                {
+                    handledTwice.TrySetResult();
+                }
+            }
+        };
+        faults.ResendWaits = (connection, msgSerial) =>
+        {
+            if (connection == id && msgSerial == 1)
+            {
+                resendWaits.TrySetResult();
+            }
+        };
+        try
+        {
+            var b = outbound.PublishAsync(Batch(1));
+            await inHandling.Task.WaitAsync(Wait);
+
+            // The resume's resends are held, then handled one at a time (a transport's frames are handled in order): the
+            // resend of A, re-ACKed from the reply remembered for it, then the resend of B.
+            var hold = Emulator.Faults.HoldInboundFrames(id)!;
+            Assert.That(Emulator.Faults.DropConnection(id), Is.True);
+            Assert.That((await resumed.WaitAsync(Wait)).Reason, Is.Null, "the resume succeeded");
+            await hold.WhenHeld(1).WaitAsync(Wait);
+            await hold.ReleaseNextAsync().WaitAsync(Wait);
+            await hold.WhenHeld(2).WaitAsync(Wait);
+            var resendOfB = hold.ReleaseNextAsync();
+
+            var first = await Task.WhenAny(handledTwice.Task, resendWaits.Task).WaitAsync(Wait);
+            release.Set();
+            Assert.That(first == handledTwice.Task ? "handled a second time" : "waited for the original's reply", Is.EqualTo("waited for the original's reply"), "the resend of B");
+            await resendOfB.WaitAsync(Wait);
+            hold.ReleaseAll();
+
+            Assert.DoesNotThrowAsync(() => a.WaitAsync(Wait));
+            Assert.DoesNotThrowAsync(() => b.WaitAsync(Wait));
+            await outbound.PublishAsync(Batch(2)).WaitAsync(Wait);
+            await collector.WaitForCountAsync(150, Wait);
+            Assert.That(collector.Messages.Select(m => int.Parse(m.Name!, CultureInfo.InvariantCulture)), Is.EqualTo(Enumerable.Range(0, 150)), "each once, in order");
+            Assert.That(handlings, Is.EqualTo(1), "msgSerial 1 was handled once");
+        }
+        finally
+        {
+            release.Set();
+            faults.AfterAckBegun = null;
+            faults.ResendWaits = null;
+        }
+    }
+
+    /// <summary>
+    /// A subscriber and a publisher on a new channel; batch A (msgSerial 0) is published and received, and its ACK is
+    /// swallowed by the publisher's silent transport. <c>Resumed</c> completes on the publisher's next CONNECTED.
+    /// </summary>
+    private async Task<(MessageCollector Collector, IDisposable Subscription, AblyRealtime Publisher, RealtimeChannel Outbound, Task<ConnectionStateChange> Resumed, Task<PublishResult> A)>
+        PublishWithSwallowedAckAsync(string format, Func<ClientOptions, ClientOptions> configure)
+    {
+        var name = UniqueChannel("reply");
+        var (collector, subscription) = await SubscribeAsync((await ConnectedClient("json")).Channels.Get(name));
+        var publisher = await ConnectedClient(format, configure);
+        var outbound = publisher.Channels.Get(name);
+        var resumed = publisher.Connection.StateChanges.Where(c => c.Current == ConnectionState.Connected).Skip(1).FirstAsync().ToTask();
+        Assert.That(Emulator.Faults.SetSilent(publisher.Connection.Id!, true), Is.True);
+        var a = outbound.PublishAsync(Batch(0));
+        await collector.WaitForCountAsync(50, Wait);
+        return (collector, subscription, publisher, outbound, resumed, a);
     }
 
     private static List<Message> Batch(int b) =>

@@ -41,6 +41,76 @@ public sealed class ConnectionAuthTests
         Assert.That(h.Auth.RenewCalls, Is.EqualTo(1));
     }
 
+    /// <summary>Advances second by second to the next retry (RTN14d), before that attempt can time out.</summary>
+    private static void AdvanceToRetry(RealtimeHarness h)
+    {
+        for (var s = 0; s < 60 && h.Connection.State != ConnectionState.Connecting; s++)
+        {
+            h.Advance(TimeSpan.FromSeconds(1));
+            h.Pump();
+        }
+    }
+
+    [Test]
+    public async Task RTN14b_RTN14d_a_token_error_on_a_later_retry_renews_again()
+    {
+        // Each connection request renews once: a token that was renewed and then rejected as well (the server's clock ran
+        // past its expiry, which the local clock cannot see) must not be offered for good on every later retry.
+        await using var h = new RealtimeHarness(auth: new FakeAuthProvider(basic: false));
+        h.Connection.Connect();
+        h.Pump();
+        h.Transport.Open().ReceiveAndClose(TokenError(ProtocolAction.Error));
+        h.Pump();
+        h.Transport.Open().ReceiveAndClose(TokenError(ProtocolAction.Error));
+        h.Pump();
+        Assert.That((h.Connection.State, h.Auth.RenewCalls), Is.EqualTo((ConnectionState.Disconnected, 1)), "precondition: RTN14b");
+
+        AdvanceToRetry(h);
+        Assert.That(h.Transport.Param("accessToken"), Is.EqualTo("token-2"), "the retry offers the current token first");
+        h.Transport.Open().ReceiveAndClose(TokenError(ProtocolAction.Error));
+        h.Pump();
+
+        Assert.That(h.Auth.RenewCalls, Is.EqualTo(2), "the retry's token error renews once more");
+        Assert.That(h.Transport.Param("accessToken"), Is.EqualTo("token-3"));
+        h.Transport.Connected();
+        h.Pump();
+        Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Connected));
+    }
+
+    [Test]
+    public async Task RTN15h2_RTN14b_a_renewed_token_rejected_after_a_failed_resume_attempt_is_renewed_again()
+    {
+        // The chain of the long chaos runs: DISCONNECTED 40142 renews (RTN15h2); that attempt's transport is lost before
+        // CONNECTED; the retry's token error (the server's clock has passed the renewed token's expiry) renews again,
+        // however long ago the cycle's first renewal was.
+        await using var h = new RealtimeHarness(auth: new FakeAuthProvider(basic: false));
+        var transport = h.ConnectNow("conn-1", "key-1");
+        transport.ReceiveAndClose(TokenError(ProtocolAction.Disconnected));
+        h.Pump();
+        Assert.That((h.Auth.RenewCalls, h.Transport.Param("accessToken")), Is.EqualTo((1, "token-2")), "precondition: RTN15h2");
+        h.Transport.Drop();
+        h.Pump();
+        Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Disconnected), "precondition: the attempt failed");
+
+        for (var retry = 1; retry <= 2; retry++)
+        {
+            AdvanceToRetry(h);
+            Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Connecting), $"retry {retry}");
+            h.Transport.Open().ReceiveAndClose(TokenError(ProtocolAction.Error));
+            h.Pump();
+            Assert.That(h.Auth.RenewCalls, Is.EqualTo(1 + retry), $"retry {retry}: its token error renews the token");
+            Assert.That(h.Transport.Param("accessToken"), Is.EqualTo("token-" + (2 + retry)));
+            h.Transport.Drop();
+            h.Pump();
+        }
+
+        AdvanceToRetry(h);
+        h.Transport.Connected("conn-1", "key-1");
+        h.Pump();
+        Assert.That(h.Connection.State, Is.EqualTo(ConnectionState.Connected));
+        Assert.That(h.Transport.Param("resume"), Is.EqualTo("key-1"), "still a resume (RTN15b)");
+    }
+
     [Test]
     public async Task RTN14b_RSA4a2_token_error_without_means_to_renew_goes_FAILED_with_40171()
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Reactive.Concurrency;
 using Reliably.Rx.Http;
 using Reliably.Rx.Serialization;
 using Reliably.Rx.Auth;
@@ -150,11 +151,16 @@ public sealed partial class AblyAuth
     private async Task<TokenDetails> FromAuthCallbackAsync(Func<TokenParams, CancellationToken, Task<object>> callback, TokenParams tokenParams, CancellationToken cancellationToken)
     {
         object? result;
+        using var answered = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            result = await callback(tokenParams, cancellationToken).ConfigureAwait(false);
+            result = await WithinRequestTimeout(callback(tokenParams, answered.Token), answered).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (AblyException ex) when (ex.ErrorInfo.Code == ErrorCodes.AuthCallbackError && answered.IsCancellationRequested)
         {
             throw;
         }
@@ -184,6 +190,30 @@ public sealed partial class AblyAuth
             _ => throw AuthCallbackFailed(
                 $"The authCallback returned {(result is null ? "null" : result.GetType().Name)}; expected a token string, TokenDetails or TokenRequest.", null),
         };
+    }
+
+    /// <summary>
+    /// RSA4c: an authCallback that has not answered within realtimeRequestTimeout (on the client's scheduler) fails with
+    /// 40170, and its cancellation token is cancelled. Callers that join a renewal in progress (RSA4b) would otherwise wait
+    /// for a callback that never answers, and a realtime connection would never obtain a token again.
+    /// </summary>
+    private async Task<object> WithinRequestTimeout(Task<object> call, CancellationTokenSource answered)
+    {
+        var timedOut = new TaskCompletionSource<object>(_renewalOptions);
+        var timeout = _options.RealtimeRequestTimeout;
+        using (_scheduler.Schedule(timeout, () => timedOut.TrySetException(AuthCallbackFailed(
+            $"The authCallback did not answer within realtimeRequestTimeout ({timeout.TotalSeconds:0.###} s).", null))))
+        {
+            if (await Task.WhenAny(call, timedOut.Task).ConfigureAwait(false) == call)
+            {
+                return await call.ConfigureAwait(false);
+            }
+        }
+
+        // The callback's eventual outcome is no longer wanted; a late fault is observed here, not left unobserved.
+        _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        await answered.CancelAsync().ConfigureAwait(false);
+        return await timedOut.Task.ConfigureAwait(false);
     }
 
     /// <summary>Exchanges a signed TokenRequest for a token: POST /keys/{keyName}/requestToken, JSON, no Authorization (RSA8b).</summary>

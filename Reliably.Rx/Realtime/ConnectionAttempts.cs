@@ -37,7 +37,7 @@ internal sealed class ConnectionAttempts
     /// <summary>True while the current attempt waits for credentials (a timeout then is an auth failure, RSA4c).</summary>
     public bool AwaitingCredentials { get; set; }
 
-    /// <summary>RTN14b: the token was renewed once in this cycle; a second rejection is not renewed again.</summary>
+    /// <summary>RTN14b: the token was renewed for this connection request; a second rejection waits for the next retry.</summary>
     public bool TokenRenewed { get; set; }
 
     /// <summary>How many retries the cycle has made (RTB1a).</summary>

@@ -44,6 +44,12 @@ internal sealed partial class ConnectionLoop
         // RTN14h: however long the client has been away (SUSPENDED included), a connection that had a key tries to
         // resume it; the server says whether it still can (RTN15c6, RTN15c7).
         _attempts.StartCycle(_session.ConnectionStateTtl, OnSuspendTimeout);
+
+        // RTN14b: each connection request may renew a rejected token once. A renewal earlier in the cycle must not stop
+        // a later retry from renewing: a token renewed and then rejected too (its expiry passed by the server's clock,
+        // which the local clock cannot see) would otherwise be offered on every retry until the cycle ends in CONNECTED,
+        // which it never would.
+        _attempts.TokenRenewed = false;
         _hosts.StartCycle(startHostIndex);
         if (_state != ConnectionState.Connecting)
         {

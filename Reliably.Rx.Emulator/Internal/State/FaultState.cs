@@ -124,6 +124,15 @@ internal sealed class FaultState
         }
     }
 
+    /// <summary>
+    /// A test's hook, run on the handling thread once the ACK bookkeeping of a frame with a msgSerial has begun (connection
+    /// id, msgSerial), before the frame is handled: a test can keep a handling under way there.
+    /// </summary>
+    internal Action<string, long>? AfterAckBegun { get; set; }
+
+    /// <summary>A test's hook, run when a resend starts to wait for the original's handling to reply (connection id, msgSerial).</summary>
+    internal Action<string, long>? ResendWaits { get; set; }
+
     /// <summary>Holds the handling of the connection's inbound frames from now on (replacing an earlier hold of it).</summary>
     public EmulatorInboundHold HoldInbound(string connectionId)
     {
@@ -161,6 +170,8 @@ internal sealed class FaultState
 
         AckDelay = TimeSpan.Zero;
         AttachDelay = TimeSpan.Zero;
+        AfterAckBegun = null;
+        ResendWaits = null;
     }
 
     private sealed record NackFault(string? ConnectionId, EmulatorError Error)

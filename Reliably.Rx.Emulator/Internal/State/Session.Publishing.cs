@@ -197,19 +197,27 @@ internal sealed partial class Session
     private bool BeginAck(JObject pm, out long msgSerial) => BeginAck(msgSerial = MsgSerial(pm));
 
     /// <inheritdoc cref="BeginAck(JObject, out long)"/>
+    /// <remarks>A resend that arrives while the original is still being handled waits for its reply (see <see cref="ReplyMemory"/>).</remarks>
     private bool BeginAck(long msgSerial)
     {
-        lock (_gate)
+        if (msgSerial < 0)
         {
-            if (msgSerial >= 0 && _acks.TryGetValue(msgSerial, out var previous))
-            {
-                ReplyTransport()?.Enqueue(previous);
-                return false;
-            }
+            return true;
         }
 
+        var faults = Server.Faults;
+        if (!_replies.TryBegin(msgSerial, ResendWait, faults.ResendWaits is { } waits ? () => waits(Id, msgSerial) : null, out var previous))
+        {
+            ReplyTransport()?.Enqueue(previous!);
+            return false;
+        }
+
+        faults.AfterAckBegun?.Invoke(Id, msgSerial);
         return true;
     }
+
+    /// <summary>How long a resend waits for the original's handling to reply before it is handled itself.</summary>
+    private static readonly TimeSpan ResendWait = TimeSpan.FromSeconds(10);
 
     /// <summary>The msgSerial of a ProtocolMessage that expects an ACK, or -1.</summary>
     private static long MsgSerial(JObject pm) => pm["msgSerial"]?.Type == JTokenType.Integer ? pm.Value<long>("msgSerial") : -1;
@@ -237,15 +245,7 @@ internal sealed partial class Session
             return;
         }
 
-        lock (_gate)
-        {
-            _acks[msgSerial] = frame;
-            _ackOrder.Enqueue(msgSerial);
-            if (_ackOrder.Count > AckMemory)
-            {
-                _acks.Remove(_ackOrder.Dequeue());
-            }
-        }
+        _replies.Remember(msgSerial, frame);
 
         var delay = Server.Faults.AckDelay;
         var transport = ReplyTransport();

@@ -19,8 +19,7 @@ internal sealed partial class Session
     private readonly object _gate = new();
     private readonly Dictionary<string, Attachment> _attachments = new(StringComparer.Ordinal);
     private readonly HashSet<string> _everAttached = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, OutgoingFrame> _acks = [];
-    private readonly Queue<long> _ackOrder = new();
+    private readonly ReplyMemory _replies = new(AckMemory);
     private readonly HashSet<string> _issuedKeys = new(StringComparer.Ordinal);
     private volatile IServerTransport? _transport;
     private ITimer? _leaveTimer;
