@@ -68,12 +68,12 @@ public static class PublishCpuProbe
                 return 1;
             }
 
-            var (cpu, wallNs, allocated, gcs) = start.Stop(publishes);
+            var (cpu, wallNs, allocated, gcs, gen1, pause, promoted) = start.Stop(publishes);
             if (round >= 0)
             {
                 results.Add(cpu);
                 lastAllocated = allocated;
-                Console.WriteLine($"round {round}: {cpu / 1000:F3} us CPU and {wallNs / 1000:F3} us wall per publish, {allocated:F0} B allocated per publish, {gcs} gen0 GCs, {failed} failed ({format}, window {window}{(receiveLoop ? ", receive loop" : string.Empty)})");
+                Console.WriteLine($"round {round}: {cpu / 1000:F3} us CPU and {wallNs / 1000:F3} us wall per publish, {allocated:F0} B allocated per publish, {gcs} gen0 GCs ({gen1} gen1), {pause.TotalMilliseconds:F0} ms paused in GC, {promoted / 1024} KB promoted by the last, {failed} failed ({format}, window {window}{(receiveLoop ? ", receive loop" : string.Empty)})");
             }
         }
 

@@ -13,7 +13,8 @@ namespace Reliably.Rx.Benchmarks.Pipeline;
 /// subscribers on the thread pool. Prints one line per round and the median.
 /// With a number of channels, each has the subscribers and the frames go to the channels in turn, so the figure shows
 /// how the cost per message grows with the channels on a connection.
-/// A sixth argument sets the size of each message's string data (default 100 characters).
+/// A sixth argument sets the size of each message's string data (default 100 characters). <c>PROBE_ALLOCATIONS=1</c>
+/// samples the allocated types, as <c>publish-cpu</c> does.
 /// Usage: <c>receive-cpu [json|msgpack] [subscribers per channel] [frames per round] [rounds] [channels] [data length]</c>.
 /// </summary>
 public static class ReceiveCpuProbe
@@ -76,6 +77,8 @@ public static class ReceiveCpuProbe
 
         var process = Process.GetCurrentProcess();
         var results = new List<(double Cpu, double Wall)>();
+        using var sampler = Environment.GetEnvironmentVariable("PROBE_ALLOCATIONS") == "1" ? new AllocationSampler() : null;
+        var lastAllocated = 0.0;
         for (var round = -1; round < rounds; round++)
         {
             using var done = new CountdownEvent(counters.Length);
@@ -96,14 +99,16 @@ public static class ReceiveCpuProbe
                 return 1;
             }
 
-            var (cpu, wallNs, allocated, gcs) = start.Stop(frames);
+            var (cpu, wallNs, allocated, gcs, gen1, pause, promoted) = start.Stop(frames);
             if (round >= 0)
             {
                 results.Add((cpu, wallNs));
-                Console.WriteLine($"round {round}: {cpu / 1000:F3} us CPU and {wallNs / 1000:F3} us wall per message, {allocated:F0} B allocated per message, {gcs} gen0 GCs ({subscribers} subscribers on each of {channelCount} channels, {format})");
+                lastAllocated = allocated;
+                Console.WriteLine($"round {round}: {cpu / 1000:F3} us CPU and {wallNs / 1000:F3} us wall per message, {allocated:F0} B allocated per message, {gcs} gen0 GCs ({gen1} gen1), {pause.TotalMilliseconds:F0} ms paused in GC, {promoted / 1024} KB promoted by the last ({subscribers} subscribers on each of {channelCount} channels, {format})");
             }
         }
 
+        sampler?.Print(25, lastAllocated, "message");
         var cpus = results.Select(r => r.Cpu).Order().ToArray();
         var walls = results.Select(r => r.Wall).Order().ToArray();
         Console.WriteLine($"median: {cpus[cpus.Length / 2] / 1000:F3} us CPU, {walls[walls.Length / 2] / 1000:F3} us wall per message ({cpus[cpus.Length / 2] / 1000 / subscribers:F3} us CPU per delivery); {format}, {subscribers} subscribers on each of {channelCount} channels, {frames} frames x {rounds} rounds, {payload} B of data per message: {payload / (cpus[cpus.Length / 2] / 1000):F1} MB of data per CPU-second");

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Security;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,7 @@ internal sealed class WebSocketTransport : ITransport
     // drain task parked on a queue (a channel reader's pending wait, its segment and the send loop's state machine cost
     // ~1.4 KB per connection): the first frame after a quiet spell starts one drain, which sends everything queued and
     // ends when the queue is empty.
-    private Queue<(byte[] Frame, TransportFrameKind Kind)>? _outbound;
+    private Queue<OutboundFrame>? _outbound;
     private bool _draining;
 
     private WebsocketClient? _client;
@@ -56,10 +57,12 @@ internal sealed class WebSocketTransport : ITransport
             ErrorReconnectTimeout = null,
             Name = "ably-realtime",
 
-            // Text frames arrive as UTF-8 bytes, not as a string the codec would re-encode (F1 in docs/benchmarks.md);
-            // frames arrive as the library's pooled stream, decoded in place and returned to its pool in OnFrame.
+            // Text frames arrive as UTF-8 bytes, not as a string the codec would re-encode (F1 in docs/benchmarks.md).
+            // Each frame arrives as one exact-size array copied from the library's pooled receive buffer: its other
+            // form, a RecyclableMemoryStream per frame, costs a Guid from the OS's secure random source, a finalizable
+            // object and a pool rental per frame, which measured slower than the copy (docs/benchmarks.md).
             IsTextMessageConversionEnabled = false,
-            IsStreamDisposedAutomatically = false,
+            IsStreamDisposedAutomatically = true,
         };
         _client = client;
         _subscriptions.Add(client.MessageReceived.Subscribe(OnFrame, _ => { }));
@@ -74,8 +77,11 @@ internal sealed class WebSocketTransport : ITransport
             return;
         }
 
-        // One exact-size copy: the caller's buffer is reused, and the frame is written later by the drain.
-        var item = (frame.ToArray(), kind);
+        // One copy into a pooled buffer: the caller's buffer is reused, and the frame is written later by the drain,
+        // which returns the buffer to the pool once the socket has taken it.
+        var buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
+        frame.Span.CopyTo(buffer);
+        var item = new OutboundFrame(buffer, frame.Length, kind);
         lock (_sendGate)
         {
             if (Volatile.Read(ref _closedFlag) != 0)
@@ -83,7 +89,7 @@ internal sealed class WebSocketTransport : ITransport
                 return;
             }
 
-            (_outbound ??= new Queue<(byte[] Frame, TransportFrameKind Kind)>()).Enqueue(item);
+            (_outbound ??= new Queue<OutboundFrame>()).Enqueue(item);
             if (_draining || !_opened)
             {
                 // A drain is running and will take it; before the socket opened, the drain that StartAsync begins will.
@@ -177,7 +183,7 @@ internal sealed class WebSocketTransport : ITransport
         {
             while (true)
             {
-                (byte[] Frame, TransportFrameKind Kind) item;
+                OutboundFrame item;
                 lock (_sendGate)
                 {
                     if (_outbound is not { Count: > 0 } queue)
@@ -189,10 +195,19 @@ internal sealed class WebSocketTransport : ITransport
                     item = queue.Dequeue();
                 }
 
-                if (_client?.NativeClient is { State: WebSocketState.Open } socket)
+                try
                 {
-                    var type = item.Kind == TransportFrameKind.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-                    await socket.SendAsync(item.Frame, type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    if (_client?.NativeClient is { State: WebSocketState.Open } socket)
+                    {
+                        var type = item.Kind == TransportFrameKind.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+
+                        // The ReadOnlyMemory overload: a ValueTask, so a write the socket completes at once allocates nothing.
+                        await socket.SendAsync(item.Buffer.AsMemory(0, item.Length), type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(item.Buffer);
                 }
             }
         }
@@ -230,27 +245,16 @@ internal sealed class WebSocketTransport : ITransport
 
     private void OnFrame(ResponseMessage frame)
     {
-        var stream = frame.Stream;
-        try
+        // With text conversion off, Websocket.Client hands every data frame over as binary and does not keep the frame's
+        // type: the connection's negotiated kind is the frame's kind (Ably sends one kind per connection).
+        ReadOnlyMemory<byte> bytes = frame.Binary ?? (frame.Text is { } text ? System.Text.Encoding.UTF8.GetBytes(text) : Array.Empty<byte>());
+        var kind = frame.Text is null ? _kind : TransportFrameKind.Text;
+        lock (_emitGate)
         {
-            // The listener decodes before it returns (copying what it keeps), so the pooled stream can go back right after.
-            ReadOnlyMemory<byte> bytes = stream is not null
-                ? (stream.TryGetBuffer(out var segment) ? segment.AsMemory() : stream.ToArray())
-                : frame.Binary ?? (frame.Text is { } text ? System.Text.Encoding.UTF8.GetBytes(text) : Array.Empty<byte>());
-            // With text conversion off, Websocket.Client hands every frame over as a binary stream and does not keep the
-            // frame's type: the connection's negotiated kind is the frame's kind (Ably sends one kind per connection).
-            var kind = stream is not null ? _kind : frame.MessageType == WebSocketMessageType.Binary ? TransportFrameKind.Binary : TransportFrameKind.Text;
-            lock (_emitGate)
+            if (!_closed && Volatile.Read(ref _closedFlag) == 0)
             {
-                if (!_closed && Volatile.Read(ref _closedFlag) == 0)
-                {
-                    _listener.OnFrame(bytes, kind);
-                }
+                _listener.OnFrame(bytes, kind);
             }
-        }
-        finally
-        {
-            stream?.Dispose();
         }
     }
 
@@ -284,6 +288,9 @@ internal sealed class WebSocketTransport : ITransport
         }
     }
 }
+
+/// <summary>A frame waiting for the socket: a buffer rented from the shared pool, of which the first Length bytes are the frame.</summary>
+internal readonly record struct OutboundFrame(byte[] Buffer, int Length, TransportFrameKind Kind);
 
 /// <summary>Creates <see cref="WebSocketTransport"/>s: the default <see cref="ITransportFactory"/>.</summary>
 internal sealed class WebSocketTransportFactory : ITransportFactory
