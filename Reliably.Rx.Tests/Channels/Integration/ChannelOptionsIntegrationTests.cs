@@ -1,3 +1,6 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+
 namespace Reliably.Rx.Tests.Channels.Integration;
 
 /// <summary>
@@ -39,10 +42,14 @@ public sealed class ChannelOptionsIntegrationTests : RealtimeEmulatorFixture
         var refused = Assert.ThrowsAsync<AblyException>(async () => await channel.Presence.EnterAsync().WaitAsync(Wait));
         Assert.That(refused!.ErrorInfo.Code, Is.EqualTo(40165));
 
-        // Without SUBSCRIBE nothing is delivered, but presence events are (PRESENCE_SUBSCRIBE).
+        // Without SUBSCRIBE nothing is delivered, but presence events are (PRESENCE_SUBSCRIBE). The other client's ENTER
+        // is acknowledged to it on its own connection; the PRESENCE event reaches this client on another, so it is
+        // awaited here rather than assumed to have arrived with the ACK.
+        var otherSeen = channel.Presence.Members.FirstAsync(set => set.Any(m => m.ClientId == "other")).ToTask();
         var otherChannel = other.Channels.Get(name);
         await otherChannel.PublishAsync("theirs", "y").WaitAsync(Wait);
         await otherChannel.Presence.EnterAsync().WaitAsync(Wait);
+        await otherSeen.WaitAsync(Wait);
         var members = await channel.Presence.GetAsync().WaitAsync(Wait);
         Assert.That(members.Select(m => m.ClientId), Does.Contain("other"));
         Assert.That(collector.Messages, Is.Empty);
