@@ -55,7 +55,7 @@ public static class AbProbes
     });
 
     /// <summary>
-    /// Builds from before RTL6d's removal bundle concurrent publishes into one ProtocolMessage unless
+    /// Builds made before the spec removed bundling merge concurrent publishes into one ProtocolMessage unless
     /// <c>BundlePublishes</c> is off. Found by name, because later builds no longer have it: with it off there, every
     /// build compared sends one ProtocolMessage per publish, as the current spec requires.
     /// </summary>
