@@ -78,7 +78,7 @@ public static class AbCommand
 
         var probe = positional[2];
         var probeArgs = positional.Skip(3).ToList();
-        n = n > 0 ? n : probe switch { "receive" => 20_000, "publish" => 5_000, _ => 1_000 };
+        n = n > 0 ? n : probe switch { "receive" => 20_000, "publish" or "rawpublish" => 5_000, _ => 1_000 };
         using var emulatorScope = new EmulatorScope(probe is "publish" or "fanout");
         var emulator = emulatorScope.Emulator;
         if (emulator is not null)
