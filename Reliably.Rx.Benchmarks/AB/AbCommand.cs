@@ -28,12 +28,14 @@ public static class AbCommand
         AB/RawProbes.cs and EndToEnd/RawWebSocket*.cs).
 
         Probes (for publish and fanout the command starts one emulator, this build's, and passes its port and key;
-        rawpublish and rawfanout start each build's own emulator and drive it with the e2e raw client):
+        rawpublish and rawfanout start each build's own emulator and drive it with the e2e raw client, ownpublish and
+        ownfanout drive it with Reliably.Rx clients):
           receive <json|msgpack> <subscribers>
           publish <json|msgpack>
           fanout <json|msgpack> <subscribers>
           rawpublish <json|msgpack>
           rawfanout <json|msgpack> <subscribers>
+          ownpublish <json|msgpack>, ownfanout <json|msgpack> <subscribers>: publish and fanout against each build's own emulator
 
         Options:
           --pairs N     measured pairs (default 40)
@@ -82,7 +84,7 @@ public static class AbCommand
 
         var probe = positional[2];
         var probeArgs = positional.Skip(3).ToList();
-        n = n > 0 ? n : probe switch { "receive" => 20_000, "publish" or "rawpublish" => 5_000, _ => 1_000 };
+        n = n > 0 ? n : probe switch { "receive" => 20_000, "publish" or "rawpublish" or "ownpublish" => 5_000, _ => 1_000 };
         using var emulatorScope = new EmulatorScope(probe is "publish" or "fanout");
         var emulator = emulatorScope.Emulator;
         if (emulator is not null)

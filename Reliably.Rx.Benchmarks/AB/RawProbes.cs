@@ -23,6 +23,18 @@ internal static class RawProbes
         return (n => session.PublishWindowed(client, channel, n), session);
     }
 
+    /// <summary>
+    /// The <c>publish</c> or <c>fanout</c> probe (Reliably.Rx clients) against the build's own emulator instead of the
+    /// driver's, so that a change of the emulator shows in what the client reaches.
+    /// </summary>
+    public static (Func<int, long> Round, IDisposable Session) OpenOwn(string probe, string[] args)
+    {
+        var session = new RawSession();
+        var (round, clients) = AbProbes.Open(probe, [args[0], session.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), session.Key, .. args[1..]]);
+        session.Own(clients);
+        return (round, session);
+    }
+
     public static (Func<int, long> Round, IDisposable Session) OpenFanout(string format, int subscribers)
     {
         var session = new RawSession();
@@ -65,7 +77,15 @@ internal static class RawProbes
         private readonly List<RawWebSocketClient> _clients = [];
         private readonly List<Task> _readers = [];
         private readonly CancellationTokenSource _stop = new();
+        private IDisposable? _owned;
         private long _nextSerial;
+
+        public int Port => _emulator.Port;
+
+        public string Key => _emulator.DefaultKey;
+
+        /// <summary>Another probe's session (its clients), ended before the emulator.</summary>
+        public void Own(IDisposable session) => _owned = session;
 
         public RawWebSocketClient Connect(string format)
         {
@@ -123,6 +143,7 @@ internal static class RawProbes
 
         public void Dispose()
         {
+            _owned?.Dispose();
             _stop.Cancel();
             Task.WhenAll(_readers).ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(5));
             foreach (var client in _clients)
