@@ -24,16 +24,22 @@ public static class AbCommand
         Runs the same probe against two builds in one process, alternating short rounds, and reports per-pair ratios
         B/A (after/before), their median and a bootstrap 95% interval, for CPU time, wall time and bytes allocated per
         unit. dirA and dirB are Release output folders of Reliably.Rx.Benchmarks (with Reliably.Rx.dll beside it),
-        each built from the commit to compare with AB/AbProbes.cs copied into it.
+        each built from the commit to compare with AB/AbProbes.cs copied into it (and, for the raw probes,
+        AB/RawProbes.cs and EndToEnd/RawWebSocket*.cs).
 
-        Probes (for publish and fanout the command starts one emulator, this build's, and passes its port and key):
+        Probes (for publish and fanout the command starts one emulator, this build's, and passes its port and key;
+        rawpublish and rawfanout start each build's own emulator and drive it with the e2e raw client, ownpublish and
+        ownfanout drive it with Reliably.Rx clients):
           receive <json|msgpack> <subscribers>
           publish <json|msgpack>
           fanout <json|msgpack> <subscribers>
+          rawpublish <json|msgpack>
+          rawfanout <json|msgpack> <subscribers>
+          ownpublish <json|msgpack>, ownfanout <json|msgpack> <subscribers>: publish and fanout against each build's own emulator
 
         Options:
           --pairs N     measured pairs (default 40)
-          --n N         units per round (default: receive 20000 frames, publish 5000, fanout 1000 messages)
+          --n N         units per round (default: receive 20000 frames, publish and rawpublish 5000, fanouts 1000 messages)
           --warmup N    discarded rounds per side before measuring (default 5)
           --labels A,B  names of the two sides in the report (default A,B)
 
@@ -78,7 +84,7 @@ public static class AbCommand
 
         var probe = positional[2];
         var probeArgs = positional.Skip(3).ToList();
-        n = n > 0 ? n : probe switch { "receive" => 20_000, "publish" => 5_000, _ => 1_000 };
+        n = n > 0 ? n : probe switch { "receive" => 20_000, "publish" or "rawpublish" or "ownpublish" => 5_000, _ => 1_000 };
         using var emulatorScope = new EmulatorScope(probe is "publish" or "fanout");
         var emulator = emulatorScope.Emulator;
         if (emulator is not null)

@@ -23,7 +23,11 @@ public static class AbProbes
         "                                                 the channel and N Messages() subscribers (loopback transport, no socket);\n" +
         "                                                 unit: a received message (all subscribers included)\n" +
         "publish <json|msgpack> <port> <key>              one connection publishes, at most 1,000 unacknowledged; unit: an ACKed publish\n" +
-        "fanout <json|msgpack> <port> <key> <subscribers> one publisher, N subscriber connections on one channel; unit: a delivery";
+        "fanout <json|msgpack> <port> <key> <subscribers> one publisher, N subscriber connections on one channel; unit: a delivery\n" +
+        "rawpublish <json|msgpack>                        the emulator's ceiling: the build's own emulator and one hand-built-frame\n" +
+        "                                                 WebSocket client (the e2e raw side), at most 1,000 unacknowledged; unit: an ACKed publish\n" +
+        "rawfanout <json|msgpack> <subscribers>           the same with N raw subscriber connections on one channel; unit: a delivery\n" +
+        "ownpublish <json|msgpack>, ownfanout <json|msgpack> <subscribers>: publish and fanout against the build's own emulator";
 
     private static readonly TimeSpan RoundTimeout = TimeSpan.FromSeconds(60);
 
@@ -39,6 +43,10 @@ public static class AbProbes
             "receive" => OpenReceive(args[0], int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)),
             "publish" => OpenPublish(args[0], int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args[2]),
             "fanout" => OpenFanout(args[0], int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)),
+            "rawpublish" => RawProbes.OpenPublish(args[0]),
+            "rawfanout" => RawProbes.OpenFanout(args[0], int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)),
+            "ownpublish" => RawProbes.OpenOwn("publish", args),
+            "ownfanout" => RawProbes.OpenOwn("fanout", args),
             _ => throw new ArgumentException($"unknown probe '{probe}'", nameof(probe)),
         };
     }

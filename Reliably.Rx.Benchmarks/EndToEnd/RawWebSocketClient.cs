@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Net.WebSockets;
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using MessagePack;
@@ -8,8 +8,9 @@ namespace Reliably.Rx.Benchmarks.EndToEnd;
 
 /// <summary>
 /// A bare Ably-protocol WebSocket client for measuring the emulator's own ceiling: frames are built by hand (JSON text
-/// or msgpack via <see cref="MessagePackWriter"/>), and received frames are only scanned for the fields the benchmark
-/// needs (action, msgSerial, count, number of messages). No Reliably.Rx code is involved.
+/// or msgpack via <see cref="MessagePackWriter"/>), sent one per WebSocket message over a hand-built WebSocket
+/// (<see cref="RawWebSocket"/>), and received frames are only scanned for the fields the benchmark needs (action,
+/// msgSerial, count, number of messages). No Reliably.Rx code is involved.
 /// </summary>
 internal sealed class RawWebSocketClient : IAsyncDisposable
 {
@@ -19,21 +20,20 @@ internal sealed class RawWebSocketClient : IAsyncDisposable
     public const int ActionAttached = 11;
     public const int ActionMessage = 15;
 
-    private readonly ClientWebSocket _socket = new();
+    private readonly RawWebSocket _socket;
     private readonly bool _binary;
     private readonly ArrayBufferWriter<byte> _send = new(512);
-    private byte[] _receive = new byte[64 * 1024];
 
-    private RawWebSocketClient(string format)
+    private RawWebSocketClient(RawWebSocket socket, string format)
     {
+        _socket = socket;
         _binary = format == "msgpack";
     }
 
     public static async Task<RawWebSocketClient> ConnectAsync(int port, string key, string format, CancellationToken cancellationToken)
     {
-        var client = new RawWebSocketClient(format);
-        var uri = new Uri($"ws://127.0.0.1:{port}/?key={Uri.EscapeDataString(key)}&format={format}&v=5&echo=false&heartbeats=true");
-        await client._socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+        var socket = await RawWebSocket.ConnectAsync(port, $"/?key={Uri.EscapeDataString(key)}&format={format}&v=5&echo=false&heartbeats=true", cancellationToken).ConfigureAwait(false);
+        var client = new RawWebSocketClient(socket, format);
         var frame = await client.ReceiveAsync(cancellationToken).ConfigureAwait(false);
         if (frame.Action != ActionConnected)
         {
@@ -97,43 +97,30 @@ internal sealed class RawWebSocketClient : IAsyncDisposable
         }
         else
         {
-            // data is plain ASCII without quotes or backslashes here, so it needs no escaping.
-            Encoding.UTF8.GetBytes(
-                $"{{\"action\":{ActionMessage},\"channel\":\"{channel}\",\"msgSerial\":{msgSerial},\"messages\":[{{\"name\":\"m\",\"data\":\"{data}\"}}]}}",
-                _send);
+            // Written as bytes: channel and data are plain ASCII without quotes or backslashes here, so need no escaping.
+            Append("{\"action\":15,\"channel\":\""u8);
+            Encoding.ASCII.GetBytes(channel, _send);
+            Append("\",\"msgSerial\":"u8);
+            Utf8Formatter.TryFormat(msgSerial, _send.GetSpan(20), out var digits);
+            _send.Advance(digits);
+            Append(",\"messages\":[{\"name\":\"m\",\"data\":\""u8);
+            Encoding.ASCII.GetBytes(data, _send);
+            Append("\"}]}"u8);
         }
 
         return FlushAsync(cancellationToken);
     }
 
+    private void Append(ReadOnlySpan<byte> bytes) => _send.Write(bytes);
+
     private ValueTask FlushAsync(CancellationToken cancellationToken) =>
-        _socket.SendAsync(_send.WrittenMemory, _binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, cancellationToken);
+        _socket.SendAsync(_send.WrittenSpan, _binary, cancellationToken);
 
     /// <summary>Receives one whole frame and scans it. Not thread-safe: one receiver.</summary>
     public async ValueTask<RawFrame> ReceiveAsync(CancellationToken cancellationToken)
     {
-        var length = 0;
-        while (true)
-        {
-            if (length == _receive.Length)
-            {
-                Array.Resize(ref _receive, _receive.Length * 2);
-            }
-
-            var result = await _socket.ReceiveAsync(_receive.AsMemory(length), cancellationToken).ConfigureAwait(false);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                throw new WebSocketException("Closed by the server.");
-            }
-
-            length += result.Count;
-            if (result.EndOfMessage)
-            {
-                break;
-            }
-        }
-
-        return _binary ? ScanMsgPack(_receive.AsMemory(0, length)) : ScanJson(_receive.AsSpan(0, length));
+        var payload = await _socket.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+        return _binary ? ScanMsgPack(payload) : ScanJson(payload.Span);
     }
 
     private static RawFrame ScanJson(ReadOnlySpan<byte> bytes)
@@ -218,19 +205,8 @@ internal sealed class RawWebSocketClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            if (_socket.State == WebSocketState.Open)
-            {
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-            // Best effort: the emulator drops the connection either way.
-        }
-
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await _socket.CloseAsync(cts.Token).ConfigureAwait(false);
         _socket.Dispose();
     }
 }

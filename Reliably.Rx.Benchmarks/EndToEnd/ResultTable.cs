@@ -70,13 +70,14 @@ internal static class ResultTable
 
     /// <summary>
     /// Diagnostics: CPU and allocation of this process (emulator + in-process client) per message, for the in-process
-    /// sides. Reliably.Rx minus raw WebSocket approximates the client's own cost (the raw client does almost nothing).
+    /// sides. Reliably.Rx minus raw approximates the client's own cost, its WebSocket included (the raw client frames its
+    /// own WebSocket on a socket and does almost nothing else).
     /// </summary>
     public static string RenderCost(IReadOnlyList<(string Format, string Scenario, string Side, ScenarioResult Result)> results, E2eSettings settings)
     {
         var sb = new StringBuilder();
         sb.AppendLine("In-process cost per message (this process = emulator + client; memory probe excluded; lower is better).");
-        sb.AppendLine("Sides: raw = hand-built frames on ClientWebSocket; rx = Reliably.Rx; rxcws = Reliably.Rx over a benchmark-only ClientWebSocket transport (experiment).");
+        sb.AppendLine("Sides: raw = hand-built frames on a hand-built WebSocket (RawWebSocket); rx = Reliably.Rx; rxcws = Reliably.Rx over a benchmark-only ClientWebSocket transport (experiment).");
         sb.AppendLine("Process CPU includes idle spinning of pool and loop threads, so it overstates per-message work when throughput is lower.");
         sb.AppendLine();
         sb.AppendLine("| scenario | format | side | messages | msg/s | CPU µs/msg | allocated B/msg | − raw CPU µs/msg | − raw B/msg |");

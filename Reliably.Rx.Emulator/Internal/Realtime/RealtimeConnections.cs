@@ -139,6 +139,7 @@ internal sealed class RealtimeConnections
 
     private static async Task HandleAsync(Session session, IServerTransport transport, ReadOnlyMemory<byte> bytes, WireFormat format)
     {
+        // A no-op when the receive loop has set it already (the WebSocket's); the in-memory link sets it here per frame.
         Session.InboundTransport.Value = transport;
 
         // A publish is read straight into its stored form, unless a frame rule may match it (rules read trees).

@@ -108,6 +108,10 @@ internal sealed class RealtimeEndpoint
         var message = new ArrayBufferWriter<byte>(16 * 1024);
 
         var limit = _connections.FrameLimit;
+
+        // Every frame of this loop is read from this transport: set once here, the per-frame assignment in the dispatch
+        // finds it already in place instead of copying the execution context for each frame.
+        Session.InboundTransport.Value = transport;
         try
         {
             while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)

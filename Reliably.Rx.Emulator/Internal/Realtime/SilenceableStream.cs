@@ -2,11 +2,15 @@ namespace Reliably.Rx.Emulator.Internal.Realtime;
 
 /// <summary>
 /// Wraps the upgraded connection stream so the "go silent" fault can swallow every outbound byte, including the
-/// WebSocket keep-alive pings the framework sends on its own. Reads pass through untouched.
+/// WebSocket keep-alive pings the framework sends on its own. Reads pass through untouched. Writes pass one at a time:
+/// the transport's writer writes its batches of data frames here directly while the framework's WebSocket writes its
+/// control frames (pong, keep-alive ping, close) here too, and each write is whole frames, so neither can split the
+/// other's frames.
 /// </summary>
 internal sealed class SilenceableStream : Stream
 {
     private readonly Stream _inner;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
 
     public SilenceableStream(Stream inner) => _inner = inner;
 
@@ -47,17 +51,40 @@ internal sealed class SilenceableStream : Stream
 
     public override void Write(byte[] buffer, int offset, int count)
     {
-        if (!Silenced)
+        if (Silenced)
+        {
+            return;
+        }
+
+        _writeGate.Wait();
+        try
         {
             _inner.Write(buffer, offset, count);
+        }
+        finally
+        {
+            _writeGate.Release();
         }
     }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Silenced ? ValueTask.CompletedTask : _inner.WriteAsync(buffer, cancellationToken);
+        Silenced ? ValueTask.CompletedTask : GatedWriteAsync(buffer, cancellationToken);
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Silenced ? Task.CompletedTask : _inner.WriteAsync(buffer, offset, count, cancellationToken);
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    private async ValueTask GatedWriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 

@@ -8,7 +8,9 @@ namespace Reliably.Rx.Emulator.Internal.Realtime;
 
 /// <summary>
 /// One WebSocket. Outbound frames go through an unbounded per-connection queue drained by a single writer loop,
-/// so publishers never wait on a slow socket and each socket sees frames in enqueue order.
+/// so publishers never wait on a slow socket and each socket sees frames in enqueue order. The writer frames the data
+/// messages itself (<see cref="ServerFrameBatch"/>) and writes them to the upgraded stream, past the framework's
+/// WebSocket, which still reads the client's frames and writes the control frames (pong, keep-alive ping, close).
 /// </summary>
 internal sealed class WsTransport : IServerTransport
 {
@@ -107,8 +109,15 @@ internal sealed class WsTransport : IServerTransport
         _heartbeat?.Dispose();
     }
 
+    /// <summary>
+    /// Drains the queue: every frame queued meanwhile is written as its own WebSocket message into one batch, and the
+    /// batch goes to the connection in one write (one copy, one flush), so a burst of ACKs or deliveries to a socket
+    /// costs one write rather than one per frame. Frames still leave in queue order, each as a whole message.
+    /// </summary>
     public async Task RunWriterAsync()
     {
+        var batch = new ServerFrameBatch();
+        var binary = Format == WireFormat.MsgPack;
         try
         {
             var reader = _queue.Reader;
@@ -118,6 +127,7 @@ internal sealed class WsTransport : IServerTransport
                 {
                     if (ReferenceEquals(item, CloseMarker))
                     {
+                        await WriteAsync(batch).ConfigureAwait(false);
                         await CloseAsync().ConfigureAwait(false);
                         return;
                     }
@@ -130,17 +140,22 @@ internal sealed class WsTransport : IServerTransport
                     var hold = Interlocked.Read(ref _heldUntilTicks) - Environment.TickCount64;
                     if (hold > 0)
                     {
+                        await WriteAsync(batch).ConfigureAwait(false);
                         await Task.Delay(TimeSpan.FromMilliseconds(hold)).ConfigureAwait(false);
                     }
 
                     var frame = (OutgoingFrame)item;
-                    var type = Format == WireFormat.MsgPack ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-                    await _socket.SendAsync(frame.GetBytes(Format), type, true, CancellationToken.None).ConfigureAwait(false);
-                    OnSent?.Invoke(frame);
+                    batch.Add(frame, frame.GetBytes(Format), binary);
+                    if (batch.Length >= ServerFrameBatch.SendThreshold)
+                    {
+                        await WriteAsync(batch).ConfigureAwait(false);
+                    }
                 }
+
+                await WriteAsync(batch).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException or InvalidOperationException)
         {
             Abort();
         }
@@ -148,6 +163,26 @@ internal sealed class WsTransport : IServerTransport
         {
             _heartbeat?.Dispose();
         }
+    }
+
+    /// <summary>Hands the batch to the connection (swallowed while silenced), then records its frames as sent.</summary>
+    private async ValueTask WriteAsync(ServerFrameBatch batch)
+    {
+        if (batch.IsEmpty)
+        {
+            return;
+        }
+
+        await _stream.WriteAsync(batch.Bytes).ConfigureAwait(false);
+        if (OnSent is { } sent)
+        {
+            foreach (var frame in batch.Frames)
+            {
+                sent(frame);
+            }
+        }
+
+        batch.Clear();
     }
 
     private async Task CloseAsync()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Newtonsoft.Json.Linq;
 using Reliably.Rx.Emulator.Internal.Protocol;
 
@@ -70,14 +71,14 @@ internal sealed partial class ChannelState
                 {
                     // TM2a: realtime ids are connectionId:msgSerial:index; REST ids get a random base.
                     id = connectionId is not null
-                        ? string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}:{i}")
+                        ? RealtimeId(connectionId, msgSerial, i)
                         : string.Create(CultureInfo.InvariantCulture, $"{Ids.Alnum(12)}:{i}");
                     m.Id = id;
                 }
 
                 channelSerial ??= FormatSerial(seq);
                 var index = ReferenceEquals(fresh, messages) ? i : fresh.Count;
-                var serial = string.Create(CultureInfo.InvariantCulture, $"{channelSerial}:{index:D4}");
+                var serial = MessageSerial(channelSerial, index);
                 m.Serial = serial;
 
                 // TM2j: a published message is a message.create (0), as Ably marks it in deliveries, history and getMessage.
@@ -136,8 +137,35 @@ internal sealed partial class ChannelState
     /// <summary>The MESSAGE frame that fans published or changed messages out (<see cref="State.MessageFrame"/>).</summary>
     private OutgoingFrame MessageFrameFor(string channelSerial, long now, IReadOnlyList<StoredMessage> messages, string? connectionId, long? msgSerial)
     {
-        var frameId = connectionId is null ? null : string.Create(CultureInfo.InvariantCulture, $"{connectionId}:{msgSerial}");
+        var frameId = connectionId is null ? null : RealtimeId(connectionId, msgSerial, null);
         return new OutgoingFrame(new MessageFrame(Name, channelSerial, now, messages, frameId, connectionId));
+    }
+
+    /// <summary>A message's serial: the channel serial of its ProtocolMessage and its index there.</summary>
+    private static string MessageSerial(string channelSerial, int index) =>
+        string.Create(CultureInfo.InvariantCulture, stackalloc char[64], $"{channelSerial}:{index:D4}");
+
+    /// <summary>
+    /// <c>connectionId:msgSerial</c> (a ProtocolMessage's id) or <c>connectionId:msgSerial:index</c> (a message's, TM2a),
+    /// formatted on the stack: the numbers are not boxed and no pooled buffer is rented.
+    /// </summary>
+    private static string RealtimeId(string connectionId, long? msgSerial, int? index)
+    {
+        var handler = new DefaultInterpolatedStringHandler(2, 3, CultureInfo.InvariantCulture, stackalloc char[64]);
+        handler.AppendFormatted(connectionId);
+        handler.AppendLiteral(":");
+        if (msgSerial is { } serial)
+        {
+            handler.AppendFormatted(serial);
+        }
+
+        if (index is { } i)
+        {
+            handler.AppendLiteral(":");
+            handler.AppendFormatted(i);
+        }
+
+        return handler.ToStringAndClear();
     }
 
     /// <summary>Total messages published, for stats.</summary>

@@ -35,7 +35,7 @@ internal sealed partial class ChannelState
 
     private Ids Ids => App.Server.Ids;
 
-    public string FormatSerial(long seq) => string.Create(CultureInfo.InvariantCulture, $"{Epoch}-{seq:D12}");
+    public string FormatSerial(long seq) => string.Create(CultureInfo.InvariantCulture, stackalloc char[64], $"{Epoch}-{seq:D12}");
 
     /// <summary>Parses a channelSerial or message serial of this channel; false if it is foreign or malformed.</summary>
     public bool TryParseSerial(string? serial, out long seq)
