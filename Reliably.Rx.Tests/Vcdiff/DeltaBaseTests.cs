@@ -12,13 +12,13 @@ namespace Reliably.Rx.Tests.Vcdiff;
 public sealed class DeltaBaseTests
 {
     [TestCase(16)]
-    [TestCase(DeltaSlot.CopyLimit)]
-    [TestCase(DeltaSlot.CopyLimit + 1)]
+    [TestCase(DeltaSlot.CopyLimit / 2)]
+    [TestCase((DeltaSlot.CopyLimit / 2) + 1)]
     [TestCase(3 * DeltaSlot.CopyLimit)]
     public void RTL19b_RTL20_a_string_base_of_any_size_is_what_the_next_delta_applies_to(int length)
     {
         var delta = new DeltaBase(VcdiffDecoder.Default);
-        var text = new string('x', length - 1) + "é"; // PC3a: as UTF-8, one byte longer than the string
+        var text = new string('x', length - 1) + "é"; // PC3a: applied to as UTF-8, one byte longer than the string
         Assert.That(Decode(delta, Full("m:0", text)), Is.Null);
         var next = Delta("m:1", from: "m:0", text, text + "!");
         Assert.That(Decode(delta, next), Is.Null);
@@ -26,6 +26,7 @@ public sealed class DeltaBaseTests
     }
 
     [TestCase(16)]
+    [TestCase(DeltaSlot.CopyLimit)]
     [TestCase(DeltaSlot.CopyLimit + 1)]
     public void RTL19b_a_binary_base_is_copied_or_held_and_applies_as_it_was(int length)
     {
