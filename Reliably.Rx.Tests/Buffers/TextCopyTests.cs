@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Reliably.Rx.Buffers;
 
 namespace Reliably.Rx.Tests.Buffers;
@@ -17,10 +18,17 @@ public sealed class TextCopyTests
     }
 
     [Test]
+    public void It_is_one_reference_as_the_string_it_replaces()
+    {
+        // An owner that never receives a value (an attached channel without messages) grows by nothing.
+        Assert.That(Unsafe.SizeOf<TextCopy>(), Is.EqualTo(IntPtr.Size));
+    }
+
+    [Test]
     public void Values_round_trip_longer_shorter_empty_and_null()
     {
         var text = default(TextCopy);
-        foreach (var value in new[] { "a", "a much longer value than the first, past the buffer's first size", "short", string.Empty, null, "back" })
+        foreach (var value in new[] { "a", "a much longer value than the first, past the buffer's first size", "short", string.Empty, null, "back", new string('x', 70_000) })
         {
             text.Set(value);
             Assert.That(text.Read(), Is.EqualTo(value));

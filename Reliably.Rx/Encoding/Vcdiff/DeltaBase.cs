@@ -11,35 +11,43 @@ internal sealed class DeltaBase(IVcdiffDecoder? decoder)
 
     // Two states, created with the first frame and reused for the channel's life: the base saved before the current
     // frame and the base after its latest message (RTL18b). A new base is copied into one of them (DeltaSlot), so no
-    // message's young objects are referenced from here.
+    // message's young objects are referenced from here. The saved mark lives in the slot: a channel that never received
+    // a message holds two null references.
     private DeltaSlot? _current;
     private DeltaSlot? _spare;
-
-    // True from Save until the next base is stored: that base goes to the spare slot, leaving the saved one as it was.
-    private bool _saved;
 
     /// <summary>Marks the state before a frame, to go back to when the frame is discarded (RTL18b).</summary>
     public Saved Save()
     {
-        _saved = true;
+        if (_current is { } current)
+        {
+            // The frame's first base goes to the other slot, leaving this one as it is.
+            current.Saved = true;
+        }
+
         return new Saved(_current);
     }
 
     /// <summary>Goes back to the state <paramref name="saved"/> marked (RTL18b).</summary>
     public void Restore(Saved saved)
     {
-        if (!ReferenceEquals(_current, saved.Slot))
+        if (saved.Slot is null)
+        {
+            // There was no base before the frame.
+            _current?.Set(null, null);
+        }
+        else if (!ReferenceEquals(_current, saved.Slot))
         {
             (_current, _spare) = (_spare, _current);
         }
 
-        _saved = false;
+        Unmark();
     }
 
     /// <summary>The frame was kept: the state saved before it is no longer needed, and keeps no large payload alive.</summary>
     public void Commit()
     {
-        _saved = false;
+        Unmark();
         _spare?.Release();
     }
 
@@ -116,13 +124,21 @@ internal sealed class DeltaBase(IVcdiffDecoder? decoder)
     /// <summary>Where the next base goes: the spare slot for a frame's first, so that the saved state stays intact.</summary>
     private DeltaSlot Target()
     {
-        if (_saved)
+        if (_current is { Saved: true } saved)
         {
-            _saved = false;
-            (_current, _spare) = (_spare ?? new DeltaSlot(), _current);
+            saved.Saved = false;
+            (_current, _spare) = (_spare ?? new DeltaSlot(), saved);
         }
 
         return _current ??= new DeltaSlot();
+    }
+
+    private void Unmark()
+    {
+        if (_current is { } current)
+        {
+            current.Saved = false;
+        }
     }
 
     /// <summary>A state marked by <see cref="Save"/>.</summary>

@@ -29,6 +29,9 @@ internal sealed class DeltaSlot
         Reference,
     }
 
+    /// <summary>True while this slot holds the state saved before the current frame (<see cref="DeltaBase.Save"/>).</summary>
+    public bool Saved { get; set; }
+
     /// <summary>Makes <paramref name="payload"/> (a string or bytes; anything else is no payload) and <paramref name="messageId"/> this slot's state.</summary>
     public void Set(object? payload, string? messageId)
     {
