@@ -159,10 +159,9 @@ public sealed partial class RealtimeChannel
             return;
         }
 
-        var previousSerial = _position.ChannelSerial;
-        _position.Store(frame);
         if (messages is null)
         {
+            _position.Store(frame);
             return;
         }
 
@@ -185,12 +184,10 @@ public sealed partial class RealtimeChannel
                     break;
                 case { Code: ErrorCodes.DeltaDecodeFailed } failed:
                     _delta.Restore(saved);
-                    _position.ChannelSerial = previousSerial;
                     RecoverFromDeltaFailure(failed);
                     return;
                 case { Code: ErrorCodes.MissingPlugin } missing:
                     _delta.Restore(saved);
-                    _position.ChannelSerial = previousSerial;
                     _attachment.Fail(missing);
                     return;
                 case { } error:
@@ -201,6 +198,10 @@ public sealed partial class RealtimeChannel
             }
         }
 
+        // RTL15b: the position moves only once the whole frame is decoded; a discarded frame leaves it where it was, so
+        // the re-attach resumes from the previous frame (RTL18c).
+        _position.Store(frame);
+        _delta.Commit();
         foreach (var message in messages)
         {
             if (message is not null)

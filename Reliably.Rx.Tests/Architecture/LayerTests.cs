@@ -14,7 +14,7 @@ public sealed class LayerTests
     /// <summary>The layers, bottom first. A new folder must be placed here before it can hold code.</summary>
     internal static readonly (string Layer, string[] Folders)[] Layers =
     [
-        ("foundation", ["Time", "Randomness"]),
+        ("foundation", ["Time", "Randomness", "Buffers"]),
         ("model and wire", ["Types", "Protocol", "Encryption", "Serialization", "Encoding"]),
         ("transport and options", ["Transport", "Options"]),
         ("HTTP", ["Security", "Hosts", "Http", "Diagnostics"]),

@@ -127,16 +127,9 @@ public sealed class ChannelDeltaTests
         return c;
     }
 
-    /// <summary>A delta message as the server sends it for a string payload: <c>utf-8/vcdiff</c>, binary data.</summary>
-    private static Message Delta(string id, string from, string before, string after) =>
-        new(null, TestDelta.Encode(Encoding.UTF8.GetBytes(before), Encoding.UTF8.GetBytes(after)))
-        {
-            Id = id,
-            Encoding = "utf-8/vcdiff",
-            Extras = DeltaFrom(from),
-        };
+    private static Message Delta(string id, string from, string before, string after) => TestDelta.Message(id, from, before, after);
 
-    private static JObject DeltaFrom(string id) => new() { ["delta"] = new JObject { ["from"] = id, ["format"] = "vcdiff" } };
+    private static JObject DeltaFrom(string id) => TestDelta.From(id);
 
     private sealed class RecordingDecoder : IVcdiffDecoder
     {
@@ -153,6 +146,18 @@ public sealed class ChannelDeltaTests
 /// <summary>A simple VCDIFF encoder for tests: COPY of the common prefix from the source, ADD of the rest.</summary>
 internal static class TestDelta
 {
+    /// <summary>A delta message as the server sends it for a string payload: <c>utf-8/vcdiff</c>, binary data.</summary>
+    public static Message Message(string id, string from, string before, string after) =>
+        new(null, Encode(Encoding.UTF8.GetBytes(before), Encoding.UTF8.GetBytes(after)))
+        {
+            Id = id,
+            Encoding = "utf-8/vcdiff",
+            Extras = From(from),
+        };
+
+    /// <summary>The extras of a delta from message <paramref name="id"/>.</summary>
+    public static JObject From(string id) => new() { ["delta"] = new JObject { ["from"] = id, ["format"] = "vcdiff" } };
+
     public static byte[] Encode(byte[] source, byte[] target)
     {
         var prefix = 0;

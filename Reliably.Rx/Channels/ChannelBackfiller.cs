@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Reliably.Rx.Buffers;
 using Reliably.Rx.Realtime;
 using Reliably.Rx.Streams;
 
@@ -27,10 +28,13 @@ internal sealed class ChannelBackfiller
     // Loop-only.
     private readonly RecentKeys _recent = new(RecentCapacity);
     private string? _continuitySince;
-    private string? _lastDeliveredId;
-    private string? _lastDeliveredSerial;
     private BackfillRun? _run;
     private long _backfilled;
+
+    // Loop-only, written with every delivered message: kept as characters, so the backfiller holds no reference to a
+    // message's young strings (with thousands of channels, such references made every gen-0 collection scan them).
+    private TextCopy _lastDeliveredId;
+    private TextCopy _lastDeliveredSerial;
 
     /// <param name="loop">The loop a fetched backfill returns to.</param>
     /// <param name="feed">Where messages, annotations and discontinuities are delivered.</param>
@@ -113,9 +117,9 @@ internal sealed class ChannelBackfiller
     {
         // Without a delivered message, the attachSerial continuity began at bounds the gap (RTL10b), so a subscriber that
         // has received nothing yet is repaired too rather than left with an unrecoverable gap.
-        var anchored = _lastDeliveredId is not null || _lastDeliveredSerial is not null || _continuitySince is not null;
+        var anchored = _lastDeliveredId.HasValue || _lastDeliveredSerial.HasValue || _continuitySince is not null;
         var backfill = autoBackfill && anchored;
-        Report(new ChannelDiscontinuity(kind, reason, _position.AttachSerial, _lastDeliveredSerial, _lastDeliveredId, backfill));
+        Report(new ChannelDiscontinuity(kind, reason, _position.AttachSerial, _lastDeliveredSerial.Read(), _lastDeliveredId.Read(), backfill));
         if (backfill)
         {
             Start();
@@ -141,8 +145,16 @@ internal sealed class ChannelBackfiller
 
     private void DeliverNow(Message message, bool track)
     {
-        _lastDeliveredId = message.Id ?? _lastDeliveredId;
-        _lastDeliveredSerial = message.Serial ?? _lastDeliveredSerial;
+        if (message.Id is { } id)
+        {
+            _lastDeliveredId.Set(id);
+        }
+
+        if (message.Serial is { } serial)
+        {
+            _lastDeliveredSerial.Set(serial);
+        }
+
         if (track)
         {
             _recent.Add(message);
@@ -168,8 +180,8 @@ internal sealed class ChannelBackfiller
         var run = _run ??= new BackfillRun();
         var generation = ++run.Generation;
         run.HeldBeforeLatest = run.Held.Count;
-        var delivered = _lastDeliveredId is not null || _lastDeliveredSerial is not null;
-        var request = new BackfillRequest(_position.AttachSerial, _lastDeliveredId, _lastDeliveredSerial, FloorSerial: delivered ? null : _continuitySince);
+        var delivered = _lastDeliveredId.HasValue || _lastDeliveredSerial.HasValue;
+        var request = new BackfillRequest(_position.AttachSerial, _lastDeliveredId.Read(), _lastDeliveredSerial.Read(), FloorSerial: delivered ? null : _continuitySince);
         _loop.WhenDone(Fetch(request), task => OnFetched(run, generation, task));
     }
 
@@ -233,7 +245,7 @@ internal sealed class ChannelBackfiller
         {
             var reason = result.Error ?? new ErrorInfo(ErrorCodes.UnableToRecoverChannel, 404,
                 "History did not reach back to the last delivered message; messages may have been lost.");
-            Report(new ChannelDiscontinuity(DiscontinuityKind.BackfillIncomplete, reason, _position.AttachSerial, _lastDeliveredSerial, _lastDeliveredId));
+            Report(new ChannelDiscontinuity(DiscontinuityKind.BackfillIncomplete, reason, _position.AttachSerial, _lastDeliveredSerial.Read(), _lastDeliveredId.Read()));
         }
     }
 

@@ -1,3 +1,4 @@
+using Reliably.Rx.Buffers;
 using Reliably.Rx.Protocol;
 
 namespace Reliably.Rx.Channels;
@@ -10,7 +11,8 @@ internal sealed class ChannelPosition
 {
     private static readonly IReadOnlyDictionary<string, string> NoParams = new Dictionary<string, string>();
 
-    private volatile string? _channelSerial;
+    // Written with every frame: kept as characters, so the position holds no reference to a frame's young string.
+    private PublishedText _channelSerial;
     private volatile string? _attachSerial;
     private volatile IReadOnlyDictionary<string, string> _params = NoParams;
     private int _modes;
@@ -18,18 +20,14 @@ internal sealed class ChannelPosition
     /// <param name="recoveredChannelSerial">RTN16j: the channel serial of a recovered connection, used on the first attach.</param>
     public ChannelPosition(string? recoveredChannelSerial)
     {
-        _channelSerial = recoveredChannelSerial;
+        _channelSerial.Set(recoveredChannelSerial);
     }
 
     /// <summary>
     /// RTL15b: the channelSerial of the latest delivered MESSAGE, PRESENCE, ANNOTATION or OBJECT frame or processed
-    /// ATTACHED, sent in every re-ATTACH (RTL4c1). Set back on the loop when a frame is discarded (RTL18c).
+    /// ATTACHED, sent in every re-ATTACH (RTL4c1). A new string for each read, from any thread.
     /// </summary>
-    public string? ChannelSerial
-    {
-        get => _channelSerial;
-        set => _channelSerial = value;
-    }
+    public string? ChannelSerial => _channelSerial.Read();
 
     /// <summary>RTL15c: the channelSerial of the latest ATTACHED that did not resume.</summary>
     public string? AttachSerial => _attachSerial;
@@ -45,12 +43,12 @@ internal sealed class ChannelPosition
     {
         if (message.ChannelSerial is { } serial)
         {
-            _channelSerial = serial;
+            _channelSerial.Set(serial);
         }
     }
 
     /// <summary>RTL15b2: the position is meaningless once the attachment has ended (DETACHED, FAILED). Loop only.</summary>
-    public void Clear() => _channelSerial = null;
+    public void Clear() => _channelSerial.Set(null);
 
     /// <summary>RTL15c, RTL15b, RTL4k1, RTL4m: what an ATTACHED tells. Loop only.</summary>
     public void ApplyAttached(ProtocolMessage attached)

@@ -1,23 +1,55 @@
-using System.Text;
-
 namespace Reliably.Rx.PayloadEncoding;
 
 /// <summary>
 /// A channel's delta state (RTL19, RTL20): the base payload, in its wire form once an outermost base64 step is undone
-/// (string or bytes), and the id of the message it came from. Applies the <c>vcdiff</c> step of delta messages. Owned by
-/// the channel's loop.
+/// (string or bytes), and the id of the message it came from, kept as copies (<see cref="DeltaSlot"/>). Applies the
+/// <c>vcdiff</c> step of delta messages. Owned by the channel's loop.
 /// </summary>
 internal sealed class DeltaBase(IVcdiffDecoder? decoder)
 {
     public const string Step = "vcdiff";
 
-    private object? _payload;
-    private string? _messageId;
+    // Two states, created with the first frame and reused for the channel's life: the base saved before the current
+    // frame and the base after its latest message (RTL18b). A new base is copied into one of them (DeltaSlot), so no
+    // message's young objects are referenced from here. The saved mark lives in the slot: a channel that never received
+    // a message holds two null references.
+    private DeltaSlot? _current;
+    private DeltaSlot? _spare;
 
-    /// <summary>The state before a frame, to go back to when the frame is discarded (RTL18b).</summary>
-    public (object? Payload, string? MessageId) Save() => (_payload, _messageId);
+    /// <summary>Marks the state before a frame, to go back to when the frame is discarded (RTL18b).</summary>
+    public Saved Save()
+    {
+        if (_current is { } current)
+        {
+            // The frame's first base goes to the other slot, leaving this one as it is.
+            current.Saved = true;
+        }
 
-    public void Restore((object? Payload, string? MessageId) saved) => (_payload, _messageId) = saved;
+        return new Saved(_current);
+    }
+
+    /// <summary>Goes back to the state <paramref name="saved"/> marked (RTL18b).</summary>
+    public void Restore(Saved saved)
+    {
+        if (saved.Slot is null)
+        {
+            // There was no base before the frame.
+            _current?.Set(null, null);
+        }
+        else if (!ReferenceEquals(_current, saved.Slot))
+        {
+            (_current, _spare) = (_spare, _current);
+        }
+
+        Unmark();
+    }
+
+    /// <summary>The frame was kept: the state saved before it is no longer needed, and keeps no large payload alive.</summary>
+    public void Commit()
+    {
+        Unmark();
+        _spare?.Release();
+    }
 
     /// <summary>
     /// Decodes a message's payload, delta step included, and makes its result the base (RTL19b, RTL19c, RTL20). Returns
@@ -49,8 +81,7 @@ internal sealed class DeltaBase(IVcdiffDecoder? decoder)
         }
 
         // RTL19b, RTL19c, RTL20: whatever the remaining steps make of it, this is the next delta's base.
-        _payload = data is string or byte[] ? data : null;
-        _messageId = message.Id;
+        Target().Set(data, message.Id);
         return string.IsNullOrEmpty(encoding) ? Done(ref encoding) : PayloadTransform.Decode(ref data, ref encoding, cipher);
     }
 
@@ -62,19 +93,14 @@ internal sealed class DeltaBase(IVcdiffDecoder? decoder)
         }
 
         var from = message.DeltaFrom;
-        if (from is null || from != _messageId)
+        var current = _current;
+        if (from is null || current is null || !current.IsFrom(from))
         {
             // RTL20: the delta is against a message this channel did not see last.
-            return Failed($"message {message.Id} is a delta from {from ?? "(no id)"}, but the last message on the channel was {_messageId ?? "(none)"}");
+            return Failed($"message {message.Id} is a delta from {from ?? "(no id)"}, but the last message on the channel was {current?.MessageId ?? "(none)"}");
         }
 
-        byte[]? source = _payload switch
-        {
-            byte[] bytes => bytes,
-            string text => Encoding.UTF8.GetBytes(text), // PC3a
-            _ => null,
-        };
-        if (source is null)
+        if (!current.TryGetSource(out var source))
         {
             return Failed($"message {message.Id} is a delta, and there is no base payload to apply it to");
         }
@@ -94,6 +120,29 @@ internal sealed class DeltaBase(IVcdiffDecoder? decoder)
             return Failed($"message {message.Id}: {(ex is AblyException ably ? ably.ErrorInfo.Message : ex.GetType().Name + ": " + ex.Message)}");
         }
     }
+
+    /// <summary>Where the next base goes: the spare slot for a frame's first, so that the saved state stays intact.</summary>
+    private DeltaSlot Target()
+    {
+        if (_current is { Saved: true } saved)
+        {
+            saved.Saved = false;
+            (_current, _spare) = (_spare ?? new DeltaSlot(), saved);
+        }
+
+        return _current ??= new DeltaSlot();
+    }
+
+    private void Unmark()
+    {
+        if (_current is { } current)
+        {
+            current.Saved = false;
+        }
+    }
+
+    /// <summary>A state marked by <see cref="Save"/>.</summary>
+    internal readonly record struct Saved(DeltaSlot? Slot);
 
     private static ErrorInfo Failed(string why) => new(ErrorCodes.DeltaDecodeFailed, 400, "Delta (vcdiff) decoding failed: " + why + ".");
 
