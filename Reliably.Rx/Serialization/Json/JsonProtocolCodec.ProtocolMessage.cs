@@ -22,9 +22,9 @@ internal sealed partial class JsonProtocolCodec
                     break;
                 case N.Id: pm.Id = JsonRead.String(ref r, name); break;
                 case N.Auth: pm.Auth = ReadAuth(ref r); break;
-                case N.Channel: pm.Channel = JsonRead.String(ref r, name); break;
+                case N.Channel: pm.Channel = JsonRead.RecentString(ref r, name); break;
                 case N.ChannelSerial: pm.ChannelSerial = JsonRead.String(ref r, name); break;
-                case N.ConnectionId: pm.ConnectionId = JsonRead.String(ref r, name); break;
+                case N.ConnectionId: pm.ConnectionId = JsonRead.RecentString(ref r, name); break;
                 case N.ConnectionKey: pm.ConnectionKey = JsonRead.String(ref r, name); break;
                 case N.ConnectionDetails: pm.ConnectionDetails = ReadConnectionDetails(ref r); break;
                 case N.Count: pm.Count = JsonRead.Int32(ref r, name); break;
