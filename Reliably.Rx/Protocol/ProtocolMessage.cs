@@ -147,17 +147,12 @@ internal sealed class ProtocolMessage
     /// <summary>The fields only some rare frames carry.</summary>
     private sealed class Uncommon
     {
-        public AuthDetails? Auth { get; set; }
-
-        public string? ConnectionKey { get; set; }
-
-        public ConnectionDetails? ConnectionDetails { get; set; }
-
-        public ErrorInfo? Error { get; set; }
-
-        public IReadOnlyDictionary<string, string>? Params { get; set; }
-
-        public Annotation[]? Annotations { get; set; }
+        public AuthDetails? Auth;
+        public string? ConnectionKey;
+        public ConnectionDetails? ConnectionDetails;
+        public ErrorInfo? Error;
+        public IReadOnlyDictionary<string, string>? Params;
+        public Annotation[]? Annotations;
     }
 }
 
