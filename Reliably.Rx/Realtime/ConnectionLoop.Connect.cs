@@ -109,12 +109,11 @@ internal sealed partial class ConnectionLoop
         RealtimeLog.Connecting(_logger, host, resuming, _session.RecoverSent);
         _telemetry.Started(host, resuming, _session.RecoverSent);
 
-        // The transport's events reach the loop as turns, in order; the codec decodes frames before they are handed over.
-        // One delegate per transport, the frame or event as its state: no closure and no wrapper per frame. When the loop
-        // is idle the turn runs on the transport's thread (one thread hop less per received frame).
+        // The transport's events reach the loop as turns, in order; the codec decodes frames before they are posted.
+        // One delegate per transport, the frame or event as its state: no closure and no wrapper per frame.
         ProtocolTransport? transport = null;
         Action<object?> onEvent = e => OnTransportEvent(transport!, e!);
-        transport = _transport.Open(uri, _options.UseBinaryProtocol, e => _turns.RunHereOrPost(onEvent, e));
+        transport = _transport.Open(uri, _options.UseBinaryProtocol, e => Post(onEvent, e));
         try
         {
             _transport.Connect();

@@ -68,23 +68,6 @@ internal sealed class LoopTurns
     public bool Execute(Action<object?> run, object? state) => Execute(new LoopWork(run, state));
 
     /// <summary>
-    /// For a transport's receive thread: with the thread-pool drainer, runs <c>run(state)</c> as a turn on the calling
-    /// thread when no turn is running (up to <see cref="TurnsPerDrain"/> turns, as a drain does), so a received frame
-    /// reaches the loop without a hop to another pool thread; when a turn is running it joins the queue of that turn's
-    /// drainer. With a caller's scheduler it is posted, as every turn is. Returns false once stopped.
-    /// </summary>
-    public bool RunHereOrPost(Action<object?> run, object? state)
-    {
-        if (_poolDrain is null || _stopped)
-        {
-            return Post(new LoopWork(run, state));
-        }
-
-        RunOnLoop(new LoopWork(run, state));
-        return true;
-    }
-
-    /// <summary>
     /// Runs <paramref name="action"/> on the loop: immediately on this thread when no turn is running, otherwise after
     /// the running turn's queue (by its drainer). Either way actions never overlap.
     /// </summary>
