@@ -187,7 +187,10 @@ internal sealed partial class JsonProtocolCodec
                     continue;
                 }
 
-                serials = JsonRead.BeginArray(ref r, name) ? ReadSerials(ref r) : null;
+                if (JsonRead.BeginArray(ref r, name))
+                {
+                    serials = ReadSerials(ref r);
+                }
             }
 
             results.Add(serials is null ? new PublishResult() : new PublishResult { Serials = serials });
