@@ -210,6 +210,9 @@ internal static class EndToEndHarness
         using var self = Process.GetCurrentProcess();
         var cpu0 = self.TotalProcessorTime;
         var alloc0 = GC.GetTotalAllocatedBytes(precise: true);
+
+        // PROBE_ALLOCATIONS=1: which types the whole process (emulator and clients) allocates per delivered message, sampled.
+        using var sampler = Environment.GetEnvironmentVariable("PROBE_ALLOCATIONS") == "1" ? new Pipeline.AllocationSampler() : null;
         var started = Stopwatch.StartNew();
         ScenarioResult result;
         try
@@ -233,6 +236,11 @@ internal static class EndToEndHarness
             ProcessAllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - alloc0,
         };
         Log($"{what}: {Describe(result)} ({started.Elapsed.TotalSeconds:0.0} s)");
+        if (sampler is not null && result.Delivered is > 0 && result.ProcessAllocatedBytes is { } allocated)
+        {
+            sampler.Print(30, (double)allocated / result.Delivered.Value, "delivered message");
+        }
+
         await Task.Delay(300).ConfigureAwait(false);
         return result;
     }

@@ -110,9 +110,9 @@ internal sealed partial class ConnectionLoop
         _telemetry.Started(host, resuming, _session.RecoverSent);
 
         // The transport's events reach the loop as turns, in order; the codec decodes frames before they are posted.
-        // One delegate per transport, the event as its state: no closure per frame.
+        // One delegate per transport, the frame or event as its state: no closure and no wrapper per frame.
         ProtocolTransport? transport = null;
-        Action<object?> onEvent = e => OnTransportEvent(transport!, (TransportEvent)e!);
+        Action<object?> onEvent = e => OnTransportEvent(transport!, e!);
         transport = _transport.Open(uri, _options.UseBinaryProtocol, e => Post(onEvent, e));
         try
         {

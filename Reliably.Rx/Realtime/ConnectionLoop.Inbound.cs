@@ -52,7 +52,8 @@ internal sealed partial class ConnectionLoop
         }
     }
 
-    private void OnTransportEvent(ProtocolTransport transport, TransportEvent evt)
+    /// <summary>A decoded frame (a <see cref="ProtocolMessage"/>) or another <see cref="TransportEvent"/> of <paramref name="transport"/>.</summary>
+    private void OnTransportEvent(ProtocolTransport transport, object received)
     {
         if (!_transport.IsCurrent(transport))
         {
@@ -60,14 +61,18 @@ internal sealed partial class ConnectionLoop
             return;
         }
 
+        if (received is ProtocolMessage frame)
+        {
+            _idle.Touch();
+            OnFrame(frame);
+            return;
+        }
+
+        var evt = (TransportEvent)received;
         switch (evt.Kind)
         {
             case TransportEventKind.Opened:
                 _idle.Touch();
-                break;
-            case TransportEventKind.Message:
-                _idle.Touch();
-                OnFrame(evt.Message!);
                 break;
             case TransportEventKind.FrameError:
                 // A malformed frame is activity but never fatal: log it and carry on.

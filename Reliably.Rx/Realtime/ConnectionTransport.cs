@@ -30,10 +30,11 @@ internal sealed class ConnectionTransport
     public bool IsOpen => _current is not null;
 
     /// <summary>
-    /// Closes the current transport and makes a new one to <paramref name="uri"/> the current one; its events go to
-    /// <paramref name="deliver"/>. <see cref="Connect"/> starts it.
+    /// Closes the current transport and makes a new one to <paramref name="uri"/> the current one; its decoded frames
+    /// (each a ProtocolMessage) and other events (each a TransportEvent) go to <paramref name="deliver"/>.
+    /// <see cref="Connect"/> starts it.
     /// </summary>
-    public ProtocolTransport Open(Uri uri, bool binary, Action<TransportEvent> deliver)
+    public ProtocolTransport Open(Uri uri, bool binary, Action<object> deliver)
     {
         Close();
         var transport = new ProtocolTransport(uri, binary, deliver);

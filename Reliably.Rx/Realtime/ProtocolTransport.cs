@@ -7,7 +7,8 @@ namespace Reliably.Rx.Transport;
 /// <summary>
 /// The codec between the connection loop and a frame transport: outbound ProtocolMessages are encoded (on the loop) and
 /// handed to <see cref="ITransport.Send"/>; inbound frames are decoded on the transport's own thread, off the loop, and
-/// delivered as <see cref="TransportEvent"/>s. The transport itself never sees a ProtocolMessage.
+/// delivered as the decoded <see cref="ProtocolMessage"/> itself; everything else the transport reports is a
+/// <see cref="TransportEvent"/>. The transport itself never sees a ProtocolMessage.
 /// </summary>
 internal sealed class ProtocolTransport : ITransportListener
 {
@@ -18,11 +19,11 @@ internal sealed class ProtocolTransport : ITransportListener
 
     private readonly IProtocolCodec _codec;
     private readonly TransportFrameKind _kind;
-    private readonly Action<TransportEvent> _deliver;
+    private readonly Action<object> _deliver;
     private ITransport? _transport;
     private volatile bool _ended;
 
-    public ProtocolTransport(Uri uri, bool binary, Action<TransportEvent> deliver)
+    public ProtocolTransport(Uri uri, bool binary, Action<object> deliver)
     {
         Uri = uri;
         _kind = binary ? TransportFrameKind.Binary : TransportFrameKind.Text;
@@ -101,11 +102,11 @@ internal sealed class ProtocolTransport : ITransportListener
             return;
         }
 
-        TransportEvent evt;
+        object evt;
         try
         {
             // Decoded here, on the transport's thread: the codec copies every string and byte array out of the frame.
-            evt = TransportEvent.Received(CodecFor(kind).ReadProtocolMessage(frame));
+            evt = CodecFor(kind).ReadProtocolMessage(frame);
         }
         catch (AblyException ex)
         {

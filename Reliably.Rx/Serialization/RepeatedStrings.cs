@@ -42,7 +42,8 @@ internal ref struct RepeatedStrings
             return last;
         }
 
-        last = CodecErrors.StrictUtf8.GetString(utf8);
+        // Not the previous message's: perhaps a recent frame's (the same publisher, name or encoding as before).
+        last = RecentStrings.Decode(utf8);
         lastBytes = utf8;
         return last;
     }

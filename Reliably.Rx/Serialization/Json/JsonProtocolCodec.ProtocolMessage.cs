@@ -22,9 +22,9 @@ internal sealed partial class JsonProtocolCodec
                     break;
                 case N.Id: pm.Id = JsonRead.String(ref r, name); break;
                 case N.Auth: pm.Auth = ReadAuth(ref r); break;
-                case N.Channel: pm.Channel = JsonRead.String(ref r, name); break;
+                case N.Channel: pm.Channel = JsonRead.RecentString(ref r, name); break;
                 case N.ChannelSerial: pm.ChannelSerial = JsonRead.String(ref r, name); break;
-                case N.ConnectionId: pm.ConnectionId = JsonRead.String(ref r, name); break;
+                case N.ConnectionId: pm.ConnectionId = JsonRead.RecentString(ref r, name); break;
                 case N.ConnectionKey: pm.ConnectionKey = JsonRead.String(ref r, name); break;
                 case N.ConnectionDetails: pm.ConnectionDetails = ReadConnectionDetails(ref r); break;
                 case N.Count: pm.Count = JsonRead.Int32(ref r, name); break;
@@ -163,7 +163,8 @@ internal sealed partial class JsonProtocolCodec
             return null;
         }
 
-        var results = new List<PublishResult>();
+        // One ACK per publish: the per-thread lists keep the results and serials from costing a list each.
+        var results = Scratch<PublishResult>.Take();
         while (JsonRead.NextElement(ref r))
         {
             if (r.TokenType is JsonTokenType.Null)
@@ -177,7 +178,7 @@ internal sealed partial class JsonProtocolCodec
                 throw CodecErrors.WrongType(N.Res, "an array of objects", r.TokenType.ToString());
             }
 
-            var result = new PublishResult();
+            string?[]? serials = null;
             while (JsonRead.NextProperty(ref r) is { } name)
             {
                 if (name != N.Serials)
@@ -186,29 +187,32 @@ internal sealed partial class JsonProtocolCodec
                     continue;
                 }
 
-                if (!JsonRead.BeginArray(ref r, name))
+                if (JsonRead.BeginArray(ref r, name))
                 {
-                    continue;
+                    serials = ReadSerials(ref r);
                 }
-
-                var serials = new List<string?>();
-                while (JsonRead.NextElement(ref r))
-                {
-                    serials.Add(r.TokenType switch
-                    {
-                        JsonTokenType.String => JsonRead.Text(ref r),
-                        JsonTokenType.Null => null,
-                        _ => throw CodecErrors.WrongType(N.Serials, "an array of strings", r.TokenType.ToString()),
-                    });
-                }
-
-                result = new PublishResult { Serials = serials.ToArray() };
             }
 
-            results.Add(result);
+            results.Add(serials is null ? new PublishResult() : new PublishResult { Serials = serials });
         }
 
-        return results.ToArray();
+        return Scratch<PublishResult>.ToArrayAndReturn(results);
+    }
+
+    private static string?[] ReadSerials(ref Utf8JsonReader r)
+    {
+        var serials = Scratch<string?>.Take();
+        while (JsonRead.NextElement(ref r))
+        {
+            serials.Add(r.TokenType switch
+            {
+                JsonTokenType.String => JsonRead.Text(ref r),
+                JsonTokenType.Null => null,
+                _ => throw CodecErrors.WrongType(N.Serials, "an array of strings", r.TokenType.ToString()),
+            });
+        }
+
+        return Scratch<string?>.ToArrayAndReturn(serials);
     }
 
     private static ConnectionDetails? ReadConnectionDetails(ref Utf8JsonReader r)

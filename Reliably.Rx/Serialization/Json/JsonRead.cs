@@ -158,6 +158,19 @@ internal static class JsonRead
         };
     }
 
+    /// <summary>As the two-argument String, for a field that usually repeats from frame to frame (<see cref="RecentStrings"/>).</summary>
+    public static string? RecentString(ref Utf8JsonReader r, string field)
+    {
+        Next(ref r);
+        return r.TokenType switch
+        {
+            JsonTokenType.String when !r.ValueIsEscaped && !r.HasValueSequence => RecentStrings.Decode(r.ValueSpan),
+            JsonTokenType.String => Text(ref r),
+            JsonTokenType.Null => null,
+            _ => throw CodecErrors.WrongType(field, "a string", r.TokenType.ToString()),
+        };
+    }
+
     public static long? Int64(ref Utf8JsonReader r, string field)
     {
         Next(ref r);

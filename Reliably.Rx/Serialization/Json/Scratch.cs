@@ -7,7 +7,7 @@ namespace Reliably.Rx.Serialization.Json;
 /// replaced.
 /// </summary>
 internal static class Scratch<T>
-    where T : class
+    where T : class?
 {
     private const int MaxKept = 4096;
 

@@ -21,9 +21,9 @@ internal sealed partial class MsgPackProtocolCodec
                 case N.Action: pm.Action = (ProtocolAction)(R.Int32(ref r, N.Action) ?? 0); break;
                 case N.Id: pm.Id = R.String(ref r, N.Id); break;
                 case N.Auth: pm.Auth = ReadAuth(ref r); break;
-                case N.Channel: pm.Channel = R.String(ref r, N.Channel); break;
+                case N.Channel: pm.Channel = R.RecentString(ref r, N.Channel); break;
                 case N.ChannelSerial: pm.ChannelSerial = R.String(ref r, N.ChannelSerial); break;
-                case N.ConnectionId: pm.ConnectionId = R.String(ref r, N.ConnectionId); break;
+                case N.ConnectionId: pm.ConnectionId = R.RecentString(ref r, N.ConnectionId); break;
                 case N.ConnectionKey: pm.ConnectionKey = R.String(ref r, N.ConnectionKey); break;
                 case N.ConnectionDetails: pm.ConnectionDetails = ReadConnectionDetails(ref r); break;
                 case N.Count: pm.Count = R.Int32(ref r, N.Count); break;
@@ -209,7 +209,7 @@ internal sealed partial class MsgPackProtocolCodec
         var results = new PublishResult[count];
         for (var i = 0; i < count; i++)
         {
-            var result = new PublishResult();
+            string?[]? serials = null;
             var fields = R.MapHeader(ref r, N.Res);
             for (var f = 0; f < fields; f++)
             {
@@ -225,16 +225,15 @@ internal sealed partial class MsgPackProtocolCodec
                     continue;
                 }
 
-                var serials = new string?[n];
+                serials = new string?[n];
                 for (var s = 0; s < n; s++)
                 {
                     serials[s] = R.String(ref r, N.Serials);
                 }
-
-                result = new PublishResult { Serials = serials };
             }
 
-            results[i] = result;
+            // Built once: an ACK per publish, so a discarded empty result per ACK would cost a publish an object.
+            results[i] = serials is null ? new PublishResult() : new PublishResult { Serials = serials };
         }
 
         return results;

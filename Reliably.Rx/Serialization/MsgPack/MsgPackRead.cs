@@ -95,6 +95,17 @@ internal static class MsgPackRead
         return StringValue(ref r);
     }
 
+    /// <summary>As <see cref="String"/>, for a field that usually repeats from frame to frame (<see cref="RecentStrings"/>).</summary>
+    public static string? RecentString(ref MessagePackReader r, string field)
+    {
+        if (r.NextMessagePackType == MessagePackType.String && r.TryReadStringSpan(out var span))
+        {
+            return RecentStrings.Decode(span);
+        }
+
+        return String(ref r, field);
+    }
+
     /// <summary>Reads a str the reader is positioned on, decoding strictly (invalid UTF-8 is malformed input).</summary>
     private static string StringValue(ref MessagePackReader r)
     {
