@@ -19,6 +19,25 @@ public sealed class PublishedTextTests
     }
 
     [Test]
+    public void A_shared_value_is_held_as_it_is_without_a_copy_and_a_later_Set_copies()
+    {
+        var holder = new Holder();
+        var serial = new string('s', 40);
+        holder.Text.Set("a value copied into a buffer");
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        holder.Text.SetShared(serial);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(allocated, Is.Zero, "holding a shared value allocates nothing");
+        Assert.That(holder.Text.Read(), Is.SameAs(serial));
+
+        holder.Text.Set("copied again");
+        Assert.That(holder.Text.Read(), Is.EqualTo("copied again"));
+        holder.Text.SetShared(null);
+        Assert.That(holder.Text.Read(), Is.Null);
+    }
+
+    [Test]
     public void A_concurrent_reader_never_sees_a_value_that_was_not_written_whole()
     {
         // Values of different lengths and characters: a read that mixed two writes would be none of them. The buffer
@@ -52,7 +71,16 @@ public sealed class PublishedTextTests
         var writes = 0L;
         while (writes < 5_000_000 || (Interlocked.Read(ref reads) < 300_000 && writes < 500_000_000))
         {
-            holder.Text.Set(values[writes++ % values.Length]);
+            // Every third write holds its value instead of copying it, so the reader also meets the holder changing kind.
+            var value = values[writes % values.Length];
+            if (writes++ % 3 == 0)
+            {
+                holder.Text.SetShared(value);
+            }
+            else
+            {
+                holder.Text.Set(value);
+            }
         }
 
         Volatile.Write(ref stop, 1);

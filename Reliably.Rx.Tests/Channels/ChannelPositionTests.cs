@@ -37,6 +37,22 @@ public sealed class ChannelPositionTests
     }
 
     [Test]
+    public void RTL15b_an_attached_channel_holds_one_copy_of_its_serial_and_a_message_serial_is_copied()
+    {
+        // An attached channel that receives nothing keeps the ATTACHED's serial once (as attach serial and position),
+        // not also a buffer with a copy; a MESSAGE's serial is copied, so the position holds no reference to the frame.
+        var position = new ChannelPosition(null);
+        var attached = Attached(new string('a', 30));
+        position.ApplyAttached(attached);
+        Assert.That(position.ChannelSerial, Is.SameAs(attached.ChannelSerial));
+        Assert.That(position.AttachSerial, Is.SameAs(attached.ChannelSerial));
+
+        var message = new ProtocolMessage(ProtocolAction.Message, "chat") { ChannelSerial = new string('m', 30) };
+        position.Store(message);
+        Assert.That(position.ChannelSerial, Is.EqualTo(message.ChannelSerial).And.Not.SameAs(message.ChannelSerial));
+    }
+
+    [Test]
     public void RTL15b_frames_with_a_serial_advance_the_position_and_RTL15b2_clear_ends_it()
     {
         var position = new ChannelPosition(null);

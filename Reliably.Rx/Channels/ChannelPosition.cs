@@ -20,7 +20,7 @@ internal sealed class ChannelPosition
     /// <param name="recoveredChannelSerial">RTN16j: the channel serial of a recovered connection, used on the first attach.</param>
     public ChannelPosition(string? recoveredChannelSerial)
     {
-        _channelSerial.Set(recoveredChannelSerial);
+        _channelSerial.SetShared(recoveredChannelSerial);
     }
 
     /// <summary>
@@ -59,7 +59,13 @@ internal sealed class ChannelPosition
             _attachSerial = attached.ChannelSerial;
         }
 
-        Store(attached);
+        // RTL15b: an ATTACHED's serial is held as it is (it is also the attach serial, and ATTACHED frames are rare);
+        // only the per-message frames' serials are copied (Store).
+        if (attached.ChannelSerial is { } serial)
+        {
+            _channelSerial.SetShared(serial);
+        }
+
         Volatile.Write(ref _modes, attached.Flags is { } flags ? (int)(flags & ProtocolFlags.ModeMask) : 0);
         _params = attached.Params is { } p ? new Dictionary<string, string>(p) : NoParams;
     }
