@@ -146,29 +146,35 @@ internal static class JsonRead
     }
 
     /// <summary>As the two-argument String, reusing the previous message's string when the bytes repeat.</summary>
-    public static string? String(ref Utf8JsonReader r, string field, ref ReadOnlySpan<byte> lastBytes, ref string? last)
-    {
-        Next(ref r);
-        return r.TokenType switch
-        {
-            JsonTokenType.String when !r.ValueIsEscaped && !r.HasValueSequence => RepeatedStrings.Decode(r.ValueSpan, ref lastBytes, ref last),
-            JsonTokenType.String => Text(ref r),
-            JsonTokenType.Null => null,
-            _ => throw CodecErrors.WrongType(field, "a string", r.TokenType.ToString()),
-        };
-    }
+    public static string? String(ref Utf8JsonReader r, string field, ref ReadOnlySpan<byte> lastBytes, ref string? last) =>
+        PlainString(ref r, field, out var value) ? RepeatedStrings.Decode(r.ValueSpan, ref lastBytes, ref last) : value;
 
     /// <summary>As the two-argument String, for a field that usually repeats from frame to frame (<see cref="RecentStrings"/>).</summary>
-    public static string? RecentString(ref Utf8JsonReader r, string field)
+    public static string? RecentString(ref Utf8JsonReader r, string field) =>
+        PlainString(ref r, field, out var value) ? RecentStrings.Decode(r.ValueSpan) : value;
+
+    /// <summary>
+    /// Moves to <paramref name="field"/>'s value. True when it is a string whose UTF-8 bytes are <c>r.ValueSpan</c> as they
+    /// are (unescaped, in one segment), for the caller to decode its own way; otherwise false, with the value read (null,
+    /// or an escaped or segmented string decoded in full). Any other token is the wrong type.
+    /// </summary>
+    private static bool PlainString(ref Utf8JsonReader r, string field, out string? value)
     {
         Next(ref r);
-        return r.TokenType switch
+        switch (r.TokenType)
         {
-            JsonTokenType.String when !r.ValueIsEscaped && !r.HasValueSequence => RecentStrings.Decode(r.ValueSpan),
-            JsonTokenType.String => Text(ref r),
-            JsonTokenType.Null => null,
-            _ => throw CodecErrors.WrongType(field, "a string", r.TokenType.ToString()),
-        };
+            case JsonTokenType.String when !r.ValueIsEscaped && !r.HasValueSequence:
+                value = null;
+                return true;
+            case JsonTokenType.String:
+                value = Text(ref r);
+                return false;
+            case JsonTokenType.Null:
+                value = null;
+                return false;
+            default:
+                throw CodecErrors.WrongType(field, "a string", r.TokenType.ToString());
+        }
     }
 
     public static long? Int64(ref Utf8JsonReader r, string field)
