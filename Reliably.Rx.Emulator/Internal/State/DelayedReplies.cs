@@ -53,13 +53,15 @@ internal sealed class DelayedReplies
                 return;
             }
 
+            // Behind whatever is ready and not yet handed over; the thread handing replies over sends it after them.
+            _ready.Enqueue((frame, transport));
             if (_sending)
             {
-                _ready.Enqueue((frame, transport));
                 return;
             }
 
             _sending = true;
+            (frame, transport) = _ready.Dequeue();
         }
 
         SendInTurn(frame, transport);
