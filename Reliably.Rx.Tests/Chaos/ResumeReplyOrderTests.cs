@@ -6,10 +6,11 @@ using Reliably.Rx.Tests.Channels.Integration;
 namespace Reliably.Rx.Tests.Chaos;
 
 /// <summary>
-/// The chaos runs' "server skipped this message's msgSerial" failures: a publish the server was still handling when a
-/// resume replaced its transport. The emulator holds the handling of the publisher's frames
-/// (<c>HoldInboundFrames</c>) and releases them one at a time, so the interleaving that a loaded machine produced now
-/// and then happens every time.
+/// The chaos runs' "server skipped this message's msgSerial" failures: a reply that overtook the reply to an earlier
+/// msgSerial (RTN7b). Two causes, both in the emulator: a publish the server was still handling when a resume replaced
+/// its transport, and an ACK made while ACKs held by the ack-delay fault were being released. The emulator holds the
+/// handling of the publisher's frames (<c>HoldInboundFrames</c>) or the release of its held ACKs (an internal hook), so
+/// the interleaving that a loaded machine produced now and then happens every time.
 /// </summary>
 [TestFixture]
 [Category("Integration")]
@@ -132,6 +133,122 @@ public sealed class ResumeReplyOrderTests : RealtimeEmulatorFixture
             faults.AfterAckBegun = null;
             faults.ResendWaits = null;
         }
+    }
+
+    /// <summary>
+    /// The ack-delay fault holds the ACK of batch A (msgSerial 0); when it comes due it is taken out of the hold and sent.
+    /// The delay is lifted meanwhile, and batch B (msgSerial 1) is published and ACKed at once while A's release is still
+    /// under way on another thread. B's ACK must not reach the client ahead of A's: Ably acknowledges a connection's
+    /// publishes in msgSerial order (RTN7b), so the client takes an ACK that starts above a msgSerial it awaits as the
+    /// implicit NACK of that one (RTN7a) and would fail A although it was published.
+    /// </summary>
+    [TestCaseSource(nameof(Formats))]
+    public async Task RTN7b_an_ACK_made_while_delayed_ACKs_are_being_released_does_not_overtake_them(string format)
+    {
+        var name = UniqueChannel("held-ack");
+        var (collector, subscription) = await SubscribeAsync((await ConnectedClient("json")).Channels.Get(name));
+        using var _ = subscription;
+        var publisher = await ConnectedClient(format);
+        var id = publisher.Connection.Id!;
+        var outbound = publisher.Channels.Get(name);
+        await outbound.AttachAsync().WaitAsync(Wait);
+
+        // The release of the publisher's held ACKs stops once they are due and out of the hold, until the test lets it go.
+        var faults = Emulator.Server.Faults;
+        var due = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim();
+        faults.HeldRepliesDue = connection =>
+        {
+            if (connection == id && due.TrySetResult())
+            {
+                release.Wait(Wait);
+            }
+        };
+        try
+        {
+            Emulator.Faults.DelayAcks(TimeSpan.FromMilliseconds(100));
+            var a = outbound.PublishAsync(Batch(0));
+            await due.Task.WaitAsync(Wait);
+            Emulator.Faults.DelayAcks(TimeSpan.Zero);
+            var b = outbound.PublishAsync(Batch(1));
+
+            // A transport's frames are handled in order: once the ATTACHED of a channel attached after B has arrived, the
+            // server has handled B and made its ACK.
+            await publisher.Channels.Get(UniqueChannel("marker")).AttachAsync().WaitAsync(Wait);
+            release.Set();
+
+            Assert.DoesNotThrowAsync(() => a.WaitAsync(Wait), "A was published and ACKed: not implicitly NACKed by B's ACK");
+            Assert.DoesNotThrowAsync(() => b.WaitAsync(Wait));
+            await collector.WaitForCountAsync(100, Wait);
+            Assert.That(collector.Messages.Select(m => int.Parse(m.Name!, CultureInfo.InvariantCulture)), Is.EqualTo(Enumerable.Range(0, 100)), "each once, in order");
+        }
+        finally
+        {
+            release.Set();
+            faults.HeldRepliesDue = null;
+        }
+    }
+
+    /// <summary>
+    /// The same race as above left to the scheduler: 30,000 publishes, 64 in flight, while the ack-delay fault is switched
+    /// on (1-3 ms) and off every few milliseconds, so held ACKs are released over and over while undelayed ones are made.
+    /// No publish may fail: each is ACKed, and an overtaking ACK would fail the one it skipped (RTN7a, RTN7b). Before the
+    /// emulator handed a connection's replies over one thread at a time, three runs of 50,000 failed 12-62 publishes each.
+    /// </summary>
+    [Test]
+    public async Task RTN7b_ACKs_keep_msgSerial_order_while_the_ack_delay_fault_is_switched_on_and_off()
+    {
+        var outbound = (await ConnectedClient("json")).Channels.Get(UniqueChannel("toggled-ack"));
+        using var stop = new CancellationTokenSource();
+        var random = new Random(7);
+        var toggler = Task.Run(async () =>
+        {
+            // Pacing, not waiting for state: the fault changes every 1-3 ms of real traffic.
+            while (!stop.IsCancellationRequested)
+            {
+                Emulator.Faults.DelayAcks(TimeSpan.FromMilliseconds(1 + random.Next(3)));
+                await Task.Delay(1 + random.Next(3));
+                Emulator.Faults.DelayAcks(TimeSpan.Zero);
+                await Task.Delay(1 + random.Next(3));
+            }
+        });
+        var failures = new List<string>();
+        var inFlight = new Queue<Task<PublishResult>>();
+        async Task Settle(Task<PublishResult> publish)
+        {
+            try
+            {
+                await publish.WaitAsync(Wait);
+            }
+            catch (AblyException ex)
+            {
+                failures.Add(ex.Message);
+            }
+        }
+
+        try
+        {
+            for (var i = 0; i < 30_000; i++)
+            {
+                inFlight.Enqueue(outbound.PublishAsync(i.ToString(CultureInfo.InvariantCulture), "x"));
+                if (inFlight.Count >= 64)
+                {
+                    await Settle(inFlight.Dequeue());
+                }
+            }
+
+            while (inFlight.TryDequeue(out var publish))
+            {
+                await Settle(publish);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            await toggler;
+        }
+
+        Assert.That(failures, Is.Empty, "every publish ACKed");
     }
 
     /// <summary>

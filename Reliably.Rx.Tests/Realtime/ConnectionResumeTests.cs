@@ -48,12 +48,7 @@ public sealed class ConnectionResumeTests
         h.Pump(1);
 
         var second = h.Transport;
-        second.Open().Receive(new ProtocolMessage(ProtocolAction.Connected)
-        {
-            ConnectionId = "conn-2",
-            ConnectionDetails = new ConnectionDetails { ConnectionKey = "key-2", MaxIdleInterval = TimeSpan.FromSeconds(15), ConnectionStateTtl = TimeSpan.FromMinutes(2) },
-            Error = new ErrorInfo(ErrorCodes.UnableToRecoverConnection, 400, "Unable to recover connection (connection expired)"),
-        });
+        second.Open().Receive(FailedResume);
         h.Pump(1);
 
         Assert.That(h.Connection.Id, Is.EqualTo("conn-2"));
@@ -69,6 +64,36 @@ public sealed class ConnectionResumeTests
         second.Receive(new ProtocolMessage(ProtocolAction.Ack) { MsgSerial = 0, Count = 2 });
         h.Pump(1);
         Assert.That(p.All(t => t.IsCompletedSuccessfully), Is.True, "nothing lost");
+    }
+
+    /// <summary>
+    /// A frame the old transport delivered but the loop handles only after that transport was abandoned is ignored: an
+    /// ACK read from it counts in a numbering that a failed resume replaces (RTN15c7, RTN19a2), so taking it would
+    /// implicitly fail (RTN7a) the publishes the new transport resends. They are ACKed on the new transport instead.
+    /// </summary>
+    [Test]
+    public async Task RTN7a_RTN19a2_an_ACK_from_a_transport_the_loop_has_abandoned_does_not_implicitly_fail_the_resent_publishes()
+    {
+        await using var h = new RealtimeHarness();
+        var first = h.ConnectNow("conn-1", "key-1");
+        var p = Enumerable.Range(0, 3).Select(_ => h.Publish()).ToArray();
+        h.Pump(1);
+
+        // Both frames reach the loop in the same hop: DISCONNECTED abandons the transport before the ACK is handled.
+        first.Receive(new ProtocolMessage(ProtocolAction.Disconnected) { Error = new ErrorInfo(80003, 400, "going away") });
+        first.Receive(new ProtocolMessage(ProtocolAction.Ack) { MsgSerial = 2, Count = 1 });
+        h.Pump(1);
+        Assert.That(p.Any(t => t.IsCompleted), Is.False, "the ACK of the abandoned transport completed or failed nothing");
+
+        var second = h.Transport;
+        Assert.That(second, Is.Not.SameAs(first));
+        second.Open().Receive(FailedResume);
+        h.Pump(1);
+        Assert.That(second.SentOf(ProtocolAction.Message).Select(m => m.MsgSerial), Is.EqualTo(new long?[] { 0, 1, 2 }), "RTN19a2: renumbered from 0");
+
+        second.Receive(new ProtocolMessage(ProtocolAction.Ack) { MsgSerial = 0, Count = 3 });
+        h.Pump(1);
+        Assert.That(p.All(t => t.IsCompletedSuccessfully), Is.True, "each ACKed once, none implicitly NACKed");
     }
 
     [Test]
@@ -173,4 +198,12 @@ public sealed class ConnectionResumeTests
         Assert.That(h.Transport.SentOf(ProtocolAction.Message).Single().MsgSerial, Is.EqualTo(0));
         Assert.That(h.Connection.ErrorReason?.Code, Is.EqualTo(ErrorCodes.UnableToRecoverConnection));
     }
+
+    /// <summary>RTN15c7: the CONNECTED of a failed resume, a new connection with the error saying why.</summary>
+    private static ProtocolMessage FailedResume => new(ProtocolAction.Connected)
+    {
+        ConnectionId = "conn-2",
+        ConnectionDetails = new ConnectionDetails { ConnectionKey = "key-2", MaxIdleInterval = TimeSpan.FromSeconds(15), ConnectionStateTtl = TimeSpan.FromMinutes(2) },
+        Error = new ErrorInfo(ErrorCodes.UnableToRecoverConnection, 400, "Unable to recover connection (connection expired)"),
+    };
 }

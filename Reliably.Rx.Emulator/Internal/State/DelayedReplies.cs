@@ -4,48 +4,67 @@ using Reliably.Rx.Emulator.Internal.Realtime;
 namespace Reliably.Rx.Emulator.Internal.State;
 
 /// <summary>
-/// ACKs and NACKs held back by the ack-delay fault, released in the order they were made, each no earlier than its due
-/// time: an ACK overtaking an earlier one would be an implicit NACK of the skipped serial (RTN7). One timer on the
-/// server's clock (<see cref="EmulatorServer.Time"/>), so a virtual clock releases them without any thread-pool hop.
-/// Due times are read on the clock's monotonic timestamp, never its wall-clock reading: a server clock that jumps back
-/// (skew) must not hold an ACK, and every ACK queued behind it, for as long as the jump.
+/// The one path a connection's ACKs and NACKs take to their transports, so that they leave in the order they were made
+/// (RTN7b): an ACK overtaking an earlier one is the implicit NACK of the skipped serial (RTN7a). Replies held back by the
+/// ack-delay fault are released in that order, each no earlier than its due time, and a reply made while any is held waits
+/// behind them. Replies are handed to their transports by one thread at a time: the thread that releases held replies
+/// takes them out of the hold under the lock but hands them over after it, and a reply made meanwhile must not go ahead
+/// of them. One timer on the server's clock (<see cref="EmulatorServer.Time"/>), so a virtual clock releases them without
+/// any thread-pool hop. Due times are read on the clock's monotonic timestamp, never its wall-clock reading: a server clock
+/// that jumps back (skew) must not hold a reply, and every reply queued behind it, for as long as the jump.
 /// </summary>
 internal sealed class DelayedReplies
 {
     private readonly object _gate = new();
     private readonly TimeProvider _time;
-    private readonly Queue<(long Due, OutgoingFrame Frame, IServerTransport? Transport)> _queue = new();
+    private readonly FaultState _faults;
+    private readonly string _connectionId;
+    private readonly Queue<(long Due, OutgoingFrame Frame, IServerTransport Transport)> _held = new();
+
+    // Replies due or made without delay, waiting for the thread that is handing replies over.
+    private readonly Queue<(OutgoingFrame Frame, IServerTransport Transport)> _ready = new();
+    private bool _sending;
     private ITimer? _timer;
 
-    public DelayedReplies(TimeProvider time)
+    public DelayedReplies(TimeProvider time, FaultState faults, string connectionId)
     {
         _time = time;
+        _faults = faults;
+        _connectionId = connectionId;
     }
 
-    /// <summary>True when nothing is held back, so a reply without delay may go out at once.</summary>
-    public bool IsIdle
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _queue.Count == 0;
-            }
-        }
-    }
-
-    /// <summary>Holds <paramref name="frame"/> for <paramref name="delay"/> and until every earlier reply went, then sends it on the transport it was meant for.</summary>
-    public void Add(TimeSpan delay, OutgoingFrame frame, IServerTransport? transport)
+    /// <summary>
+    /// Sends <paramref name="frame"/> to <paramref name="transport"/> after every reply made before it, no earlier than
+    /// <paramref name="delay"/> from now (zero: as soon as those have gone).
+    /// </summary>
+    public void Send(TimeSpan delay, OutgoingFrame frame, IServerTransport transport)
     {
         lock (_gate)
         {
-            var due = _time.GetTimestamp() + (long)(Math.Max(delay.Ticks, 0) * (_time.TimestampFrequency / (double)TimeSpan.TicksPerSecond));
-            _queue.Enqueue((due, frame, transport));
-            if (_queue.Count == 1)
+            if (delay > TimeSpan.Zero || _held.Count > 0)
             {
-                ArmLocked(due);
+                var due = _time.GetTimestamp() + (long)(Math.Max(delay.Ticks, 0) * (_time.TimestampFrequency / (double)TimeSpan.TicksPerSecond));
+                _held.Enqueue((due, frame, transport));
+                if (_held.Count == 1)
+                {
+                    ArmLocked(due);
+                }
+
+                return;
             }
+
+            // Behind whatever is ready and not yet handed over; the thread handing replies over sends it after them.
+            _ready.Enqueue((frame, transport));
+            if (_sending)
+            {
+                return;
+            }
+
+            _sending = true;
+            (frame, transport) = _ready.Dequeue();
         }
+
+        SendInTurn(frame, transport);
     }
 
     private void ArmLocked(long due)
@@ -58,16 +77,17 @@ internal sealed class DelayedReplies
 
     private void Release()
     {
-        var ready = new List<(long Due, OutgoingFrame Frame, IServerTransport? Transport)>();
+        (OutgoingFrame Frame, IServerTransport Transport) first;
         lock (_gate)
         {
             var now = _time.GetTimestamp();
-            while (_queue.TryPeek(out var head) && head.Due <= now)
+            while (_held.TryPeek(out var head) && head.Due <= now)
             {
-                ready.Add(_queue.Dequeue());
+                _held.Dequeue();
+                _ready.Enqueue((head.Frame, head.Transport));
             }
 
-            if (_queue.TryPeek(out var next))
+            if (_held.TryPeek(out var next))
             {
                 ArmLocked(next.Due);
             }
@@ -76,12 +96,52 @@ internal sealed class DelayedReplies
                 _timer?.Dispose();
                 _timer = null;
             }
+
+            // Another thread handing replies over sends these too, after what it is sending.
+            if (_sending || !_ready.TryDequeue(out first))
+            {
+                return;
+            }
+
+            _sending = true;
         }
 
-        // Outside the lock, in order: a transport that has died meanwhile drops its replies (the resent publish is re-ACKed).
-        foreach (var (_, frame, transport) in ready)
+        _faults.HeldRepliesDue?.Invoke(_connectionId);
+        SendInTurn(first.Frame, first.Transport);
+    }
+
+    /// <summary>
+    /// With the sending turn: hands <paramref name="frame"/> over, then every reply that became ready meanwhile, in order,
+    /// outside the lock (an in-memory transport delivers on this thread). A transport that has died drops its replies; the
+    /// client resends those publishes, and they are answered from the replies remembered for them (RTN19a).
+    /// </summary>
+    private void SendInTurn(OutgoingFrame frame, IServerTransport transport)
+    {
+        try
         {
-            transport?.Enqueue(frame);
+            while (true)
+            {
+                transport.Enqueue(frame);
+                lock (_gate)
+                {
+                    if (!_ready.TryDequeue(out var next))
+                    {
+                        _sending = false;
+                        return;
+                    }
+
+                    (frame, transport) = next;
+                }
+            }
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _sending = false;
+            }
+
+            throw;
         }
     }
 }

@@ -133,6 +133,12 @@ internal sealed class FaultState
     /// <summary>A test's hook, run when a resend starts to wait for the original's handling to reply (connection id, msgSerial).</summary>
     internal Action<string, long>? ResendWaits { get; set; }
 
+    /// <summary>
+    /// A test's hook, run on the releasing thread when replies held by the ack-delay fault have come due and been taken
+    /// out of the hold, before any of them is sent (connection id): a test can keep a release under way there.
+    /// </summary>
+    internal Action<string>? HeldRepliesDue { get; set; }
+
     /// <summary>Holds the handling of the connection's inbound frames from now on (replacing an earlier hold of it).</summary>
     public EmulatorInboundHold HoldInbound(string connectionId)
     {
@@ -172,6 +178,7 @@ internal sealed class FaultState
         AttachDelay = TimeSpan.Zero;
         AfterAckBegun = null;
         ResendWaits = null;
+        HeldRepliesDue = null;
     }
 
     private sealed record NackFault(string? ConnectionId, EmulatorError Error)

@@ -208,7 +208,8 @@ internal sealed partial class Session
         var faults = Server.Faults;
         if (!_replies.TryBegin(msgSerial, ResendWait, faults.ResendWaits is { } waits ? () => waits(Id, msgSerial) : null, out var previous))
         {
-            ReplyTransport()?.Enqueue(previous!);
+            // Behind every reply made before it, like any other (RTN7b); not delayed again.
+            SendReply(TimeSpan.Zero, previous!);
             return false;
         }
 
@@ -247,28 +248,29 @@ internal sealed partial class Session
 
         _replies.Remember(msgSerial, frame);
 
-        var delay = Server.Faults.AckDelay;
-        var transport = ReplyTransport();
-        if (transport is null)
-        {
-            return;
-        }
-
-        DelayedReplies delayed;
-        lock (_gate)
-        {
-            delayed = _delayedReplies ??= new DelayedReplies(Server.Time);
-        }
-
-        if (delay <= TimeSpan.Zero && delayed.IsIdle)
-        {
-            transport.Enqueue(frame);
-            return;
-        }
-
         // Delayed ACKs go to the transport the publish arrived on; if that one has died, the resent publish is re-ACKed.
-        // They keep msgSerial order (see DelayedReplies).
-        delayed.Add(delay, frame, transport);
+        SendReply(Server.Faults.AckDelay, frame);
+    }
+
+    /// <summary>
+    /// Sends a reply to the transport of the frame being handled (<see cref="ReplyTransport"/>), through the connection's
+    /// one ordered path (<see cref="DelayedReplies"/>): a connection's ACKs and NACKs leave in the order they were made.
+    /// </summary>
+    private void SendReply(TimeSpan delay, OutgoingFrame frame)
+    {
+        if (ReplyTransport() is not { } transport)
+        {
+            return;
+        }
+
+        var replies = _delayedReplies;
+        if (replies is null)
+        {
+            var created = new DelayedReplies(Server.Time, Server.Faults, Id);
+            replies = Interlocked.CompareExchange(ref _delayedReplies, created, null) ?? created;
+        }
+
+        replies.Send(delay, frame, transport);
     }
 
     private void CheckSize(long size)
