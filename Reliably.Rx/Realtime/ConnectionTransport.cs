@@ -55,8 +55,15 @@ internal sealed class ConnectionTransport
     /// Writes one frame to the open transport, whatever the state; frames leave in the order the loop writes them. An
     /// encoding failure is logged and reported as false, never thrown into the loop.
     /// </summary>
-    public bool Write(ProtocolMessage message)
+    public bool Write(ProtocolMessage message) => Write(message, out _);
+
+    /// <summary>
+    /// <see cref="Write(ProtocolMessage)"/>, saying why a frame was refused before it reached the transport:
+    /// <paramref name="refused"/> is the encoder's error (the frame was not sent), and null otherwise.
+    /// </summary>
+    public bool Write(ProtocolMessage message, out ErrorInfo? refused)
     {
+        refused = null;
         var transport = _current;
         if (transport is null)
         {
@@ -71,6 +78,7 @@ internal sealed class ConnectionTransport
         catch (AblyException ex)
         {
             RealtimeLog.SendFailed(_logger, message.Action, ex.Code);
+            refused = ex.ErrorInfo;
             return false;
         }
         catch (Exception ex)

@@ -227,13 +227,13 @@ internal sealed class PublishPipeline
     {
         if (!pending.AckRequired)
         {
-            if (_transport.Write(pending.Message))
+            if (_transport.Write(pending.Message, out var failure))
             {
                 pending.Ack(null);
             }
             else
             {
-                pending.Fail(new ErrorInfo(ErrorCodes.BadRequest, 400, "The message could not be encoded."));
+                pending.Fail(failure ?? new ErrorInfo(ErrorCodes.BadRequest, 400, "The message could not be encoded."));
             }
 
             return;
@@ -243,12 +243,33 @@ internal sealed class PublishPipeline
         // its msgSerial and awaits its ACK.
         pending.Message.MsgSerial = Interlocked.Increment(ref _msgSerial) - 1;
         _pending.Enqueue(pending);
-        if (_transport.Connected)
+        if (_transport.Connected && !_transport.Write(pending.Message, out var refused) && refused is not null)
         {
-            // Otherwise it is resent, in msgSerial order, once CONNECTED (RTN19a): a frame must never reach a new
-            // transport ahead of the resend of older serials.
-            _transport.Write(pending.Message);
+            // The frame could not be encoded, so the server never sees this msgSerial. Kept, it would be a gap the
+            // next ACK reports as a serial the server skipped (RTN7a), failing this publish with the wrong error, or
+            // never if no publish follows. It gives its serial back and fails with the encoder's error instead.
+            Withdraw(pending);
+            pending.Fail(refused);
         }
+
+        // Otherwise (not CONNECTED) it is resent, in msgSerial order, once CONNECTED (RTN19a): a frame must never reach
+        // a new transport ahead of the resend of older serials.
+    }
+
+    /// <summary>Takes back the publish just given the last msgSerial (loop only, so nothing was numbered since).</summary>
+    private void Withdraw(PendingMessage pending)
+    {
+        for (var i = _pending.Count; i > 0; i--)
+        {
+            var held = _pending.Dequeue();
+            if (!ReferenceEquals(held, pending))
+            {
+                _pending.Enqueue(held);
+            }
+        }
+
+        Interlocked.Decrement(ref _msgSerial);
+        pending.Message.MsgSerial = null;
     }
 
     /// <summary>One entry of the connection-wide queue: a publish, or a channel's turn.</summary>

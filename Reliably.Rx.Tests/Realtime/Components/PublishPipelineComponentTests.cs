@@ -27,6 +27,31 @@ public sealed class PublishPipelineComponentTests
     }
 
     [Test]
+    public void RTN7a_RTN7b_a_publish_that_cannot_be_encoded_fails_with_the_encoders_error_and_spends_no_msgSerial()
+    {
+        var rig = new ComponentRig();
+        var fake = rig.OpenTransport();
+        var pipeline = Pipeline(rig, msgSerial: 3);
+
+        // The encoder refuses the frame when it is written (40013), after the caller's checks passed.
+        fake.FailSend = m => m.Messages?[0].Name == "bad" ? new AblyException(40013, 400, "cannot encode") : null;
+        var refused = ComponentRig.Pending(ComponentRig.Publish("bad"));
+        var next = ComponentRig.Pending();
+        pipeline.Submit(refused, ConnectionState.Connected, 65_536, null);
+        pipeline.Submit(next, ConnectionState.Connected, 65_536, null);
+
+        Assert.That(refused.Task.IsFaulted, Is.True, "failed at once, not left awaiting an ACK");
+        var error = refused.Task.Exception!.InnerException as AblyException;
+        Assert.That(error?.Code, Is.EqualTo(40013), "the encoder's error, not a serial the server skipped");
+        Assert.That(fake.Sent.Select(m => m.MsgSerial), Is.EqualTo(new long?[] { 3 }), "no gap in the serials the server sees");
+        Assert.That(pipeline.AwaitingAck, Is.EqualTo(1));
+
+        pipeline.OnAck(new ProtocolMessage(ProtocolAction.Ack) { MsgSerial = 3, Count = 1 }, nack: false);
+        Assert.That(next.Task.IsCompletedSuccessfully, Is.True);
+        Assert.That(pipeline.MsgSerial, Is.EqualTo(4));
+    }
+
+    [Test]
     public void RTN7a_frames_that_need_no_ACK_complete_once_written_without_a_msgSerial()
     {
         var rig = new ComponentRig();
