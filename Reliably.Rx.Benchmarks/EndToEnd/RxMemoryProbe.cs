@@ -151,7 +151,7 @@ internal static class RxMemoryProbe
         await dump.WaitForExitAsync();
     }
 
-    private static (long WorkingSet, long Heap) Settle()
+    internal static (long WorkingSet, long Heap) Settle()
     {
         // Harness only: let connection work finish, then a full compacting collection before reading.
         Thread.Sleep(500);
