@@ -11,7 +11,8 @@ namespace Reliably.Rx.Benchmarks;
 /// per message with a blocking caller (<see cref="Pipeline.ReceiveCpuProbe"/>), and <c>decode-cpu</c> the codec's decode CPU
 /// time per message (<see cref="Codecs.DecodeCpuProbe"/>); <c>publish-cpu</c> the client's CPU time and allocation per
 /// publish without sockets (<see cref="Pipeline.PublishCpuProbe"/>); <c>ab</c> compares two builds of the library in one
-/// process (<see cref="AB.AbCommand"/>; <c>ab --help</c>).
+/// process (<see cref="AB.AbCommand"/>; <c>ab --help</c>); <c>ws-floor</c> the heap of a bare idle WebSocket
+/// (<see cref="EndToEnd.IdleSocketFloor"/>).
 /// </summary>
 public static class Program
 {
@@ -25,6 +26,16 @@ public static class Program
         if (args.Length > 0 && args[0] == EndToEnd.RxMemoryProbe.ChildVerb)
         {
             return EndToEnd.RxMemoryProbe.ChildAsync(args[1..]).GetAwaiter().GetResult();
+        }
+
+        if (args.Length > 0 && args[0] == EndToEnd.IdleSocketFloor.Verb)
+        {
+            return EndToEnd.IdleSocketFloor.RunAsync(args[1..]).GetAwaiter().GetResult();
+        }
+
+        if (args.Length > 0 && args[0] == EndToEnd.IdleSocketFloor.ChildVerb)
+        {
+            return EndToEnd.IdleSocketFloor.ChildAsync(args[1..]).GetAwaiter().GetResult();
         }
 
         if (args.Length > 0 && args[0] == Codecs.DecodeCpuProbe.Verb)

@@ -45,10 +45,11 @@ public sealed partial class AblyRealtime : IAsyncDisposable
         Options = options ?? throw new AblyException(ErrorCodes.NoAuthMeans, 401, "ClientOptions are required.");
         Rest = new AblyRest(options, codecs: null, random);
         var provider = auth ?? Rest.Auth;
+        Transports = transports ?? options.TransportFactory ?? DefaultTransports(options);
         var loop = new ConnectionLoop(
             options,
             provider,
-            transports ?? options.TransportFactory ?? new WebSocketTransportFactory(CreateTransportLogger(options), Security.ServerCertificateTrust.Callback(options)),
+            Transports,
             new RandomSource(random ?? options.Random),
             connectivityCheck ?? Rest.CheckConnectivityAsync,
             Rest.Hosts.UseRealtimeHost);
@@ -76,6 +77,9 @@ public sealed partial class AblyRealtime : IAsyncDisposable
     /// <summary>Authentication, shared with the client's REST side (RTC4). <c>AuthorizeAsync</c> re-authenticates the live connection (RTC8).</summary>
     public AblyAuth Auth => Rest.Auth;
 
+    /// <summary>Where each connection attempt's transport comes from: <see cref="ClientOptions.TransportFactory"/> when set, else the one <see cref="ClientOptions.RealtimeTransport"/> names.</summary>
+    internal ITransportFactory Transports { get; }
+
     /// <summary>The REST client behind this realtime client (history, REST publish, token requests).</summary>
     internal AblyRest Rest { get; }
 
@@ -98,6 +102,10 @@ public sealed partial class AblyRealtime : IAsyncDisposable
         DisposeChannels();
         Rest.Dispose();
     }
+
+    /// <summary>The production transport that <see cref="ClientOptions.RealtimeTransport"/> names (already validated).</summary>
+    private static WebSocketTransportFactory DefaultTransports(ClientOptions options) =>
+        new(CreateTransportLogger(options), Security.ServerCertificateTrust.Callback(options), options.RealtimeTransport);
 
     private static Microsoft.Extensions.Logging.ILogger CreateTransportLogger(ClientOptions options) =>
         options.LoggerFactory?.CreateLogger("Reliably.Rx.Transport") ?? (Microsoft.Extensions.Logging.ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;

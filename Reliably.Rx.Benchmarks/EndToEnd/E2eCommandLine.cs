@@ -7,7 +7,7 @@ internal static class E2eCommandLine
 {
     private static readonly Option<bool> Quick = new("--quick") { Description = "About a tenth of the sizes, one run per side (a smoke test, not for figures)" };
     private static readonly Option<string[]> Formats = List("--formats", "Wire formats", "json", "msgpack");
-    private static readonly Option<string[]> Sides = List("--sides", "Sides: rx, raw (the emulator's ceiling), js (ably-js); rxcws is an experiment run only when named", "rx", "raw", "js", "rxcws");
+    private static readonly Option<string[]> Sides = List("--sides", "Sides: rx, raw (the emulator's ceiling), js (ably-js); rxcws (Reliably.Rx with RealtimeTransport = ClientWebSocket) runs only when named", "rx", "raw", "js", "rxcws");
     private static readonly Option<string[]> Scenarios = List("--scenarios", "Scenarios; presence (the presence-members curve) runs only when named", "publish", "fanout", "rest", "memory", "presence");
     private static readonly Option<int?> PublishN = Positive("--publish-n", "Messages in the publish scenario (default 50000)");
     private static readonly Option<int?> FanoutN = Positive("--fanout-n", "Messages in the fan-out scenario, each to every subscriber (default 20000)");

@@ -29,7 +29,7 @@ internal sealed record E2eSettings
 
     public IReadOnlyList<string> Formats { get; init; } = ["json", "msgpack"];
 
-    /// <summary>Which sides run: rx, raw, js; rxcws (Reliably.Rx over a plain ClientWebSocket, an experiment) only when asked.</summary>
+    /// <summary>Which sides run: rx, raw, js; rxcws (Reliably.Rx with RealtimeTransport = ClientWebSocket: publish, fan-out, memory) only when asked.</summary>
     public IReadOnlySet<string> Sides { get; init; } = new HashSet<string> { "rx", "raw", "js" };
 
     /// <summary>Which scenarios run: publish, fanout, rest, memory; presence (a curve of its own) only when asked.</summary>

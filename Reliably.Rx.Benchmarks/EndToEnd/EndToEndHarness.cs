@@ -36,8 +36,8 @@ internal static class EndToEndHarness
         var warmup = settings.ForWarmup();
         var rxWarm = new RxScenarios(emulator.Port, emulator.DefaultKey, warmup);
         var rawWarm = new RawCeilingScenarios(emulator.Port, emulator.DefaultKey, warmup);
-        var cws = new RxScenarios(emulator.Port, emulator.DefaultKey, settings, new ClientWebSocketTransportFactory());
-        var cwsWarm = new RxScenarios(emulator.Port, emulator.DefaultKey, warmup, new ClientWebSocketTransportFactory());
+        var cws = new RxScenarios(emulator.Port, emulator.DefaultKey, settings, RealtimeTransportKind.ClientWebSocket);
+        var cwsWarm = new RxScenarios(emulator.Port, emulator.DefaultKey, warmup, RealtimeTransportKind.ClientWebSocket);
 
         var runs = new Dictionary<(string Format, string Scenario, string Side), List<ScenarioResult>>();
         void Record(string format, string scenario, string side, ScenarioResult result)
@@ -76,7 +76,7 @@ internal static class EndToEndHarness
                             "publish" => rx.PublishAsync(format, ct),
                             "fanout" => rx.FanoutAsync(format, ct),
                             "rest" => rx.RestAsync(format, ct),
-                            "memory" => RxMemoryProbe.RunAsync(emulator.Port, emulator.DefaultKey, format, settings, ct),
+                            "memory" => RxMemoryProbe.RunAsync(emulator.Port, emulator.DefaultKey, format, settings, RealtimeTransportKind.WebsocketClient, ct),
                             _ => Task.FromResult(ScenarioResult.Error("unknown")),
                         }).ConfigureAwait(false);
                         Record(format, scenario, "rx", result);
@@ -85,19 +85,22 @@ internal static class EndToEndHarness
 
                 if (settings.Sides.Contains("rxcws"))
                 {
-                    // Experiment: the same client over a plain ClientWebSocket transport (not Websocket.Client).
-                    foreach (var scenario in Ordered(settings).Where(s => s is "publish" or "fanout"))
+                    // The same client with RealtimeTransport = ClientWebSocket (the opt-in transport, not Websocket.Client).
+                    foreach (var scenario in Ordered(settings).Where(s => s is "publish" or "fanout" || (first && s is "memory")))
                     {
-                        if (first)
+                        if (first && scenario is not "memory")
                         {
                             await WarmUp(settings, $"rx+ClientWebSocket {scenario} {format}", Expected(warmup, scenario), ct => scenario == "publish"
                                 ? cwsWarm.PublishAsync(format, ct)
                                 : cwsWarm.FanoutAsync(format, ct)).ConfigureAwait(false);
                         }
 
-                        var result = await Bounded($"rx+ClientWebSocket {scenario} {format}{tag}", settings.ScenarioTimeout, Expected(settings, scenario), ct => scenario == "publish"
-                            ? cws.PublishAsync(format, ct)
-                            : cws.FanoutAsync(format, ct)).ConfigureAwait(false);
+                        var result = await Bounded($"rx+ClientWebSocket {scenario} {format}{tag}", settings.ScenarioTimeout, Expected(settings, scenario), ct => scenario switch
+                        {
+                            "publish" => cws.PublishAsync(format, ct),
+                            "fanout" => cws.FanoutAsync(format, ct),
+                            _ => RxMemoryProbe.RunAsync(emulator.Port, emulator.DefaultKey, format, settings, RealtimeTransportKind.ClientWebSocket, ct),
+                        }).ConfigureAwait(false);
                         Record(format, scenario, "rxcws", result);
                     }
                 }

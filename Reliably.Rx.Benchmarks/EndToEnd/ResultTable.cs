@@ -36,8 +36,10 @@ internal static class ResultTable
             ? $"Each side: the median of {settings.Repeat} runs by rate (memory: one run){(settings.Warmup ? ", after a warm-up run at a tenth of the size" : "")}."
             : $"Each side: one run{(settings.Warmup ? ", after a warm-up run at a tenth of the size" : "")}.");
         sb.AppendLine();
-        sb.AppendLine("| scenario | unit | format | Reliably.Rx | ably-js | ratio Rx/js | better | emulator ceiling (raw WS) |");
-        sb.AppendLine("|---|---|---|---:|---:|---:|---|---:|");
+        // Side rxcws (RealtimeTransport = ClientWebSocket) gets two columns of its own when it ran.
+        var cws = settings.Sides.Contains("rxcws");
+        sb.AppendLine("| scenario | unit | format | Reliably.Rx | ably-js | ratio Rx/js | better | emulator ceiling (raw WS) |" + (cws ? " Rx over ClientWebSocket | ratio cws/js |" : ""));
+        sb.AppendLine("|---|---|---|---:|---:|---:|---|---:|" + (cws ? "---:|---:|" : ""));
         foreach (var row in Rows.Where(r => settings.Scenarios.Contains(r.Scenario)))
         {
             foreach (var format in settings.Formats)
@@ -47,11 +49,18 @@ internal static class ResultTable
                 var raw = row.HasCeiling ? Find(format, row.Scenario, "raw") : null;
                 var rxValue = Value(rx, row);
                 var jsValue = Value(js, row);
-                var ratio = rxValue is { } a && jsValue is { } b && b != 0 ? (a / b).ToString("0.00", CultureInfo.InvariantCulture) : "–";
                 var name = row.Label.Replace(" N ", $" {settings.MemoryChannels} ", StringComparison.Ordinal);
-                sb.Append(CultureInfo.InvariantCulture, $"| {name} | {row.Unit} | {format} | {Cell(rx, rxValue, row)} | {Cell(js, jsValue, row)} | {ratio} | ")
+                sb.Append(CultureInfo.InvariantCulture, $"| {name} | {row.Unit} | {format} | {Cell(rx, rxValue, row)} | {Cell(js, jsValue, row)} | {Ratio(rxValue, jsValue)} | ")
                   .Append(row.HigherIsBetter ? "higher" : "lower")
-                  .AppendLine(CultureInfo.InvariantCulture, $" | {(row.HasCeiling ? Cell(raw, Value(raw, row), row) : "")} |");
+                  .Append(CultureInfo.InvariantCulture, $" | {(row.HasCeiling ? Cell(raw, Value(raw, row), row) : "")} |");
+                if (cws)
+                {
+                    var plain = Find(format, row.Scenario, "rxcws");
+                    var plainValue = Value(plain, row);
+                    sb.Append(CultureInfo.InvariantCulture, $" {Cell(plain, plainValue, row)} | {Ratio(plainValue, jsValue)} |");
+                }
+
+                sb.AppendLine();
             }
         }
 
@@ -77,7 +86,7 @@ internal static class ResultTable
     {
         var sb = new StringBuilder();
         sb.AppendLine("In-process cost per message (this process = emulator + client; memory probe excluded; lower is better).");
-        sb.AppendLine("Sides: raw = hand-built frames on a hand-built WebSocket (RawWebSocket); rx = Reliably.Rx; rxcws = Reliably.Rx over a benchmark-only ClientWebSocket transport (experiment).");
+        sb.AppendLine("Sides: raw = hand-built frames on a hand-built WebSocket (RawWebSocket); rx = Reliably.Rx; rxcws = Reliably.Rx with RealtimeTransport = ClientWebSocket.");
         sb.AppendLine("Process CPU includes idle spinning of pool and loop threads, so it overstates per-message work when throughput is lower.");
         sb.AppendLine();
         sb.AppendLine("| scenario | format | side | messages | msg/s | CPU µs/msg | allocated B/msg | − raw CPU µs/msg | − raw B/msg |");
@@ -112,6 +121,9 @@ internal static class ResultTable
 
         return sb.ToString();
     }
+
+    private static string Ratio(double? value, double? js) =>
+        value is { } a && js is { } b && b != 0 ? (a / b).ToString("0.00", CultureInfo.InvariantCulture) : "–";
 
     private static double? Value(ScenarioResult? result, Row row) => result is null ? null : row.Value(result);
 

@@ -7,13 +7,14 @@ namespace Reliably.Rx.Benchmarks.EndToEnd;
 /// <summary>
 /// Scenario 4 for Reliably.Rx: memory measured in a separate process (this executable with <c>e2e-memchild</c>), so the
 /// emulator and the other scenarios do not blur the figures. The child connects one client, settles the GC and reads
-/// its working set; attaches the channels and reads again; connects the other idle clients and reads again.
+/// its working set; attaches the channels and reads again; connects the other idle clients and reads again. The clients
+/// use the realtime transport given (side rx: the default Websocket.Client; side rxcws: the plain ClientWebSocket).
 /// </summary>
 internal static class RxMemoryProbe
 {
     public const string ChildVerb = "e2e-memchild";
 
-    public static async Task<ScenarioResult> RunAsync(int port, string key, string format, E2eSettings settings, CancellationToken cancellationToken)
+    public static async Task<ScenarioResult> RunAsync(int port, string key, string format, E2eSettings settings, RealtimeTransportKind transport, CancellationToken cancellationToken)
     {
         var processPath = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
         var start = new ProcessStartInfo(processPath)
@@ -28,7 +29,7 @@ internal static class RxMemoryProbe
         }
 
         foreach (var arg in new[] { ChildVerb, port.ToString(CultureInfo.InvariantCulture), key, format,
-                     settings.MemoryChannels.ToString(CultureInfo.InvariantCulture), settings.MemoryConnections.ToString(CultureInfo.InvariantCulture) })
+                     settings.MemoryChannels.ToString(CultureInfo.InvariantCulture), settings.MemoryConnections.ToString(CultureInfo.InvariantCulture), transport.ToString() })
         {
             start.ArgumentList.Add(arg);
         }
@@ -72,13 +73,14 @@ internal static class RxMemoryProbe
         var format = args[2];
         var channels = int.Parse(args[3], CultureInfo.InvariantCulture);
         var connections = int.Parse(args[4], CultureInfo.InvariantCulture);
+        var transport = args.Length > 5 ? Enum.Parse<RealtimeTransportKind>(args[5]) : RealtimeTransportKind.WebsocketClient;
         var runId = Guid.NewGuid().ToString("N")[..8];
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(80));
         var clients = new List<AblyRealtime>();
         try
         {
             var (baseWs, baseHeap) = Settle();
-            var first = new AblyRealtime(RxScenarios.Options(port, key, format));
+            var first = new AblyRealtime(RxScenarios.Options(port, key, format, transport));
             clients.Add(first);
             await first.Connection.WaitForStateAsync(ConnectionState.Connected, TimeSpan.FromSeconds(15), timeout.Token);
             var (oneWs, oneHeap) = Settle();
@@ -94,7 +96,7 @@ internal static class RxMemoryProbe
             await HeapDumpAsync("channels");
             for (var i = 1; i < connections; i++)
             {
-                clients.Add(new AblyRealtime(RxScenarios.Options(port, key, format)));
+                clients.Add(new AblyRealtime(RxScenarios.Options(port, key, format, transport)));
             }
 
             foreach (var client in clients)
@@ -149,7 +151,7 @@ internal static class RxMemoryProbe
         await dump.WaitForExitAsync();
     }
 
-    private static (long WorkingSet, long Heap) Settle()
+    internal static (long WorkingSet, long Heap) Settle()
     {
         // Harness only: let connection work finish, then a full compacting collection before reading.
         Thread.Sleep(500);

@@ -11,22 +11,21 @@ internal sealed class RxScenarios
     private readonly E2eSettings _settings;
     private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
 
-    private readonly Transport.ITransportFactory? _transports;
+    private readonly RealtimeTransportKind _transport;
 
-    /// <param name="transports">null for the production transport; a benchmark-only one for the transport experiment.</param>
-    public RxScenarios(int port, string key, E2eSettings settings, Transport.ITransportFactory? transports = null)
+    /// <param name="transport">The realtime transport the clients use (ClientOptions.RealtimeTransport): side rx is the default, rxcws the plain ClientWebSocket.</param>
+    public RxScenarios(int port, string key, E2eSettings settings, RealtimeTransportKind transport = RealtimeTransportKind.WebsocketClient)
     {
-        _transports = transports;
+        _transport = transport;
         _port = port;
         _key = key;
         _settings = settings;
     }
 
-    public static ClientOptions Options(int port, string key, string format) =>
-        ClientOptions.ForEmulator(new Uri($"http://127.0.0.1:{port}"), key) with { UseBinaryProtocol = format == "msgpack" };
+    public static ClientOptions Options(int port, string key, string format, RealtimeTransportKind transport = RealtimeTransportKind.WebsocketClient) =>
+        ClientOptions.ForEmulator(new Uri($"http://127.0.0.1:{port}"), key) with { UseBinaryProtocol = format == "msgpack", RealtimeTransport = transport };
 
-    private AblyRealtime NewClient(string format) =>
-        _transports is null ? new AblyRealtime(Options(_port, _key, format)) : new AblyRealtime(Options(_port, _key, format), _transports, auth: null, random: null);
+    private AblyRealtime NewClient(string format) => new(Options(_port, _key, format, _transport));
 
     /// <summary>Scenario 1: one connection publishes N messages, at most Window unacknowledged.</summary>
     public async Task<ScenarioResult> PublishAsync(string format, CancellationToken cancellationToken)

@@ -26,29 +26,32 @@ public sealed class ServerCertificateTrustTests
     [OneTimeTearDown]
     public async Task Stop() => await _emulator.DisposeAsync();
 
-    private ClientOptions Options() => ClientOptions.ForEmulator(_emulator.BaseUri, _emulator.DefaultKey) with
+    private ClientOptions Options(RealtimeTransportKind transport = RealtimeTransportKind.WebsocketClient) => ClientOptions.ForEmulator(_emulator.BaseUri, _emulator.DefaultKey) with
     {
         DisconnectedRetryTimeout = TimeSpan.FromMilliseconds(500),
         HttpMaxRetryCount = 0,
+        RealtimeTransport = transport,
     };
 
-    [Test]
-    public async Task A_self_signed_server_is_refused_over_REST_and_realtime_by_default()
+    [TestCase(RealtimeTransportKind.WebsocketClient)]
+    [TestCase(RealtimeTransportKind.ClientWebSocket)]
+    public async Task A_self_signed_server_is_refused_over_REST_and_realtime_by_default(RealtimeTransportKind transport)
     {
-        Assert.That(Options().Tls, Is.True, "precondition: https");
-        await using var rest = new AblyRest(Options());
+        Assert.That(Options(transport).Tls, Is.True, "precondition: https");
+        await using var rest = new AblyRest(Options(transport));
         var ex = Assert.ThrowsAsync<AblyException>(async () => await rest.TimeAsync().WaitAsync(Wait));
         TestContext.Progress.WriteLine($"[tls] REST refused: {ex!.ErrorInfo}");
         Assert.That(ex.ErrorInfo.Message, Does.Contain("certificate"), "the reason names the certificate");
 
-        await AssertRealtimeRefusedAsync(Options());
+        await AssertRealtimeRefusedAsync(Options(transport));
     }
 
-    [Test]
-    public async Task Another_pinned_certificate_does_not_make_the_server_trusted()
+    [TestCase(RealtimeTransportKind.WebsocketClient)]
+    [TestCase(RealtimeTransportKind.ClientWebSocket)]
+    public async Task Another_pinned_certificate_does_not_make_the_server_trusted(RealtimeTransportKind transport)
     {
         using var other = SelfSigned();
-        var options = Options() with { TrustedServerCertificates = [other] };
+        var options = Options(transport) with { TrustedServerCertificates = [other] };
         await using var rest = new AblyRest(options);
         var ex = Assert.ThrowsAsync<AblyException>(async () => await rest.TimeAsync().WaitAsync(Wait));
         Assert.That(ex!.ErrorInfo.Message, Does.Contain("certificate"));
@@ -56,10 +59,11 @@ public sealed class ServerCertificateTrustTests
         await AssertRealtimeRefusedAsync(options);
     }
 
-    [Test]
-    public async Task The_pinned_emulator_certificate_is_trusted_over_REST_and_realtime()
+    [TestCase(RealtimeTransportKind.WebsocketClient)]
+    [TestCase(RealtimeTransportKind.ClientWebSocket)]
+    public async Task The_pinned_emulator_certificate_is_trusted_over_REST_and_realtime(RealtimeTransportKind transport)
     {
-        var options = Options() with { TrustedServerCertificates = [_emulator.Certificate!] };
+        var options = Options(transport) with { TrustedServerCertificates = [_emulator.Certificate!] };
         await using var rest = new AblyRest(options);
         Assert.That(await rest.TimeAsync().WaitAsync(Wait), Is.Not.EqualTo(default(DateTimeOffset)));
         await rest.Channels.Get("tls-rest").PublishAsync("over", "https").WaitAsync(Wait);

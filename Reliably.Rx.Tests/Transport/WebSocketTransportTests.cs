@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reliably.Rx.Transport;
@@ -7,10 +5,13 @@ using Reliably.Rx.Transport;
 namespace Reliably.Rx.Tests.Transport;
 
 /// <summary>
-/// The production WebSocket transport against an echo server on loopback (HttpListener): what the client hands to
-/// <see cref="ITransport.Send"/> reaches the socket byte for byte and in order even though the caller reuses its buffer at
-/// once (the transport copies into pooled buffers and returns them after the write), and what the server sends reaches
-/// the listener whole, whatever its size, as one exact frame.
+/// Both production WebSocket transports (<see cref="RealtimeTransportKind"/>: Websocket.Client and the plain
+/// ClientWebSocket) against a WebSocket server on loopback: what the client hands to <see cref="ITransport.Send"/> reaches
+/// the socket byte for byte and in order even though the caller reuses its buffer at once, frames sent before the socket
+/// opened are written after it opens, what the server sends reaches the listener whole (fragmented, or over 64 KB) as one
+/// frame, every way a connection ends is reported once with the right <c>connectFailure</c> (RTN15a, RTN17f), and
+/// nothing is reported after <see cref="ITransport.Close"/>. Every test also checks the listener's contract: no call
+/// overlaps another, no frame before OnOpened, nothing after OnClosed.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -18,19 +19,31 @@ public sealed class WebSocketTransportTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
-    [TestCase(TransportFrameKind.Text)]
-    [TestCase(TransportFrameKind.Binary)]
-    public async Task Frames_sent_from_a_reused_buffer_come_back_intact_and_in_order(TransportFrameKind kind)
+    private static readonly object[] Transports = [RealtimeTransportKind.WebsocketClient, RealtimeTransportKind.ClientWebSocket];
+
+    private static readonly object[] TransportsAndKinds =
+    [
+        new object[] { RealtimeTransportKind.WebsocketClient, TransportFrameKind.Text },
+        new object[] { RealtimeTransportKind.WebsocketClient, TransportFrameKind.Binary },
+        new object[] { RealtimeTransportKind.ClientWebSocket, TransportFrameKind.Text },
+        new object[] { RealtimeTransportKind.ClientWebSocket, TransportFrameKind.Binary },
+    ];
+
+    private static ITransport Create(RealtimeTransportKind transport, Uri uri, TransportFrameKind kind, ITransportListener listener) =>
+        new WebSocketTransportFactory(NullLogger.Instance, certificateValidation: null, transport).Create(uri, kind, listener);
+
+    [TestCaseSource(nameof(TransportsAndKinds))]
+    public async Task Frames_sent_from_a_reused_buffer_come_back_intact_and_in_order(RealtimeTransportKind transport, TransportFrameKind kind)
     {
-        await using var server = EchoServer.Start();
-        var listener = new RecordingListener();
-        using var transport = new WebSocketTransport(server.Uri, kind, listener, NullLogger.Instance);
-        transport.Connect();
+        await using var server = LoopbackWebSocketServer.Start();
+        var listener = new RecordingTransportListener();
+        using var sut = Create(transport, server.Uri, kind, listener);
+        sut.Connect();
         await listener.Opened.Task.WaitAsync(Wait);
 
-        // Lengths around the pool's bucket sizes and past Websocket.Client's 4 KB receive chunk, one frame of each kind of
-        // content; the caller's buffer is overwritten as soon as Send returns, as the connection's writer does.
-        var lengths = new[] { 1, 15, 16, 17, 100, 255, 256, 257, 1023, 1024, 4095, 4096, 4097, 16_384, 70_000, 3 };
+        // Lengths around the pool's bucket sizes and the receive buffers' sizes, and messages over 64 KB followed by small
+        // ones; the caller's buffer is overwritten as soon as Send returns, as the connection's writer does.
+        var lengths = new[] { 1, 15, 16, 17, 100, 255, 256, 257, 1023, 1024, 4095, 4096, 4097, 16_384, 70_000, 3, 140_000, 2 };
         var expected = new List<byte[]>();
         var reused = new byte[lengths.Max()];
         for (var i = 0; i < 200; i++)
@@ -44,7 +57,7 @@ public sealed class WebSocketTransportTests
 
             expected.Add(frame);
             frame.CopyTo(reused, 0);
-            transport.Send(reused.AsMemory(0, length), kind);
+            sut.Send(reused.AsMemory(0, length), kind);
             Array.Fill(reused, (byte)'#');
         }
 
@@ -54,170 +67,181 @@ public sealed class WebSocketTransportTests
         {
             Assert.That(received[i].Bytes, Is.EqualTo(expected[i]), $"frame {i} ({expected[i].Length} bytes)");
         }
+
+        Assert.That(listener.Violations, Is.Empty);
+    }
+
+    [TestCaseSource(nameof(Transports))]
+    public async Task A_fragmented_message_arrives_as_one_frame(RealtimeTransportKind transport)
+    {
+        await using var server = LoopbackWebSocketServer.Start();
+        var listener = new RecordingTransportListener();
+        using var sut = Create(transport, server.Uri, TransportFrameKind.Text, listener);
+        sut.Connect();
+        await listener.Opened.Task.WaitAsync(Wait);
+
+        // Three fragments, the whole past the first receive buffer.
+        var text = string.Concat(Enumerable.Range(0, 1500).Select(i => i.ToString("D6", System.Globalization.CultureInfo.InvariantCulture)));
+        sut.Send(System.Text.Encoding.UTF8.GetBytes("fragment:" + text), TransportFrameKind.Text);
+        sut.Send("after"u8.ToArray(), TransportFrameKind.Text);
+
+        var received = await listener.WaitForFramesAsync(2).WaitAsync(Wait);
+        Assert.That(received.Select(f => System.Text.Encoding.UTF8.GetString(f.Bytes)), Is.EqualTo(new[] { text, "after" }));
+        Assert.That(received.Select(f => f.Kind), Is.All.EqualTo(TransportFrameKind.Text));
+        Assert.That(listener.Violations, Is.Empty);
     }
 
     [Test]
-    public async Task RTN15a_the_servers_close_is_reported_once_after_the_frames_before_it()
+    public async Task The_plain_transport_takes_each_frames_kind_from_its_message_type_and_keeps_order_in_a_burst()
     {
-        await using var server = EchoServer.Start();
-        var listener = new RecordingListener();
-        using var transport = new WebSocketTransport(server.Uri, TransportFrameKind.Text, listener, NullLogger.Instance);
-        transport.Connect();
+        await using var server = LoopbackWebSocketServer.Start();
+        var listener = new RecordingTransportListener();
+        using var sut = Create(RealtimeTransportKind.ClientWebSocket, server.Uri, TransportFrameKind.Text, listener);
+        sut.Connect();
         await listener.Opened.Task.WaitAsync(Wait);
 
-        transport.Send("{\"action\":0}"u8.ToArray(), TransportFrameKind.Text);
-        transport.Send("close"u8.ToArray(), TransportFrameKind.Text);
+        // A burst of binary messages on a text connection, then a text one after the burst.
+        sut.Send("burst:300"u8.ToArray(), TransportFrameKind.Text);
+        await listener.WaitForFramesAsync(300).WaitAsync(Wait);
+        sut.Send("text"u8.ToArray(), TransportFrameKind.Text);
+        var received = await listener.WaitForFramesAsync(301).WaitAsync(Wait);
+
+        Assert.That(received.Take(300).Select(f => BitConverter.ToInt32(f.Bytes)), Is.EqualTo(Enumerable.Range(0, 300)));
+        Assert.That(received.Take(300).Select(f => f.Kind), Is.All.EqualTo(TransportFrameKind.Binary));
+        Assert.That(received[300].Kind, Is.EqualTo(TransportFrameKind.Text));
+        Assert.That(listener.Violations, Is.Empty);
+    }
+
+    [TestCaseSource(nameof(Transports))]
+    public async Task RTN15a_the_servers_close_is_reported_once_after_the_frames_before_it(RealtimeTransportKind transport)
+    {
+        await using var server = LoopbackWebSocketServer.Start();
+        var listener = new RecordingTransportListener();
+        using var sut = Create(transport, server.Uri, TransportFrameKind.Text, listener);
+        sut.Connect();
+        await listener.Opened.Task.WaitAsync(Wait);
+
+        sut.Send("{\"action\":0}"u8.ToArray(), TransportFrameKind.Text);
+        sut.Send("close"u8.ToArray(), TransportFrameKind.Text);
         var closed = await listener.Closed.Task.WaitAsync(Wait);
 
         Assert.That(listener.Frames.Select(f => System.Text.Encoding.UTF8.GetString(f.Bytes)), Is.EqualTo(new[] { "{\"action\":0}" }));
         Assert.That(closed.Reason.Code, Is.EqualTo(ErrorCodes.Disconnected));
         Assert.That(closed.ConnectFailure, Is.False, "the socket had opened");
-        transport.Send("{\"action\":0}"u8.ToArray(), TransportFrameKind.Text); // after the close: dropped, no throw
+        sut.Send("{\"action\":0}"u8.ToArray(), TransportFrameKind.Text); // after the close: dropped, no throw
+        await server.Ended.WaitAsync(Wait);
+        Assert.That(listener.Violations, Is.Empty);
     }
 
-    private sealed class RecordingListener : ITransportListener
+    [TestCaseSource(nameof(Transports))]
+    public async Task RTN15a_an_abrupt_drop_is_reported_once_as_a_loss(RealtimeTransportKind transport)
     {
-        private readonly object _gate = new();
-        private readonly List<(byte[] Bytes, TransportFrameKind Kind)> _frames = new();
-        private (int Count, TaskCompletionSource<List<(byte[] Bytes, TransportFrameKind Kind)>> Done)? _waiter;
+        await using var server = LoopbackWebSocketServer.Start();
+        var listener = new RecordingTransportListener();
+        using var sut = Create(transport, server.Uri, TransportFrameKind.Binary, listener);
+        sut.Connect();
+        await listener.Opened.Task.WaitAsync(Wait);
 
-        public TaskCompletionSource Opened { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        sut.Send("abort"u8.ToArray(), TransportFrameKind.Text);
+        var closed = await listener.Closed.Task.WaitAsync(Wait);
 
-        public TaskCompletionSource<(ErrorInfo Reason, bool ConnectFailure)> Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public List<(byte[] Bytes, TransportFrameKind Kind)> Frames
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _frames.ToList();
-                }
-            }
-        }
-
-        public Task<List<(byte[] Bytes, TransportFrameKind Kind)>> WaitForFramesAsync(int count)
-        {
-            lock (_gate)
-            {
-                var done = new TaskCompletionSource<List<(byte[] Bytes, TransportFrameKind Kind)>>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waiter = (count, done);
-                Check();
-                return done.Task;
-            }
-        }
-
-        public void OnOpened() => Opened.TrySetResult();
-
-        public void OnFrame(ReadOnlyMemory<byte> frame, TransportFrameKind kind)
-        {
-            lock (_gate)
-            {
-                _frames.Add((frame.ToArray(), kind));
-                Check();
-            }
-        }
-
-        public void OnClosed(ErrorInfo reason, bool connectFailure)
-        {
-            if (!Closed.TrySetResult((reason, connectFailure)))
-            {
-                throw new InvalidOperationException("OnClosed reported twice");
-            }
-        }
-
-        private void Check()
-        {
-            if (_waiter is { } waiter && _frames.Count >= waiter.Count)
-            {
-                waiter.Done.TrySetResult(_frames.ToList());
-            }
-        }
+        Assert.That(closed.Reason.Code, Is.EqualTo(ErrorCodes.Disconnected));
+        Assert.That(closed.ConnectFailure, Is.False, "the socket had opened");
+        Assert.That(listener.Violations, Is.Empty);
     }
 
-    /// <summary>Echoes every data frame with its type; on a text frame "close" it closes the socket normally.</summary>
-    private sealed class EchoServer : IAsyncDisposable
+    [TestCaseSource(nameof(Transports))]
+    public async Task RTN17f_a_closed_port_is_a_connect_failure(RealtimeTransportKind transport)
     {
-        private readonly HttpListener _listener;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _serving;
+        var listener = new RecordingTransportListener();
+        using var sut = Create(transport, new Uri($"ws://127.0.0.1:{LoopbackWebSocketServer.FreePort()}/"), TransportFrameKind.Binary, listener);
+        sut.Connect();
+        var closed = await listener.Closed.Task.WaitAsync(Wait);
 
-        private EchoServer(HttpListener listener, Uri uri)
+        Assert.That(closed.Reason.Code, Is.EqualTo(ErrorCodes.Disconnected));
+        Assert.That(closed.ConnectFailure, Is.True);
+        Assert.That(listener.Opened.Task.IsCompleted, Is.False);
+        Assert.That(listener.Violations, Is.Empty);
+    }
+
+    [TestCaseSource(nameof(Transports))]
+    public async Task RTN17f_a_refused_upgrade_is_a_connect_failure(RealtimeTransportKind transport)
+    {
+        await using var server = LoopbackWebSocketServer.Start(refuse: true);
+        var listener = new RecordingTransportListener();
+        using var sut = Create(transport, server.Uri, TransportFrameKind.Binary, listener);
+        sut.Connect();
+        var closed = await listener.Closed.Task.WaitAsync(Wait);
+
+        Assert.That(closed.ConnectFailure, Is.True);
+        Assert.That(listener.Opened.Task.IsCompleted, Is.False);
+        Assert.That(listener.Violations, Is.Empty);
+    }
+
+    [TestCaseSource(nameof(Transports))]
+    public async Task Frames_sent_before_the_socket_opened_are_written_after_it_opens_in_order(RealtimeTransportKind transport)
+    {
+        await using var server = LoopbackWebSocketServer.Start(holdHandshake: true);
+        var listener = new RecordingTransportListener();
+        using var sut = Create(transport, server.Uri, TransportFrameKind.Text, listener);
+        sut.Connect();
+        await server.Requested.WaitAsync(Wait);
+        var sent = Enumerable.Range(0, 50).Select(i => "frame " + i).ToList();
+        foreach (var frame in sent)
         {
-            _listener = listener;
-            Uri = uri;
-            _serving = ServeAsync();
+            sut.Send(System.Text.Encoding.UTF8.GetBytes(frame), TransportFrameKind.Text);
         }
 
-        public Uri Uri { get; }
+        Assert.That(listener.Opened.Task.IsCompleted, Is.False, "the server holds the handshake");
+        server.ReleaseHandshake();
+        var received = await listener.WaitForFramesAsync(sent.Count).WaitAsync(Wait);
 
-        public static EchoServer Start()
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            listener.Start();
-            return new EchoServer(listener, new Uri($"ws://127.0.0.1:{port}/"));
-        }
+        Assert.That(received.Select(f => System.Text.Encoding.UTF8.GetString(f.Bytes)), Is.EqualTo(sent));
+        Assert.That(listener.Violations, Is.Empty);
+    }
 
-        public async ValueTask DisposeAsync()
-        {
-            _stop.Cancel();
-            _listener.Stop();
-            try
-            {
-                await _serving.WaitAsync(Wait);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                // Stopped while a socket was open: the echo loop ends with the listener.
-            }
+    [TestCaseSource(nameof(Transports))]
+    public async Task Close_sends_a_close_frame_and_nothing_is_reported_after_it(RealtimeTransportKind transport)
+    {
+        await using var server = LoopbackWebSocketServer.Start();
+        var listener = new RecordingTransportListener();
+        var sut = Create(transport, server.Uri, TransportFrameKind.Text, listener);
+        sut.Connect();
+        await listener.Opened.Task.WaitAsync(Wait);
+        sut.Send("one"u8.ToArray(), TransportFrameKind.Text);
+        await listener.WaitForFramesAsync(1).WaitAsync(Wait);
 
-            _listener.Close();
-            _stop.Dispose();
-        }
+        // The server answers the close with a frame, then its own close: neither may reach the listener.
+        listener.ClientClosed();
+        sut.Close();
+        sut.Close();
+        sut.Dispose();
+        sut.Send("dropped"u8.ToArray(), TransportFrameKind.Text);
+        await server.Ended.WaitAsync(Wait);
 
-        private async Task ServeAsync()
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().WaitAsync(_stop.Token);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested || !_listener.IsListening)
-            {
-                return;
-            }
+        Assert.That(server.ClientCloseStatus, Is.EqualTo(WebSocketCloseStatus.NormalClosure), "closed gracefully");
+        Assert.That(listener.Frames, Has.Count.EqualTo(1));
+        Assert.That(listener.Closed.Task.IsCompleted, Is.False);
+        Assert.That(listener.Violations, Is.Empty);
+    }
 
-            using var ws = (await context.AcceptWebSocketAsync(subProtocol: null)).WebSocket;
-            var buffer = new byte[128 * 1024];
-            while (ws.State == WebSocketState.Open && !_stop.IsCancellationRequested)
-            {
-                var length = 0;
-                WebSocketReceiveResult result;
-                do
-                {
-                    result = await ws.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), _stop.Token);
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage);
+    [TestCaseSource(nameof(Transports))]
+    public async Task Close_during_the_handshake_reports_nothing(RealtimeTransportKind transport)
+    {
+        await using var server = LoopbackWebSocketServer.Start(holdHandshake: true);
+        var listener = new RecordingTransportListener();
+        var sut = Create(transport, server.Uri, TransportFrameKind.Text, listener);
+        sut.Connect();
+        await server.Requested.WaitAsync(Wait);
 
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return;
-                }
+        listener.ClientClosed();
+        sut.Close();
+        sut.Dispose();
+        server.ReleaseHandshake();
+        await server.Ended.WaitAsync(Wait);
 
-                if (result.MessageType == WebSocketMessageType.Text && buffer.AsSpan(0, length).SequenceEqual("close"u8))
-                {
-                    await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", _stop.Token);
-                    return;
-                }
-
-                await ws.SendAsync(new ArraySegment<byte>(buffer, 0, length), result.MessageType, endOfMessage: true, _stop.Token);
-            }
-        }
+        Assert.That(listener.Opened.Task.IsCompleted, Is.False);
+        Assert.That(listener.Closed.Task.IsCompleted, Is.False);
+        Assert.That(listener.Violations, Is.Empty);
     }
 }

@@ -334,7 +334,16 @@ public sealed record ClientOptions
     public ILoggerFactory? LoggerFactory { get; init; }
 
     /// <summary>
-    /// Creates the realtime transport of each connection attempt. Null uses the WebSocket transport (Websocket.Client);
+    /// Which WebSocket implementation carries the realtime connection: <see cref="RealtimeTransportKind.WebsocketClient"/>
+    /// (the default) or the lighter <see cref="RealtimeTransportKind.ClientWebSocket"/>, which holds no receive buffer
+    /// while idle and copies no received frame. Both honour <see cref="TrustedServerCertificates"/>. Ignored when
+    /// <see cref="TransportFactory"/> is set. An undefined value fails the client's construction with 40003.
+    /// </summary>
+    public RealtimeTransportKind RealtimeTransport { get; init; }
+
+    /// <summary>
+    /// Creates the realtime transport of each connection attempt; when set it wins over <see cref="RealtimeTransport"/>.
+    /// Null uses the WebSocket transport that <see cref="RealtimeTransport"/> names;
     /// tests pass an in-memory one (the Reliably.Rx.Testing package has one). The transport carries encoded frames only:
     /// the client's codec encodes and decodes them, and the client alone decides on retries, timeouts and fallbacks.
     /// See <see cref="Transport.ITransport"/> for the contract.

@@ -26,6 +26,11 @@ internal static class ClientOptionsValidator
             throw Invalid(nameof(ClientOptions.MaxPendingPublishes), "must be at least 1 when set");
         }
 
+        if (!Enum.IsDefined(options.RealtimeTransport))
+        {
+            throw Invalid(nameof(ClientOptions.RealtimeTransport), "must be WebsocketClient or ClientWebSocket");
+        }
+
         if (options.HttpMaxRetryCount < 0)
         {
             throw Invalid(nameof(ClientOptions.HttpMaxRetryCount), "must not be negative");

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.Security;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
@@ -19,15 +18,12 @@ internal sealed class WebSocketTransport : ITransport
     private readonly ILogger _logger;
     private readonly object _emitGate = new();
     private readonly List<IDisposable> _subscriptions = new();
-    private readonly object _sendGate = new();
     private readonly RemoteCertificateValidationCallback? _certificateValidation;
 
-    // The frames waiting for the socket (under _sendGate), and whether a drain is running. An idle connection has no
-    // drain task parked on a queue (a channel reader's pending wait, its segment and the send loop's state machine cost
-    // ~1.4 KB per connection): the first frame after a quiet spell starts one drain, which sends everything queued and
-    // ends when the queue is empty.
-    private Queue<OutboundFrame>? _outbound;
-    private bool _draining;
+    // Our own single sender over Websocket.Client's socket: its send queues cost one thread-pool hand-off per frame plus
+    // an async lock, which on a loaded machine capped publish throughput at ~40-50 % of the same client over a plain
+    // ClientWebSocket (docs/benchmarks.md, F1). Websocket.Client still owns the socket's lifetime and the receive loop.
+    private readonly OutboundQueue _outbound = new();
 
     private WebsocketClient? _client;
     private bool _closed;
@@ -77,30 +73,7 @@ internal sealed class WebSocketTransport : ITransport
             return;
         }
 
-        // One copy into a pooled buffer: the caller's buffer is reused, and the frame is written later by the drain,
-        // which returns the buffer to the pool once the socket has taken it.
-        var buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
-        frame.Span.CopyTo(buffer);
-        var item = new OutboundFrame(buffer, frame.Length, kind);
-        lock (_sendGate)
-        {
-            if (Volatile.Read(ref _closedFlag) != 0)
-            {
-                return;
-            }
-
-            (_outbound ??= new Queue<OutboundFrame>()).Enqueue(item);
-            if (_draining || !_opened)
-            {
-                // A drain is running and will take it; before the socket opened, the drain that StartAsync begins will.
-                return;
-            }
-
-            _draining = true;
-        }
-
-        // The socket write runs off the caller's thread (the loop), one hand-off per burst rather than per frame.
-        ThreadPool.UnsafeQueueUserWorkItem(static t => _ = t.DrainAsync(), this, preferLocal: false);
+        _outbound.Enqueue(frame, kind);
     }
 
     public void Close()
@@ -113,11 +86,7 @@ internal sealed class WebSocketTransport : ITransport
             return;
         }
 
-        lock (_sendGate)
-        {
-            _outbound = null;
-        }
-
+        _outbound.Close();
         var client = _client;
         if (client is not null)
         {
@@ -148,18 +117,11 @@ internal sealed class WebSocketTransport : ITransport
         try
         {
             await client.StartOrFail().ConfigureAwait(false);
-            bool drain;
-            lock (_sendGate)
-            {
-                _opened = true;
-                drain = _outbound is { Count: > 0 } && !_draining;
-                _draining |= drain;
-            }
-
+            _opened = true;
             Emit(static l => l.OnOpened());
-            if (drain)
+            if (client.NativeClient is { } socket)
             {
-                _ = DrainAsync();
+                _outbound.Open(socket);
             }
         }
         catch (Exception ex)
@@ -167,58 +129,6 @@ internal sealed class WebSocketTransport : ITransport
             TransportLog.ConnectFailed(_logger, Uri.Host, ex.GetType().Name);
             var error = new ErrorInfo(ErrorCodes.Disconnected, 400, "Unable to open the WebSocket: " + ex.Message);
             Emit(l => l.OnClosed(error, connectFailure: true), final: true);
-        }
-    }
-
-    /// <summary>
-    /// Our own single sender over Websocket.Client's socket: its send queues cost one thread-pool hand-off per frame plus
-    /// an async lock, which on a loaded machine capped publish throughput at ~40-50 % of the same client over a plain
-    /// ClientWebSocket (docs/benchmarks.md, F1). Websocket.Client still owns the socket's lifetime and the receive loop;
-    /// frames are still dropped while the socket is not open, as its queue did. At most one drain runs at a time
-    /// (<see cref="_draining"/>), so frames are written in the order they were sent.
-    /// </summary>
-    private async Task DrainAsync()
-    {
-        try
-        {
-            while (true)
-            {
-                OutboundFrame item;
-                lock (_sendGate)
-                {
-                    if (_outbound is not { Count: > 0 } queue)
-                    {
-                        _draining = false;
-                        return;
-                    }
-
-                    item = queue.Dequeue();
-                }
-
-                try
-                {
-                    if (_client?.NativeClient is { State: WebSocketState.Open } socket)
-                    {
-                        var type = item.Kind == TransportFrameKind.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-
-                        // The ReadOnlyMemory overload: a ValueTask, so a write the socket completes at once allocates nothing.
-                        await socket.SendAsync(item.Buffer.AsMemory(0, item.Length), type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-                    }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(item.Buffer);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
-        {
-            // The socket went away; the receive side reports the closure. What is still queued will never be written.
-            lock (_sendGate)
-            {
-                _outbound = null;
-                _draining = false;
-            }
         }
     }
 
@@ -287,23 +197,4 @@ internal sealed class WebSocketTransport : ITransport
             _closed |= final;
         }
     }
-}
-
-/// <summary>A frame waiting for the socket: a buffer rented from the shared pool, of which the first Length bytes are the frame.</summary>
-internal readonly record struct OutboundFrame(byte[] Buffer, int Length, TransportFrameKind Kind);
-
-/// <summary>Creates <see cref="WebSocketTransport"/>s: the default <see cref="ITransportFactory"/>.</summary>
-internal sealed class WebSocketTransportFactory : ITransportFactory
-{
-    private readonly ILogger _logger;
-    private readonly RemoteCertificateValidationCallback? _certificateValidation;
-
-    public WebSocketTransportFactory(ILogger logger, RemoteCertificateValidationCallback? certificateValidation = null)
-    {
-        _logger = logger;
-        _certificateValidation = certificateValidation;
-    }
-
-    public ITransport Create(Uri uri, TransportFrameKind frameKind, ITransportListener listener) =>
-        new WebSocketTransport(uri, frameKind, listener, _logger, _certificateValidation);
 }

@@ -1,0 +1,258 @@
+using System.Buffers;
+using System.Net.Security;
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+
+namespace Reliably.Rx.Transport;
+
+/// <summary>
+/// The lighter WebSocket transport (<see cref="RealtimeTransportKind.ClientWebSocket"/>): the runtime's
+/// <see cref="System.Net.WebSockets.ClientWebSocket"/> alone, with no library over it. Per connection it holds the socket,
+/// this object, an <see cref="OutboundQueue"/> and one receive loop; no thread and no timer. While the connection is idle
+/// the loop waits with a zero-byte read, which the runtime's WebSocket completes when the next frame's header has arrived
+/// without consuming its payload, so no receive buffer is held: one is rented from the shared pool when data is ready and
+/// returned when the burst ends. Each frame is handed to the listener as a slice of that buffer (valid during the call
+/// only), never copied. Like the default transport it carries frames only; every retry, timeout and resume decision
+/// belongs to the connection loop (RTN14, RTN15, RTN23).
+/// </summary>
+internal sealed class ClientWebSocketTransport : ITransport
+{
+    // A JSON or msgpack delivery fits in the first buffer; larger messages grow it by doubling, and a buffer grown past
+    // this size goes back to the pool as soon as its message has been delivered.
+    private const int ReceiveBufferSize = 4096;
+
+    private const int Connecting = 0;
+    private const int Open = 1;
+    private const int Closed = 2;
+
+    private readonly ITransportListener _listener;
+    private readonly ILogger _logger;
+    private readonly ClientWebSocket _socket = new();
+    private readonly OutboundQueue _outbound = new();
+
+    // Connecting, then Open, then Closed. Whoever moves it to Closed disposes the socket: Close() (the client gave up on
+    // the connection), or the receive loop (the connection failed or was lost, which it reports).
+    private int _state;
+
+    public ClientWebSocketTransport(Uri uri, ITransportListener listener, ILogger logger, RemoteCertificateValidationCallback? certificateValidation)
+    {
+        Uri = uri;
+        _listener = listener;
+        _logger = logger;
+
+        // No WebSocket-level keep-alive pings: they would need a runtime timer per connection, and liveness is Ably's: the
+        // server's heartbeats and the loop's maxIdleInterval watch (RTN23).
+        _socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        if (certificateValidation is not null)
+        {
+            _socket.Options.RemoteCertificateValidationCallback = certificateValidation;
+        }
+    }
+
+    public Uri Uri { get; }
+
+    private bool IsClosed => Volatile.Read(ref _state) == Closed;
+
+    public void Connect() => _ = RunAsync();
+
+    public void Send(ReadOnlyMemory<byte> frame, TransportFrameKind kind)
+    {
+        if (!IsClosed)
+        {
+            _outbound.Enqueue(frame, kind);
+        }
+    }
+
+    public void Close()
+    {
+        var previous = Interlocked.Exchange(ref _state, Closed);
+        if (previous == Closed)
+        {
+            return;
+        }
+
+        var writing = _outbound.Close();
+        if (previous == Connecting)
+        {
+            // Cancels the handshake; the connect path disposes the socket and reports nothing.
+            _socket.Abort();
+            return;
+        }
+
+        _ = CloseGracefullyAsync(writing);
+    }
+
+    public void Dispose() => Close();
+
+    /// <summary>
+    /// The whole life of the connection on one async flow, so listener calls never overlap and come in order: the
+    /// handshake, then <see cref="ITransportListener.OnOpened"/>, then frames, then at most one
+    /// <see cref="ITransportListener.OnClosed"/>.
+    /// </summary>
+    private async Task RunAsync()
+    {
+        try
+        {
+            await _socket.ConnectAsync(Uri, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // RTN17f: refused, unreachable, name resolution, TLS or upgrade refused: a connect failure (fallback hosts).
+            _socket.Dispose();
+            if (Interlocked.CompareExchange(ref _state, Closed, Connecting) == Connecting)
+            {
+                TransportLog.ConnectFailed(_logger, Uri.Host, ex.GetType().Name);
+                _listener.OnClosed(new ErrorInfo(ErrorCodes.Disconnected, 400, "Unable to open the WebSocket: " + ExceptionText.WithCause(ex)), connectFailure: true);
+            }
+
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _state, Open, Connecting) != Connecting)
+        {
+            // Closed while the handshake completed.
+            _socket.Dispose();
+            return;
+        }
+
+        _listener.OnOpened();
+        _outbound.Open(_socket);
+        var reason = await ReceiveAsync().ConfigureAwait(false);
+        if (reason is not null && Interlocked.CompareExchange(ref _state, Closed, Open) == Open)
+        {
+            // RTN15a: the connection was lost after it opened.
+            _outbound.Close();
+            _listener.OnClosed(new ErrorInfo(ErrorCodes.Disconnected, 400, "WebSocket closed: " + reason), connectFailure: false);
+            await RespondToCloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Receives until the connection ends; returns why, or null once the transport was closed.</summary>
+    private async Task<string?> ReceiveAsync()
+    {
+        byte[]? buffer = null;
+        try
+        {
+            while (true)
+            {
+                // Idle: a zero-byte read waits for the next frame without a buffer. When it does not complete at once the
+                // burst has ended, and the buffer goes back to the pool.
+                var waiting = _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+                if (!waiting.IsCompleted && buffer is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                }
+
+                var header = await waiting.ConfigureAwait(false);
+                if (header.MessageType == WebSocketMessageType.Close)
+                {
+                    return IsClosed ? null : CloseText();
+                }
+
+                var length = 0;
+                var end = header.EndOfMessage;
+                var type = header.MessageType;
+                while (!end)
+                {
+                    buffer ??= ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+                    if (length == buffer.Length)
+                    {
+                        buffer = Grow(buffer);
+                    }
+
+                    // Fragments of one message (and a message larger than the buffer) arrive in several reads.
+                    var read = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
+                    if (read.MessageType == WebSocketMessageType.Close)
+                    {
+                        return IsClosed ? null : CloseText();
+                    }
+
+                    length += read.Count;
+                    end = read.EndOfMessage;
+                }
+
+                if (IsClosed)
+                {
+                    return null;
+                }
+
+                var kind = type == WebSocketMessageType.Binary ? TransportFrameKind.Binary : TransportFrameKind.Text;
+                _listener.OnFrame(buffer is null ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, length), kind);
+                if (buffer is { Length: > ReceiveBufferSize })
+                {
+                    // A large message's buffer is not kept for the small frames after it.
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // An abort, a reset, a protocol error or a dispose by Close(): every way the loop can end is reported once.
+            return IsClosed ? null : ExceptionText.WithCause(ex);
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private static byte[] Grow(byte[] buffer)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+        buffer.AsSpan().CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
+    }
+
+    private string CloseText() =>
+        $"closed by the server ({(int?)_socket.CloseStatus} {_socket.CloseStatusDescription})";
+
+    /// <summary>After a loss: completes the server's close handshake when there is one, then releases the socket.</summary>
+    private async Task RespondToCloseAsync()
+    {
+        try
+        {
+            if (_socket.State == WebSocketState.CloseReceived)
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
+        {
+            TransportLog.CloseFailed(_logger, ex.GetType().Name);
+        }
+        finally
+        {
+            _socket.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The client closed the transport: a close frame when no write is in flight (one could hold the socket's send side
+    /// indefinitely on a dead network), then the socket is released without waiting for the server's answer, which a dead
+    /// network would never send. Releasing it ends the receive loop, which then reports nothing.
+    /// </summary>
+    private async Task CloseGracefullyAsync(bool writing)
+    {
+        try
+        {
+            if (!writing && _socket.State == WebSocketState.Open)
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
+        {
+            TransportLog.CloseFailed(_logger, ex.GetType().Name);
+        }
+        finally
+        {
+            _socket.Dispose();
+        }
+    }
+}

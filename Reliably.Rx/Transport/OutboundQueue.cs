@@ -1,0 +1,154 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace Reliably.Rx.Transport;
+
+/// <summary>
+/// A WebSocket transport's outbound frames: copied into pooled buffers by <see cref="Enqueue"/>, held until the socket
+/// opens, then written in <see cref="ITransport.Send"/> order by a drain that runs only while frames are pending. An idle
+/// connection has no drain task parked on a queue (a channel reader's pending wait, its segment and a send loop's state
+/// machine cost ~1.4 KB per connection): the first frame after a quiet spell starts one drain, which writes everything
+/// queued and ends when the queue is empty. At most one drain runs at a time, so frames are written in order.
+/// Shared by both WebSocket transports.
+/// </summary>
+internal sealed class OutboundQueue
+{
+    private readonly object _gate = new();
+
+    // Under _gate: the frames waiting for the socket (created with the first frame), whether a drain is running, the
+    // open socket (null before it opened), and whether the transport closed (frames are then dropped).
+    private Queue<OutboundFrame>? _frames;
+    private bool _draining;
+    private WebSocket? _socket;
+    private bool _closed;
+
+    /// <summary>Copies <paramref name="frame"/> (the caller reuses its buffer) and queues it; starts a drain if none runs.</summary>
+    public void Enqueue(ReadOnlyMemory<byte> frame, TransportFrameKind kind)
+    {
+        // One copy into a pooled buffer, written later by the drain, which returns it to the pool once the socket has
+        // taken it.
+        var buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
+        frame.Span.CopyTo(buffer);
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                return;
+            }
+
+            (_frames ??= new Queue<OutboundFrame>()).Enqueue(new OutboundFrame(buffer, frame.Length, kind));
+            if (_draining || _socket is null)
+            {
+                // A drain is running and will take it; before the socket opened, the drain that Open starts will.
+                return;
+            }
+
+            _draining = true;
+        }
+
+        // The socket write runs off the caller's thread (the connection loop), one hand-off per burst rather than per frame.
+        ThreadPool.UnsafeQueueUserWorkItem(static q => _ = q.DrainAsync(), this, preferLocal: false);
+    }
+
+    /// <summary>The socket opened: frames queued before now are written, in order.</summary>
+    public void Open(WebSocket socket)
+    {
+        bool drain;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _socket = socket;
+            drain = _frames is { Count: > 0 } && !_draining;
+            _draining |= drain;
+        }
+
+        if (drain)
+        {
+            _ = DrainAsync();
+        }
+    }
+
+    /// <summary>
+    /// Drops what is still queued; later frames are dropped at once (the client resends what needs an answer, RTN19a).
+    /// Returns whether a write may still be in flight.
+    /// </summary>
+    public bool Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            ReturnQueued();
+            return _draining;
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                OutboundFrame item;
+                WebSocket socket;
+                lock (_gate)
+                {
+                    if (_frames is not { Count: > 0 } queue || _socket is null)
+                    {
+                        _draining = false;
+                        return;
+                    }
+
+                    item = queue.Dequeue();
+                    socket = _socket;
+                }
+
+                try
+                {
+                    // Frames are dropped while the socket is not open; the receive side reports the closure.
+                    if (socket.State == WebSocketState.Open)
+                    {
+                        var type = item.Kind == TransportFrameKind.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+
+                        // The ReadOnlyMemory overload: a ValueTask, so a write the socket completes at once allocates nothing.
+                        await socket.SendAsync(item.Buffer.AsMemory(0, item.Length), type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(item.Buffer);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or IOException)
+        {
+            // The socket went away; the receive side reports the closure. What is still queued will never be written.
+            lock (_gate)
+            {
+                _closed = true;
+                ReturnQueued();
+                _draining = false;
+            }
+        }
+    }
+
+    private void ReturnQueued()
+    {
+        if (_frames is { } queue)
+        {
+            while (queue.TryDequeue(out var item))
+            {
+                ArrayPool<byte>.Shared.Return(item.Buffer);
+            }
+
+            _frames = null;
+        }
+    }
+}
+
+/// <summary>A frame waiting for the socket: a buffer rented from the shared pool, of which the first Length bytes are the frame.</summary>
+internal readonly record struct OutboundFrame(byte[] Buffer, int Length, TransportFrameKind Kind);

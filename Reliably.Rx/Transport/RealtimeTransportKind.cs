@@ -1,0 +1,19 @@
+namespace Reliably.Rx;
+
+/// <summary>
+/// Which WebSocket implementation carries the realtime connection (<see cref="ClientOptions.RealtimeTransport"/>). Both
+/// carry frames only and behave the same to the client: every retry, timeout, resume and fallback decision is the
+/// client's (RTN14, RTN15, RTN17, RTN23).
+/// </summary>
+public enum RealtimeTransportKind
+{
+    /// <summary>The default: Websocket.Client over the runtime's <c>ClientWebSocket</c>, used as a dumb pipe.</summary>
+    WebsocketClient = 0,
+
+    /// <summary>
+    /// Opt-in: the runtime's <c>System.Net.WebSockets.ClientWebSocket</c> alone. It holds no receive buffer while the
+    /// connection is idle and hands each frame to the decoder from its pooled receive buffer without a copy, so an idle
+    /// connection and each received message cost less managed memory (docs/benchmarks.md).
+    /// </summary>
+    ClientWebSocket = 1,
+}
