@@ -109,15 +109,12 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         ScheduleDrain();
     }
 
-    private void Drain()
+    /// <summary>
+    /// Delivers up to one batch while holding the drain claim: true when there is more and the claim is still held
+    /// (the caller runs the next batch), false when the claim was released or handed on.
+    /// </summary>
+    private bool DrainBatch()
     {
-        if ((_traits & QueueTraits.MayRunInline) != 0 && _owner.Host.MustNotRunUserCode)
-        {
-            // A scheduler that ran the drain inline, on the loop or inside a library lock: user code must not run here.
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-            return;
-        }
-
         var delivered = 0;
         if (_gaps.TakeFinished() is { } repaired)
         {
@@ -130,7 +127,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
             {
                 Cancel();
                 Deliver(failure);
-                return;
+                return false;
             }
 
             if (!HasCredit)
@@ -150,7 +147,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
                 {
                     // The drain stays claimed while history is read: it resumes with the repair's messages.
                     AwaitRepair(repair);
-                    return;
+                    return false;
                 }
 
                 continue;
@@ -161,7 +158,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
                 _cancelled = true;
                 _owner.Remove(this);
                 Deliver(null);
-                return;
+                return false;
             }
 
             if (_signal.IsSlow)
@@ -185,10 +182,8 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         // read of the flag (LosslessBroadcast.Wake): with a release write alone the emptiness check could be read before
         // the release is visible, and the producer, still seeing the flag set, would not schedule a drain either.
         Interlocked.Exchange(ref _draining, 0);
-        if (!_cancelled && ((!_ring.IsEmpty && HasCredit) || Volatile.Read(ref _failure) is not null))
-        {
-            ScheduleDrain();
-        }
+        return !_cancelled && ((!_ring.IsEmpty && HasCredit) || Volatile.Read(ref _failure) is not null)
+            && Interlocked.CompareExchange(ref _draining, 1, 0) == 0;
     }
 
     private bool HasCredit => (_traits & QueueTraits.Pull) == 0 || Volatile.Read(ref _credit) > 0;
