@@ -25,6 +25,10 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
     private readonly SlowConsumerSignal _signal;
 
     private readonly QueueTraits _traits;
+
+    // The signal's threshold, kept here: the producer compares each item's depth bound with it, and at many channels the
+    // signal's own line is seldom in the cache.
+    private readonly int _slowThreshold;
     private Exception? _failure;
     private long _gap;
     private long _dropped;
@@ -49,6 +53,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         _kinds = kinds;
         _gaps = new SubscriptionGaps<T>(traits);
         _signal = new SlowConsumerSignal(owner.Host.DeliveryScheduler, options.SlowConsumerThreshold, () => DepthNow, () => Lag, () => Dropped);
+        _slowThreshold = options.SlowConsumerThreshold;
         _traits = (options.Capacity is not null && options.Overflow == OverflowPolicy.DropOldest ? QueueTraits.TracksAnchor : QueueTraits.None)
             | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler or TaskPoolScheduler ? QueueTraits.None : QueueTraits.MayRunInline)
             | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler ? QueueTraits.PoolDrain : QueueTraits.None)
@@ -116,7 +121,10 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
     private bool DrainBatch()
     {
         var delivered = 0;
-        if (_gaps.TakeFinished() is { } repaired)
+
+        // Only a subscription that drops the oldest has gaps, and so repairs: the others leave the gap state untouched.
+        var hasGaps = (_traits & QueueTraits.TracksAnchor) != 0;
+        if (hasGaps && _gaps.TakeFinished() is { } repaired)
         {
             delivered += DeliverRepaired(repaired);
         }
@@ -166,7 +174,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
                 _signal.Shrank(DepthNow);
             }
 
-            if (!_gaps.IsRepeat(entry.Value))
+            if (!hasGaps || !_gaps.IsRepeat(entry.Value))
             {
                 Deliver(entry.Value);
             }
