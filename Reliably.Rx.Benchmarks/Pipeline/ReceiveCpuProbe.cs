@@ -16,12 +16,17 @@ namespace Reliably.Rx.Benchmarks.Pipeline;
 /// A sixth argument sets the size of each message's string data (default 100 characters). <c>PROBE_ALLOCATIONS=1</c>
 /// samples the allocated types, as <c>publish-cpu</c> does; <c>PROBE_IN_FLIGHT=1</c> samples, every 5,000 frames, the
 /// messages sent and not yet delivered and how many of them wait in the subscribers' queues (the rest are in the
-/// connection loop's FIFO), at a cost of one pass over the subscriptions per sample.
+/// connection loop's FIFO), at a cost of one pass over the subscriptions per sample; <c>PROBE_MAX_IN_FLIGHT=N</c> holds
+/// the sender while N deliveries are outstanding (its waiting counts as CPU: for the collector's figures, not the CPU).
 /// Usage: <c>receive-cpu [json|msgpack] [subscribers per channel] [frames per round] [rounds] [channels] [data length]</c>.
 /// </summary>
 public static class ReceiveCpuProbe
 {
     public const string Verb = "receive-cpu";
+
+    // PROBE_MAX_IN_FLIGHT=N: the sender waits (yielding, which counts as CPU) while N deliveries are outstanding.
+    private static readonly long MaxInFlight = long.TryParse(Environment.GetEnvironmentVariable("PROBE_MAX_IN_FLIGHT"), out var n) ? n : 0;
+    private static long _throttledDeliveries;
 
     public static int Run(string[] args)
     {
@@ -57,7 +62,7 @@ public static class ReceiveCpuProbe
             for (var i = 0; i < subscribers; i++)
             {
                 var counter = counters[(c * subscribers) + i] = new DeliveryCounter();
-                subscriptions[(c * subscribers) + i] = channel.Messages().Subscribe(_ => counter.Add(), _ => { });
+                subscriptions[(c * subscribers) + i] = channel.Messages().Subscribe(_ => Delivered(counter), _ => { });
             }
 
             attaches[c] = channel.AttachAsync();
@@ -96,6 +101,15 @@ public static class ReceiveCpuProbe
             for (var i = 0; i < frames; i++)
             {
                 transport.Receive(channelFrames[i % channelCount]);
+                if (MaxInFlight > 0)
+                {
+                    var sent = ((round + 1L) * frames * subscribers) + ((i + 1L) * subscribers);
+                    while (sent - Interlocked.Read(ref _throttledDeliveries) > MaxInFlight)
+                    {
+                        Thread.Yield();
+                    }
+                }
+
                 if (inFlight is not null && i % 5000 == 4999)
                 {
                     inFlight.Sample(sent: ((round + 1L) * frames) + i + 1);
@@ -130,6 +144,15 @@ public static class ReceiveCpuProbe
 
         client.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
         return 0;
+    }
+
+    private static void Delivered(DeliveryCounter counter)
+    {
+        counter.Add();
+        if (MaxInFlight > 0)
+        {
+            Interlocked.Increment(ref _throttledDeliveries);
+        }
     }
 }
 
