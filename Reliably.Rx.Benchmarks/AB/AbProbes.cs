@@ -240,6 +240,9 @@ internal sealed class DeliveryCounter
     private long _target;
     private CountdownEvent? _done;
 
+    /// <summary>Items delivered so far (any thread).</summary>
+    public long Count => Interlocked.Read(ref _count);
+
     public void Arm(long more, CountdownEvent done)
     {
         _target = Interlocked.Read(ref _count) + more;

@@ -14,12 +14,19 @@ namespace Reliably.Rx.Benchmarks.Pipeline;
 /// With a number of channels, each has the subscribers and the frames go to the channels in turn, so the figure shows
 /// how the cost per message grows with the channels on a connection.
 /// A sixth argument sets the size of each message's string data (default 100 characters). <c>PROBE_ALLOCATIONS=1</c>
-/// samples the allocated types, as <c>publish-cpu</c> does.
+/// samples the allocated types, as <c>publish-cpu</c> does; <c>PROBE_IN_FLIGHT=1</c> samples, every 5,000 frames, the
+/// messages sent and not yet delivered and how many of them wait in the subscribers' queues (the rest are in the
+/// connection loop's FIFO), at a cost of one pass over the subscriptions per sample; <c>PROBE_MAX_IN_FLIGHT=N</c> holds
+/// the sender while N deliveries are outstanding (its waiting counts as CPU: for the collector's figures, not the CPU).
 /// Usage: <c>receive-cpu [json|msgpack] [subscribers per channel] [frames per round] [rounds] [channels] [data length]</c>.
 /// </summary>
 public static class ReceiveCpuProbe
 {
     public const string Verb = "receive-cpu";
+
+    // PROBE_MAX_IN_FLIGHT=N: the sender waits (yielding, which counts as CPU) while N deliveries are outstanding.
+    private static readonly long MaxInFlight = long.TryParse(Environment.GetEnvironmentVariable("PROBE_MAX_IN_FLIGHT"), out var n) ? n : 0;
+    private static long _throttledDeliveries;
 
     public static int Run(string[] args)
     {
@@ -55,7 +62,7 @@ public static class ReceiveCpuProbe
             for (var i = 0; i < subscribers; i++)
             {
                 var counter = counters[(c * subscribers) + i] = new DeliveryCounter();
-                subscriptions[(c * subscribers) + i] = channel.Messages().Subscribe(_ => counter.Add(), _ => { });
+                subscriptions[(c * subscribers) + i] = channel.Messages().Subscribe(_ => Delivered(counter), _ => { });
             }
 
             attaches[c] = channel.AttachAsync();
@@ -79,6 +86,7 @@ public static class ReceiveCpuProbe
         var results = new List<(double Cpu, double Wall)>();
         using var sampler = Environment.GetEnvironmentVariable("PROBE_ALLOCATIONS") == "1" ? new AllocationSampler() : null;
         var lastAllocated = 0.0;
+        var sampleInFlight = Environment.GetEnvironmentVariable("PROBE_IN_FLIGHT") == "1";
         for (var round = -1; round < rounds; round++)
         {
             using var done = new CountdownEvent(counters.Length);
@@ -87,10 +95,25 @@ public static class ReceiveCpuProbe
                 counter.Arm(perChannel, done);
             }
 
+            var workItems = ThreadPool.CompletedWorkItemCount;
+            var inFlight = sampleInFlight ? new InFlightSampler(counters, subscriptions) : null;
             var start = CpuRound.Begin(process);
             for (var i = 0; i < frames; i++)
             {
                 transport.Receive(channelFrames[i % channelCount]);
+                if (MaxInFlight > 0)
+                {
+                    var sent = ((round + 1L) * frames * subscribers) + ((i + 1L) * subscribers);
+                    while (sent - Interlocked.Read(ref _throttledDeliveries) > MaxInFlight)
+                    {
+                        Thread.Yield();
+                    }
+                }
+
+                if (inFlight is not null && i % 5000 == 4999)
+                {
+                    inFlight.Sample(sent: ((round + 1L) * frames) + i + 1);
+                }
             }
 
             if (!done.Wait(TimeSpan.FromSeconds(120)))
@@ -100,11 +123,13 @@ public static class ReceiveCpuProbe
             }
 
             var (cpu, wallNs, allocated, gcs, gen1, pause, promoted) = start.Stop(frames);
+            var itemsPerMessage = (double)(ThreadPool.CompletedWorkItemCount - workItems) / frames;
             if (round >= 0)
             {
                 results.Add((cpu, wallNs));
                 lastAllocated = allocated;
-                Console.WriteLine($"round {round}: {cpu / 1000:F3} us CPU and {wallNs / 1000:F3} us wall per message, {allocated:F0} B allocated per message, {gcs} gen0 GCs ({gen1} gen1), {pause.TotalMilliseconds:F0} ms paused in GC, {promoted / 1024} KB promoted by the last ({subscribers} subscribers on each of {channelCount} channels, {format})");
+                inFlight?.Print();
+                Console.WriteLine($"round {round}: {cpu / 1000:F3} us CPU and {wallNs / 1000:F3} us wall per message, {allocated:F0} B allocated per message, {gcs} gen0 GCs ({gen1} gen1), {pause.TotalMilliseconds:F0} ms paused in GC, {promoted / 1024} KB promoted by the last, {itemsPerMessage:F3} pool work items per message ({subscribers} subscribers on each of {channelCount} channels, {format})");
             }
         }
 
@@ -120,4 +145,43 @@ public static class ReceiveCpuProbe
         client.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
         return 0;
     }
+
+    private static void Delivered(DeliveryCounter counter)
+    {
+        counter.Add();
+        if (MaxInFlight > 0)
+        {
+            Interlocked.Increment(ref _throttledDeliveries);
+        }
+    }
+}
+
+/// <summary>The messages sent and not yet delivered, and those of them in the subscribers' queues, sampled during a round.</summary>
+internal sealed class InFlightSampler(DeliveryCounter[] counters, IDisposable[] subscriptions)
+{
+    private long _inFlight;
+    private long _queued;
+    private long _samples;
+
+    public void Sample(long sent)
+    {
+        long delivered = 0;
+        foreach (var counter in counters)
+        {
+            delivered += counter.Count;
+        }
+
+        long queued = 0;
+        foreach (var subscription in subscriptions)
+        {
+            queued += ((DeliverySubscription)subscription).Lag.Queued;
+        }
+
+        _inFlight += sent - delivered;
+        _queued += queued;
+        _samples++;
+    }
+
+    public void Print() => Console.WriteLine(
+        $"in flight: {_inFlight / Math.Max(1, _samples)} messages on average over {_samples} samples, {_queued / Math.Max(1, _samples)} of them in the subscribers' queues");
 }

@@ -4,10 +4,12 @@ using System.Reactive.Disposables;
 namespace Reliably.Rx.Streams;
 
 /// <summary>Scheduling of the single drain.</summary>
-internal sealed partial class DeliveryQueue<T> : IThreadPoolWorkItem
+internal sealed partial class DeliveryQueue<T> : IThreadPoolWorkItem, IReadyQueue
 {
-    /// <summary>The drain as a thread-pool work item (the default delivery scheduler, and the move off an inline scheduler).</summary>
+    /// <summary>The drain as a thread-pool work item: the move off a scheduler that would run it inline.</summary>
     void IThreadPoolWorkItem.Execute() => Drain();
+
+    bool IReadyQueue.DrainBatch() => DrainBatch();
 
     private void ScheduleDrain()
     {
@@ -16,11 +18,17 @@ internal sealed partial class DeliveryQueue<T> : IThreadPoolWorkItem
             return;
         }
 
+        Dispatch();
+    }
+
+    /// <summary>Has the claimed drain run: by the pool's dispatcher, or on the delivery scheduler.</summary>
+    private void Dispatch()
+    {
         if ((_traits & QueueTraits.PoolDrain) != 0)
         {
-            // The queue is its own work item: a drain allocates nothing. With many channels on a connection, each
-            // channel's subscriber gets few messages at a time, so a drain is scheduled for almost every message.
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            // With many channels on a connection each subscriber gets few messages at a time: the shared dispatcher
+            // delivers many queues' batches per pool work item.
+            DeliveryDispatcher.Shared.Ready(this);
             return;
         }
 
@@ -29,5 +37,21 @@ internal sealed partial class DeliveryQueue<T> : IThreadPoolWorkItem
             s.Drain();
             return Disposable.Empty;
         });
+    }
+
+    /// <summary>A drain scheduled on the delivery scheduler (or moved to the pool): one batch, then the next if there is more.</summary>
+    private void Drain()
+    {
+        if ((_traits & QueueTraits.MayRunInline) != 0 && _owner.Host.MustNotRunUserCode)
+        {
+            // A scheduler that ran the drain inline, on the loop or inside a library lock: user code must not run here.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return;
+        }
+
+        if (DrainBatch())
+        {
+            Dispatch();
+        }
     }
 }

@@ -62,7 +62,7 @@ internal sealed partial class DeliveryQueue<T>
         }
 
         _ring.Enqueue(entry);
-        if (_ring.DepthBound >= _signal.Threshold)
+        if (_ring.DepthBound >= _slowThreshold)
         {
             // The bound reached the threshold: read the drainer's real count (only now, so its line stays where it is).
             _signal.Grew((int)Math.Min(_ring.RefreshDepth(), int.MaxValue));

@@ -25,6 +25,10 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
     private readonly SlowConsumerSignal _signal;
 
     private readonly QueueTraits _traits;
+
+    // The signal's threshold, kept here: the producer compares each item's depth bound with it, and at many channels the
+    // signal's own line is seldom in the cache.
+    private readonly int _slowThreshold;
     private Exception? _failure;
     private long _gap;
     private long _dropped;
@@ -49,6 +53,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         _kinds = kinds;
         _gaps = new SubscriptionGaps<T>(traits);
         _signal = new SlowConsumerSignal(owner.Host.DeliveryScheduler, options.SlowConsumerThreshold, () => DepthNow, () => Lag, () => Dropped);
+        _slowThreshold = options.SlowConsumerThreshold;
         _traits = (options.Capacity is not null && options.Overflow == OverflowPolicy.DropOldest ? QueueTraits.TracksAnchor : QueueTraits.None)
             | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler or TaskPoolScheduler ? QueueTraits.None : QueueTraits.MayRunInline)
             | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler ? QueueTraits.PoolDrain : QueueTraits.None)
@@ -109,17 +114,17 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         ScheduleDrain();
     }
 
-    private void Drain()
+    /// <summary>
+    /// Delivers up to one batch while holding the drain claim: true when there is more and the claim is still held
+    /// (the caller runs the next batch), false when the claim was released or handed on.
+    /// </summary>
+    private bool DrainBatch()
     {
-        if ((_traits & QueueTraits.MayRunInline) != 0 && _owner.Host.MustNotRunUserCode)
-        {
-            // A scheduler that ran the drain inline, on the loop or inside a library lock: user code must not run here.
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-            return;
-        }
-
         var delivered = 0;
-        if (_gaps.TakeFinished() is { } repaired)
+
+        // Only a subscription that drops the oldest has gaps, and so repairs: the others leave the gap state untouched.
+        var hasGaps = (_traits & QueueTraits.TracksAnchor) != 0;
+        if (hasGaps && _gaps.TakeFinished() is { } repaired)
         {
             delivered += DeliverRepaired(repaired);
         }
@@ -130,7 +135,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
             {
                 Cancel();
                 Deliver(failure);
-                return;
+                return false;
             }
 
             if (!HasCredit)
@@ -150,7 +155,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
                 {
                     // The drain stays claimed while history is read: it resumes with the repair's messages.
                     AwaitRepair(repair);
-                    return;
+                    return false;
                 }
 
                 continue;
@@ -161,7 +166,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
                 _cancelled = true;
                 _owner.Remove(this);
                 Deliver(null);
-                return;
+                return false;
             }
 
             if (_signal.IsSlow)
@@ -169,7 +174,7 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
                 _signal.Shrank(DepthNow);
             }
 
-            if (!_gaps.IsRepeat(entry.Value))
+            if (!hasGaps || !_gaps.IsRepeat(entry.Value))
             {
                 Deliver(entry.Value);
             }
@@ -185,10 +190,8 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
         // read of the flag (LosslessBroadcast.Wake): with a release write alone the emptiness check could be read before
         // the release is visible, and the producer, still seeing the flag set, would not schedule a drain either.
         Interlocked.Exchange(ref _draining, 0);
-        if (!_cancelled && ((!_ring.IsEmpty && HasCredit) || Volatile.Read(ref _failure) is not null))
-        {
-            ScheduleDrain();
-        }
+        return !_cancelled && ((!_ring.IsEmpty && HasCredit) || Volatile.Read(ref _failure) is not null)
+            && Interlocked.CompareExchange(ref _draining, 1, 0) == 0;
     }
 
     private bool HasCredit => (_traits & QueueTraits.Pull) == 0 || Volatile.Read(ref _credit) > 0;

@@ -15,6 +15,6 @@ internal enum QueueTraits : byte
     /// <summary>The subscriber pulls (<see cref="DeliveryQueue{T}.Request"/>): delivery waits for its credit.</summary>
     Pull = 4,
 
-    /// <summary>The delivery scheduler is the thread pool: the queue queues itself as the drain's work item.</summary>
+    /// <summary>The delivery scheduler is the thread pool: the queue joins the shared dispatcher's ready list (<see cref="DeliveryDispatcher"/>).</summary>
     PoolDrain = 8,
 }

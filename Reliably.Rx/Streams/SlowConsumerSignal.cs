@@ -18,9 +18,6 @@ internal sealed class SlowConsumerSignal(IScheduler deliveryScheduler, int thres
     private int _slow;
     private bool _behind;
 
-    /// <summary>The depth at which the subscription is slow.</summary>
-    public int Threshold => threshold;
-
     /// <summary>True between Slow and Recovered: only then does the drainer need the depth after a take.</summary>
     public bool IsSlow => Volatile.Read(ref _slow) == 1;
 
