@@ -78,8 +78,7 @@ internal static class WebSocketUpgrade
             // The path and query carry the credentials and connect parameters: never logged.
             var request = $"GET {uri.PathAndQuery} HTTP/1.1\r\nHost: {uri.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(request), cancellationToken).ConfigureAwait(false);
-            var after = await ReadResponseAsync(stream, key, cancellationToken).ConfigureAwait(false);
-            return WebSocket.CreateFromStream(after.Length == 0 ? stream : new PrefixedStream(after, stream), ClientOptions);
+            return await ReadResponseAsync(stream, key, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -92,8 +91,11 @@ internal static class WebSocketUpgrade
     public static string AcceptFor(string key) =>
         Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
 
-    /// <summary>Reads and checks the response head; returns the bytes read after it (the start of the first frame).</summary>
-    private static async Task<byte[]> ReadResponseAsync(Stream stream, string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and checks the response head, then creates the WebSocket on a <see cref="PooledReadStream"/> that starts
+    /// with the bytes read after the head (the start of the server's first frame, when it came in the same read).
+    /// </summary>
+    private static async Task<WebSocket> ReadResponseAsync(Stream stream, string key, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(FirstReadSize);
         try
@@ -105,7 +107,8 @@ internal static class WebSocketUpgrade
                 if (end >= 0)
                 {
                     CheckHead(Encoding.ASCII.GetString(buffer, 0, end), key);
-                    return buffer.AsSpan(end + 4, length - end - 4).ToArray();
+                    var after = new PooledReadStream(stream, buffer.AsSpan(end + 4, length - end - 4));
+                    return WebSocket.CreateFromStream(after, ClientOptions);
                 }
 
                 if (length >= MaxHeadLength)
