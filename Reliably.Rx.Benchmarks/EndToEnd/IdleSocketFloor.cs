@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
-using System.Text;
 using Reliably.Rx.Emulator;
+using Reliably.Rx.Transport;
 
 namespace Reliably.Rx.Benchmarks.EndToEnd;
 
@@ -99,7 +96,7 @@ internal static class IdleSocketFloor
         WebSocket socket;
         if (mode == "handshake")
         {
-            socket = await HandshakeAsync(uri).ConfigureAwait(false);
+            socket = await WebSocketUpgrade.ConnectAsync(uri, certificateValidation: null, CancellationToken.None).ConfigureAwait(false);
         }
         else
         {
@@ -121,35 +118,5 @@ internal static class IdleSocketFloor
             ? socket.ReceiveAsync(new byte[4096].AsMemory(), CancellationToken.None).AsTask()
             : socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).AsTask();
         return (socket, pending);
-    }
-
-    private static async Task<WebSocket> HandshakeAsync(Uri uri)
-    {
-        var tcp = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await tcp.ConnectAsync(new DnsEndPoint(uri.Host, uri.Port)).ConfigureAwait(false);
-        var stream = new NetworkStream(tcp, ownsSocket: true);
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        var request = $"GET {uri.PathAndQuery} HTTP/1.1\r\nHost: {uri.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(request)).ConfigureAwait(false);
-
-        // The response head, a byte at a time, so nothing after it (CONNECTED) is consumed here.
-        var head = new StringBuilder();
-        var one = new byte[1];
-        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
-        {
-            if (await stream.ReadAsync(one).ConfigureAwait(false) == 0)
-            {
-                throw new IOException("The server closed during the handshake.");
-            }
-
-            head.Append((char)one[0]);
-        }
-
-        if (!head.ToString().StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
-        {
-            throw new IOException("Upgrade refused: " + head.ToString().Split('\r')[0]);
-        }
-
-        return WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
     }
 }

@@ -13,7 +13,9 @@ namespace Reliably.Rx.Transport;
 /// without consuming its payload, so no receive buffer is held: one is rented from the shared pool when data is ready and
 /// returned when the burst ends. Each frame is handed to the listener as a slice of that buffer (valid during the call
 /// only), never copied. Like the default transport it carries frames only; every retry, timeout and resume decision
-/// belongs to the connection loop (RTN14, RTN15, RTN23).
+/// belongs to the connection loop (RTN14, RTN15, RTN23). When no proxy is configured for the URI the WebSocket runs on a
+/// connection this transport upgraded itself (<see cref="WebSocketUpgrade"/>), with no HTTP connection kept under it;
+/// through a proxy it is a <see cref="System.Net.WebSockets.ClientWebSocket"/>, which tunnels.
 /// </summary>
 internal sealed class ClientWebSocketTransport : ITransport
 {
@@ -27,8 +29,14 @@ internal sealed class ClientWebSocketTransport : ITransport
 
     private readonly ITransportListener _listener;
     private readonly ILogger _logger;
-    private readonly ClientWebSocket _socket = new();
+    private readonly RemoteCertificateValidationCallback? _certificateValidation;
     private readonly OutboundQueue _outbound = new();
+
+    // Set once the handshake has completed, before the state moves to Open.
+    private WebSocket? _socket;
+
+    // Cancels the handshake when Close() comes first; dropped once the connection is open.
+    private CancellationTokenSource? _connecting = new();
 
     // Connecting, then Open, then Closed. Whoever moves it to Closed disposes the socket: Close() (the client gave up on
     // the connection), or the receive loop (the connection failed or was lost, which it reports).
@@ -39,14 +47,7 @@ internal sealed class ClientWebSocketTransport : ITransport
         Uri = uri;
         _listener = listener;
         _logger = logger;
-
-        // No WebSocket-level keep-alive pings: they would need a runtime timer per connection, and liveness is Ably's: the
-        // server's heartbeats and the loop's maxIdleInterval watch (RTN23).
-        _socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        if (certificateValidation is not null)
-        {
-            _socket.Options.RemoteCertificateValidationCallback = certificateValidation;
-        }
+        _certificateValidation = certificateValidation;
     }
 
     public Uri Uri { get; }
@@ -74,12 +75,13 @@ internal sealed class ClientWebSocketTransport : ITransport
         var writing = _outbound.Close();
         if (previous == Connecting)
         {
-            // Cancels the handshake; the connect path disposes the socket and reports nothing.
-            _socket.Abort();
+            // Cancels the handshake; the connect path disposes the socket and reports nothing. The connect path drops the
+            // source only after it moved the state to Open, which has not happened.
+            _connecting?.Cancel();
             return;
         }
 
-        _ = CloseGracefullyAsync(writing);
+        _ = CloseGracefullyAsync(_socket!, writing);
     }
 
     public void Dispose() => Close();
@@ -91,14 +93,14 @@ internal sealed class ClientWebSocketTransport : ITransport
     /// </summary>
     private async Task RunAsync()
     {
+        WebSocket socket;
         try
         {
-            await _socket.ConnectAsync(Uri, CancellationToken.None).ConfigureAwait(false);
+            socket = await OpenAsync(_connecting!.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             // RTN17f: refused, unreachable, name resolution, TLS or upgrade refused: a connect failure (fallback hosts).
-            _socket.Dispose();
             if (Interlocked.CompareExchange(ref _state, Closed, Connecting) == Connecting)
             {
                 TransportLog.ConnectFailed(_logger, Uri.Host, ex.GetType().Name);
@@ -108,27 +110,62 @@ internal sealed class ClientWebSocketTransport : ITransport
             return;
         }
 
+        _socket = socket;
         if (Interlocked.CompareExchange(ref _state, Open, Connecting) != Connecting)
         {
             // Closed while the handshake completed.
-            _socket.Dispose();
+            socket.Dispose();
             return;
         }
 
+        _connecting = null;
+
         _listener.OnOpened();
-        _outbound.Open(_socket);
-        var reason = await ReceiveAsync().ConfigureAwait(false);
+        _outbound.Open(socket);
+        var reason = await ReceiveAsync(socket).ConfigureAwait(false);
         if (reason is not null && Interlocked.CompareExchange(ref _state, Closed, Open) == Open)
         {
             // RTN15a: the connection was lost after it opened.
             _outbound.Close();
             _listener.OnClosed(new ErrorInfo(ErrorCodes.Disconnected, 400, "WebSocket closed: " + reason), connectFailure: false);
-            await RespondToCloseAsync().ConfigureAwait(false);
+            await RespondToCloseAsync(socket).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The handshake: written here when the connection goes straight to the server, else <see cref="ClientWebSocket"/>'s,
+    /// which honours the system proxy (<see cref="System.Net.Http.HttpClient.DefaultProxy"/>). Either way with no
+    /// WebSocket-level keep-alive pings: they would need a runtime timer per connection, and liveness is Ably's: the
+    /// server's heartbeats and the loop's maxIdleInterval watch (RTN23).
+    /// </summary>
+    private async Task<WebSocket> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (WebSocketUpgrade.IsDirect(Uri, System.Net.Http.HttpClient.DefaultProxy))
+        {
+            return await WebSocketUpgrade.ConnectAsync(Uri, _certificateValidation, cancellationToken).ConfigureAwait(false);
+        }
+
+        var client = new ClientWebSocket();
+        client.Options.KeepAliveInterval = TimeSpan.Zero;
+        if (_certificateValidation is not null)
+        {
+            client.Options.RemoteCertificateValidationCallback = _certificateValidation;
+        }
+
+        try
+        {
+            await client.ConnectAsync(Uri, cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
         }
     }
 
     /// <summary>Receives until the connection ends; returns why, or null once the transport was closed.</summary>
-    private async Task<string?> ReceiveAsync()
+    private async Task<string?> ReceiveAsync(WebSocket socket)
     {
         byte[]? buffer = null;
         try
@@ -137,7 +174,7 @@ internal sealed class ClientWebSocketTransport : ITransport
             {
                 // Idle: a zero-byte read waits for the next frame without a buffer. When it does not complete at once the
                 // burst has ended, and the buffer goes back to the pool.
-                var waiting = _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+                var waiting = socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
                 if (!waiting.IsCompleted && buffer is not null)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -147,7 +184,7 @@ internal sealed class ClientWebSocketTransport : ITransport
                 var header = await waiting.ConfigureAwait(false);
                 if (header.MessageType == WebSocketMessageType.Close)
                 {
-                    return IsClosed ? null : CloseText();
+                    return IsClosed ? null : CloseText(socket);
                 }
 
                 var length = 0;
@@ -162,10 +199,10 @@ internal sealed class ClientWebSocketTransport : ITransport
                     }
 
                     // Fragments of one message (and a message larger than the buffer) arrive in several reads.
-                    var read = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
+                    var read = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
                     if (read.MessageType == WebSocketMessageType.Close)
                     {
-                        return IsClosed ? null : CloseText();
+                        return IsClosed ? null : CloseText(socket);
                     }
 
                     length += read.Count;
@@ -209,17 +246,17 @@ internal sealed class ClientWebSocketTransport : ITransport
         return larger;
     }
 
-    private string CloseText() =>
-        $"closed by the server ({(int?)_socket.CloseStatus} {_socket.CloseStatusDescription})";
+    private static string CloseText(WebSocket socket) =>
+        $"closed by the server ({(int?)socket.CloseStatus} {socket.CloseStatusDescription})";
 
     /// <summary>After a loss: completes the server's close handshake when there is one, then releases the socket.</summary>
-    private async Task RespondToCloseAsync()
+    private async Task RespondToCloseAsync(WebSocket socket)
     {
         try
         {
-            if (_socket.State == WebSocketState.CloseReceived)
+            if (socket.State == WebSocketState.CloseReceived)
             {
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
@@ -228,7 +265,7 @@ internal sealed class ClientWebSocketTransport : ITransport
         }
         finally
         {
-            _socket.Dispose();
+            socket.Dispose();
         }
     }
 
@@ -237,13 +274,13 @@ internal sealed class ClientWebSocketTransport : ITransport
     /// indefinitely on a dead network), then the socket is released without waiting for the server's answer, which a dead
     /// network would never send. Releasing it ends the receive loop, which then reports nothing.
     /// </summary>
-    private async Task CloseGracefullyAsync(bool writing)
+    private async Task CloseGracefullyAsync(WebSocket socket, bool writing)
     {
         try
         {
-            if (!writing && _socket.State == WebSocketState.Open)
+            if (!writing && socket.State == WebSocketState.Open)
             {
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
@@ -252,7 +289,7 @@ internal sealed class ClientWebSocketTransport : ITransport
         }
         finally
         {
-            _socket.Dispose();
+            socket.Dispose();
         }
     }
 }

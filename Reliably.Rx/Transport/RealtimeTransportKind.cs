@@ -11,9 +11,11 @@ public enum RealtimeTransportKind
     WebsocketClient = 0,
 
     /// <summary>
-    /// Opt-in: the runtime's <c>System.Net.WebSockets.ClientWebSocket</c> alone. It holds no receive buffer while the
-    /// connection is idle and hands each frame to the decoder from its pooled receive buffer without a copy, so an idle
-    /// connection and each received message cost less managed memory (docs/benchmarks.md).
+    /// Opt-in: the runtime's WebSocket alone, no library over it. It holds no receive buffer while the connection is idle
+    /// and hands each frame to the decoder from its pooled receive buffer without a copy, so an idle connection and each
+    /// received message cost less managed memory (docs/benchmarks.md). With no system proxy for the host it does the
+    /// WebSocket upgrade itself (<c>WebSocket.CreateFromStream</c>, no HTTP connection kept under it); through a proxy it
+    /// uses <c>System.Net.WebSockets.ClientWebSocket</c>.
     /// </summary>
     ClientWebSocket = 1,
 }
