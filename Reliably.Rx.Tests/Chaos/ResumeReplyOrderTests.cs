@@ -191,7 +191,7 @@ public sealed class ResumeReplyOrderTests : RealtimeEmulatorFixture
 
     /// <summary>
     /// The same race as above left to the scheduler: 30,000 publishes, 64 in flight, while the ack-delay fault is switched
-    /// on (1-3 ms) and off every few milliseconds, so held ACKs are released over and over while undelayed ones are made.
+    /// on (1-3 ms) and off every 4 publishes, so held ACKs are released over and over while undelayed ones are made.
     /// No publish may fail: each is ACKed, and an overtaking ACK would fail the one it skipped (RTN7a, RTN7b). Before the
     /// emulator handed a connection's replies over one thread at a time, three runs of 50,000 failed 12-62 publishes each.
     /// </summary>
@@ -199,19 +199,7 @@ public sealed class ResumeReplyOrderTests : RealtimeEmulatorFixture
     public async Task RTN7b_ACKs_keep_msgSerial_order_while_the_ack_delay_fault_is_switched_on_and_off()
     {
         var outbound = (await ConnectedClient("json")).Channels.Get(UniqueChannel("toggled-ack"));
-        using var stop = new CancellationTokenSource();
         var random = new Random(7);
-        var toggler = Task.Run(async () =>
-        {
-            // Pacing, not waiting for state: the fault changes every 1-3 ms of real traffic.
-            while (!stop.IsCancellationRequested)
-            {
-                Emulator.Faults.DelayAcks(TimeSpan.FromMilliseconds(1 + random.Next(3)));
-                await Task.Delay(1 + random.Next(3));
-                Emulator.Faults.DelayAcks(TimeSpan.Zero);
-                await Task.Delay(1 + random.Next(3));
-            }
-        });
         var failures = new List<string>();
         var inFlight = new Queue<Task<PublishResult>>();
         async Task Settle(Task<PublishResult> publish)
@@ -230,6 +218,12 @@ public sealed class ResumeReplyOrderTests : RealtimeEmulatorFixture
         {
             for (var i = 0; i < 30_000; i++)
             {
+                if (i % 4 == 0)
+                {
+                    // The publishing itself paces the fault: on for 4 publishes, off for the next 4.
+                    Emulator.Faults.DelayAcks(i % 8 == 0 ? TimeSpan.FromMilliseconds(1 + random.Next(3)) : TimeSpan.Zero);
+                }
+
                 inFlight.Enqueue(outbound.PublishAsync(i.ToString(CultureInfo.InvariantCulture), "x"));
                 if (inFlight.Count >= 64)
                 {
@@ -244,8 +238,7 @@ public sealed class ResumeReplyOrderTests : RealtimeEmulatorFixture
         }
         finally
         {
-            stop.Cancel();
-            await toggler;
+            Emulator.Faults.DelayAcks(TimeSpan.Zero);
         }
 
         Assert.That(failures, Is.Empty, "every publish ACKed");
