@@ -81,7 +81,11 @@ internal sealed class ClientWebSocketTransport : ITransport
             return;
         }
 
-        _ = CloseGracefullyAsync(_socket!, writing);
+        // A close frame only when no write is in flight: one could hold the socket's send side indefinitely on a dead
+        // network. The socket is then released without waiting for the server's answer, which a dead network would never
+        // send; releasing it ends the receive loop, which then reports nothing.
+        var socket = _socket!;
+        _ = CloseOutputThenReleaseAsync(socket, sendClose: !writing && socket.State == WebSocketState.Open);
     }
 
     public void Dispose() => Close();
@@ -128,7 +132,8 @@ internal sealed class ClientWebSocketTransport : ITransport
             // RTN15a: the connection was lost after it opened.
             _outbound.Close();
             _listener.OnClosed(new ErrorInfo(ErrorCodes.Disconnected, 400, "WebSocket closed: " + reason), connectFailure: false);
-            await RespondToCloseAsync(socket).ConfigureAwait(false);
+            // Completes the server's close handshake when there is one.
+            await CloseOutputThenReleaseAsync(socket, sendClose: socket.State == WebSocketState.CloseReceived).ConfigureAwait(false);
         }
     }
 
@@ -249,36 +254,12 @@ internal sealed class ClientWebSocketTransport : ITransport
     private static string CloseText(WebSocket socket) =>
         $"closed by the server ({(int?)socket.CloseStatus} {socket.CloseStatusDescription})";
 
-    /// <summary>After a loss: completes the server's close handshake when there is one, then releases the socket.</summary>
-    private async Task RespondToCloseAsync(WebSocket socket)
+    /// <summary>Sends a close frame when <paramref name="sendClose"/> is set, then releases the socket whatever happens.</summary>
+    private async Task CloseOutputThenReleaseAsync(WebSocket socket, bool sendClose)
     {
         try
         {
-            if (socket.State == WebSocketState.CloseReceived)
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
-        {
-            TransportLog.CloseFailed(_logger, ex.GetType().Name);
-        }
-        finally
-        {
-            socket.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// The client closed the transport: a close frame when no write is in flight (one could hold the socket's send side
-    /// indefinitely on a dead network), then the socket is released without waiting for the server's answer, which a dead
-    /// network would never send. Releasing it ends the receive loop, which then reports nothing.
-    /// </summary>
-    private async Task CloseGracefullyAsync(WebSocket socket, bool writing)
-    {
-        try
-        {
-            if (!writing && socket.State == WebSocketState.Open)
+            if (sendClose)
             {
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
             }
