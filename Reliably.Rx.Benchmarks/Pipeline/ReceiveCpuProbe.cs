@@ -17,7 +17,9 @@ namespace Reliably.Rx.Benchmarks.Pipeline;
 /// samples the allocated types, as <c>publish-cpu</c> does; <c>PROBE_IN_FLIGHT=1</c> samples, every 5,000 frames, the
 /// messages sent and not yet delivered and how many of them wait in the subscribers' queues (the rest are in the
 /// connection loop's FIFO), at a cost of one pass over the subscriptions per sample; <c>PROBE_MAX_IN_FLIGHT=N</c> holds
-/// the sender while N deliveries are outstanding (its waiting counts as CPU: for the collector's figures, not the CPU).
+/// the sender while N deliveries are outstanding (its waiting counts as CPU: for the collector's figures, not the CPU);
+/// <c>PROBE_TOUCH=N</c> sends the frames to the first N channels only (all of them attached and subscribed), so the
+/// channels touched between two collections vary while the channels held do not.
 /// Usage: <c>receive-cpu [json|msgpack] [subscribers per channel] [frames per round] [rounds] [channels] [data length]</c>.
 /// </summary>
 public static class ReceiveCpuProbe
@@ -80,7 +82,8 @@ public static class ReceiveCpuProbe
         }
 
         var transport = factory.Last!;
-        var perChannel = frames / channelCount;
+        var touched = int.TryParse(Environment.GetEnvironmentVariable("PROBE_TOUCH"), out var t) && t > 0 && t <= channelCount ? t : channelCount;
+        var perChannel = frames / touched;
 
         var process = Process.GetCurrentProcess();
         var results = new List<(double Cpu, double Wall)>();
@@ -89,10 +92,10 @@ public static class ReceiveCpuProbe
         var sampleInFlight = Environment.GetEnvironmentVariable("PROBE_IN_FLIGHT") == "1";
         for (var round = -1; round < rounds; round++)
         {
-            using var done = new CountdownEvent(counters.Length);
-            foreach (var counter in counters)
+            using var done = new CountdownEvent(touched * subscribers);
+            for (var k = 0; k < touched * subscribers; k++)
             {
-                counter.Arm(perChannel, done);
+                counters[k].Arm(perChannel, done);
             }
 
             var workItems = ThreadPool.CompletedWorkItemCount;
@@ -100,7 +103,7 @@ public static class ReceiveCpuProbe
             var start = CpuRound.Begin(process);
             for (var i = 0; i < frames; i++)
             {
-                transport.Receive(channelFrames[i % channelCount]);
+                transport.Receive(channelFrames[i % touched]);
                 if (MaxInFlight > 0)
                 {
                     var sent = ((round + 1L) * frames * subscribers) + ((i + 1L) * subscribers);
