@@ -160,19 +160,61 @@ public sealed class DeliveryDispatcherTests
     }
 
     [Test]
-    public async Task Every_subscription_of_many_channels_receives_everything_in_order_without_overlap()
+    public Task Every_subscription_of_many_channels_receives_everything_in_order_without_overlap() =>
+        ManyChannelsInOrder(i => i);
+
+    [Test]
+    public Task Items_that_travel_with_their_queue_arrive_in_order_without_overlap_across_many_channels() =>
+        // Items of a reference type go to an idle queue with the queue itself (QueueTraits.Carries), later ones into
+        // its ring: whichever way each one travels, every subscription gets all of them in order.
+        ManyChannelsInOrder(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    [Test]
+    public void An_item_for_an_idle_queue_travels_with_the_queue_and_its_ring_entry_keeps_only_the_time()
+    {
+        // A young reference written into a long-lived ring marks the ring's card for the next collection: with thousands
+        // of channels, every gen-0 collection scanned thousands of rings. An idle queue's item goes to the dispatcher.
+        var workItems = new ConcurrentQueue<IThreadPoolWorkItem>();
+        var dispatcher = new DeliveryDispatcher(workItems.Enqueue);
+        using var broadcast = new LosslessBroadcast<string>(new SchedulerDeliveryHost(ThreadPoolScheduler.Instance, dispatcher));
+        var received = new List<string>();
+        var subscription = broadcast.Subscribe(Observer.Create<string>(received.Add), DeliveryOptions.Default, null, null, hasFirst: false, null!);
+        var first = new string('a', 3);
+        broadcast.Publish(first);
+        broadcast.Publish("b");
+
+        Assert.That(RingValues(subscription), Has.None.SameAs(first), "the idle queue's item is not in its ring");
+        Assert.That(RingValues(subscription), Has.Some.EqualTo("b"), "the next one, for a queue already claimed, is");
+        Assert.That(subscription.Lag.Queued, Is.EqualTo(2), "both are counted as queued");
+        Assert.That(workItems, Has.Count.EqualTo(1));
+        workItems.TryDequeue(out var work);
+        work!.Execute();
+        Assert.That(received, Is.EqualTo(new[] { "aaa", "b" }));
+        Assert.That(subscription.Lag, Is.EqualTo(SubscriptionLag.None));
+
+        // Idle again: the next item travels with the queue too.
+        var third = new string('c', 3);
+        broadcast.Publish(third);
+        Assert.That(RingValues(subscription), Has.None.SameAs(third));
+        workItems.TryDequeue(out work);
+        work!.Execute();
+        Assert.That(received, Is.EqualTo(new[] { "aaa", "b", "ccc" }));
+        subscription.Dispose();
+    }
+
+    private static async Task ManyChannelsInOrder<T>(Func<int, T> item)
     {
         const int channels = 300;
         const int perChannel = 200;
-        var broadcasts = Enumerable.Range(0, channels).Select(_ => new LosslessBroadcast<int>(ThreadPoolScheduler.Instance)).ToArray();
+        var broadcasts = Enumerable.Range(0, channels).Select(_ => new LosslessBroadcast<T>(ThreadPoolScheduler.Instance)).ToArray();
         var validators = new SynchronizationValidator[channels * 2];
-        var received = new ConcurrentQueue<int>[channels * 2];
+        var received = new ConcurrentQueue<T>[channels * 2];
         var completed = new CountdownEvent(channels * 2);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var subscriptions = new List<IDisposable>();
         for (var s = 0; s < channels * 2; s++)
         {
-            var items = received[s] = new ConcurrentQueue<int>();
+            var items = received[s] = new ConcurrentQueue<T>();
             var validator = validators[s] = new SynchronizationValidator();
             subscriptions.Add(validator.Wrap(broadcasts[s / 2]).Subscribe(
                 items.Enqueue,
@@ -190,9 +232,10 @@ public sealed class DeliveryDispatcherTests
         {
             for (var i = 0; i < perChannel; i++)
             {
+                var value = item(i);
                 foreach (var broadcast in broadcasts)
                 {
-                    broadcast.Publish(i);
+                    broadcast.Publish(value);
                 }
             }
 
@@ -200,16 +243,28 @@ public sealed class DeliveryDispatcherTests
         });
         await done.Task.WaitAsync(Timeout);
 
+        var expected = Enumerable.Range(0, perChannel).Select(item).ToArray();
         Assert.Multiple(() =>
         {
             for (var s = 0; s < channels * 2; s++)
             {
-                Assert.That(received[s], Is.EqualTo(Enumerable.Range(0, perChannel)), $"subscription {s}");
+                Assert.That(received[s], Is.EqualTo(expected), $"subscription {s}");
                 Assert.That(validators[s].Overlaps, Is.Zero, $"subscription {s}");
             }
         });
         subscriptions.ForEach(s => s.Dispose());
         completed.Dispose();
+    }
+
+    /// <summary>The values in the slots of a subscription's ring (its queue's private state, read for the test).</summary>
+    private static IEnumerable<string?> RingValues(DeliverySubscription subscription)
+    {
+        const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance;
+        var queue = typeof(DeliverySubscription).GetField("_queue", Private)!.GetValue(subscription)!;
+        var ring = queue.GetType().GetField("_ring", Private)!.GetValue(queue)!;
+        var head = ring.GetType().GetField("_head", Private)!.GetValue(ring)!;
+        var slots = (DeliveryEntry<string>[])head.GetType().GetField("Slots")!.GetValue(head)!;
+        return slots.Select(e => e.Value).ToArray();
     }
 
     [Test]
@@ -287,7 +342,7 @@ public sealed class DeliveryDispatcherTests
 
         public int Batches => Volatile.Read(ref _batches);
 
-        public bool DrainBatch()
+        public bool DrainBatch(object? carried)
         {
             _entered.TrySetResult();
             batch();

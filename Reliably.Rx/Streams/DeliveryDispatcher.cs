@@ -20,7 +20,7 @@ internal sealed class DeliveryDispatcher : IThreadPoolWorkItem
     /// <summary>The process's dispatcher: the thread pool is the process's too.</summary>
     public static readonly DeliveryDispatcher Shared = new(static item => ThreadPool.UnsafeQueueUserWorkItem(item, preferLocal: false));
 
-    private readonly ConcurrentQueue<IReadyQueue> _ready = new();
+    private readonly ConcurrentQueue<ReadyItem> _ready = new();
     private readonly Action<IThreadPoolWorkItem> _queue;
 
     // Queues in the list, counted after each enqueue and each dequeue: it may lag the list briefly, never in a way that
@@ -38,9 +38,15 @@ internal sealed class DeliveryDispatcher : IThreadPoolWorkItem
     }
 
     /// <summary>A queue that holds its drain claim and has something to deliver joins the list.</summary>
-    public void Ready(IReadyQueue queue)
+    public void Ready(IReadyQueue queue) => Ready(queue, null);
+
+    /// <summary>
+    /// As <see cref="Ready(IReadyQueue)"/>, with the value of the queue's first entry (<paramref name="carried"/>), which
+    /// travels here instead of in the queue's ring.
+    /// </summary>
+    public void Ready(IReadyQueue queue, object? carried)
     {
-        _ready.Enqueue(queue);
+        _ready.Enqueue(new ReadyItem(queue, carried));
         if (Interlocked.Increment(ref _count) <= 1)
         {
             EnsureQueued();
@@ -51,18 +57,19 @@ internal sealed class DeliveryDispatcher : IThreadPoolWorkItem
     {
         // Released before the list is read (a full fence): a queue that joins after this is covered by a new work item.
         Interlocked.Exchange(ref _queued, 0);
-        while (_ready.TryDequeue(out var queue))
+        while (_ready.TryDequeue(out var item))
         {
+            var queue = item.Queue;
             if (Interlocked.Decrement(ref _count) > 0)
             {
                 // Others wait while this thread runs a subscriber's code, which may block.
                 EnsureQueued();
             }
 
-            if (queue.DrainBatch())
+            if (queue.DrainBatch(item.Carried))
             {
                 // Behind the others that wait; this dispatcher takes them in turn, so no new work item is needed.
-                _ready.Enqueue(queue);
+                _ready.Enqueue(new ReadyItem(queue, null));
                 Interlocked.Increment(ref _count);
             }
         }
@@ -75,4 +82,7 @@ internal sealed class DeliveryDispatcher : IThreadPoolWorkItem
             _queue(this);
         }
     }
+
+    /// <summary>A queue in the list, with the value of its first entry when that travels with it.</summary>
+    private readonly record struct ReadyItem(IReadyQueue Queue, object? Carried);
 }

@@ -9,7 +9,7 @@ internal sealed partial class DeliveryQueue<T> : IThreadPoolWorkItem, IReadyQueu
     /// <summary>The drain as a thread-pool work item: the move off a scheduler that would run it inline.</summary>
     void IThreadPoolWorkItem.Execute() => Drain();
 
-    bool IReadyQueue.DrainBatch() => DrainBatch();
+    bool IReadyQueue.DrainBatch(object? carried) => carried is null ? DrainBatch() : DrainBatch((T)carried, hasCarried: true);
 
     private void ScheduleDrain()
     {
@@ -28,7 +28,7 @@ internal sealed partial class DeliveryQueue<T> : IThreadPoolWorkItem, IReadyQueu
         {
             // With many channels on a connection each subscriber gets few messages at a time: the shared dispatcher
             // delivers many queues' batches per pool work item.
-            DeliveryDispatcher.Shared.Ready(this);
+            _owner.Host.Dispatcher.Ready(this);
             return;
         }
 

@@ -23,8 +23,30 @@ internal sealed partial class DeliveryQueue<T>
             return MakeRoom(capacity) ? Add(new DeliveryEntry<T>(value, ticks)) : FailedNow();
         }
 
+        if ((_traits & QueueTraits.Carries) != 0 && value is not null && TryClaimIdle())
+        {
+            // The queue is idle: the item travels to the dispatcher with the queue, and the ring's entry keeps only its
+            // time (for the depth, the lag and the order). A young reference written into a long-lived ring marks the
+            // ring's card for the next collection to scan; with thousands of channels each message marked another
+            // ring's card, and every gen-0 collection scanned thousands of them. The dispatcher's list is one shared
+            // structure written in sequence, so its marked cards do not grow with the subscriptions.
+            Add(new DeliveryEntry<T>(default!, ticks));
+            _owner.Host.Dispatcher.Ready(this, value);
+            return false;
+        }
+
         return Add(new DeliveryEntry<T>(value, ticks));
     }
+
+    /// <summary>
+    /// Producer: claims the drain of an idle queue (nothing queued, no drain claimed). Only the producer adds to the
+    /// ring, so a ring seen empty stays empty until the claim is taken; a claim this loses goes to a drainer that
+    /// sees the item the caller then queues, as after any <see cref="Enqueue"/>.
+    /// </summary>
+    private bool TryClaimIdle() =>
+        Volatile.Read(ref _draining) == 0
+        && (_ring.DepthBound == 0 || _ring.RefreshDepth() == 0)
+        && Interlocked.CompareExchange(ref _draining, 1, 0) == 0;
 
     /// <summary>
     /// Schedules the drain unless one holds the claim, after an item was queued and a full fence. The drainer releases

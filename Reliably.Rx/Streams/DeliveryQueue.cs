@@ -58,6 +58,10 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
             | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler or TaskPoolScheduler ? QueueTraits.None : QueueTraits.MayRunInline)
             | (owner.Host.DeliveryScheduler is DefaultScheduler or ThreadPoolScheduler ? QueueTraits.PoolDrain : QueueTraits.None)
             | (options.Pull ? QueueTraits.Pull : QueueTraits.None);
+        if ((_traits & QueueTraits.PoolDrain) != 0 && options.Capacity is null && !options.Pull && !typeof(T).IsValueType)
+        {
+            _traits |= QueueTraits.Carries;
+        }
     }
 
     public DeliveryOptions Options { get; }
@@ -116,9 +120,11 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
 
     /// <summary>
     /// Delivers up to one batch while holding the drain claim: true when there is more and the claim is still held
-    /// (the caller runs the next batch), false when the claim was released or handed on.
+    /// (the caller runs the next batch), false when the claim was released or handed on. <paramref name="carried"/> is
+    /// the value of the ring's first entry when the producer claimed the drain of an idle queue for it
+    /// (<see cref="Enqueue"/>): that entry holds only its time.
     /// </summary>
-    private bool DrainBatch()
+    private bool DrainBatch(T? carried = default, bool hasCarried = false)
     {
         var delivered = 0;
 
@@ -146,6 +152,13 @@ internal sealed partial class DeliveryQueue<T> : IDeliveryQueue
             if (!TryTake(out var entry, out var gap))
             {
                 break;
+            }
+
+            if (hasCarried)
+            {
+                entry = new DeliveryEntry<T>(carried!, entry.Ticks);
+                hasCarried = false;
+                carried = default;
             }
 
             delivered++;

@@ -16,12 +16,17 @@ internal interface IDeliveryHost
     /// thread, or it holds a library lock. A drain that finds itself there moves to the thread pool.
     /// </summary>
     bool MustNotRunUserCode { get; }
+
+    /// <summary>Drains the queues delivered on the thread pool: the process's dispatcher unless a test gives its own.</summary>
+    DeliveryDispatcher Dispatcher => DeliveryDispatcher.Shared;
 }
 
 /// <summary>A host with no loop: the scheduler's clock, and only library locks to avoid.</summary>
-internal sealed class SchedulerDeliveryHost(IScheduler scheduler) : IDeliveryHost
+internal sealed class SchedulerDeliveryHost(IScheduler scheduler, DeliveryDispatcher? dispatcher = null) : IDeliveryHost
 {
     public IScheduler DeliveryScheduler => scheduler;
+
+    public DeliveryDispatcher Dispatcher => dispatcher ?? DeliveryDispatcher.Shared;
 
     public IScheduler Clock => scheduler;
 

@@ -7,5 +7,6 @@ internal interface IReadyQueue
     /// Delivers up to one batch, holding the queue's drain claim: true when the queue still has work and kept the
     /// claim (it wants another turn), false when it released the claim or handed it on (a history read, the end).
     /// </summary>
-    bool DrainBatch();
+    /// <param name="carried">The value of the queue's first entry when it travelled with the queue (the entry holds only its time), or null.</param>
+    bool DrainBatch(object? carried);
 }

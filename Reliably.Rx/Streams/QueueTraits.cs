@@ -17,4 +17,10 @@ internal enum QueueTraits : byte
 
     /// <summary>The delivery scheduler is the thread pool: the queue joins the shared dispatcher's ready list (<see cref="DeliveryDispatcher"/>).</summary>
     PoolDrain = 8,
+
+    /// <summary>
+    /// Drained by the dispatcher, unbounded, pushed, of a reference type: an item given to the queue while it is idle
+    /// travels to the dispatcher with the queue instead of in the queue's ring (<see cref="DeliveryQueue{T}.Enqueue"/>).
+    /// </summary>
+    Carries = 16,
 }
