@@ -19,9 +19,10 @@ public static class AbProbes
 {
     /// <summary>The probes' names and arguments, for the command's help.</summary>
     public const string Usage =
-        "receive <json|msgpack> <subscribers>            MESSAGE frames (one ~100 B message each) through the codec, the loop,\n" +
+        "receive <json|msgpack> <subscribers> [channels]  MESSAGE frames (one ~100 B message each) through the codec, the loop,\n" +
         "                                                 the channel and N Messages() subscribers (loopback transport, no socket);\n" +
-        "                                                 unit: a received message (all subscribers included)\n" +
+        "                                                 with C channels, each has N subscribers and the frames go to them in\n" +
+        "                                                 turn (--n a multiple of C); unit: a received message (all subscribers included)\n" +
         "publish <json|msgpack> <port> <key>              one connection publishes, at most 1,000 unacknowledged; unit: an ACKed publish\n" +
         "fanout <json|msgpack> <port> <key> <subscribers> one publisher, N subscriber connections on one channel; unit: a delivery\n" +
         "rawpublish <json|msgpack>                        the emulator's ceiling: the build's own emulator and one hand-built-frame\n" +
@@ -40,7 +41,7 @@ public static class AbProbes
         ArgumentNullException.ThrowIfNull(args);
         return probe switch
         {
-            "receive" => OpenReceive(args[0], int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)),
+            "receive" => OpenReceive(args[0], int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1),
             "publish" => OpenPublish(args[0], int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args[2]),
             "fanout" => OpenFanout(args[0], int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)),
             "rawpublish" => RawProbes.OpenPublish(args[0]),
@@ -80,35 +81,44 @@ public static class AbProbes
         return client;
     }
 
-    private static (Func<int, long>, IDisposable) OpenReceive(string format, int subscribers)
+    private static (Func<int, long>, IDisposable) OpenReceive(string format, int subscribers, int channels)
     {
         var factory = new LoopbackTransportFactory();
         var client = Connected(new ClientOptions { Key = "app.key:secret", Endpoint = "127.0.0.1", Port = 1, Tls = false, AllowInsecureBasicAuth = true, UseBinaryProtocol = format == "msgpack" }, factory);
-        var channel = client.Channels.Get("bench:channel");
-        var counters = new DeliveryCounter[subscribers];
+        var counters = new DeliveryCounter[channels * subscribers];
+        var frames = new byte[channels][];
+        var attaches = new Task[channels];
         var session = new Session(client);
-        for (var i = 0; i < subscribers; i++)
+        var codec = ProtocolCodecs.For(format == "msgpack" ? WireFormat.MsgPack : WireFormat.Json);
+        for (var c = 0; c < channels; c++)
         {
-            var counter = counters[i] = new DeliveryCounter();
-            session.Add(channel.Messages().Subscribe(_ => counter.Add(), _ => { }));
+            var name = channels == 1 ? "bench:channel" : $"bench:channel-{c}";
+            var channel = client.Channels.Get(name);
+            for (var i = 0; i < subscribers; i++)
+            {
+                var counter = counters[(c * subscribers) + i] = new DeliveryCounter();
+                session.Add(channel.Messages().Subscribe(_ => counter.Add(), _ => { }));
+            }
+
+            attaches[c] = channel.AttachAsync();
+            var buffer = new ArrayBufferWriter<byte>();
+            codec.WriteProtocolMessage(MessageFrame(name), buffer);
+            frames[c] = buffer.WrittenMemory.ToArray();
         }
 
-        channel.AttachAsync().WaitAsync(TimeSpan.FromSeconds(15)).GetAwaiter().GetResult();
-        var buffer = new ArrayBufferWriter<byte>();
-        ProtocolCodecs.For(format == "msgpack" ? WireFormat.MsgPack : WireFormat.Json).WriteProtocolMessage(MessageFrame("bench:channel"), buffer);
-        var frame = buffer.WrittenMemory.ToArray();
+        Task.WhenAll(attaches).WaitAsync(TimeSpan.FromSeconds(120)).GetAwaiter().GetResult();
         var transport = factory.Last!;
         long Round(int n)
         {
-            using var done = new CountdownEvent(subscribers);
+            using var done = new CountdownEvent(counters.Length);
             foreach (var counter in counters)
             {
-                counter.Arm(n, done);
+                counter.Arm(n / channels, done);
             }
 
             for (var i = 0; i < n; i++)
             {
-                transport.Receive(frame);
+                transport.Receive(frames[i % channels]);
             }
 
             return done.Wait(RoundTimeout) ? n : -1;
