@@ -1,10 +1,10 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
+using Reliably.Rx.Tests.TestSupport;
 
 namespace Reliably.Rx.Conformance.Tests.Support;
 
@@ -23,11 +23,11 @@ public sealed class HttpFaultProxy : IAsyncDisposable
     private readonly HttpClient _upstream;
     private readonly WebApplication _app;
 
-    private HttpFaultProxy(Uri upstream, IReadOnlyList<IPAddress> addresses, IEnumerable<HttpFaultRule> rules)
+    private HttpFaultProxy(Uri upstream, IReadOnlyList<IPAddress> addresses, IEnumerable<HttpFaultRule> rules, int port)
     {
         _rules = rules.Select(r => new Armed(r)).ToList();
         _upstream = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = upstream };
-        Port = FreeLoopbackPort();
+        Port = port;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -58,12 +58,25 @@ public sealed class HttpFaultProxy : IAsyncDisposable
     }
 
     /// <summary>Starts a proxy to <paramref name="upstream"/> with <paramref name="rules"/> (the specs' <c>create_proxy_session</c>).</summary>
-    public static async Task<HttpFaultProxy> StartAsync(Uri upstream, params HttpFaultRule[] rules)
-    {
-        var proxy = new HttpFaultProxy(upstream, [IPAddress.Loopback, IPAddress.Parse("127.0.0.2")], rules);
-        await proxy._app.StartAsync().ConfigureAwait(false);
-        return proxy;
-    }
+    /// <remarks>Every address shares one port, found free and then bound: when another process took it in between, the
+    /// proxy starts again on another (Kestrel's bind fails with an <see cref="IOException"/>).</remarks>
+    public static Task<HttpFaultProxy> StartAsync(Uri upstream, params HttpFaultRule[] rules) =>
+        LoopbackPorts.StartOnFreePortAsync(async port =>
+        {
+            var proxy = new HttpFaultProxy(upstream, [IPAddress.Loopback, IPAddress.Parse("127.0.0.2")], rules, port);
+            try
+            {
+                await proxy._app.StartAsync().ConfigureAwait(false);
+                return proxy;
+            }
+            catch
+            {
+                // Not started: nothing to stop, only to release.
+                await proxy._app.DisposeAsync().ConfigureAwait(false);
+                proxy._upstream.Dispose();
+                throw;
+            }
+        });
 
     /// <summary>The specs' <c>log.filter(e => e.type == "http_request" AND e.path CONTAINS path)</c>, optionally of one method too.</summary>
     public IReadOnlyList<HttpProxyEvent> Requests(string pathContains, string? method = null) =>
@@ -213,14 +226,6 @@ public sealed class HttpFaultProxy : IAsyncDisposable
         public HttpFaultRule Rule { get; } = rule;
 
         public int Fired { get; set; }
-    }
-
-    /// <summary>A loopback port nothing listens on now (the OS just gave it out and it was released).</summary>
-    public static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -3,11 +3,15 @@ using Reliably.Rx.Emulator.Tests.Support;
 
 namespace Reliably.Rx.Emulator.Tests.Realtime;
 
-/// <summary>A coarse guard against fan-out regressions (lock convoys, per-subscriber serialization), not a benchmark.</summary>
+/// <summary>
+/// A guard against fan-out regressions (lock convoys, per-subscriber serialization): every message reaches every
+/// subscriber once, each within the receive timeout. The rate is printed, not asserted: performance is shown by the
+/// benchmarks, and a wall-clock bound here fails on a loaded machine without a bug.
+/// </summary>
 public sealed class FanOutTests : EmulatorTestBase
 {
     [Test]
-    public async Task OnePublisherTwentySubscribers_DeliversEverythingQuickly()
+    public async Task OnePublisherTwentySubscribers_DeliversEverythingOnce()
     {
         const int subscribers = 20;
         const int messages = 1000;
@@ -43,6 +47,5 @@ public sealed class FanOutTests : EmulatorTestBase
         }
 
         await publisher.DisposeAsync();
-        Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)));
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Reliably.Rx.Emulator;
 using Reliably.Rx.Tests.TestSupport;
 
@@ -82,10 +80,11 @@ public sealed class SecretRedactionTests
         var texts = new List<string>();
         using var issuer = new AblyRest(ClientOptions.ForEmulator(_emulator.BaseUri, _emulator.DefaultKey));
         var token = await issuer.Auth.RequestTokenAsync().WaitAsync(Wait);
-        var closedPort = ClosedPort();
+        using var closedPort = LoopbackPorts.ReserveClosed();
 
-        // The key (Basic over plain HTTP, and in the realtime URL) and the token (in the realtime URL), to a closed port.
-        var keyToNowhere = ClientOptions.ForEmulator(new Uri($"http://127.0.0.1:{closedPort}/"), _emulator.DefaultKey) with { LoggerFactory = logs, HttpMaxRetryCount = 0 };
+        // The key (Basic over plain HTTP, and in the realtime URL) and the token (in the realtime URL), to a closed port
+        // (held closed for the whole test: a port found free and released could be taken by another listener meanwhile).
+        var keyToNowhere = ClientOptions.ForEmulator(new Uri($"http://127.0.0.1:{closedPort.Port}/"), _emulator.DefaultKey) with { LoggerFactory = logs, HttpMaxRetryCount = 0 };
         var tokenToNowhere = keyToNowhere with { Key = null, Token = token.Token };
         foreach (var options in new[] { keyToNowhere, tokenToNowhere })
         {
@@ -146,14 +145,5 @@ public sealed class SecretRedactionTests
         TestContext.Progress.WriteLine($"[redaction] {texts.Count} messages and log lines checked");
         Assert.That(logs.Lines, Is.Not.Empty);
         AssertClean(texts, [Secret, "WrongSecretValue123", token.Token, .. CipherKeyForms(), Convert.ToBase64String(otherKey), Convert.ToHexString(otherKey)]);
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

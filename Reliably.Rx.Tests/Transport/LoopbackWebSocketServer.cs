@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
+using Reliably.Rx.Tests.TestSupport;
 
 namespace Reliably.Rx.Tests.Transport;
 
@@ -48,21 +48,8 @@ internal sealed class LoopbackWebSocketServer : IAsyncDisposable
     /// <param name="refuse">Answer the upgrade request with 403 instead.</param>
     public static LoopbackWebSocketServer Start(bool holdHandshake = false, bool refuse = false)
     {
-        var port = FreePort();
-        var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
+        var listener = LoopbackPorts.StartHttpListener(out var port);
         return new LoopbackWebSocketServer(listener, new Uri($"ws://127.0.0.1:{port}/"), holdHandshake, refuse);
-    }
-
-    /// <summary>A loopback port nothing listens on.</summary>
-    public static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 
     public void ReleaseHandshake() => _accept.TrySetResult();

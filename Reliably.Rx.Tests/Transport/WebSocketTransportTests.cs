@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging.Abstractions;
+using Reliably.Rx.Tests.TestSupport;
 using Reliably.Rx.Transport;
 
 namespace Reliably.Rx.Tests.Transport;
@@ -154,7 +155,8 @@ public sealed class WebSocketTransportTests
     public async Task RTN17f_a_closed_port_is_a_connect_failure(RealtimeTransportKind transport)
     {
         var listener = new RecordingTransportListener();
-        using var sut = Create(transport, new Uri($"ws://127.0.0.1:{LoopbackWebSocketServer.FreePort()}/"), TransportFrameKind.Binary, listener);
+        using var closedPort = LoopbackPorts.ReserveClosed();
+        using var sut = Create(transport, new Uri($"ws://127.0.0.1:{closedPort.Port}/"), TransportFrameKind.Binary, listener);
         sut.Connect();
         var closed = await listener.Closed.Task.WaitAsync(Wait);
 

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using Newtonsoft.Json.Linq;
+using Reliably.Rx.Tests.TestSupport;
 
 namespace Reliably.Rx.Tests.Rest.Integration;
 
@@ -24,11 +24,8 @@ public sealed class RestAuthUrlTests : EmulatorFixture
     [OneTimeSetUp]
     public void StartAuthServer()
     {
-        var port = FreePort();
+        _listener = LoopbackPorts.StartHttpListener(out var port, "/auth/");
         AuthUrl = new Uri($"http://127.0.0.1:{port}/auth/");
-        _listener = new HttpListener();
-        _listener.Prefixes.Add(AuthUrl.ToString());
-        _listener.Start();
         _signer = new AblyRest(Options("json"));
         _serving = Task.Run(ServeAsync);
     }
@@ -164,12 +161,5 @@ public sealed class RestAuthUrlTests : EmulatorFixture
         context.Response.ContentLength64 = bytes.Length;
         await context.Response.OutputStream.WriteAsync(bytes);
         context.Response.Close();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

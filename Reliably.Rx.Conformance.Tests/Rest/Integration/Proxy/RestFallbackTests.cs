@@ -1,4 +1,5 @@
 using Reliably.Rx.Conformance.Tests.Support;
+using Reliably.Rx.Tests.TestSupport;
 
 namespace Reliably.Rx.Conformance.Tests.Rest.Integration.Proxy;
 
@@ -98,11 +99,12 @@ public sealed class RestFallbackTests : RestSandbox
 
     // UTS: rest/proxy/RSC15l/unreachable-endpoint-error-0
     [Test]
-    [Adapted("the port is one the test has just found free rather than a fixed 19999, so nothing can be listening on it; " +
+    [Adapted("the port is one the test holds bound without listening rather than a fixed 19999, so nothing can be listening on it; " +
         "ErrorInfo's code and statusCode are integers in .NET, so 'not null' is 'set' (non-zero)")]
     public async Task RSC15l_UnreachableEndpointSurfacesError()
     {
-        var client = ClientThrough(HttpFaultProxy.FreeLoopbackPort(), withFallback: false);
+        using var closedPort = LoopbackPorts.ReserveClosed();
+        var client = ClientThrough(closedPort.Port, withFallback: false);
 
         var error = await AwaitFailure(client.TimeAsync());
 
