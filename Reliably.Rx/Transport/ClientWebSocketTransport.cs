@@ -96,7 +96,7 @@ internal sealed class ClientWebSocketTransport : ITransport, IFrameSink
         WebSocket socket;
         try
         {
-            socket = await OpenAsync(_connecting!.Token).ConfigureAwait(false);
+            socket = await WebSocketUpgrade.OpenAsync(Uri, _certificateValidation, _connecting!.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -130,38 +130,6 @@ internal sealed class ClientWebSocketTransport : ITransport, IFrameSink
             _listener.OnClosed(new ErrorInfo(ErrorCodes.Disconnected, 400, "WebSocket closed: " + reason), connectFailure: false);
             // Completes the server's close handshake when there is one.
             await CloseOutputThenReleaseAsync(socket, sendClose: socket.State == WebSocketState.CloseReceived).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// The handshake: written here when the connection goes straight to the server, else <see cref="ClientWebSocket"/>'s,
-    /// which honours the system proxy (<see cref="System.Net.Http.HttpClient.DefaultProxy"/>). Either way with no
-    /// WebSocket-level keep-alive pings: they would need a runtime timer per connection, and liveness is Ably's: the
-    /// server's heartbeats and the loop's maxIdleInterval watch (RTN23).
-    /// </summary>
-    private async Task<WebSocket> OpenAsync(CancellationToken cancellationToken)
-    {
-        if (WebSocketUpgrade.IsDirect(Uri, System.Net.Http.HttpClient.DefaultProxy))
-        {
-            return await WebSocketUpgrade.ConnectAsync(Uri, _certificateValidation, cancellationToken).ConfigureAwait(false);
-        }
-
-        var client = new ClientWebSocket();
-        client.Options.KeepAliveInterval = TimeSpan.Zero;
-        if (_certificateValidation is not null)
-        {
-            client.Options.RemoteCertificateValidationCallback = _certificateValidation;
-        }
-
-        try
-        {
-            await client.ConnectAsync(Uri, cancellationToken).ConfigureAwait(false);
-            return client;
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
         }
     }
 

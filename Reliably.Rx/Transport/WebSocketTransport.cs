@@ -24,7 +24,7 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
 
     // Our own single sender over Websocket.Client's socket: its send queues cost one thread-pool hand-off per frame plus
     // an async lock, which on a loaded machine capped publish throughput at ~40-50 % of the same client over a plain
-    // ClientWebSocket (docs/benchmarks.md, F1). Websocket.Client still owns the socket's lifetime and the receive loop.
+    // ClientWebSocket (docs/benchmarks.md, F1). Websocket.Client still owns the connection's start, stop and disconnection reports.
     private readonly OutboundQueue _outbound = new();
 
     private WebsocketClient? _client;
@@ -120,38 +120,12 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
         return true;
     }
 
-    /// <summary>The connection factory Websocket.Client calls: a connected <see cref="CreateSocket"/>, wrapped.</summary>
-    private async Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken)
-    {
-        var socket = CreateSocket();
-        try
-        {
-            await socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
-        return new DirectReceiveWebSocket(socket, this);
-    }
-
-    /// <summary>A plain ClientWebSocket, with the pinned server certificates of ClientOptions when there are any.</summary>
-    private ClientWebSocket CreateSocket()
-    {
-        var socket = new ClientWebSocket();
-
-        // No WebSocket-level keep-alive pings: they would need a runtime timer per connection (STYLE.md: the scheduler is
-        // the only clock), and liveness is Ably's: the server's heartbeats and the loop's maxIdleInterval watch (RTN23).
-        socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        if (_certificateValidation is not null)
-        {
-            socket.Options.RemoteCertificateValidationCallback = _certificateValidation;
-        }
-
-        return socket;
-    }
+    /// <summary>
+    /// The connection factory Websocket.Client calls: the same WebSocket the plain transport runs on (its own upgrade when
+    /// no proxy applies, with a read buffer held only while data flows; ClientWebSocket through a proxy), wrapped.
+    /// </summary>
+    private async Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken) =>
+        new DirectReceiveWebSocket(await WebSocketUpgrade.OpenAsync(uri, _certificateValidation, cancellationToken).ConfigureAwait(false), this);
 
     private async Task StartAsync(WebsocketClient client)
     {

@@ -9,7 +9,7 @@ using System.Text;
 namespace Reliably.Rx.Transport;
 
 /// <summary>
-/// The RFC 6455 opening handshake written out, for the plain transport when no proxy is in the way: a socket to the URI's
+/// The RFC 6455 opening handshake written out, for both WebSocket transports when no proxy is in the way: a socket to the URI's
 /// host and port, TLS for <c>wss</c> (the host name for SNI and validation, the pinned-certificate callback when there is
 /// one), the upgrade request, the 101 response checked (status, <c>Upgrade</c>, <c>Connection</c>,
 /// <c>Sec-WebSocket-Accept</c>), then <see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/> on the
@@ -46,6 +46,39 @@ internal static class WebSocketUpgrade
 
         var via = proxy.GetProxy(http);
         return via is null || via == http;
+    }
+
+    /// <summary>
+    /// The WebSocket both transports run on: the handshake written here when the connection goes straight to the server,
+    /// else <see cref="ClientWebSocket"/>'s, which honours the system proxy
+    /// (<see cref="System.Net.Http.HttpClient.DefaultProxy"/>). Either way with no WebSocket-level keep-alive pings: they
+    /// would need a runtime timer per connection, and liveness is Ably's: the server's heartbeats and the loop's
+    /// maxIdleInterval watch (RTN23). Throws on any failure (the caller reports a connect failure, RTN17f).
+    /// </summary>
+    public static async Task<WebSocket> OpenAsync(Uri uri, RemoteCertificateValidationCallback? certificateValidation, CancellationToken cancellationToken)
+    {
+        if (IsDirect(uri, System.Net.Http.HttpClient.DefaultProxy))
+        {
+            return await ConnectAsync(uri, certificateValidation, cancellationToken).ConfigureAwait(false);
+        }
+
+        var client = new ClientWebSocket();
+        client.Options.KeepAliveInterval = TimeSpan.Zero;
+        if (certificateValidation is not null)
+        {
+            client.Options.RemoteCertificateValidationCallback = certificateValidation;
+        }
+
+        try
+        {
+            await client.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Opens the WebSocket; throws on any failure (the caller reports a connect failure, RTN17f).</summary>
