@@ -94,9 +94,10 @@ internal sealed class ClientWebSocketTransport : ITransport, IFrameSink
     private async Task RunAsync()
     {
         WebSocket socket;
+        IWriteBatching? batching;
         try
         {
-            socket = await WebSocketUpgrade.OpenAsync(Uri, _certificateValidation, _connecting!.Token).ConfigureAwait(false);
+            (socket, batching) = await WebSocketUpgrade.OpenAsync(Uri, _certificateValidation, _connecting!.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -121,7 +122,7 @@ internal sealed class ClientWebSocketTransport : ITransport, IFrameSink
         _connecting = null;
 
         _listener.OnOpened();
-        _outbound.Open(socket);
+        _outbound.Open(socket, batching);
         var reason = await ReceiveAsync(socket).ConfigureAwait(false);
         if (reason is not null && Interlocked.CompareExchange(ref _state, Closed, Open) == Open)
         {

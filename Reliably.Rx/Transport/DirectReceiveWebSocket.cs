@@ -16,12 +16,14 @@ namespace Reliably.Rx.Transport;
 internal sealed class DirectReceiveWebSocket : WebSocket
 {
     private readonly WebSocket _socket;
+    private readonly IWriteBatching? _batching;
     private readonly WebSocketTransport _transport;
     private int _receiving;
 
-    public DirectReceiveWebSocket(WebSocket socket, WebSocketTransport transport)
+    public DirectReceiveWebSocket(WebSocket socket, IWriteBatching? batching, WebSocketTransport transport)
     {
         _socket = socket;
+        _batching = batching;
         _transport = transport;
     }
 
@@ -63,7 +65,7 @@ internal sealed class DirectReceiveWebSocket : WebSocket
         // Websocket.Client cancels this token when it is disposed; the reads themselves are not cancellable one by one
         // (a registration per read), so the cancellation aborts the socket, which ends the pending read.
         using var abort = cancellationToken.Register(static socket => ((WebSocket)socket!).Abort(), _socket);
-        _transport.OnReceiving(_socket);
+        _transport.OnReceiving(_socket, _batching);
         // The transport takes every frame (it drops those that come after it was closed), so the socket is read until it
         // ends, which is what Websocket.Client waits for to finish its close.
         await FrameReader.ReadAsync(_socket, _transport).ConfigureAwait(false);

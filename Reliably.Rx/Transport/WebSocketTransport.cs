@@ -99,11 +99,11 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
     /// The socket receive loop has started on the connected socket: the connection is open. Reported from the receive
     /// flow, so OnOpened comes before any frame even when the first frame arrived with the handshake's response.
     /// </summary>
-    internal void OnReceiving(WebSocket socket)
+    internal void OnReceiving(WebSocket socket, IWriteBatching? batching)
     {
         _opened = true;
         Emit(static l => l.OnOpened());
-        _outbound.Open(socket);
+        _outbound.Open(socket, batching);
     }
 
     bool IFrameSink.Deliver(ReadOnlyMemory<byte> frame, TransportFrameKind kind)
@@ -124,8 +124,11 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
     /// The connection factory Websocket.Client calls: the same WebSocket the plain transport runs on (its own upgrade when
     /// no proxy applies, with a read buffer held only while data flows; ClientWebSocket through a proxy), wrapped.
     /// </summary>
-    private async Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken) =>
-        new DirectReceiveWebSocket(await WebSocketUpgrade.OpenAsync(uri, _certificateValidation, cancellationToken).ConfigureAwait(false), this);
+    private async Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        var (socket, batching) = await WebSocketUpgrade.OpenAsync(uri, _certificateValidation, cancellationToken).ConfigureAwait(false);
+        return new DirectReceiveWebSocket(socket, batching, this);
+    }
 
     private async Task StartAsync(WebsocketClient client)
     {
