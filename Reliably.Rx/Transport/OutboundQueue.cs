@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 
 namespace Reliably.Rx.Transport;
 
@@ -107,30 +108,18 @@ internal sealed class OutboundQueue
             while (true)
             {
                 // One batch per pass: every frame queued by now, and those queued while they are written, then one write.
+                // The batch ends even when a write fails, so nothing written later (a close frame) stays gathered.
                 batching?.BeginBatch();
-                while (TryDequeue(out var item, out var socket))
+                try
                 {
-                    try
-                    {
-                        // Frames are dropped while the socket is not open; the receive side reports the closure.
-                        if (socket.State == WebSocketState.Open)
-                        {
-                            var type = item.Kind == TransportFrameKind.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-
-                            // The ReadOnlyMemory overload: a ValueTask, so a write the socket completes at once (or the
-                            // batch gathers) allocates nothing.
-                            await socket.SendAsync(item.Buffer.AsMemory(0, item.Length), type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-                        }
-                    }
-                    finally
-                    {
-                        ArrayPool<byte>.Shared.Return(item.Buffer);
-                    }
+                    await WriteQueuedAsync().ConfigureAwait(false);
                 }
-
-                if (batching is not null)
+                finally
                 {
-                    await batching.EndBatchAsync().ConfigureAwait(false);
+                    if (batching is not null)
+                    {
+                        await batching.EndBatchAsync().ConfigureAwait(false);
+                    }
                 }
 
                 lock (_gate)
@@ -151,6 +140,30 @@ internal sealed class OutboundQueue
                 _closed = true;
                 ReturnQueued();
                 _draining = false;
+            }
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteQueuedAsync()
+    {
+        while (TryDequeue(out var item, out var socket))
+        {
+            try
+            {
+                // Frames are dropped while the socket is not open; the receive side reports the closure.
+                if (socket.State == WebSocketState.Open)
+                {
+                    var type = item.Kind == TransportFrameKind.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+
+                    // The ReadOnlyMemory overload: a ValueTask, so a write the socket completes at once (or the batch
+                    // gathers) allocates nothing.
+                    await socket.SendAsync(item.Buffer.AsMemory(0, item.Length), type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(item.Buffer);
             }
         }
     }
