@@ -96,7 +96,7 @@ internal static class IdleSocketFloor
         WebSocket socket;
         if (mode == "handshake")
         {
-            socket = await WebSocketUpgrade.ConnectAsync(uri, certificateValidation: null, CancellationToken.None).ConfigureAwait(false);
+            (socket, _) = await WebSocketUpgrade.ConnectAsync(uri, certificateValidation: null, CancellationToken.None).ConfigureAwait(false);
         }
         else
         {

@@ -7,7 +7,7 @@ using Reliably.Rx.Transport;
 namespace Reliably.Rx.Tests.Transport;
 
 /// <summary>
-/// The plain transport's own WebSocket upgrade (<see cref="WebSocketUpgrade"/>) against a server that writes its response
+/// The own WebSocket upgrade (<see cref="WebSocketUpgrade"/>) of both transports against a server that writes its response
 /// head by hand: a 101 whose <c>Sec-WebSocket-Accept</c> is wrong, whose head is over the limit, or that is not a 101 at
 /// all fails the connect (RTN17f) without hanging; the server's first frame in the same write as the head reaches the
 /// listener; and the choice between the own upgrade and <c>ClientWebSocket</c> follows the proxy configuration.
@@ -18,19 +18,22 @@ public sealed class OwnUpgradeTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
-    private static ITransport Create(Uri uri, ITransportListener listener) =>
-        new WebSocketTransportFactory(NullLogger.Instance, certificateValidation: null, RealtimeTransportKind.ClientWebSocket).Create(uri, TransportFrameKind.Text, listener);
+    // Both transports: the default one (Websocket.Client) is given the same WebSocket through its connection factory.
+    private static readonly object[] Transports = [RealtimeTransportKind.WebsocketClient, RealtimeTransportKind.ClientWebSocket];
+
+    private static ITransport Create(RealtimeTransportKind transport, Uri uri, ITransportListener listener) =>
+        new WebSocketTransportFactory(NullLogger.Instance, certificateValidation: null, transport).Create(uri, TransportFrameKind.Text, listener);
 
     private static string Head(string accept, string extra = "") =>
         $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n{extra}\r\n";
 
-    [Test]
-    public async Task The_servers_first_frame_in_the_same_write_as_the_101_head_is_delivered()
+    [TestCaseSource(nameof(Transports))]
+    public async Task The_servers_first_frame_in_the_same_write_as_the_101_head_is_delivered(RealtimeTransportKind transport)
     {
         // An unmasked text frame straight after the head, in one write, as a server sends CONNECTED.
         await using var server = HandWrittenUpgradeServer.Start(key => [.. Encoding.ASCII.GetBytes(Head(WebSocketUpgrade.AcceptFor(key))), 0x81, 5, .. "hello"u8]);
         var listener = new RecordingTransportListener();
-        using var sut = Create(server.Uri, listener);
+        using var sut = Create(transport, server.Uri, listener);
         sut.Connect();
 
         var received = await listener.WaitForFramesAsync(1).WaitAsync(Wait);
@@ -39,39 +42,39 @@ public sealed class OwnUpgradeTests
         Assert.That(listener.Violations, Is.Empty);
     }
 
-    [Test]
-    public async Task RTN17f_a_wrong_Sec_WebSocket_Accept_is_a_connect_failure()
+    [TestCaseSource(nameof(Transports))]
+    public async Task RTN17f_a_wrong_Sec_WebSocket_Accept_is_a_connect_failure(RealtimeTransportKind transport)
     {
         await using var server = HandWrittenUpgradeServer.Start(key => Encoding.ASCII.GetBytes(Head(WebSocketUpgrade.AcceptFor(key + "x"))));
-        var closed = await ConnectFailureAsync(server.Uri);
+        var closed = await ConnectFailureAsync(transport, server.Uri);
         Assert.That(closed.Message, Does.Contain("Sec-WebSocket-Accept"));
     }
 
-    [Test]
-    public async Task RTN17f_a_status_other_than_101_is_a_connect_failure_naming_the_status()
+    [TestCaseSource(nameof(Transports))]
+    public async Task RTN17f_a_status_other_than_101_is_a_connect_failure_naming_the_status(RealtimeTransportKind transport)
     {
         await using var server = HandWrittenUpgradeServer.Start(_ => "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
-        var closed = await ConnectFailureAsync(server.Uri);
+        var closed = await ConnectFailureAsync(transport, server.Uri);
         Assert.That(closed.Message, Does.Contain("401"));
     }
 
-    [Test]
-    public async Task RTN17f_a_response_head_over_16_KB_is_a_connect_failure()
+    [TestCaseSource(nameof(Transports))]
+    public async Task RTN17f_a_response_head_over_16_KB_is_a_connect_failure(RealtimeTransportKind transport)
     {
         // A valid 101 but for its size (ClientWebSocket would accept it: its limit is 64 KB), so this also shows that the
         // own upgrade ran.
         var padding = "X-Padding: " + new string('a', 16 * 1024) + "\r\n";
         await using var server = HandWrittenUpgradeServer.Start(key => Encoding.ASCII.GetBytes(Head(WebSocketUpgrade.AcceptFor(key), padding)));
-        var closed = await ConnectFailureAsync(server.Uri);
+        var closed = await ConnectFailureAsync(transport, server.Uri);
         Assert.That(closed.Message, Does.Contain("longer than"));
     }
 
-    [Test]
-    public async Task RTN17f_a_head_that_never_ends_fails_at_the_limit_without_waiting_for_more()
+    [TestCaseSource(nameof(Transports))]
+    public async Task RTN17f_a_head_that_never_ends_fails_at_the_limit_without_waiting_for_more(RealtimeTransportKind transport)
     {
         // The server sends 20 KB of header lines and then nothing, keeping the connection open.
         await using var server = HandWrittenUpgradeServer.Start(_ => Encoding.ASCII.GetBytes("HTTP/1.1 101 Switching Protocols\r\n" + string.Concat(Enumerable.Repeat("X-More: aaaaaaaaaaaaaaaa\r\n", 800))));
-        var closed = await ConnectFailureAsync(server.Uri);
+        var closed = await ConnectFailureAsync(transport, server.Uri);
         Assert.That(closed.Message, Does.Contain("longer than"));
     }
 
@@ -88,10 +91,10 @@ public sealed class OwnUpgradeTests
         Assert.That(WebSocketUpgrade.IsDirect(new Uri("ws://realtime.example.com/"), new OnlyHttpsProxy()), Is.False);
     }
 
-    private static async Task<ErrorInfo> ConnectFailureAsync(Uri uri)
+    private static async Task<ErrorInfo> ConnectFailureAsync(RealtimeTransportKind transport, Uri uri)
     {
         var listener = new RecordingTransportListener();
-        using var sut = Create(uri, listener);
+        using var sut = Create(transport, uri, listener);
         sut.Connect();
         var closed = await listener.Closed.Task.WaitAsync(Wait);
 

@@ -92,12 +92,14 @@ public sealed class WebSocketTransportTests
         Assert.That(listener.Violations, Is.Empty);
     }
 
-    [Test]
-    public async Task The_plain_transport_takes_each_frames_kind_from_its_message_type_and_keeps_order_in_a_burst()
+    [TestCaseSource(nameof(Transports))]
+    public async Task Each_frames_kind_comes_from_its_message_type_and_order_is_kept_in_a_burst(RealtimeTransportKind transport)
     {
+        // The default transport too: its frames come from the socket's own receive (DirectReceiveWebSocket), not from
+        // Websocket.Client's messages, which do not keep a frame's type.
         await using var server = LoopbackWebSocketServer.Start();
         var listener = new RecordingTransportListener();
-        using var sut = Create(RealtimeTransportKind.ClientWebSocket, server.Uri, TransportFrameKind.Text, listener);
+        using var sut = Create(transport, server.Uri, TransportFrameKind.Text, listener);
         sut.Connect();
         await listener.Opened.Task.WaitAsync(Wait);
 

@@ -335,11 +335,12 @@ public sealed record ClientOptions
 
     /// <summary>
     /// Which WebSocket implementation carries the realtime connection: <see cref="RealtimeTransportKind.WebsocketClient"/>
-    /// (the default) or the lighter <see cref="RealtimeTransportKind.ClientWebSocket"/>, which holds no receive buffer
-    /// while idle and copies no received frame. When the system proxy (<c>HttpClient.DefaultProxy</c>: HTTP_PROXY,
-    /// HTTPS_PROXY, NO_PROXY) gives no proxy for the realtime host, <see cref="RealtimeTransportKind.ClientWebSocket"/>
-    /// does the WebSocket upgrade itself and keeps no HTTP connection under the socket (about 12 KB of managed heap per idle
-    /// connection); through a proxy it uses the runtime's <c>ClientWebSocket</c>, which tunnels. Both honour
+    /// (the default) or the lighter <see cref="RealtimeTransportKind.ClientWebSocket"/>, which has no Websocket.Client
+    /// around the socket and so holds no receive buffer while idle. Both run the same socket: when the system proxy
+    /// (<c>HttpClient.DefaultProxy</c>: HTTP_PROXY, HTTPS_PROXY, NO_PROXY) gives no proxy for the realtime host, the
+    /// WebSocket upgrade is done by the client itself and no HTTP connection is kept under the socket (about 12 KB of
+    /// managed heap per idle connection with <see cref="RealtimeTransportKind.ClientWebSocket"/>, about 35 KB with the
+    /// default); through a proxy the runtime's <c>ClientWebSocket</c> tunnels. Both honour
     /// <see cref="TrustedServerCertificates"/>. Ignored when <see cref="TransportFactory"/> is set. An undefined value
     /// fails the client's construction with 40003.
     /// </summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.Security;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
@@ -13,16 +12,13 @@ namespace Reliably.Rx.Transport;
 /// without consuming its payload, so no receive buffer is held: one is rented from the shared pool when data is ready and
 /// returned when the burst ends. Each frame is handed to the listener as a slice of that buffer (valid during the call
 /// only), never copied. Like the default transport it carries frames only; every retry, timeout and resume decision
-/// belongs to the connection loop (RTN14, RTN15, RTN23). When no proxy is configured for the URI the WebSocket runs on a
+/// belongs to the connection loop (RTN14, RTN15, RTN23). The receive loop is <see cref="FrameReader"/>, which the default
+/// transport runs too. When no proxy is configured for the URI the WebSocket runs on a
 /// connection this transport upgraded itself (<see cref="WebSocketUpgrade"/>), with no HTTP connection kept under it;
 /// through a proxy it is a <see cref="System.Net.WebSockets.ClientWebSocket"/>, which tunnels.
 /// </summary>
-internal sealed class ClientWebSocketTransport : ITransport
+internal sealed class ClientWebSocketTransport : ITransport, IFrameSink
 {
-    // A JSON or msgpack delivery fits in the first buffer; larger messages grow it by doubling, and a buffer grown past
-    // this size goes back to the pool as soon as its message has been delivered.
-    private const int ReceiveBufferSize = 4096;
-
     private const int Connecting = 0;
     private const int Open = 1;
     private const int Closed = 2;
@@ -98,9 +94,10 @@ internal sealed class ClientWebSocketTransport : ITransport
     private async Task RunAsync()
     {
         WebSocket socket;
+        IWriteBatching? batching;
         try
         {
-            socket = await OpenAsync(_connecting!.Token).ConfigureAwait(false);
+            (socket, batching) = await WebSocketUpgrade.OpenAsync(Uri, _certificateValidation, _connecting!.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -125,7 +122,7 @@ internal sealed class ClientWebSocketTransport : ITransport
         _connecting = null;
 
         _listener.OnOpened();
-        _outbound.Open(socket);
+        _outbound.Open(socket, batching);
         var reason = await ReceiveAsync(socket).ConfigureAwait(false);
         if (reason is not null && Interlocked.CompareExchange(ref _state, Closed, Open) == Open)
         {
@@ -137,118 +134,30 @@ internal sealed class ClientWebSocketTransport : ITransport
         }
     }
 
-    /// <summary>
-    /// The handshake: written here when the connection goes straight to the server, else <see cref="ClientWebSocket"/>'s,
-    /// which honours the system proxy (<see cref="System.Net.Http.HttpClient.DefaultProxy"/>). Either way with no
-    /// WebSocket-level keep-alive pings: they would need a runtime timer per connection, and liveness is Ably's: the
-    /// server's heartbeats and the loop's maxIdleInterval watch (RTN23).
-    /// </summary>
-    private async Task<WebSocket> OpenAsync(CancellationToken cancellationToken)
-    {
-        if (WebSocketUpgrade.IsDirect(Uri, System.Net.Http.HttpClient.DefaultProxy))
-        {
-            return await WebSocketUpgrade.ConnectAsync(Uri, _certificateValidation, cancellationToken).ConfigureAwait(false);
-        }
-
-        var client = new ClientWebSocket();
-        client.Options.KeepAliveInterval = TimeSpan.Zero;
-        if (_certificateValidation is not null)
-        {
-            client.Options.RemoteCertificateValidationCallback = _certificateValidation;
-        }
-
-        try
-        {
-            await client.ConnectAsync(Uri, cancellationToken).ConfigureAwait(false);
-            return client;
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
-    }
-
     /// <summary>Receives until the connection ends; returns why, or null once the transport was closed.</summary>
     private async Task<string?> ReceiveAsync(WebSocket socket)
     {
-        byte[]? buffer = null;
         try
         {
-            while (true)
-            {
-                // Idle: a zero-byte read waits for the next frame without a buffer. When it does not complete at once the
-                // burst has ended, and the buffer goes back to the pool.
-                var waiting = socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
-                if (!waiting.IsCompleted && buffer is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = null;
-                }
-
-                var header = await waiting.ConfigureAwait(false);
-                if (header.MessageType == WebSocketMessageType.Close)
-                {
-                    return IsClosed ? null : CloseText(socket);
-                }
-
-                var length = 0;
-                var end = header.EndOfMessage;
-                var type = header.MessageType;
-                while (!end)
-                {
-                    buffer ??= ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
-                    if (length == buffer.Length)
-                    {
-                        buffer = Grow(buffer);
-                    }
-
-                    // Fragments of one message (and a message larger than the buffer) arrive in several reads.
-                    var read = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
-                    if (read.MessageType == WebSocketMessageType.Close)
-                    {
-                        return IsClosed ? null : CloseText(socket);
-                    }
-
-                    length += read.Count;
-                    end = read.EndOfMessage;
-                }
-
-                if (IsClosed)
-                {
-                    return null;
-                }
-
-                var kind = type == WebSocketMessageType.Binary ? TransportFrameKind.Binary : TransportFrameKind.Text;
-                _listener.OnFrame(buffer is null ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, length), kind);
-                if (buffer is { Length: > ReceiveBufferSize })
-                {
-                    // A large message's buffer is not kept for the small frames after it.
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = null;
-                }
-            }
+            var closeReceived = await FrameReader.ReadAsync(socket, this).ConfigureAwait(false);
+            return IsClosed || !closeReceived ? null : CloseText(socket);
         }
         catch (Exception ex)
         {
             // An abort, a reset, a protocol error or a dispose by Close(): every way the loop can end is reported once.
             return IsClosed ? null : ExceptionText.WithCause(ex);
         }
-        finally
-        {
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
     }
 
-    private static byte[] Grow(byte[] buffer)
+    bool IFrameSink.Deliver(ReadOnlyMemory<byte> frame, TransportFrameKind kind)
     {
-        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-        buffer.AsSpan().CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(buffer);
-        return larger;
+        if (IsClosed)
+        {
+            return false;
+        }
+
+        _listener.OnFrame(frame, kind);
+        return true;
     }
 
     private static string CloseText(WebSocket socket) =>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 
 namespace Reliably.Rx.Transport;
 
@@ -8,8 +9,9 @@ namespace Reliably.Rx.Transport;
 /// opens, then written in <see cref="ITransport.Send"/> order by a drain that runs only while frames are pending. An idle
 /// connection has no drain task parked on a queue (a channel reader's pending wait, its segment and a send loop's state
 /// machine cost ~1.4 KB per connection): the first frame after a quiet spell starts one drain, which writes everything
-/// queued and ends when the queue is empty. At most one drain runs at a time, so frames are written in order.
-/// Shared by both WebSocket transports.
+/// queued and ends when the queue is empty. At most one drain runs at a time, so frames are written in order. When the
+/// socket's stream can batch writes (<see cref="IWriteBatching"/>, the own upgrade's stream), a drain's frames reach the
+/// socket in one write per burst. Shared by both WebSocket transports.
 /// </summary>
 internal sealed class OutboundQueue
 {
@@ -21,6 +23,9 @@ internal sealed class OutboundQueue
     private bool _draining;
     private WebSocket? _socket;
     private bool _closed;
+
+    // Set with the socket: the stream under it, when it can gather a burst's frames into one write.
+    private IWriteBatching? _batching;
 
     /// <summary>Copies <paramref name="frame"/> (the caller reuses its buffer) and queues it; starts a drain if none runs.</summary>
     public void Enqueue(ReadOnlyMemory<byte> frame, TransportFrameKind kind)
@@ -52,7 +57,9 @@ internal sealed class OutboundQueue
     }
 
     /// <summary>The socket opened: frames queued before now are written, in order.</summary>
-    public void Open(WebSocket socket)
+    /// <param name="socket">The open socket.</param>
+    /// <param name="batching">The stream under the socket when it can batch writes, else null.</param>
+    public void Open(WebSocket socket, IWriteBatching? batching)
     {
         bool drain;
         lock (_gate)
@@ -63,6 +70,7 @@ internal sealed class OutboundQueue
             }
 
             _socket = socket;
+            _batching = batching;
             drain = _frames is { Count: > 0 } && !_draining;
             _draining |= drain;
         }
@@ -89,38 +97,38 @@ internal sealed class OutboundQueue
 
     private async Task DrainAsync()
     {
+        IWriteBatching? batching;
+        lock (_gate)
+        {
+            batching = _batching;
+        }
+
         try
         {
             while (true)
             {
-                OutboundFrame item;
-                WebSocket socket;
+                // One batch per pass: every frame queued by now, and those queued while they are written, then one write.
+                // The batch ends even when a write fails, so nothing written later (a close frame) stays gathered.
+                batching?.BeginBatch();
+                try
+                {
+                    await WriteQueuedAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (batching is not null)
+                    {
+                        await batching.EndBatchAsync().ConfigureAwait(false);
+                    }
+                }
+
                 lock (_gate)
                 {
-                    if (_frames is not { Count: > 0 } queue || _socket is null)
+                    if (_frames is not { Count: > 0 } || _socket is null)
                     {
                         _draining = false;
                         return;
                     }
-
-                    item = queue.Dequeue();
-                    socket = _socket;
-                }
-
-                try
-                {
-                    // Frames are dropped while the socket is not open; the receive side reports the closure.
-                    if (socket.State == WebSocketState.Open)
-                    {
-                        var type = item.Kind == TransportFrameKind.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-
-                        // The ReadOnlyMemory overload: a ValueTask, so a write the socket completes at once allocates nothing.
-                        await socket.SendAsync(item.Buffer.AsMemory(0, item.Length), type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-                    }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(item.Buffer);
                 }
             }
         }
@@ -134,6 +142,47 @@ internal sealed class OutboundQueue
                 _draining = false;
             }
         }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteQueuedAsync()
+    {
+        while (TryDequeue(out var item, out var socket))
+        {
+            try
+            {
+                // Frames are dropped while the socket is not open; the receive side reports the closure.
+                if (socket.State == WebSocketState.Open)
+                {
+                    var type = item.Kind == TransportFrameKind.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+
+                    // The ReadOnlyMemory overload: a ValueTask, so a write the socket completes at once (or the batch
+                    // gathers) allocates nothing.
+                    await socket.SendAsync(item.Buffer.AsMemory(0, item.Length), type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(item.Buffer);
+            }
+        }
+    }
+
+    private bool TryDequeue(out OutboundFrame item, out WebSocket socket)
+    {
+        lock (_gate)
+        {
+            if (_frames is { Count: > 0 } queue && _socket is { } open)
+            {
+                item = queue.Dequeue();
+                socket = open;
+                return true;
+            }
+        }
+
+        item = default;
+        socket = null!;
+        return false;
     }
 
     private void ReturnQueued()

@@ -10,17 +10,31 @@ namespace Reliably.Rx.Transport;
 /// HTTP connection buffer plays under <c>ClientWebSocket</c>, which keeps its buffers for the connection's life). The
 /// buffer is rented from the shared pool when a read finds it empty and given back when a zero-byte read (the idle
 /// transport's wait) finds it drained, so an idle connection holds none. The bytes read after the response head (the
-/// server's first frame can share a packet with the 101) start in it. Writes go straight to the inner stream, which this
-/// stream owns.
+/// server's first frame can share a packet with the 101) start in it. Writes go to the inner stream, which this stream
+/// owns; during a batch (<see cref="IWriteBatching"/>, begun and ended by the outbound queue around a burst of frames)
+/// they are gathered in a buffer rented for the batch and written in one write when it ends.
 /// </summary>
-internal sealed class PooledReadStream : Stream
+internal sealed class PooledReadStream : Stream, IWriteBatching
 {
     private const int BufferSize = 4096;
 
+    // A batch gathers at most this much; a write that would go past it first writes what was gathered, then itself.
+    private const int GatherLimit = 16 * 1024;
+
     private readonly Stream _inner;
+
+    // Orders the writes that reach the inner stream: the WebSocket's own (one at a time: it holds its send lock) and the
+    // end of a batch, which the outbound queue runs outside the WebSocket's lock while a control frame may be written.
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly object _writeGate = new();
     private byte[]? _buffer;
     private int _offset;
     private int _count;
+
+    // Under _writeGate: whether a batch is open, and what it gathered (the buffer is rented for the batch).
+    private bool _batching;
+    private byte[]? _gathered;
+    private int _gatheredLength;
 
     public PooledReadStream(Stream inner, ReadOnlySpan<byte> initial)
     {
@@ -72,13 +86,74 @@ internal sealed class PooledReadStream : Stream
 
     public override int Read(Span<byte> buffer) => _count > 0 ? CopyOut(buffer) : _inner.Read(buffer);
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _inner.WriteAsync(buffer, cancellationToken);
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        lock (_writeGate)
+        {
+            if (_batching && _gatheredLength + buffer.Length <= GatherLimit)
+            {
+                _gathered ??= ArrayPool<byte>.Shared.Rent(GatherLimit);
+                buffer.Span.CopyTo(_gathered.AsSpan(_gatheredLength));
+                _gatheredLength += buffer.Length;
+                return default;
+            }
+        }
+
+        return WriteThroughAsync(buffer, cancellationToken);
+    }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _inner.WriteAsync(buffer, offset, count, cancellationToken);
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(byte[] buffer, int offset, int count) => _inner.Write(buffer, offset, count);
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        _writeLock.Wait();
+        try
+        {
+            if (TakeGathered(endBatch: false) is { } gathered)
+            {
+                try
+                {
+                    _inner.Write(gathered.Buffer, 0, gathered.Length);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(gathered.Buffer);
+                }
+            }
+
+            _inner.Write(buffer, offset, count);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void BeginBatch()
+    {
+        lock (_writeGate)
+        {
+            _batching = true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask EndBatchAsync()
+    {
+        // The batch is closed only once the write lock is held, so a control frame written meanwhile is either gathered
+        // into this batch or written after it: frames never overtake each other.
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await WriteGatheredAsync(TakeGathered(endBatch: true)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
 
@@ -100,6 +175,51 @@ internal sealed class PooledReadStream : Stream
     }
 
     public override ValueTask DisposeAsync() => _inner.DisposeAsync();
+
+    /// <summary>A write that is not gathered: what the batch gathered goes first (a write larger than the batch's room).</summary>
+    private async ValueTask WriteThroughAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await WriteGatheredAsync(TakeGathered(endBatch: false)).ConfigureAwait(false);
+            await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private (byte[] Buffer, int Length)? TakeGathered(bool endBatch)
+    {
+        lock (_writeGate)
+        {
+            _batching &= !endBatch;
+            var gathered = _gathered;
+            var length = _gatheredLength;
+            _gathered = null;
+            _gatheredLength = 0;
+            return gathered is null ? null : (gathered, length);
+        }
+    }
+
+    private async ValueTask WriteGatheredAsync((byte[] Buffer, int Length)? gathered)
+    {
+        if (gathered is not { } taken)
+        {
+            return;
+        }
+
+        try
+        {
+            await _inner.WriteAsync(taken.Buffer.AsMemory(0, taken.Length), CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(taken.Buffer);
+        }
+    }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> FillAsync(Memory<byte> destination, CancellationToken cancellationToken)

@@ -7,7 +7,13 @@ namespace Reliably.Rx;
 /// </summary>
 public enum RealtimeTransportKind
 {
-    /// <summary>The default: Websocket.Client over the runtime's <c>ClientWebSocket</c>, used as a dumb pipe.</summary>
+    /// <summary>
+    /// The default: Websocket.Client, used as a dumb pipe, manages the connection's start, stop and disconnection reports;
+    /// it is given the same WebSocket as <see cref="ClientWebSocket"/> (the own upgrade when no proxy applies, the
+    /// runtime's <c>ClientWebSocket</c> through one), and frames pass it by both ways (the client's own receive loop and
+    /// send queue), so received frames are not copied. An idle connection also holds Websocket.Client's 16 KB receive
+    /// buffer and its objects (docs/benchmarks.md).
+    /// </summary>
     WebsocketClient = 0,
 
     /// <summary>

@@ -9,12 +9,14 @@ namespace Reliably.Rx.Transport;
 /// The WebSocket transport, built on Websocket.Client used as a dumb pipe: its reconnection, its inactivity timer and
 /// its error-reconnect timer are all disabled, because every retry, timeout and resume decision belongs to the
 /// connection loop and its scheduler (RTN14, RTN15, RTN23). It carries frames only; the client's codec encodes and
-/// decodes them. This is the only file that references Websocket.Client.
+/// decodes them. Websocket.Client owns the connection's start, stop and disconnection reports; the frames themselves
+/// travel past it both ways: sent by this transport's <see cref="OutboundQueue"/> on the socket, and received by the socket
+/// it is given (<see cref="DirectReceiveWebSocket"/>), which hands each frame here from a pooled buffer with the plain
+/// transport's <see cref="FrameReader"/>. This is the only file that references Websocket.Client.
 /// </summary>
-internal sealed class WebSocketTransport : ITransport
+internal sealed class WebSocketTransport : ITransport, IFrameSink
 {
     private readonly ITransportListener _listener;
-    private readonly TransportFrameKind _kind;
     private readonly ILogger _logger;
     private readonly object _emitGate = new();
     private readonly List<IDisposable> _subscriptions = new();
@@ -22,7 +24,7 @@ internal sealed class WebSocketTransport : ITransport
 
     // Our own single sender over Websocket.Client's socket: its send queues cost one thread-pool hand-off per frame plus
     // an async lock, which on a loaded machine capped publish throughput at ~40-50 % of the same client over a plain
-    // ClientWebSocket (docs/benchmarks.md, F1). Websocket.Client still owns the socket's lifetime and the receive loop.
+    // ClientWebSocket (docs/benchmarks.md, F1). Websocket.Client still owns the connection's start, stop and disconnection reports.
     private readonly OutboundQueue _outbound = new();
 
     private WebsocketClient? _client;
@@ -32,10 +34,9 @@ internal sealed class WebSocketTransport : ITransport
     private volatile bool _opened;
     private int _closedFlag;
 
-    public WebSocketTransport(Uri uri, TransportFrameKind kind, ITransportListener listener, ILogger logger, RemoteCertificateValidationCallback? certificateValidation = null)
+    public WebSocketTransport(Uri uri, ITransportListener listener, ILogger logger, RemoteCertificateValidationCallback? certificateValidation = null)
     {
         Uri = uri;
-        _kind = kind;
         _listener = listener;
         _logger = logger;
         _certificateValidation = certificateValidation;
@@ -45,7 +46,8 @@ internal sealed class WebSocketTransport : ITransport
 
     public void Connect()
     {
-        var client = new WebsocketClient(Uri, CreateSocket)
+        Func<Uri, CancellationToken, Task<WebSocket>> connect = ConnectAsync;
+        var client = new WebsocketClient(Uri, logger: null, connect)
         {
             // The loop owns reconnection and inactivity detection (RTN14, RTN15, RTN23): the client is a dumb pipe.
             IsReconnectionEnabled = false,
@@ -53,15 +55,12 @@ internal sealed class WebSocketTransport : ITransport
             ErrorReconnectTimeout = null,
             Name = "ably-realtime",
 
-            // Text frames arrive as UTF-8 bytes, not as a string the codec would re-encode (F1 in docs/benchmarks.md).
-            // Each frame arrives as one exact-size array copied from the library's pooled receive buffer: its other
-            // form, a RecyclableMemoryStream per frame, costs a Guid from the OS's secure random source, a finalizable
-            // object and a pool rental per frame, which measured slower than the copy (docs/benchmarks.md).
+            // Frames never reach the library's receive loop (DirectReceiveWebSocket delivers them), but should one
+            // arrive there it stays bytes: no string decoded, no stream rented.
             IsTextMessageConversionEnabled = false,
             IsStreamDisposedAutomatically = true,
         };
         _client = client;
-        _subscriptions.Add(client.MessageReceived.Subscribe(OnFrame, _ => { }));
         _subscriptions.Add(client.DisconnectionHappened.Subscribe(OnDisconnection, _ => { }));
         _ = StartAsync(client);
     }
@@ -96,33 +95,47 @@ internal sealed class WebSocketTransport : ITransport
 
     public void Dispose() => Close();
 
-    /// <summary>A plain ClientWebSocket, with the pinned server certificates of ClientOptions when there are any.</summary>
-    private ClientWebSocket CreateSocket()
+    /// <summary>
+    /// The socket receive loop has started on the connected socket: the connection is open. Reported from the receive
+    /// flow, so OnOpened comes before any frame even when the first frame arrived with the handshake's response.
+    /// </summary>
+    internal void OnReceiving(WebSocket socket, IWriteBatching? batching)
     {
-        var socket = new ClientWebSocket();
+        _opened = true;
+        Emit(static l => l.OnOpened());
+        _outbound.Open(socket, batching);
+    }
 
-        // No WebSocket-level keep-alive pings: they would need a runtime timer per connection (STYLE.md: the scheduler is
-        // the only clock), and liveness is Ably's: the server's heartbeats and the loop's maxIdleInterval watch (RTN23).
-        socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        if (_certificateValidation is not null)
+    bool IFrameSink.Deliver(ReadOnlyMemory<byte> frame, TransportFrameKind kind)
+    {
+        lock (_emitGate)
         {
-            socket.Options.RemoteCertificateValidationCallback = _certificateValidation;
+            if (!_closed && Volatile.Read(ref _closedFlag) == 0)
+            {
+                _listener.OnFrame(frame, kind);
+            }
         }
 
-        return socket;
+        // Frames after a close are dropped, and the socket is read on until it ends (Websocket.Client waits for that).
+        return true;
+    }
+
+    /// <summary>
+    /// The connection factory Websocket.Client calls: the same WebSocket the plain transport runs on (its own upgrade when
+    /// no proxy applies, with a read buffer held only while data flows; ClientWebSocket through a proxy), wrapped.
+    /// </summary>
+    private async Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        var (socket, batching) = await WebSocketUpgrade.OpenAsync(uri, _certificateValidation, cancellationToken).ConfigureAwait(false);
+        return new DirectReceiveWebSocket(socket, batching, this);
     }
 
     private async Task StartAsync(WebsocketClient client)
     {
         try
         {
+            // OnOpened is reported by the receive flow (OnReceiving), which starts before StartOrFail returns.
             await client.StartOrFail().ConfigureAwait(false);
-            _opened = true;
-            Emit(static l => l.OnOpened());
-            if (client.NativeClient is { } socket)
-            {
-                _outbound.Open(socket);
-            }
         }
         catch (Exception ex)
         {
@@ -150,21 +163,6 @@ internal sealed class WebSocketTransport : ITransport
             }
 
             client.Dispose();
-        }
-    }
-
-    private void OnFrame(ResponseMessage frame)
-    {
-        // With text conversion off, Websocket.Client hands every data frame over as binary and does not keep the frame's
-        // type: the connection's negotiated kind is the frame's kind (Ably sends one kind per connection).
-        ReadOnlyMemory<byte> bytes = frame.Binary ?? (frame.Text is { } text ? System.Text.Encoding.UTF8.GetBytes(text) : Array.Empty<byte>());
-        var kind = frame.Text is null ? _kind : TransportFrameKind.Text;
-        lock (_emitGate)
-        {
-            if (!_closed && Volatile.Read(ref _closedFlag) == 0)
-            {
-                _listener.OnFrame(bytes, kind);
-            }
         }
     }
 

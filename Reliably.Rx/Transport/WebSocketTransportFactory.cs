@@ -25,5 +25,5 @@ internal sealed class WebSocketTransportFactory : ITransportFactory
 
     public ITransport Create(Uri uri, TransportFrameKind frameKind, ITransportListener listener) => Kind == RealtimeTransportKind.ClientWebSocket
         ? new ClientWebSocketTransport(uri, listener, _logger, _certificateValidation)
-        : new WebSocketTransport(uri, frameKind, listener, _logger, _certificateValidation);
+        : new WebSocketTransport(uri, listener, _logger, _certificateValidation);
 }

@@ -9,7 +9,7 @@ using System.Text;
 namespace Reliably.Rx.Transport;
 
 /// <summary>
-/// The RFC 6455 opening handshake written out, for the plain transport when no proxy is in the way: a socket to the URI's
+/// The RFC 6455 opening handshake written out, for both WebSocket transports when no proxy is in the way: a socket to the URI's
 /// host and port, TLS for <c>wss</c> (the host name for SNI and validation, the pinned-certificate callback when there is
 /// one), the upgrade request, the 101 response checked (status, <c>Upgrade</c>, <c>Connection</c>,
 /// <c>Sec-WebSocket-Accept</c>), then <see cref="WebSocket.CreateFromStream(Stream, WebSocketCreationOptions)"/> on the
@@ -48,8 +48,45 @@ internal static class WebSocketUpgrade
         return via is null || via == http;
     }
 
-    /// <summary>Opens the WebSocket; throws on any failure (the caller reports a connect failure, RTN17f).</summary>
-    public static async Task<WebSocket> ConnectAsync(Uri uri, RemoteCertificateValidationCallback? certificateValidation, CancellationToken cancellationToken)
+    /// <summary>
+    /// The WebSocket both transports run on: the handshake written here when the connection goes straight to the server,
+    /// else <see cref="ClientWebSocket"/>'s, which honours the system proxy
+    /// (<see cref="System.Net.Http.HttpClient.DefaultProxy"/>). Either way with no WebSocket-level keep-alive pings: they
+    /// would need a runtime timer per connection, and liveness is Ably's: the server's heartbeats and the loop's
+    /// maxIdleInterval watch (RTN23). Throws on any failure (the caller reports a connect failure, RTN17f). With the own
+    /// upgrade, the stream under the socket batches writes; through a proxy there is no batching (null).
+    /// </summary>
+    public static async Task<(WebSocket Socket, IWriteBatching? Batching)> OpenAsync(Uri uri, RemoteCertificateValidationCallback? certificateValidation, CancellationToken cancellationToken)
+    {
+        if (IsDirect(uri, System.Net.Http.HttpClient.DefaultProxy))
+        {
+            return await ConnectAsync(uri, certificateValidation, cancellationToken).ConfigureAwait(false);
+        }
+
+        var client = new ClientWebSocket();
+        client.Options.KeepAliveInterval = TimeSpan.Zero;
+        if (certificateValidation is not null)
+        {
+            client.Options.RemoteCertificateValidationCallback = certificateValidation;
+        }
+
+        try
+        {
+            await client.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+            return (client, null);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens the WebSocket and returns it with the stream under it; throws on any failure (the caller reports a connect
+    /// failure, RTN17f).
+    /// </summary>
+    public static async Task<(WebSocket Socket, IWriteBatching Batching)> ConnectAsync(Uri uri, RemoteCertificateValidationCallback? certificateValidation, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -95,7 +132,7 @@ internal static class WebSocketUpgrade
     /// Reads and checks the response head, then creates the WebSocket on a <see cref="PooledReadStream"/> that starts
     /// with the bytes read after the head (the start of the server's first frame, when it came in the same read).
     /// </summary>
-    private static async Task<WebSocket> ReadResponseAsync(Stream stream, string key, CancellationToken cancellationToken)
+    private static async Task<(WebSocket Socket, IWriteBatching Batching)> ReadResponseAsync(Stream stream, string key, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(FirstReadSize);
         try
@@ -108,7 +145,7 @@ internal static class WebSocketUpgrade
                 {
                     CheckHead(Encoding.ASCII.GetString(buffer, 0, end), key);
                     var after = new PooledReadStream(stream, buffer.AsSpan(end + 4, length - end - 4));
-                    return WebSocket.CreateFromStream(after, ClientOptions);
+                    return (WebSocket.CreateFromStream(after, ClientOptions), after);
                 }
 
                 if (length >= MaxHeadLength)
