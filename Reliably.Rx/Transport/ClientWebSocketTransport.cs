@@ -68,20 +68,25 @@ internal sealed class ClientWebSocketTransport : ITransport, IFrameSink
             return;
         }
 
-        var writing = _outbound.Close();
         if (previous == Connecting)
         {
             // Cancels the handshake; the connect path disposes the socket and reports nothing. The connect path drops the
             // source only after it moved the state to Open, which has not happened.
+            _outbound.Close();
             _connecting?.Cancel();
             return;
         }
 
-        // A close frame only when no write is in flight: one could hold the socket's send side indefinitely on a dead
-        // network. The socket is then released without waiting for the server's answer, which a dead network would never
-        // send; releasing it ends the receive loop, which then reports nothing.
+        // The close frame follows the last write: now when no drain runs, else when the drain in flight ends (a write and
+        // a close frame must not race for the socket's send side). The socket is then released without waiting for the
+        // server's answer, which a dead network would never send; releasing it ends the receive loop, which then reports
+        // nothing. A write stuck on a dead network holds the socket until the kernel fails it.
         var socket = _socket!;
-        _ = CloseOutputThenReleaseAsync(socket, sendClose: !writing && socket.State == WebSocketState.Open);
+        Action closeAndRelease = () => _ = CloseOutputThenReleaseAsync(socket, sendClose: socket.State == WebSocketState.Open);
+        if (_outbound.Close(closeAndRelease))
+        {
+            closeAndRelease();
+        }
     }
 
     public void Dispose() => Close();

@@ -24,6 +24,9 @@ internal sealed class OutboundQueue
     private WebSocket? _socket;
     private bool _closed;
 
+    // Under _gate: what Close asked to run once the drain in flight has ended (the transport's close frame and release).
+    private Action? _afterDrain;
+
     // Set with the socket: the stream under it, when it can gather a burst's frames into one write.
     private IWriteBatching? _batching;
 
@@ -83,15 +86,23 @@ internal sealed class OutboundQueue
 
     /// <summary>
     /// Drops what is still queued; later frames are dropped at once (the client resends what needs an answer, RTN19a).
-    /// Returns whether a write may still be in flight.
+    /// Returns true when no drain is running, so the caller may close the socket now. Otherwise returns false and runs
+    /// <paramref name="afterDrain"/> once the drain has ended (its write done or failed), so that a close frame follows
+    /// the write in flight instead of racing it for the socket's send side.
     /// </summary>
-    public bool Close()
+    public bool Close(Action? afterDrain = null)
     {
         lock (_gate)
         {
             _closed = true;
             ReturnQueued();
-            return _draining;
+            if (!_draining)
+            {
+                return true;
+            }
+
+            _afterDrain = afterDrain;
+            return false;
         }
     }
 
@@ -124,12 +135,14 @@ internal sealed class OutboundQueue
 
                 lock (_gate)
                 {
-                    if (_frames is not { Count: > 0 } || _socket is null)
+                    if (_frames is { Count: > 0 } && _socket is not null)
                     {
-                        _draining = false;
-                        return;
+                        continue;
                     }
                 }
+
+                EndDrain();
+                return;
             }
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or IOException)
@@ -139,9 +152,24 @@ internal sealed class OutboundQueue
             {
                 _closed = true;
                 ReturnQueued();
-                _draining = false;
             }
+
+            EndDrain();
         }
+    }
+
+    /// <summary>The drain ends; when the transport closed during it, what Close left to run runs now, outside the gate.</summary>
+    private void EndDrain()
+    {
+        Action? afterDrain;
+        lock (_gate)
+        {
+            _draining = false;
+            afterDrain = _afterDrain;
+            _afterDrain = null;
+        }
+
+        afterDrain?.Invoke();
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]

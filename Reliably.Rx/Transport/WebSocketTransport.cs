@@ -85,11 +85,12 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
             return;
         }
 
-        _outbound.Close();
+        // Websocket.Client's stop sends the close frame: after the drain in flight, if one runs (see OutboundQueue.Close).
         var client = _client;
-        if (client is not null)
+        var stop = client is null ? null : new Action(() => _ = StopAsync(client));
+        if (_outbound.Close(stop))
         {
-            _ = StopAsync(client);
+            stop?.Invoke();
         }
     }
 

@@ -1,0 +1,123 @@
+using System.Net.WebSockets;
+using Reliably.Rx.Transport;
+
+namespace Reliably.Rx.Tests.Transport;
+
+/// <summary>
+/// <see cref="OutboundQueue"/> and a transport's close: a close that lands while a drain is writing does not race the write
+/// for the socket's send side, and is not skipped either; it runs once the drain has ended, after the write. A close with
+/// no drain running closes at once. Frames after the close are dropped (RTN19a: the client resends what needs an answer).
+/// The socket is a fake whose writes complete when the test says, so every interleaving here is fixed, not timed.
+/// </summary>
+[TestFixture]
+public sealed class OutboundQueueTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    [Test]
+    public async Task A_close_during_a_write_runs_after_the_write_ends_not_instead_of_it()
+    {
+        var socket = new GatedWebSocket();
+        var sut = new OutboundQueue();
+        sut.Open(socket, batching: null);
+        sut.Enqueue("one"u8.ToArray(), TransportFrameKind.Text);
+        await socket.WriteStarted.Task.WaitAsync(Wait);
+
+        var closed = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closeNow = sut.Close(() => closed.TrySetResult(socket.WritesCompleted));
+        sut.Enqueue("dropped"u8.ToArray(), TransportFrameKind.Text);
+
+        Assert.That(closeNow, Is.False, "a drain is writing");
+        Assert.That(closed.Task.IsCompleted, Is.False, "the close waits for the write in flight");
+        socket.CompleteWrite();
+        Assert.That(await closed.Task.WaitAsync(Wait), Is.EqualTo(1), "the close ran after the write completed");
+        Assert.That(socket.Written, Is.EqualTo(new[] { "one" }), "a frame queued after the close is dropped");
+    }
+
+    [Test]
+    public async Task A_close_during_a_write_that_fails_still_runs()
+    {
+        var socket = new GatedWebSocket();
+        var sut = new OutboundQueue();
+        sut.Open(socket, batching: null);
+        sut.Enqueue("one"u8.ToArray(), TransportFrameKind.Text);
+        await socket.WriteStarted.Task.WaitAsync(Wait);
+
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Assert.That(sut.Close(() => closed.TrySetResult()), Is.False);
+        socket.FailWrite(new WebSocketException(WebSocketError.ConnectionClosedPrematurely));
+        await closed.Task.WaitAsync(Wait);
+    }
+
+    [Test]
+    public void A_close_with_no_drain_running_closes_at_once_and_leaves_nothing_to_run_later()
+    {
+        var sut = new OutboundQueue();
+        sut.Enqueue("queued before the socket opened"u8.ToArray(), TransportFrameKind.Text);
+        var ran = 0;
+
+        Assert.That(sut.Close(() => ran++), Is.True);
+        var socket = new GatedWebSocket();
+        sut.Open(socket, batching: null);
+
+        Assert.That(ran, Is.EqualTo(0));
+        Assert.That(socket.WriteStarted.Task.IsCompleted, Is.False, "what was queued before the close is never written");
+    }
+
+    /// <summary>A WebSocket whose writes start when the drain sends and complete when the test says.</summary>
+    private sealed class GatedWebSocket : WebSocket
+    {
+        private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource WriteStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<string> Written { get; } = [];
+
+        public int WritesCompleted { get; private set; }
+
+        public override WebSocketCloseStatus? CloseStatus => null;
+
+        public override string? CloseStatusDescription => null;
+
+        public override WebSocketState State => WebSocketState.Open;
+
+        public override string? SubProtocol => null;
+
+        public void CompleteWrite() => _gate.TrySetResult();
+
+        public void FailWrite(Exception error) => _gate.TrySetException(error);
+
+        public override async ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
+        {
+            lock (Written)
+            {
+                Written.Add(System.Text.Encoding.UTF8.GetString(buffer.Span));
+            }
+
+            WriteStarted.TrySetResult();
+            await _gate.Task.ConfigureAwait(false);
+            WritesCompleted++;
+            _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) =>
+            SendAsync(buffer.AsMemory(), messageType, endOfMessage, cancellationToken).AsTask();
+
+        public override Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
+
+        public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
+
+        public override void Abort()
+        {
+        }
+
+        public override void Dispose()
+        {
+        }
+    }
+}
