@@ -17,11 +17,7 @@ public sealed class OutboundQueueTests
     [Test]
     public async Task A_close_during_a_write_runs_after_the_write_ends_not_instead_of_it()
     {
-        var socket = new GatedWebSocket();
-        var sut = new OutboundQueue();
-        sut.Open(socket, batching: null);
-        sut.Enqueue("one"u8.ToArray(), TransportFrameKind.Text);
-        await socket.WriteStarted.Task.WaitAsync(Wait);
+        var (socket, sut) = await WritingAsync();
 
         var closed = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var closeNow = sut.Close(() => closed.TrySetResult(socket.WritesCompleted));
@@ -37,11 +33,7 @@ public sealed class OutboundQueueTests
     [Test]
     public async Task A_close_during_a_write_that_fails_still_runs()
     {
-        var socket = new GatedWebSocket();
-        var sut = new OutboundQueue();
-        sut.Open(socket, batching: null);
-        sut.Enqueue("one"u8.ToArray(), TransportFrameKind.Text);
-        await socket.WriteStarted.Task.WaitAsync(Wait);
+        var (socket, sut) = await WritingAsync();
 
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Assert.That(sut.Close(() => closed.TrySetResult()), Is.False);
@@ -62,6 +54,17 @@ public sealed class OutboundQueueTests
 
         Assert.That(ran, Is.EqualTo(0));
         Assert.That(socket.WriteStarted.Task.IsCompleted, Is.False, "what was queued before the close is never written");
+    }
+
+    /// <summary>A queue on an open socket whose drain is inside the write of its first frame, "one".</summary>
+    private static async Task<(GatedWebSocket Socket, OutboundQueue Queue)> WritingAsync()
+    {
+        var socket = new GatedWebSocket();
+        var queue = new OutboundQueue();
+        queue.Open(socket, batching: null);
+        queue.Enqueue("one"u8.ToArray(), TransportFrameKind.Text);
+        await socket.WriteStarted.Task.WaitAsync(Wait);
+        return (socket, queue);
     }
 
     /// <summary>A WebSocket whose writes start when the drain sends and complete when the test says.</summary>
