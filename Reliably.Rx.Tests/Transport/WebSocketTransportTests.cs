@@ -33,14 +33,29 @@ public sealed class WebSocketTransportTests
     private static ITransport Create(RealtimeTransportKind transport, Uri uri, TransportFrameKind kind, ITransportListener listener) =>
         new WebSocketTransportFactory(NullLogger.Instance, certificateValidation: null, transport).Create(uri, kind, listener);
 
+    /// <summary>A transport connected to <paramref name="uri"/>, once its listener has seen it open.</summary>
+    private static async Task<ITransport> OpenAsync(RealtimeTransportKind transport, Uri uri, TransportFrameKind kind, RecordingTransportListener listener)
+    {
+        var sut = Create(transport, uri, kind, listener);
+        try
+        {
+            sut.Connect();
+            await listener.Opened.Task.WaitAsync(Wait);
+            return sut;
+        }
+        catch
+        {
+            sut.Dispose();
+            throw;
+        }
+    }
+
     [TestCaseSource(nameof(TransportsAndKinds))]
     public async Task Frames_sent_from_a_reused_buffer_come_back_intact_and_in_order(RealtimeTransportKind transport, TransportFrameKind kind)
     {
         await using var server = LoopbackWebSocketServer.Start();
         var listener = new RecordingTransportListener();
-        using var sut = Create(transport, server.Uri, kind, listener);
-        sut.Connect();
-        await listener.Opened.Task.WaitAsync(Wait);
+        using var sut = await OpenAsync(transport, server.Uri, kind, listener);
 
         // Lengths around the pool's bucket sizes and the receive buffers' sizes, and messages over 64 KB followed by small
         // ones; the caller's buffer is overwritten as soon as Send returns, as the connection's writer does.
@@ -77,9 +92,7 @@ public sealed class WebSocketTransportTests
     {
         await using var server = LoopbackWebSocketServer.Start();
         var listener = new RecordingTransportListener();
-        using var sut = Create(transport, server.Uri, TransportFrameKind.Text, listener);
-        sut.Connect();
-        await listener.Opened.Task.WaitAsync(Wait);
+        using var sut = await OpenAsync(transport, server.Uri, TransportFrameKind.Text, listener);
 
         // Three fragments, the whole past the first receive buffer.
         var text = string.Concat(Enumerable.Range(0, 1500).Select(i => i.ToString("D6", System.Globalization.CultureInfo.InvariantCulture)));
@@ -99,9 +112,7 @@ public sealed class WebSocketTransportTests
         // Websocket.Client's messages, which do not keep a frame's type.
         await using var server = LoopbackWebSocketServer.Start();
         var listener = new RecordingTransportListener();
-        using var sut = Create(transport, server.Uri, TransportFrameKind.Text, listener);
-        sut.Connect();
-        await listener.Opened.Task.WaitAsync(Wait);
+        using var sut = await OpenAsync(transport, server.Uri, TransportFrameKind.Text, listener);
 
         // A burst of binary messages on a text connection, then a text one after the burst.
         sut.Send("burst:300"u8.ToArray(), TransportFrameKind.Text);
@@ -120,9 +131,7 @@ public sealed class WebSocketTransportTests
     {
         await using var server = LoopbackWebSocketServer.Start();
         var listener = new RecordingTransportListener();
-        using var sut = Create(transport, server.Uri, TransportFrameKind.Text, listener);
-        sut.Connect();
-        await listener.Opened.Task.WaitAsync(Wait);
+        using var sut = await OpenAsync(transport, server.Uri, TransportFrameKind.Text, listener);
 
         sut.Send("{\"action\":0}"u8.ToArray(), TransportFrameKind.Text);
         sut.Send("close"u8.ToArray(), TransportFrameKind.Text);
@@ -209,9 +218,7 @@ public sealed class WebSocketTransportTests
     {
         await using var server = LoopbackWebSocketServer.Start();
         var listener = new RecordingTransportListener();
-        var sut = Create(transport, server.Uri, TransportFrameKind.Text, listener);
-        sut.Connect();
-        await listener.Opened.Task.WaitAsync(Wait);
+        var sut = await OpenAsync(transport, server.Uri, TransportFrameKind.Text, listener);
         sut.Send("one"u8.ToArray(), TransportFrameKind.Text);
         await listener.WaitForFramesAsync(1).WaitAsync(Wait);
 
