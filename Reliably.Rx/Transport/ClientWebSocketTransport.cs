@@ -81,12 +81,7 @@ internal sealed class ClientWebSocketTransport : ITransport, IFrameSink
         // a close frame must not race for the socket's send side). The socket is then released without waiting for the
         // server's answer, which a dead network would never send; releasing it ends the receive loop, which then reports
         // nothing. A write stuck on a dead network holds the socket until the kernel fails it.
-        var socket = _socket!;
-        Action closeAndRelease = () => _ = CloseOutputThenReleaseAsync(socket, sendClose: socket.State == WebSocketState.Open);
-        if (_outbound.Close(closeAndRelease))
-        {
-            closeAndRelease();
-        }
+        CloseAfterLastWrite(_socket!, sendCloseIn: WebSocketState.Open);
     }
 
     public void Dispose() => Close();
@@ -132,10 +127,22 @@ internal sealed class ClientWebSocketTransport : ITransport, IFrameSink
         if (reason is not null && Interlocked.CompareExchange(ref _state, Closed, Open) == Open)
         {
             // RTN15a: the connection was lost after it opened.
-            _outbound.Close();
             _listener.OnClosed(new ErrorInfo(ErrorCodes.Disconnected, 400, "WebSocket closed: " + reason), connectFailure: false);
-            // Completes the server's close handshake when there is one.
-            await CloseOutputThenReleaseAsync(socket, sendClose: socket.State == WebSocketState.CloseReceived).ConfigureAwait(false);
+            // Completes the server's close handshake when there is one, after the last write like the client's own close.
+            CloseAfterLastWrite(socket, sendCloseIn: WebSocketState.CloseReceived);
+        }
+    }
+
+    /// <summary>
+    /// Stops the outbound queue, then sends a close frame if the socket is then in <paramref name="sendCloseIn"/> and
+    /// releases it: at once when no drain runs, else when the drain in flight ends, so the close frame never races a write.
+    /// </summary>
+    private void CloseAfterLastWrite(WebSocket socket, WebSocketState sendCloseIn)
+    {
+        Action closeAndRelease = () => _ = CloseOutputThenReleaseAsync(socket, sendClose: socket.State == sendCloseIn);
+        if (_outbound.Close(closeAndRelease))
+        {
+            closeAndRelease();
         }
     }
 
