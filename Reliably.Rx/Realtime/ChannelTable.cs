@@ -1,25 +1,29 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Reliably.Rx.Serialization;
 
 namespace Reliably.Rx.Realtime;
 
 /// <summary>
-/// The registered channels by name: an open-addressing table of the sinks themselves (one reference per slot, at most
-/// three quarters full, linear probing), written on the loop and read from any thread. It is the registry's lookup
-/// and also the table the decoding thread asks for a frame's channel name (<see cref="IKnownNames"/>), so a
-/// registered channel's frames carry its own name string and no separate table of names is kept.
+/// The registered channels by name: an open-addressing table (at most three quarters full, linear probing) whose
+/// entries are a name and its sink side by side in one array, written on the loop and read from any thread. It is the
+/// registry's lookup and also the table the decoding thread asks for a frame's channel name (<see cref="IKnownNames"/>),
+/// so a registered channel's frames carry its own name string and no separate table of names is kept.
 /// </summary>
 /// <remarks>
-/// A reader takes the current array once and probes it. Every slot holds one reference to an immutable name's sink,
-/// so a read is never torn; a slot is written with a release store. Growing builds a new array and publishes it whole;
-/// a removal clears the slot and moves the following entries of its run back, so a reader racing with it may miss an
-/// entry (the decoder then makes a new string, as for an unknown name) but never finds a removed one after the removal.
+/// A reader takes the current array once and probes it. The decoder reads only the names: a slot holds one reference
+/// to an immutable string, so a read is never torn; slots are written with release stores, an entry's sink before its
+/// name. Growing builds a new array and publishes it whole; a removal clears the entry and moves the following entries
+/// of its run back, so a reader racing with it may miss an entry (the decoder then makes a new string, as for an
+/// unknown name) but never finds a removed one after the removal. The loop, the only writer, reads names and sinks
+/// consistently. A frame's name that is the registry's own string is recognised by reference, without comparing text.
 /// </remarks>
 internal sealed class ChannelTable : IKnownNames
 {
     private const int MinCapacity = 8;
 
-    private IChannelSink?[] _slots = new IChannelSink?[MinCapacity];
+    // Entry i: the name at 2i (a string), its sink at 2i + 1.
+    private object?[] _entries = new object?[2 * MinCapacity];
     private int _count;
     private long _version = IKnownNames.NextVersion();
 
@@ -28,35 +32,59 @@ internal sealed class ChannelTable : IKnownNames
     /// <inheritdoc />
     public long Version => Volatile.Read(ref _version);
 
-    /// <summary>The sink registered under <paramref name="name"/> (any thread).</summary>
+    /// <summary>The sink registered under <paramref name="name"/> (loop only).</summary>
     public bool TryGet(string name, [MaybeNullWhen(false)] out IChannelSink sink)
     {
-        sink = Lookup(name);
+        var entries = _entries;
+        var index = IndexOf(entries, name);
+        sink = index < 0 ? null : Unsafe.As<IChannelSink>(entries[(2 * index) + 1]);
         return sink is not null;
     }
 
     /// <inheritdoc />
-    public string? Find(ReadOnlySpan<char> text) => Lookup(text)?.Name;
+    public string? Find(ReadOnlySpan<char> text)
+    {
+        var entries = Volatile.Read(ref _entries);
+        var capacity = entries.Length / 2;
+        var mask = capacity - 1;
+
+        // At most one pass: a reader racing with removals on the loop stops even if entries move past it.
+        for (int i = Home(text, mask), probes = 0; probes < capacity; i = (i + 1) & mask, probes++)
+        {
+            if (Volatile.Read(ref entries[2 * i]) is not string name)
+            {
+                return null;
+            }
+
+            if (text.SequenceEqual(name))
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Adds <paramref name="sink"/> or replaces the sink of its name (loop only); true when it was added.</summary>
     public bool Set(IChannelSink sink)
     {
-        var slots = _slots;
-        var index = IndexOf(slots, sink.Name);
+        var entries = _entries;
+        var index = IndexOf(entries, sink.Name);
         if (index >= 0)
         {
-            Volatile.Write(ref slots[index], sink);
+            Volatile.Write(ref entries[(2 * index) + 1], sink);
+            Volatile.Write(ref entries[2 * index], sink.Name);
             Volatile.Write(ref _version, IKnownNames.NextVersion());
             return false;
         }
 
-        if ((_count + 1) * 4 > slots.Length * 3)
+        if ((_count + 1) * 4 > entries.Length / 2 * 3)
         {
-            slots = Grown(slots);
-            Volatile.Write(ref _slots, slots);
+            entries = Grown(entries);
+            Volatile.Write(ref _entries, entries);
         }
 
-        Insert(slots, sink);
+        Insert(entries, sink);
         _count++;
         Volatile.Write(ref _version, IKnownNames.NextVersion());
         return true;
@@ -65,28 +93,29 @@ internal sealed class ChannelTable : IKnownNames
     /// <summary>Removes the sink of <paramref name="name"/> (loop only); true when there was one.</summary>
     public bool Remove(string name)
     {
-        var slots = _slots;
-        var hole = IndexOf(slots, name);
+        var entries = _entries;
+        var hole = IndexOf(entries, name);
         if (hole < 0)
         {
             return false;
         }
 
-        Volatile.Write(ref slots[hole], null);
+        Clear(entries, hole);
         _count--;
         Volatile.Write(ref _version, IKnownNames.NextVersion());
 
         // Backward shift: each following entry of the run whose home is not between the hole and itself moves into
         // the hole (written there before it is cleared where it was), so no lookup needs a marker for removed slots.
-        var mask = slots.Length - 1;
-        for (var j = (hole + 1) & mask; slots[j] is { } next; j = (j + 1) & mask)
+        var mask = (entries.Length / 2) - 1;
+        for (var j = (hole + 1) & mask; entries[2 * j] is string next; j = (j + 1) & mask)
         {
-            var home = Home(next.Name, mask);
+            var home = Home(next, mask);
             var stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
             if (!stays)
             {
-                Volatile.Write(ref slots[hole], next);
-                Volatile.Write(ref slots[j], null);
+                Volatile.Write(ref entries[(2 * hole) + 1], entries[(2 * j) + 1]);
+                Volatile.Write(ref entries[2 * hole], next);
+                Clear(entries, j);
                 hole = j;
             }
         }
@@ -96,18 +125,25 @@ internal sealed class ChannelTable : IKnownNames
 
     private static int Home(ReadOnlySpan<char> name, int mask) => string.GetHashCode(name) & mask;
 
-    private static int IndexOf(IChannelSink?[] slots, string name)
+    private static void Clear(object?[] entries, int index)
     {
-        var mask = slots.Length - 1;
-        for (int i = Home(name, mask), probes = 0; probes < slots.Length; i = (i + 1) & mask, probes++)
+        Volatile.Write(ref entries[2 * index], null);
+        Volatile.Write(ref entries[(2 * index) + 1], null);
+    }
+
+    private static int IndexOf(object?[] entries, string name)
+    {
+        var capacity = entries.Length / 2;
+        var mask = capacity - 1;
+        for (int i = Home(name, mask), probes = 0; probes < capacity; i = (i + 1) & mask, probes++)
         {
-            var sink = slots[i];
-            if (sink is null)
+            if (entries[2 * i] is not string known)
             {
                 return -1;
             }
 
-            if (string.Equals(sink.Name, name, StringComparison.Ordinal))
+            // A decoded frame's name is usually the registered string itself.
+            if (ReferenceEquals(known, name) || string.Equals(known, name, StringComparison.Ordinal))
             {
                 return i;
             }
@@ -116,52 +152,30 @@ internal sealed class ChannelTable : IKnownNames
         return -1;
     }
 
-    private static void Insert(IChannelSink?[] slots, IChannelSink sink)
+    private static void Insert(object?[] entries, IChannelSink sink)
     {
-        var mask = slots.Length - 1;
+        var mask = (entries.Length / 2) - 1;
         var i = Home(sink.Name, mask);
-        while (slots[i] is not null)
+        while (entries[2 * i] is not null)
         {
             i = (i + 1) & mask;
         }
 
-        Volatile.Write(ref slots[i], sink);
+        Volatile.Write(ref entries[(2 * i) + 1], sink);
+        Volatile.Write(ref entries[2 * i], sink.Name);
     }
 
-    private static IChannelSink?[] Grown(IChannelSink?[] slots)
+    private static object?[] Grown(object?[] entries)
     {
-        var grown = new IChannelSink?[slots.Length * 2];
-        foreach (var sink in slots)
+        var grown = new object?[entries.Length * 2];
+        for (var i = 0; i < entries.Length; i += 2)
         {
-            if (sink is not null)
+            if (entries[i + 1] is IChannelSink sink)
             {
                 Insert(grown, sink);
             }
         }
 
         return grown;
-    }
-
-    private IChannelSink? Lookup(ReadOnlySpan<char> name)
-    {
-        var slots = Volatile.Read(ref _slots);
-        var mask = slots.Length - 1;
-
-        // At most one pass: a reader racing with removals on the loop stops even if entries move past it.
-        for (int i = Home(name, mask), probes = 0; probes < slots.Length; i = (i + 1) & mask, probes++)
-        {
-            var sink = Volatile.Read(ref slots[i]);
-            if (sink is null)
-            {
-                return null;
-            }
-
-            if (name.SequenceEqual(sink.Name))
-            {
-                return sink;
-            }
-        }
-
-        return null;
     }
 }

@@ -82,8 +82,8 @@ internal sealed class ChannelNames
             return null;
         }
 
-        // At most MaxLength UTF-16 units; anything but valid UTF-8 is left to the strict decoder, which throws as before.
-        Span<char> chars = stackalloc char[RecentStrings.MaxLength];
+        // No more UTF-16 units than UTF-8 bytes; anything but valid UTF-8 is left to the strict decoder, which throws as before.
+        Span<char> chars = stackalloc char[utf8.Length];
         if (Utf8.ToUtf16(utf8, chars, out _, out var written, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
         {
             return null;
