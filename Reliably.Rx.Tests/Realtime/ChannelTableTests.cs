@@ -114,6 +114,32 @@ public sealed class ChannelTableTests(string format)
     }
 
     [Test]
+    public void Connections_whose_frames_are_decoded_in_turn_on_one_thread_each_get_their_own_registrys_string()
+    {
+        // Several connections share the decoding threads: each one's previous channel is kept by its own table.
+        var registries = Enumerable.Range(0, 3).Select(_ => new ChannelRegistry((_, ex) => throw ex)).ToArray();
+        var names = registries.Select(r =>
+        {
+            var name = Fresh("shared:channel");
+            r.Register(new Sink(name));
+            return name;
+        }).ToArray();
+
+        for (var round = 0; round < 3; round++)
+        {
+            for (var c = 0; c < registries.Length; c++)
+            {
+                Assert.That(Decode(Frame("shared:channel"), registries[c].Names), Is.SameAs(names[c]), $"round {round}, connection {c}");
+                Assert.That(registries[c].Names.LastFound, Is.SameAs(names[c]));
+            }
+        }
+
+        registries[1].Unregister("shared:channel");
+        Assert.That(registries[1].Names.LastFound, Is.Null, "a released name is not kept");
+        Assert.That(Decode(Frame("shared:channel"), registries[1].Names), Is.Not.SameAs(names[1]));
+    }
+
+    [Test]
     public void Lookups_match_a_dictionary_through_many_registrations_and_releases()
     {
         // Removals move the following entries of a run back; every name must stay findable, through growth too.

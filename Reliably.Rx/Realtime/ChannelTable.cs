@@ -21,11 +21,17 @@ namespace Reliably.Rx.Realtime;
 internal sealed class ChannelTable : IKnownNames
 {
     private const int MinCapacity = 8;
+    private const int IndexBits = 24;
+    private const long IndexMask = (1L << IndexBits) - 1;
 
     // Entry i: the name at 2i (a string), its sink at 2i + 1.
     private object?[] _entries = new object?[2 * MinCapacity];
     private int _count;
     private long _version = IKnownNames.NextVersion();
+
+    // An entry Find returned and the version it was found at, packed in one word so that it is read whole: the index
+    // in the low 24 bits (tables of up to 2^24 entries; larger ones keep none), the version above.
+    private long _lastFound = -1;
 
     public int Count => _count;
 
@@ -42,8 +48,21 @@ internal sealed class ChannelTable : IKnownNames
     }
 
     /// <inheritdoc />
+    public string? LastFound
+    {
+        get
+        {
+            var last = Volatile.Read(ref _lastFound);
+            var entries = Volatile.Read(ref _entries);
+            var index = (int)(last & IndexMask);
+            return last >> IndexBits == Version && 2 * index < entries.Length ? Volatile.Read(ref entries[2 * index]) as string : null;
+        }
+    }
+
+    /// <inheritdoc />
     public string? Find(ReadOnlySpan<char> text)
     {
+        var version = Version;
         var entries = Volatile.Read(ref _entries);
         var capacity = entries.Length / 2;
         var mask = capacity - 1;
@@ -58,6 +77,13 @@ internal sealed class ChannelTable : IKnownNames
 
             if (text.SequenceEqual(name))
             {
+                // Kept only when none is valid: across many channels the name changes with every frame, and a write
+                // per frame to the line the loop reads would cost more than the check saves.
+                if (i <= IndexMask && Volatile.Read(ref _lastFound) >> IndexBits != version)
+                {
+                    Volatile.Write(ref _lastFound, (version << IndexBits) | (long)i);
+                }
+
                 return name;
             }
         }

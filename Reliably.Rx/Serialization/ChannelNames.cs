@@ -82,6 +82,12 @@ internal sealed class ChannelNames
             return null;
         }
 
+        // The connection's previous channel, whichever thread decoded it (several connections share the threads).
+        if (known.LastFound is { } previous && previous.Length == utf8.Length && System.Text.Ascii.Equals(utf8, previous))
+        {
+            return previous;
+        }
+
         // No more UTF-16 units than UTF-8 bytes; anything but valid UTF-8 is left to the strict decoder, which throws as before.
         Span<char> chars = stackalloc char[utf8.Length];
         if (Utf8.ToUtf16(utf8, chars, out _, out var written, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)

@@ -12,6 +12,13 @@ internal interface IKnownNames
     string? Find(ReadOnlySpan<char> text);
 
     /// <summary>
+    /// A name <see cref="Find"/> returned (the first since the table last changed), while no name has been added,
+    /// replaced or removed since (else null): a connection's decoder checks it first, whichever thread decoded the
+    /// previous frame, so a connection with one channel finds its name without a lookup.
+    /// </summary>
+    string? LastFound { get; }
+
+    /// <summary>
     /// Never zero, unique to this table and this state of it (<see cref="NextVersion"/>): it changes whenever a name is
     /// added, replaced or removed. A decoder that kept a name found earlier reuses it only while the table it asks
     /// has the same version, so a removed name is never handed out again and no table is held to compare with.
