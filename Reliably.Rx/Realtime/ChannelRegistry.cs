@@ -1,15 +1,17 @@
 using Reliably.Rx.Protocol;
+using Reliably.Rx.Serialization;
 
 namespace Reliably.Rx.Realtime;
 
 /// <summary>
-/// The channels known to the connection loop. Only touched on the loop: channels register and unregister there
+/// The channels known to the connection loop. Only changed on the loop: channels register and unregister there
 /// (use <see cref="ConnectionLoop.Execute(System.Action)"/> from other threads), and the loop dispatches frames and state changes
-/// through it. Dispatch never lets a sink's exception escape into the loop.
+/// through it. Dispatch never lets a sink's exception escape into the loop. <see cref="Names"/> is the same table for
+/// the thread that decodes the connection's frames: a registered channel's frames carry its own name string.
 /// </summary>
 internal sealed class ChannelRegistry
 {
-    private readonly Dictionary<string, IChannelSink> _sinks = new(StringComparer.Ordinal);
+    private readonly ChannelTable _sinks = new();
     private readonly Action<string, Exception> _onSinkFault;
     private volatile SinkList _snapshot = SinkList.Empty;
 
@@ -20,22 +22,23 @@ internal sealed class ChannelRegistry
 
     public int Count => _snapshot.Count;
 
+    /// <summary>The registered channels' names, for the decoder (any thread).</summary>
+    public IKnownNames Names => _sinks;
+
     /// <summary>Channel serials recovered from <c>ClientOptions.Recover</c> (RTN16j); channels use them on their first attach.</summary>
     public IReadOnlyDictionary<string, string> RecoveredChannelSerials { get; internal set; } = new Dictionary<string, string>();
 
     /// <summary>Registers a channel (on the loop). Replaces a sink of the same name.</summary>
     public void Register(IChannelSink sink)
     {
-        var added = _sinks.TryAdd(sink.Name, sink);
-        if (added)
+        if (_sinks.Set(sink))
         {
             // Appending is amortised O(1), so registering n channels costs O(n), not O(n²) as a copy per channel did.
             _snapshot = _snapshot.Append(sink);
             return;
         }
 
-        _sinks[sink.Name] = sink;
-        _snapshot = SinkList.Of(_sinks.Values);
+        _snapshot = _snapshot.Without(sink.Name, sink);
     }
 
     /// <summary>Unregisters a channel (on the loop); frames for it are then ignored.</summary>
@@ -43,11 +46,11 @@ internal sealed class ChannelRegistry
     {
         if (_sinks.Remove(name))
         {
-            _snapshot = SinkList.Of(_sinks.Values);
+            _snapshot = _snapshot.Without(name, null);
         }
     }
 
-    public bool TryGet(string name, out IChannelSink sink) => _sinks.TryGetValue(name, out sink!);
+    public bool TryGet(string name, out IChannelSink sink) => _sinks.TryGet(name, out sink!);
 
     /// <summary>The channels' current serials for a recovery key (RTN16); safe from any thread.</summary>
     public IReadOnlyDictionary<string, string> ChannelSerials()
@@ -69,7 +72,7 @@ internal sealed class ChannelRegistry
     /// <summary>Delivers a channel-scoped frame; returns false when no channel is registered under its name.</summary>
     public bool Dispatch(ProtocolMessage message)
     {
-        if (message.Channel is null || !_sinks.TryGetValue(message.Channel, out var sink))
+        if (message.Channel is null || !_sinks.TryGet(message.Channel, out var sink))
         {
             return false;
         }
@@ -122,11 +125,25 @@ internal sealed class ChannelRegistry
 
         public int Count { get; }
 
-        public static SinkList Of(ICollection<IChannelSink> sinks)
+        /// <summary>A new list in the same order, with the sink named <paramref name="name"/> replaced by <paramref name="replacement"/> or, when that is null, left out.</summary>
+        public SinkList Without(string name, IChannelSink? replacement)
         {
-            var items = new IChannelSink[Math.Max(4, sinks.Count)];
-            sinks.CopyTo(items, 0);
-            return new SinkList(items, sinks.Count);
+            var items = new IChannelSink[Math.Max(4, Count)];
+            var count = 0;
+            for (var i = 0; i < Count; i++)
+            {
+                var sink = Items[i];
+                if (!string.Equals(sink.Name, name, StringComparison.Ordinal))
+                {
+                    items[count++] = sink;
+                }
+                else if (replacement is not null)
+                {
+                    items[count++] = replacement;
+                }
+            }
+
+            return new SinkList(items, count);
         }
 
         public SinkList Append(IChannelSink sink)

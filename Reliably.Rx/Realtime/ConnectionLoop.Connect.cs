@@ -113,7 +113,7 @@ internal sealed partial class ConnectionLoop
         // One delegate per transport, the frame or event as its state: no closure and no wrapper per frame.
         ProtocolTransport? transport = null;
         Action<object?> onEvent = e => OnTransportEvent(transport!, e!);
-        transport = _transport.Open(uri, _options.UseBinaryProtocol, e => Post(onEvent, e));
+        transport = _transport.Open(uri, _options.UseBinaryProtocol, e => Post(onEvent, e), Channels.Names);
         try
         {
             _transport.Connect();

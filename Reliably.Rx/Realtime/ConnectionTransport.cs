@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Reliably.Rx.Protocol;
+using Reliably.Rx.Serialization;
 using Reliably.Rx.Transport;
 
 namespace Reliably.Rx.Realtime;
@@ -32,12 +33,12 @@ internal sealed class ConnectionTransport
     /// <summary>
     /// Closes the current transport and makes a new one to <paramref name="uri"/> the current one; its decoded frames
     /// (each a ProtocolMessage) and other events (each a TransportEvent) go to <paramref name="deliver"/>.
-    /// <see cref="Connect"/> starts it.
+    /// <see cref="Connect"/> starts it. Frames naming one of <paramref name="channels"/> carry that name's string.
     /// </summary>
-    public ProtocolTransport Open(Uri uri, bool binary, Action<object> deliver)
+    public ProtocolTransport Open(Uri uri, bool binary, Action<object> deliver, IKnownNames? channels = null)
     {
         Close();
-        var transport = new ProtocolTransport(uri, binary, deliver);
+        var transport = new ProtocolTransport(uri, binary, deliver, channels);
         _current = transport;
         return transport;
     }

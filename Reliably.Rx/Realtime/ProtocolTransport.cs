@@ -7,7 +7,7 @@ namespace Reliably.Rx.Transport;
 /// <summary>
 /// The codec between the connection loop and a frame transport: outbound ProtocolMessages are encoded (on the loop) and
 /// handed to <see cref="ITransport.Send"/>; inbound frames are decoded on the transport's own thread, off the loop, and
-/// delivered as the decoded <see cref="ProtocolMessage"/> itself; everything else the transport reports is a
+/// delivered as the decoded <see cref="ProtocolMessage"/> itself, its channel name the registered channel's own string; everything else the transport reports is a
 /// <see cref="TransportEvent"/>. The transport itself never sees a ProtocolMessage.
 /// </summary>
 internal sealed class ProtocolTransport : ITransportListener
@@ -20,11 +20,13 @@ internal sealed class ProtocolTransport : ITransportListener
     private readonly IProtocolCodec _codec;
     private readonly TransportFrameKind _kind;
     private readonly Action<object> _deliver;
+    private readonly IKnownNames? _channels;
     private ITransport? _transport;
     private volatile bool _ended;
 
-    public ProtocolTransport(Uri uri, bool binary, Action<object> deliver)
+    public ProtocolTransport(Uri uri, bool binary, Action<object> deliver, IKnownNames? channels = null)
     {
+        _channels = channels;
         Uri = uri;
         _kind = binary ? TransportFrameKind.Binary : TransportFrameKind.Text;
         _codec = CodecFor(_kind);
@@ -106,7 +108,7 @@ internal sealed class ProtocolTransport : ITransportListener
         try
         {
             // Decoded here, on the transport's thread: the codec copies every string and byte array out of the frame.
-            evt = CodecFor(kind).ReadProtocolMessage(frame);
+            evt = CodecFor(kind).ReadProtocolMessage(frame, _channels);
         }
         catch (AblyException ex)
         {

@@ -29,6 +29,12 @@ internal interface IProtocolCodec
 
     ProtocolMessage ReadProtocolMessage(ReadOnlyMemory<byte> frame);
 
+    /// <summary>
+    /// As <see cref="ReadProtocolMessage(ReadOnlyMemory{byte})"/>; a channel name found in <paramref name="channels"/>
+    /// (the connection's registered channels) is that string instance instead of a new one.
+    /// </summary>
+    ProtocolMessage ReadProtocolMessage(ReadOnlyMemory<byte> frame, IKnownNames? channels);
+
     void WriteMessages(IReadOnlyList<Message> messages, IBufferWriter<byte> output);
 
     /// <summary>Writes one message as an object, not an array: the body of an update, delete or append (RSL15b).</summary>

@@ -20,7 +20,23 @@ internal abstract class ProtocolCodecBase : IProtocolCodec
 
     public abstract void WriteProtocolMessage(ProtocolMessage message, IBufferWriter<byte> output);
 
-    public abstract ProtocolMessage ReadProtocolMessage(ReadOnlyMemory<byte> frame);
+    public ProtocolMessage ReadProtocolMessage(ReadOnlyMemory<byte> frame) => ReadProtocolMessage(frame, null);
+
+    public ProtocolMessage ReadProtocolMessage(ReadOnlyMemory<byte> frame, IKnownNames? channels)
+    {
+        var previous = ChannelNames.Enter(channels);
+        try
+        {
+            return ReadProtocolMessageCore(frame);
+        }
+        finally
+        {
+            ChannelNames.Leave(previous);
+        }
+    }
+
+    /// <summary>Reads one ProtocolMessage; its channel field goes through <see cref="ChannelNames"/>.</summary>
+    protected abstract ProtocolMessage ReadProtocolMessageCore(ReadOnlyMemory<byte> frame);
 
     public abstract void WriteMessages(IReadOnlyList<Message> messages, IBufferWriter<byte> output);
 

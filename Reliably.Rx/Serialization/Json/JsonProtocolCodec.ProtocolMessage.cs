@@ -22,7 +22,7 @@ internal sealed partial class JsonProtocolCodec
                     break;
                 case N.Id: pm.Id = JsonRead.String(ref r, name); break;
                 case N.Auth: pm.Auth = ReadAuth(ref r); break;
-                case N.Channel: pm.Channel = JsonRead.RecentString(ref r, name); break;
+                case N.Channel: pm.Channel = JsonRead.ChannelName(ref r, name); break;
                 case N.ChannelSerial: pm.ChannelSerial = JsonRead.String(ref r, name); break;
                 case N.ConnectionId: pm.ConnectionId = JsonRead.RecentString(ref r, name); break;
                 case N.ConnectionKey: pm.ConnectionKey = JsonRead.String(ref r, name); break;

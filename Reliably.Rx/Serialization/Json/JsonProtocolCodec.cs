@@ -39,7 +39,7 @@ internal sealed partial class JsonProtocolCodec : ProtocolCodecBase
         w.Flush();
     }
 
-    public override ProtocolMessage ReadProtocolMessage(ReadOnlyMemory<byte> frame)
+    protected override ProtocolMessage ReadProtocolMessageCore(ReadOnlyMemory<byte> frame)
     {
         try
         {

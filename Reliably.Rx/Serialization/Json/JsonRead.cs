@@ -153,6 +153,10 @@ internal static class JsonRead
     public static string? RecentString(ref Utf8JsonReader r, string field) =>
         PlainString(ref r, field, out var value) ? RecentStrings.Decode(r.ValueSpan) : value;
 
+    /// <summary>As the two-argument String, for the channel field of a ProtocolMessage (<see cref="ChannelNames"/>).</summary>
+    public static string? ChannelName(ref Utf8JsonReader r, string field) =>
+        PlainString(ref r, field, out var value) ? ChannelNames.Decode(r.ValueSpan) : value;
+
     /// <summary>
     /// Moves to <paramref name="field"/>'s value. True when it is a string whose UTF-8 bytes are <c>r.ValueSpan</c> as they
     /// are (unescaped, in one segment), for the caller to decode its own way; otherwise false, with the value read (null,

@@ -21,7 +21,7 @@ internal sealed partial class MsgPackProtocolCodec
                 case N.Action: pm.Action = (ProtocolAction)(R.Int32(ref r, N.Action) ?? 0); break;
                 case N.Id: pm.Id = R.String(ref r, N.Id); break;
                 case N.Auth: pm.Auth = ReadAuth(ref r); break;
-                case N.Channel: pm.Channel = R.RecentString(ref r, N.Channel); break;
+                case N.Channel: pm.Channel = R.ChannelName(ref r, N.Channel); break;
                 case N.ChannelSerial: pm.ChannelSerial = R.String(ref r, N.ChannelSerial); break;
                 case N.ConnectionId: pm.ConnectionId = R.RecentString(ref r, N.ConnectionId); break;
                 case N.ConnectionKey: pm.ConnectionKey = R.String(ref r, N.ConnectionKey); break;

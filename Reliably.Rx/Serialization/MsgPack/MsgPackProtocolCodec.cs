@@ -33,7 +33,7 @@ internal sealed partial class MsgPackProtocolCodec : ProtocolCodecBase
         w.Flush();
     }
 
-    public override ProtocolMessage ReadProtocolMessage(ReadOnlyMemory<byte> frame)
+    protected override ProtocolMessage ReadProtocolMessageCore(ReadOnlyMemory<byte> frame)
     {
         try
         {

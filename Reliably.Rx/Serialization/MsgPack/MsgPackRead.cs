@@ -106,6 +106,17 @@ internal static class MsgPackRead
         return String(ref r, field);
     }
 
+    /// <summary>As <see cref="String"/>, for the channel field of a ProtocolMessage (<see cref="ChannelNames"/>).</summary>
+    public static string? ChannelName(ref MessagePackReader r, string field)
+    {
+        if (r.NextMessagePackType == MessagePackType.String && r.TryReadStringSpan(out var span))
+        {
+            return ChannelNames.Decode(span);
+        }
+
+        return String(ref r, field);
+    }
+
     /// <summary>Reads a str the reader is positioned on, decoding strictly (invalid UTF-8 is malformed input).</summary>
     private static string StringValue(ref MessagePackReader r)
     {
