@@ -101,7 +101,8 @@ internal sealed class OutboundQueue
                 return true;
             }
 
-            _afterDrain = afterDrain;
+            // A second close (the client's after the answer to the server's) runs after the first.
+            _afterDrain += afterDrain;
             return false;
         }
     }
