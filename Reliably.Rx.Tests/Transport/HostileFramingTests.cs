@@ -113,4 +113,55 @@ public sealed class HostileFramingTests : HostileServerTestBase
         Assert.That(frames[2].Bytes, Is.EqualTo("after"u8.ToArray()));
         await EndAsync(sut, listener, connection);
     }
+
+    [TestCaseSource(nameof(Transports))]
+    public async Task A_message_over_the_receive_limit_ends_the_connection_with_a_reason_instead_of_growing_the_buffer(RealtimeTransportKind transport)
+    {
+        await using var server = HostileServer.Start();
+        var listener = new RecordingTransportListener();
+        var (sut, connection) = await OpenAsync(transport, server, listener);
+        using var _ = sut;
+
+        // A frame announcing 1 TB (a 64-bit length), of which one byte more than the limit is sent, 1 MB per write.
+        await connection.WriteAsync(Header(ServerFrames.Binary, 1L << 40));
+        var chunk = new byte[1024 * 1024];
+        try
+        {
+            for (var sent = 0; sent <= FrameReader.MaxMessageLength; sent += chunk.Length)
+            {
+                await connection.WriteAsync(chunk);
+            }
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            // The client ended the connection first: its report says why.
+        }
+
+        var reason = await AssertLossReportedAsync(listener, reasonContains: "over");
+        Assert.That(reason.Message, Does.Contain(FrameReader.MaxMessageLength.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await EndAsync(sut, listener, connection);
+        Assert.That(listener.Frames, Is.Empty);
+    }
+
+    [TestCaseSource(nameof(Transports))]
+    public async Task A_message_of_exactly_the_receive_limit_in_fragments_arrives_whole(RealtimeTransportKind transport)
+    {
+        await using var server = HostileServer.Start();
+        var listener = new RecordingTransportListener();
+        var (sut, connection) = await OpenAsync(transport, server, listener);
+        using var _ = sut;
+
+        // 64 fragments of 1 MB: the limit applies to the reassembled message, and a message at the limit is accepted.
+        var chunk = new byte[FrameReader.MaxMessageLength / 64];
+        chunk.AsSpan().Fill(7);
+        for (var i = 0; i < 64; i++)
+        {
+            await connection.WriteAsync(Frame(i == 0 ? ServerFrames.Binary : Continuation, chunk, fin: i == 63));
+        }
+
+        var frames = await listener.WaitForFramesAsync(1).WaitAsync(Wait);
+        Assert.That(frames[0].Bytes, Has.Length.EqualTo(FrameReader.MaxMessageLength));
+        Assert.That(frames[0].Bytes.All(b => b == 7), Is.True);
+        await EndAsync(sut, listener, connection);
+    }
 }
