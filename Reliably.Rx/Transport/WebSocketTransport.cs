@@ -237,7 +237,7 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
 
         // Websocket.Client reports a failed start here too, and possibly before StartOrFail throws: whichever comes first
         // must say whether the socket ever opened.
-        var description = (info.Exception is { } exception ? ExceptionText.WithCause(exception) : null) ?? info.CloseStatusDescription ?? info.Type.ToString();
+        var description = _outbound.StallReason ?? (info.Exception is { } exception ? ExceptionText.WithCause(exception) : null) ?? info.CloseStatusDescription ?? info.Type.ToString();
         var error = new ErrorInfo(ErrorCodes.Disconnected, 400, "WebSocket closed: " + description);
         var connectFailure = !_opened;
         Emit(l => l.OnClosed(error, connectFailure), final: true);
