@@ -21,6 +21,7 @@ internal sealed class HostileServer : IAsyncDisposable
     private readonly TaskCompletionSource _requested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _serving;
+    private HostileConnection? _pending;
 
     private HostileServer(TcpListener listener, Func<string, byte[]> head, bool holdAnswer)
     {
@@ -35,6 +36,9 @@ internal sealed class HostileServer : IAsyncDisposable
     }
 
     public Uri Uri { get; }
+
+    /// <summary>The key of the last upgrade request read (for a test that writes the answer itself).</summary>
+    public string? LastKey { get; private set; }
 
     /// <summary>Completes when the client's upgrade request has been read, before it is answered.</summary>
     public Task Requested => _requested.Task;
@@ -57,6 +61,13 @@ internal sealed class HostileServer : IAsyncDisposable
     /// <summary>Lets a server started with <c>holdAnswer</c> write its answer.</summary>
     public void Answer() => _answer.TrySetResult();
 
+    /// <summary>The connection once its upgrade request has been read, answered or not (for a test that never answers).</summary>
+    public async Task<HostileConnection> PendingConnectionAsync()
+    {
+        await Requested.WaitAsync(Wait);
+        return _pending!;
+    }
+
     /// <summary>The connection, once the upgrade request has been answered.</summary>
     public Task<HostileConnection> ConnectionAsync() => _connection.Task.WaitAsync(Wait);
 
@@ -74,14 +85,8 @@ internal sealed class HostileServer : IAsyncDisposable
             // Stopped before a connection came, or while answering it.
         }
 
-        if (_connection.Task.IsCompletedSuccessfully)
-        {
-            _connection.Task.Result.Dispose();
-        }
-        else
-        {
-            _ = _connection.Task.Exception;
-        }
+        _ = _connection.Task.Exception;
+        _pending?.Dispose();
 
         _stop.Dispose();
     }
@@ -92,12 +97,14 @@ internal sealed class HostileServer : IAsyncDisposable
         {
             var socket = await _listener.AcceptSocketAsync(_stop.Token);
             var connection = new HostileConnection(socket);
+            _pending = connection;
             var request = await connection.ReadRequestAsync(_stop.Token);
             _requested.TrySetResult();
             await _answer.Task;
             if (request is not null)
             {
                 var key = request.Split("\r\n").Single(l => l.StartsWith("Sec-WebSocket-Key:", StringComparison.Ordinal))["Sec-WebSocket-Key:".Length..].Trim();
+                LastKey = key;
                 await connection.WriteAsync(head(key));
             }
 
