@@ -72,6 +72,7 @@ public sealed class OutboundQueueTests
         sut.Enqueue("one byte too many"u8.ToArray(), TransportFrameKind.Text);
         sut.Enqueue("dropped"u8.ToArray(), TransportFrameKind.Text);
 
+        await socket.Aborted.Task.WaitAsync(Wait);
         Assert.That(socket.Aborts, Is.EqualTo(1));
         Assert.That(sut.StallReason, Does.Contain("stopped reading"));
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -163,10 +164,13 @@ public sealed class OutboundQueueTests
 
         public int Aborts { get; private set; }
 
+        public TaskCompletionSource Aborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         /// <summary>As the runtime's: the write in flight fails.</summary>
         public override void Abort()
         {
             Aborts++;
+            Aborted.TrySetResult();
             _gate.TrySetException(new ObjectDisposedException(nameof(GatedWebSocket)));
         }
 

@@ -82,8 +82,13 @@ internal sealed class OutboundQueue
             }
         }
 
-        // Outside the gate: the abort ends the drain's stuck write, which takes the gate as it ends.
-        abort?.Abort();
+        if (abort is not null)
+        {
+            // Off the caller's thread (the connection loop): the abort ends the drain's stuck write and the receive loop,
+            // whose report of the loss must not run inside Send.
+            ThreadPool.UnsafeQueueUserWorkItem(static socket => socket.Abort(), abort, preferLocal: false);
+        }
+
         if (!drain)
         {
             return;
