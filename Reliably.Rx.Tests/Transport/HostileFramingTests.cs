@@ -60,6 +60,27 @@ public sealed class HostileFramingTests : HostileServerTestBase
     }
 
     [TestCaseSource(nameof(Transports))]
+    public async Task A_ping_and_an_unsolicited_pong_at_rest_deliver_nothing_and_the_ping_is_answered(RealtimeTransportKind transport)
+    {
+        await using var server = HostileServer.Start();
+        var listener = new RecordingTransportListener();
+        var (sut, connection) = await OpenAsync(transport, server, listener);
+        using var _ = sut;
+
+        // The idle receive loop waits with a zero-byte read: control frames are handled under it, not delivered.
+        await connection.WriteAsync(Frame(Ping, "idle"u8));
+        var pong = await connection.ReadFrameAsync();
+        Assert.That(pong?.Opcode, Is.EqualTo(Pong));
+        Assert.That(pong!.Payload, Is.EqualTo("idle"u8.ToArray()));
+        await connection.WriteAsync([.. Frame(Pong, "unasked"u8), .. TextFrame("data")]);
+
+        var frames = await listener.WaitForFramesAsync(1).WaitAsync(Wait);
+        Assert.That(frames.Select(f => Encoding.UTF8.GetString(f.Bytes)), Is.EqualTo(new[] { "data" }));
+        await EndAsync(sut, listener, connection);
+        Assert.That(listener.Frames, Has.Count.EqualTo(1));
+    }
+
+    [TestCaseSource(nameof(Transports))]
     public async Task Frames_whose_bytes_arrive_one_per_TCP_segment_arrive_whole_and_in_order(RealtimeTransportKind transport)
     {
         await using var server = HostileServer.Start();
