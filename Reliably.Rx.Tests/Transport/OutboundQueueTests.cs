@@ -56,6 +56,53 @@ public sealed class OutboundQueueTests
         Assert.That(socket.WriteStarted.Task.IsCompleted, Is.False, "what was queued before the close is never written");
     }
 
+    [Test]
+    public async Task A_queue_that_reaches_its_limit_behind_a_stuck_write_aborts_the_socket_once_and_says_why()
+    {
+        var (socket, sut) = await WritingAsync();
+        var frame = new byte[1024 * 1024];
+        for (var i = 0; i < OutboundQueue.MaxQueuedBytes / frame.Length; i++)
+        {
+            sut.Enqueue(frame, TransportFrameKind.Binary);
+        }
+
+        Assert.That(socket.Aborts, Is.EqualTo(0), "at the limit, not past it");
+        Assert.That(sut.StallReason, Is.Null);
+
+        sut.Enqueue("one byte too many"u8.ToArray(), TransportFrameKind.Text);
+        sut.Enqueue("dropped"u8.ToArray(), TransportFrameKind.Text);
+
+        await socket.Aborted.Task.WaitAsync(Wait);
+        Assert.That(socket.Aborts, Is.EqualTo(1));
+        Assert.That(sut.StallReason, Does.Contain("stopped reading"));
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (sut.Close(() => closed.TrySetResult()))
+        {
+            closed.TrySetResult();
+        }
+
+        await closed.Task.WaitAsync(Wait);
+        Assert.That(socket.Written, Is.EqualTo(new[] { "one" }), "nothing after the stuck write");
+    }
+
+    [Test]
+    public void A_queue_that_went_past_its_limit_before_the_socket_opened_aborts_it_when_it_opens()
+    {
+        var sut = new OutboundQueue();
+        var frame = new byte[1024 * 1024];
+        for (var i = 0; i <= OutboundQueue.MaxQueuedBytes / frame.Length; i++)
+        {
+            sut.Enqueue(frame, TransportFrameKind.Binary);
+        }
+
+        var socket = new GatedWebSocket();
+        sut.Open(socket, batching: null);
+
+        Assert.That(socket.Aborts, Is.EqualTo(1));
+        Assert.That(socket.WriteStarted.Task.IsCompleted, Is.False);
+        Assert.That(sut.StallReason, Is.Not.Null);
+    }
+
     /// <summary>A queue on an open socket whose drain is inside the write of its first frame, "one".</summary>
     private static async Task<(GatedWebSocket Socket, OutboundQueue Queue)> WritingAsync()
     {
@@ -115,8 +162,16 @@ public sealed class OutboundQueueTests
         public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
             Task.CompletedTask;
 
+        public int Aborts { get; private set; }
+
+        public TaskCompletionSource Aborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>As the runtime's: the write in flight fails.</summary>
         public override void Abort()
         {
+            Aborts++;
+            Aborted.TrySetResult();
+            _gate.TrySetException(new ObjectDisposedException(nameof(GatedWebSocket)));
         }
 
         public override void Dispose()

@@ -156,8 +156,9 @@ internal sealed class ClientWebSocketTransport : ITransport, IFrameSink
         }
         catch (Exception ex)
         {
-            // An abort, a reset, a protocol error or a dispose by Close(): every way the loop can end is reported once.
-            return IsClosed ? null : ExceptionText.WithCause(ex);
+            // An abort (the outbound queue's when the server stopped reading), a reset, a protocol error or a dispose by
+            // Close(): every way the loop can end is reported once.
+            return IsClosed ? null : _outbound.StallReason ?? ExceptionText.WithCause(ex);
         }
     }
 

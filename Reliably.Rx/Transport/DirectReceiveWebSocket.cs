@@ -10,8 +10,8 @@ namespace Reliably.Rx.Transport;
 /// the transport, then runs <see cref="FrameReader"/> on the real socket, handing each frame to the transport as a slice
 /// of a pooled buffer, and completes only with the server's close frame, or fails with what ended the connection, which
 /// Websocket.Client then reports as it reports the real socket's. No frame costs Websocket.Client's exact-size copy, its
-/// <c>ResponseMessage</c> and its Rx subject (docs/benchmarks.md, "JSON over the default transport"). Everything else
-/// (state, close, abort, dispose, sends) goes to the real socket.
+/// <c>ResponseMessage</c> and its Rx subject (docs/benchmarks.md, "JSON over the default transport"). The transport sends the close frames
+/// itself (Websocket.Client's close calls do nothing here); everything else (state, abort, dispose, sends) goes to the real socket.
 /// </summary>
 internal sealed class DirectReceiveWebSocket : WebSocket
 {
@@ -49,11 +49,11 @@ internal sealed class DirectReceiveWebSocket : WebSocket
     public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) =>
         _socket.SendAsync(buffer, messageType, endOfMessage, cancellationToken);
 
-    public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
-        _socket.CloseAsync(closeStatus, statusDescription, cancellationToken);
+    // The transport sends the close frames itself, after the last write, and never waits for the server's answer
+    // (WebSocketTransport.CloseOutputOnce): Websocket.Client's answer to the server's close and its stop are no-ops here.
+    public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
-        _socket.CloseOutputAsync(closeStatus, statusDescription, cancellationToken);
+    public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public override void Abort() => _socket.Abort();
 
@@ -68,7 +68,11 @@ internal sealed class DirectReceiveWebSocket : WebSocket
         _transport.OnReceiving(_socket, _batching);
         // The transport takes every frame (it drops those that come after it was closed), so the socket is read until it
         // ends, which is what Websocket.Client waits for to finish its close.
-        await FrameReader.ReadAsync(_socket, _transport).ConfigureAwait(false);
+        if (await FrameReader.ReadAsync(_socket, _transport).ConfigureAwait(false))
+        {
+            _transport.OnCloseReceived(_socket);
+        }
+
         return new ValueWebSocketReceiveResult(0, WebSocketMessageType.Close, endOfMessage: true);
     }
 }

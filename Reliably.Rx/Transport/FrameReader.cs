@@ -18,9 +18,16 @@ internal static class FrameReader
     private const int ReceiveBufferSize = 4096;
 
     /// <summary>
+    /// The largest message accepted, reassembled: 64 MB, 128 times Ably's default maxFrameSize (512 KB). A larger one
+    /// ends the connection with a reason instead of growing the buffer until memory runs out (the runtime's WebSocket
+    /// accepts any 64-bit length).
+    /// </summary>
+    public const int MaxMessageLength = 64 * 1024 * 1024;
+
+    /// <summary>
     /// Reads messages until the server's close frame (returns true) or until the sink refuses a message because the
     /// transport was closed (returns false). Whatever ends the connection otherwise (an abort, a reset, a protocol error,
-    /// the socket disposed) is thrown to the caller.
+    /// the socket disposed, a message over <see cref="MaxMessageLength"/>) is thrown to the caller.
     /// </summary>
     public static async Task<bool> ReadAsync(WebSocket socket, IFrameSink sink)
     {
@@ -52,6 +59,11 @@ internal static class FrameReader
                     buffer ??= ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
                     if (length == buffer.Length)
                     {
+                        if (length >= MaxMessageLength)
+                        {
+                            throw new WebSocketException(WebSocketError.Faulted, $"The server sent a message over {MaxMessageLength} bytes, the most the transport accepts.");
+                        }
+
                         buffer = Grow(buffer);
                     }
 

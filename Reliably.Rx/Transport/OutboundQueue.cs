@@ -15,6 +15,15 @@ namespace Reliably.Rx.Transport;
 /// </summary>
 internal sealed class OutboundQueue
 {
+    /// <summary>
+    /// The most bytes waiting for the socket: a server that stops reading fills the kernel's buffers, then this queue. Past
+    /// it the connection counts as stalled: the socket is aborted, which ends the write stuck in it and the receive loop,
+    /// and the transport reports the loss with <see cref="StallReason"/> (the client resumes and resends, RTN15, RTN19a).
+    /// 64 MB: a thousand messages at Ably's default maxMessageSize, far more than a connection within Ably's rate
+    /// limits keeps waiting.
+    /// </summary>
+    public const long MaxQueuedBytes = 64 * 1024 * 1024;
+
     private readonly object _gate = new();
 
     // Under _gate: the frames waiting for the socket (created with the first frame), whether a drain is running, the
@@ -30,6 +39,22 @@ internal sealed class OutboundQueue
     // Set with the socket: the stream under it, when it can gather a burst's frames into one write.
     private IWriteBatching? _batching;
 
+    // Under _gate: the bytes of the frames in _frames; whether the queue went past MaxQueuedBytes.
+    private long _queuedBytes;
+    private bool _stalled;
+
+    /// <summary>Why the connection was aborted, when the queue went past <see cref="MaxQueuedBytes"/>; else null.</summary>
+    public string? StallReason
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stalled ? $"the server stopped reading: over {MaxQueuedBytes} bytes waiting to be written" : null;
+            }
+        }
+    }
+
     /// <summary>Copies <paramref name="frame"/> (the caller reuses its buffer) and queues it; starts a drain if none runs.</summary>
     public void Enqueue(ReadOnlyMemory<byte> frame, TransportFrameKind kind)
     {
@@ -37,22 +62,36 @@ internal sealed class OutboundQueue
         // taken it.
         var buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
         frame.Span.CopyTo(buffer);
+        WebSocket? abort = null;
+        var drain = false;
         lock (_gate)
         {
-            if (_closed)
+            if (_closed || _queuedBytes + frame.Length > MaxQueuedBytes)
             {
                 ArrayPool<byte>.Shared.Return(buffer);
-                return;
+                abort = _closed ? null : Stall();
             }
-
-            (_frames ??= new Queue<OutboundFrame>()).Enqueue(new OutboundFrame(buffer, frame.Length, kind));
-            if (_draining || _socket is null)
+            else
             {
-                // A drain is running and will take it; before the socket opened, the drain that Open starts will.
-                return;
-            }
+                _queuedBytes += frame.Length;
+                (_frames ??= new Queue<OutboundFrame>()).Enqueue(new OutboundFrame(buffer, frame.Length, kind));
 
-            _draining = true;
+                // A running drain takes it; before the socket opened, the drain that Open starts will.
+                drain = !_draining && _socket is not null;
+                _draining |= drain;
+            }
+        }
+
+        if (abort is not null)
+        {
+            // Off the caller's thread (the connection loop): the abort ends the drain's stuck write and the receive loop,
+            // whose report of the loss must not run inside Send.
+            ThreadPool.UnsafeQueueUserWorkItem(static socket => socket.Abort(), abort, preferLocal: false);
+        }
+
+        if (!drain)
+        {
+            return;
         }
 
         // The socket write runs off the caller's thread (the connection loop), one hand-off per burst rather than per frame.
@@ -64,21 +103,30 @@ internal sealed class OutboundQueue
     /// <param name="batching">The stream under the socket when it can batch writes, else null.</param>
     public void Open(WebSocket socket, IWriteBatching? batching)
     {
+        var abortNow = false;
         bool drain;
         lock (_gate)
         {
             if (_closed)
             {
-                return;
+                drain = false;
+                abortNow = _stalled;
             }
-
-            _socket = socket;
-            _batching = batching;
-            drain = _frames is { Count: > 0 } && !_draining;
-            _draining |= drain;
+            else
+            {
+                _socket = socket;
+                _batching = batching;
+                drain = _frames is { Count: > 0 } && !_draining;
+                _draining |= drain;
+            }
         }
 
-        if (drain)
+        if (abortNow)
+        {
+            // The queue stalled before the socket opened: the connection ends as soon as it opens.
+            socket.Abort();
+        }
+        else if (drain)
         {
             _ = DrainAsync();
         }
@@ -101,7 +149,8 @@ internal sealed class OutboundQueue
                 return true;
             }
 
-            _afterDrain = afterDrain;
+            // A second close (the client's after the answer to the server's) runs after the first.
+            _afterDrain += afterDrain;
             return false;
         }
     }
@@ -203,6 +252,7 @@ internal sealed class OutboundQueue
             if (_frames is { Count: > 0 } queue && _socket is { } open)
             {
                 item = queue.Dequeue();
+                _queuedBytes -= item.Length;
                 socket = open;
                 return true;
             }
@@ -213,8 +263,18 @@ internal sealed class OutboundQueue
         return false;
     }
 
+    /// <summary>Under the gate: the queue went past its limit; it closes, and the open socket (if any) is returned for the abort.</summary>
+    private WebSocket? Stall()
+    {
+        _stalled = true;
+        _closed = true;
+        ReturnQueued();
+        return _socket;
+    }
+
     private void ReturnQueued()
     {
+        _queuedBytes = 0;
         if (_frames is { } queue)
         {
             while (queue.TryDequeue(out var item))

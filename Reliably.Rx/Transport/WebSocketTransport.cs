@@ -28,6 +28,12 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
     private readonly OutboundQueue _outbound = new();
 
     private WebsocketClient? _client;
+
+    // The connected socket under the wrapper Websocket.Client holds, once the handshake is done: the close frame is sent on it.
+    private volatile WebSocket? _socket;
+
+    // The close frame's send, once started (see CloseOutputOnce).
+    private Task? _closeOutput;
     private bool _closed;
 
     // Set once the socket opened: a disconnection before that is a failure to connect (RTN17f: it qualifies for fallback).
@@ -85,7 +91,7 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
             return;
         }
 
-        // Websocket.Client's stop sends the close frame: after the drain in flight, if one runs (see OutboundQueue.Close).
+        // The close frame follows the drain in flight, if one runs (see OutboundQueue.Close); then the client is released.
         var client = _client;
         var stop = client is null ? null : new Action(() => _ = StopAsync(client));
         if (_outbound.Close(stop))
@@ -105,6 +111,20 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
         _opened = true;
         Emit(static l => l.OnOpened());
         _outbound.Open(socket, batching);
+    }
+
+    /// <summary>
+    /// The server's close frame has arrived: the transport answers it, after the last write like its own close
+    /// (Websocket.Client's answer does not reach the socket, see <see cref="DirectReceiveWebSocket"/>). The socket is
+    /// released by <see cref="Close"/>, which the client calls once it has seen the loss.
+    /// </summary>
+    internal void OnCloseReceived(WebSocket socket)
+    {
+        var answer = new Action(() => _ = CloseOutputOnce(socket));
+        if (_outbound.Close(answer))
+        {
+            answer();
+        }
     }
 
     bool IFrameSink.Deliver(ReadOnlyMemory<byte> frame, TransportFrameKind kind)
@@ -128,6 +148,7 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
     private async Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken)
     {
         var (socket, batching) = await WebSocketUpgrade.OpenAsync(uri, _certificateValidation, cancellationToken).ConfigureAwait(false);
+        _socket = socket;
         return new DirectReceiveWebSocket(socket, batching, this);
     }
 
@@ -146,15 +167,20 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
         }
     }
 
+    /// <summary>
+    /// Sends the close frame (or the answer to the server's, if it came first), then releases the socket and the client
+    /// without waiting for the server's answer: Websocket.Client's own stop waits for the server's close frame, which a
+    /// dead network or a server that ignores the close never sends, and the socket stayed open for good. The plain
+    /// transport's close does the same.
+    /// </summary>
     private async Task StopAsync(WebsocketClient client)
     {
         try
         {
-            await client.Stop(WebSocketCloseStatus.NormalClosure, string.Empty).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            TransportLog.CloseFailed(_logger, ex.GetType().Name);
+            if (_socket is { } socket)
+            {
+                await CloseOutputOnce(socket).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -167,6 +193,42 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
         }
     }
 
+    /// <summary>
+    /// The one close frame this transport sends, whichever asks first (its own close, or the answer to the server's);
+    /// the other waits for the same send, so the socket is never released while the close frame is being written.
+    /// </summary>
+    private Task CloseOutputOnce(WebSocket socket)
+    {
+        var sending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _closeOutput, sending.Task, null) is { } first)
+        {
+            return first;
+        }
+
+        _ = SendCloseAsync();
+        return sending.Task;
+
+        async Task SendCloseAsync()
+        {
+            try
+            {
+                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex)
+            {
+                // Nobody awaits this send's own task: whatever it throws is logged here, never left unobserved.
+                TransportLog.CloseFailed(_logger, ex.GetType().Name);
+            }
+            finally
+            {
+                sending.TrySetResult();
+            }
+        }
+    }
+
     private void OnDisconnection(DisconnectionInfo info)
     {
         if (info.Type == DisconnectionType.ByUser)
@@ -176,7 +238,7 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
 
         // Websocket.Client reports a failed start here too, and possibly before StartOrFail throws: whichever comes first
         // must say whether the socket ever opened.
-        var description = (info.Exception is { } exception ? ExceptionText.WithCause(exception) : null) ?? info.CloseStatusDescription ?? info.Type.ToString();
+        var description = _outbound.StallReason ?? (info.Exception is { } exception ? ExceptionText.WithCause(exception) : null) ?? info.CloseStatusDescription ?? info.Type.ToString();
         var error = new ErrorInfo(ErrorCodes.Disconnected, 400, "WebSocket closed: " + description);
         var connectFailure = !_opened;
         Emit(l => l.OnClosed(error, connectFailure), final: true);
