@@ -11,7 +11,8 @@ namespace Reliably.Rx.Tests.Transport;
 /// plain-HTTP target through a proxy) is forwarded to its origin in origin form with <c>Connection: close</c>, one request
 /// per connection. It records every request line it is asked (<see cref="Requests"/>) and counts the tunnels it opened;
 /// it can require <c>Proxy-Authorization: Basic</c> (407 with <c>Proxy-Authenticate</c> otherwise, on a connection kept
-/// open for the retry) and can refuse every request with a status of the test's choosing.
+/// open for the retry), can refuse every request with a status of the test's choosing, or can read requests and never
+/// answer (a proxy that hangs).
 /// </summary>
 internal sealed class LoopbackConnectProxy : IAsyncDisposable
 {
@@ -24,11 +25,13 @@ internal sealed class LoopbackConnectProxy : IAsyncDisposable
     private readonly Task _accepting;
     private readonly string? _expectedAuthorization;
     private readonly int? _refuseWith;
+    private readonly bool _silent;
     private int _tunnels;
     private int _forwarded;
 
-    private LoopbackConnectProxy(NetworkCredential? requiredCredentials, int? refuseWith)
+    private LoopbackConnectProxy(NetworkCredential? requiredCredentials, int? refuseWith, bool silent)
     {
+        _silent = silent;
         _expectedAuthorization = requiredCredentials is null
             ? null
             : "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(requiredCredentials.UserName + ":" + requiredCredentials.Password));
@@ -53,10 +56,11 @@ internal sealed class LoopbackConnectProxy : IAsyncDisposable
 
     /// <summary>
     /// Starts a proxy. With <paramref name="requiredCredentials"/> a request without the matching Basic
-    /// <c>Proxy-Authorization</c> gets 407; with <paramref name="refuseWith"/> (403, 502, ...) every request gets that status.
+    /// <c>Proxy-Authorization</c> gets 407; with <paramref name="refuseWith"/> (403, 502, ...) every request gets that status;
+    /// when <paramref name="silent"/>, requests are recorded and never answered (the connection is held until the client drops it).
     /// </summary>
-    public static LoopbackConnectProxy Start(NetworkCredential? requiredCredentials = null, int? refuseWith = null) =>
-        new(requiredCredentials, refuseWith);
+    public static LoopbackConnectProxy Start(NetworkCredential? requiredCredentials = null, int? refuseWith = null, bool silent = false) =>
+        new(requiredCredentials, refuseWith, silent);
 
     /// <summary>A proxy object pointing at this proxy for every host, loopback included.</summary>
     public WebProxy AsWebProxy(ICredentials? credentials = null) =>
@@ -110,6 +114,16 @@ internal sealed class LoopbackConnectProxy : IAsyncDisposable
                 var lines = head.Split("\r\n");
                 var requestLine = lines[0].Split(' ');
                 _requests.Enqueue(requestLine[0] + " " + requestLine[1]);
+                if (_silent)
+                {
+                    // Held until the client gives up and closes it.
+                    while (await stream.ReadAsync(new byte[256], _stop.Token) > 0)
+                    {
+                    }
+
+                    return;
+                }
+
                 if (_refuseWith is { } status)
                 {
                     await WriteAsync(stream, $"HTTP/1.1 {status} Refused by the test proxy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");

@@ -10,7 +10,8 @@ namespace Reliably.Rx.Tests.Transport;
 /// (<see cref="LoopbackConnectProxy"/>): realtime through the proxy with both transports (one tunnel, then attach, publish
 /// and receive), REST through it (absolute-URI requests for http, a tunnel for https), a proxy that bypasses the host or
 /// has no address goes direct even when the system proxy points at the proxy, Basic proxy credentials, and a proxy that
-/// refuses: a connect failure (RTN14, RTN17f), DISCONNECTED with 80003, never a hang. Waits are on events, with timeouts.
+/// refuses: a connect failure (RTN14, RTN17f), DISCONNECTED with 80003, or one that never answers: the attempt's timeout
+/// (RTN14c, 50003), never a hang. Waits are on events, with timeouts.
 /// </summary>
 [TestFixture]
 [Category("Integration")]
@@ -182,6 +183,20 @@ public sealed class ProxyTests
         Assert.That(_emulator.GetConnections(), Has.Count.EqualTo(before), "nothing reached the server");
     }
 
+    [TestCaseSource(nameof(Transports))]
+    public async Task RTN14c_a_proxy_that_never_answers_fails_the_attempt_at_the_realtime_request_timeout(RealtimeTransportKind transport)
+    {
+        await using var proxy = LoopbackConnectProxy.Start(silent: true);
+        await using var client = new AblyRealtime(Options(transport, proxy.AsWebProxy()) with { RealtimeRequestTimeout = TimeSpan.FromMilliseconds(500) });
+
+        var change = await client.Connection.WaitForStateAsync(ConnectionState.Disconnected, Wait);
+
+        // The client's own timer, as for a server that never answers: the attempt is abandoned and cancelled.
+        Assert.That(change.Reason?.Code, Is.EqualTo(ErrorCodes.Timeout), change.Reason?.ToString());
+        Assert.That(change.RetryIn, Is.GreaterThan(TimeSpan.Zero));
+        Assert.That(proxy.Requests, Is.EqualTo(new[] { "CONNECT " + Target }));
+    }
+
     [Test]
     public async Task REST_over_http_through_the_proxy_is_sent_as_absolute_URI_requests()
     {
@@ -237,6 +252,21 @@ public sealed class ProxyTests
 
         Assert.That(proxy.Requests, Is.EqualTo(new[] { "CONNECT " + TlsTarget }));
         Assert.That(proxy.TunnelsOpened, Is.EqualTo(1));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task RSC15_REST_through_a_proxy_that_refuses_fails_with_an_AblyException(bool tls)
+    {
+        await using var proxy = LoopbackConnectProxy.Start(refuseWith: 403);
+        using var rest = new AblyRest(Options(tls ? _tlsEmulator : _emulator, RealtimeTransportKind.WebsocketClient, proxy.AsWebProxy()));
+
+        var ex = Assert.ThrowsAsync<AblyException>(async () => await rest.TimeAsync().WaitAsync(Wait));
+        TestContext.Progress.WriteLine($"[proxy] REST refused (tls {tls}): {ex!.ErrorInfo}");
+
+        // Over https the refused tunnel is a failed connection; over http the proxy's 403 is the answer.
+        Assert.That(ex.ErrorInfo.StatusCode, Is.EqualTo(tls ? 500 : 403));
+        Assert.That(proxy.Requests, Has.Count.EqualTo(1));
     }
 
     [Test]
