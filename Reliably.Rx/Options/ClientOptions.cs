@@ -246,9 +246,9 @@ public sealed record ClientOptions
     /// bypasses a host, or <c>new WebProxy()</c> with no address, connects to it directly. Realtime connections are
     /// tunnelled with HTTP CONNECT; plain-HTTP REST requests are sent to the proxy as absolute-URI requests.
     /// <see cref="IWebProxy.Credentials"/> answer the proxy's 407 (Basic, Digest, NTLM, Negotiate). A
-    /// <see cref="WebProxy"/> whose address is not http, https, socks4, socks4a or socks5 fails the client's construction
-    /// with 40003; a proxy that refuses or cannot be reached is a connection failure like any other (80003 for realtime,
-    /// RTN14, RTN17). With <see cref="HttpMessageHandlerFactory"/> the factory's handler makes the REST requests.
+    /// <see cref="WebProxy"/> whose address is not http, https, socks4, socks4a or socks5 fails construction with 40003. A
+    /// proxy that refuses or cannot be reached is a failed attempt like any other (realtime: DISCONNECTED with 80003,
+    /// RTN14d, RTN17f; one that never answers: 50003 at <see cref="RealtimeRequestTimeout"/>, RTN14c).
     /// </summary>
     public IWebProxy? Proxy { get; init; }
 
