@@ -170,7 +170,7 @@ public sealed class ProxyTests
             _ => LoopbackConnectProxy.Start(requiredCredentials: required),
         };
         var given = refusal == "wrong credentials" ? new NetworkCredential("proxy-user", "not-the-password") : null;
-        var before = _emulator.GetConnections().Count;
+        var before = _emulator.GetConnections().Select(c => c.ConnectionId).ToHashSet();
         await using var client = new AblyRealtime(Options(transport, proxy.AsWebProxy(given)));
 
         var change = await client.Connection.WaitForStateAsync(ConnectionState.Disconnected, Wait);
@@ -180,7 +180,7 @@ public sealed class ProxyTests
         Assert.That(client.Connection.ErrorReason?.Code, Is.EqualTo(ErrorCodes.Disconnected));
         Assert.That(proxy.Requests, Is.Not.Empty.And.All.EqualTo("CONNECT " + Target), "the connection was attempted through the proxy");
         Assert.That(proxy.TunnelsOpened, Is.Zero);
-        Assert.That(_emulator.GetConnections(), Has.Count.EqualTo(before), "nothing reached the server");
+        Assert.That(_emulator.GetConnections().Where(c => !before.Contains(c.ConnectionId)), Is.Empty, "nothing reached the server");
     }
 
     [TestCaseSource(nameof(Transports))]
