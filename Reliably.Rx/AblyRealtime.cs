@@ -103,9 +103,9 @@ public sealed partial class AblyRealtime : IAsyncDisposable
         Rest.Dispose();
     }
 
-    /// <summary>The production transport that <see cref="ClientOptions.RealtimeTransport"/> names (already validated).</summary>
+    /// <summary>The production transport that <see cref="ClientOptions.RealtimeTransport"/> names (already validated), through the options' proxy.</summary>
     private static WebSocketTransportFactory DefaultTransports(ClientOptions options) =>
-        new(CreateTransportLogger(options), Security.ServerCertificateTrust.Callback(options), options.RealtimeTransport);
+        new(CreateTransportLogger(options), Security.ServerCertificateTrust.Callback(options), options.RealtimeTransport, options.Proxy);
 
     private static Microsoft.Extensions.Logging.ILogger CreateTransportLogger(ClientOptions options) =>
         options.LoggerFactory?.CreateLogger("Reliably.Rx.Transport") ?? (Microsoft.Extensions.Logging.ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;

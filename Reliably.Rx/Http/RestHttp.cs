@@ -42,6 +42,9 @@ internal sealed class RestHttp : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = DecompressionMethods.All,
             SslOptions = { RemoteCertificateValidationCallback = ServerCertificateTrust.Callback(options) },
+
+            // Null keeps the system proxy (HttpClient.DefaultProxy).
+            Proxy = options.Proxy,
         };
 
         // Each attempt has its own timeout (RSC15l2) so the client-wide one is off.

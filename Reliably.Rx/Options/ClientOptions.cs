@@ -1,3 +1,4 @@
+using System.Net;
 using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging;
 
@@ -233,8 +234,23 @@ public sealed record ClientOptions
     /// </summary>
     public IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? TrustedServerCertificates { get; init; }
 
-    /// <summary>Supplies the HTTP handler for REST requests (a test seam or a custom proxy); null uses SocketsHttpHandler.</summary>
+    /// <summary>
+    /// Supplies the HTTP handler for REST requests (a test seam or a custom transport); null uses SocketsHttpHandler. When
+    /// set, its handler wins for REST: <see cref="Proxy"/> then applies to realtime connections only.
+    /// </summary>
     public Func<HttpMessageHandler>? HttpMessageHandlerFactory { get; init; }
+
+    /// <summary>
+    /// The HTTP proxy for this client's REST requests (and connectivity checks) and realtime connections; null (the
+    /// default) uses the system proxy (<c>HttpClient.DefaultProxy</c>: HTTP_PROXY, HTTPS_PROXY, NO_PROXY). A proxy that
+    /// bypasses a host, or <c>new WebProxy()</c> with no address, connects to it directly. Realtime connections are
+    /// tunnelled with HTTP CONNECT; plain-HTTP REST requests are sent to the proxy as absolute-URI requests.
+    /// <see cref="IWebProxy.Credentials"/> answer the proxy's 407 (Basic, Digest, NTLM, Negotiate). A
+    /// <see cref="WebProxy"/> whose address is not http, https, socks4, socks4a or socks5 fails construction with 40003. A
+    /// proxy that refuses or cannot be reached is a failed attempt like any other (realtime: DISCONNECTED with 80003,
+    /// RTN14d, RTN17f; one that never answers: 50003 at <see cref="RealtimeRequestTimeout"/>, RTN14c).
+    /// </summary>
+    public IWebProxy? Proxy { get; init; }
 
     // ---- Timeouts (TO3l, DF1) ----
 
@@ -336,13 +352,12 @@ public sealed record ClientOptions
     /// <summary>
     /// Which WebSocket implementation carries the realtime connection: <see cref="RealtimeTransportKind.WebsocketClient"/>
     /// (the default) or the lighter <see cref="RealtimeTransportKind.ClientWebSocket"/>, which has no Websocket.Client
-    /// around the socket and so holds no receive buffer while idle. Both run the same socket: when the system proxy
-    /// (<c>HttpClient.DefaultProxy</c>: HTTP_PROXY, HTTPS_PROXY, NO_PROXY) gives no proxy for the realtime host, the
-    /// WebSocket upgrade is done by the client itself and no HTTP connection is kept under the socket (about 12 KB of
-    /// managed heap per idle connection with <see cref="RealtimeTransportKind.ClientWebSocket"/>, about 35 KB with the
-    /// default); through a proxy the runtime's <c>ClientWebSocket</c> tunnels. Both honour
-    /// <see cref="TrustedServerCertificates"/>. Ignored when <see cref="TransportFactory"/> is set. An undefined value
-    /// fails the client's construction with 40003.
+    /// around the socket and so holds no receive buffer while idle. Both run the same socket: when <see cref="Proxy"/> (or,
+    /// when it is null, the system proxy) gives no proxy for the realtime host, the WebSocket upgrade is done by the client
+    /// itself and no HTTP connection is kept under the socket (about 12 KB of managed heap per idle connection with
+    /// <see cref="RealtimeTransportKind.ClientWebSocket"/>, about 35 KB with the default); through a proxy the runtime's
+    /// <c>ClientWebSocket</c> tunnels (HTTP CONNECT). Both honour <see cref="TrustedServerCertificates"/>. Ignored when
+    /// <see cref="TransportFactory"/> is set. An undefined value fails the client's construction with 40003.
     /// </summary>
     public RealtimeTransportKind RealtimeTransport { get; init; }
 

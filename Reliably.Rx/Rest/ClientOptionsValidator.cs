@@ -31,6 +31,12 @@ internal static class ClientOptionsValidator
             throw Invalid(nameof(ClientOptions.RealtimeTransport), "must be WebsocketClient or ClientWebSocket");
         }
 
+        // The runtime's handlers know these proxy schemes only; anything else would fail every request and connection later.
+        if (options.Proxy is System.Net.WebProxy { Address: { } address } && address.Scheme is not ("http" or "https" or "socks4" or "socks4a" or "socks5"))
+        {
+            throw Invalid(nameof(ClientOptions.Proxy), "must have an http, https, socks4, socks4a or socks5 address");
+        }
+
         if (options.HttpMaxRetryCount < 0)
         {
             throw Invalid(nameof(ClientOptions.HttpMaxRetryCount), "must not be negative");

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Security;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,7 @@ internal sealed class ClientWebSocketTransport : ITransport, IFrameSink
     private readonly ITransportListener _listener;
     private readonly ILogger _logger;
     private readonly RemoteCertificateValidationCallback? _certificateValidation;
+    private readonly IWebProxy? _proxy;
     private readonly OutboundQueue _outbound = new();
 
     // Set once the handshake has completed, before the state moves to Open.
@@ -38,12 +40,13 @@ internal sealed class ClientWebSocketTransport : ITransport, IFrameSink
     // the connection), or the receive loop (the connection failed or was lost, which it reports).
     private int _state;
 
-    public ClientWebSocketTransport(Uri uri, ITransportListener listener, ILogger logger, RemoteCertificateValidationCallback? certificateValidation)
+    public ClientWebSocketTransport(Uri uri, ITransportListener listener, ILogger logger, RemoteCertificateValidationCallback? certificateValidation, IWebProxy? proxy = null)
     {
         Uri = uri;
         _listener = listener;
         _logger = logger;
         _certificateValidation = certificateValidation;
+        _proxy = proxy;
     }
 
     public Uri Uri { get; }
@@ -97,7 +100,7 @@ internal sealed class ClientWebSocketTransport : ITransport, IFrameSink
         IWriteBatching? batching;
         try
         {
-            (socket, batching) = await WebSocketUpgrade.OpenAsync(Uri, _certificateValidation, _connecting!.Token).ConfigureAwait(false);
+            (socket, batching) = await WebSocketUpgrade.OpenAsync(Uri, _certificateValidation, _proxy, _connecting!.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Security;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,7 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
     private readonly object _emitGate = new();
     private readonly List<IDisposable> _subscriptions = new();
     private readonly RemoteCertificateValidationCallback? _certificateValidation;
+    private readonly IWebProxy? _proxy;
 
     // Our own single sender over Websocket.Client's socket: its send queues cost one thread-pool hand-off per frame plus
     // an async lock, which on a loaded machine capped publish throughput at ~40-50 % of the same client over a plain
@@ -40,12 +42,13 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
     private volatile bool _opened;
     private int _closedFlag;
 
-    public WebSocketTransport(Uri uri, ITransportListener listener, ILogger logger, RemoteCertificateValidationCallback? certificateValidation = null)
+    public WebSocketTransport(Uri uri, ITransportListener listener, ILogger logger, RemoteCertificateValidationCallback? certificateValidation = null, IWebProxy? proxy = null)
     {
         Uri = uri;
         _listener = listener;
         _logger = logger;
         _certificateValidation = certificateValidation;
+        _proxy = proxy;
     }
 
     public Uri Uri { get; }
@@ -147,7 +150,7 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
     /// </summary>
     private async Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken)
     {
-        var (socket, batching) = await WebSocketUpgrade.OpenAsync(uri, _certificateValidation, cancellationToken).ConfigureAwait(false);
+        var (socket, batching) = await WebSocketUpgrade.OpenAsync(uri, _certificateValidation, _proxy, cancellationToken).ConfigureAwait(false);
         _socket = socket;
         return new DirectReceiveWebSocket(socket, batching, this);
     }

@@ -50,21 +50,25 @@ internal static class WebSocketUpgrade
 
     /// <summary>
     /// The WebSocket both transports run on: the handshake written here when the connection goes straight to the server,
-    /// else <see cref="ClientWebSocket"/>'s, which honours the system proxy
-    /// (<see cref="System.Net.Http.HttpClient.DefaultProxy"/>). Either way with no WebSocket-level keep-alive pings: they
-    /// would need a runtime timer per connection, and liveness is Ably's: the server's heartbeats and the loop's
-    /// maxIdleInterval watch (RTN23). Throws on any failure (the caller reports a connect failure, RTN17f). With the own
-    /// upgrade, the stream under the socket batches writes; through a proxy there is no batching (null).
+    /// else <see cref="ClientWebSocket"/>'s, which tunnels through the proxy with HTTP CONNECT and answers its 407 with
+    /// the proxy's credentials. The proxy is <paramref name="proxy"/> (<see cref="ClientOptions.Proxy"/>), or the system
+    /// proxy (<see cref="System.Net.Http.HttpClient.DefaultProxy"/>) when it is null; the choice is made once per
+    /// connection attempt. Either way with no WebSocket-level keep-alive pings: they would need a runtime timer per
+    /// connection, and liveness is Ably's: the server's heartbeats and the loop's maxIdleInterval watch (RTN23). Throws on
+    /// any failure, a proxy's refusal included (the caller reports a connect failure, RTN17f). With the own upgrade, the
+    /// stream under the socket batches writes; through a proxy there is no batching (null).
     /// </summary>
-    public static async Task<(WebSocket Socket, IWriteBatching? Batching)> OpenAsync(Uri uri, RemoteCertificateValidationCallback? certificateValidation, CancellationToken cancellationToken)
+    public static async Task<(WebSocket Socket, IWriteBatching? Batching)> OpenAsync(Uri uri, RemoteCertificateValidationCallback? certificateValidation, IWebProxy? proxy, CancellationToken cancellationToken)
     {
-        if (IsDirect(uri, System.Net.Http.HttpClient.DefaultProxy))
+        var effective = proxy ?? System.Net.Http.HttpClient.DefaultProxy;
+        if (IsDirect(uri, effective))
         {
             return await ConnectAsync(uri, certificateValidation, cancellationToken).ConfigureAwait(false);
         }
 
         var client = new ClientWebSocket();
         client.Options.KeepAliveInterval = TimeSpan.Zero;
+        client.Options.Proxy = effective;
         if (certificateValidation is not null)
         {
             client.Options.RemoteCertificateValidationCallback = certificateValidation;
