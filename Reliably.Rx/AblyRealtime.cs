@@ -103,9 +103,13 @@ public sealed partial class AblyRealtime : IAsyncDisposable
         Rest.Dispose();
     }
 
-    /// <summary>The production transport that <see cref="ClientOptions.RealtimeTransport"/> names (already validated), through the options' proxy.</summary>
+    /// <summary>
+    /// The production transport that <see cref="ClientOptions.RealtimeTransport"/> names (already validated), through the
+    /// options' proxy; a graceful close is bounded by realtimeRequestTimeout on the loop's clock.
+    /// </summary>
     private static WebSocketTransportFactory DefaultTransports(ClientOptions options) =>
-        new(CreateTransportLogger(options), Security.ServerCertificateTrust.Callback(options), options.RealtimeTransport, options.Proxy);
+        new(CreateTransportLogger(options), Security.ServerCertificateTrust.Callback(options), options.RealtimeTransport, options.Proxy,
+            new CloseDeadline(options.Scheduler ?? System.Reactive.Concurrency.DefaultScheduler.Instance, options.RealtimeRequestTimeout));
 
     private static Microsoft.Extensions.Logging.ILogger CreateTransportLogger(ClientOptions options) =>
         options.LoggerFactory?.CreateLogger("Reliably.Rx.Transport") ?? (Microsoft.Extensions.Logging.ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;

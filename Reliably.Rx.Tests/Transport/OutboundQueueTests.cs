@@ -1,3 +1,4 @@
+using Microsoft.Reactive.Testing;
 using System.Net.WebSockets;
 using Reliably.Rx.Transport;
 
@@ -103,11 +104,47 @@ public sealed class OutboundQueueTests
         Assert.That(sut.StallReason, Is.Not.Null);
     }
 
+    [Test]
+    public async Task A_close_behind_a_write_the_peer_never_takes_aborts_the_socket_at_the_deadline_then_runs()
+    {
+        var clock = new TestScheduler();
+        var (socket, sut) = await WritingAsync(new CloseDeadline(clock, TimeSpan.FromSeconds(10)));
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        Assert.That(sut.Close(() => closed.TrySetResult()), Is.False, "a drain is writing");
+        clock.AdvanceBy(TimeSpan.FromSeconds(10).Ticks - 1);
+        Assert.That(socket.Aborts, Is.EqualTo(0), "not before the deadline");
+        Assert.That(closed.Task.IsCompleted, Is.False);
+
+        clock.AdvanceBy(1);
+        Assert.That(socket.Aborts, Is.EqualTo(1), "at the deadline the stuck write's socket is aborted");
+        await closed.Task.WaitAsync(Wait);
+    }
+
+    [Test]
+    public async Task A_close_deadline_leaves_a_socket_that_closed_in_time_alone()
+    {
+        var clock = new TestScheduler();
+        var (socket, sut) = await WritingAsync(new CloseDeadline(clock, TimeSpan.FromSeconds(10)));
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        Assert.That(sut.Close(() =>
+        {
+            socket.MarkClosed();
+            closed.TrySetResult();
+        }), Is.False);
+        socket.CompleteWrite();
+        await closed.Task.WaitAsync(Wait);
+        clock.AdvanceBy(TimeSpan.FromSeconds(10).Ticks);
+
+        Assert.That(socket.Aborts, Is.EqualTo(0));
+    }
+
     /// <summary>A queue on an open socket whose drain is inside the write of its first frame, "one".</summary>
-    private static async Task<(GatedWebSocket Socket, OutboundQueue Queue)> WritingAsync()
+    private static async Task<(GatedWebSocket Socket, OutboundQueue Queue)> WritingAsync(CloseDeadline closeDeadline = default)
     {
         var socket = new GatedWebSocket();
-        var queue = new OutboundQueue();
+        var queue = new OutboundQueue(closeDeadline);
         queue.Open(socket, batching: null);
         queue.Enqueue("one"u8.ToArray(), TransportFrameKind.Text);
         await socket.WriteStarted.Task.WaitAsync(Wait);
@@ -129,7 +166,11 @@ public sealed class OutboundQueueTests
 
         public override string? CloseStatusDescription => null;
 
-        public override WebSocketState State => WebSocketState.Open;
+        public override WebSocketState State => _closed ? WebSocketState.Closed : WebSocketState.Open;
+
+        private volatile bool _closed;
+
+        public void MarkClosed() => _closed = true;
 
         public override string? SubProtocol => null;
 

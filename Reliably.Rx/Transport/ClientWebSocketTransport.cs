@@ -28,7 +28,7 @@ internal sealed class ClientWebSocketTransport : ITransport, IFrameSink
     private readonly ILogger _logger;
     private readonly RemoteCertificateValidationCallback? _certificateValidation;
     private readonly IWebProxy? _proxy;
-    private readonly OutboundQueue _outbound = new();
+    private readonly OutboundQueue _outbound;
 
     // Set once the handshake has completed, before the state moves to Open.
     private WebSocket? _socket;
@@ -40,13 +40,14 @@ internal sealed class ClientWebSocketTransport : ITransport, IFrameSink
     // the connection), or the receive loop (the connection failed or was lost, which it reports).
     private int _state;
 
-    public ClientWebSocketTransport(Uri uri, ITransportListener listener, ILogger logger, RemoteCertificateValidationCallback? certificateValidation, IWebProxy? proxy = null)
+    public ClientWebSocketTransport(Uri uri, ITransportListener listener, ILogger logger, RemoteCertificateValidationCallback? certificateValidation, IWebProxy? proxy = null, CloseDeadline closeDeadline = default)
     {
         Uri = uri;
         _listener = listener;
         _logger = logger;
         _certificateValidation = certificateValidation;
         _proxy = proxy;
+        _outbound = new OutboundQueue(closeDeadline);
     }
 
     public Uri Uri { get; }
@@ -83,7 +84,7 @@ internal sealed class ClientWebSocketTransport : ITransport, IFrameSink
         // The close frame follows the last write: now when no drain runs, else when the drain in flight ends (a write and
         // a close frame must not race for the socket's send side). The socket is then released without waiting for the
         // server's answer, which a dead network would never send; releasing it ends the receive loop, which then reports
-        // nothing. A write stuck on a dead network holds the socket until the kernel fails it.
+        // nothing. A write the peer never takes (a full TCP window) is ended by the close deadline, which aborts the socket.
         CloseAfterLastWrite(_socket!, sendCloseIn: WebSocketState.Open);
     }
 

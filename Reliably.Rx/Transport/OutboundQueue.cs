@@ -25,6 +25,7 @@ internal sealed class OutboundQueue
     public const long MaxQueuedBytes = 64 * 1024 * 1024;
 
     private readonly object _gate = new();
+    private readonly CloseDeadline _closeDeadline;
 
     // Under _gate: the frames waiting for the socket (created with the first frame), whether a drain is running, the
     // open socket (null before it opened), and whether the transport closed (frames are then dropped).
@@ -42,6 +43,12 @@ internal sealed class OutboundQueue
     // Under _gate: the bytes of the frames in _frames; whether the queue went past MaxQueuedBytes.
     private long _queuedBytes;
     private bool _stalled;
+
+    /// <param name="closeDeadline">Bounds a close that waits for a write (default: <see cref="CloseDeadline.Default"/>).</param>
+    public OutboundQueue(CloseDeadline closeDeadline = default)
+    {
+        _closeDeadline = closeDeadline;
+    }
 
     /// <summary>Why the connection was aborted, when the queue went past <see cref="MaxQueuedBytes"/>; else null.</summary>
     public string? StallReason
@@ -136,23 +143,33 @@ internal sealed class OutboundQueue
     /// Drops what is still queued; later frames are dropped at once (the client resends what needs an answer, RTN19a).
     /// Returns true when no drain is running, so the caller may close the socket now. Otherwise returns false and runs
     /// <paramref name="afterDrain"/> once the drain has ended (its write done or failed), so that a close frame follows
-    /// the write in flight instead of racing it for the socket's send side.
+    /// the write in flight instead of racing it for the socket's send side. Either way, once the socket is open, the close
+    /// deadline is armed: a peer that never takes the write in flight, or the close frame after it, would otherwise hold
+    /// the socket for good, and past the deadline it is aborted (which fails the stuck write, so the drain ends).
     /// </summary>
     public bool Close(Action? afterDrain = null)
     {
+        WebSocket? socket;
+        bool now;
         lock (_gate)
         {
             _closed = true;
             ReturnQueued();
-            if (!_draining)
+            socket = _socket;
+            now = !_draining;
+            if (!now)
             {
-                return true;
+                // A second close (the client's after the answer to the server's) runs after the first.
+                _afterDrain += afterDrain;
             }
-
-            // A second close (the client's after the answer to the server's) runs after the first.
-            _afterDrain += afterDrain;
-            return false;
         }
+
+        if (socket is not null)
+        {
+            _closeDeadline.Arm(socket);
+        }
+
+        return now;
     }
 
     private async Task DrainAsync()

@@ -27,7 +27,7 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
     // Our own single sender over Websocket.Client's socket: its send queues cost one thread-pool hand-off per frame plus
     // an async lock, which on a loaded machine capped publish throughput at ~40-50 % of the same client over a plain
     // ClientWebSocket (docs/benchmarks.md, F1). Websocket.Client still owns the connection's start, stop and disconnection reports.
-    private readonly OutboundQueue _outbound = new();
+    private readonly OutboundQueue _outbound;
 
     private WebsocketClient? _client;
 
@@ -42,13 +42,14 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
     private volatile bool _opened;
     private int _closedFlag;
 
-    public WebSocketTransport(Uri uri, ITransportListener listener, ILogger logger, RemoteCertificateValidationCallback? certificateValidation = null, IWebProxy? proxy = null)
+    public WebSocketTransport(Uri uri, ITransportListener listener, ILogger logger, RemoteCertificateValidationCallback? certificateValidation = null, IWebProxy? proxy = null, CloseDeadline closeDeadline = default)
     {
         Uri = uri;
         _listener = listener;
         _logger = logger;
         _certificateValidation = certificateValidation;
         _proxy = proxy;
+        _outbound = new OutboundQueue(closeDeadline);
     }
 
     public Uri Uri { get; }
