@@ -140,6 +140,22 @@ public sealed class OutboundQueueTests
         Assert.That(socket.Aborts, Is.EqualTo(0));
     }
 
+    [Test]
+    public void A_frame_queued_while_the_drain_that_wrote_the_previous_one_ends_is_written_without_waiting_for_another()
+    {
+        // Request and answer, as a publish awaiting its ACK: each frame is queued the moment the previous one is written,
+        // that is while the drain that wrote it is ending. A frame that found the drain still marked running after its
+        // last look at the queue would start no drain and wait for the next frame, which never comes.
+        var socket = new CountingWebSocket();
+        var sut = new OutboundQueue();
+        sut.Open(socket, batching: null);
+        for (var i = 1; i <= 100_000; i++)
+        {
+            sut.Enqueue("ping"u8.ToArray(), TransportFrameKind.Text);
+            Assert.That(SpinWait.SpinUntil(() => socket.Writes >= i, Wait), Is.True, $"frame {i} was queued but never written");
+        }
+    }
+
     /// <summary>A queue on an open socket whose drain is inside the write of its first frame, "one".</summary>
     private static async Task<(GatedWebSocket Socket, OutboundQueue Queue)> WritingAsync(CloseDeadline closeDeadline = default)
     {
@@ -149,6 +165,48 @@ public sealed class OutboundQueueTests
         queue.Enqueue("one"u8.ToArray(), TransportFrameKind.Text);
         await socket.WriteStarted.Task.WaitAsync(Wait);
         return (socket, queue);
+    }
+
+    /// <summary>A WebSocket whose writes complete at once and are counted.</summary>
+    private sealed class CountingWebSocket : WebSocket
+    {
+        private int _writes;
+
+        public int Writes => Volatile.Read(ref _writes);
+
+        public override WebSocketCloseStatus? CloseStatus => null;
+
+        public override string? CloseStatusDescription => null;
+
+        public override WebSocketState State => WebSocketState.Open;
+
+        public override string? SubProtocol => null;
+
+        public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _writes);
+            return default;
+        }
+
+        public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) =>
+            SendAsync(buffer.AsMemory(), messageType, endOfMessage, cancellationToken).AsTask();
+
+        public override Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
+
+        public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
+
+        public override void Abort()
+        {
+        }
+
+        public override void Dispose()
+        {
+        }
     }
 
     /// <summary>A WebSocket whose writes start when the drain sends and complete when the test says.</summary>

@@ -199,15 +199,20 @@ internal sealed class OutboundQueue
                     }
                 }
 
+                // "Nothing more to write" and "no drain runs" are decided under one hold of the gate: a frame queued
+                // between the two would find a drain still marked running, start none, and wait for the next frame.
+                Action? afterDrain;
                 lock (_gate)
                 {
                     if (_frames is { Count: > 0 } && _socket is not null)
                     {
                         continue;
                     }
+
+                    afterDrain = EndDrainLocked();
                 }
 
-                EndDrain();
+                afterDrain?.Invoke();
                 return;
             }
         }
@@ -230,12 +235,19 @@ internal sealed class OutboundQueue
         Action? afterDrain;
         lock (_gate)
         {
-            _draining = false;
-            afterDrain = _afterDrain;
-            _afterDrain = null;
+            afterDrain = EndDrainLocked();
         }
 
         afterDrain?.Invoke();
+    }
+
+    /// <summary>Under the gate: no drain runs any more; returns what Close left to run, for the caller to run outside it.</summary>
+    private Action? EndDrainLocked()
+    {
+        _draining = false;
+        var afterDrain = _afterDrain;
+        _afterDrain = null;
+        return afterDrain;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
