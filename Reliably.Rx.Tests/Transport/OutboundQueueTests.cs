@@ -167,26 +167,14 @@ public sealed class OutboundQueueTests
         return (socket, queue);
     }
 
-    /// <summary>A WebSocket whose writes complete at once and are counted.</summary>
-    private sealed class CountingWebSocket : WebSocket
+    /// <summary>What both fakes share: a WebSocket that only writes; closing it does nothing and reading is not supported.</summary>
+    private abstract class WriteOnlyWebSocket : WebSocket
     {
-        private int _writes;
-
-        public int Writes => Volatile.Read(ref _writes);
-
         public override WebSocketCloseStatus? CloseStatus => null;
 
         public override string? CloseStatusDescription => null;
 
-        public override WebSocketState State => WebSocketState.Open;
-
         public override string? SubProtocol => null;
-
-        public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref _writes);
-            return default;
-        }
 
         public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) =>
             SendAsync(buffer.AsMemory(), messageType, endOfMessage, cancellationToken).AsTask();
@@ -200,17 +188,33 @@ public sealed class OutboundQueueTests
         public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
             Task.CompletedTask;
 
-        public override void Abort()
-        {
-        }
-
         public override void Dispose()
         {
         }
     }
 
+    /// <summary>A WebSocket whose writes complete at once and are counted.</summary>
+    private sealed class CountingWebSocket : WriteOnlyWebSocket
+    {
+        private int _writes;
+
+        public int Writes => Volatile.Read(ref _writes);
+
+        public override WebSocketState State => WebSocketState.Open;
+
+        public override ValueTask SendAsync(ReadOnlyMemory<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _writes);
+            return default;
+        }
+
+        public override void Abort()
+        {
+        }
+    }
+
     /// <summary>A WebSocket whose writes start when the drain sends and complete when the test says.</summary>
-    private sealed class GatedWebSocket : WebSocket
+    private sealed class GatedWebSocket : WriteOnlyWebSocket
     {
         private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -220,17 +224,11 @@ public sealed class OutboundQueueTests
 
         public int WritesCompleted { get; private set; }
 
-        public override WebSocketCloseStatus? CloseStatus => null;
-
-        public override string? CloseStatusDescription => null;
+        private volatile bool _closed;
 
         public override WebSocketState State => _closed ? WebSocketState.Closed : WebSocketState.Open;
 
-        private volatile bool _closed;
-
         public void MarkClosed() => _closed = true;
-
-        public override string? SubProtocol => null;
 
         public void CompleteWrite() => _gate.TrySetResult();
 
@@ -249,18 +247,6 @@ public sealed class OutboundQueueTests
             _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) =>
-            SendAsync(buffer.AsMemory(), messageType, endOfMessage, cancellationToken).AsTask();
-
-        public override Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken) =>
-            throw new NotSupportedException();
-
-        public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
-            Task.CompletedTask;
-
-        public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
-            Task.CompletedTask;
-
         public int Aborts { get; private set; }
 
         public TaskCompletionSource Aborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -271,10 +257,6 @@ public sealed class OutboundQueueTests
             Aborts++;
             Aborted.TrySetResult();
             _gate.TrySetException(new ObjectDisposedException(nameof(GatedWebSocket)));
-        }
-
-        public override void Dispose()
-        {
         }
     }
 }
