@@ -143,11 +143,7 @@ internal sealed class ClientWebSocketTransport : ITransport, IFrameSink
     /// </summary>
     private void CloseAfterLastWrite(WebSocket socket, WebSocketState sendCloseIn)
     {
-        Action closeAndRelease = () => _ = CloseOutputThenReleaseAsync(socket, sendClose: socket.State == sendCloseIn);
-        if (_outbound.Close(closeAndRelease))
-        {
-            closeAndRelease();
-        }
+        _outbound.CloseAfterLastWrite(() => _ = CloseOutputThenReleaseAsync(socket, sendClose: socket.State == sendCloseIn));
     }
 
     /// <summary>Receives until the connection ends; returns why, or null once the transport was closed.</summary>

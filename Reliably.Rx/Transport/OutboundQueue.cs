@@ -172,6 +172,18 @@ internal sealed class OutboundQueue
         return now;
     }
 
+    /// <summary>
+    /// <see cref="Close"/>, then <paramref name="afterLastWrite"/> (the transport's close frame and release): at once when
+    /// no drain runs, else once the drain in flight has ended, so it never races a write for the socket's send side.
+    /// </summary>
+    public void CloseAfterLastWrite(Action afterLastWrite)
+    {
+        if (Close(afterLastWrite))
+        {
+            afterLastWrite();
+        }
+    }
+
     private async Task DrainAsync()
     {
         IWriteBatching? batching;

@@ -95,12 +95,14 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
             return;
         }
 
-        // The close frame follows the drain in flight, if one runs (see OutboundQueue.Close); then the client is released.
-        var client = _client;
-        var stop = client is null ? null : new Action(() => _ = StopAsync(client));
-        if (_outbound.Close(stop))
+        // The close frame follows the drain in flight, if one runs (OutboundQueue.CloseAfterLastWrite); then the client is released.
+        if (_client is { } client)
         {
-            stop?.Invoke();
+            _outbound.CloseAfterLastWrite(() => _ = StopAsync(client));
+        }
+        else
+        {
+            _outbound.Close();
         }
     }
 
@@ -124,11 +126,7 @@ internal sealed class WebSocketTransport : ITransport, IFrameSink
     /// </summary>
     internal void OnCloseReceived(WebSocket socket)
     {
-        var answer = new Action(() => _ = CloseOutputOnce(socket));
-        if (_outbound.Close(answer))
-        {
-            answer();
-        }
+        _outbound.CloseAfterLastWrite(() => _ = CloseOutputOnce(socket));
     }
 
     bool IFrameSink.Deliver(ReadOnlyMemory<byte> frame, TransportFrameKind kind)
