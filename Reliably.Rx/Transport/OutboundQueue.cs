@@ -231,26 +231,16 @@ internal sealed class OutboundQueue
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or IOException)
         {
             // The socket went away; the receive side reports the closure. What is still queued will never be written.
+            Action? afterDrain;
             lock (_gate)
             {
                 _closed = true;
                 ReturnQueued();
+                afterDrain = EndDrainLocked();
             }
 
-            EndDrain();
+            afterDrain?.Invoke();
         }
-    }
-
-    /// <summary>The drain ends; when the transport closed during it, what Close left to run runs now, outside the gate.</summary>
-    private void EndDrain()
-    {
-        Action? afterDrain;
-        lock (_gate)
-        {
-            afterDrain = EndDrainLocked();
-        }
-
-        afterDrain?.Invoke();
     }
 
     /// <summary>Under the gate: no drain runs any more; returns what Close left to run, for the caller to run outside it.</summary>
